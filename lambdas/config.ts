@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { QUEUES, TABLES, type QueueId, type TableId } from '#lib/resource-definitions';
+
+/**
+ * The one place that reads process.env. Each Lambda gets only the variables its construct sets;
+ * a handler asks for what it needs with the `require*` helpers, which fail at cold start with the
+ * variable's name rather than deep inside a request.
+ */
+
+/** Names of the environment variables the stack and the local stack set (besides queue and table ones). */
+export const ENV = {
+  webhookSecretArn: 'GREENHOUSE_WEBHOOK_SECRET_ARN',
+  /** Only honoured with BRIDGE_RUNTIME=local: the local stack has no Secrets Manager. */
+  webhookSecretValue: 'GREENHOUSE_WEBHOOK_SECRET',
+  payloadCapBytes: 'WEBHOOK_PAYLOAD_CAP_BYTES',
+  runtime: 'BRIDGE_RUNTIME',
+} as const;
+
+export const DEFAULT_PAYLOAD_CAP_BYTES = 256 * 1024;
+
+const configSchema = z.object({
+  runtime: z.enum(['aws', 'local']).default('aws'),
+  queueUrls: z.record(z.string(), z.url()),
+  deadLetterQueueUrls: z.record(z.string(), z.url()),
+  tableNames: z.record(z.string(), z.string().min(1)),
+  webhook: z.object({
+    secretArn: z.string().startsWith('arn:').optional(),
+    secretValue: z.string().min(1).optional(),
+    payloadCapBytes: z.coerce.number().int().positive().default(DEFAULT_PAYLOAD_CAP_BYTES),
+  }),
+});
+
+export type BridgeConfig = z.infer<typeof configSchema>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
+  const pick = <T extends { id: string }>(items: readonly T[], name: (item: T) => string) =>
+    Object.fromEntries(items.flatMap((item) => (env[name(item)] ? [[item.id, env[name(item)]]] : [])));
+  const runtime = env[ENV.runtime] ?? 'aws';
+  const parsed = configSchema.safeParse({
+    runtime,
+    queueUrls: pick(QUEUES, (q) => q.urlEnv),
+    deadLetterQueueUrls: pick(QUEUES, (q) => q.dlqUrlEnv),
+    tableNames: pick(TABLES, (t) => t.nameEnv),
+    webhook: {
+      secretArn: env[ENV.webhookSecretArn] || undefined,
+      // A plain secret in the environment is for the local stack only; on AWS it comes from Secrets Manager.
+      secretValue: runtime === 'local' ? env[ENV.webhookSecretValue] || undefined : undefined,
+      payloadCapBytes: env[ENV.payloadCapBytes] || undefined,
+    },
+  });
+  if (!parsed.success) throw new Error(`invalid configuration: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+export function requireQueueUrl(config: BridgeConfig, id: QueueId, deadLetter = false): string {
+  const url = (deadLetter ? config.deadLetterQueueUrls : config.queueUrls)[id];
+  if (!url) {
+    const def = QUEUES.find((q) => q.id === id)!;
+    throw new Error(`configuration: ${deadLetter ? def.dlqUrlEnv : def.urlEnv} is not set`);
+  }
+  return url;
+}
+
+export function requireTableName(config: BridgeConfig, id: TableId): string {
+  const name = config.tableNames[id];
+  if (!name) throw new Error(`configuration: ${TABLES.find((t) => t.id === id)!.nameEnv} is not set`);
+  return name;
+}

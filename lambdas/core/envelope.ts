@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * The one message shape on every bridge queue. A message means "entity X may have changed": the
+ * consumer reads X's current state from its source and reconciles, so the envelope carries ids, not
+ * state. Only events whose entity is gone (deletions, merges, anonymization) carry the payload they
+ * need, and quarantined deliveries carry the raw body so nothing is lost.
+ */
+export const ENVELOPE_VERSION = 1;
+
+export const origins = ['webhook', 'poll', 'backfill', 'push'] as const;
+export type Origin = (typeof origins)[number];
+
+/** Ids the consumer may need besides the entity key (strings, as SQS attributes and DynamoDB keys are). */
+export const refsSchema = z
+  .object({
+    candidateId: z.string(),
+    applicationId: z.string(),
+    jobIds: z.array(z.string()),
+    jobPostId: z.string(),
+    offerId: z.string(),
+    scorecardId: z.string(),
+    interviewId: z.string(),
+    winnerCandidateId: z.string(),
+  })
+  .partial();
+export type Refs = z.infer<typeof refsSchema>;
+
+const base = {
+  v: z.literal(ENVELOPE_VERSION),
+  entityKey: z.string().min(1),
+  origin: z.enum(origins),
+  observedAt: z.iso.datetime(),
+  deliveryId: z.string().min(1),
+};
+
+/** A Greenhouse event routed to the consumer that owns it. */
+export const greenhouseEventSchema = z.object({
+  ...base,
+  kind: z.literal('greenhouse.event'),
+  action: z.string().min(1),
+  refs: refsSchema,
+  payload: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** A delivery the bridge verified but cannot route: kept on a dead-letter queue for an operator. */
+export const quarantinedDeliverySchema = z.object({
+  ...base,
+  kind: z.literal('greenhouse.quarantined'),
+  reason: z.enum(['unknown-action', 'unroutable', 'malformed']),
+  action: z.string().optional(),
+  detail: z.string(),
+  rawBodyBase64: z.string(),
+});
+
+export const envelopeSchema = z.discriminatedUnion('kind', [greenhouseEventSchema, quarantinedDeliverySchema]);
+
+export type GreenhouseEventEnvelope = z.infer<typeof greenhouseEventSchema>;
+export type QuarantinedDelivery = z.infer<typeof quarantinedDeliverySchema>;
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+export function parseEnvelope(body: string): Envelope {
+  return envelopeSchema.parse(JSON.parse(body));
+}
+
+export function entityKey(system: 'greenhouse' | 'beamery', type: string, id: string | number): string {
+  return `${system}#${type}#${id}`;
+}

@@ -1,0 +1,105 @@
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { decideDelivery, type IngestDecision } from '#core/webhooks/delivery';
+import { INGEST_METRICS } from '#core/metrics';
+import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
+import type { SecretReader } from '#adapters/secrets/webhook-secret';
+import { headerValue, jsonResponse, rawBody } from './http.ts';
+
+/**
+ * POST /webhooks/greenhouse: verify, route, queue, answer. Greenhouse retries anything but a 200
+ * for about 15 hours, so the answer is 200 only once the delivery is durably queued (or kept on a
+ * dead-letter queue), and a 5xx whenever SQS or Secrets Manager fails, so that it retries.
+ */
+export interface IngestDependencies {
+  readonly readSecret: SecretReader;
+  readonly publisher: QueuePublisher;
+  readonly payloadCapBytes: number;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly now?: () => Date;
+}
+
+export function makeIngestHandler(deps: IngestDependencies) {
+  const count = (name: string, value = 1) => deps.metrics.addMetric(name, MetricUnit.Count, value);
+
+  return async (event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> => {
+    if (context) deps.logger.addContext(context);
+    try {
+      let secret: string;
+      try {
+        secret = await deps.readSecret();
+      } catch (error) {
+        deps.logger.error('webhook secret unavailable', { error: errorName(error) });
+        return jsonResponse(503, { message: 'temporarily unavailable, retry later' });
+      }
+      const decision = decideDelivery(
+        {
+          rawBody: rawBody(event),
+          signatureHeader: headerValue(event, 'Signature'),
+          eventIdHeader: headerValue(event, 'Greenhouse-Event-ID'),
+          receivedAt: deps.now?.() ?? new Date(),
+        },
+        { secret, payloadCapBytes: deps.payloadCapBytes },
+      );
+      return await carryOut(decision);
+    } finally {
+      deps.metrics.publishStoredMetrics();
+    }
+  };
+
+  async function carryOut(decision: IngestDecision): Promise<APIGatewayProxyResult> {
+    switch (decision.outcome) {
+      case 'too-large':
+        count(INGEST_METRICS.tooLarge);
+        deps.logger.warn('webhook rejected: payload over the cap', { bytes: decision.bytes });
+        return jsonResponse(413, { message: `payload over ${deps.payloadCapBytes} bytes` });
+      case 'signature-rejected':
+        count(INGEST_METRICS.signatureRejected);
+        deps.logger.warn('webhook rejected: signature', { reason: decision.reason });
+        return jsonResponse(401, { message: 'invalid signature' });
+      case 'ping':
+        count(INGEST_METRICS.verified);
+        count(INGEST_METRICS.ping);
+        deps.logger.info('webhook ping', { deliveryId: decision.deliveryId, webHookId: decision.webHookId });
+        return jsonResponse(200, { status: 'pong' });
+      case 'routed':
+      case 'quarantined': {
+        count(INGEST_METRICS.verified);
+        const { deliveryId, messages } = decision;
+        const action = decision.action;
+        try {
+          await deps.publisher.publish(messages);
+        } catch (error) {
+          count(INGEST_METRICS.enqueueFailed);
+          deps.logger.error('webhook not queued; Greenhouse will retry', { deliveryId, action, error: errorName(error) });
+          return jsonResponse(503, { message: 'not queued, retry later' });
+        }
+        if (decision.outcome === 'routed') {
+          count(INGEST_METRICS.messagesQueued, messages.length);
+          deps.logger.info('webhook queued', {
+            deliveryId,
+            action,
+            entityKey: decision.entityKey,
+            queues: messages.map((m) => m.queue),
+          });
+          return jsonResponse(200, { status: 'queued', deliveryId });
+        }
+        if (decision.reason === 'malformed') {
+          count(INGEST_METRICS.malformed);
+          deps.logger.warn('webhook malformed; kept on the dead-letter queue', { deliveryId });
+          return jsonResponse(400, { message: decision.detail, deliveryId });
+        }
+        count(INGEST_METRICS.quarantined);
+        deps.logger.warn('webhook not routable; kept on the dead-letter queue', { deliveryId, action, reason: decision.reason });
+        return jsonResponse(200, { status: 'kept', reason: decision.reason, deliveryId });
+      }
+    }
+  }
+}
+
+/** Error names and AWS error codes only: SDK messages are safe, but this keeps the rule simple. */
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'unknown';
+}
