@@ -1,8 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeIngestHandler } from '#handlers/make-ingest-handler';
+import { makeIngestHandler, type MetricsSink } from '#handlers/make-ingest-handler';
 import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
 import { signGreenhouseBody } from '#core/webhooks/signature';
@@ -45,7 +44,7 @@ const fixture = (action: string) => greenhouseWebhookFixtures().find((f) => f.ac
 
 describe('ingest handler', () => {
   let publisher: RecordingPublisher;
-  let metrics: Metrics;
+  let metrics: MetricsSink;
   let counted: Record<string, number>;
   let output: string[];
   let handler: ReturnType<typeof makeIngestHandler>;
@@ -53,13 +52,13 @@ describe('ingest handler', () => {
 
   beforeEach(() => {
     publisher = new RecordingPublisher();
-    metrics = new Metrics({ namespace: 'Test', serviceName: 'ingest' });
     counted = {};
-    vi.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => {
-      counted[name] = (counted[name] ?? 0) + value;
-      return metrics;
-    });
-    vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => undefined);
+    metrics = {
+      addMetric: (name, _unit, value) => {
+        counted[name] = (counted[name] ?? 0) + value;
+      },
+      publishStoredMetrics: () => undefined,
+    };
     output = [];
     for (const stream of [process.stdout, process.stderr]) {
       vi.spyOn(stream, 'write').mockImplementation((chunk) => {
