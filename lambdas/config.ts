@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { QUEUES, TABLES, type QueueId, type TableId } from '#lib/resource-definitions';
 
 /**

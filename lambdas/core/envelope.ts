@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The one message shape on every bridge queue. A message means "entity X may have changed": the

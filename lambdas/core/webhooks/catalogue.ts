@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { QueueId } from '#lib/resource-definitions';
 import { entityKey, type Refs } from '#core/envelope';
 

@@ -1,0 +1,134 @@
+/**
+ * `npm run bench`: what the ingest path costs, measured rather than asserted in tests.
+ *
+ *  1. decisions/s of the pure core (verify the signature, parse, route) over the official examples;
+ *  2. verified webhooks/s through the real ingest handler into the SQS emulator (fauxqs), with one
+ *     delivery at a time and with 16 in flight, and their latency percentiles;
+ *  3. the minified bundle of each Lambda, as `cdk synth` builds it.
+ *
+ * Numbers are for this machine and an in-process emulator: they bound the bridge's own overhead, not
+ * SQS's service latency. Results are printed and written to .bench/results.json.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { randomUUID } from 'node:crypto';
+import { App } from 'aws-cdk-lib';
+import { decideDelivery } from '#core/webhooks/delivery';
+import { signGreenhouseBody } from '#core/webhooks/signature';
+import { BridgeStack } from '#lib/bridge-stack';
+import { parseStackConfig } from '#lib/config';
+import { startSqsEmulator } from '#local/emulators';
+import { createQueues } from '#local/resources';
+import { greenhouseWebhookFixtures } from '../test/support/fixtures.ts';
+import { drain } from '../test/support/queues.ts';
+import { ingestOnQueues, signedDelivery } from '../test/support/ingest.ts';
+
+const SECRET = 'bench-secret';
+const fixtures = greenhouseWebhookFixtures().filter((f) => f.action !== 'ping');
+
+interface Results {
+  machine: { node: string; cpus: number };
+  core: { decisions: number; perSecond: number };
+  ingest: { concurrency: number; deliveries: number; perSecond: number; p50Ms: number; p99Ms: number; messages: number }[];
+  bundles: { function: string; bytes: number; gzipBytes: number }[];
+}
+
+function benchCore(): Results['core'] {
+  const deliveries = fixtures.map((f) => ({
+    rawBody: f.raw,
+    signatureHeader: signGreenhouseBody(f.raw, SECRET),
+    eventIdHeader: randomUUID(),
+    receivedAt: new Date(),
+  }));
+  const policy = { secret: SECRET, payloadCapBytes: 256 * 1024 };
+  for (let i = 0; i < 2_000; i++) decideDelivery(deliveries[i % deliveries.length]!, policy); // warm-up
+  const decisions = 50_000;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < decisions; i++) {
+    if (decideDelivery(deliveries[i % deliveries.length]!, policy).outcome !== 'routed') throw new Error('not routed');
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return { decisions, perSecond: Math.round(decisions / seconds) };
+}
+
+async function benchIngest(): Promise<Results['ingest']> {
+  const emulator = await startSqsEmulator();
+  try {
+    const queues = await createQueues(emulator, { prefix: 'bench-' });
+    const ingest = ingestOnQueues(emulator.sqs, queues, SECRET);
+    const results: Results['ingest'] = [];
+    for (const concurrency of [1, 16]) {
+      const deliveries = 2_000;
+      const latencies: number[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < deliveries) {
+          const f = fixtures[next++ % fixtures.length]!;
+          const event = signedDelivery(f.raw, SECRET, randomUUID());
+          const t0 = performance.now();
+          const res = await ingest(event);
+          latencies.push(performance.now() - t0);
+          if (res.statusCode !== 200) throw new Error(`ingest answered ${res.statusCode}`);
+        }
+      };
+      const start = performance.now();
+      await Promise.all(Array.from({ length: concurrency }, worker));
+      const seconds = (performance.now() - start) / 1000;
+      let messages = 0;
+      for (const q of Object.values(queues)) messages += (await drain(emulator.sqs, q.url)).length;
+      latencies.sort((a, b) => a - b);
+      const pct = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(2));
+      results.push({ concurrency, deliveries, perSecond: Math.round(deliveries / seconds), p50Ms: pct(0.5), p99Ms: pct(0.99), messages });
+    }
+    return results;
+  } finally {
+    await emulator.stop();
+  }
+}
+
+function benchBundles(): Results['bundles'] {
+  const outdir = mkdtempSync(join(tmpdir(), 'bridge-bench-synth-'));
+  try {
+    const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
+    new BridgeStack(app, 'Bench', { config: parseStackConfig({}) });
+    const assembly = app.synth();
+    const bundles: Results['bundles'] = [];
+    for (const stack of assembly.stacks) {
+      const resources = (stack.template as { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> }).Resources;
+      for (const [logicalId, resource] of Object.entries(resources)) {
+        const assetPath = resource.Metadata?.['aws:asset:path'];
+        if (resource.Type !== 'AWS::Lambda::Function' || !assetPath) continue;
+        const dir = join(outdir, assetPath);
+        const entry = readdirSync(dir).find((f) => /^index\.(mjs|js)$/.test(f));
+        if (!entry) continue;
+        const code = readFileSync(join(dir, entry));
+        bundles.push({ function: logicalId, bytes: statSync(join(dir, entry)).size, gzipBytes: gzipSync(code).byteLength });
+      }
+    }
+    return bundles;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+const results: Results = {
+  machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+  core: benchCore(),
+  ingest: await benchIngest(),
+  bundles: benchBundles(),
+};
+
+console.log(`node ${results.machine.node}, ${results.machine.cpus} cpus`);
+console.log(`core: ${results.core.perSecond.toLocaleString('en')} decisions/s (verify + parse + route, ${results.core.decisions} official examples)`);
+for (const r of results.ingest) {
+  console.log(
+    `ingest → fauxqs, ${r.concurrency} in flight: ${r.perSecond.toLocaleString('en')} verified webhooks/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (${r.deliveries} deliveries, ${r.messages} messages)`,
+  );
+}
+for (const b of results.bundles) {
+  console.log(`bundle ${b.function}: ${(b.bytes / 1024).toFixed(1)} KiB minified, ${(b.gzipBytes / 1024).toFixed(1)} KiB gzipped`);
+}
+mkdirSync('.bench', { recursive: true });
+writeFileSync('.bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
