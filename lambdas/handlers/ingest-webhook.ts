@@ -3,14 +3,26 @@ import { readConfig, requireQueueUrl } from '#lambdas/config';
 import { logger, metrics } from '#lambdas/runtime';
 import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
 import { webhookSecretReader } from '#adapters/secrets/webhook-secret';
+import { ROUTED_QUEUES } from '#core/webhooks/catalogue';
+import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
 import { makeIngestHandler } from './make-ingest-handler.ts';
 
 /** Lambda entry point of the webhook API; the behaviour lives in make-ingest-handler.ts. */
 const config = readConfig();
 
+// Resolved now, so a missing queue variable fails the cold start with its name, not a delivery.
+const queueUrls = new Map([
+  ...ROUTED_QUEUES.map((queue) => [queue, requireQueueUrl(config, queue)] as const),
+  [`${QUARANTINE_QUEUE}:dlq`, requireQueueUrl(config, QUARANTINE_QUEUE, true)] as const,
+]);
+
 export const handler = makeIngestHandler({
   readSecret: webhookSecretReader(config),
-  publisher: new SqsQueuePublisher(new SQSClient({}), (queue, deadLetter) => requireQueueUrl(config, queue, deadLetter)),
+  publisher: new SqsQueuePublisher(new SQSClient({}), (queue, deadLetter) => {
+    const url = queueUrls.get(deadLetter ? `${queue}:dlq` : queue);
+    if (!url) throw new Error(`ingest does not send to ${queue}${deadLetter ? ' (dead-letter)' : ''}`);
+    return url;
+  }),
   payloadCapBytes: config.webhook.payloadCapBytes,
   logger,
   metrics,

@@ -198,6 +198,9 @@ export type GreenhouseAction = keyof typeof ACTION_ROUTES;
 
 export const GREENHOUSE_ACTIONS = Object.keys(ACTION_ROUTES) as GreenhouseAction[];
 
+/** Every queue some action routes to, in catalogue order: what the ingest Lambda must be able to send to. */
+export const ROUTED_QUEUES: readonly QueueId[] = [...new Set(Object.values(ACTION_ROUTES).flatMap((r): readonly QueueId[] => r.queues))];
+
 export function isKnownAction(action: string): action is GreenhouseAction {
   return Object.hasOwn(ACTION_ROUTES, action);
 }

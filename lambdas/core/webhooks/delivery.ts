@@ -50,7 +50,7 @@ export type IngestDecision =
     };
 
 /** Quarantined deliveries are parked on the Greenhouse sync queue's DLQ, next to its failed messages. */
-const QUARANTINE_QUEUE: QueueId = 'greenhouse-changes';
+export const QUARANTINE_QUEUE: QueueId = 'greenhouse-changes';
 
 // SQS deduplication ids: 1-128 printable ASCII characters.
 const USABLE_EVENT_ID = /^[\x21-\x7e]{1,128}$/;

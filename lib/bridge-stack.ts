@@ -1,0 +1,75 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { StackConfig } from '#lib/config';
+import { AlarmTopic } from './constructs/alarm-topic.ts';
+import { BridgeDashboard } from './constructs/dashboard.ts';
+import { EventQueues } from './constructs/event-queues.ts';
+import { BridgeSecrets } from './constructs/secrets.ts';
+import { BridgeTables } from './constructs/tables.ts';
+import { WebhookApi } from './constructs/webhook-api.ts';
+
+export interface BridgeStackProps extends StackProps {
+  readonly config: StackConfig;
+}
+
+/** Wires the bridge's constructs together; each construct owns its resources, grants and alarms. */
+export class BridgeStack extends Stack {
+  readonly alarmTopic: AlarmTopic;
+  readonly tables: BridgeTables;
+  readonly queues: EventQueues;
+  readonly secrets: BridgeSecrets;
+  readonly webhookApi: WebhookApi;
+  readonly dashboard: BridgeDashboard;
+
+  constructor(scope: Construct, id: string, props: BridgeStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', { alarmEmail: config.alarmEmail });
+    const alarmAction = this.alarmTopic.alarmAction;
+
+    this.tables = new BridgeTables(this, 'Tables');
+    this.queues = new EventQueues(this, 'Queues', {
+      namePrefix: config.namePrefix,
+      maxReceiveCount: config.maxReceiveCount,
+      messageAgeAlarmSeconds: config.messageAgeAlarmSeconds,
+      alarmAction,
+    });
+    this.secrets = new BridgeSecrets(this, 'Secrets');
+    this.webhookApi = new WebhookApi(this, 'Webhook', {
+      config,
+      queues: this.queues,
+      webhookSecret: this.secrets.secret('greenhouse-webhook'),
+      alarmAction,
+    });
+    this.dashboard = new BridgeDashboard(this, 'Monitoring', {
+      dashboardName: `${config.namePrefix}greenhouse-beamery-bridge`,
+      webhookApi: this.webhookApi,
+      queues: this.queues,
+      alarms: [...this.queues.alarms, ...this.webhookApi.alarms],
+      messageAgeAlarmSeconds: config.messageAgeAlarmSeconds,
+    });
+
+    new CfnOutput(this, 'WebhookUrl', {
+      description: 'Enter as the endpoint URL of each Greenhouse web hook (Configure > Dev Center > Web Hooks)',
+      value: this.webhookApi.webhookUrl,
+    });
+    new CfnOutput(this, 'GreenhouseWebhookSecretArn', {
+      description: 'Store the Greenhouse web hook secret key here (plain string)',
+      value: this.secrets.secret('greenhouse-webhook').secretArn,
+    });
+    new CfnOutput(this, 'GreenhouseHarvestCredentialsArn', {
+      description: 'Store the Harvest v3 OAuth client credentials here ({"clientId","clientSecret"})',
+      value: this.secrets.secret('greenhouse-harvest').secretArn,
+    });
+    new CfnOutput(this, 'BeameryCredentialsArn', {
+      description: 'Store the Beamery client credentials here ({"clientId","clientSecret"})',
+      value: this.secrets.secret('beamery').secretArn,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Subscribe further endpoints (chat, paging) to receive bridge alarms',
+      value: this.alarmTopic.topic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName });
+  }
+}

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import * as z from 'zod';
+import { DEFAULT_PAYLOAD_CAP_BYTES } from '#lambdas/config';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '#lib/resource-definitions';
+
+/**
+ * The deploy-time configuration of the stack, read once from CDK context and validated here, so a
+ * typo in `cdk.json` or a config file fails `cdk synth` with the key's name instead of producing a
+ * stack that half works. Every key is documented in docs/configuration.md.
+ */
+
+/** CDK context key holding the configuration object (cdk.json `context.bridge`). */
+export const CONFIG_CONTEXT_KEY = 'bridge';
+/** CDK context key naming a JSON file merged over `context.bridge` (`cdk deploy -c configFile=...`). */
+export const CONFIG_FILE_CONTEXT_KEY = 'configFile';
+
+/**
+ * A quarantined delivery travels to its DLQ base64-encoded (+33%) inside one SQS message (1 MiB max),
+ * so the cap must leave room for that plus the envelope.
+ */
+export const MAX_PAYLOAD_CAP_BYTES = 720 * 1024;
+
+// CloudWatch Logs accepts only these retention periods.
+const RETENTION_DAYS = new Set<number>(Object.values(RetentionDays).filter((v): v is number => typeof v === 'number'));
+
+const positiveInt = z.int().positive();
+
+export const stackConfigSchema = z.strictObject({
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'a CloudFormation stack name: letters, digits and hyphens, starting with a letter')
+    .default('GreenhouseBeameryBridge'),
+  namePrefix: z
+    .string()
+    // Queue names allow 80 characters including `-dlq.fifo`; dashboards allow letters, digits, - and _.
+    .regex(/^[A-Za-z0-9_-]{0,40}$/, 'up to 40 letters, digits, hyphens or underscores')
+    .default(''),
+  maxReceiveCount: positiveInt.max(1000).default(DEFAULT_MAX_RECEIVE_COUNT),
+  alarmEmail: z.email().optional(),
+  messageAgeAlarmSeconds: positiveInt.min(60).default(900),
+  signatureFailureAlarmThreshold: positiveInt.default(10),
+  webhookPayloadCapBytes: positiveInt.max(MAX_PAYLOAD_CAP_BYTES).default(DEFAULT_PAYLOAD_CAP_BYTES),
+  logRetentionDays: positiveInt
+    .refine((days) => RETENTION_DAYS.has(days), {
+      message: `one of CloudWatch Logs' retention periods: ${[...RETENTION_DAYS].sort((a, b) => a - b).join(', ')}`,
+    })
+    .default(30),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  api: z
+    .strictObject({
+      throttlingRateLimit: z.number().positive().default(50),
+      throttlingBurstLimit: positiveInt.default(100),
+      /**
+       * API Gateway execution logging needs an account-wide CloudWatch role (one per account and
+       * region). Turn off when the account already has one, so this stack does not replace it.
+       */
+      createCloudWatchRole: z.boolean().default(true),
+    })
+    .prefault({}),
+  waf: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** Requests per source IP per 5 minutes before WAF blocks; Greenhouse sends from few IPs, so keep it high. */
+      rateLimitPerFiveMinutes: positiveInt.min(10).default(3000),
+    })
+    .prefault({}),
+});
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+
+export function parseStackConfig(raw: unknown): StackConfig {
+  const parsed = stackConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new Error(`invalid stack configuration:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/**
+ * `context.bridge` from cdk.json (or `-c bridge='{...}'`), with the JSON file named by
+ * `-c configFile=...` merged over it key by key. The file path is relative to where `cdk` runs.
+ */
+export function loadStackConfig(scope: Construct): StackConfig {
+  const base = asObject(scope.node.tryGetContext(CONFIG_CONTEXT_KEY), `context "${CONFIG_CONTEXT_KEY}"`);
+  const file: unknown = scope.node.tryGetContext(CONFIG_FILE_CONTEXT_KEY);
+  if (file === undefined || file === '') return parseStackConfig(base);
+  if (typeof file !== 'string') throw new Error(`context "${CONFIG_FILE_CONTEXT_KEY}" must be a file path`);
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  return parseStackConfig(mergeDeep(base, asObject(text, `config file ${path}`)));
+}
+
+type Json = Record<string, unknown>;
+
+function asObject(value: unknown, what: string): Json {
+  if (value === undefined || value === null) return {};
+  let parsed: unknown = value;
+  // `-c bridge=...` on the command line arrives as a string, and so does a config file's text.
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch (error) {
+      throw new Error(`${what} is not JSON: ${(error as Error).message}`);
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${what} must be a JSON object`);
+  return parsed as Json;
+}
+
+function mergeDeep(base: Json, overrides: Json): Json {
+  const merged: Json = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    const current = merged[key];
+    merged[key] = isPlainObject(current) && isPlainObject(value) ? mergeDeep(current, value) : value;
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,53 @@
+import { Stack } from 'aws-cdk-lib';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface AlarmTopicProps {
+  /** Subscribed by email when set; the recipient must confirm the subscription from AWS's email. */
+  readonly alarmEmail?: string | undefined;
+}
+
+/**
+ * Where every bridge alarm goes. The topic is KMS-encrypted, and an encrypted topic only receives
+ * CloudWatch alarms when both its key and its policy let the CloudWatch service in: without them
+ * alarms change state silently.
+ */
+export class AlarmTopic extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarmAction: cloudwatch.IAlarmAction;
+
+  constructor(scope: Construct, id: string, props: AlarmTopicProps) {
+    super(scope, id);
+    const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+
+    const key = new kms.Key(this, 'Key', {
+      description: 'Encrypts the greenhouse-beamery-bridge alarm topic',
+      enableKeyRotation: true,
+    });
+    key.grant(cloudWatch, 'kms:Decrypt', 'kms:GenerateDataKey*');
+
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'greenhouse-beamery-bridge alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccount',
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        // Only alarms in this account: the service principal alone would admit anyone's alarms.
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+
+    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    this.alarmAction = new cloudwatchActions.SnsAction(this.topic);
+  }
+}

@@ -1,0 +1,73 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PAYLOAD_CAP_BYTES } from '#lambdas/config';
+import { MAX_PAYLOAD_CAP_BYTES, loadStackConfig, parseStackConfig } from '#lib/config';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '#lib/resource-definitions';
+import cdkJson from '../../cdk.json' with { type: 'json' };
+
+const tempFile = (content: string) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'bridge-config-')), 'bridge.config.json');
+  writeFileSync(path, content);
+  return path;
+};
+
+describe('stack configuration', () => {
+  it('defaults every key, taking shared defaults from resource-definitions and the Lambda config', () => {
+    expect(parseStackConfig({})).toEqual({
+      stackName: 'GreenhouseBeameryBridge',
+      namePrefix: '',
+      maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT,
+      messageAgeAlarmSeconds: 900,
+      signatureFailureAlarmThreshold: 10,
+      webhookPayloadCapBytes: DEFAULT_PAYLOAD_CAP_BYTES,
+      logRetentionDays: 30,
+      logLevel: 'INFO',
+      api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, createCloudWatchRole: true },
+      waf: { enabled: false, rateLimitPerFiveMinutes: 3000 },
+    });
+  });
+
+  it("ships cdk.json's context.bridge equal to the defaults", () => {
+    expect(parseStackConfig(cdkJson.context.bridge)).toEqual(parseStackConfig({}));
+  });
+
+  it.each([
+    ['an unknown key (a typo)', { maxRecieveCount: 3 }, 'maxRecieveCount'],
+    ['an unknown nested key', { api: { rateLimit: 3 } }, 'rateLimit'],
+    ['a malformed alarm email', { alarmEmail: 'ops' }, 'alarmEmail'],
+    ['a retention CloudWatch Logs does not offer', { logRetentionDays: 31 }, 'logRetentionDays'],
+    ['a prefix that is not a valid queue name part', { namePrefix: 'prod.' }, 'namePrefix'],
+    ['a payload cap a quarantined body could not travel with', { webhookPayloadCapBytes: MAX_PAYLOAD_CAP_BYTES + 1 }, 'webhookPayloadCapBytes'],
+    ['a zero maxReceiveCount', { maxReceiveCount: 0 }, 'maxReceiveCount'],
+  ])('rejects %s, naming the key', (_what, raw, key) => {
+    expect(() => parseStackConfig(raw)).toThrow(key);
+  });
+
+  it('reads context.bridge, also when given on the command line as a JSON string', () => {
+    const fromObject = new App({ context: { bridge: { namePrefix: 'dev-' } } });
+    const fromString = new App({ context: { bridge: '{"namePrefix":"dev-"}' } });
+    expect(loadStackConfig(fromObject).namePrefix).toBe('dev-');
+    expect(loadStackConfig(fromString).namePrefix).toBe('dev-');
+  });
+
+  it('merges the configFile over context.bridge key by key', () => {
+    const configFile = tempFile(JSON.stringify({ alarmEmail: 'ops@example.com', api: { throttlingRateLimit: 10 } }));
+    const app = new App({ context: { configFile, bridge: { namePrefix: 'dev-', api: { throttlingBurstLimit: 20 } } } });
+    expect(loadStackConfig(app)).toMatchObject({
+      namePrefix: 'dev-',
+      alarmEmail: 'ops@example.com',
+      api: { throttlingRateLimit: 10, throttlingBurstLimit: 20, createCloudWatchRole: true },
+    });
+  });
+
+  it('fails with the path when the configFile is missing or not JSON', () => {
+    expect(() => loadStackConfig(new App({ context: { configFile: '/nonexistent/bridge.config.json' } }))).toThrow(
+      '/nonexistent/bridge.config.json',
+    );
+    const broken = tempFile('{ not json');
+    expect(() => loadStackConfig(new App({ context: { configFile: broken } }))).toThrow(broken);
+  });
+});

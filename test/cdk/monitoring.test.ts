@@ -1,0 +1,124 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { INGEST_METRICS, METRICS_NAMESPACE, SERVICES } from '#core/metrics';
+import { QUEUES, deadLetterQueueName, queueName } from '#lib/resource-definitions';
+import { logicalIdOf, synthBridge, type SynthesizedBridge } from './support.ts';
+
+describe('alarms and dashboard', () => {
+  let bridge: SynthesizedBridge;
+  let configured: SynthesizedBridge;
+  let topic: { Ref: string };
+
+  beforeAll(() => {
+    bridge = synthBridge();
+    configured = synthBridge({ bridge: { alarmEmail: 'recruiting-ops@example.com', signatureFailureAlarmThreshold: 25 } });
+    topic = { Ref: logicalIdOf(bridge.stack, bridge.stack.alarmTopic.topic.topicArn) };
+  });
+
+  it('sends every alarm, and its recovery, to the alarm topic', () => {
+    const alarms = Object.values(bridge.template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.Properties).toMatchObject({ AlarmActions: [topic], OKActions: [topic] });
+  });
+
+  it('alarms on a burst of signature failures: WebhookSignatureRejected summed over 5 minutes at the threshold', () => {
+    for (const [bridgeUnderTest, threshold] of [
+      [bridge, 10],
+      [configured, 25],
+    ] as const) {
+      bridgeUnderTest.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: METRICS_NAMESPACE,
+        MetricName: INGEST_METRICS.signatureRejected,
+        Dimensions: [{ Name: 'service', Value: SERVICES.ingest }],
+        Statistic: 'Sum',
+        Period: 300,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: threshold,
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+
+  it('alarms on ingest Lambda errors', () => {
+    const functionId = logicalIdOf(bridge.stack, bridge.stack.webhookApi.ingest.function.functionArn);
+    bridge.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [topic],
+    });
+  });
+
+  it('has one DLQ alarm and one message-age alarm per queue', () => {
+    const sqsAlarms = Object.values(bridge.template.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'AWS/SQS' } }));
+    const byMetric = (name: string) => sqsAlarms.filter((a) => a.Properties.MetricName === name);
+    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(QUEUES.length);
+    expect(byMetric('ApproximateAgeOfOldestMessage')).toHaveLength(QUEUES.length);
+  });
+
+  it('encrypts the alarm topic with a rotated KMS key that CloudWatch may use', () => {
+    const keyId = logicalIdOf(bridge.stack, bridge.stack.alarmTopic.topic.masterKey!.keyArn);
+    bridge.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    bridge.template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it("accepts alarms from this account's CloudWatch and refuses publishing without TLS", () => {
+    bridge.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [topic],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes the alarm email only when alarmEmail is configured', () => {
+    bridge.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    configured.template.resourceCountIs('AWS::SNS::Subscription', 1);
+    configured.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'recruiting-ops@example.com',
+      TopicArn: { Ref: logicalIdOf(configured.stack, configured.stack.alarmTopic.topic.topicArn) },
+    });
+  });
+
+  it('has one dashboard showing every alarm, the API, every ingest metric, every queue and DLQ, and the Lambda', () => {
+    bridge.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const [dashboard] = Object.values(bridge.template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+    for (const metric of ['Count', '4XXError', '5XXError', 'Latency', 'Errors', 'Throttles']) expect(body).toContain(`\\"${metric}\\"`);
+    expect(body).toContain(METRICS_NAMESPACE);
+    for (const metric of Object.values(INGEST_METRICS)) expect(body).toContain(`\\"${metric}\\",\\"service\\",\\"${SERVICES.ingest}\\"`);
+    for (const metric of ['ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage']) expect(body).toContain(metric);
+    // Queue names are CloudFormation references in the body; each queue and DLQ must be one of them.
+    for (const definition of QUEUES) {
+      for (const name of [queueName(definition), deadLetterQueueName(definition)]) {
+        const [queueId] = Object.keys(bridge.template.findResources('AWS::SQS::Queue', { Properties: { QueueName: name } }));
+        expect(body).toContain(`"Fn::GetAtt":["${queueId}","QueueName"]`);
+      }
+    }
+    for (const alarmId of Object.keys(bridge.template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(body).toContain(`"Fn::GetAtt":["${alarmId}","Arn"]`);
+    }
+  });
+});

@@ -1,0 +1,82 @@
+import { Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { synthBridge, type SynthesizedBridge } from './support.ts';
+
+interface Acknowledgement {
+  readonly id: string;
+  readonly reason: unknown;
+  readonly path: string;
+}
+
+function acknowledgementsIn(scope: IConstruct): Acknowledgement[] {
+  return scope.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, unknown>).map(([qualifiedId, reason]) => ({
+          id: qualifiedId.replace(/^annotation::/i, ''),
+          reason,
+          path: construct.node.path,
+        })),
+      ),
+  );
+}
+
+const API_GATEWAY_LOGS_ROLE =
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]';
+
+describe('cdk-nag AwsSolutions', () => {
+  let defaults: SynthesizedBridge;
+  let hardened: SynthesizedBridge;
+
+  beforeAll(() => {
+    defaults = synthBridge();
+    hardened = synthBridge({ bridge: { waf: { enabled: true }, api: { createCloudWatchRole: false }, alarmEmail: 'ops@example.com' } });
+  });
+
+  it('finds no unacknowledged violation with the default configuration', () => {
+    expect(new AwsSolutionsChecks().validateScope(defaults.app).violations).toEqual([]);
+  });
+
+  it('finds no unacknowledged violation with WAF on, no API Gateway logs role and an alarm email', () => {
+    expect(new AwsSolutionsChecks().validateScope(hardened.app).violations).toEqual([]);
+  });
+
+  it('acknowledges only the documented findings (docs/configuration.md), each with a reason', () => {
+    const acknowledged = acknowledgementsIn(defaults.app);
+    expect([...new Set(acknowledged.map((a) => a.id))].sort()).toEqual(
+      [
+        'AwsSolutions-APIG2',
+        'AwsSolutions-APIG3',
+        'AwsSolutions-APIG4',
+        'AwsSolutions-COG4',
+        'AwsSolutions-SMG4',
+        API_GATEWAY_LOGS_ROLE,
+      ].sort(),
+    );
+    for (const { id, reason, path } of acknowledged) {
+      expect(typeof reason, `${id} at ${path}`).toBe('string');
+      expect((reason as string).trim().length, `${id} at ${path}`).toBeGreaterThan(40);
+    }
+  });
+
+  it('no longer acknowledges WAF or the logs role once the configuration makes them moot', () => {
+    const ids = acknowledgementsIn(hardened.app).map((a) => a.id);
+    expect(ids).not.toContain('AwsSolutions-APIG3');
+    expect(ids).not.toContain(API_GATEWAY_LOGS_ROLE);
+  });
+
+  it('acknowledges no finding for the whole stack or app, only on the construct it concerns', () => {
+    const broad = acknowledgementsIn(defaults.app).filter((a) => a.path === defaults.stack.node.path || a.path === '');
+    expect(broad).toEqual([]);
+  });
+
+  it('lets synth with the AwsSolutions plugin registered succeed, as `cdk synth` does', () => {
+    const { app } = synthBridge();
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const assembly = app.synth({ force: true });
+    expect(assembly.stacks).toHaveLength(1);
+  });
+});

@@ -1,0 +1,38 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SECRET_DEFINITIONS } from '#lib/constructs/secrets';
+import { logicalIdOf, synthBridge, type SynthesizedBridge } from './support.ts';
+
+describe('secrets', () => {
+  let bridge: SynthesizedBridge;
+
+  beforeAll(() => {
+    bridge = synthBridge();
+  });
+
+  it('creates the Greenhouse webhook key, the Harvest v3 credentials and the Beamery credentials', () => {
+    bridge.template.resourceCountIs('AWS::SecretsManager::Secret', 3);
+    expect(SECRET_DEFINITIONS.map((s) => s.id).sort()).toEqual(['beamery', 'greenhouse-harvest', 'greenhouse-webhook']);
+  });
+
+  it('puts no value into the template: the operator sets every value after deploy', () => {
+    const secrets = Object.values(bridge.template.findResources('AWS::SecretsManager::Secret'));
+    for (const secret of secrets) {
+      expect(secret.Properties).not.toHaveProperty('SecretString');
+      expect(secret.Properties).not.toHaveProperty('GenerateSecretString');
+      expect(secret.Properties['Description']).toMatch(/\S/);
+    }
+  });
+
+  it('outputs the ARN of each secret, for put-secret-value', () => {
+    const outputs = bridge.template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
+    const outputFor = {
+      'greenhouse-webhook': 'GreenhouseWebhookSecretArn',
+      'greenhouse-harvest': 'GreenhouseHarvestCredentialsArn',
+      beamery: 'BeameryCredentialsArn',
+    } as const;
+    for (const { id } of SECRET_DEFINITIONS) {
+      const logicalId = logicalIdOf(bridge.stack, bridge.stack.secrets.secret(id).secretArn);
+      expect(outputs[outputFor[id]]?.Value).toEqual({ Ref: logicalId });
+    }
+  });
+});

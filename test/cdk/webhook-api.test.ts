@@ -1,0 +1,185 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '#lambdas/config';
+import { METRICS_NAMESPACE, SERVICES } from '#core/metrics';
+import { ACTION_ROUTES } from '#core/webhooks/catalogue';
+import { WEBHOOK_PATH_PARTS } from '#lib/constructs/webhook-api';
+import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
+import { queueDefinition, type QueueId } from '#lib/resource-definitions';
+import { WEBHOOK_PATH } from '#local/defaults';
+import { logicalIdOf, synthBridge, type SynthesizedBridge } from './support.ts';
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const resourcesOf = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+
+describe('webhook API', () => {
+  let bridge: SynthesizedBridge;
+  let withFirewall: SynthesizedBridge;
+  let ingestId: string;
+  let statements: Statement[];
+
+  beforeAll(() => {
+    // The one real esbuild bundle of the suite: it proves the handler entry resolves and bundles.
+    bridge = synthBridge({ bundle: true });
+    withFirewall = synthBridge({
+      bridge: { waf: { enabled: true }, api: { throttlingRateLimit: 5, throttlingBurstLimit: 7 }, webhookPayloadCapBytes: 131072 },
+    });
+    ingestId = logicalIdOf(bridge.stack, bridge.stack.webhookApi.ingest.function.functionArn);
+    const roleId = logicalIdOf(bridge.stack, bridge.stack.webhookApi.ingest.role.roleArn);
+    const policies = Object.values(
+      bridge.template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }),
+    );
+    statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+  });
+
+  it('serves exactly one method: POST /webhooks/greenhouse, proxied to the ingest Lambda', () => {
+    bridge.template.resourceCountIs('AWS::ApiGateway::Method', 1);
+    bridge.template.resourceCountIs('AWS::ApiGateway::Resource', WEBHOOK_PATH_PARTS.length);
+    const [webhooksId] = Object.keys(bridge.template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: 'webhooks' } }));
+    const [greenhouseId] = Object.keys(
+      bridge.template.findResources('AWS::ApiGateway::Resource', {
+        Properties: { PathPart: 'greenhouse', ParentId: { Ref: webhooksId } },
+      }),
+    );
+    bridge.template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      ResourceId: { Ref: greenhouseId },
+      Integration: {
+        Type: 'AWS_PROXY',
+        Uri: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [ingestId, 'Arn'] }])] },
+      },
+    });
+  });
+
+  it('uses the path the local stack serves', () => {
+    expect(`/${WEBHOOK_PATH_PARTS.join('/')}`).toBe(WEBHOOK_PATH);
+  });
+
+  it('outputs the webhook URL', () => {
+    const outputs = bridge.template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
+    expect(JSON.stringify(outputs['WebhookUrl']?.Value)).toContain('/webhooks/greenhouse');
+  });
+
+  it('throttles the stage with the configured rate and burst (50/100 by default)', () => {
+    for (const [bridgeUnderTest, rate, burst] of [
+      [bridge, 50, 100],
+      [withFirewall, 5, 7],
+    ] as const) {
+      bridgeUnderTest.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+        MethodSettings: [Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst })],
+      });
+    }
+  });
+
+  it('writes JSON access logs without bodies, error execution logs without data traces, and metrics', () => {
+    const logGroupId = logicalIdOf(bridge.stack, bridge.stack.webhookApi.accessLogGroup.logGroupArn);
+    const [stage] = Object.values(bridge.template.findResources('AWS::ApiGateway::Stage'));
+    const { AccessLogSetting, MethodSettings } = stage!.Properties;
+    expect(AccessLogSetting.DestinationArn).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+    const format = JSON.parse(AccessLogSetting.Format) as Record<string, string>;
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    expect(AccessLogSetting.Format).not.toMatch(/\$input|body|requestOverride|header/i);
+    expect(MethodSettings).toEqual([
+      expect.objectContaining({ LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true }),
+    ]);
+    bridge.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('runs the ingest Lambda on nodejs24.x and arm64 with JSON logs in its own log group', () => {
+    const logGroupId = logicalIdOf(bridge.stack, bridge.stack.webhookApi.ingest.logGroup.logGroupArn);
+    bridge.template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroupId } },
+    });
+    const functions = Object.values(bridge.template.findResources('AWS::Lambda::Function'));
+    for (const fn of functions) expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+  });
+
+  it('bundles the handler as one ESM file with the require shim', () => {
+    const assembly = bridge.app.synth();
+    const manifest = JSON.parse(readFileSync(join(assembly.directory, `${bridge.stack.artifactId}.assets.json`), 'utf8')) as {
+      files: Record<string, { source: { path: string; packaging?: string } }>;
+    };
+    const bundles = Object.values(manifest.files).filter((f) => f.source.packaging === 'zip');
+    expect(bundles).toHaveLength(1);
+    const bundle = join(assembly.directory, bundles[0]!.source.path, 'index.mjs');
+    expect(existsSync(bundle)).toBe(true);
+    expect(readFileSync(bundle, 'utf8').split('\n', 1)[0]).toContain('createRequire');
+  });
+
+  it('gives the ingest Lambda the URL of every queue the webhook catalogue routes to, the quarantine DLQ, the secret ARN and the payload cap', () => {
+    const routed = new Set(Object.values(ACTION_ROUTES).flatMap((r) => r.queues as readonly QueueId[]));
+    const queueRef = (id: QueueId, deadLetter = false) => {
+      const q = bridge.stack.queues.get(id);
+      return { Ref: logicalIdOf(bridge.stack, (deadLetter ? q.deadLetterQueue : q.queue).queueArn) };
+    };
+    const quarantine = queueDefinition(QUARANTINE_QUEUE);
+    const secretId = logicalIdOf(bridge.stack, bridge.stack.secrets.secret('greenhouse-webhook').secretArn);
+    const [fn] = Object.values(bridge.template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } }));
+    expect(fn!.Properties.Environment.Variables).toEqual({
+      ...Object.fromEntries([...routed].map((id) => [queueDefinition(id).urlEnv, queueRef(id)])),
+      [quarantine.dlqUrlEnv]: queueRef(QUARANTINE_QUEUE, true),
+      [ENV.webhookSecretArn]: { Ref: secretId },
+      [ENV.payloadCapBytes]: '262144',
+      POWERTOOLS_SERVICE_NAME: SERVICES.ingest,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    withFirewall.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [ENV.payloadCapBytes]: '131072' }) },
+    });
+  });
+
+  it('lets the ingest Lambda send only to the routed queues and the quarantine DLQ', () => {
+    const sqs = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')));
+    expect(sqs.flatMap(actionsOf)).toEqual(['sqs:SendMessage']);
+    const expected = [
+      ...new Set(Object.values(ACTION_ROUTES).flatMap((r) => r.queues as readonly QueueId[])),
+    ].map((id) => ({ 'Fn::GetAtt': [logicalIdOf(bridge.stack, bridge.stack.queues.get(id).queue.queueArn), 'Arn'] }));
+    expected.push({
+      'Fn::GetAtt': [logicalIdOf(bridge.stack, bridge.stack.queues.get(QUARANTINE_QUEUE).deadLetterQueue.queueArn), 'Arn'],
+    });
+    expect(sqs.flatMap(resourcesOf)).toEqual(expect.arrayContaining(expected));
+    expect(sqs.flatMap(resourcesOf)).toHaveLength(expected.length);
+  });
+
+  it('lets the ingest Lambda read only the webhook secret, and only with GetSecretValue', () => {
+    const secrets = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
+    expect(secrets.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
+    const secretId = logicalIdOf(bridge.stack, bridge.stack.secrets.secret('greenhouse-webhook').secretArn);
+    expect(secrets.flatMap(resourcesOf)).toEqual([{ Ref: secretId }]);
+  });
+
+  it('gives the ingest Lambda nothing else: its own log group, no managed policies, no wildcards', () => {
+    const rest = statements.filter((s) => !actionsOf(s).some((a) => a.startsWith('sqs:') || a.startsWith('secretsmanager:')));
+    const logGroupId = logicalIdOf(bridge.stack, bridge.stack.webhookApi.ingest.logGroup.logGroupArn);
+    expect(rest).toEqual([
+      expect.objectContaining({
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+      }),
+    ]);
+    expect(JSON.stringify(statements)).not.toContain('"*"');
+    const roleId = logicalIdOf(bridge.stack, bridge.stack.webhookApi.ingest.role.roleArn);
+    expect(bridge.template.toJSON()['Resources'][roleId].Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('puts an optional WAF web ACL in front of the stage when waf.enabled', () => {
+    bridge.template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    withFirewall.template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    const stageId = logicalIdOf(withFirewall.stack, withFirewall.stack.webhookApi.api.deploymentStage.stageName);
+    withFirewall.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: { 'Fn::Join': ['', Match.arrayWith([{ Ref: stageId }])] },
+    });
+  });
+});
