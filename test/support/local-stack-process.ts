@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * `npm start` as a child process on free ports, for end-to-end tests: the real entry point, the real
+ * handler modules, the real signal handling. Resolves once the stack prints its `ready` line.
+ */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface LocalStackProcess {
+  readonly webhookUrl: string;
+  readonly sqsEndpoint: string;
+  readonly dynamodbEndpoint: string;
+  readonly child: ChildProcess;
+  /** Everything the stack printed so far, for failure messages. */
+  output(): string;
+  /** Sends the signal and resolves with the exit code once the process is gone. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startLocalStackProcess(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<LocalStackProcess> {
+  // The test runner's own Node (24, from node_modules/.bin) runs the stack; tsx only as a loader, so
+  // signals reach start.ts directly rather than through tsx's CLI wrapper.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: '0', LOCAL_SQS_PORT: '0', LOCAL_DYNAMODB_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = new Promise<Record<string, string>>((resolve, reject) => {
+    let pending = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      pending += chunk.toString('utf8');
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      const line = lines.find((l) => l.startsWith('ready '));
+      if (line) resolve(Object.fromEntries(line.split(' ').slice(1).map((pair) => pair.split('=', 2) as [string, string])));
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    void exited.then((code) => reject(new Error(`the local stack exited with ${code} before it was ready:\n${output}`)));
+    setTimeout(() => reject(new Error(`the local stack was not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs).unref();
+  });
+
+  const stop = async (signal: NodeJS.Signals = 'SIGINT') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  try {
+    const endpoints = await ready;
+    return {
+      webhookUrl: endpoints['webhook']!,
+      sqsEndpoint: endpoints['sqs']!,
+      dynamodbEndpoint: endpoints['dynamodb']!,
+      child,
+      output: () => output,
+      stop,
+    };
+  } catch (error) {
+    await stop('SIGKILL');
+    throw error;
+  }
+}
+
+/** True when something accepts TCP connections on the endpoint's port. */
+export function isListening(endpoint: string): Promise<boolean> {
+  const { hostname, port } = new URL(endpoint);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Process ids of DynamoDB Local JVMs started with `-port <port>`, read from /proc (Linux, where the
+ * tests run); elsewhere the port check above has to do.
+ */
+export function dynamoDbLocalPids(port: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  return entries.flatMap((pid) => {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const portIndex = args.indexOf('-port');
+      return args.some((a) => a.endsWith('DynamoDBLocal.jar')) && args[portIndex + 1] === String(port) ? [Number(pid)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
