@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Clock } from '#core/clock';
+import type { BudgetPolicy } from '#core/rate/budget';
+import { RateLimited } from '#adapters/http/errors';
+import { SharedRateBudget } from '#adapters/http/rate-budget';
+import { DynamoDbBudgetStore } from '#adapters/store/dynamodb-budget-store';
+import { startDynamoDbLocal, type DynamoDbLocal } from '#local/dynamodb-local';
+import { localDynamoDbClient } from '#local/sdk-clients';
+import { createTables } from '#local/resources';
+
+/** A clock the test moves by hand; `sleep` is never reached because maxWaitMs is 0. */
+class ManualClock implements Clock {
+  constructor(public t: number) {}
+  now() {
+    return this.t;
+  }
+  async sleep() {
+    throw new Error('a budget with maxWaitMs 0 must not sleep');
+  }
+}
+
+const POLICY: BudgetPolicy = { windowMs: 30_000, initialLimit: 50, safetyMargin: 0.1 };
+
+describe('rate budget shared through DynamoDB (DynamoDB Local)', () => {
+  let ddbLocal: DynamoDbLocal;
+  let dynamodb: DynamoDBClient;
+  let ledger: string;
+
+  beforeAll(async () => {
+    ddbLocal = await startDynamoDbLocal();
+    dynamodb = localDynamoDbClient(ddbLocal.endpoint);
+    ledger = (await createTables(dynamodb, 'budget-it-')).ledger;
+  });
+  afterAll(async () => {
+    dynamodb?.destroy();
+    await ddbLocal?.stop();
+  });
+
+  /** Eight invocations, each with its own budget object (and cache), all on one tenant's item. */
+  const invocations = (tenant: string, clock: Clock) =>
+    Array.from(
+      { length: 8 },
+      () => new SharedRateBudget({ system: 'greenhouse', store: new DynamoDbBudgetStore(dynamodb, ledger, 'greenhouse', tenant), policy: POLICY, clock, maxWaitMs: 0 }),
+    );
+
+  async function race(budgets: SharedRateBudget[], perBudget: number) {
+    let granted = 0;
+    let refused = 0;
+    await Promise.all(
+      budgets.map(async (budget) => {
+        for (let i = 0; i < perBudget; i++) {
+          try {
+            await budget.acquire('GET /v3/candidates');
+            granted++;
+          } catch (error) {
+            if (!(error instanceof RateLimited)) throw error;
+            refused++;
+          }
+        }
+      }),
+    );
+    return { granted, refused };
+  }
+
+  it('grants exactly the allowance per window across eight concurrent invocations', async () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const budgets = invocations('tenant-a', clock);
+    expect(await race(budgets, 10)).toEqual({ granted: 45, refused: 35 });
+    clock.t += 30_000;
+    expect((await race(budgets, 10)).granted).toBe(45);
+  });
+
+  it('tells the caller how long to wait when the window is spent', async () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const [budget] = invocations('tenant-b', clock);
+    for (let i = 0; i < 45; i++) await budget!.acquire('GET /v3/jobs');
+    clock.t += 12_000;
+    const error = (await budget!.acquire('GET /v3/jobs').catch((e: unknown) => e)) as RateLimited;
+    expect(error).toBeInstanceOf(RateLimited);
+    expect(error.source).toBe('budget');
+    expect(error.retryAfterSeconds).toBe(18);
+  });
+
+  it('keeps budgets of different tenants apart', async () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    expect((await race(invocations('tenant-c', clock), 6)).granted).toBe(45);
+    expect((await race(invocations('tenant-d', clock), 6)).granted).toBe(45);
+  });
+
+  it('blocks every invocation after one sees a 429, for Retry-After', async () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const budgets = invocations('tenant-e', clock);
+    await budgets[0]!.acquire('GET /v3/users');
+    await budgets[0]!.observe({ status: 429, retryAfterMs: 20_000 });
+    const error = (await budgets[5]!.acquire('GET /v3/users').catch((e: unknown) => e)) as RateLimited;
+    expect(error).toBeInstanceOf(RateLimited);
+    expect(error.retryAfterSeconds).toBe(20);
+    clock.t += 20_001;
+    await expect(budgets[5]!.acquire('GET /v3/users')).resolves.toBeUndefined();
+  });
+
+  it('follows the server: its window, its limit, and its higher count', async () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const budgets = invocations('tenant-f', clock);
+    await budgets[0]!.acquire('GET /v3/users');
+    // Another client of the tenant already spent most of a 100-request window ending in 10 s.
+    await budgets[0]!.observe({ status: 200, limit: 100, remaining: 20, windowEndsAt: clock.t + 10_000 });
+    // allowance(100, 0.1) = 90; the server has counted 80, so ten are left for all invocations together.
+    expect(await race(budgets, 3)).toEqual({ granted: 10, refused: 14 });
+  });
+});
