@@ -1,0 +1,55 @@
+import type { CapabilityStatus } from './capabilities.ts';
+import type { BeameryCapability } from './operations.ts';
+import type {
+  AttachmentUpload,
+  BeameryAttachment,
+  BeameryContact,
+  BeameryMembership,
+  BeameryNote,
+  BeameryPage,
+  BeameryUser,
+  BeameryVacancy,
+  ContactWrite,
+  NoteWrite,
+  Unsupportable,
+  VacancyWrite,
+} from './types.ts';
+
+/**
+ * The port the sync depends on (reference §6, in our names). BeameryClient implements it against the
+ * real API or the simulator; tests of the core can implement it in memory. Operations of the five
+ * evidence-less features answer 'unsupported' when the tenant lacks them; everything else fails with
+ * the shared typed errors (lambdas/adapters/http/errors.ts) or BeameryResponseInvalid/AttachmentRejected.
+ */
+export interface BeameryApi {
+  findContactsByEmail(email: string): Promise<BeameryContact[]>;
+  listContactsUpdatedSince(sinceIso: string, cursor?: { offset: number }): Promise<BeameryPage<BeameryContact>>;
+  contactsUpdatedSince(sinceIso: string): AsyncIterable<BeameryContact>;
+  getContact(id: string): Promise<BeameryContact | null>;
+  createContact(write: ContactWrite): Promise<{ id: string }>;
+  updateContact(id: string, write: ContactWrite): Promise<{ id: string }>;
+
+  listVacancies(cursor?: { offset: number }): Promise<BeameryPage<BeameryVacancy>>;
+  allVacancies(): AsyncIterable<BeameryVacancy>;
+  getVacancy(id: string): Promise<BeameryVacancy | null>;
+  createVacancy(write: VacancyWrite): Promise<{ id: string }>;
+  updateVacancy(id: string, write: VacancyWrite): Promise<{ id: string }>;
+
+  addContactToVacancy(contactId: string, vacancyId: string, stage?: string): Promise<Unsupportable<BeameryMembership>>;
+  moveContactStage(contactId: string, vacancyId: string, stage: string): Promise<Unsupportable<BeameryMembership>>;
+  removeContactFromVacancy(contactId: string, vacancyId: string): Promise<Unsupportable<'done'>>;
+  listContactVacancies(contactId: string): Promise<Unsupportable<BeameryMembership[]>>;
+
+  createNote(contactId: string, note: NoteWrite): Promise<Unsupportable<{ id: string }>>;
+  listNotesSince(contactId: string, sinceIso?: string): Promise<Unsupportable<BeameryNote[]>>;
+  uploadAttachment(contactId: string, file: AttachmentUpload): Promise<Unsupportable<{ id: string }>>;
+  listAttachments(contactId: string): Promise<Unsupportable<BeameryAttachment[]>>;
+
+  listUsers(): Promise<BeameryUser[]>;
+
+  mergeContacts(primaryId: string, secondaryId: string): Promise<Unsupportable<'done'>>;
+  anonymizeContact(id: string): Promise<Unsupportable<'done'>>;
+
+  /** What is known about the tenant's evidence-less features (configured or learned). */
+  capabilities(): Record<BeameryCapability, CapabilityStatus>;
+}

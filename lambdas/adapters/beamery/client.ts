@@ -1,0 +1,123 @@
+import { Unsupported } from '#adapters/http/errors';
+import { anonymizeContact, mergeContacts } from './lifecycle.ts';
+import { createNote, listAttachments, listNotesSince, uploadAttachment } from './activity.ts';
+import type { BeameryApi } from './api.ts';
+import type { CapabilityStatus } from './capabilities.ts';
+import { contactsUpdatedSince, createContact, findContactsByEmail, getContact, listContactsUpdatedSince, updateContact } from './contacts.ts';
+import type { BeameryCapability } from './operations.ts';
+import { BeameryTransport, type BeameryClientOptions } from './transport.ts';
+import { UNSUPPORTED, type AttachmentUpload, type ContactWrite, type NoteWrite, type Unsupportable, type VacancyWrite } from './types.ts';
+import { listUsers } from './users.ts';
+import {
+  allVacancies,
+  createVacancy,
+  getVacancy,
+  listContactVacancies,
+  listVacancies,
+  removeContactFromVacancy,
+  setContactVacancyStage,
+  updateVacancy,
+} from './vacancies.ts';
+
+export type { BeameryApi } from './api.ts';
+export type { BeameryClientOptions } from './transport.ts';
+export { BEAMERY_BUDGET_POLICY } from './transport.ts';
+export { BEAMERY_OPERATIONS, BEAMERY_CAPABILITIES, type BeameryCapability, type Evidence } from './operations.ts';
+export { clearBeameryTokenCache } from './token-cache.ts';
+export * from './types.ts';
+export { AttachmentRejected, BeameryResponseInvalid } from './errors.ts';
+
+/**
+ * The Beamery adapter. Construct once per container (module scope) with explicit options; it reads
+ * no environment. Every Beamery wire detail lives under this folder; see operations.ts for the
+ * evidence behind each call and docs/beamery-assumptions.md for what to verify in a sandbox.
+ */
+export class BeameryClient implements BeameryApi {
+  private readonly t: BeameryTransport;
+
+  constructor(options: BeameryClientOptions) {
+    this.t = new BeameryTransport(options);
+  }
+
+  findContactsByEmail(email: string) {
+    return findContactsByEmail(this.t, email);
+  }
+  listContactsUpdatedSince(sinceIso: string, cursor?: { offset: number }) {
+    return listContactsUpdatedSince(this.t, sinceIso, cursor);
+  }
+  contactsUpdatedSince(sinceIso: string) {
+    return contactsUpdatedSince(this.t, sinceIso);
+  }
+  getContact(id: string) {
+    return getContact(this.t, id);
+  }
+  createContact(write: ContactWrite) {
+    return createContact(this.t, write);
+  }
+  updateContact(id: string, write: ContactWrite) {
+    return updateContact(this.t, id, write);
+  }
+
+  listVacancies(cursor?: { offset: number }) {
+    return listVacancies(this.t, cursor);
+  }
+  allVacancies() {
+    return allVacancies(this.t);
+  }
+  getVacancy(id: string) {
+    return getVacancy(this.t, id);
+  }
+  createVacancy(write: VacancyWrite) {
+    return createVacancy(this.t, write);
+  }
+  updateVacancy(id: string, write: VacancyWrite) {
+    return updateVacancy(this.t, id, write);
+  }
+
+  addContactToVacancy(contactId: string, vacancyId: string, stage?: string) {
+    return setContactVacancyStage(this.t, contactId, vacancyId, stage);
+  }
+  moveContactStage(contactId: string, vacancyId: string, stage: string) {
+    return setContactVacancyStage(this.t, contactId, vacancyId, stage);
+  }
+  removeContactFromVacancy(contactId: string, vacancyId: string) {
+    return removeContactFromVacancy(this.t, contactId, vacancyId);
+  }
+  listContactVacancies(contactId: string) {
+    return listContactVacancies(this.t, contactId);
+  }
+
+  createNote(contactId: string, note: NoteWrite) {
+    return createNote(this.t, contactId, note);
+  }
+  listNotesSince(contactId: string, sinceIso?: string) {
+    return listNotesSince(this.t, contactId, sinceIso);
+  }
+  uploadAttachment(contactId: string, file: AttachmentUpload) {
+    return uploadAttachment(this.t, contactId, file);
+  }
+  listAttachments(contactId: string) {
+    return listAttachments(this.t, contactId);
+  }
+
+  listUsers() {
+    return listUsers(this.t);
+  }
+
+  mergeContacts(primaryId: string, secondaryId: string) {
+    return mergeContacts(this.t, primaryId, secondaryId);
+  }
+  anonymizeContact(id: string) {
+    return anonymizeContact(this.t, id);
+  }
+
+  capabilities(): Record<BeameryCapability, CapabilityStatus> {
+    return this.t.capabilities.report();
+  }
+}
+
+/** For callers that would rather fail than fall back: 'unsupported' becomes the shared Unsupported error. */
+export function orThrowUnsupported<T>(result: Unsupportable<T>, operation: string, capability: BeameryCapability): T {
+  if (result === UNSUPPORTED) throw new Unsupported('beamery', operation, capability);
+  return result;
+}

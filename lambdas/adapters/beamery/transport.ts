@@ -1,0 +1,195 @@
+import * as z from 'zod';
+import { systemClock, type Clock } from '#core/clock';
+import type { BudgetPolicy } from '#core/rate/budget';
+import { ApiClient, operationOf, type RetryPolicy } from '#adapters/http/api-client';
+import { NotFound, ServerError, ValidationFailed } from '#adapters/http/errors';
+import type { RateBudget } from '#adapters/http/rate-budget';
+import { Capabilities, type CapabilitySetting } from './capabilities.ts';
+import { BeameryResponseInvalid } from './errors.ts';
+import { BEAMERY_OPERATIONS, operationUrl, type BeameryCapability, type BeameryOperationName } from './operations.ts';
+import { authorizationHeader, dropRejectedToken } from './token-cache.ts';
+import { BEAMERY_BASE_URLS, UNSUPPORTED, type BeameryCredentials, type BeameryRegion, type Unsupportable } from './types.ts';
+import { parseToken } from './wire/activity.ts';
+import type { ContactParseOptions } from './wire/contact.ts';
+import { beameryErrorDetail } from './wire/error-body.ts';
+import { DEFAULT_GREENHOUSE_ID_FIELD, type GreenhouseIdField } from './wire/greenhouse-id.ts';
+import { readBeameryRateLimit } from './wire/rate-limit-headers.ts';
+import { issuesOf, WireShapeError } from './wire/values.ts';
+
+/**
+ * The Beamery side of the shared HTTP layer: URLs from the operations table, bearer tokens from the
+ * module-scope cache, Beamery's rate-limit headers and error bodies for the shared ApiClient, response
+ * shape failures as BeameryResponseInvalid, and the capability gate for the evidence-less features.
+ * Retries, the rate budget and the typed errors themselves are the shared layer's.
+ */
+
+export interface BeameryClientOptions {
+  /** One of the three public hosts (HIGH); or give `baseUrl`. */
+  readonly region?: BeameryRegion;
+  /** Overrides `region`: the simulator, or a host Beamery names for the tenant. Ends in `/v1`. */
+  readonly baseUrl?: string;
+  /** Read when the first token is minted and again after a 401 (so a rotated secret is picked up). */
+  readonly credentials: () => Promise<BeameryCredentials>;
+  readonly clock?: Clock;
+  readonly fetch?: typeof fetch;
+  /** The tenant's shared budget (SharedRateBudget with BEAMERY_BUDGET_POLICY); none = no pacing. */
+  readonly budget?: RateBudget;
+  /** Per evidence-less feature: `true`, `false` or `'probe'` (default). See capabilities.ts. */
+  readonly capabilities?: Partial<Record<BeameryCapability, CapabilitySetting>>;
+  /** Where the Greenhouse candidate id is written on a contact (default: `integrations.greenhouse.id`). */
+  readonly greenhouseIdField?: GreenhouseIdField;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly timeoutMs?: number;
+  /** Page size for list calls; Beamery's maximum is 100 (S2). */
+  readonly pageSize?: number;
+}
+
+/**
+ * 40 requests a second per tenant (HIGH), of which the bridge takes half (the reference suggests
+ * 20-25 to leave room for the tenant's other API users). Half is also what survives misaligned
+ * windows: `x-ratelimit-reset` has whole-second precision ("static", S1), so our one-second windows
+ * cannot be aligned with Beamery's, and one of Beamery's can overlap two of ours: 2 × 20 = 40.
+ */
+export const BEAMERY_BUDGET_POLICY: BudgetPolicy = { windowMs: 1_000, initialLimit: 40, safetyMargin: 0.5 };
+
+export const BEAMERY_MAX_PAGE_SIZE = 100;
+
+export interface CallSpec<T> {
+  readonly params?: Readonly<Record<string, string>>;
+  readonly query?: Readonly<Record<string, string | number | undefined>>;
+  readonly json?: unknown;
+  readonly parse: (body: unknown) => T;
+  readonly verifyWrite?: () => Promise<T | undefined>;
+}
+
+export class BeameryTransport {
+  readonly baseUrl: string;
+  readonly clock: Clock;
+  readonly capabilities: Capabilities;
+  readonly greenhouseIdField: GreenhouseIdField;
+  readonly contactParsing: ContactParseOptions;
+  readonly pageSize: number;
+  private readonly api: ApiClient;
+  private readonly tokenApi: ApiClient;
+  private credentialsRead: Promise<BeameryCredentials> | undefined;
+
+  constructor(private readonly options: BeameryClientOptions) {
+    const baseUrl = options.baseUrl ?? (options.region ? BEAMERY_BASE_URLS[options.region] : undefined);
+    if (!baseUrl) throw new Error('beamery client: give a region or a baseUrl');
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.clock = options.clock ?? systemClock;
+    this.capabilities = new Capabilities(options.capabilities);
+    this.greenhouseIdField = options.greenhouseIdField ?? DEFAULT_GREENHOUSE_ID_FIELD;
+    this.contactParsing = this.greenhouseIdField.kind === 'custom-field' ? { greenhouseIdCustomFieldId: this.greenhouseIdField.fieldId } : {};
+    this.pageSize = Math.min(BEAMERY_MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? BEAMERY_MAX_PAGE_SIZE));
+    const baseFetch = options.fetch ?? globalThis.fetch;
+    const common = { system: 'beamery' as const, readRateLimit: readBeameryRateLimit, errorDetail: beameryErrorDetail, clock: this.clock, retry: options.retry, timeoutMs: options.timeoutMs };
+
+    this.api = new ApiClient({
+      ...common,
+      authorize: () => this.authorize(),
+      // The token itself was dropped by `fetch` below, which knows which one was refused.
+      onUnauthorized: () => {
+        this.credentialsRead = undefined;
+      },
+      budget: options.budget,
+      fetch: async (input, init) => {
+        const response = await baseFetch(input, init);
+        if (response.status === 401) dropRejectedToken(new Headers(init?.headers).get('authorization'));
+        return response;
+      },
+    });
+    // The token endpoint has its own limit (30/s) and must not spend or skew the tenant's 40/s budget.
+    this.tokenApi = new ApiClient({
+      ...common,
+      authorize: async () => '',
+      onUnauthorized: () => undefined,
+      fetch: (input, init) => {
+        const headers = new Headers(init?.headers);
+        headers.delete('authorization');
+        return baseFetch(input, { ...init, headers });
+      },
+    });
+  }
+
+  async call<T>(name: BeameryOperationName, spec: CallSpec<T>): Promise<T> {
+    const { method } = BEAMERY_OPERATIONS[name];
+    const url = operationUrl(this.baseUrl, name, spec.params, spec.query);
+    const operation = operationOf(method, url);
+    const response = await this.api.request({
+      method,
+      url,
+      json: spec.json,
+      parse: (body) => parseFor(operation, spec.parse, body),
+      verifyWrite: spec.verifyWrite,
+    });
+    return response.body;
+  }
+
+  /**
+   * Runs an operation of an evidence-less feature. Known missing: answers 'unsupported' without a
+   * call. Not yet known: a 404/405/501 while `recordsExist()` says the records named in the call are
+   * there means the route is missing; the feature is marked unsupported and not called again.
+   */
+  async gated<T>(capability: BeameryCapability, run: () => Promise<T>, recordsExist: () => Promise<boolean>): Promise<Unsupportable<T>> {
+    if (this.capabilities.status(capability) === 'unsupported') return UNSUPPORTED;
+    try {
+      const result = await run();
+      this.capabilities.learn(capability, true);
+      return result;
+    } catch (error) {
+      if (!this.capabilities.mayBeMissing(capability) || !routeMayBeMissing(error)) throw error;
+      if (!(await recordsExist())) throw error;
+      this.capabilities.learn(capability, false);
+      return UNSUPPORTED;
+    }
+  }
+
+  private async authorize(): Promise<string> {
+    const credentials = await this.credentials();
+    return authorizationHeader(`${this.baseUrl}|${credentials.clientId}`, () => this.mintToken(credentials), this.clock);
+  }
+
+  private credentials(): Promise<BeameryCredentials> {
+    if (!this.credentialsRead) {
+      const read = this.options.credentials();
+      read.catch(() => {
+        if (this.credentialsRead === read) this.credentialsRead = undefined;
+      });
+      this.credentialsRead = read;
+    }
+    return this.credentialsRead;
+  }
+
+  /** HIGH: `POST /oauth/token` with a JSON `{clientId, clientSecret}` body, no grant_type (S2, S4). */
+  private async mintToken(credentials: BeameryCredentials) {
+    const url = operationUrl(this.baseUrl, 'mintToken');
+    const response = await this.tokenApi.request({
+      method: 'POST',
+      url,
+      json: { clientId: credentials.clientId, clientSecret: credentials.clientSecret },
+      parse: (body) => parseFor(operationOf('POST', url), parseToken, body),
+      // Minting twice is harmless (the spare token simply expires), so an ambiguous failure is retried.
+      verifyWrite: async () => undefined,
+    });
+    return response.body;
+  }
+}
+
+function parseFor<T>(operation: string, parse: (body: unknown) => T, body: unknown): T {
+  try {
+    return parse(body);
+  } catch (error) {
+    if (error instanceof WireShapeError) throw new BeameryResponseInvalid(operation, error.issues);
+    if (error instanceof z.ZodError) throw new BeameryResponseInvalid(operation, issuesOf(error));
+    throw error;
+  }
+}
+
+function routeMayBeMissing(error: unknown): boolean {
+  return (
+    error instanceof NotFound ||
+    (error instanceof ValidationFailed && error.status === 405) ||
+    (error instanceof ServerError && error.status === 501)
+  );
+}

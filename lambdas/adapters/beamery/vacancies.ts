@@ -1,0 +1,111 @@
+import { NotFound } from '#adapters/http/errors';
+import { getContact } from './contacts.ts';
+import type { BeameryTransport } from './transport.ts';
+import type { BeameryMembership, BeameryPage, BeameryVacancy, Unsupportable, VacancyWrite } from './types.ts';
+import { parseMembership } from './wire/activity.ts';
+import { vacancyBody } from './wire/bodies.ts';
+import { idOf, parsePage, unwrapOne } from './wire/envelope.ts';
+import { parseVacancy } from './wire/vacancy.ts';
+
+/**
+ * Vacancies (LOW list, ASSUMED get/create/update) and a contact's vacancy membership and stage
+ * (ASSUMED, behind the `vacancyStages` capability). Greenhouse is the source of truth for jobs; the
+ * bridge writes vacancies and never reads them back into Greenhouse.
+ */
+
+export async function listVacancies(t: BeameryTransport, cursor: { offset: number } = { offset: 0 }): Promise<BeameryPage<BeameryVacancy>> {
+  const request = { offset: cursor.offset, limit: t.pageSize };
+  return t.call('listVacancies', { query: { limit: request.limit, offset: request.offset }, parse: (body) => parsePage(body, 'vacancies', parseVacancy, request) });
+}
+
+export async function* allVacancies(t: BeameryTransport): AsyncGenerator<BeameryVacancy> {
+  let offset: number | undefined = 0;
+  while (offset !== undefined) {
+    const page: BeameryPage<BeameryVacancy> = await listVacancies(t, { offset });
+    yield* page.items;
+    offset = page.nextOffset;
+  }
+}
+
+export async function getVacancy(t: BeameryTransport, id: string): Promise<BeameryVacancy | null> {
+  try {
+    return await t.call('getVacancy', { params: { id }, parse: (body) => parseVacancy(unwrapOne(body, 'vacancy')) });
+  } catch (error) {
+    if (error instanceof NotFound) return null;
+    throw error;
+  }
+}
+
+/**
+ * ASSUMED `POST /vacancy`. After an ambiguous failure, a vacancy already carrying this Greenhouse job
+ * id is taken as the one written (S7: Beamery keys vacancy imports on the GH job id); without a job
+ * id the outcome cannot be checked (WriteOutcomeUnknown).
+ */
+export async function createVacancy(t: BeameryTransport, write: VacancyWrite): Promise<{ id: string }> {
+  const jobId = write.greenhouseJobId;
+  return t.call('createVacancy', {
+    json: vacancyBody(write),
+    parse: (body) => ({ id: idOf(body, 'vacancy') }),
+    verifyWrite:
+      jobId !== undefined
+        ? async () => {
+            for await (const vacancy of allVacancies(t)) if (vacancy.greenhouseJobId === jobId) return { id: vacancy.id };
+            return undefined;
+          }
+        : undefined,
+  });
+}
+
+export async function updateVacancy(t: BeameryTransport, id: string, write: VacancyWrite): Promise<{ id: string }> {
+  return t.call('updateVacancy', { params: { id }, json: vacancyBody(write), parse: (body) => ({ id: body === undefined ? id : idOf(body, 'vacancy') }) });
+}
+
+const bothExist = (t: BeameryTransport, contactId: string, vacancyId: string) => async () =>
+  (await getContact(t, contactId)) !== null && (await getVacancy(t, vacancyId)) !== null;
+
+/**
+ * ASSUMED `PUT /contact/{id}/vacancies/{vacancyId}` with `{stage}` (a stage id or name; omitted = the
+ * vacancy's first stage). One idempotent call both adds the contact and moves its stage.
+ */
+export async function setContactVacancyStage(t: BeameryTransport, contactId: string, vacancyId: string, stage?: string): Promise<Unsupportable<BeameryMembership>> {
+  return t.gated(
+    'vacancyStages',
+    () =>
+      t.call('setContactVacancyStage', {
+        params: { id: contactId, vacancyId },
+        json: stage === undefined ? {} : { stage },
+        parse: (body) => parseMembership(body === undefined ? {} : unwrapOne(body, 'membership'), { contactId, vacancyId }),
+      }),
+    bothExist(t, contactId, vacancyId),
+  );
+}
+
+export async function removeContactFromVacancy(t: BeameryTransport, contactId: string, vacancyId: string): Promise<Unsupportable<'done'>> {
+  return t.gated(
+    'vacancyStages',
+    () => t.call('removeContactFromVacancy', { params: { id: contactId, vacancyId }, parse: () => 'done' as const }),
+    bothExist(t, contactId, vacancyId),
+  );
+}
+
+export async function listContactVacancies(t: BeameryTransport, contactId: string): Promise<Unsupportable<BeameryMembership[]>> {
+  return t.gated(
+    'vacancyStages',
+    async () => {
+      const memberships: BeameryMembership[] = [];
+      let offset: number | undefined = 0;
+      while (offset !== undefined) {
+        const request = { offset, limit: t.pageSize };
+        const page: BeameryPage<BeameryMembership> = await t.call('listContactVacancies', {
+          params: { id: contactId },
+          query: { limit: request.limit, offset: request.offset },
+          parse: (body) => parsePage(body, 'vacancies', (raw) => parseMembership(raw, { contactId }), request),
+        });
+        memberships.push(...page.items);
+        offset = page.nextOffset;
+      }
+      return memberships;
+    },
+    async () => (await getContact(t, contactId)) !== null,
+  );
+}

@@ -1,0 +1,79 @@
+import * as z from 'zod';
+import type { BeameryStage, BeameryVacancy } from '../types.ts';
+import { strip } from './contact.ts';
+import { greenhouseIdFromIntegrations } from './greenhouse-id.ts';
+import { asList, count, flag, id, listOf, location, parseOrThrow, reference, tag, text, time, withRaw } from './values.ts';
+
+/**
+ * A vacancy → BeameryVacancy. Fields from reference §2.3 (MED, S2 partly reviewed; legacy extras
+ * S5). Stages arrive as an array of `{id, name, order}` (the simulator's assumption), a keyed map, or
+ * the legacy normalised `stages.entities.stages{<id>: {…}}` (S5). The Greenhouse job id is read
+ * like a contact's (ASSUMED `integrations.greenhouse.id`; S7 says Beamery stores it, not where).
+ */
+
+const stage = z
+  .looseObject({ id, name: text, value: text, label: text, order: count })
+  .transform((s): BeameryStage | undefined => {
+    const name = s.name ?? s.value ?? s.label;
+    return name ? strip({ id: s.id, name, order: s.order }) : undefined;
+  });
+
+const stages = z.unknown().transform((input): BeameryStage[] => {
+  const legacy = (input as { entities?: { stages?: unknown } } | undefined)?.entities?.stages;
+  const items = legacy && typeof legacy === 'object' ? Object.values(legacy as object) : asList(input);
+  return items
+    .map((item) => stage.safeParse(item))
+    .flatMap((r) => (r.success && r.data ? [r.data] : []))
+    .sort((a, b) => (a.order ?? Number.MAX_SAFE_INTEGER) - (b.order ?? Number.MAX_SAFE_INTEGER));
+}).default([]);
+
+const vacancyWire = z.looseObject({
+  id,
+  title: text,
+  name: text,
+  status: text,
+  departmentId: text,
+  description: text,
+  salary: z.unknown().transform((v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined)).optional(),
+  type: text,
+  priority: text,
+  published: flag,
+  remote: flag,
+  jobUrl: text,
+  requisitionId: text,
+  location,
+  owner: reference,
+  integrations: z.unknown().optional(),
+  stages,
+  globalTags: listOf(tag),
+  createdAt: time,
+  createdTime: time,
+  updatedAt: time,
+  updatedTime: time,
+});
+
+export function parseVacancy(raw: unknown): BeameryVacancy {
+  const v = parseOrThrow(vacancyWire, raw);
+  const vacancy = strip({
+    id: v.id,
+    title: v.title ?? v.name,
+    status: v.status,
+    departmentId: v.departmentId,
+    description: v.description,
+    salary: v.salary,
+    employmentType: v.type,
+    priority: v.priority,
+    published: v.published,
+    remote: v.remote,
+    jobUrl: v.jobUrl,
+    requisitionId: v.requisitionId,
+    location: v.location,
+    ownerUserId: v.owner,
+    greenhouseJobId: greenhouseIdFromIntegrations(v.integrations),
+    stages: v.stages,
+    tags: v.globalTags,
+    createdAt: v.createdAt ?? v.createdTime,
+    updatedAt: v.updatedAt ?? v.updatedTime,
+  });
+  return withRaw(vacancy as Omit<BeameryVacancy, 'raw'>, raw);
+}

@@ -1,0 +1,585 @@
+import * as z from 'zod';
+import { systemClock, type Clock } from '#core/clock';
+import type { BudgetPolicy } from '#core/rate/budget';
+import { ApiClient, operationOf, type ApiRequest, type ApiResponse, type HttpMethod, type RetryPolicy } from '../http/api-client.ts';
+import { Forbidden, NetworkError, NotFound, ServerError } from '../http/errors.ts';
+import type { RateBudget } from '../http/rate-budget.ts';
+import {
+  addToCollection,
+  currentCollection,
+  removeFromCollection,
+  sameTagName,
+  type CollectionField,
+  type CollectionItem,
+  type TypedValueWrite,
+  type UntypedValueWrite,
+} from './collections.ts';
+import { greenhouseErrorDetail } from './error-bodies.ts';
+import { ForeignNextLink, UnexpectedResponse } from './errors.ts';
+import { parseNextLink } from './link-header.ts';
+import { batchQueries, listUrl, MAX_PER_PAGE, pipeWindow, type ListQuery } from './query.ts';
+import { readGreenhouseRateLimit } from './rate-limit-headers.ts';
+import {
+  appliedCandidateTagSchema,
+  applicationSchema,
+  attachmentSchema,
+  candidateSchema,
+  candidateTagSchema,
+  noteSchema,
+  RESOURCE_SCHEMAS,
+  type AppliedCandidateTag,
+  type Application,
+  type Attachment,
+  type Candidate,
+  type CandidateTag,
+  type Note,
+  type ResourceName,
+  type ResourceOf,
+} from './schemas.ts';
+import { TokenSource, type ClientCredentials } from './token-cache.ts';
+
+/**
+ * The Harvest v3 client of the bridge (reference §1–4, §7, §8).
+ *
+ * Reads are typed lists: `GET /v3/<resource>` followed through `Link: rel="next"` verbatim, with
+ * `ids`/parent-id filters split into batches of 50. There is no single-record GET in v3 [H]: one
+ * record is a list with `ids=`.
+ *
+ * Writes are the ones the bridge needs, and no others: there are deliberately no methods to move,
+ * reject or hire an application (AI output is advice; a stage move would also send candidate
+ * emails through stage-transition rules [M]). v3 has no idempotency keys [M], so every POST that
+ * can fail ambiguously carries a `verifyWrite` that looks for the record before the shared client
+ * retries it; PATCH and DELETE are repeatable as they are.
+ *
+ * Transport, retries, the rate budget and typed errors come from the shared layer
+ * (lambdas/adapters/http); this module adds Greenhouse's headers, error bodies and token flow.
+ */
+export const DEFAULT_BASE_URL = 'https://harvest.greenhouse.io';
+export const DEFAULT_TOKEN_URL = 'https://auth.greenhouse.io/token';
+
+/**
+ * For a SharedRateBudget: 30-second windows [M]; until the first response announces the real
+ * limit, 50 (Airbyte's deliberate undershoot [M]); a fifth left for other clients of the tenant.
+ */
+export const GREENHOUSE_BUDGET_POLICY: BudgetPolicy = { windowMs: 30_000, initialLimit: 50, safetyMargin: 0.2 };
+
+/** How far around "now" a write is looked for after an ambiguous failure (clock skew, server latency). */
+const VERIFY_WINDOW_MS = 60_000;
+
+export interface GreenhouseClientOptions {
+  readonly credentials: () => Promise<ClientCredentials>;
+  readonly baseUrl?: string;
+  readonly tokenUrl?: string;
+  /**
+   * The acting user (`sub` of the token). List endpoints need a Site Admin [M]; without it the
+   * token acts as the credential's integration service user.
+   */
+  readonly sub?: number | string;
+  readonly clock?: Clock;
+  readonly fetch?: typeof fetch;
+  readonly budget?: RateBudget;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly timeoutMs?: number;
+  /** Page size of lists, 1–500 [H]; the maximum by default, fewest requests per record. */
+  readonly perPage?: number;
+}
+
+export type CustomFieldWrite = { readonly name_key: string; readonly value: unknown };
+
+/** PATCH /v3/candidates/{id} body. Write key `is_private` (reads say `private`) [H]. */
+export interface CandidateWrite {
+  readonly first_name?: string;
+  readonly last_name?: string;
+  readonly preferred_name?: string | null;
+  readonly company?: string | null;
+  readonly title?: string | null;
+  readonly is_private?: boolean;
+  readonly can_email?: boolean;
+  readonly time_zone?: string | null;
+  readonly linked_user_ids?: readonly number[];
+  /** Replaces the whole collection; to add or remove one value use the collection helpers. */
+  readonly email_addresses?: readonly TypedValueWrite[];
+  readonly phone_numbers?: readonly TypedValueWrite[];
+  readonly addresses?: readonly TypedValueWrite[];
+  readonly website_addresses?: readonly TypedValueWrite[];
+  readonly social_media_addresses?: readonly UntypedValueWrite[];
+  readonly tags?: readonly string[];
+  readonly custom_fields?: readonly CustomFieldWrite[];
+}
+
+interface ApplicationParties {
+  readonly source_id?: number;
+  readonly referrer_id?: number;
+  readonly recruiter_id?: number;
+  readonly coordinator_id?: number;
+}
+/** The nested first application: a job application, or a prospect one [M]. */
+export type FirstApplication =
+  | (ApplicationParties & { readonly job_id: number; readonly initial_stage_id?: number })
+  | (ApplicationParties & { readonly prospect: true; readonly job_ids?: readonly number[] });
+
+export interface CandidateCreate extends CandidateWrite {
+  readonly first_name: string;
+  readonly last_name: string;
+  readonly application?: FirstApplication;
+}
+
+export interface NoteCreate {
+  readonly candidate_id: number;
+  readonly body: string;
+  /** Write spelling; reads say publicly_visible / privately_visible / admin_only_visible [M]. */
+  readonly visibility: 'public' | 'private' | 'admin_only';
+  readonly application_id?: number;
+  /** Author; the token's `sub` when absent. */
+  readonly user_id?: number;
+  readonly note_type?: 'NOTE' | 'ACTIVITY';
+}
+
+export type AttachmentType =
+  | 'resume'
+  | 'cover_letter'
+  | 'take_home_test'
+  | 'offer_packet'
+  | 'offer_letter'
+  | 'signed_offer_letter'
+  | 'other'
+  | 'form_attachment';
+
+export interface AttachmentUpload {
+  readonly application_id: number;
+  /** With its extension; some are blocklisted per type [H]. */
+  readonly filename: string;
+  readonly type: AttachmentType;
+  readonly content: Uint8Array;
+  readonly content_type?: string;
+  readonly visibility?: 'public' | 'admin_only' | 'private';
+}
+
+export interface DownloadedFile {
+  readonly bytes: Uint8Array;
+  readonly contentType: string | null;
+}
+
+/** Collects an async iterable (a listing) into an array. */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+export class GreenhouseClient {
+  private readonly baseUrl: string;
+  private readonly clock: Clock;
+  private readonly tokens: TokenSource;
+  private readonly perPage: number;
+
+  constructor(private readonly options: GreenhouseClientOptions) {
+    this.baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
+    this.clock = options.clock ?? systemClock;
+    this.perPage = Math.min(MAX_PER_PAGE, Math.max(1, options.perPage ?? MAX_PER_PAGE));
+    this.tokens = new TokenSource({
+      tokenUrl: options.tokenUrl ?? DEFAULT_TOKEN_URL,
+      credentials: options.credentials,
+      clock: this.clock,
+      ...(options.sub !== undefined ? { sub: options.sub } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    });
+  }
+
+  // --- Transport ------------------------------------------------------------------------------------
+
+  /**
+   * One request through the shared client. A client per request lets a 401 drop exactly the token
+   * that request used, so concurrent requests failing together cause one new mint, not many.
+   */
+  private send<T>(request: ApiRequest<T>): Promise<ApiResponse<T>> {
+    let used: string | undefined;
+    const client = new ApiClient({
+      system: 'greenhouse',
+      authorize: async () => {
+        try {
+          used = await this.tokens.get();
+        } catch (error) {
+          throw new TokenUnavailable(error);
+        }
+        return `Bearer ${used}`;
+      },
+      onUnauthorized: () => {
+        if (used !== undefined) this.tokens.invalidate(used);
+      },
+      readRateLimit: readGreenhouseRateLimit,
+      errorDetail: greenhouseErrorDetail,
+      clock: this.clock,
+      ...(this.options.budget ? { budget: this.options.budget } : {}),
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+      ...(this.options.retry ? { retry: this.options.retry } : {}),
+      ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
+    });
+    return client.request(request).catch((error: unknown) => {
+      throw error instanceof TokenUnavailable ? error.failure : error;
+    });
+  }
+
+  private url(path: string): string {
+    return new URL(path, this.baseUrl).toString();
+  }
+
+  private async write<T>(
+    method: HttpMethod,
+    path: string,
+    schema: z.ZodType<T>,
+    json: unknown,
+    verifyWrite?: () => Promise<T | undefined>,
+  ): Promise<T> {
+    const url = this.url(path);
+    const { body } = await this.send({
+      method,
+      url,
+      json,
+      parse: parser(schema, operationOf(method, url)),
+      ...(verifyWrite ? { verifyWrite } : {}),
+    });
+    return body;
+  }
+
+  // --- Lists ----------------------------------------------------------------------------------------
+
+  /**
+   * Pages of one listing. Follows `Link rel="next"` exactly as given: the cursor carries the
+   * filters, and any added parameter would be a 422 [H]. A next link on another origin than the
+   * configured base URL is refused (ForeignNextLink) rather than sent the bearer token.
+   */
+  async *pages<K extends ResourceName>(resource: K, query: ListQuery = {}): AsyncGenerator<ResourceOf<K>[]> {
+    const schema = z.array(RESOURCE_SCHEMAS[resource]) as unknown as z.ZodType<ResourceOf<K>[]>;
+    const origin = new URL(this.baseUrl).origin;
+    const perPage = Math.min(MAX_PER_PAGE, Number(query['per_page'] ?? this.perPage));
+    for (const batch of batchQueries({ ...query, per_page: perPage })) {
+      let url: string | undefined = listUrl(this.baseUrl, resource, batch);
+      while (url !== undefined) {
+        const operation = operationOf('GET', url);
+        const response: ApiResponse<ResourceOf<K>[]> = await this.send({ method: 'GET', url, parse: parser(schema, operation) });
+        yield response.body;
+        const next = parseNextLink(response.headers.get('link'));
+        if (next === undefined) break;
+        const nextUrl: URL = new URL(next, url);
+        if (nextUrl.origin !== origin) throw new ForeignNextLink(operation, nextUrl.host);
+        url = next.startsWith('/') ? nextUrl.toString() : next;
+      }
+    }
+  }
+
+  async *list<K extends ResourceName>(resource: K, query: ListQuery = {}): AsyncGenerator<ResourceOf<K>> {
+    for await (const page of this.pages(resource, query)) yield* page;
+  }
+
+  /** Records by id (`ids=`, batched by 50); missing ids are simply absent. */
+  async byIds<K extends ResourceName>(resource: K, ids: readonly number[]): Promise<ResourceOf<K>[]> {
+    if (ids.length === 0) return [];
+    return collect(this.list(resource, { ids }));
+  }
+
+  // --- Typed reads ----------------------------------------------------------------------------------
+
+  listCandidates(query: {
+    ids?: readonly number[];
+    updated_at?: string;
+    created_at?: string;
+    last_activity_at?: string;
+    email?: string;
+    tag?: string;
+    private?: boolean;
+  } = {}) {
+    return this.list('candidates', query);
+  }
+
+  async getCandidate(id: number): Promise<Candidate | undefined> {
+    return (await this.byIds('candidates', [id]))[0];
+  }
+
+  /** `status` uses the filter vocabulary: `active`, not the record's `in_process` [H] (gotcha 3). */
+  listApplications(query: {
+    ids?: readonly number[];
+    candidate_ids?: readonly number[];
+    job_ids?: readonly number[];
+    status?: 'active' | 'rejected' | 'hired' | 'converted';
+    prospect?: boolean;
+    updated_at?: string;
+    created_at?: string;
+    last_activity_at?: string;
+  } = {}) {
+    return this.list('applications', query);
+  }
+
+  listJobs(query: { ids?: readonly number[]; status?: 'open' | 'draft' | 'closed'; updated_at?: string; created_at?: string; department_id?: number } = {}) {
+    return this.list('jobs', query);
+  }
+
+  listJobInterviewStages(jobIds: readonly number[]) {
+    return this.list('job_interview_stages', { job_ids: jobIds });
+  }
+
+  listJobOwners(jobIds: readonly number[]) {
+    return this.list('job_owners', { job_ids: jobIds });
+  }
+
+  listJobHiringManagers(jobIds: readonly number[]) {
+    return this.list('job_hiring_managers', { job_ids: jobIds });
+  }
+
+  listJobPosts(query: { ids?: readonly number[]; job_ids?: readonly number[]; live?: boolean } = {}) {
+    return this.list('job_posts', query);
+  }
+
+  /** Service accounts (the integration's own user among them) are hidden unless asked for [M] (gotcha 9). */
+  listUsers(query: { ids?: readonly number[]; updated_at?: string; deactivated?: boolean; includeServiceAccounts?: boolean } = {}) {
+    const { includeServiceAccounts, ...rest } = query;
+    return this.list('users', { ...rest, ...(includeServiceAccounts ? { show_service_accounts: true } : {}) });
+  }
+
+  listSources() {
+    return this.list('sources');
+  }
+
+  listDepartments() {
+    return this.list('departments');
+  }
+
+  listOffices() {
+    return this.list('offices');
+  }
+
+  listNotes(query: { candidate_ids?: readonly number[]; application_ids?: readonly number[]; created_at?: string; updated_at?: string } = {}) {
+    return this.list('notes', query);
+  }
+
+  listAttachments(query: { candidate_ids?: readonly number[]; application_ids?: readonly number[]; type?: string; created_at?: string } = {}) {
+    return this.list('attachments', query);
+  }
+
+  listCandidateTags() {
+    return this.list('candidate_tags');
+  }
+
+  listAppliedCandidateTags(query: { candidate_ids?: readonly number[]; candidate_tag_ids?: readonly number[] } = {}) {
+    return this.list('applied_candidate_tags', query);
+  }
+
+  listCustomFields(query: { field_type?: string; name_key?: string; active?: boolean } = {}) {
+    return this.list('custom_fields', query);
+  }
+
+  listCustomFieldOptions(query: { custom_field_ids?: readonly number[]; custom_field_key?: string } = {}) {
+    return this.list('custom_field_options', query);
+  }
+
+  listScorecards(query: { application_ids?: readonly number[]; status?: 'draft' | 'complete'; updated_at?: string } = {}) {
+    return this.list('scorecards', query);
+  }
+
+  /** Greenhouse's own default reasons are left out unless `includeDefaults` [H] (gotcha 10). */
+  listRejectionReasons(query: { includeDefaults?: boolean } = {}) {
+    return this.list('rejection_reasons', query.includeDefaults ? { include_defaults: true } : {});
+  }
+
+  /**
+   * The file behind an attachment's signed URL. Called right after listing: the URL expires (7 days
+   * [H]) and must never be stored. It is a pre-signed storage link: no Authorization header is sent
+   * (it would leak the token to the storage host, and S3 rejects a second auth method).
+   */
+  async downloadAttachment(attachment: Pick<Attachment, 'url'>): Promise<DownloadedFile> {
+    const operation = 'GET attachment-download';
+    const fetchFn = this.options.fetch ?? globalThis.fetch;
+    let response: Response;
+    try {
+      response = await fetchFn(attachment.url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
+    } catch (error) {
+      throw new NetworkError('greenhouse', operation, (error as { cause?: { code?: string } })?.cause?.code ?? 'unknown');
+    }
+    if (response.status === 403) throw new Forbidden('greenhouse', operation);
+    if (response.status === 404) throw new NotFound('greenhouse', operation);
+    if (!response.ok) throw new ServerError('greenhouse', operation, response.status);
+    return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('content-type') };
+  }
+
+  // --- Candidate writes -----------------------------------------------------------------------------
+
+  /**
+   * Creates a candidate, with its first application in the same call when given [M]. On an
+   * ambiguous failure, looks for a candidate created just now with the same name (and email).
+   */
+  async createCandidate(input: CandidateCreate): Promise<Candidate> {
+    const startedAt = this.clock.now();
+    const email = input.email_addresses?.[0]?.value;
+    return this.write('POST', '/v3/candidates', candidateSchema, input, async () => {
+      const recent = await collect(
+        this.listCandidates({ created_at: this.verifyWindow(startedAt), ...(email ? { email } : {}) }),
+      );
+      return recent.find((c) => c.first_name === input.first_name && c.last_name === input.last_name);
+    });
+  }
+
+  /** Only the keys given change; a collection given replaces the whole collection [M]. */
+  updateCandidate(id: number, patch: CandidateWrite): Promise<Candidate> {
+    return this.write('PATCH', `/v3/candidates/${id}`, candidateSchema, patch);
+  }
+
+  /**
+   * Read-modify-write of one collection field. `change` gets the current collection and returns
+   * the new one, or undefined for "no change" (then nothing is written). A recruiter's edit between
+   * the read and the write is overwritten — v3 has no conditional writes; per-entity FIFO ordering
+   * keeps the bridge's own writes from racing each other.
+   */
+  async modifyCandidateCollection<F extends CollectionField>(
+    candidateId: number,
+    field: F,
+    change: (current: CollectionItem<F>[]) => CollectionItem<F>[] | undefined,
+  ): Promise<Candidate> {
+    const candidate = await this.getCandidate(candidateId);
+    if (!candidate) throw new NotFound('greenhouse', `GET /v3/candidates`);
+    const next = change(currentCollection(candidate, field));
+    if (next === undefined) return candidate;
+    return this.updateCandidate(candidateId, { [field]: next } as CandidateWrite);
+  }
+
+  addToCandidateCollection<F extends CollectionField>(candidateId: number, field: F, item: CollectionItem<F>): Promise<Candidate> {
+    return this.modifyCandidateCollection(candidateId, field, (current) => addToCollection(field, current, item));
+  }
+
+  removeFromCandidateCollection<F extends CollectionField>(candidateId: number, field: F, value: string): Promise<Candidate> {
+    return this.modifyCandidateCollection(candidateId, field, (current) => removeFromCollection(field, current, value));
+  }
+
+  addEmailAddress(candidateId: number, value: string, type: 'personal' | 'work' | 'other' = 'other') {
+    return this.addToCandidateCollection(candidateId, 'email_addresses', { value, type });
+  }
+
+  removeEmailAddress(candidateId: number, value: string) {
+    return this.removeFromCandidateCollection(candidateId, 'email_addresses', value);
+  }
+
+  addWebsite(candidateId: number, value: string, type: 'personal' | 'company' | 'portfolio' | 'blog' | 'other' = 'other') {
+    return this.addToCandidateCollection(candidateId, 'website_addresses', { value, type });
+  }
+
+  addSocialMediaLink(candidateId: number, value: string) {
+    return this.addToCandidateCollection(candidateId, 'social_media_addresses', { value });
+  }
+
+  /** The path id is the candidate that stays; the duplicate ceases to exist (assumed from v1 [H] / reference §4.2). */
+  async mergeCandidates(primaryId: number, duplicateId: number): Promise<Candidate> {
+    return this.write('POST', `/v3/candidates/${primaryId}/merge`, candidateSchema, { duplicate_candidate_id: duplicateId }, async () => {
+      const [duplicate] = await this.byIds('candidates', [duplicateId]);
+      return duplicate ? undefined : this.getCandidate(primaryId);
+    });
+  }
+
+  /**
+   * Irreversible [H]. `fields` are the v1 names (full_name, emails, …); the v3 body shape
+   * `{fields: [...]}` is assumed (open question 6).
+   */
+  anonymizeCandidate(id: number, fields: readonly string[]): Promise<Candidate> {
+    return this.write('PATCH', `/v3/candidates/${id}/anonymize`, candidateSchema, { fields });
+  }
+
+  // --- Applications ---------------------------------------------------------------------------------
+
+  /** Writes the given custom fields by `name_key` (merge-by-key semantics assumed, open question 7). */
+  updateApplicationCustomFields(applicationId: number, fields: readonly CustomFieldWrite[]): Promise<Application> {
+    return this.write('PATCH', `/v3/applications/${applicationId}`, applicationSchema, { custom_fields: fields });
+  }
+
+  // --- Notes ----------------------------------------------------------------------------------------
+
+  /** Not idempotent: after an ambiguous failure, the candidate's notes of the last minute are searched first. */
+  createNote(input: NoteCreate): Promise<Note> {
+    const startedAt = this.clock.now();
+    return this.write('POST', '/v3/notes', noteSchema, { note_type: 'NOTE', ...input }, async () => {
+      const recent = await collect(this.listNotes({ candidate_ids: [input.candidate_id], created_at: this.verifyWindow(startedAt) }));
+      return recent.find(
+        (n) => n.body === input.body && (input.user_id === undefined || n.user_id === input.user_id) && (input.application_id === undefined || n.application_id === input.application_id),
+      );
+    });
+  }
+
+  // --- Tags -----------------------------------------------------------------------------------------
+
+  async findTag(name: string): Promise<CandidateTag | undefined> {
+    for await (const tag of this.listCandidateTags()) if (sameTagName(tag.name, name)) return tag;
+    return undefined;
+  }
+
+  createTag(name: string): Promise<CandidateTag> {
+    return this.write('POST', '/v3/candidate_tags', candidateTagSchema, { name }, () => this.findTag(name));
+  }
+
+  /**
+   * Adds one tag without touching the others: through applied_candidate_tags rather than PATCHing
+   * the `tags` collection (which replaces it) [M]. Creates the tag definition when missing.
+   */
+  async addTag(candidateId: number, name: string): Promise<AppliedCandidateTag> {
+    const tag = (await this.findTag(name)) ?? (await this.createTag(name));
+    const applied = () => this.appliedRows(candidateId, tag.id).then((rows) => rows[0]);
+    const existing = await applied();
+    if (existing) return existing;
+    return this.write('POST', '/v3/applied_candidate_tags', appliedCandidateTagSchema, { candidate_id: candidateId, candidate_tag_id: tag.id }, applied);
+  }
+
+  /** Removes one tag: finds the applied row(s) and deletes them. Absent tag: nothing to do. */
+  async removeTag(candidateId: number, name: string): Promise<void> {
+    const tag = await this.findTag(name);
+    if (!tag) return;
+    for (const row of await this.appliedRows(candidateId, tag.id)) {
+      try {
+        await this.write('DELETE', `/v3/applied_candidate_tags/${row.id}`, z.unknown(), undefined);
+      } catch (error) {
+        // A retried DELETE whose first attempt went through finds nothing: the goal is reached.
+        if (!(error instanceof NotFound)) throw error;
+      }
+    }
+  }
+
+  private appliedRows(candidateId: number, tagId: number): Promise<AppliedCandidateTag[]> {
+    return collect(this.listAppliedCandidateTags({ candidate_ids: [candidateId], candidate_tag_ids: [tagId] }));
+  }
+
+  // --- Attachments ----------------------------------------------------------------------------------
+
+  /** Base64 `content` upload [H]; after an ambiguous failure, the application's new attachments are searched first. */
+  uploadAttachment(input: AttachmentUpload): Promise<Attachment> {
+    const startedAt = this.clock.now();
+    const { content, ...rest } = input;
+    const body = { ...rest, content: Buffer.from(content).toString('base64') };
+    return this.write('POST', '/v3/attachments', attachmentSchema, body, async () => {
+      const recent = await collect(this.listAttachments({ application_ids: [input.application_id], created_at: this.verifyWindow(startedAt) }));
+      return recent.find((a) => a.filename === input.filename && a.type === input.type);
+    });
+  }
+
+  private verifyWindow(startedAt: number): string {
+    return pipeWindow({ gte: startedAt - VERIFY_WINDOW_MS, lte: this.clock.now() + VERIFY_WINDOW_MS });
+  }
+}
+
+/**
+ * A failed mint, carried past the API call's own handling: the token request was already retried
+ * (and its credential re-read) by the token source, so the call must not mint again on a 401.
+ */
+class TokenUnavailable extends Error {
+  constructor(readonly failure: unknown) {
+    super('token unavailable');
+  }
+}
+
+/** The client's surface, for fakes in tests of code that uses it. */
+export type GreenhouseApi = { [K in keyof GreenhouseClient]: GreenhouseClient[K] };
+
+/** Zod parse as the shared client's `parse`: a shape error becomes a typed UnexpectedResponse. */
+function parser<T>(schema: z.ZodType<T>, operation: string): (body: unknown) => T {
+  return (body) => {
+    const result = schema.safeParse(body);
+    if (result.success) return result.data;
+    throw new UnexpectedResponse(operation, 200, result.error.issues.map((i) => i.path.join('.')));
+  };
+}

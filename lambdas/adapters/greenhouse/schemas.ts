@@ -1,0 +1,221 @@
+import * as z from 'zod';
+
+/**
+ * Harvest v3 read shapes (reference §4) as zod schemas. Every object is loose: a field Greenhouse
+ * adds tomorrow passes through untouched and never fails a read. Only what the bridge relies on is
+ * required; the rest is optional and nullable, because v3's exact nullability is rarely documented.
+ */
+const id = z.number().int();
+const idOrNull = id.nullish();
+const text = z.string().nullish();
+const iso = z.string().nullish();
+const ids = z.array(id).nullish();
+
+const typedValue = z.looseObject({ value: z.string(), type: z.string().nullish() });
+
+/** `{ <name_key>: {name, type, value} }` [H]. */
+export const customFieldValues = z.record(z.string(), z.looseObject({ name: text, type: text, value: z.unknown() }).nullable());
+
+export const candidateSchema = z.looseObject({
+  id,
+  first_name: text,
+  last_name: text,
+  preferred_name: text,
+  company: text,
+  title: text,
+  created_at: iso,
+  updated_at: iso,
+  last_activity_at: iso,
+  /** Read key `private` (the write key is `is_private`) [H]. */
+  private: z.boolean().nullish(),
+  can_email: z.boolean().nullish(),
+  tags: z.array(z.string()).nullish(),
+  linked_user_ids: ids,
+  time_zone: text,
+  phone_numbers: z.array(typedValue).nullish(),
+  email_addresses: z.array(typedValue).nullish(),
+  addresses: z.array(typedValue).nullish(),
+  website_addresses: z.array(typedValue).nullish(),
+  social_media_addresses: z.array(z.looseObject({ value: z.string() })).nullish(),
+  custom_fields: customFieldValues.nullish(),
+});
+export type Candidate = z.infer<typeof candidateSchema>;
+
+export const applicationSchema = z.looseObject({
+  id,
+  candidate_id: id,
+  job_id: idOrNull,
+  job_post_id: idOrNull,
+  /** `in_process | rejected | hired | converted` (the filter says `active`) [H]. */
+  status: text,
+  prospect: z.boolean().nullish(),
+  prospective_job_ids: ids,
+  stage_id: idOrNull,
+  stage_name: text,
+  job_interview_stage_id: idOrNull,
+  recruiter_id: idOrNull,
+  coordinator_id: idOrNull,
+  source_id: idOrNull,
+  referrer_id: idOrNull,
+  rejected_at: iso,
+  rejection_reason_id: idOrNull,
+  last_activity_at: iso,
+  custom_fields: customFieldValues.nullish(),
+  created_at: iso,
+  updated_at: iso,
+});
+export type Application = z.infer<typeof applicationSchema>;
+
+export const jobSchema = z.looseObject({
+  id,
+  name: text,
+  requisition_id: text,
+  notes: text,
+  confidential: z.boolean().nullish(),
+  status: text,
+  opened_at: iso,
+  closed_at: iso,
+  is_template: z.boolean().nullish(),
+  department_id: idOrNull,
+  office_ids: ids,
+  custom_fields: customFieldValues.nullish(),
+  created_at: iso,
+  updated_at: iso,
+});
+export type Job = z.infer<typeof jobSchema>;
+
+export const jobInterviewStageSchema = z.looseObject({ id, job_id: id, name: text, sort_order: z.number().nullish(), active: z.boolean().nullish() });
+export type JobInterviewStage = z.infer<typeof jobInterviewStageSchema>;
+
+export const jobOwnerSchema = z.looseObject({ id, job_id: id, user_id: id, type: text, responsible: z.boolean().nullish() });
+export type JobOwner = z.infer<typeof jobOwnerSchema>;
+
+export const jobHiringManagerSchema = z.looseObject({ id, job_id: id, user_id: id, responsible: z.boolean().nullish() });
+export type JobHiringManager = z.infer<typeof jobHiringManagerSchema>;
+
+/** v3 job post fields are not in the reference: only id and job_id are relied on. */
+export const jobPostSchema = z.looseObject({ id, job_id: idOrNull, title: text, live: z.boolean().nullish(), content: text });
+export type JobPost = z.infer<typeof jobPostSchema>;
+
+export const userSchema = z.looseObject({
+  id,
+  first_name: text,
+  last_name: text,
+  name: text,
+  primary_email: text,
+  emails: z.array(z.string()).nullish(),
+  employee_id: text,
+  site_admin: z.boolean().nullish(),
+  deactivated: z.boolean().nullish(),
+  department_ids: ids,
+  office_ids: ids,
+});
+export type User = z.infer<typeof userSchema>;
+
+export const sourceSchema = z.looseObject({ id, name: text, type: z.looseObject({ id: idOrNull, name: text }).nullish() });
+export type Source = z.infer<typeof sourceSchema>;
+
+export const departmentSchema = z.looseObject({ id, name: text, parent_id: idOrNull, external_id: text });
+export type Department = z.infer<typeof departmentSchema>;
+
+export const officeSchema = z.looseObject({ id, name: text, parent_id: idOrNull, external_id: text });
+export type Office = z.infer<typeof officeSchema>;
+
+export const noteSchema = z.looseObject({
+  id,
+  candidate_id: idOrNull,
+  application_id: idOrNull,
+  user_id: idOrNull,
+  body: text,
+  subject: text,
+  type: text,
+  /** Read spelling `publicly_visible`…; some answers may echo the write spelling `public` [L]. */
+  visibility: text,
+  created_at: iso,
+  updated_at: iso,
+});
+export type Note = z.infer<typeof noteSchema>;
+
+export const attachmentSchema = z.looseObject({
+  id,
+  application_id: idOrNull,
+  candidate_id: idOrNull,
+  type: text,
+  filename: text,
+  /** Signed, expires after 7 days [H]: download at once, never store it. */
+  url: z.string(),
+  created_at: iso,
+  updated_at: iso,
+});
+export type Attachment = z.infer<typeof attachmentSchema>;
+
+export const candidateTagSchema = z.looseObject({ id, name: z.string() });
+export type CandidateTag = z.infer<typeof candidateTagSchema>;
+
+export const appliedCandidateTagSchema = z.looseObject({ id, candidate_id: id, candidate_tag_id: id });
+export type AppliedCandidateTag = z.infer<typeof appliedCandidateTagSchema>;
+
+export const customFieldSchema = z.looseObject({
+  id,
+  name: text,
+  name_key: z.string(),
+  field_type: text,
+  value_type: text,
+  private: z.boolean().nullish(),
+  api_only: z.boolean().nullish(),
+  active: z.boolean().nullish(),
+});
+export type CustomField = z.infer<typeof customFieldSchema>;
+
+export const customFieldOptionSchema = z.looseObject({ id, custom_field_id: idOrNull, name: text, external_id: text, active: z.boolean().nullish() });
+export type CustomFieldOption = z.infer<typeof customFieldOptionSchema>;
+
+export const scorecardSchema = z.looseObject({
+  id,
+  application_id: idOrNull,
+  interviewer_id: idOrNull,
+  submitter_id: idOrNull,
+  candidate_rating: text,
+  status: text,
+  interviewed_at: iso,
+  submitted_at: iso,
+  notes: text,
+  private_notes: text,
+  public_notes: text,
+  created_at: iso,
+  updated_at: iso,
+});
+export type Scorecard = z.infer<typeof scorecardSchema>;
+
+export const rejectionReasonSchema = z.looseObject({
+  id,
+  name: text,
+  type: z.looseObject({ id: idOrNull, key: text, name: text }).nullish(),
+});
+export type RejectionReason = z.infer<typeof rejectionReasonSchema>;
+
+/** Every list resource the client reads, with its schema. */
+export const RESOURCE_SCHEMAS = {
+  candidates: candidateSchema,
+  applications: applicationSchema,
+  jobs: jobSchema,
+  job_interview_stages: jobInterviewStageSchema,
+  job_owners: jobOwnerSchema,
+  job_hiring_managers: jobHiringManagerSchema,
+  job_posts: jobPostSchema,
+  users: userSchema,
+  sources: sourceSchema,
+  departments: departmentSchema,
+  offices: officeSchema,
+  notes: noteSchema,
+  attachments: attachmentSchema,
+  candidate_tags: candidateTagSchema,
+  applied_candidate_tags: appliedCandidateTagSchema,
+  custom_fields: customFieldSchema,
+  custom_field_options: customFieldOptionSchema,
+  scorecards: scorecardSchema,
+  rejection_reasons: rejectionReasonSchema,
+} as const;
+
+export type ResourceName = keyof typeof RESOURCE_SCHEMAS;
+export type ResourceOf<K extends ResourceName> = z.infer<(typeof RESOURCE_SCHEMAS)[K]>;

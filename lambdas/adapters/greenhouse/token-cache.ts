@@ -1,0 +1,141 @@
+import * as z from 'zod';
+import type { Clock } from '#core/clock';
+import { ApiClient, type RetryPolicy } from '../http/api-client.ts';
+import { greenhouseErrorDetail } from './error-bodies.ts';
+import { readGreenhouseRateLimit } from './rate-limit-headers.ts';
+
+/**
+ * Harvest v3 access tokens (OAuth 2.0 client credentials, reference §1.3, §7):
+ * - `POST <tokenUrl>` with Basic client auth and a form body `grant_type=client_credentials`
+ *   (+ `sub=<user id>` to act as that user) [H];
+ * - cached at MODULE scope per (token URL, client id, sub), so every invocation a warm Lambda
+ *   serves reuses one token, and single-flight: concurrent callers share one mint [H guidance];
+ * - the expiry field varies between sources [L]: `expires_at` (ISO), else `expires_in` (seconds),
+ *   else one hour; refreshed 60 s early (or at half-life for tokens shorter than two minutes);
+ * - the token endpoint has its own 60-second rate window [M]: the cache keeps mints rare, so no
+ *   budget is spent on it.
+ * The caller drops a token on a 401 (`invalidate`) and the next `get` mints a new one.
+ */
+export interface ClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+interface CachedToken {
+  readonly accessToken: string;
+  /** Clock ms after which the token is no longer handed out. */
+  readonly refreshAt: number;
+}
+
+const DEFAULT_LIFETIME_S = 3600;
+const REFRESH_EARLY_MS = 60_000;
+
+const cache = new Map<string, CachedToken>();
+const minting = new Map<string, Promise<CachedToken>>();
+
+/** For tests: forget every cached token. */
+export function clearGreenhouseTokenCache(): void {
+  cache.clear();
+  minting.clear();
+}
+
+const tokenResponse = z.looseObject({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  expires_at: z.string().optional(),
+  expires_in: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
+});
+
+export interface TokenSourceOptions {
+  readonly tokenUrl: string;
+  readonly credentials: () => Promise<ClientCredentials>;
+  /** Acting user; without it the token acts as the credential's integration service user [M]. */
+  readonly sub?: number | string;
+  readonly clock: Clock;
+  readonly fetch?: typeof fetch;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly timeoutMs?: number;
+}
+
+/** Hands out tokens for one (token URL, credential, sub); the cache behind it is shared by all. */
+export class TokenSource {
+  private credentialsPromise: Promise<ClientCredentials> | undefined;
+  private readonly client: ApiClient;
+
+  constructor(private readonly options: TokenSourceOptions) {
+    this.client = new ApiClient({
+      system: 'greenhouse',
+      authorize: async () => {
+        const { clientId, clientSecret } = await this.credentials();
+        return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
+      },
+      // A 401 from the token endpoint means the stored credential is stale (a rotated secret): read it again once.
+      onUnauthorized: () => {
+        this.credentialsPromise = undefined;
+      },
+      readRateLimit: readGreenhouseRateLimit,
+      errorDetail: greenhouseErrorDetail,
+      clock: options.clock,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    });
+  }
+
+  /** A valid access token, minted only when the cache has none. */
+  async get(): Promise<string> {
+    const key = await this.key();
+    const cached = cache.get(key);
+    if (cached && cached.refreshAt > this.options.clock.now()) return cached.accessToken;
+    let pending = minting.get(key);
+    if (!pending) {
+      pending = this.mint().finally(() => minting.delete(key));
+      minting.set(key, pending);
+      pending.then((token) => cache.set(key, token)).catch(() => undefined);
+    }
+    return (await pending).accessToken;
+  }
+
+  /** Drops `accessToken` if it is still cached (a newer token minted meanwhile stays). */
+  invalidate(accessToken: string): void {
+    for (const [key, cached] of cache) if (cached.accessToken === accessToken) cache.delete(key);
+  }
+
+  private credentials(): Promise<ClientCredentials> {
+    this.credentialsPromise ??= this.options.credentials().catch((error: unknown) => {
+      this.credentialsPromise = undefined;
+      throw error;
+    });
+    return this.credentialsPromise;
+  }
+
+  private async key(): Promise<string> {
+    const { clientId } = await this.credentials();
+    return `${this.options.tokenUrl}\u0000${clientId}\u0000${this.options.sub ?? ''}`;
+  }
+
+  private async mint(): Promise<CachedToken> {
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (this.options.sub !== undefined) form.set('sub', String(this.options.sub));
+    const requestedAt = this.options.clock.now();
+    const { body } = await this.client.request({
+      method: 'POST',
+      url: this.options.tokenUrl,
+      form,
+      parse: (raw) => tokenResponse.parse(raw),
+      // Minting twice is harmless (an earlier token stays valid [M]), so an ambiguous failure is retried.
+      verifyWrite: async () => undefined,
+    });
+    return { accessToken: body.access_token, refreshAt: refreshAt(body, requestedAt) };
+  }
+}
+
+/** When to stop using a token, from whichever expiry field the response has. */
+export function refreshAt(body: { expires_at?: string | undefined; expires_in?: number | undefined }, requestedAt: number): number {
+  let expiresAt = requestedAt + DEFAULT_LIFETIME_S * 1000;
+  const at = body.expires_at !== undefined ? Date.parse(body.expires_at) : Number.NaN;
+  if (!Number.isNaN(at)) expiresAt = at;
+  else if (body.expires_in !== undefined && Number.isFinite(body.expires_in)) expiresAt = requestedAt + body.expires_in * 1000;
+  const lifetime = expiresAt - requestedAt;
+  return expiresAt - Math.min(REFRESH_EARLY_MS, Math.max(0, lifetime / 2));
+}

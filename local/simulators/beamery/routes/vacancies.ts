@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import * as z from 'zod';
+import { page, pageQuery, parseInput, timeFilter, timeOp, type SimContext } from '../context.ts';
+import { vacancyWriteSchema } from '../model.ts';
+import { renderOne, renderPage, renderVacancy } from '../render.ts';
+
+/**
+ * Vacancies: `GET /vacancies` is LOW (legacy API had it; the v1 path is unconfirmed); the singular
+ * `POST /vacancy`, `PATCH /vacancy/{id}`, `GET /vacancy/{id}` are ASSUMED by analogy with contacts.
+ */
+
+const listQuery = z.strictObject({ ...pageQuery, updated_at: z.string().optional(), updated_at_op: timeOp.default('gte') });
+
+export function registerVacancyRoutes(app: FastifyInstance, context: SimContext): void {
+  const wire = () => context.settings.current.wire;
+
+  app.get('/v1/vacancies', async (request) => {
+    const q = parseInput(listQuery, request.query);
+    const { slice, ...info } = page(context.state.queryVacancies(timeFilter(q.updated_at, q.updated_at_op, 'updated_at')), q.limit, q.offset);
+    return renderPage('vacancies', slice.map((v) => renderVacancy(v, wire())), info, wire());
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/vacancy/:id', async (request) =>
+    renderOne('vacancy', renderVacancy(context.state.requireVacancy(request.params.id), wire()), wire()),
+  );
+
+  app.post('/v1/vacancy', async (request, reply) => {
+    const { id: _ignored, ...body } = parseInput(vacancyWriteSchema, request.body);
+    const vacancy = context.state.createVacancy(body);
+    return reply.code(201).send(renderOne('vacancy', renderVacancy(vacancy, wire()), wire()));
+  });
+
+  app.patch<{ Params: { id: string } }>('/v1/vacancy/:id', async (request) => {
+    const body = parseInput(vacancyWriteSchema, request.body);
+    return renderOne('vacancy', renderVacancy(context.state.patchVacancy(request.params.id, body), wire()), wire());
+  });
+}

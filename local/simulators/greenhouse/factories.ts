@@ -1,0 +1,284 @@
+import type {
+  ApplicationRecord,
+  AppliedCandidateTagRecord,
+  AttachmentRecord,
+  CandidateRecord,
+  CandidateTagRecord,
+  CustomFieldOptionRecord,
+  CustomFieldRecord,
+  DepartmentRecord,
+  Id,
+  Iso,
+  JobHiringManagerRecord,
+  JobInterviewStageRecord,
+  JobOwnerRecord,
+  JobPostRecord,
+  JobRecord,
+  NoteRecord,
+  OfferRecord,
+  OfficeRecord,
+  OpeningRecord,
+  ReferrerRecord,
+  RejectionReasonRecord,
+  ScorecardRecord,
+  SourceRecord,
+  Tables,
+  UserRecord,
+} from './records.ts';
+
+/**
+ * Complete records from partial ones: what a scenario file or a create call leaves out gets the
+ * value a fresh Greenhouse record would have. One factory per table, so a scenario only spells out
+ * what matters to it.
+ */
+type Partial_<T> = Partial<T> & { id: Id };
+type Factory<T> = (partial: Partial_<T>, now: Iso) => T;
+
+const candidates: Factory<CandidateRecord> = (p, now) => ({
+  first_name: '',
+  last_name: '',
+  preferred_name: null,
+  company: null,
+  title: null,
+  created_at: now,
+  updated_at: p.created_at ?? now,
+  last_activity_at: p.updated_at ?? p.created_at ?? now,
+  private: false,
+  can_email: true,
+  linked_user_ids: [],
+  time_zone: null,
+  phone_numbers: [],
+  email_addresses: [],
+  addresses: [],
+  website_addresses: [],
+  social_media_addresses: [],
+  custom_fields: {},
+  ...p,
+});
+
+const applications: Factory<ApplicationRecord> = (p, now) => ({
+  candidate_id: 0,
+  job_id: null,
+  job_post_id: null,
+  status: 'in_process',
+  prospect: false,
+  prospective_job_ids: [],
+  stage_id: null,
+  stage_name: null,
+  job_interview_stage_id: null,
+  recruiter_id: null,
+  coordinator_id: null,
+  source_id: null,
+  referrer_id: null,
+  rejected_at: null,
+  rejection_reason_id: null,
+  last_activity_at: p.created_at ?? now,
+  location_address: null,
+  answers: [],
+  custom_fields: {},
+  created_at: now,
+  updated_at: p.created_at ?? now,
+  ...p,
+});
+
+const jobs: Factory<JobRecord> = (p, now) => ({
+  name: '',
+  requisition_id: null,
+  notes: null,
+  confidential: false,
+  status: 'open',
+  opened_at: p.created_at ?? now,
+  closed_at: null,
+  is_template: false,
+  copied_from_id: null,
+  department_id: null,
+  office_ids: [],
+  custom_fields: {},
+  created_at: now,
+  updated_at: p.created_at ?? now,
+  sim_created_by_id: null,
+  ...p,
+});
+
+const stamped = <T>(defaults: Omit<T, 'id' | 'created_at' | 'updated_at'>): Factory<T> =>
+  (p, now) => ({ ...defaults, created_at: now, updated_at: (p as { created_at?: Iso }).created_at ?? now, ...p }) as T;
+
+const job_interview_stages = stamped<JobInterviewStageRecord>({ job_id: 0, name: '', sort_order: 0, active: true });
+const job_owners = stamped<JobOwnerRecord>({ job_id: 0, user_id: 0, type: 'recruiter', responsible: false });
+const job_hiring_managers = stamped<JobHiringManagerRecord>({ job_id: 0, user_id: 0, responsible: false });
+const job_posts = stamped<JobPostRecord>({
+  job_id: null,
+  title: '',
+  location: null,
+  content: null,
+  internal_content: null,
+  external: true,
+  internal: false,
+  live: false,
+  questions: [],
+});
+const candidate_tags = stamped<CandidateTagRecord>({ name: '' });
+const applied_candidate_tags = stamped<AppliedCandidateTagRecord>({ candidate_id: 0, candidate_tag_id: 0 });
+const custom_fields = stamped<CustomFieldRecord>({
+  name: '',
+  name_key: '',
+  field_type: 'candidate',
+  value_type: 'short_text',
+  private: false,
+  required: false,
+  api_only: false,
+  trigger_new_version: false,
+  active: true,
+});
+const scorecards = stamped<ScorecardRecord>({
+  application_id: 0,
+  interview_kit_id: null,
+  interviewer_id: null,
+  submitter_id: null,
+  candidate_rating: 'no_decision',
+  status: 'complete',
+  interviewed_at: null,
+  submitted_at: null,
+  notes: null,
+  private_notes: null,
+  public_notes: null,
+});
+
+const openings: Factory<OpeningRecord> = (p, now) => ({
+  job_id: 0,
+  opening_id: null,
+  open: true,
+  application_id: null,
+  close_reason_id: null,
+  target_start_on: null,
+  opened_at: p.created_at ?? now,
+  closed_at: null,
+  created_at: now,
+  updated_at: p.created_at ?? now,
+  ...p,
+});
+
+const users: Factory<UserRecord> = (p, now) => {
+  const first = p.first_name ?? '';
+  const last = p.last_name ?? '';
+  return {
+    first_name: first,
+    last_name: last,
+    name: `${first} ${last}`.trim(),
+    primary_email: '',
+    emails: p.primary_email ? [p.primary_email] : [],
+    employee_id: null,
+    job_title: null,
+    site_admin: false,
+    deactivated: false,
+    agency_id: null,
+    department_ids: [],
+    office_ids: [],
+    linked_candidate_ids: [],
+    interviewer_tags: [],
+    custom_fields: {},
+    created_at: now,
+    updated_at: p.created_at ?? now,
+    sim_service_account: false,
+    ...p,
+  };
+};
+
+const sources: Factory<SourceRecord> = (p) => ({ name: '', type: { id: 0, name: 'Other' }, ...p });
+const referrers: Factory<ReferrerRecord> = (p) => ({ name: '', user_id: null, ...p });
+const departments: Factory<DepartmentRecord> = (p) => ({ name: '', parent_id: null, external_id: null, ...p });
+const offices: Factory<OfficeRecord> = (p) => ({
+  name: '',
+  parent_id: null,
+  external_id: null,
+  location: null,
+  primary_in_house_contact_user_id: null,
+  ...p,
+});
+
+const notes: Factory<NoteRecord> = (p, now) => ({
+  candidate_id: 0,
+  application_id: null,
+  user_id: null,
+  body: '',
+  body_with_tags: p.body ?? '',
+  subject: null,
+  type: 'NOTE',
+  visibility: 'publicly_visible',
+  email_from: null,
+  email_to: null,
+  email_cc: null,
+  email_attachment_file_names: [],
+  created_at: now,
+  updated_at: p.created_at ?? now,
+  ...p,
+});
+
+const attachments: Factory<AttachmentRecord> = (p, now) => ({
+  application_id: 0,
+  candidate_id: null,
+  type: 'other',
+  filename: 'file.txt',
+  visibility: 'private',
+  content_type: 'application/octet-stream',
+  created_at: now,
+  updated_at: p.created_at ?? now,
+  sim_content_base64: '',
+  ...p,
+});
+
+const custom_field_options: Factory<CustomFieldOptionRecord> = (p) => ({
+  custom_field_id: 0,
+  name: '',
+  external_id: null,
+  sort_order: 0,
+  active: true,
+  ...p,
+});
+
+const rejection_reasons: Factory<RejectionReasonRecord> = (p) => ({
+  name: '',
+  type: { id: 1, key: 'WE_REJECTED_THEM', name: 'We rejected them' },
+  sim_default: false,
+  ...p,
+});
+
+const offers: Factory<OfferRecord> = (p, now) => ({
+  application_id: 0,
+  version: 1,
+  created_at: now,
+  sent_on: null,
+  resolved_at: null,
+  starts_on: null,
+  custom_fields: {},
+  ...p,
+});
+
+type RecordOf<K extends keyof Tables> = Tables[K] extends Map<Id, infer R> ? R : never;
+
+export const FACTORIES: { [K in keyof Tables]: Factory<RecordOf<K>> } = {
+  candidates,
+  applications,
+  jobs,
+  job_interview_stages,
+  job_owners,
+  job_hiring_managers,
+  openings,
+  job_posts,
+  users,
+  sources,
+  referrers,
+  departments,
+  offices,
+  notes,
+  attachments,
+  candidate_tags,
+  applied_candidate_tags,
+  custom_fields,
+  custom_field_options,
+  scorecards,
+  rejection_reasons,
+  offers,
+};
+
+export type { RecordOf };

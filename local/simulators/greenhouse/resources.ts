@@ -1,0 +1,262 @@
+import type { AttachmentLinks } from './attachment-links.ts';
+import type { RecordOf } from './factories.ts';
+import {
+  booleanIs,
+  commonFilters,
+  dateWindow,
+  equals,
+  idIn,
+  oneOf,
+  parseBoolean,
+  type FilterParser,
+} from './filters.ts';
+import type { Query } from './pagination.ts';
+import type { TableName } from './records.ts';
+import type { GreenhouseState } from './state.ts';
+
+/**
+ * The v3 list endpoints the simulator serves: `GET /v3/<name>`, scope `harvest:<name>:list`
+ * (reference §1.5), the filters each accepts (§4) and how a stored record is shown.
+ */
+export interface ProjectionContext {
+  readonly state: GreenhouseState;
+  readonly origin: string;
+  readonly links: AttachmentLinks;
+}
+
+export interface ListResource<K extends TableName = TableName> {
+  readonly name: string;
+  readonly table: K;
+  readonly filters: Record<string, FilterParser<RecordOf<K>>>;
+  /** Records a default listing leaves out (service accounts, Greenhouse's default rejection reasons). */
+  readonly visible?: (record: RecordOf<K>, filters: Query) => boolean;
+  readonly project: (record: RecordOf<K>, ctx: ProjectionContext) => unknown;
+}
+
+/** Drops the simulator-only `sim_*` fields. */
+function publicFields<R extends object>(record: R): Partial<R> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !key.startsWith('sim_'))) as Partial<R>;
+}
+const asIs = <R extends object>(record: R) => publicFields(record);
+
+const define = <K extends TableName>(resource: ListResource<K>) => resource;
+
+/** The query's own switches: accepted but not record filters. */
+const SWITCH = <R>(): FilterParser<R> => (value, param) => {
+  parseBoolean(value, param);
+  return () => true;
+};
+
+export const LIST_RESOURCES = [
+  define({
+    name: 'candidates',
+    table: 'candidates',
+    filters: {
+      ...commonFilters(),
+      last_activity_at: dateWindow((c) => c.last_activity_at),
+      // Exact, case-insensitive, any of the candidate's addresses [H].
+      email: (value) => (c) => c.email_addresses.some((e) => e.value.toLowerCase() === value.toLowerCase()),
+      // `private` defaults to true = include private candidates [H]; false leaves them out.
+      private: (value, param) => (parseBoolean(value, param) ? () => true : (c) => !c.private),
+    },
+    project: (c, { state }) => ({ ...c, tags: state.tagNamesOf(c.id) }),
+  }),
+  define({
+    name: 'applications',
+    table: 'applications',
+    filters: {
+      ...commonFilters(),
+      last_activity_at: dateWindow((a) => a.last_activity_at),
+      candidate_ids: idIn((a) => a.candidate_id),
+      job_ids: idIn((a) => a.job_id),
+      prospective_job_ids: idIn((a) => a.prospective_job_ids),
+      job_post_ids: idIn((a) => a.job_post_id),
+      source_ids: idIn((a) => a.source_id),
+      referrer_ids: idIn((a) => a.referrer_id),
+      stage_ids: idIn((a) => a.stage_id),
+      // The filter says `active`, the record says `in_process`; `status=in_process` is a 422 [H] (gotcha 3).
+      status: oneOf(['active', 'rejected', 'hired', 'converted'], (a, v) => a.status === (v === 'active' ? 'in_process' : v)),
+      stage_name: equals((a) => a.stage_name),
+      prospect: booleanIs((a) => a.prospect),
+    },
+    project: asIs,
+  }),
+  define({
+    name: 'jobs',
+    table: 'jobs',
+    filters: {
+      ...commonFilters(),
+      opened_at: dateWindow((j) => j.opened_at),
+      closed_at: dateWindow((j) => j.closed_at),
+      status: oneOf(['open', 'draft', 'closed'], (j, v) => j.status === v),
+      // Single ints, not lists [H].
+      department_id: equals((j) => j.department_id),
+      office_id: (value) => (j) => j.office_ids.includes(Number(value)),
+      requisition_id: equals((j) => j.requisition_id),
+      confidential: booleanIs((j) => j.confidential),
+    },
+    project: asIs,
+  }),
+  define({
+    name: 'job_interview_stages',
+    table: 'job_interview_stages',
+    filters: { ...commonFilters(), job_ids: idIn((s) => s.job_id) },
+    project: asIs,
+  }),
+  define({
+    name: 'job_owners',
+    table: 'job_owners',
+    filters: { ...commonFilters(), job_ids: idIn((o) => o.job_id), user_ids: idIn((o) => o.user_id) },
+    project: asIs,
+  }),
+  define({
+    name: 'job_hiring_managers',
+    table: 'job_hiring_managers',
+    filters: { ...commonFilters(), job_ids: idIn((o) => o.job_id), user_ids: idIn((o) => o.user_id) },
+    project: asIs,
+  }),
+  define({
+    name: 'openings',
+    table: 'openings',
+    filters: { ...commonFilters(), job_ids: idIn((o) => o.job_id), open: booleanIs((o) => o.open) },
+    project: asIs,
+  }),
+  define({
+    name: 'job_posts',
+    table: 'job_posts',
+    filters: {
+      ...commonFilters(),
+      job_ids: idIn((p) => p.job_id),
+      live: booleanIs((p) => p.live),
+      internal: booleanIs((p) => p.internal),
+      external: booleanIs((p) => p.external),
+    },
+    project: asIs,
+  }),
+  define({
+    name: 'users',
+    table: 'users',
+    filters: {
+      ...commonFilters(),
+      deactivated: booleanIs((u) => u.deactivated),
+      primary_email: equals((u) => u.primary_email, true),
+      department_ids: idIn((u) => u.department_ids),
+      office_ids: idIn((u) => u.office_ids),
+      linked_candidate_ids: idIn((u) => u.linked_candidate_ids),
+      employee_ids: (value) => (u) => value.split(',').includes(u.employee_id ?? ''),
+      show_service_accounts: SWITCH(),
+    },
+    // Service users are hidden unless show_service_accounts=true [M] (gotcha 9).
+    visible: (u, q) => !u.sim_service_account || q['show_service_accounts'] === 'true',
+    project: asIs,
+  }),
+  define({ name: 'sources', table: 'sources', filters: { ids: idIn((s) => s.id) }, project: asIs }),
+  define({ name: 'referrers', table: 'referrers', filters: { ids: idIn((r) => r.id) }, project: asIs }),
+  define({
+    name: 'departments',
+    table: 'departments',
+    filters: { ids: idIn((d) => d.id), external_id: equals((d) => d.external_id) },
+    project: asIs,
+  }),
+  define({
+    name: 'offices',
+    table: 'offices',
+    filters: { ids: idIn((o) => o.id), external_id: equals((o) => o.external_id) },
+    project: asIs,
+  }),
+  define({
+    name: 'notes',
+    table: 'notes',
+    filters: {
+      ...commonFilters(),
+      candidate_ids: idIn((n) => n.candidate_id),
+      application_ids: idIn((n) => n.application_id),
+      user_ids: idIn((n) => n.user_id),
+      type: (value) => (n) => value.split(',').includes(n.type),
+      visibility: oneOf(['admin_only_visible', 'privately_visible', 'publicly_visible'], (n, v) => n.visibility === v),
+    },
+    project: asIs,
+  }),
+  define({
+    name: 'attachments',
+    table: 'attachments',
+    filters: {
+      ...commonFilters(),
+      candidate_ids: idIn((a) => a.candidate_id),
+      application_ids: idIn((a) => a.application_id),
+      type: equals((a) => a.type),
+    },
+    project: (a, { origin, links }) => {
+      const { content_type: _contentType, ...rest } = publicFields(a);
+      return { ...rest, url: links.url(origin, a.id, a.filename) };
+    },
+  }),
+  define({
+    name: 'candidate_tags',
+    table: 'candidate_tags',
+    filters: { ...commonFilters(), name: equals((t) => t.name, true) },
+    project: asIs,
+  }),
+  define({
+    name: 'applied_candidate_tags',
+    table: 'applied_candidate_tags',
+    filters: {
+      ...commonFilters(),
+      candidate_ids: idIn((r) => r.candidate_id),
+      candidate_tag_ids: idIn((r) => r.candidate_tag_id),
+    },
+    project: asIs,
+  }),
+  define({
+    name: 'custom_fields',
+    table: 'custom_fields',
+    filters: {
+      ...commonFilters(),
+      field_type: equals((f) => f.field_type),
+      name_key: equals((f) => f.name_key),
+      name: equals((f) => f.name),
+      active: booleanIs((f) => f.active),
+    },
+    project: asIs,
+  }),
+  define({
+    name: 'custom_field_options',
+    table: 'custom_field_options',
+    filters: {
+      ids: idIn((o) => o.id),
+      custom_field_ids: idIn((o) => o.custom_field_id),
+      active: booleanIs((o) => o.active),
+    },
+    project: asIs,
+  }),
+  define({
+    name: 'scorecards',
+    table: 'scorecards',
+    filters: {
+      ...commonFilters(),
+      application_ids: idIn((s) => s.application_id),
+      interviewer_ids: idIn((s) => s.interviewer_id),
+      submitter_ids: idIn((s) => s.submitter_id),
+      status: oneOf(['draft', 'complete'], (s, v) => s.status === v),
+      interviewed_at: dateWindow((s) => s.interviewed_at),
+      submitted_at: dateWindow((s) => s.submitted_at),
+    },
+    project: asIs,
+  }),
+  define({
+    name: 'rejection_reasons',
+    table: 'rejection_reasons',
+    filters: { ids: idIn((r) => r.id), include_defaults: SWITCH() },
+    // Greenhouse's defaults are excluded unless include_defaults=true [H] (gotcha 10).
+    visible: (r, q) => !r.sim_default || q['include_defaults'] === 'true',
+    project: asIs,
+  }),
+] as const;
+
+/**
+ * `custom_field_key` filters options by their field's name_key; it needs the state, so it is
+ * resolved by the route rather than declared above.
+ */
+export const CUSTOM_FIELD_KEY_PARAM = 'custom_field_key';
+
+export const LIST_SCOPES: readonly string[] = LIST_RESOURCES.map((r) => `harvest:${r.name}:list`);

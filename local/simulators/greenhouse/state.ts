@@ -1,0 +1,129 @@
+import { FACTORIES, type RecordOf } from './factories.ts';
+import {
+  TABLE_NAMES,
+  type ApplicationRecord,
+  type CandidateRecord,
+  type CustomFieldRecord,
+  type CustomFieldType,
+  type Id,
+  type Iso,
+  type JobInterviewStageRecord,
+  type TableName,
+  type Tables,
+} from './records.ts';
+import type { Scenario } from './scenario.ts';
+
+/**
+ * The simulator's data: one Map per v3 resource, ids from one sequence (so a new record's id is
+ * above every seeded one, as Greenhouse's are, and "newest first" is "highest id first").
+ */
+export class GreenhouseState {
+  tables: Tables = emptyTables();
+  private lastId = 0;
+
+  reset(scenario: Scenario, now: Iso): void {
+    this.tables = emptyTables();
+    this.lastId = 0;
+    for (const name of TABLE_NAMES) {
+      if (name === 'candidates' || name === 'attachments') continue;
+      for (const partial of scenario[name]) this.put(name, partial as never, now);
+    }
+    for (const { tags, ...partial } of scenario.candidates) {
+      const candidate = this.put('candidates', partial as never, now);
+      for (const tag of tags ?? []) this.applyTag(candidate.id, this.tagNamed(tag, now).id, now);
+    }
+    for (const { text, content, ...partial } of scenario.attachments) {
+      const base64 = content ?? Buffer.from(text ?? '').toString('base64');
+      this.put('attachments', { ...partial, sim_content_base64: base64 } as never, now);
+    }
+  }
+
+  nextId(): Id {
+    return ++this.lastId;
+  }
+
+  /** Adds a record with a fresh id. */
+  insert<K extends TableName>(table: K, partial: Omit<Partial<RecordOf<K>>, 'id'>, now: Iso): RecordOf<K> {
+    return this.put(table, { ...partial, id: this.nextId() } as never, now);
+  }
+
+  private put<K extends TableName>(table: K, partial: Partial<RecordOf<K>> & { id: Id }, now: Iso): RecordOf<K> {
+    // id first, as Greenhouse's JSON has it.
+    const built = (FACTORIES[table] as (p: typeof partial, now: Iso) => RecordOf<K>)(partial, now);
+    const record = { id: partial.id, ...(built as object) } as RecordOf<K>;
+    (this.tables[table] as Map<Id, RecordOf<K>>).set(partial.id, record);
+    this.lastId = Math.max(this.lastId, partial.id);
+    return record;
+  }
+
+  get<K extends TableName>(table: K, id: Id | null | undefined): RecordOf<K> | undefined {
+    return id == null ? undefined : (this.tables[table] as Map<Id, RecordOf<K>>).get(id);
+  }
+
+  all<K extends TableName>(table: K): RecordOf<K>[] {
+    return [...(this.tables[table] as Map<Id, RecordOf<K>>).values()];
+  }
+
+  // --- Lookups the routes, operations and webhook payloads share ----------------------------------
+
+  tagNamesOf(candidateId: Id): string[] {
+    return this.all('applied_candidate_tags')
+      .filter((row) => row.candidate_id === candidateId)
+      .map((row) => this.get('candidate_tags', row.candidate_tag_id)?.name)
+      .filter((name): name is string => name !== undefined);
+  }
+
+  tagNamed(name: string, now: Iso) {
+    const existing = this.all('candidate_tags').find((tag) => tag.name.toLowerCase() === name.toLowerCase());
+    return existing ?? this.insert('candidate_tags', { name }, now);
+  }
+
+  applyTag(candidateId: Id, tagId: Id, now: Iso) {
+    const existing = this.all('applied_candidate_tags').find((r) => r.candidate_id === candidateId && r.candidate_tag_id === tagId);
+    return existing ?? this.insert('applied_candidate_tags', { candidate_id: candidateId, candidate_tag_id: tagId }, now);
+  }
+
+  /** Makes the candidate's tags exactly `names` (the PATCH `tags` semantics: the collection is replaced). */
+  replaceTags(candidateId: Id, names: readonly string[], now: Iso): void {
+    const wanted = new Set(names.map((name) => this.tagNamed(name, now).id));
+    for (const row of this.all('applied_candidate_tags')) {
+      if (row.candidate_id === candidateId && !wanted.has(row.candidate_tag_id)) this.tables.applied_candidate_tags.delete(row.id);
+    }
+    for (const tagId of wanted) this.applyTag(candidateId, tagId, now);
+  }
+
+  applicationsOf(candidateId: Id): ApplicationRecord[] {
+    return this.all('applications')
+      .filter((a) => a.candidate_id === candidateId)
+      .sort((a, b) => b.id - a.id);
+  }
+
+  stagesOf(jobId: Id): JobInterviewStageRecord[] {
+    return this.all('job_interview_stages')
+      .filter((s) => s.job_id === jobId && s.active)
+      .sort((a, b) => a.sort_order - b.sort_order || a.id - b.id);
+  }
+
+  customField(fieldType: CustomFieldType, nameKey: string): CustomFieldRecord | undefined {
+    return this.all('custom_fields').find((f) => f.field_type === fieldType && f.name_key === nameKey && f.active);
+  }
+
+  /** The candidate's recruiter/coordinator: v3 keeps them on the newest application. */
+  candidateTeam(candidate: CandidateRecord): { recruiterId: Id | null; coordinatorId: Id | null } {
+    const latest = this.applicationsOf(candidate.id)[0];
+    return { recruiterId: latest?.recruiter_id ?? null, coordinatorId: latest?.coordinator_id ?? null };
+  }
+
+  /** Every table as plain JSON, for the admin API. */
+  snapshot(): Record<TableName, unknown[]> {
+    return Object.fromEntries(TABLE_NAMES.map((name) => [name, this.all(name)])) as Record<TableName, unknown[]>;
+  }
+
+  counts(): Record<TableName, number> {
+    return Object.fromEntries(TABLE_NAMES.map((name) => [name, this.tables[name].size])) as Record<TableName, number>;
+  }
+}
+
+function emptyTables(): Tables {
+  return Object.fromEntries(TABLE_NAMES.map((name) => [name, new Map()])) as unknown as Tables;
+}

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InMemoryBudgetStore, SharedRateBudget } from '#adapters/http/rate-budget';
+import { BEAMERY_BUDGET_POLICY } from '#adapters/beamery/client';
+import type { BeamerySimulator } from '#local/simulators/beamery/server';
+import { readScenarioFile } from '#local/simulators/beamery/scenario';
+import { DEFAULT_BEAMERY_SCENARIO_PATH } from '#local/simulators/beamery/paths';
+import { SimClock } from '#local/simulators/shared/clock';
+import { calls, clientFor, resetSimulator, startSimulator } from './harness.ts';
+
+const AVERY = '0b7e1c9a-0000-4000-8000-000000000001';
+
+describe('Beamery rate limit with the shared budget, against the simulator', () => {
+  let sim: BeamerySimulator;
+
+  beforeAll(async () => {
+    // A slower clock than the other files: at 20x a burst's own queueing (a few real ms per request)
+    // stretches over most of a simulated second, so grants of one budget window would reach the
+    // simulator in its next window, which real network latency (tens of ms) does not do.
+    sim = await startSimulator({ clock: new SimClock(4), scenario: await readScenarioFile(DEFAULT_BEAMERY_SCENARIO_PATH) });
+  });
+  afterAll(() => sim.close());
+  beforeEach(async () => {
+    await resetSimulator(sim);
+    // Start each case in a fresh server window, untouched by the previous case's requests.
+    (sim.clock as SimClock).advance(1_000);
+  });
+
+  const budgeted = () =>
+    clientFor(sim, { budget: new SharedRateBudget({ system: 'beamery', store: new InMemoryBudgetStore(), policy: BEAMERY_BUDGET_POLICY, clock: sim.clock, maxWaitMs: 10_000 }) });
+
+  it('stamps x-ratelimit-limit "40;w=1", remaining and reset on every answer', async () => {
+    const token = await sim.app.inject({ method: 'POST', url: '/v1/oauth/token', payload: { clientId: 'test-client', clientSecret: 'test-secret' } });
+    const response = await sim.app.inject({ method: 'GET', url: '/v1/users', headers: { authorization: `Bearer ${token.json().access_token}` } });
+    expect(response.headers['x-ratelimit-limit']).toBe('40;w=1');
+    expect(Number(response.headers['x-ratelimit-remaining'])).toBeLessThan(40);
+    expect(response.headers['x-ratelimit-reset']).toBe('1');
+    expect(response.headers['retry-after']).toBeUndefined();
+    expect(token.headers['x-ratelimit-limit']).toBe('30;w=1');
+  });
+
+  it('paces a burst of 100 calls under 40 per second, so Beamery never answers 429', async () => {
+    const client = budgeted();
+    const started = sim.clock.now();
+    await Promise.all(Array.from({ length: 100 }, () => client.getContact(AVERY)));
+    expect(calls(sim, 'GET /v1/contact/:id', 200)).toBe(100);
+    expect(calls(sim, 'GET /v1/contact/:id', 429)).toBe(0);
+    // Half of 40 per second: 100 calls need at least five windows.
+    expect(sim.clock.now() - started).toBeGreaterThanOrEqual(4_000);
+  });
+
+  it('learns a lower limit from the headers and stays under it', async () => {
+    sim.settings.update({ rateLimit: { perSecond: 10 } });
+    const client = budgeted();
+    await client.getContact(AVERY);
+    await Promise.all(Array.from({ length: 30 }, () => client.getContact(AVERY)));
+    expect(calls(sim, 'GET /v1/contact/:id', 429)).toBe(0);
+  });
+});

@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyGreenhouseSignature } from '#core/webhooks/signature';
+import { MAX_ATTEMPTS, RETRY_GAPS_MINUTES, type WebhookDelivery } from '#local/simulators/greenhouse/webhooks/sender';
+import { startHarness, startWebhookReceiver, type Harness } from './support.ts';
+
+let h: Harness | undefined;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>> | undefined;
+afterEach(async () => {
+  await h?.close();
+  await receiver?.close();
+  h = undefined;
+  receiver = undefined;
+});
+
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+async function inject(harness: Harness, method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: string) {
+  return harness.sim.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) });
+}
+
+describe('the Greenhouse simulator itself', () => {
+  describe('token endpoint', () => {
+    it('answers the documented error bodies', async () => {
+      h = await startHarness();
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const none = await inject(h, 'POST', '/token', form, 'grant_type=client_credentials');
+      expect(none.statusCode).toBe(401);
+      expect(none.json()).toMatchObject({ message: 'Unauthorized' });
+      const wrong = await inject(h, 'POST', '/token', { ...form, authorization: basic('sim-client-1', 'nope') }, 'grant_type=client_credentials');
+      expect([wrong.statusCode, wrong.json()]).toEqual([401, { error: 'invalid_client' }]);
+      const grant = await inject(h, 'POST', '/token', { ...form, authorization: basic('sim-client-1', 'sim-client-secret') }, 'grant_type=password');
+      expect(grant.statusCode).toBe(400);
+      expect(grant.json().message).toContain('client_credentials');
+    });
+
+    it('is metered on its own 60-second window', async () => {
+      h = await startHarness({ rateLimit: { limit: 1000, tokenLimit: 2 } });
+      const mint = () =>
+        inject(h!, 'POST', '/token', { authorization: basic('sim-client-1', 'sim-client-secret'), 'content-type': 'application/x-www-form-urlencoded' }, 'grant_type=client_credentials');
+      expect((await mint()).statusCode).toBe(200);
+      expect((await mint()).statusCode).toBe(200);
+      const third = await mint();
+      expect(third.statusCode).toBe(429);
+      expect(Number(third.headers['retry-after'])).toBeLessThanOrEqual(60);
+    });
+  });
+
+  describe('v3 API', () => {
+    it('sends the rate-limit headers on errors too, and 404s unknown routes before authenticating', async () => {
+      h = await startHarness({ rateLimit: { limit: 75 } });
+      const unauthorized = await inject(h, 'GET', '/v3/candidates');
+      expect(unauthorized.statusCode).toBe(401);
+      expect(unauthorized.headers['x-ratelimit-limit']).toBe('75');
+      expect(unauthorized.headers['x-ratelimit-remaining']).toBe('74');
+      expect(Number(unauthorized.headers['x-ratelimit-reset'])).toBeGreaterThan(h.clock.now() / 1000);
+      const unknown = await inject(h, 'GET', '/v3/no_such_resource');
+      expect([unknown.statusCode, unknown.json()]).toEqual([404, { message: 'Resource not found' }]);
+    });
+
+    it('never rate-limits or faults the admin API', async () => {
+      h = await startHarness({ rateLimit: { limit: 1 }, faults: { serverErrorRate: 1 } });
+      for (let i = 0; i < 5; i++) expect((await inject(h, 'GET', '/_admin/state/counts')).statusCode).toBe(200);
+    });
+  });
+
+  describe('webhooks', () => {
+    it('retries a failed delivery on the documented schedule with the same event id', async () => {
+      h = await startHarness();
+      receiver = await startWebhookReceiver(h.clock, [500, 502]);
+      await h.admin('PUT', '/webhooks', [{ url: receiver.url, secret: 'retry-secret' }]);
+      await h.admin('PATCH', '/candidates/901', { title: 'Principal Engineer' });
+      await h.sim.webhooks.settled();
+      expect(receiver.received).toHaveLength(1);
+
+      h.clock.advance(RETRY_GAPS_MINUTES[0] * 60_000);
+      await h.sim.webhooks.settled();
+      expect(receiver.received).toHaveLength(2);
+      h.clock.advance(RETRY_GAPS_MINUTES[1] * 60_000 - 1_000);
+      await h.sim.webhooks.settled();
+      expect(receiver.received).toHaveLength(2);
+      h.clock.advance(1_000);
+      await h.sim.webhooks.settled();
+      expect(receiver.received).toHaveLength(3);
+
+      const ids = receiver.received.map((r) => r.headers['greenhouse-event-id']);
+      expect(new Set(ids).size).toBe(1);
+      for (const r of receiver.received) expect(verifyGreenhouseSignature(r.raw, r.headers['signature'] as string, 'retry-secret')).toEqual({ ok: true });
+      const [delivery] = await h.admin<WebhookDelivery[]>('GET', '/webhooks/deliveries?action=update_candidate');
+      expect(delivery?.state).toBe('delivered');
+      expect(delivery?.attempts.map((a) => a.status)).toEqual([500, 502, 200]);
+    });
+
+    it('gives up after 7 attempts over about 15 hours', async () => {
+      h = await startHarness();
+      receiver = await startWebhookReceiver(h.clock, Array(10).fill(503));
+      await h.admin('PUT', '/webhooks', [{ url: receiver.url, secret: 's', actions: ['candidate_anonymized'] }]);
+      await h.admin('POST', '/candidates/903/anonymize', { fields: ['full_name'] });
+      await h.sim.webhooks.settled();
+      for (const gap of RETRY_GAPS_MINUTES) {
+        h.clock.advance(gap * 60_000);
+        await h.sim.webhooks.settled();
+      }
+      h.clock.advance(24 * 3600_000);
+      await h.sim.webhooks.settled();
+      expect(receiver.received).toHaveLength(MAX_ATTEMPTS);
+      const span = receiver.received.at(-1)!.at - receiver.received[0]!.at;
+      expect(span).toBeGreaterThanOrEqual((15 * 60 + 16) * 60_000);
+      const [delivery] = await h.admin<WebhookDelivery[]>('GET', '/webhooks/deliveries');
+      expect(delivery?.state).toBe('failed');
+    });
+
+    it('sends only the actions an endpoint is registered for, and merge_candidate instead of delete_candidate', async () => {
+      h = await startHarness();
+      receiver = await startWebhookReceiver(h.clock);
+      await h.admin('PUT', '/webhooks', [{ url: receiver.url, secret: 's', actions: ['merge_candidate', 'delete_candidate'] }]);
+      await h.admin('PATCH', '/candidates/901', { title: 'ignored by this endpoint' });
+      await h.admin('POST', '/candidates/901/merge', { duplicate_candidate_id: 902 });
+      await h.sim.webhooks.settled();
+      expect(receiver.received.map((r) => JSON.parse(r.raw.toString()).action)).toEqual(['merge_candidate']);
+    });
+  });
+});
