@@ -88,28 +88,16 @@ export class BeameryTransport {
     this.api = new ApiClient({
       ...common,
       authorize: () => this.authorize(),
-      // The token itself was dropped by `fetch` below, which knows which one was refused.
-      onUnauthorized: () => {
+      onUnauthorized: (refused) => {
+        if (refused) dropRejectedToken(refused);
         this.credentialsRead = undefined;
       },
       budget: options.budget,
-      fetch: async (input, init) => {
-        const response = await baseFetch(input, init);
-        if (response.status === 401) dropRejectedToken(new Headers(init?.headers).get('authorization'));
-        return response;
-      },
+      fetch: baseFetch,
     });
-    // The token endpoint has its own limit (30/s) and must not spend or skew the tenant's 40/s budget.
-    this.tokenApi = new ApiClient({
-      ...common,
-      authorize: async () => '',
-      onUnauthorized: () => undefined,
-      fetch: (input, init) => {
-        const headers = new Headers(init?.headers);
-        headers.delete('authorization');
-        return baseFetch(input, { ...init, headers });
-      },
-    });
+    // The token endpoint has its own limit (30/s) and must not spend or skew the tenant's 40/s budget;
+    // it takes no Authorization header, so a 401 there is final.
+    this.tokenApi = new ApiClient({ ...common, fetch: baseFetch });
   }
 
   async call<T>(name: BeameryOperationName, spec: CallSpec<T>): Promise<T> {

@@ -172,6 +172,7 @@ export class GreenhouseClient {
   private readonly clock: Clock;
   private readonly tokens: TokenSource;
   private readonly perPage: number;
+  private readonly api: ApiClient;
 
   constructor(private readonly options: GreenhouseClientOptions) {
     this.baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
@@ -186,40 +187,37 @@ export class GreenhouseClient {
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
-  }
-
-  // --- Transport ------------------------------------------------------------------------------------
-
-  /**
-   * One request through the shared client. A client per request lets a 401 drop exactly the token
-   * that request used, so concurrent requests failing together cause one new mint, not many.
-   */
-  private send<T>(request: ApiRequest<T>): Promise<ApiResponse<T>> {
-    let used: string | undefined;
-    const client = new ApiClient({
+    this.api = new ApiClient({
       system: 'greenhouse',
       authorize: async () => {
         try {
-          used = await this.tokens.get();
+          return `Bearer ${await this.tokens.get()}`;
         } catch (error) {
           throw new TokenUnavailable(error);
         }
-        return `Bearer ${used}`;
       },
-      onUnauthorized: () => {
-        if (used !== undefined) this.tokens.invalidate(used);
+      onUnauthorized: (refused) => {
+        if (refused) this.tokens.invalidate(refused.replace(/^Bearer /, ''));
       },
       readRateLimit: readGreenhouseRateLimit,
       errorDetail: greenhouseErrorDetail,
       clock: this.clock,
-      ...(this.options.budget ? { budget: this.options.budget } : {}),
-      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
-      ...(this.options.retry ? { retry: this.options.retry } : {}),
-      ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
+      ...(options.budget ? { budget: options.budget } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
-    return client.request(request).catch((error: unknown) => {
+  }
+
+  // --- Transport ------------------------------------------------------------------------------------
+
+  /** One request through the shared client, which drops exactly the token a 401 refused. */
+  private async send<T>(request: ApiRequest<T>): Promise<ApiResponse<T>> {
+    try {
+      return await this.api.request(request);
+    } catch (error) {
       throw error instanceof TokenUnavailable ? error.failure : error;
-    });
+    }
   }
 
   private url(path: string): string {

@@ -56,10 +56,17 @@ export interface ErrorDetail {
 
 export interface ApiClientOptions {
   readonly system: ApiSystem;
-  /** `Authorization` header value for the next request (a cached token, minted when needed). */
-  readonly authorize: () => Promise<string>;
-  /** Called on a 401: drop the cached token so `authorize` mints a new one. */
-  readonly onUnauthorized: () => void;
+  /**
+   * `Authorization` header value for the next request (a cached token, minted when needed). Without
+   * it (token endpoints) no header is sent and a 401 is final.
+   */
+  readonly authorize?: () => Promise<string>;
+  /**
+   * Called once on a 401 before the one retry, with the header value that was refused (undefined if
+   * `authorize` itself failed): drop exactly that token, so many requests refused together cause one
+   * new mint.
+   */
+  readonly onUnauthorized?: (refusedAuthorization: string | undefined) => void;
   readonly readRateLimit: (response: Response, now: number) => RateObservation;
   /** Messages from an error body, without values it may echo. */
   readonly errorDetail: (status: number, body: unknown) => ErrorDetail;
@@ -108,12 +115,13 @@ export class ApiClient {
     const repeatable = IDEMPOTENT.has(request.method);
     let reauthorized = false;
     for (let attempt = 1; ; attempt++) {
+      const sent: { authorization?: string } = {};
       try {
-        return await this.attempt(request, operation);
+        return await this.attempt(request, operation, sent);
       } catch (error) {
-        if (error instanceof Unauthorized && !reauthorized) {
+        if (error instanceof Unauthorized && this.options.authorize && !reauthorized) {
           reauthorized = true;
-          this.options.onUnauthorized();
+          this.options.onUnauthorized?.(sent.authorization);
           attempt--;
           continue;
         }
@@ -129,14 +137,11 @@ export class ApiClient {
     }
   }
 
-  private async attempt<T>(request: ApiRequest<T>, operation: string): Promise<ApiResponse<T>> {
-    const { system, budget } = this.options;
+  private async attempt<T>(request: ApiRequest<T>, operation: string, sent: { authorization?: string }): Promise<ApiResponse<T>> {
+    const { system, budget, authorize } = this.options;
     await budget?.acquire(operation);
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      authorization: await this.options.authorize(),
-      ...request.headers,
-    };
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    if (authorize) headers['authorization'] = sent.authorization = await authorize();
     let body: string | undefined;
     if (request.json !== undefined) {
       headers['content-type'] = 'application/json';

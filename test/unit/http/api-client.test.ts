@@ -22,6 +22,7 @@ describe('ApiClient', () => {
   let script: Answer[];
   let requests: { method: string; url: string; authorization: string | undefined }[];
   let tokens: number;
+  let refused: (string | undefined)[];
   let client: ApiClient;
 
   const json = (status: number, body: unknown, headers: Record<string, string> = {}): Answer => (_req, res) => {
@@ -45,10 +46,14 @@ describe('ApiClient', () => {
     script = [];
     requests = [];
     tokens = 0;
+    refused = [];
     client = new ApiClient({
       system: 'greenhouse',
       authorize: async () => `Bearer token-${tokens}`,
-      onUnauthorized: () => tokens++,
+      onUnauthorized: (value) => {
+        refused.push(value);
+        tokens++;
+      },
       readRateLimit: (response) => ({
         status: response.status,
         retryAfterMs: response.headers.has('retry-after') ? Number(response.headers.get('retry-after')) * 1000 : undefined,
@@ -127,8 +132,18 @@ describe('ApiClient', () => {
     script = [json(401, {}), json(200, { ok: 1 })];
     expect((await get()).body).toEqual({ ok: 1 });
     expect(requests.map((r) => r.authorization)).toEqual(['Bearer token-0', 'Bearer token-1']);
+    expect(refused).toEqual(['Bearer token-0']);
     script = [json(401, {}), json(401, {})];
     await expect(get()).rejects.toBeInstanceOf(Unauthorized);
+  });
+
+  it('sends no Authorization header without an authorizer, and takes a 401 as final (token endpoints)', async () => {
+    const tokenEndpoint = new ApiClient({ system: 'beamery', readRateLimit: (r) => ({ status: r.status }), errorDetail: () => ({ messages: [] }) });
+    script = [json(401, {}), json(200, {})];
+    const error = await tokenEndpoint.request({ method: 'POST', url: `${base}/v1/oauth/token`, json: {}, parse: (b) => b }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Unauthorized);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.authorization).toBeUndefined();
   });
 
   it('turns a 429 into RateLimited with the server retry time, without sleeping on it', async () => {
