@@ -4,7 +4,9 @@
  *  1. decisions/s of the pure core (verify the signature, parse, route) over the official examples;
  *  2. verified webhooks/s through the real ingest handler into the SQS emulator (fauxqs), with one
  *     delivery at a time and with 16 in flight, and their latency percentiles;
- *  3. the minified bundle of each Lambda, as `cdk synth` builds it.
+ *  3. the minified bundle of each Lambda, as `cdk synth` builds it;
+ *  4. the shared rate budget: eight workers against each simulator's limit for 60 simulated seconds
+ *     (bench/rate-limit.ts), as a share of the limit and the 429s they caused.
  *
  * Numbers are for this machine and an in-process emulator: they bound the bridge's own overhead, not
  * SQS's service latency. Results are printed and written to .bench/results.json.
@@ -23,6 +25,7 @@ import { startSqsEmulator } from '#local/emulators';
 import { createQueues } from '#local/resources';
 import { greenhouseWebhookFixtures } from '../test/support/fixtures.ts';
 import { drain } from '../test/support/queues.ts';
+import { benchRateLimit, type RateLimitResult } from './rate-limit.ts';
 import { ingestOnQueues, signedDelivery } from '../test/support/ingest.ts';
 
 const SECRET = 'bench-secret';
@@ -33,6 +36,7 @@ interface Results {
   core: { decisions: number; perSecond: number };
   ingest: { concurrency: number; deliveries: number; perSecond: number; p50Ms: number; p99Ms: number; messages: number }[];
   bundles: { function: string; bytes: number; gzipBytes: number }[];
+  rateLimit: RateLimitResult[];
 }
 
 function benchCore(): Results['core'] {
@@ -118,6 +122,7 @@ const results: Results = {
   core: benchCore(),
   ingest: await benchIngest(),
   bundles: benchBundles(),
+  rateLimit: [await benchRateLimit({ system: 'greenhouse', limit: 50 }), await benchRateLimit({ system: 'beamery', limit: 40 })],
 };
 
 console.log(`node ${results.machine.node}, ${results.machine.cpus} cpus`);
@@ -129,6 +134,12 @@ for (const r of results.ingest) {
 }
 for (const b of results.bundles) {
   console.log(`bundle ${b.function}: ${(b.bytes / 1024).toFixed(1)} KiB minified, ${(b.gzipBytes / 1024).toFixed(1)} KiB gzipped`);
+}
+for (const r of results.rateLimit) {
+  console.log(
+    `rate budget, ${r.system}: ${r.workers} workers, limit ${r.limit} per window, ${r.simulatedSeconds} simulated s (${r.realSeconds} s real): ` +
+      `${r.succeeded} answered = ${r.throughputOfLimit} of the limit; ${r.serverRejections} 429s (at most ${r.maxRejectionsPerWindowPerWorker} per window per worker); ${r.budgetWaits} budget waits`,
+  );
 }
 mkdirSync('.bench', { recursive: true });
 writeFileSync('.bench/results.json', `${JSON.stringify(results, null, 2)}\n`);

@@ -59,9 +59,10 @@ export const DEFAULT_TOKEN_URL = 'https://auth.greenhouse.io/token';
 
 /**
  * For a SharedRateBudget: 30-second windows [M]; until the first response announces the real
- * limit, 50 (Airbyte's deliberate undershoot [M]); a fifth left for other clients of the tenant.
+ * limit, 50 (Airbyte's deliberate undershoot [M]); a twentieth left for requests in flight. Other
+ * clients of the same credential are accounted for by the server's count in every response.
  */
-export const GREENHOUSE_BUDGET_POLICY: BudgetPolicy = { windowMs: 30_000, initialLimit: 50, safetyMargin: 0.2 };
+export const GREENHOUSE_BUDGET_POLICY: BudgetPolicy = { windowMs: 30_000, initialLimit: 50, safetyMargin: 0.05 };
 
 /** How far around "now" a write is looked for after an ambiguous failure (clock skew, server latency). */
 const VERIFY_WINDOW_MS = 60_000;

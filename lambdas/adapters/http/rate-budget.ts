@@ -72,7 +72,9 @@ export class SharedRateBudget implements RateBudget {
       } else if (plan.kind === 'wait') {
         const waitMs = plan.untilMs - now;
         if (waitMs > maxWaitMs) throw new RateLimited(system, operation, Math.ceil(waitMs / 1000), 'budget');
-        await clock.sleep(waitMs + Math.random() * WAKE_SPREAD_MS);
+        // Spread no wider than one request's share of the window, or short windows would go unused.
+        const spread = Math.min(WAKE_SPREAD_MS, policy.windowMs / allowance(state?.limit ?? policy.initialLimit, policy.safetyMargin));
+        await clock.sleep(waitMs + Math.random() * spread);
       }
       // Another invocation moved the stored state: read it again.
       this.cached = undefined;

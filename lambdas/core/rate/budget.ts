@@ -26,6 +26,13 @@ export interface BudgetPolicy {
   readonly initialLimit: number;
   /** Share of the limit left unused, for clients outside the bridge and requests in flight (0–0.5). */
   readonly safetyMargin: number;
+  /**
+   * `even` spaces the allowance across the window instead of letting it out in a burst. For APIs whose
+   * window edges cannot be known (Beamery's reset header has whole-second precision on a one-second
+   * window): evenly spaced requests put about one allowance in any window-long stretch, wherever the
+   * server's windows start. Greenhouse announces its window end, so it can burst.
+   */
+  readonly pacing?: 'burst' | 'even';
 }
 
 /** What the adapters read off one response. */
@@ -51,8 +58,13 @@ export function allowance(limit: number, safetyMargin: number): number {
 export function planAcquire(state: BudgetState | undefined, now: number, policy: BudgetPolicy): AcquirePlan {
   if (state && state.blockedUntil > now) return { kind: 'wait', untilMs: state.blockedUntil };
   if (!state || now >= state.windowEndsAt) return { kind: 'open-window', windowEndsAt: nextWindowEnd(state, now, policy.windowMs) };
-  if (state.used < allowance(state.limit, policy.safetyMargin)) return { kind: 'take' };
-  return { kind: 'wait', untilMs: state.windowEndsAt };
+  const allowed = allowance(state.limit, policy.safetyMargin);
+  if (state.used >= allowed) return { kind: 'wait', untilMs: state.windowEndsAt };
+  if (policy.pacing === 'even') {
+    const slot = state.windowEndsAt - policy.windowMs + (state.used * policy.windowMs) / allowed;
+    if (now < slot) return { kind: 'wait', untilMs: Math.ceil(slot) };
+  }
+  return { kind: 'take' };
 }
 
 /** Windows stay aligned to the server's once it has told us where one ends. */
@@ -86,6 +98,8 @@ export function reconcile(state: BudgetState, observation: RateObservation, now:
       next = { ...next, used: serverUsed };
     }
   }
+  // Without a window end (Beamery) the server's count is for a window that overlaps two of ours, so
+  // it cannot be compared with our count; the margin and 429s cover other clients of the tenant.
   if (observation.status === 429) {
     const until = now + (observation.retryAfterMs ?? Math.max(0, (observation.windowEndsAt ?? now + policy.windowMs) - now));
     // The server's window is spent until then: treat that moment as the end of the current window.

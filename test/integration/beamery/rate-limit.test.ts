@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryBudgetStore, SharedRateBudget } from '#adapters/http/rate-budget';
+import { RateLimited } from '#adapters/http/errors';
 import { BEAMERY_BUDGET_POLICY } from '#adapters/beamery/client';
 import type { BeamerySimulator } from '#local/simulators/beamery/server';
 import { readScenarioFile } from '#local/simulators/beamery/scenario';
@@ -38,21 +39,41 @@ describe('Beamery rate limit with the shared budget, against the simulator', () 
     expect(token.headers['x-ratelimit-limit']).toBe('30;w=1');
   });
 
-  it('paces a burst of 100 calls under 40 per second, so Beamery never answers 429', async () => {
+  /** Runs a call as a consumer would: on RateLimited, the message waits its retry time and runs again. */
+  async function asConsumer<T>(call: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!(error instanceof RateLimited)) throw error;
+        await sim.clock.sleep(error.retryAfterSeconds * 1000);
+      }
+    }
+  }
+
+  // Beamery's windows cannot be aligned with ours (whole-second reset on a one-second window), so an
+  // occasional 429 at a window edge is expected; the budget's promise is at most one per window.
+  it('paces a burst of 100 calls under 40 per second, with at most one 429 per second', async () => {
     const client = budgeted();
     const started = sim.clock.now();
-    await Promise.all(Array.from({ length: 100 }, () => client.getContact(AVERY)));
+    await Promise.all(Array.from({ length: 100 }, () => asConsumer(() => client.getContact(AVERY))));
+    const seconds = Math.ceil((sim.clock.now() - started) / 1000);
     expect(calls(sim, 'GET /v1/contact/:id', 200)).toBe(100);
-    expect(calls(sim, 'GET /v1/contact/:id', 429)).toBe(0);
-    // Half of 40 per second: 100 calls need at least five windows.
-    expect(sim.clock.now() - started).toBeGreaterThanOrEqual(4_000);
+    expect(calls(sim, 'GET /v1/contact/:id', 429)).toBeLessThanOrEqual(seconds);
+    // 37 per second (40 less 7.5%), spaced evenly: 100 calls take at least 99/37 s.
+    expect(sim.clock.now() - started).toBeGreaterThanOrEqual(2_600);
   });
 
-  it('learns a lower limit from the headers and stays under it', async () => {
+  it('learns a lower limit from the headers and stays near it', async () => {
     sim.settings.update({ rateLimit: { perSecond: 10 } });
     const client = budgeted();
     await client.getContact(AVERY);
-    await Promise.all(Array.from({ length: 30 }, () => client.getContact(AVERY)));
-    expect(calls(sim, 'GET /v1/contact/:id', 429)).toBe(0);
+    const started = sim.clock.now();
+    await Promise.all(Array.from({ length: 30 }, () => asConsumer(() => client.getContact(AVERY))));
+    const seconds = Math.ceil((sim.clock.now() - started) / 1000);
+    expect(calls(sim, 'GET /v1/contact/:id', 200)).toBe(31);
+    expect(calls(sim, 'GET /v1/contact/:id', 429)).toBeLessThanOrEqual(seconds);
+    // 9 per second once the limit of 10 is known.
+    expect(sim.clock.now() - started).toBeGreaterThanOrEqual(2_500);
   });
 });

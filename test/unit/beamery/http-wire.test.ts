@@ -5,27 +5,25 @@ import { beameryErrorDetail, redact } from '#adapters/beamery/wire/error-body';
 const response = (status: number, headers: Record<string, string>) => new Response(null, { status, headers });
 
 describe('Beamery rate-limit headers', () => {
-  it('reads x-ratelimit-limit "40;w=1", remaining, and reset as seconds to the window end', () => {
-    expect(readBeameryRateLimit(response(200, { 'x-ratelimit-limit': '40;w=1', 'x-ratelimit-remaining': '24', 'x-ratelimit-reset': '1' }), 10_000)).toEqual({
+  it('reads x-ratelimit-limit "40;w=1" and remaining, but not the whole-second reset as a window end', () => {
+    expect(readBeameryRateLimit(response(200, { 'x-ratelimit-limit': '40;w=1', 'x-ratelimit-remaining': '24', 'x-ratelimit-reset': '1' }))).toEqual({
       status: 200,
       limit: 40,
       remaining: 24,
-      windowEndsAt: 11_000,
     });
   });
 
   it('a 429 without Retry-After still tells when to retry: at the reset', () => {
-    const observation = readBeameryRateLimit(response(429, { 'x-ratelimit-limit': '40;w=1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' }), 5_000);
-    expect(observation).toEqual({ status: 429, limit: 40, remaining: 0, windowEndsAt: 6_000 });
-    expect(observation.retryAfterMs).toBeUndefined();
+    const observation = readBeameryRateLimit(response(429, { 'x-ratelimit-limit': '40;w=1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' }));
+    expect(observation).toEqual({ status: 429, limit: 40, remaining: 0, retryAfterMs: 1_000 });
   });
 
   it('honours a Retry-After if one ever appears, and the un-prefixed draft names', () => {
-    expect(readBeameryRateLimit(response(429, { 'ratelimit-limit': '40', 'ratelimit-reset': '2', 'retry-after': '3' }), 0)).toEqual({ status: 429, limit: 40, windowEndsAt: 2_000, retryAfterMs: 3_000 });
+    expect(readBeameryRateLimit(response(429, { 'ratelimit-limit': '40', 'ratelimit-reset': '2', 'retry-after': '3' }))).toEqual({ status: 429, limit: 40, retryAfterMs: 3_000 });
   });
 
   it('reads no limits from a response without the headers', () => {
-    expect(readBeameryRateLimit(response(200, {}), 0)).toEqual({ status: 200 });
+    expect(readBeameryRateLimit(response(200, {}))).toEqual({ status: 200 });
   });
 
   it.each([

@@ -3,6 +3,7 @@ import { allowance, initialState, nextWindowEnd, planAcquire, reconcile, type Bu
 
 const POLICY: BudgetPolicy = { windowMs: 30_000, initialLimit: 50, safetyMargin: 0.1 };
 const NOW = 1_000_000;
+const POLICY_BURST_1S: BudgetPolicy = { windowMs: 1_000, initialLimit: 40, safetyMargin: 0.1 };
 const state = (over: Partial<BudgetState> = {}): BudgetState => ({ windowEndsAt: NOW + 10_000, used: 0, limit: 50, blockedUntil: 0, ...over });
 
 describe('rate budget arithmetic', () => {
@@ -24,6 +25,17 @@ describe('rate budget arithmetic', () => {
     expect(planAcquire(state({ blockedUntil: NOW + 5_000 }), NOW, POLICY)).toEqual({ kind: 'wait', untilMs: NOW + 5_000 });
   });
 
+  it('spaces requests evenly across the window when pacing is even', () => {
+    const even: BudgetPolicy = { windowMs: 1_000, initialLimit: 40, safetyMargin: 0.1, pacing: 'even' };
+    const windowStart = NOW;
+    const s = (used: number) => state({ windowEndsAt: windowStart + 1_000, used, limit: 40 });
+    expect(planAcquire(s(0), NOW, even)).toEqual({ kind: 'take' });
+    // 36 allowed per second: the 19th request (used = 18) may go at the half second, not before.
+    expect(planAcquire(s(18), NOW + 100, even)).toEqual({ kind: 'wait', untilMs: NOW + 500 });
+    expect(planAcquire(s(18), NOW + 500, even)).toEqual({ kind: 'take' });
+    expect(planAcquire(s(18), NOW + 100, POLICY_BURST_1S)).toEqual({ kind: 'take' });
+  });
+
   it('opens a new window aligned to the last known one', () => {
     const ended = state({ windowEndsAt: NOW - 1_000, used: 45 });
     expect(planAcquire(ended, NOW, POLICY)).toEqual({ kind: 'open-window', windowEndsAt: NOW + 29_000 });
@@ -40,6 +52,10 @@ describe('rate budget arithmetic', () => {
     const next = reconcile(state({ used: 3 }), { status: 200, limit: 50, remaining: 30, windowEndsAt: NOW + 10_400 }, NOW, POLICY);
     expect(next?.used).toBe(20);
     expect(next?.windowEndsAt).toBe(NOW + 10_000);
+  });
+
+  it('leaves the count alone when the response has no window end to compare it in (Beamery)', () => {
+    expect(reconcile(state({ used: 3 }), { status: 200, limit: 50, remaining: 10 }, NOW, POLICY)).toBeUndefined();
   });
 
   it('changes nothing when the response agrees with the budget (no write needed)', () => {

@@ -6,8 +6,12 @@ import type { RateObservation } from '#core/rate/budget';
  * `x-ratelimit-reset: 1` (seconds until the window resets). No `Retry-After` is documented, so a 429
  * is retried after `reset`; one is honoured if it ever appears. The un-prefixed draft names are read
  * too, in case a later API version drops the `x-`.
+ *
+ * `reset` is whole seconds on a one-second window (S1 calls it "static"), so it says nothing about
+ * where Beamery's windows start: it is not reported as a window end, which would shift the budget's
+ * windows on every response. The budget paces evenly instead (BEAMERY_BUDGET_POLICY).
  */
-export function readBeameryRateLimit(response: Response, now: number): RateObservation {
+export function readBeameryRateLimit(response: Response): RateObservation {
   const header = (name: string) => response.headers.get(`x-${name}`) ?? response.headers.get(name);
   const limit = parseLimit(header('ratelimit-limit'));
   const remaining = parseSeconds(header('ratelimit-remaining'));
@@ -17,8 +21,7 @@ export function readBeameryRateLimit(response: Response, now: number): RateObser
     status: response.status,
     ...(limit !== undefined ? { limit } : {}),
     ...(remaining !== undefined ? { remaining } : {}),
-    ...(reset !== undefined ? { windowEndsAt: now + reset * 1000 } : {}),
-    ...(retryAfter !== undefined ? { retryAfterMs: retryAfter * 1000 } : {}),
+    ...(response.status === 429 && (retryAfter ?? reset) !== undefined ? { retryAfterMs: (retryAfter ?? reset)! * 1000 } : {}),
   };
 }
 

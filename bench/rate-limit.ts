@@ -1,0 +1,144 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { BudgetPolicy } from '#core/rate/budget';
+import type { Clock } from '#core/clock';
+import { BeameryClient } from '#adapters/beamery/client';
+import { BEAMERY_BUDGET_POLICY } from '#adapters/beamery/transport';
+import { GreenhouseClient, GREENHOUSE_BUDGET_POLICY } from '#adapters/greenhouse/client';
+import { RateLimited, type ApiSystem } from '#adapters/http/errors';
+import { SharedRateBudget } from '#adapters/http/rate-budget';
+import { DynamoDbBudgetStore } from '#adapters/store/dynamodb-budget-store';
+import { startDynamoDbLocal } from '#local/dynamodb-local';
+import { createTables } from '#local/resources';
+import { localDynamoDbClient } from '#local/sdk-clients';
+import { SimClock } from '#local/simulators/shared/clock';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startGreenhouseSimulator } from '#local/simulators/greenhouse/server';
+import { startBeamerySimulator } from '#local/simulators/beamery/server';
+
+/**
+ * Eight workers (as eight concurrent Lambdas would), each with its own API client and its own
+ * SharedRateBudget object, all sharing one tenant's budget item in DynamoDB Local, call a simulator
+ * (Greenhouse: 30-second windows; Beamery: 1-second windows) for 60 simulated seconds as fast as the
+ * budget lets them. A budget refusal or a 429 makes
+ * a worker wait the retry time, as a consumer returning its message to the queue would.
+ *
+ * Reported: requests the simulator answered 200 per window, as a share of its limit L, and the 429s
+ * per window per worker (target: at least 0.9 of L, at most one 429 per window per worker).
+ */
+export interface RateLimitResult {
+  readonly system: ApiSystem;
+  readonly workers: number;
+  readonly limit: number;
+  readonly windows: number;
+  readonly simulatedSeconds: number;
+  readonly realSeconds: number;
+  readonly succeeded: number;
+  readonly throughputOfLimit: number;
+  readonly serverRejections: number;
+  readonly maxRejectionsPerWindowPerWorker: number;
+  readonly budgetWaits: number;
+}
+
+/** One simulated API: how to start it with limit L, and one cheap budgeted GET against it. */
+interface Target {
+  readonly policy: BudgetPolicy;
+  readonly timeScale: number;
+  start(clock: SimClock, limit: number): Promise<{ url: string; close(): Promise<void> }>;
+  caller(url: string, clock: Clock, budget: SharedRateBudget): () => Promise<unknown>;
+}
+
+const BEAMERY_CREDENTIALS = { clientId: 'bench-client', clientSecret: 'bench-secret' };
+
+const TARGETS: Record<ApiSystem, Target> = {
+  greenhouse: {
+    policy: GREENHOUSE_BUDGET_POLICY,
+    timeScale: 10,
+    start: (clock, limit) => startGreenhouseSimulator({ port: 0, clock, rateLimit: { limit, tokenLimit: 1_000 }, webhooks: [], logger: false }),
+    caller: (url, clock, budget) => {
+      const client = new GreenhouseClient({
+        baseUrl: url,
+        tokenUrl: `${url}/token`,
+        credentials: async () => ({ clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET }),
+        clock,
+        perPage: 1,
+        budget,
+      });
+      return () => client.listJobs()[Symbol.asyncIterator]().next();
+    },
+  },
+  beamery: {
+    policy: BEAMERY_BUDGET_POLICY,
+    // One-second windows: a smaller scale keeps DynamoDB Local's latency small against them.
+    timeScale: 1,
+    start: (clock, limit) =>
+      startBeamerySimulator({ port: 0, clock, settings: { credentials: BEAMERY_CREDENTIALS, rateLimit: { perSecond: limit, tokenPerSecond: 1_000 } } }),
+    caller: (url, clock, budget) => {
+      const client = new BeameryClient({ baseUrl: url, credentials: async () => BEAMERY_CREDENTIALS, clock, budget });
+      return () => client.listUsers();
+    },
+  },
+};
+
+export async function benchRateLimit({ system = 'greenhouse' as ApiSystem, workers = 8, limit = 50, simulatedSeconds = 60 } = {}): Promise<RateLimitResult> {
+  const target = TARGETS[system];
+  const windowMs = target.policy.windowMs;
+  const clock = new SimClock(target.timeScale);
+  const sim = await target.start(clock, limit);
+  const dynamoDbLocal = await startDynamoDbLocal();
+  const dynamodb: DynamoDBClient = localDynamoDbClient(dynamoDbLocal.endpoint);
+  try {
+    const ledger = (await createTables(dynamodb, `bench-rate-${system}-`)).ledger;
+    const callers = Array.from({ length: workers }, () =>
+      target.caller(
+        sim.url,
+        clock,
+        new SharedRateBudget({ system, store: new DynamoDbBudgetStore(dynamodb, ledger, system, 'bench'), policy: target.policy, clock, maxWaitMs: 5_000 }),
+      ),
+    );
+    // Mint the token (and learn the server's window) before the clock starts counting.
+    await callers[0]!();
+    // Start on a boundary of the simulator's windows, so the run covers whole windows.
+    const start = Math.ceil((clock.now() + 1_000) / windowMs) * windowMs;
+    await clock.sleep(start - clock.now());
+
+    const end = start + simulatedSeconds * 1000;
+    const rejections = new Map<string, number>();
+    let succeeded = 0;
+    let budgetWaits = 0;
+    const realStart = performance.now();
+    await Promise.all(
+      callers.map(async (call, worker) => {
+        while (clock.now() < end) {
+          try {
+            await call();
+            if (clock.now() < end) succeeded++;
+          } catch (error) {
+            if (!(error instanceof RateLimited)) throw error;
+            if (error.source === 'server') {
+              const key = `${worker}:${Math.floor((clock.now() - start) / windowMs)}`;
+              rejections.set(key, (rejections.get(key) ?? 0) + 1);
+            } else budgetWaits++;
+            await clock.sleep(error.retryAfterSeconds * 1000);
+          }
+        }
+      }),
+    );
+    const windows = (simulatedSeconds * 1000) / windowMs;
+    const serverRejections = [...rejections.values()].reduce((a, b) => a + b, 0);
+    return {
+      system,
+      workers,
+      limit,
+      windows,
+      simulatedSeconds,
+      realSeconds: Number(((performance.now() - realStart) / 1000).toFixed(1)),
+      succeeded,
+      throughputOfLimit: Number((succeeded / (limit * windows)).toFixed(3)),
+      serverRejections,
+      maxRejectionsPerWindowPerWorker: Math.max(0, ...rejections.values()),
+      budgetWaits,
+    };
+  } finally {
+    dynamodb.destroy();
+    await Promise.all([dynamoDbLocal.stop(), sim.close()]);
+  }
+}
