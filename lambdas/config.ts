@@ -14,9 +14,28 @@ export const ENV = {
   webhookSecretValue: 'GREENHOUSE_WEBHOOK_SECRET',
   payloadCapBytes: 'WEBHOOK_PAYLOAD_CAP_BYTES',
   runtime: 'BRIDGE_RUNTIME',
+  /** Names the tenant's shared rate budgets in the Ledger; one deployment serves one tenant. */
+  tenant: 'BRIDGE_TENANT',
+  greenhouseApiBaseUrl: 'GREENHOUSE_API_BASE_URL',
+  greenhouseTokenUrl: 'GREENHOUSE_TOKEN_URL',
+  /** Secret JSON {"clientId","clientSecret"} of the Harvest v3 credential. */
+  greenhouseCredentialsArn: 'GREENHOUSE_CREDENTIALS_SECRET_ARN',
+  /** The acting user (`sub`) for Harvest calls: a Site Admin, or absent for the integration's service user. */
+  greenhouseActingUserId: 'GREENHOUSE_ACTING_USER_ID',
+  beameryRegion: 'BEAMERY_REGION',
+  beameryBaseUrl: 'BEAMERY_BASE_URL',
+  /** Secret JSON {"clientId","clientSecret"} of the Beamery API user. */
+  beameryCredentialsArn: 'BEAMERY_CREDENTIALS_SECRET_ARN',
+  /** Local stack only, in place of the secrets above. */
+  greenhouseClientId: 'GREENHOUSE_CLIENT_ID',
+  greenhouseClientSecret: 'GREENHOUSE_CLIENT_SECRET',
+  beameryClientId: 'BEAMERY_CLIENT_ID',
+  beameryClientSecret: 'BEAMERY_CLIENT_SECRET',
 } as const;
 
 export const DEFAULT_PAYLOAD_CAP_BYTES = 256 * 1024;
+
+const localCredentials = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) }).optional();
 
 const configSchema = z.object({
   runtime: z.enum(['aws', 'local']).default('aws'),
@@ -27,6 +46,20 @@ const configSchema = z.object({
     secretArn: z.string().startsWith('arn:').optional(),
     secretValue: z.string().min(1).optional(),
     payloadCapBytes: z.coerce.number().int().positive().default(DEFAULT_PAYLOAD_CAP_BYTES),
+  }),
+  tenant: z.string().min(1).default('default'),
+  greenhouse: z.object({
+    apiBaseUrl: z.url().default('https://harvest.greenhouse.io'),
+    tokenUrl: z.url().default('https://auth.greenhouse.io/token'),
+    credentialsSecretArn: z.string().startsWith('arn:').optional(),
+    actingUserId: z.coerce.number().int().positive().optional(),
+    localCredentials,
+  }),
+  beamery: z.object({
+    region: z.enum(['us', 'us-sandbox', 'eu']).optional(),
+    baseUrl: z.url().optional(),
+    credentialsSecretArn: z.string().startsWith('arn:').optional(),
+    localCredentials,
   }),
 });
 
@@ -47,9 +80,28 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
       secretValue: runtime === 'local' ? env[ENV.webhookSecretValue] || undefined : undefined,
       payloadCapBytes: env[ENV.payloadCapBytes] || undefined,
     },
+    tenant: env[ENV.tenant] || undefined,
+    greenhouse: {
+      apiBaseUrl: env[ENV.greenhouseApiBaseUrl] || undefined,
+      tokenUrl: env[ENV.greenhouseTokenUrl] || undefined,
+      credentialsSecretArn: env[ENV.greenhouseCredentialsArn] || undefined,
+      actingUserId: env[ENV.greenhouseActingUserId] || undefined,
+      localCredentials: localOnly(runtime, env[ENV.greenhouseClientId], env[ENV.greenhouseClientSecret]),
+    },
+    beamery: {
+      region: env[ENV.beameryRegion] || undefined,
+      baseUrl: env[ENV.beameryBaseUrl] || undefined,
+      credentialsSecretArn: env[ENV.beameryCredentialsArn] || undefined,
+      localCredentials: localOnly(runtime, env[ENV.beameryClientId], env[ENV.beameryClientSecret]),
+    },
   });
   if (!parsed.success) throw new Error(`invalid configuration: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
+}
+
+// Plain credentials in the environment are for the local stack only; on AWS they come from Secrets Manager.
+function localOnly(runtime: string, clientId: string | undefined, clientSecret: string | undefined) {
+  return runtime === 'local' && clientId && clientSecret ? { clientId, clientSecret } : undefined;
 }
 
 export function requireQueueUrl(config: BridgeConfig, id: QueueId, deadLetter = false): string {

@@ -6,6 +6,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from './defaults.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler } from './event-source-mapping.ts';
 import { createResources, resourceEnvironment, type LocalResources } from './resources.ts';
+import { startSaas, type SaasOptions } from './saas.ts';
 
 /**
  * The whole bridge on one machine: emulators, the stack's queues and tables, the webhook route, and
@@ -20,6 +21,8 @@ export interface LocalStackOptions {
   readonly webhookSecret: string;
   /** Consumers to drive from their queues, as Lambda's SQS event-source mappings would. */
   readonly consumers?: Partial<Record<QueueId, SqsBatchHandler>>;
+  /** Greenhouse and Beamery: simulators (on free ports unless given) or the real APIs. */
+  readonly saas?: Pick<SaasOptions, 'greenhouse' | 'beamery'>;
 }
 
 export interface LocalStack {
@@ -28,6 +31,9 @@ export interface LocalStack {
   readonly dynamodbEndpoint: string;
   readonly dynamodbPid: number;
   readonly resources: LocalResources;
+  /** The Greenhouse and Beamery base URLs the Lambdas use (a simulator's, or `real`). */
+  readonly greenhouse: string;
+  readonly beamery: string;
   stop(): Promise<void>;
 }
 
@@ -46,11 +52,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     delete process.env['AWS_SESSION_TOKEN'];
     delete process.env['AWS_PROFILE'];
 
-    const mappings = startConsumers(emulators, resources, options.consumers ?? {});
-    cleanups.push(() => Promise.all(mappings.map((m) => m.stop())).then(() => undefined));
-
     const gateway = await serveWebhooks(options.webhookPort ?? 0);
     cleanups.push(() => gateway.close());
+
+    // After the gateway: the Greenhouse simulator sends its webhooks there.
+    const saas = await startSaas({
+      ...(options.saas ?? { greenhouse: { kind: 'simulator', port: 0 }, beamery: { kind: 'simulator', port: 0 } }),
+      webhookUrl: gateway.webhookUrl,
+      webhookSecret: options.webhookSecret,
+    });
+    cleanups.push(() => saas.stop());
+    Object.assign(process.env, saas.environment);
+
+    const mappings = startConsumers(emulators, resources, options.consumers ?? {});
+    cleanups.push(() => Promise.all(mappings.map((m) => m.stop())).then(() => undefined));
 
     return {
       webhookUrl: gateway.webhookUrl,
@@ -58,6 +73,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamodbEndpoint: emulators.dynamodbEndpoint,
       dynamodbPid: emulators.dynamodbPid,
       resources,
+      greenhouse: saas.greenhouse,
+      beamery: saas.beamery,
       stop,
     };
   } catch (error) {

@@ -1,6 +1,9 @@
 import * as z from 'zod';
 import { DEFAULT_DYNAMODB_PORT, DEFAULT_SQS_PORT, DEFAULT_WEBHOOK_PORT, LOCAL_WEBHOOK_SECRET } from './defaults.ts';
 import { startLocalStack } from './stack.ts';
+import { saasChoiceFromEnvironment } from './saas.ts';
+import { DEFAULT_GREENHOUSE_SIM_PORT } from './simulators/greenhouse/server.ts';
+import { DEFAULT_BEAMERY_SIM_PORT } from './simulators/beamery/paths.ts';
 
 /**
  * `npm start`: the local stack in the foreground. Prints one `ready …` line once webhooks can be
@@ -8,7 +11,10 @@ import { startLocalStack } from './stack.ts';
  * SIGTERM stops everything, the DynamoDB Local JVM included, and exits 0.
  *
  * Environment: PORT (webhook endpoint, 3000), LOCAL_SQS_PORT (4566), LOCAL_DYNAMODB_PORT (8000),
- * GREENHOUSE_WEBHOOK_SECRET (`local-webhook-secret`, the default `npm run webhook` signs with).
+ * GREENHOUSE_WEBHOOK_SECRET (`local-webhook-secret`, the default `npm run webhook` signs with),
+ * GREENHOUSE_SIM_PORT (4010) and BEAMERY_SIM_PORT (4102) for the simulators, which run unless the real
+ * APIs are configured (GREENHOUSE_API_BASE_URL + GREENHOUSE_CLIENT_ID/SECRET; BEAMERY_REGION or
+ * BEAMERY_BASE_URL + BEAMERY_CLIENT_ID/SECRET).
  */
 const port = z.coerce.number().int().min(0).max(65_535);
 const settings = z
@@ -17,6 +23,8 @@ const settings = z
     LOCAL_SQS_PORT: port.default(DEFAULT_SQS_PORT),
     LOCAL_DYNAMODB_PORT: port.default(DEFAULT_DYNAMODB_PORT),
     GREENHOUSE_WEBHOOK_SECRET: z.string().min(1).default(LOCAL_WEBHOOK_SECRET),
+    GREENHOUSE_SIM_PORT: port.default(DEFAULT_GREENHOUSE_SIM_PORT),
+    BEAMERY_SIM_PORT: port.default(DEFAULT_BEAMERY_SIM_PORT),
   })
   .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== '')));
 if (!settings.success) {
@@ -49,10 +57,13 @@ try {
     sqsPort: env.LOCAL_SQS_PORT,
     dynamodbPort: env.LOCAL_DYNAMODB_PORT,
     webhookSecret: env.GREENHOUSE_WEBHOOK_SECRET,
+    saas: saasChoiceFromEnvironment(process.env, { greenhouse: env.GREENHOUSE_SIM_PORT, beamery: env.BEAMERY_SIM_PORT }),
   });
 } catch (error) {
   process.stderr.write(`local stack failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 }
 
-process.stdout.write(`ready webhook=${stack.webhookUrl} sqs=${stack.sqsEndpoint} dynamodb=${stack.dynamodbEndpoint}\n`);
+process.stdout.write(
+  `ready webhook=${stack.webhookUrl} sqs=${stack.sqsEndpoint} dynamodb=${stack.dynamodbEndpoint} greenhouse=${stack.greenhouse} beamery=${stack.beamery}\n`,
+);

@@ -25,7 +25,7 @@ export async function startLocalStackProcess(env: Record<string, string> = {}, t
   // signals reach start.ts directly rather than through tsx's CLI wrapper.
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', LOCAL_SQS_PORT: '0', LOCAL_DYNAMODB_PORT: '0', ...env },
+    env: { ...process.env, PORT: '0', LOCAL_SQS_PORT: '0', LOCAL_DYNAMODB_PORT: '0', GREENHOUSE_SIM_PORT: '0', BEAMERY_SIM_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

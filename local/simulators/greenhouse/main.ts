@@ -3,6 +3,7 @@ import { DEFAULT_WEBHOOK_PORT, LOCAL_WEBHOOK_SECRET, WEBHOOK_PATH } from '../../
 import { SimClock } from '../shared/clock.ts';
 import {
   DEFAULT_CLIENT_ID,
+  DEFAULT_GREENHOUSE_SIM_PORT,
   DEFAULT_CLIENT_SECRET,
   DEFAULT_SCENARIO_PATH,
   startGreenhouseSimulator,
@@ -21,7 +22,6 @@ import {
  *   GREENHOUSE_SIM_CLIENT_ID / GREENHOUSE_SIM_CLIENT_SECRET   the accepted OAuth credential
  *   GREENHOUSE_SIM_RATE_LIMIT      requests per 30-second window (default 75)
  */
-export const DEFAULT_GREENHOUSE_SIM_PORT = 4010;
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const program = new Command()

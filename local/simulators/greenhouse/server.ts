@@ -46,6 +46,8 @@ export const WRITE_SCOPES = [
 
 export const ALL_SCOPES: readonly string[] = [...LIST_SCOPES, ...WRITE_SCOPES];
 
+/** Where `npm run sim:greenhouse` and `npm start` run it unless told otherwise. */
+export const DEFAULT_GREENHOUSE_SIM_PORT = 4010;
 export const DEFAULT_CLIENT_ID = 'sim-client-1';
 export const DEFAULT_CLIENT_SECRET = 'sim-client-secret';
 export const DEFAULT_SCENARIO_PATH = fileURLToPath(new URL('../../../scenarios/greenhouse/default.json', import.meta.url));

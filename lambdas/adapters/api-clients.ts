@@ -1,0 +1,85 @@
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
+import { systemClock, type Clock } from '#core/clock';
+import type { BudgetPolicy } from '#core/rate/budget';
+import { ENV, requireTableName, type BridgeConfig } from '#lambdas/config';
+import { BeameryClient } from './beamery/client.ts';
+import { BEAMERY_BUDGET_POLICY } from './beamery/transport.ts';
+import { GreenhouseClient, GREENHOUSE_BUDGET_POLICY } from './greenhouse/client.ts';
+import type { ApiSystem } from './http/errors.ts';
+import { SharedRateBudget } from './http/rate-budget.ts';
+import { DynamoDbBudgetStore } from './store/dynamodb-budget-store.ts';
+
+/**
+ * The Greenhouse and Beamery clients as a Lambda (or the local stack) builds them from its
+ * configuration: credentials from Secrets Manager (plain environment values only on the local
+ * stack), and the tenant's rate budget shared through the Ledger table by every invocation.
+ */
+export interface ClientDependencies {
+  readonly dynamodb: DynamoDBClient;
+  readonly clock?: Clock;
+}
+
+/**
+ * How long an invocation waits for the budget before giving the message back to its queue. Short:
+ * a sleeping Lambda is billed, a message waiting on its visibility timeout is not.
+ */
+export const BUDGET_MAX_WAIT_MS = 2_000;
+
+/** Credentials are re-read at most this often, so a rotated secret is picked up within minutes. */
+const CREDENTIALS_CACHE_SECONDS = 300;
+
+const credentialsSchema = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
+type Credentials = z.infer<typeof credentialsSchema>;
+
+export function greenhouseClientFrom(config: BridgeConfig, deps: ClientDependencies): GreenhouseClient {
+  const { apiBaseUrl, tokenUrl, actingUserId } = config.greenhouse;
+  return new GreenhouseClient({
+    baseUrl: apiBaseUrl,
+    tokenUrl,
+    ...(actingUserId !== undefined ? { sub: actingUserId } : {}),
+    credentials: credentialsReader(config.greenhouse, ENV.greenhouseCredentialsArn),
+    clock: deps.clock ?? systemClock,
+    budget: sharedBudget(config, deps, 'greenhouse', GREENHOUSE_BUDGET_POLICY),
+  });
+}
+
+export function beameryClientFrom(config: BridgeConfig, deps: ClientDependencies): BeameryClient {
+  const { baseUrl, region } = config.beamery;
+  if (!baseUrl && !region) throw new Error(`configuration: set ${ENV.beameryRegion} (us, us-sandbox, eu) or ${ENV.beameryBaseUrl}`);
+  return new BeameryClient({
+    ...(baseUrl ? { baseUrl } : { region: region! }),
+    credentials: credentialsReader(config.beamery, ENV.beameryCredentialsArn),
+    clock: deps.clock ?? systemClock,
+    budget: sharedBudget(config, deps, 'beamery', BEAMERY_BUDGET_POLICY),
+  });
+}
+
+function sharedBudget(config: BridgeConfig, deps: ClientDependencies, system: ApiSystem, policy: BudgetPolicy): SharedRateBudget {
+  return new SharedRateBudget({
+    system,
+    store: new DynamoDbBudgetStore(deps.dynamodb, requireTableName(config, 'ledger'), system, config.tenant),
+    policy,
+    clock: deps.clock ?? systemClock,
+    maxWaitMs: BUDGET_MAX_WAIT_MS,
+  });
+}
+
+function credentialsReader(
+  source: { credentialsSecretArn?: string | undefined; localCredentials?: Credentials | undefined },
+  arnVariable: string,
+): () => Promise<Credentials> {
+  const { credentialsSecretArn, localCredentials } = source;
+  if (credentialsSecretArn) {
+    return async () => {
+      const value = await getSecret(credentialsSecretArn, { maxAge: CREDENTIALS_CACHE_SECONDS, transform: 'json' });
+      const parsed = credentialsSchema.safeParse(value);
+      // Never echo the secret's content: name the shape it should have.
+      if (!parsed.success) throw new Error(`the secret in ${arnVariable} must be JSON {"clientId","clientSecret"}`);
+      return parsed.data;
+    };
+  }
+  if (localCredentials) return async () => localCredentials;
+  throw new Error(`configuration: ${arnVariable} is not set`);
+}

@@ -1,0 +1,70 @@
+import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '#lambdas/config';
+import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
+import { rateBudgetKey } from '#adapters/store/dynamodb-budget-store';
+import { parseEnvelope } from '#core/envelope';
+import { startLocalStack, type LocalStack } from '#local/stack';
+import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';
+import { drain, eventually } from '../support/queues.ts';
+
+/**
+ * The local stack with its default simulators: a change made in the Greenhouse simulator comes back
+ * as a signed webhook through the real ingest handler onto the sync queue, and the clients a Lambda
+ * builds from its environment reach both simulators through the shared rate budget.
+ */
+describe('local stack with the Greenhouse and Beamery simulators', () => {
+  let stack: LocalStack;
+  let dynamodb: DynamoDBClient;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ webhookSecret: 'saas-loop-secret' });
+    dynamodb = localDynamoDbClient(stack.dynamodbEndpoint);
+  });
+  afterAll(async () => {
+    dynamodb?.destroy();
+    await stack?.stop();
+  });
+
+  it('runs both simulators by default', () => {
+    expect(stack.greenhouse).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+    expect(stack.beamery).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+  });
+
+  it('turns an edit in the Greenhouse simulator into a queued update_candidate event', async () => {
+    const edit = await fetch(`${stack.greenhouse}/_admin/candidates/901`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Staff Engineer' }),
+    });
+    expect(edit.status).toBe(200);
+    const sqs = localSqsClient(stack.sqsEndpoint);
+    try {
+      const messages = await eventually(async () => {
+        const got = await drain(sqs, stack.resources.queues['greenhouse-changes'].url);
+        return got.length > 0 ? got : undefined;
+      }, 10_000, 'the webhook to be queued');
+      const envelope = parseEnvelope(messages[0]!.Body!);
+      expect(envelope).toMatchObject({ kind: 'greenhouse.event', action: 'update_candidate', entityKey: 'greenhouse#candidate#901' });
+    } finally {
+      sqs.destroy();
+    }
+  });
+
+  it('gives the Lambdas clients that reach both simulators through the tenant budget in the Ledger', async () => {
+    const config = readConfig();
+    const greenhouse = greenhouseClientFrom(config, { dynamodb });
+    const candidate = await greenhouse.getCandidate(901);
+    expect(candidate?.title).toBe('Staff Engineer');
+
+    const beamery = beameryClientFrom(config, { dynamodb });
+    expect((await beamery.listUsers()).length).toBeGreaterThan(0);
+
+    const documents = DynamoDBDocumentClient.from(dynamodb);
+    for (const system of ['greenhouse', 'beamery'] as const) {
+      const { Item } = await documents.send(new GetCommand({ TableName: stack.resources.tables.ledger, Key: rateBudgetKey(system, config.tenant) }));
+      expect(Item?.['used']).toBeGreaterThan(0);
+    }
+  });
+});
