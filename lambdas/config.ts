@@ -26,6 +26,9 @@ export const ENV = {
   beameryBaseUrl: 'BEAMERY_BASE_URL',
   /** Secret JSON {"clientId","clientSecret"} of the Beamery API user. */
   beameryCredentialsArn: 'BEAMERY_CREDENTIALS_SECRET_ARN',
+  /** Share of each API's rate limit the bridge leaves unused (0–0.5); defaults in the adapters. */
+  greenhouseRateMargin: 'GREENHOUSE_RATE_LIMIT_MARGIN',
+  beameryRateMargin: 'BEAMERY_RATE_LIMIT_MARGIN',
   /** Local stack only, in place of the secrets above. */
   greenhouseClientId: 'GREENHOUSE_CLIENT_ID',
   greenhouseClientSecret: 'GREENHOUSE_CLIENT_SECRET',
@@ -53,12 +56,14 @@ const configSchema = z.object({
     tokenUrl: z.url().default('https://auth.greenhouse.io/token'),
     credentialsSecretArn: z.string().startsWith('arn:').optional(),
     actingUserId: z.coerce.number().int().positive().optional(),
+    rateLimitMargin: z.coerce.number().min(0).max(0.5).optional(),
     localCredentials,
   }),
   beamery: z.object({
     region: z.enum(['us', 'us-sandbox', 'eu']).optional(),
     baseUrl: z.url().optional(),
     credentialsSecretArn: z.string().startsWith('arn:').optional(),
+    rateLimitMargin: z.coerce.number().min(0).max(0.5).optional(),
     localCredentials,
   }),
 });
@@ -86,12 +91,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
       tokenUrl: env[ENV.greenhouseTokenUrl] || undefined,
       credentialsSecretArn: env[ENV.greenhouseCredentialsArn] || undefined,
       actingUserId: env[ENV.greenhouseActingUserId] || undefined,
+      rateLimitMargin: env[ENV.greenhouseRateMargin] || undefined,
       localCredentials: localOnly(runtime, env[ENV.greenhouseClientId], env[ENV.greenhouseClientSecret]),
     },
     beamery: {
       region: env[ENV.beameryRegion] || undefined,
       baseUrl: env[ENV.beameryBaseUrl] || undefined,
       credentialsSecretArn: env[ENV.beameryCredentialsArn] || undefined,
+      rateLimitMargin: env[ENV.beameryRateMargin] || undefined,
       localCredentials: localOnly(runtime, env[ENV.beameryClientId], env[ENV.beameryClientSecret]),
     },
   });

@@ -41,7 +41,7 @@ export function greenhouseClientFrom(config: BridgeConfig, deps: ClientDependenc
     ...(actingUserId !== undefined ? { sub: actingUserId } : {}),
     credentials: credentialsReader(config.greenhouse, ENV.greenhouseCredentialsArn),
     clock: deps.clock ?? systemClock,
-    budget: sharedBudget(config, deps, 'greenhouse', GREENHOUSE_BUDGET_POLICY),
+    budget: sharedBudget(config, deps, 'greenhouse', withMargin(GREENHOUSE_BUDGET_POLICY, config.greenhouse.rateLimitMargin)),
   });
 }
 
@@ -52,8 +52,12 @@ export function beameryClientFrom(config: BridgeConfig, deps: ClientDependencies
     ...(baseUrl ? { baseUrl } : { region: region! }),
     credentials: credentialsReader(config.beamery, ENV.beameryCredentialsArn),
     clock: deps.clock ?? systemClock,
-    budget: sharedBudget(config, deps, 'beamery', BEAMERY_BUDGET_POLICY),
+    budget: sharedBudget(config, deps, 'beamery', withMargin(BEAMERY_BUDGET_POLICY, config.beamery.rateLimitMargin)),
   });
+}
+
+function withMargin(policy: BudgetPolicy, margin: number | undefined): BudgetPolicy {
+  return margin === undefined ? policy : { ...policy, safetyMargin: margin };
 }
 
 function sharedBudget(config: BridgeConfig, deps: ClientDependencies, system: ApiSystem, policy: BudgetPolicy): SharedRateBudget {
