@@ -1,0 +1,280 @@
+import type { Clock } from '#core/clock';
+import { entityKey, type Origin } from '#core/envelope';
+import { identityHash } from '#core/identity-hash';
+import type { GreenhouseApi } from '#adapters/greenhouse/client';
+import type { BeameryApi } from '#adapters/beamery/api';
+import {
+  CONTACT_FIELD_GROUPS,
+  contactFieldGroups,
+  contactWriteForCreate,
+  contactWriteForGroups,
+  mapCandidateToContact,
+  type ContactFieldGroup,
+  type ContactMapping,
+  type ContactMappingOptions,
+  type LinkedJob,
+} from '#core/mapping/contact';
+import { changedFieldGroups, hashFieldGroups } from '#core/mapping/field-groups';
+import { anonymizedBlock, matchContact, privateCandidateRule } from '#core/mapping/rules';
+import { selectNotes } from '#core/mapping/notes';
+import { attachmentSizeSkip } from '#core/mapping/attachments';
+import type { AuditStore, IdMapStore, LedgerStore, Link, SyncState } from './ports.ts';
+import { isCovered, nextSyncState } from './sync-state.ts';
+
+/**
+ * "Candidate X may have changed" → the Beamery contact made to match (DESIGN principle 2). Reads the
+ * candidate's current state from Harvest v3, maps it with the seed's tables, and writes to Beamery
+ * only the field groups whose hash differs from the last reconcile: a duplicate, late or replayed
+ * message ends in no write at all. Notes and attachments are copied once each (Ledger marks), since
+ * Greenhouse fires no webhook for them and they are found on every reconcile.
+ *
+ * The core logs nothing; it returns what it did, and the handler logs ids from that.
+ */
+export interface CandidateSyncOptions extends ContactMappingOptions {
+  /** Seed "Block Private Contacts" (default true). */
+  readonly blockPrivate?: boolean;
+  /** HMAC key of identity hashes (anonymized people), from Secrets Manager. */
+  readonly identityKey: string;
+}
+
+export interface CandidateSyncDependencies {
+  readonly greenhouse: Pick<
+    GreenhouseApi,
+    'getCandidate' | 'listApplications' | 'listJobs' | 'listJobInterviewStages' | 'listRejectionReasons' | 'listAttachments' | 'listNotes' | 'listUsers' | 'downloadAttachment'
+  >;
+  readonly beamery: Pick<BeameryApi, 'findContactsByEmail' | 'createContact' | 'updateContact' | 'addContactToVacancy' | 'createNote' | 'uploadAttachment'>;
+  readonly idMap: IdMapStore;
+  readonly ledger: LedgerStore;
+  readonly audit: AuditStore;
+  readonly clock: Clock;
+  readonly options: CandidateSyncOptions;
+}
+
+export interface CandidateTrigger {
+  readonly candidateId: string;
+  readonly observedAt: string;
+  readonly origin: Origin;
+}
+
+export type CandidateSyncResult =
+  | { readonly outcome: 'covered' | 'gone' }
+  | { readonly outcome: 'skipped'; readonly reason: string }
+  | {
+      readonly outcome: 'created' | 'linked' | 'updated' | 'unchanged';
+      readonly contactId: string;
+      readonly groupsWritten: readonly ContactFieldGroup[];
+      readonly notesCopied: number;
+      readonly attachmentsCopied: number;
+      readonly unlinkedJobIds: readonly number[];
+    };
+
+export async function reconcileCandidate(trigger: CandidateTrigger, deps: CandidateSyncDependencies): Promise<CandidateSyncResult> {
+  // A revision conflict means another reconcile of this candidate finished meanwhile: run once more on its result.
+  const first = await reconcileOnce(trigger, deps);
+  return first === 'conflict' ? assertDone(await reconcileOnce(trigger, deps)) : first;
+}
+
+function assertDone(result: CandidateSyncResult | 'conflict'): CandidateSyncResult {
+  if (result === 'conflict') throw new Error('candidate reconcile lost two revision races in a row');
+  return result;
+}
+
+async function reconcileOnce(trigger: CandidateTrigger, deps: CandidateSyncDependencies): Promise<CandidateSyncResult | 'conflict'> {
+  const { greenhouse, idMap, ledger, clock, options } = deps;
+  const key = entityKey('greenhouse', 'candidate', trigger.candidateId);
+  const state = await ledger.getSyncState(key);
+  if (isCovered(state, trigger.observedAt)) return { outcome: 'covered' };
+
+  const readAt = new Date(clock.now()).toISOString();
+  const candidate = await greenhouse.getCandidate(Number(trigger.candidateId));
+  if (!candidate) return { outcome: 'gone' };
+  const link = await idMap.byGreenhouse(key);
+  if (link && link.status !== 'active') return skip(deps, key, `link-${link.status}`, readAt);
+
+  const privacy = privateCandidateRule({
+    isPrivate: candidate.private === true,
+    alreadyLinked: link !== undefined,
+    blockPrivate: options.blockPrivate ?? true,
+    origin: trigger.origin,
+  });
+  if (privacy.kind === 'skip') return skip(deps, key, privacy.reason, readAt);
+
+  const mapping = mapCandidateToContact(await loadSnapshot(candidate, deps), options);
+  if (mapping.skip) return skip(deps, key, mapping.skip.reason, readAt);
+
+  const emails = mapping.contact.emails ?? [];
+  if (!link) {
+    const blocked = await anyBlocked(emails, deps);
+    const decision = anonymizedBlock({ linkedContactAnonymized: false, identityBlockedAsAnonymized: blocked });
+    if (decision.blocked) return skip(deps, key, decision.reason, readAt);
+  }
+
+  const { contactId, outcome, previous } = await resolveContact(key, link, state, mapping, deps);
+  const groups = contactFieldGroups(mapping);
+  const hashes = hashFieldGroups(groups);
+  const changed = changedFieldGroups(hashes, previous?.fieldHashes) as ContactFieldGroup[];
+  const contactGroups = changed.filter((g) => g !== 'applications');
+  if (outcome !== 'created' && contactGroups.length > 0) {
+    await deps.beamery.updateContact(contactId, contactWriteForGroups(mapping, contactGroups));
+  }
+  if (changed.includes('applications')) {
+    for (const membership of mapping.memberships) {
+      await deps.beamery.addContactToVacancy(contactId, membership.vacancyId, membership.stageName);
+    }
+  }
+  const notesCopied = await copyNotes(key, contactId, Number(trigger.candidateId), mapping, deps);
+  const attachmentsCopied = await copyAttachments(key, contactId, mapping, deps);
+
+  const saved = await ledger.putSyncState(nextSyncState(state, key, hashes, readAt, candidate.updated_at ?? undefined));
+  if (!saved) return 'conflict';
+  return {
+    outcome: outcome === 'update' ? (changed.length > 0 ? 'updated' : 'unchanged') : outcome,
+    contactId,
+    groupsWritten: outcome === 'created' ? [...CONTACT_FIELD_GROUPS] : changed,
+    notesCopied,
+    attachmentsCopied,
+    unlinkedJobIds: mapping.unlinkedJobIds,
+  };
+}
+
+/** The contact to write to: the linked one, an email match the seed allows to take over, or a new one. */
+async function resolveContact(
+  key: string,
+  link: Link | undefined,
+  state: SyncState | undefined,
+  mapping: ContactMapping,
+  deps: CandidateSyncDependencies,
+): Promise<{ contactId: string; outcome: 'created' | 'linked' | 'update'; previous: SyncState | undefined }> {
+  if (link) return { contactId: link.beameryKey.split('#')[2]!, outcome: 'update', previous: state };
+  const primary = mapping.contact.primaryEmail ?? mapping.contact.emails?.[0];
+  const matches = primary ? await deps.beamery.findContactsByEmail(primary) : [];
+  const decision = matchContact({
+    candidateId: key.split('#')[2]!,
+    emailMatches: matches.map((c) => ({ contactId: c.id, ...(c.greenhouseCandidateId ? { greenhouseCandidateId: c.greenhouseCandidateId } : {}) })),
+  });
+  const now = new Date(deps.clock.now()).toISOString();
+  if (decision.kind === 'create') {
+    const { id } = await deps.beamery.createContact(contactWriteForCreate(mapping));
+    await deps.idMap.put({ greenhouseKey: key, beameryKey: entityKey('beamery', 'contact', id), status: 'active', updatedAt: now });
+    // Everything was written by the create; the memberships still need their own calls.
+    return { contactId: id, outcome: 'created', previous: { entityKey: key, fieldHashes: withoutApplications(mapping), reconciledAt: now, revision: 0 } };
+  }
+  await deps.idMap.put({ greenhouseKey: key, beameryKey: entityKey('beamery', 'contact', decision.contactId), status: 'active', updatedAt: now });
+  // A taken-over contact has no sync state of ours: every group is written.
+  return { contactId: decision.contactId, outcome: decision.kind === 'update' ? 'update' : 'linked', previous: undefined };
+}
+
+function withoutApplications(mapping: ContactMapping): Record<string, string> {
+  const { applications: _applications, ...rest } = hashFieldGroups(contactFieldGroups(mapping));
+  return rest;
+}
+
+async function loadSnapshot(candidate: NonNullable<Awaited<ReturnType<GreenhouseApi['getCandidate']>>>, deps: CandidateSyncDependencies) {
+  const { greenhouse, idMap } = deps;
+  const applications = await collect(greenhouse.listApplications({ candidate_ids: [candidate.id] }));
+  const jobIds = [...new Set(applications.flatMap((a) => (a.job_id ? [a.job_id] : [])))];
+  const [jobs, stages, reasons, attachments] = await Promise.all([
+    jobIds.length ? collect(greenhouse.listJobs({ ids: jobIds })) : [],
+    jobIds.length ? collect(greenhouse.listJobInterviewStages(jobIds)) : [],
+    applications.some((a) => a.rejection_reason_id) ? collect(greenhouse.listRejectionReasons({ includeDefaults: true })) : [],
+    collect(greenhouse.listAttachments({ candidate_ids: [candidate.id] })),
+  ]);
+  const linkedJobs = new Map<number, LinkedJob>();
+  for (const job of jobs) {
+    const jobLink = await idMap.byGreenhouse(entityKey('greenhouse', 'job', job.id));
+    linkedJobs.set(job.id, {
+      ...(jobLink?.status === 'active' ? { vacancyId: jobLink.beameryKey.split('#')[2]! } : {}),
+      confidential: job.confidential === true,
+    });
+  }
+  return {
+    candidate,
+    applications,
+    jobs: linkedJobs,
+    stageNames: new Map(stages.map((s) => [s.id, s.name ?? ''] as const)),
+    rejectionReasons: new Map(reasons.map((r) => [r.id, r.name ?? ''] as const)),
+    attachments,
+  };
+}
+
+async function anyBlocked(emails: readonly string[], deps: CandidateSyncDependencies): Promise<boolean> {
+  for (const email of emails) {
+    if (await deps.ledger.isBlockedAsAnonymized(identityHash(email, deps.options.identityKey))) return true;
+  }
+  return false;
+}
+
+/**
+ * Each note once (a Ledger mark per note id). The mark is taken before the write so two reconciles
+ * can never both copy a note; a write that fails gives the mark back.
+ */
+async function copyNotes(key: string, contactId: string, candidateId: number, mapping: ContactMapping, deps: CandidateSyncDependencies): Promise<number> {
+  const notes = await collect(deps.greenhouse.listNotes({ candidate_ids: [candidateId] }));
+  if (notes.length === 0) return 0;
+  const authorIds = [...new Set(notes.flatMap((n) => (n.user_id ? [n.user_id] : [])))];
+  const users = authorIds.length ? await collect(deps.greenhouse.listUsers({ ids: authorIds, includeServiceAccounts: true })) : [];
+  const authors = new Map(users.map((u) => [u.id, { name: [u.first_name, u.last_name].filter(Boolean).join(' ') || undefined }] as const));
+  const { copy } = selectNotes(notes, authors, { excludedApplicationIds: new Set(mapping.excludedApplicationIds) });
+  let copied = 0;
+  for (const { noteId, write } of copy) {
+    if (!(await deps.ledger.markCopied(key, 'note', String(noteId)))) continue;
+    try {
+      const result = await deps.beamery.createNote(contactId, write);
+      if (result === 'unsupported') {
+        await deps.ledger.unmarkCopied(key, 'note', String(noteId));
+        return copied;
+      }
+      copied++;
+    } catch (error) {
+      await deps.ledger.unmarkCopied(key, 'note', String(noteId));
+      throw error;
+    }
+  }
+  return copied;
+}
+
+/** Resumes and cover letters once each, downloaded at once (Greenhouse's URLs expire), within Beamery's limits. */
+async function copyAttachments(key: string, contactId: string, mapping: ContactMapping, deps: CandidateSyncDependencies): Promise<number> {
+  let copied = 0;
+  for (const attachment of mapping.attachments.copy) {
+    if (!(await deps.ledger.markCopied(key, 'attachment', String(attachment.id)))) continue;
+    try {
+      const file = await deps.greenhouse.downloadAttachment(attachment);
+      const tooBig = attachmentSizeSkip(file.bytes.byteLength);
+      if (tooBig) {
+        await deps.audit.record({
+          kind: 'sync-skipped',
+          entityKey: key,
+          summary: `attachment ${attachment.id} not copied: ${tooBig}`,
+          at: new Date(deps.clock.now()).toISOString(),
+        });
+        continue;
+      }
+      const result = await deps.beamery.uploadAttachment(contactId, {
+        fileName: attachment.filename ?? `attachment-${attachment.id}`,
+        ...(file.contentType ? { contentType: file.contentType } : {}),
+        bytes: file.bytes,
+      });
+      if (result === 'unsupported') {
+        await deps.ledger.unmarkCopied(key, 'attachment', String(attachment.id));
+        return copied;
+      }
+      copied++;
+    } catch (error) {
+      await deps.ledger.unmarkCopied(key, 'attachment', String(attachment.id));
+      throw error;
+    }
+  }
+  return copied;
+}
+
+async function skip(deps: CandidateSyncDependencies, key: string, reason: string, at: string): Promise<CandidateSyncResult> {
+  await deps.audit.record({ kind: 'sync-skipped', entityKey: key, summary: `candidate not synced: ${reason}`, detail: { reason }, at });
+  return { outcome: 'skipped', reason };
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}

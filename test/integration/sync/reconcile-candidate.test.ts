@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { reconcileCandidate } from '#core/sync/reconcile-candidate';
+import { identityHash } from '#core/identity-hash';
+import { collect } from '#adapters/greenhouse/client';
+import { IDENTITY_KEY, startSyncHarness, type SyncHarness } from './candidate-harness.ts';
+import { clientFor } from '../beamery/harness.ts';
+
+/** Greenhouse → Beamery contact sync, rule by rule, through both simulators' APIs. */
+describe('reconcile a Greenhouse candidate into a Beamery contact', () => {
+  let h: SyncHarness;
+  beforeEach(async () => {
+    h = await startSyncHarness();
+  });
+  afterEach(async () => h.close());
+
+  const contactOf = (id: string) => h.beamery.state.contacts.get(id)!;
+  const later = async () => h.greenhouse.clock.advance(1_000);
+
+  it('creates a contact with the mapped fields, the Greenhouse id and the link', async () => {
+    const result = await reconcileCandidate(h.trigger(901), h.deps);
+    expect(result.outcome).toBe('created');
+    if (result.outcome !== 'created') return;
+    const contact = contactOf(result.contactId);
+    expect(contact).toMatchObject({ firstName: 'Lena', lastName: 'Marsh' });
+    expect(JSON.stringify(contact)).toContain('lena.marsh@example.test');
+    expect(JSON.stringify(contact)).toContain('901');
+    expect(await h.idMap.byGreenhouse('greenhouse#candidate#901')).toMatchObject({ beameryKey: `beamery#contact#${result.contactId}`, status: 'active' });
+  });
+
+  it('writes nothing when nothing changed (a duplicate or replayed message)', async () => {
+    await reconcileCandidate(h.trigger(901), h.deps);
+    await later();
+    const writes = h.beameryWrites();
+    const result = await reconcileCandidate(h.trigger(901), h.deps);
+    expect(result.outcome).toBe('unchanged');
+    expect(h.beameryWrites()).toBe(writes);
+  });
+
+  it('acknowledges a message observed before the last reconcile with zero API calls', async () => {
+    const early = h.trigger(901);
+    await later();
+    await reconcileCandidate(h.trigger(901), h.deps);
+    const reads = h.greenhouseReads();
+    const writes = h.beameryWrites();
+    expect(await reconcileCandidate(early, h.deps)).toEqual({ outcome: 'covered' });
+    expect(h.greenhouseReads()).toBe(reads);
+    expect(h.beameryWrites()).toBe(writes);
+  });
+
+  it('writes only the field group that changed in Greenhouse', async () => {
+    await reconcileCandidate(h.trigger(901), h.deps);
+    await h.greenhouse.admin('PATCH', '/candidates/901', { title: 'Staff Engineer' });
+    await later();
+    const result = await reconcileCandidate(h.trigger(901), h.deps);
+    expect(result).toMatchObject({ outcome: 'updated', groupsWritten: ['role'] });
+  });
+
+  it('links and updates the one Beamery contact with that email and no Greenhouse id (the one auto-merge)', async () => {
+    const seeded = await h.beamery.app.inject({ method: 'POST', url: '/_admin/contacts', payload: { firstName: 'L', lastName: 'M', primaryEmail: 'lena.marsh@example.test', emails: ['lena.marsh@example.test'] } });
+    const existingId = seeded.json().id as string;
+    const result = await reconcileCandidate(h.trigger(901), h.deps);
+    expect(result).toMatchObject({ outcome: 'linked', contactId: existingId });
+    expect(contactOf(existingId)).toMatchObject({ firstName: 'Lena' });
+  });
+
+  it('creates a new contact when the email belongs to a contact of another Greenhouse candidate', async () => {
+    const first = await reconcileCandidate(h.trigger(901), h.deps);
+    // A Greenhouse duplicate of the same person (same email, another candidate id).
+    const created = await h.greenhouse.admin<{ candidate: { id: number } }>('POST', '/candidates', {
+      first_name: 'Lena',
+      last_name: 'Marsh',
+      email_addresses: [{ value: 'lena.marsh@example.test', type: 'personal' }],
+    });
+    const duplicate = await reconcileCandidate(h.trigger(created.candidate.id), h.deps);
+    expect(duplicate.outcome).toBe('created');
+    expect(duplicate.outcome === 'created' && first.outcome === 'created' && duplicate.contactId).not.toBe(first.outcome === 'created' && first.contactId);
+  });
+
+  it('does not create a candidate private at first sight', async () => {
+    const writes = h.beameryWrites();
+    expect(await reconcileCandidate(h.trigger(905), h.deps)).toEqual({ outcome: 'skipped', reason: 'private-at-first-sight' });
+    expect(h.beameryWrites()).toBe(writes);
+    expect((await h.audit.list('greenhouse#candidate#905'))[0]).toMatchObject({ kind: 'sync-skipped' });
+  });
+
+  it('stops updates once a linked candidate becomes private', async () => {
+    await reconcileCandidate(h.trigger(901), h.deps);
+    await h.greenhouse.admin('PATCH', '/candidates/901', { is_private: true, title: 'Secret Title' });
+    await later();
+    expect(await reconcileCandidate(h.trigger(901), h.deps)).toEqual({ outcome: 'skipped', reason: 'private-updates-blocked' });
+  });
+
+  it('copies notes and attachments once each', async () => {
+    const first = await reconcileCandidate(h.trigger(901), h.deps);
+    expect(first).toMatchObject({ attachmentsCopied: 1 });
+    await h.greenhouse.admin('PATCH', '/candidates/901', { title: 'Principal Engineer' });
+    await later();
+    const second = await reconcileCandidate(h.trigger(901), h.deps);
+    expect(second).toMatchObject({ outcome: 'updated', notesCopied: 0, attachmentsCopied: 0 });
+  });
+
+  it('does not re-create an anonymized person who comes back with the same email until consent', async () => {
+    await h.ledger.recordAnonymized(identityHash('lena.marsh@example.test', IDENTITY_KEY), '2026-01-01T00:00:00.000Z');
+    expect(await reconcileCandidate(h.trigger(901), h.deps)).toEqual({ outcome: 'skipped', reason: 'anonymized-until-consent' });
+    await h.ledger.recordConsent(identityHash('lena.marsh@example.test', IDENTITY_KEY), '2026-02-01T00:00:00.000Z');
+    await later();
+    expect((await reconcileCandidate(h.trigger(901), h.deps)).outcome).toBe('created');
+  });
+
+  it('names the jobs that have no vacancy yet, and puts the contact on the vacancy once its job is linked', async () => {
+    const first = await reconcileCandidate(h.trigger(901), h.deps);
+    expect(first.outcome === 'created' && first.unlinkedJobIds).toEqual([801]);
+    // The job's vacancy, with the job's interview stages, as the job sync creates it.
+    const stages = await collect(h.greenhouse.client().listJobInterviewStages([801]));
+    const vacancy = await clientFor(h.beamery).createVacancy({ title: 'Senior Backend Engineer', greenhouseJobId: '801', stages: stages.map((s, order) => ({ name: s.name!, order })) });
+    await h.idMap.put({ greenhouseKey: 'greenhouse#job#801', beameryKey: `beamery#vacancy#${vacancy.id}`, status: 'active', updatedAt: new Date().toISOString() });
+    await later();
+    const second = await reconcileCandidate(h.trigger(901), h.deps);
+    expect(second).toMatchObject({ outcome: 'updated', groupsWritten: ['applications'], unlinkedJobIds: [] });
+  });
+});
