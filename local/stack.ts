@@ -19,7 +19,10 @@ export interface LocalStackOptions {
   readonly sqsPort?: number;
   readonly dynamodbPort?: number;
   readonly webhookSecret: string;
-  /** Consumers to drive from their queues, as Lambda's SQS event-source mappings would. */
+  /**
+   * Consumers to drive from their queues, as Lambda's SQS event-source mappings would. Default: the
+   * bridge's own consumer Lambdas; `{}` leaves every message waiting on its queue.
+   */
   readonly consumers?: Partial<Record<QueueId, SqsBatchHandler>>;
   /** Greenhouse and Beamery: simulators (on free ports unless given) or the real APIs. */
   readonly saas?: Pick<SaasOptions, 'greenhouse' | 'beamery'>;
@@ -64,7 +67,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     cleanups.push(() => saas.stop());
     Object.assign(process.env, saas.environment);
 
-    const mappings = startConsumers(emulators, resources, options.consumers ?? {});
+    const mappings = startConsumers(emulators, resources, options.consumers ?? (await bridgeConsumers()));
     cleanups.push(() => Promise.all(mappings.map((m) => m.stop())).then(() => undefined));
 
     return {
@@ -96,6 +99,8 @@ export function lambdaEnvironment(
     ...resourceEnvironment(resources),
     [ENV.runtime]: 'local',
     [ENV.webhookSecretValue]: webhookSecret,
+    // Not a secret: on AWS the stack generates the key in Secrets Manager.
+    [ENV.identityKeyValue]: 'local-identity-hash-key',
     POWERTOOLS_SERVICE_NAME: SERVICES.ingest,
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -110,6 +115,12 @@ async function serveWebhooks(port: number): Promise<LocalApiGateway> {
   // Imported only now: the handler reads its configuration when its module is evaluated.
   const { handler } = await import('#handlers/ingest-webhook');
   return startApiGateway({ handler, port, functionName: 'ingest-webhook' });
+}
+
+/** Imported only now, like the ingest handler: each reads its configuration when its module is evaluated. */
+async function bridgeConsumers(): Promise<Partial<Record<QueueId, SqsBatchHandler>>> {
+  const { handler: greenhouseChanges } = await import('#handlers/greenhouse-changes');
+  return { 'greenhouse-changes': greenhouseChanges };
 }
 
 function startConsumers(

@@ -14,7 +14,7 @@ import { DEFAULT_BEAMERY_SIM_PORT } from './simulators/beamery/paths.ts';
  * GREENHOUSE_WEBHOOK_SECRET (`local-webhook-secret`, the default `npm run webhook` signs with),
  * GREENHOUSE_SIM_PORT (4010) and BEAMERY_SIM_PORT (4102) for the simulators, which run unless the real
  * APIs are configured (GREENHOUSE_API_BASE_URL + GREENHOUSE_CLIENT_ID/SECRET; BEAMERY_REGION or
- * BEAMERY_BASE_URL + BEAMERY_CLIENT_ID/SECRET).
+ * BEAMERY_BASE_URL + BEAMERY_CLIENT_ID/SECRET). LOCAL_CONSUMERS=off leaves queued messages unconsumed.
  */
 const port = z.coerce.number().int().min(0).max(65_535);
 const settings = z
@@ -25,6 +25,7 @@ const settings = z
     GREENHOUSE_WEBHOOK_SECRET: z.string().min(1).default(LOCAL_WEBHOOK_SECRET),
     GREENHOUSE_SIM_PORT: port.default(DEFAULT_GREENHOUSE_SIM_PORT),
     BEAMERY_SIM_PORT: port.default(DEFAULT_BEAMERY_SIM_PORT),
+    LOCAL_CONSUMERS: z.enum(['on', 'off']).default('on'),
   })
   .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== '')));
 if (!settings.success) {
@@ -57,6 +58,7 @@ try {
     sqsPort: env.LOCAL_SQS_PORT,
     dynamodbPort: env.LOCAL_DYNAMODB_PORT,
     webhookSecret: env.GREENHOUSE_WEBHOOK_SECRET,
+    ...(env.LOCAL_CONSUMERS === 'off' ? { consumers: {} } : {}),
     saas: saasChoiceFromEnvironment(process.env, { greenhouse: env.GREENHOUSE_SIM_PORT, beamery: env.BEAMERY_SIM_PORT }),
   });
 } catch (error) {

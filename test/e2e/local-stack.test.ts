@@ -21,7 +21,8 @@ let sqs: SQSClient;
 const urls = new Map<string, string>();
 
 beforeAll(async () => {
-  stack = await startLocalStackProcess({ GREENHOUSE_WEBHOOK_SECRET: vector.secret_key });
+  // Consumers off: this test counts what ingest queued, so nothing may take it off the queues.
+  stack = await startLocalStackProcess({ GREENHOUSE_WEBHOOK_SECRET: vector.secret_key, LOCAL_CONSUMERS: 'off' });
   sqs = localSqsClient(stack.sqsEndpoint);
   for (const queue of QUEUES) {
     for (const name of [queueName(queue), deadLetterQueueName(queue)]) {

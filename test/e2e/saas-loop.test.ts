@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '#lambdas/config';
 import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
 import { rateBudgetKey } from '#adapters/store/dynamodb-budget-store';
-import { parseEnvelope } from '#core/envelope';
 import { startLocalStack, type LocalStack } from '#local/stack';
 import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';
-import { drain, eventually } from '../support/queues.ts';
+import { eventually, queueDepth } from '../support/queues.ts';
 
 /**
  * The local stack with its default simulators: a change made in the Greenhouse simulator comes back
@@ -32,21 +31,30 @@ describe('local stack with the Greenhouse and Beamery simulators', () => {
     expect(stack.beamery).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
   });
 
-  it('turns an edit in the Greenhouse simulator into a queued update_candidate event', async () => {
+  it('carries an edit in Greenhouse to the Beamery contact: webhook, ingest, queue, consumer, Beamery', async () => {
     const edit = await fetch(`${stack.greenhouse}/_admin/candidates/901`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ title: 'Staff Engineer' }),
     });
     expect(edit.status).toBe(200);
+    const beamery = beameryClientFrom(readConfig(), { dynamodb });
+    const contact = await eventually(async () => {
+      const [found] = await beamery.findContactsByEmail('lena.marsh@example.test');
+      return found?.currentRole?.title === 'Staff Engineer' ? found : undefined;
+    }, 15_000, 'the contact to carry the new title');
+    expect(contact.greenhouseCandidateId).toBe('901');
+    expect(contact.firstName).toBe('Lena');
+
     const sqs = localSqsClient(stack.sqsEndpoint);
     try {
-      const messages = await eventually(async () => {
-        const got = await drain(sqs, stack.resources.queues['greenhouse-changes'].url);
-        return got.length > 0 ? got : undefined;
-      }, 10_000, 'the webhook to be queued');
-      const envelope = parseEnvelope(messages[0]!.Body!);
-      expect(envelope).toMatchObject({ kind: 'greenhouse.event', action: 'update_candidate', entityKey: 'greenhouse#candidate#901' });
+      // The consumer deletes its batch once the handler returns: nothing stays behind, nothing reaches the DLQ.
+      for (const queue of [stack.resources.queues['greenhouse-changes'].url, stack.resources.queues['greenhouse-changes'].deadLetter.url]) {
+        await eventually(async () => {
+          const depth = await queueDepth(sqs, queue);
+          return depth.visible + depth.inFlight === 0 ? true : undefined;
+        }, 5_000, 'the queues to be empty');
+      }
     } finally {
       sqs.destroy();
     }

@@ -1,0 +1,52 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { systemClock } from '#core/clock';
+import { ENV, readConfig, requireQueueUrl, requireTableName, type BridgeConfig } from '#lambdas/config';
+import { logger, metrics } from '#lambdas/runtime';
+import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
+import { DynamoDbAudit } from '#adapters/store/audit';
+import { DynamoDbIdMap } from '#adapters/store/id-map';
+import { DynamoDbLedger } from '#adapters/store/ledger';
+import { makeGreenhouseChangesHandler } from './make-greenhouse-changes-handler.ts';
+
+/** Lambda entry point of the greenhouse-changes consumer; the behaviour is in make-greenhouse-changes-handler.ts. */
+const config = readConfig();
+const dynamodb = new DynamoDBClient({});
+const sqs = new SQSClient({});
+const queueUrl = requireQueueUrl(config, 'greenhouse-changes');
+const audit = new DynamoDbAudit(dynamodb, requireTableName(config, 'audit'));
+
+export const handler = makeGreenhouseChangesHandler({
+  candidates: {
+    greenhouse: greenhouseClientFrom(config, { dynamodb }),
+    beamery: beameryClientFrom(config, { dynamodb }),
+    idMap: new DynamoDbIdMap(dynamodb, requireTableName(config, 'id-map')),
+    ledger: new DynamoDbLedger(dynamodb, requireTableName(config, 'ledger')),
+    audit,
+    clock: systemClock,
+    options: {
+      // Read once at cold start: the key never changes after the stack generated it.
+      identityKey: await identityKey(config),
+      blockPrivate: config.sync.blockPrivate,
+      excludeConfidentialJobs: config.sync.excludeConfidentialJobs,
+      greenhouseAppUrl: config.sync.greenhouseAppUrl,
+    },
+  },
+  audit,
+  clock: systemClock,
+  sqs,
+  queueUrlOf: () => queueUrl,
+  logger,
+  metrics,
+});
+
+async function identityKey(c: BridgeConfig): Promise<string> {
+  if (c.identityKey.secretArn) {
+    const value = await getSecret(c.identityKey.secretArn);
+    if (typeof value === 'string' && value.length >= 16) return value;
+    throw new Error(`the secret in ${ENV.identityKeyArn} must be a string of at least 16 characters`);
+  }
+  if (c.identityKey.value) return c.identityKey.value;
+  throw new Error(`configuration: ${ENV.identityKeyArn} is not set`);
+}
