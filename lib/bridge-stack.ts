@@ -7,6 +7,7 @@ import { EventQueues } from './constructs/event-queues.ts';
 import { BridgeSecrets } from './constructs/secrets.ts';
 import { BridgeTables } from './constructs/tables.ts';
 import { WebhookApi } from './constructs/webhook-api.ts';
+import { GreenhouseSync } from './constructs/greenhouse-sync.ts';
 
 export interface BridgeStackProps extends StackProps {
   readonly config: StackConfig;
@@ -19,6 +20,7 @@ export class BridgeStack extends Stack {
   readonly queues: EventQueues;
   readonly secrets: BridgeSecrets;
   readonly webhookApi: WebhookApi;
+  readonly greenhouseSync: GreenhouseSync;
   readonly dashboard: BridgeDashboard;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
@@ -42,11 +44,18 @@ export class BridgeStack extends Stack {
       webhookSecret: this.secrets.secret('greenhouse-webhook'),
       alarmAction,
     });
+    this.greenhouseSync = new GreenhouseSync(this, 'GreenhouseSync', {
+      config,
+      queues: this.queues,
+      tables: this.tables,
+      secrets: this.secrets,
+      alarmAction,
+    });
     this.dashboard = new BridgeDashboard(this, 'Monitoring', {
       dashboardName: `${config.namePrefix}greenhouse-beamery-bridge`,
       webhookApi: this.webhookApi,
       queues: this.queues,
-      alarms: [...this.queues.alarms, ...this.webhookApi.alarms],
+      alarms: [...this.queues.alarms, ...this.webhookApi.alarms, ...this.greenhouseSync.alarms],
       messageAgeAlarmSeconds: config.messageAgeAlarmSeconds,
     });
 

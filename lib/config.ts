@@ -60,6 +60,20 @@ export const stackConfigSchema = z.strictObject({
       createCloudWatchRole: z.boolean().default(true),
     })
     .prefault({}),
+  sync: z
+    .strictObject({
+      /** Seed "Block Private Contacts": private Greenhouse candidates are not created in Beamery and stop updating it. */
+      blockPrivate: z.boolean().default(true),
+      /** Seed "Confidential Candidates": leave out applications on confidential jobs. */
+      excludeConfidentialJobs: z.boolean().default(false),
+      /** Base of the Greenhouse web app, for the "View in ATS" link written on contacts. */
+      greenhouseAppUrl: z.url().default('https://app.greenhouse.io'),
+      /** The Harvest `sub` (a Site Admin's user id) the sync acts as; none = the credential's service user. */
+      greenhouseActingUserId: positiveInt.optional(),
+      /** Concurrent consumer batches (2-1000): the APIs' rate limits, not Lambda, bound throughput. */
+      maxConcurrency: positiveInt.min(2).max(1000).default(5),
+    })
+    .prefault({}),
   waf: z
     .strictObject({
       enabled: z.boolean().default(false),

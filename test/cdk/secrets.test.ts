@@ -9,18 +9,24 @@ describe('secrets', () => {
     bridge = synthBridge();
   });
 
-  it('creates the Greenhouse webhook key, the Harvest v3 credentials and the Beamery credentials', () => {
-    bridge.template.resourceCountIs('AWS::SecretsManager::Secret', 3);
+  it('creates the Greenhouse webhook key, the Harvest v3 credentials, the Beamery credentials and the identity-hash key', () => {
+    bridge.template.resourceCountIs('AWS::SecretsManager::Secret', 4);
     expect(SECRET_DEFINITIONS.map((s) => s.id).sort()).toEqual(['beamery', 'greenhouse-harvest', 'greenhouse-webhook']);
   });
 
-  it('puts no value into the template: the operator sets every value after deploy', () => {
-    const secrets = Object.values(bridge.template.findResources('AWS::SecretsManager::Secret'));
-    for (const secret of secrets) {
+  it('puts no value into the template: the operator sets every credential after deploy', () => {
+    for (const { id } of SECRET_DEFINITIONS) {
+      const secret = bridge.template.findResources('AWS::SecretsManager::Secret')[logicalIdOf(bridge.stack, bridge.stack.secrets.secret(id).secretArn)]!;
       expect(secret.Properties).not.toHaveProperty('SecretString');
       expect(secret.Properties).not.toHaveProperty('GenerateSecretString');
       expect(secret.Properties['Description']).toMatch(/\S/);
     }
+  });
+
+  it('has Secrets Manager generate the identity-hash key at deploy, so no one ever sees or sets it', () => {
+    const key = bridge.template.findResources('AWS::SecretsManager::Secret')[logicalIdOf(bridge.stack, bridge.stack.secrets.identityHashKey.secretArn)]!;
+    expect(key.Properties).not.toHaveProperty('SecretString');
+    expect(key.Properties['GenerateSecretString']).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
   });
 
   it('outputs the ARN of each secret, for put-secret-value', () => {
