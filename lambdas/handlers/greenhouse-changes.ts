@@ -16,15 +16,19 @@ const dynamodb = new DynamoDBClient({});
 const sqs = new SQSClient({});
 const queueUrl = requireQueueUrl(config, 'greenhouse-changes');
 const audit = new DynamoDbAudit(dynamodb, requireTableName(config, 'audit'));
+const common = {
+  greenhouse: greenhouseClientFrom(config, { dynamodb }),
+  beamery: beameryClientFrom(config, { dynamodb }),
+  idMap: new DynamoDbIdMap(dynamodb, requireTableName(config, 'id-map')),
+  ledger: new DynamoDbLedger(dynamodb, requireTableName(config, 'ledger')),
+  audit,
+  clock: systemClock,
+};
 
 export const handler = makeGreenhouseChangesHandler({
+  jobs: { ...common, options: {} },
   candidates: {
-    greenhouse: greenhouseClientFrom(config, { dynamodb }),
-    beamery: beameryClientFrom(config, { dynamodb }),
-    idMap: new DynamoDbIdMap(dynamodb, requireTableName(config, 'id-map')),
-    ledger: new DynamoDbLedger(dynamodb, requireTableName(config, 'ledger')),
-    audit,
-    clock: systemClock,
+    ...common,
     options: {
       // Read once at cold start: the key never changes after the stack generated it.
       identityKey: await identityKey(config),

@@ -5,6 +5,7 @@ import type { Envelope } from '#core/envelope';
 import type { AuditStore } from '#core/sync/ports';
 import { greenhouseTask } from '#core/sync/greenhouse-dispatch';
 import { reconcileCandidate, type CandidateSyncDependencies } from '#core/sync/reconcile-candidate';
+import { reconcileJob, type JobSyncDependencies } from '#core/sync/reconcile-job';
 import { makeFifoConsumer } from './fifo-consumer.ts';
 import type { MetricsSink } from './make-ingest-handler.ts';
 
@@ -14,6 +15,7 @@ import type { MetricsSink } from './make-ingest-handler.ts';
  */
 export interface GreenhouseChangesDependencies {
   readonly candidates: CandidateSyncDependencies;
+  readonly jobs: JobSyncDependencies;
   readonly audit: AuditStore;
   readonly clock: Clock;
   readonly sqs: SQSClient;
@@ -34,21 +36,24 @@ export function makeGreenhouseChangesHandler(deps: GreenhouseChangesDependencies
     const task = greenhouseTask(envelope);
     switch (task.kind) {
       case 'candidate': {
-        const result = await reconcileCandidate(
-          { candidateId: task.candidateId, observedAt: envelope.observedAt, origin: envelope.origin },
-          deps.candidates,
-        );
-        logger.info('candidate reconciled', {
-          entityKey: envelope.entityKey,
-          action: envelope.action,
-          deliveryId: envelope.deliveryId,
-          ...result,
-        });
+        const trigger = { candidateId: task.candidateId, observedAt: envelope.observedAt, origin: envelope.origin };
+        let result = await reconcileCandidate(trigger, deps.candidates);
+        // A contact belongs on its jobs' vacancies: sync the jobs not linked yet, then the candidate
+        // again, so one message converges instead of waiting for the hourly job sync.
+        if ('unlinkedJobIds' in result && result.unlinkedJobIds.length > 0) {
+          for (const jobId of result.unlinkedJobIds) await reconcileJob(jobId, deps.jobs);
+          result = await reconcileCandidate({ ...trigger, observedAt: new Date(deps.clock.now()).toISOString() }, deps.candidates);
+        }
+        logger.info('candidate reconciled', { entityKey: envelope.entityKey, action: envelope.action, deliveryId: envelope.deliveryId, ...result });
         return;
       }
-      case 'job':
+      case 'job': {
+        const result = await reconcileJob(envelope, deps.jobs);
+        logger.info('job reconciled', { entityKey: envelope.entityKey, action: envelope.action, deliveryId: envelope.deliveryId, ...result });
+        return;
+      }
       case 'not-handled':
-        await notHandled(envelope.entityKey, task.kind === 'job' ? 'job sync is not part of this release yet' : task.reason, envelope.action);
+        await notHandled(envelope.entityKey, task.reason, envelope.action);
         return;
     }
   }

@@ -60,6 +60,29 @@ describe('local stack with the Greenhouse and Beamery simulators', () => {
     }
   });
 
+  it('puts a new applicant in Greenhouse on the job\'s vacancy in Beamery, creating the vacancy on the way', async () => {
+    const created = await fetch(`${stack.greenhouse}/_admin/candidates`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        first_name: 'Rhea',
+        last_name: 'Okafor',
+        email_addresses: [{ value: 'rhea.okafor@example.test', type: 'personal' }],
+        application: { job_id: 802 },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const beamery = beameryClientFrom(readConfig(), { dynamodb });
+    const contact = await eventually(async () => (await beamery.findContactsByEmail('rhea.okafor@example.test'))[0], 15_000, 'the contact');
+    const memberships = await eventually(async () => {
+      const found = await beamery.listContactVacancies(contact.id);
+      return found !== 'unsupported' && found.length > 0 ? found : undefined;
+    }, 15_000, 'the contact to be on a vacancy');
+    const vacancy = await beamery.getVacancy(memberships[0]!.vacancyId);
+    expect(vacancy?.greenhouseJobId).toBe('802');
+    expect(vacancy?.title).toBe('Data Analyst');
+  });
+
   it('gives the Lambdas clients that reach both simulators through the tenant budget in the Ledger', async () => {
     const config = readConfig();
     const greenhouse = greenhouseClientFrom(config, { dynamodb });
