@@ -26,6 +26,8 @@ export interface LocalStackOptions {
   readonly consumers?: Partial<Record<QueueId, SqsBatchHandler>>;
   /** Greenhouse and Beamery: simulators (on free ports unless given) or the real APIs. */
   readonly saas?: Pick<SaasOptions, 'greenhouse' | 'beamery'>;
+  /** TEST ONLY: every queue's visibility timeout, so a failed message comes back in seconds, not minutes. */
+  readonly visibilityTimeoutSeconds?: number;
 }
 
 export interface LocalStack {
@@ -49,7 +51,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const emulators = await startEmulators({ sqsPort: options.sqsPort, dynamodbPort: options.dynamodbPort });
     cleanups.push(() => emulators.stop());
-    const resources = await createResources(emulators);
+    const resources = await createResources(
+      emulators,
+      options.visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {},
+    );
     Object.assign(process.env, lambdaEnvironment(emulators, resources, options.webhookSecret));
     // Keep a developer's real AWS session out of reach: the local stack must never call AWS.
     delete process.env['AWS_SESSION_TOKEN'];

@@ -18,6 +18,9 @@ describe('local stack with the Greenhouse and Beamery simulators', () => {
   let dynamodb: DynamoDBClient;
 
   beforeAll(async () => {
+    // The Lambdas run in this process: keep their logs and metrics out of the test output.
+    process.env['POWERTOOLS_LOG_LEVEL'] = 'ERROR';
+    process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
     stack = await startLocalStack({ webhookSecret: 'saas-loop-secret' });
     dynamodb = localDynamoDbClient(stack.dynamodbEndpoint);
   });
