@@ -30,6 +30,8 @@ import { isCovered, nextSyncState } from './sync-state.ts';
  *
  * The core logs nothing; it returns what it did, and the handler logs ids from that.
  */
+const NOTHING_COVERED = new Date(0).toISOString();
+
 export interface CandidateSyncOptions extends ContactMappingOptions {
   /** Seed "Block Private Contacts" (default true). */
   readonly blockPrivate?: boolean;
@@ -125,7 +127,9 @@ async function reconcileOnce(trigger: CandidateTrigger, deps: CandidateSyncDepen
   const notesCopied = await copyNotes(key, contactId, Number(trigger.candidateId), mapping, deps);
   const attachmentsCopied = await copyAttachments(key, contactId, mapping, deps);
 
-  const saved = await ledger.putSyncState(nextSyncState(state, key, hashes, readAt, candidate.updated_at ?? undefined));
+  // With jobs not linked yet the contact is not complete: later messages must not count as covered.
+  const coveredUntil = mapping.unlinkedJobIds.length > 0 ? (state?.reconciledAt ?? NOTHING_COVERED) : readAt;
+  const saved = await ledger.putSyncState(nextSyncState(state, key, hashes, coveredUntil, candidate.updated_at ?? undefined));
   if (!saved) return 'conflict';
   return {
     outcome: outcome === 'update' ? (changed.length > 0 ? 'updated' : 'unchanged') : outcome,

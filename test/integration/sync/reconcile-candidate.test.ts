@@ -36,10 +36,10 @@ describe('reconcile a Greenhouse candidate into a Beamery contact', () => {
     expect(h.beameryWrites()).toBe(writes);
   });
 
-  it('acknowledges a message observed before the last reconcile with zero API calls', async () => {
-    const early = h.trigger(901);
+  it('acknowledges a message observed before the last reconcile with zero API calls (a prospect: nothing pending)', async () => {
+    const early = h.trigger(904);
     await later();
-    await reconcileCandidate(h.trigger(901), h.deps);
+    await reconcileCandidate(h.trigger(904), h.deps);
     const reads = h.greenhouseReads();
     const writes = h.beameryWrites();
     expect(await reconcileCandidate(early, h.deps)).toEqual({ outcome: 'covered' });
@@ -108,8 +108,12 @@ describe('reconcile a Greenhouse candidate into a Beamery contact', () => {
   });
 
   it('names the jobs that have no vacancy yet, and puts the contact on the vacancy once its job is linked', async () => {
+    const early = h.trigger(901);
+    await later();
     const first = await reconcileCandidate(h.trigger(901), h.deps);
     expect(first.outcome === 'created' && first.unlinkedJobIds).toEqual([801]);
+    // Not complete while its job has no vacancy: an earlier message is not covered by this reconcile.
+    expect((await reconcileCandidate(early, h.deps)).outcome).not.toBe('covered');
     // The job's vacancy, with the job's interview stages, as the job sync creates it.
     const stages = await collect(h.greenhouse.client().listJobInterviewStages([801]));
     const vacancy = await clientFor(h.beamery).createVacancy({ title: 'Senior Backend Engineer', greenhouseJobId: '801', stages: stages.map((s, order) => ({ name: s.name!, order })) });
