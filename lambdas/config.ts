@@ -39,6 +39,8 @@ export const ENV = {
   syncExcludeConfidentialJobs: 'SYNC_EXCLUDE_CONFIDENTIAL_JOBS',
   /** Base of the Greenhouse web app for the "View in ATS" link written on contacts. */
   greenhouseAppUrl: 'GREENHOUSE_APP_URL',
+  /** `bidirectional` or `greenhouse-authoritative` (seed "GDPR - Anonymize Contacts"). */
+  anonymizationMode: 'ANONYMIZATION_MODE',
   /** Local stack only, in place of the secrets above. */
   greenhouseClientId: 'GREENHOUSE_CLIENT_ID',
   greenhouseClientSecret: 'GREENHOUSE_CLIENT_SECRET',
@@ -68,6 +70,7 @@ const configSchema = z.object({
     blockPrivate: booleanFlag.default(true),
     excludeConfidentialJobs: booleanFlag.default(false),
     greenhouseAppUrl: z.url().default('https://app.greenhouse.io'),
+    anonymizationMode: z.enum(['bidirectional', 'greenhouse-authoritative']).default('bidirectional'),
   }),
   greenhouse: z.object({
     apiBaseUrl: z.url().default('https://harvest.greenhouse.io'),
@@ -112,6 +115,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
       blockPrivate: env[ENV.syncBlockPrivate] || undefined,
       excludeConfidentialJobs: env[ENV.syncExcludeConfidentialJobs] || undefined,
       greenhouseAppUrl: env[ENV.greenhouseAppUrl] || undefined,
+      anonymizationMode: env[ENV.anonymizationMode] || undefined,
     },
     greenhouse: {
       apiBaseUrl: env[ENV.greenhouseApiBaseUrl] || undefined,

@@ -70,6 +70,8 @@ export const stackConfigSchema = z.strictObject({
       greenhouseAppUrl: z.url().default('https://app.greenhouse.io'),
       /** The Harvest `sub` (a Site Admin's user id) the sync acts as; none = the credential's service user. */
       greenhouseActingUserId: positiveInt.optional(),
+      /** Seed "GDPR - Anonymize Contacts": whether a Beamery anonymization also anonymizes Greenhouse (later issue). */
+      anonymizationMode: z.enum(['bidirectional', 'greenhouse-authoritative']).default('bidirectional'),
       /** Concurrent consumer batches (2-1000): the APIs' rate limits, not Lambda, bound throughput. */
       maxConcurrency: positiveInt.min(2).max(1000).default(5),
     })

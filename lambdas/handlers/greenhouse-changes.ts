@@ -25,13 +25,19 @@ const common = {
   clock: systemClock,
 };
 
+// Read once at cold start: the key never changes after the stack generated it.
+const key = await identityKey(config);
+
 export const handler = makeGreenhouseChangesHandler({
   jobs: { ...common, options: {} },
+  lifecycle: {
+    ...common,
+    options: { identityKey: key, anonymization: { mode: config.sync.anonymizationMode }, greenhouseAppUrl: config.sync.greenhouseAppUrl },
+  },
   candidates: {
     ...common,
     options: {
-      // Read once at cold start: the key never changes after the stack generated it.
-      identityKey: await identityKey(config),
+      identityKey: key,
       blockPrivate: config.sync.blockPrivate,
       excludeConfidentialJobs: config.sync.excludeConfidentialJobs,
       greenhouseAppUrl: config.sync.greenhouseAppUrl,

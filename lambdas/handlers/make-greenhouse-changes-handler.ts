@@ -6,6 +6,7 @@ import type { AuditStore } from '#core/sync/ports';
 import { greenhouseTask } from '#core/sync/greenhouse-dispatch';
 import { reconcileCandidate, type CandidateSyncDependencies } from '#core/sync/reconcile-candidate';
 import { reconcileJob, type JobSyncDependencies } from '#core/sync/reconcile-job';
+import { handleCandidateLifecycle, type LifecycleDependencies } from '#core/sync/candidate-lifecycle';
 import { makeFifoConsumer } from './fifo-consumer.ts';
 import type { MetricsSink } from './make-ingest-handler.ts';
 
@@ -16,6 +17,7 @@ import type { MetricsSink } from './make-ingest-handler.ts';
 export interface GreenhouseChangesDependencies {
   readonly candidates: CandidateSyncDependencies;
   readonly jobs: JobSyncDependencies;
+  readonly lifecycle: LifecycleDependencies;
   readonly audit: AuditStore;
   readonly clock: Clock;
   readonly sqs: SQSClient;
@@ -50,6 +52,16 @@ export function makeGreenhouseChangesHandler(deps: GreenhouseChangesDependencies
       case 'job': {
         const result = await reconcileJob(envelope, deps.jobs);
         logger.info('job reconciled', { entityKey: envelope.entityKey, action: envelope.action, deliveryId: envelope.deliveryId, ...result });
+        return;
+      }
+      case 'candidate-lifecycle': {
+        const result = await handleCandidateLifecycle(envelope, deps.lifecycle);
+        logger.info('candidate lifecycle synced', { entityKey: envelope.entityKey, action: envelope.action, deliveryId: envelope.deliveryId, outcome: result.outcome });
+        // After a merge the winner's contact may have taken over the loser's: bring it up to date.
+        if (envelope.action === 'merge_candidate' && result.outcome === 'merged') {
+          const winner = envelope.entityKey.split('#')[2]!;
+          await reconcileCandidate({ candidateId: winner, observedAt: new Date(deps.clock.now()).toISOString(), origin: envelope.origin }, deps.candidates);
+        }
         return;
       }
       case 'not-handled':

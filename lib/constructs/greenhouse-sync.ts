@@ -54,6 +54,7 @@ export class GreenhouseSync extends Construct {
         [ENV.syncBlockPrivate]: String(config.sync.blockPrivate),
         [ENV.syncExcludeConfidentialJobs]: String(config.sync.excludeConfidentialJobs),
         [ENV.greenhouseAppUrl]: config.sync.greenhouseAppUrl,
+        [ENV.anonymizationMode]: config.sync.anonymizationMode,
         ...(config.sync.greenhouseActingUserId !== undefined ? { [ENV.greenhouseActingUserId]: String(config.sync.greenhouseActingUserId) } : {}),
       },
     });

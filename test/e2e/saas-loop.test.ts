@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '#lambdas/config';
 import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
 import { rateBudgetKey } from '#adapters/store/dynamodb-budget-store';
+import { DynamoDbAudit } from '#adapters/store/audit';
 import { startLocalStack, type LocalStack } from '#local/stack';
 import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';
 import { eventually, queueDepth } from '../support/queues.ts';
@@ -84,6 +85,26 @@ describe('local stack with the Greenhouse and Beamery simulators', () => {
     const vacancy = await beamery.getVacancy(memberships[0]!.vacancyId);
     expect(vacancy?.greenhouseJobId).toBe('802');
     expect(vacancy?.title).toBe('Data Analyst');
+  });
+
+  it('anonymizes the contact when Greenhouse anonymizes the candidate, and does not let the person back in', async () => {
+    const patch = (path: string, body: unknown, method = 'PATCH') =>
+      fetch(`${stack.greenhouse}/_admin${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await patch('/candidates/902', { title: 'Analyst' })).status).toBe(200);
+    const beamery = beameryClientFrom(readConfig(), { dynamodb });
+    const contact = await eventually(async () => (await beamery.findContactsByEmail('omar.quill@example.test'))[0], 15_000, 'the contact');
+
+    expect((await patch('/candidates/902/anonymize', { fields: ['full_name', 'email_addresses', 'phone_numbers'] }, 'POST')).status).toBe(200);
+    await eventually(async () => ((await beamery.getContact(contact.id))?.anonymized ? true : undefined), 15_000, 'the contact to be anonymized');
+
+    // Greenhouse lets the person be added again; Beamery must not get them back until they consent.
+    const readded = await patch('/candidates', { first_name: 'Omar', last_name: 'Quill', email_addresses: [{ value: 'omar.quill@example.test', type: 'personal' }], application: { job_id: 801 } }, 'POST');
+    expect(readded.status).toBe(201);
+    const readdedId = ((await readded.json()) as { candidate: { id: number } }).candidate.id;
+    const audit = new DynamoDbAudit(dynamodb, stack.resources.tables.audit);
+    const skip = await eventually(async () => (await audit.list(`greenhouse#candidate#${readdedId}`))[0], 15_000, 'the re-add to be refused');
+    expect(skip.detail).toMatchObject({ reason: 'anonymized-until-consent' });
+    expect((await beamery.findContactsByEmail('omar.quill@example.test')).filter((c) => !c.anonymized)).toEqual([]);
   });
 
   it('gives the Lambdas clients that reach both simulators through the tenant budget in the Ledger', async () => {

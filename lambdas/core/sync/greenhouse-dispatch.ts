@@ -1,5 +1,6 @@
 import type { GreenhouseEventEnvelope } from '#core/envelope';
 import type { GreenhouseAction } from '#core/webhooks/catalogue';
+import { isLifecycleAction } from './candidate-lifecycle.ts';
 
 /**
  * Which reconcile a message on greenhouse-changes asks for. Webhooks, polls and backfills only say
@@ -9,6 +10,8 @@ import type { GreenhouseAction } from '#core/webhooks/catalogue';
 export type GreenhouseTask =
   | { readonly kind: 'candidate'; readonly candidateId: string }
   | { readonly kind: 'job'; readonly jobId: string }
+  /** Merge, anonymization, deletion: the entity is gone from Harvest; the payload says what happened. */
+  | { readonly kind: 'candidate-lifecycle' }
   | { readonly kind: 'not-handled'; readonly reason: string };
 
 const CANDIDATE_ACTIONS = new Set<string>([
@@ -37,6 +40,7 @@ const JOB_ACTIONS = new Set<string>([
 
 export function greenhouseTask(envelope: GreenhouseEventEnvelope): GreenhouseTask {
   const [, type, id] = envelope.entityKey.split('#');
+  if (isLifecycleAction(envelope.action)) return { kind: 'candidate-lifecycle' };
   if (CANDIDATE_ACTIONS.has(envelope.action) && type === 'candidate' && id) return { kind: 'candidate', candidateId: id };
   if (JOB_ACTIONS.has(envelope.action) && type === 'job' && id) return { kind: 'job', jobId: id };
   return { kind: 'not-handled', reason: `${envelope.action} on ${type ?? 'unknown'} is not synced by this release` };

@@ -22,8 +22,11 @@ describe('what a greenhouse-changes message asks for', () => {
     expect(greenhouseTask(envelope(action, 'greenhouse#job#5'))).toEqual({ kind: 'job', jobId: '5' });
   });
 
+  it.each(['merge_candidate', 'candidate_anonymized', 'delete_candidate'])('%s goes to the candidate lifecycle', (action) => {
+    expect(greenhouseTask(envelope(action, 'greenhouse#candidate#7'))).toEqual({ kind: 'candidate-lifecycle' });
+  });
+
   it('says what it does not handle yet instead of guessing', () => {
-    expect(greenhouseTask(envelope('merge_candidate', 'greenhouse#candidate#7')).kind).toBe('not-handled');
     expect(greenhouseTask(envelope('offer_created', 'greenhouse#application#9')).kind).toBe('not-handled');
     expect(greenhouseTask(envelope('job_post_updated', 'greenhouse#job_post#3')).kind).toBe('not-handled');
   });

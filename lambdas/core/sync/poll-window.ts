@@ -1,0 +1,137 @@
+import { ENVELOPE_VERSION, entityKey, type Refs } from '#core/envelope';
+import type { OutgoingMessage } from '#core/webhooks/delivery';
+
+/**
+ * The pure core of the scheduled Greenhouse pollers (DESIGN "Shape": EventBridge Scheduler → poller
+ * λs → detect change → the same queues). A poller only *detects*: it lists what was updated in a
+ * time window and enqueues "entity X may have changed" for each id, exactly like a webhook would;
+ * the greenhouse-changes consumer reconciles (principles 1 and 2).
+ *
+ * Windows (reference greenhouse §2, §7):
+ * - two-sided, `updated_at=gte|from|lte|to`: v3 lists newest id first, so a one-sided window lets
+ *   records move between pages during a crawl;
+ * - each window starts `overlap` before the stored watermark, so a record whose `updated_at` became
+ *   visible late (clock skew, replication) is still found by the next window;
+ * - at most `maxWindow` long: after an outage the poller catches up one bounded window at a time,
+ *   each checkpointed, instead of one crawl that may never finish;
+ * - the end is aligned down to `align` (a minute by default), so two invocations of one schedule
+ *   tick (Scheduler delivers at least once) compute the same window and the same deduplication ids;
+ * - the watermark becomes `to` only after the whole window is listed and enqueued: a failure in
+ *   between leaves it, and the next run covers the same time again.
+ */
+
+export const POLLER_NAMES = ['jobs', 'candidates'] as const;
+export type PollerName = (typeof POLLER_NAMES)[number];
+
+export interface PollerDefinition {
+  /** The Ledger watermark this poller keeps. */
+  readonly watermarkKey: string;
+  /** The entity type in `greenhouse#<type>#<id>`. */
+  readonly entity: 'job' | 'candidate';
+  /** The webhook action the consumer already reconciles this entity for. */
+  readonly action: 'job_updated' | 'update_candidate';
+  readonly refs: (id: string) => Refs;
+}
+
+export const POLLERS: Readonly<Record<PollerName, PollerDefinition>> = {
+  jobs: { watermarkKey: 'greenhouse-jobs', entity: 'job', action: 'job_updated', refs: (id) => ({ jobIds: [id] }) },
+  candidates: { watermarkKey: 'greenhouse-candidates', entity: 'candidate', action: 'update_candidate', refs: (id) => ({ candidateId: id }) },
+};
+
+export interface WindowPolicy {
+  /** How far before the watermark each window starts again. */
+  readonly overlapMs: number;
+  /** The longest window (from → to); must exceed the overlap, or a window would make no progress. */
+  readonly maxWindowMs: number;
+  /** A poller without a watermark (first run) looks back this far. */
+  readonly firstRunLookbackMs: number;
+  /** Window ends are rounded down to a multiple of this (whole seconds at least). */
+  readonly alignMs: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export const DEFAULT_WINDOW_POLICY: WindowPolicy = {
+  overlapMs: 10 * MINUTE,
+  maxWindowMs: 24 * HOUR,
+  firstRunLookbackMs: HOUR,
+  alignMs: MINUTE,
+};
+
+export interface PollWindow {
+  /** ISO instants (`Date#toISOString`), inclusive on both sides. */
+  readonly from: string;
+  readonly to: string;
+  /** True when `to` is as late as the clock allows: no further window is due before the next tick. */
+  readonly caughtUp: boolean;
+}
+
+/** Throws on a policy no poller can run with; returns it otherwise. */
+export function checkWindowPolicy(policy: WindowPolicy): WindowPolicy {
+  const { overlapMs, maxWindowMs, firstRunLookbackMs, alignMs } = policy;
+  const whole = (n: number) => Number.isSafeInteger(n);
+  if (!whole(overlapMs) || overlapMs < 0) throw new RangeError('overlap must be a whole number of ms, 0 or more');
+  if (!whole(maxWindowMs) || maxWindowMs <= overlapMs) throw new RangeError('the maximum window must be longer than the overlap');
+  if (!whole(firstRunLookbackMs) || firstRunLookbackMs <= 0) throw new RangeError('the first-run lookback must be positive');
+  if (!whole(alignMs) || alignMs < 1000 || alignMs % 1000 !== 0) throw new RangeError('the alignment must be whole seconds');
+  return policy;
+}
+
+/**
+ * The next window to list, or undefined when nothing after the watermark is due yet (the watermark
+ * is at, or after, the aligned clock).
+ */
+export function nextWindow(watermark: string | undefined, now: number, policy: WindowPolicy = DEFAULT_WINDOW_POLICY): PollWindow | undefined {
+  const { overlapMs, maxWindowMs, firstRunLookbackMs, alignMs } = checkWindowPolicy(policy);
+  if (!Number.isFinite(now)) throw new RangeError('now must be a finite epoch time');
+  const latest = Math.floor(now / alignMs) * alignMs;
+  let from: number;
+  if (watermark === undefined) {
+    from = latest - firstRunLookbackMs;
+  } else {
+    const mark = Date.parse(watermark);
+    if (Number.isNaN(mark)) throw new RangeError(`not an ISO instant: ${JSON.stringify(watermark)}`);
+    if (latest <= mark) return undefined;
+    from = mark - overlapMs;
+  }
+  const to = Math.min(latest, from + maxWindowMs);
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), caughtUp: to === latest };
+}
+
+/** The deduplication id of one poll message: the same window finding the same entity again is dropped by SQS. */
+export function pollDeduplicationId(poller: PollerName, key: string, window: Pick<PollWindow, 'to'>): string {
+  return `poll:${poller}:${key}:${window.to}`;
+}
+
+/**
+ * One `greenhouse.event` per distinct id found in the window, for greenhouse-changes.fifo: grouped by
+ * entity (per-entity order), observed at the window's end (a reconcile that read the entity after
+ * it covers the message, principle 3), in id order.
+ */
+export function pollMessages(poller: PollerName, ids: Iterable<string | number>, window: Pick<PollWindow, 'to'>): OutgoingMessage[] {
+  const definition = POLLERS[poller];
+  const unique = [...new Set([...ids].map((id) => String(id)))];
+  for (const id of unique) if (!/^[1-9]\d*$/.test(id)) throw new RangeError(`not a Greenhouse id: ${JSON.stringify(id)}`);
+  unique.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  const deliveryId = `poll:${poller}:${window.to}`;
+  return unique.map((id) => {
+    const key = entityKey('greenhouse', definition.entity, id);
+    return {
+      queue: 'greenhouse-changes',
+      deadLetter: false,
+      groupId: key,
+      deduplicationId: pollDeduplicationId(poller, key, window),
+      envelope: {
+        v: ENVELOPE_VERSION,
+        kind: 'greenhouse.event',
+        entityKey: key,
+        origin: 'poll',
+        observedAt: window.to,
+        deliveryId,
+        action: definition.action,
+        refs: definition.refs(id),
+      },
+    };
+  });
+}

@@ -1,0 +1,30 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { systemClock } from '#core/clock';
+import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
+import { logger, metrics } from '#lambdas/runtime';
+import { greenhouseClientFrom } from '#adapters/api-clients';
+import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
+import { DynamoDbLedger } from '#adapters/store/ledger';
+import { makeGreenhousePoller } from './make-greenhouse-poller.ts';
+
+/**
+ * Lambda entry point of the scheduled Greenhouse pollers (both schedules invoke this one function
+ * with `{ "poller": ... }`); the behaviour is in make-greenhouse-poller.ts.
+ */
+const config = readConfig();
+const dynamodb = new DynamoDBClient({});
+// Resolved now, so a missing variable fails the cold start with its name.
+const queueUrl = requireQueueUrl(config, 'greenhouse-changes');
+
+export const handler = makeGreenhousePoller({
+  greenhouse: greenhouseClientFrom(config, { dynamodb }),
+  ledger: new DynamoDbLedger(dynamodb, requireTableName(config, 'ledger')),
+  publisher: new SqsQueuePublisher(new SQSClient({}), (queue, deadLetter) => {
+    if (queue !== 'greenhouse-changes' || deadLetter) throw new Error(`the poller does not send to ${queue}${deadLetter ? ' (dead-letter)' : ''}`);
+    return queueUrl;
+  }),
+  clock: systemClock,
+  logger,
+  metrics,
+});
