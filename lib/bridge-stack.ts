@@ -8,6 +8,7 @@ import { BridgeSecrets } from './constructs/secrets.ts';
 import { BridgeTables } from './constructs/tables.ts';
 import { WebhookApi } from './constructs/webhook-api.ts';
 import { GreenhouseSync } from './constructs/greenhouse-sync.ts';
+import { PollSchedules } from './constructs/schedules.ts';
 
 export interface BridgeStackProps extends StackProps {
   readonly config: StackConfig;
@@ -21,6 +22,7 @@ export class BridgeStack extends Stack {
   readonly secrets: BridgeSecrets;
   readonly webhookApi: WebhookApi;
   readonly greenhouseSync: GreenhouseSync;
+  readonly polling: PollSchedules;
   readonly dashboard: BridgeDashboard;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
@@ -51,11 +53,18 @@ export class BridgeStack extends Stack {
       secrets: this.secrets,
       alarmAction,
     });
+    this.polling = new PollSchedules(this, 'Polling', {
+      config,
+      queues: this.queues,
+      tables: this.tables,
+      secrets: this.secrets,
+      alarmAction,
+    });
     this.dashboard = new BridgeDashboard(this, 'Monitoring', {
       dashboardName: `${config.namePrefix}greenhouse-beamery-bridge`,
       webhookApi: this.webhookApi,
       queues: this.queues,
-      alarms: [...this.queues.alarms, ...this.webhookApi.alarms, ...this.greenhouseSync.alarms],
+      alarms: [...this.queues.alarms, ...this.webhookApi.alarms, ...this.greenhouseSync.alarms, ...this.polling.alarms],
       messageAgeAlarmSeconds: config.messageAgeAlarmSeconds,
     });
 

@@ -7,6 +7,7 @@ import { startEmulators, type Emulators } from './emulators.ts';
 import { startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler } from './event-source-mapping.ts';
 import { createResources, resourceEnvironment, type LocalResources } from './resources.ts';
 import { startSaas, type SaasOptions } from './saas.ts';
+import { DEFAULT_LOCAL_POLL_INTERVAL_MS, startLocalSchedules, type LocalSchedules } from './schedules.ts';
 
 /**
  * The whole bridge on one machine: emulators, the stack's queues and tables, the webhook route, and
@@ -26,6 +27,8 @@ export interface LocalStackOptions {
   readonly consumers?: Partial<Record<QueueId, SqsBatchHandler>>;
   /** Greenhouse and Beamery: simulators (on free ports unless given) or the real APIs. */
   readonly saas?: Pick<SaasOptions, 'greenhouse' | 'beamery'>;
+  /** Between scheduled Greenhouse polls (default hourly); 0 = only when `schedules.trigger()` is called. */
+  readonly pollIntervalMs?: number;
   /** TEST ONLY: every queue's visibility timeout, so a failed message comes back in seconds, not minutes. */
   readonly visibilityTimeoutSeconds?: number;
 }
@@ -39,6 +42,8 @@ export interface LocalStack {
   /** The Greenhouse and Beamery base URLs the Lambdas use (a simulator's, or `real`). */
   readonly greenhouse: string;
   readonly beamery: string;
+  /** The hourly pollers, as EventBridge Scheduler would run them. */
+  readonly schedules: LocalSchedules;
   stop(): Promise<void>;
 }
 
@@ -75,6 +80,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const mappings = startConsumers(emulators, resources, options.consumers ?? (await bridgeConsumers()));
     cleanups.push(() => Promise.all(mappings.map((m) => m.stop())).then(() => undefined));
 
+    // Imported only now: the poller reads its configuration when its module is evaluated.
+    const { handler: poller } = await import('#handlers/greenhouse-poller');
+    const schedules = startLocalSchedules({ handler: poller, intervalMs: options.pollIntervalMs ?? DEFAULT_LOCAL_POLL_INTERVAL_MS });
+    cleanups.push(() => schedules.stop());
+
     return {
       webhookUrl: gateway.webhookUrl,
       sqsEndpoint: emulators.sqsEndpoint,
@@ -83,6 +93,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       resources,
       greenhouse: saas.greenhouse,
       beamery: saas.beamery,
+      schedules,
       stop,
     };
   } catch (error) {

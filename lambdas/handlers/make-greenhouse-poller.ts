@@ -147,8 +147,8 @@ export function makeGreenhousePoller(deps: GreenhousePollerDependencies) {
       await deps.publisher.publish(messages);
       count(POLLER_METRICS.queued, messages.length);
     };
-    for (const from of POLLER_SOURCES[poller]) {
-      for await (const id of from.ids(deps.greenhouse, updatedAt)) {
+    for (const listing of POLLER_SOURCES[poller]) {
+      for await (const id of listing.ids(deps.greenhouse, updatedAt)) {
         if (id === null || id === undefined || seen.has(id)) continue;
         seen.add(id);
         pending.push(id);

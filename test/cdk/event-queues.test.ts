@@ -26,8 +26,8 @@ describe('event queues', () => {
     configured = synthBridge({ bridge: { namePrefix: 'staging-', maxReceiveCount: 3, messageAgeAlarmSeconds: 1800 } });
   });
 
-  it('creates one FIFO queue and one FIFO dead-letter queue per definition, and nothing else', () => {
-    bridge.template.resourceCountIs('AWS::SQS::Queue', QUEUES.length * 2);
+  it('creates one FIFO queue and one FIFO dead-letter queue per definition (besides the poller schedules\' DLQ)', () => {
+    bridge.template.resourceCountIs('AWS::SQS::Queue', QUEUES.length * 2 + 1);
     for (const definition of QUEUES) {
       expect(queueResource(bridge.template, queueName(definition))[1].Properties).toMatchObject({ FifoQueue: true });
       expect(queueResource(bridge.template, deadLetterQueueName(definition))[1].Properties).toMatchObject({ FifoQueue: true });

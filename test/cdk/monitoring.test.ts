@@ -51,10 +51,10 @@ describe('alarms and dashboard', () => {
     });
   });
 
-  it('has one DLQ alarm and one message-age alarm per queue', () => {
+  it('has one DLQ alarm and one message-age alarm per queue (and one on the poller schedules\' DLQ)', () => {
     const sqsAlarms = Object.values(bridge.template.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'AWS/SQS' } }));
     const byMetric = (name: string) => sqsAlarms.filter((a) => a.Properties.MetricName === name);
-    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(QUEUES.length);
+    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(QUEUES.length + 1);
     expect(byMetric('ApproximateAgeOfOldestMessage')).toHaveLength(QUEUES.length);
   });
 

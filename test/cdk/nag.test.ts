@@ -53,6 +53,7 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-APIG4',
         'AwsSolutions-COG4',
         'AwsSolutions-SMG4',
+        'AwsSolutions-SQS3',
         API_GATEWAY_LOGS_ROLE,
       ].sort(),
     );

@@ -1,0 +1,238 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '#lambdas/config';
+import { DEFAULT_WINDOW_POLICY, POLLER_NAMES, checkWindowPolicy, type PollerName } from '#core/sync/poll-window';
+import type { PollerEvent } from '#handlers/make-greenhouse-poller';
+import type { StackConfig } from '#lib/config';
+import { DLQ_RETENTION_DAYS } from '#lib/resource-definitions';
+import { BridgeFunction } from './bridge-function.ts';
+import type { EventQueues } from './event-queues.ts';
+import type { BridgeSecrets } from './secrets.ts';
+import type { BridgeTables } from './tables.ts';
+
+/** The service name (metrics dimension, log field) of the scheduled pollers. */
+export const POLLER_SERVICE = 'greenhouse-poller';
+
+export interface PollerScheduleSettings {
+  /** How often the poller runs; at least a minute. Default: hourly. */
+  readonly rate?: Duration;
+  /** A disabled schedule stays deployed but does not fire. Default: enabled. */
+  readonly enabled?: boolean;
+}
+
+/** The window policy passed to every run in its input (lambdas/core/sync/poll-window.ts). */
+export interface PollWindowSettings {
+  /** How far before the watermark each window starts again. Default 10 minutes. */
+  readonly overlap?: Duration;
+  /** The longest window, for catching up after an outage. Default 24 hours. */
+  readonly maxWindow?: Duration;
+  /** How far the first run (no watermark yet) looks back. Default 1 hour. */
+  readonly firstRunLookback?: Duration;
+}
+
+export interface PollSchedulesProps {
+  readonly config: StackConfig;
+  readonly queues: EventQueues;
+  readonly tables: BridgeTables;
+  readonly secrets: BridgeSecrets;
+  readonly alarmAction: cloudwatch.IAlarmAction;
+  readonly pollers?: Partial<Record<PollerName, PollerScheduleSettings>>;
+  readonly window?: PollWindowSettings;
+  /** Scheduler's retries when invoking the poller fails (throttled, not found); 0–185. Default 3. */
+  readonly invokeRetryAttempts?: number;
+}
+
+export const DEFAULT_POLL_RATE = Duration.hours(1);
+/** Scheduler's and Lambda's retries give up after this: by then the next hourly tick covers the time anyway. */
+const MAX_EVENT_AGE = Duration.hours(1);
+/** Lambda's own retries of a failed run (0–2), a minute and then two minutes apart. */
+const RUN_RETRY_ATTEMPTS = 2;
+
+const DESCRIPTIONS: Readonly<Record<PollerName, string>> = {
+  jobs: 'Greenhouse jobs (and interview stages) updated since the watermark → greenhouse-changes.fifo',
+  candidates: 'Greenhouse candidates, applications, notes and attachments updated since the watermark → greenhouse-changes.fifo',
+};
+
+/**
+ * The scheduled half of change detection (DESIGN "Shape"): EventBridge Scheduler invokes one poller
+ * Lambda per schedule with `{ "poller": "jobs" | "candidates", "window": {...} }`; the poller
+ * enqueues what changed on greenhouse-changes.fifo, where the webhook path's messages go too.
+ *
+ * Scheduler invokes Lambda asynchronously, so failures come in two kinds, and both end on one
+ * dead-letter queue: an invocation Scheduler could not make (its retry policy, then its
+ * DeadLetterConfig) and a run that failed (Lambda's asynchronous retries, then an on-failure
+ * destination, whose record carries the error). Neither loses data: the watermark only moves after a
+ * completed window, so the next tick lists the same time again.
+ *
+ * Grants are the poller's needs only: send to greenhouse-changes.fifo (and its own failure queue),
+ * get/put/update Ledger items (watermarks, and the shared rate budget kept there), read the Harvest
+ * credentials.
+ */
+export class PollSchedules extends Construct {
+  readonly poller: BridgeFunction;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly schedules: Readonly<Record<PollerName, scheduler.Schedule>>;
+  /** The role Scheduler assumes: invoke the poller, write to the dead-letter queue. */
+  readonly schedulerRole: iam.Role;
+  readonly alarms: readonly cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: PollSchedulesProps) {
+    super(scope, id);
+    const { config, queues, tables, secrets } = props;
+    const changes = queues.get('greenhouse-changes');
+    const ledger = tables.table('ledger');
+    const harvest = secrets.secret('greenhouse-harvest');
+    const input = windowInput(props.window);
+    const invokeRetryAttempts = props.invokeRetryAttempts ?? 3;
+    if (!Number.isInteger(invokeRetryAttempts) || invokeRetryAttempts < 0 || invokeRetryAttempts > 185) {
+      throw new Error('invokeRetryAttempts must be a whole number from 0 to 185');
+    }
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(DLQ_RETENTION_DAYS),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: of the poller schedules (Scheduler DeadLetterConfig) and of the poller function\'s asynchronous invocations (on-failure destination). cdk-nag only recognises SQS redrive policies and Lambda DeadLetterConfig as DLQ uses.',
+    });
+
+    this.poller = new BridgeFunction(this, 'Poller', {
+      entry: 'lambdas/handlers/greenhouse-poller.ts',
+      service: POLLER_SERVICE,
+      description: 'Lists Greenhouse records updated since the watermark and enqueues them for the sync',
+      // Up to a week of catch-up windows in one run, each listing every page; the watermark is
+      // checkpointed after each window, so a timeout loses nothing.
+      timeout: Duration.minutes(5),
+      config,
+      environment: {
+        [changes.definition.urlEnv]: changes.queue.queueUrl,
+        ...tables.environmentFor(['ledger']),
+        [ENV.greenhouseCredentialsArn]: harvest.secretArn,
+        [ENV.tenant]: config.stackName,
+        ...(config.sync.greenhouseActingUserId !== undefined ? { [ENV.greenhouseActingUserId]: String(config.sync.greenhouseActingUserId) } : {}),
+      },
+    });
+    const fn = this.poller.function;
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [changes.queue.queueArn] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [ledger.tableArn] }),
+    );
+    harvest.grantRead(fn);
+    fn.configureAsyncInvoke({
+      retryAttempts: RUN_RETRY_ATTEMPTS,
+      maxEventAge: MAX_EVENT_AGE,
+      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+    });
+
+    const stack = Stack.of(this);
+    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      description: 'EventBridge Scheduler: invokes the Greenhouse poller, parks failed invocations on its dead-letter queue',
+      // Only schedules of this account's default group may assume it (the confused-deputy guard;
+      // Scheduler names the schedule group as the source, as the CDK's own target roles do).
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
+          },
+        },
+      }),
+    });
+
+    const schedules = {} as Record<PollerName, scheduler.Schedule>;
+    for (const poller of POLLER_NAMES) {
+      const settings = props.pollers?.[poller] ?? {};
+      const rate = settings.rate ?? DEFAULT_POLL_RATE;
+      if (rate.toSeconds() < 60) throw new Error(`the ${poller} poll rate must be at least a minute`);
+      const event: PollerEvent = { poller, window: input };
+      schedules[poller] = new scheduler.Schedule(this, `${capitalised(poller)}Schedule`, {
+        description: DESCRIPTIONS[poller],
+        schedule: scheduler.ScheduleExpression.rate(rate),
+        enabled: settings.enabled ?? true,
+        target: new UnqualifiedLambdaInvoke(fn, {
+          input: scheduler.ScheduleTargetInput.fromObject(event),
+          role: this.schedulerRole,
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: invokeRetryAttempts,
+          maxEventAge: MAX_EVENT_AGE,
+        }),
+      });
+    }
+    this.schedules = schedules;
+
+    const errors = fn.metricErrors({ period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }).createAlarm(this, 'ErrorsAlarm', {
+      alarmDescription:
+        `The Greenhouse poller failed ${RUN_RETRY_ATTEMPTS + 1} or more times within an hour (a run and its retries). Watermarks stay where they were, so nothing is skipped, but changes without a webhook wait until a run succeeds; see the poller's logs (rate limits, credentials).`,
+      threshold: RUN_RETRY_ATTEMPTS + 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const deadLetters = this.deadLetterQueue
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM })
+      .createAlarm(this, 'DeadLetterAlarm', {
+        alarmDescription:
+          'A scheduled Greenhouse poll gave up (every retry failed, or Scheduler could not invoke the poller). The next tick lists the same time again; inspect the message for the error, then delete it.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    for (const alarm of [errors, deadLetters]) {
+      alarm.addAlarmAction(props.alarmAction);
+      alarm.addOkAction(props.alarmAction);
+    }
+    this.alarms = [errors, deadLetters];
+  }
+}
+
+/**
+ * LambdaInvoke, granting invoke on the function's ARN only. The stock target grants on `<arn>` and
+ * `<arn>:*` (every version and alias, an IAM5 wildcard); Scheduler calls only the unqualified ARN.
+ */
+class UnqualifiedLambdaInvoke extends targets.LambdaInvoke {
+  constructor(
+    private readonly fn: lambda.IFunction,
+    props: targets.ScheduleTargetBaseProps,
+  ) {
+    super(fn, props);
+  }
+
+  protected override addTargetActionToRole(role: iam.IRole): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.fn.functionArn] }));
+  }
+}
+
+/** The window part of every schedule's input, in seconds, checked here so a bad setting fails synth. */
+function windowInput(settings: PollWindowSettings = {}): NonNullable<PollerEvent['window']> {
+  const ms = (value: Duration | undefined, fallback: number) => {
+    const result = value === undefined ? fallback : value.toMilliseconds();
+    if (result % 1000 !== 0) throw new Error('poll window settings must be whole seconds');
+    return result;
+  };
+  const policy = checkWindowPolicy({
+    overlapMs: ms(settings.overlap, DEFAULT_WINDOW_POLICY.overlapMs),
+    maxWindowMs: ms(settings.maxWindow, DEFAULT_WINDOW_POLICY.maxWindowMs),
+    firstRunLookbackMs: ms(settings.firstRunLookback, DEFAULT_WINDOW_POLICY.firstRunLookbackMs),
+    alignMs: DEFAULT_WINDOW_POLICY.alignMs,
+  });
+  return {
+    overlapSeconds: policy.overlapMs / 1000,
+    maxWindowSeconds: policy.maxWindowMs / 1000,
+    firstRunLookbackSeconds: policy.firstRunLookbackMs / 1000,
+  };
+}
+
+function capitalised(name: string): string {
+  return name[0]!.toUpperCase() + name.slice(1);
+}

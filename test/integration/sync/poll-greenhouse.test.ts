@@ -1,0 +1,209 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '#core/clock';
+import { parseEnvelope } from '#core/envelope';
+import { POLLERS, type PollerName } from '#core/sync/poll-window';
+import { InMemoryLedger } from '#adapters/store/in-memory';
+import { RateLimited } from '#adapters/http/errors';
+import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
+import { makeGreenhousePoller, POLLER_METRICS, type GreenhousePollerDependencies } from '#handlers/make-greenhouse-poller';
+import { startSqsEmulator, type SqsEmulator } from '#local/emulators';
+import { createQueues, type LocalResources } from '#local/resources';
+import { drain } from '../../support/queues.ts';
+import { startHarness, type Harness } from '../greenhouse/support.ts';
+
+/**
+ * The scheduled poller against the Greenhouse simulator (in this process), fauxqs and an in-memory
+ * Ledger: windows, what they find, deduplication, and the watermark on failure.
+ */
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+/** The poller's own clock, moved by the test: the simulator's clock keeps running underneath. */
+class ManualClock implements Clock {
+  constructor(public at: number) {}
+  now(): number {
+    return this.at;
+  }
+  sleep(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+let greenhouse: Harness;
+let emulator: SqsEmulator;
+let queues: LocalResources['queues'];
+let ledger: InMemoryLedger;
+let clock: ManualClock;
+let counted: Record<string, number>;
+let fresh: { jobs: number[]; candidates: number[] };
+let prefixes = 0;
+
+beforeAll(async () => {
+  [greenhouse, emulator] = await Promise.all([startHarness(), startSqsEmulator()]);
+});
+
+afterAll(async () => {
+  await Promise.all([greenhouse?.close(), emulator?.stop()]);
+});
+
+beforeEach(async () => {
+  await greenhouse.admin('POST', '/reset');
+  await greenhouse.admin('PUT', '/rate-limit', { limit: 10_000 });
+  await greenhouse.admin('DELETE', '/requests');
+  // The scenario's records date from months ago; these are created now, inside the first lookback.
+  fresh = { jobs: [], candidates: [] };
+  for (const name of ['Data Engineer', 'Product Designer']) fresh.jobs.push((await greenhouse.admin<{ id: number }>('POST', '/jobs', { name })).id);
+  for (const [first_name, last_name] of [['Ada', 'Quill'], ['Bo', 'Rennet'], ['Cy', 'Stroud']]) {
+    fresh.candidates.push((await greenhouse.admin<{ candidate: { id: number } }>('POST', '/candidates', { first_name, last_name, application: { job_id: 801 } })).candidate.id);
+  }
+  queues = await createQueues(emulator, { prefix: `poll-it-${++prefixes}-` });
+  ledger = new InMemoryLedger();
+  counted = {};
+  // The first run comes a quarter of an hour after those records, so the next window's overlap
+  // (10 min) no longer reaches back to them.
+  clock = new ManualClock(greenhouse.clock.now() + 15 * MIN);
+});
+
+afterEach(async () => {
+  await drain(emulator.sqs, queues['greenhouse-changes'].url);
+});
+
+function poller(overrides: Partial<GreenhousePollerDependencies> = {}) {
+  return makeGreenhousePoller({
+    greenhouse: greenhouse.client(),
+    ledger,
+    publisher: new SqsQueuePublisher(emulator.sqs, (queue) => queues[queue].url),
+    clock,
+    logger: new Logger({ logLevel: process.env['DEBUG_TEST'] ? 'DEBUG' : 'SILENT' }),
+    metrics: { addMetric: (name, _unit, value) => void (counted[name] = (counted[name] ?? 0) + value), publishStoredMetrics: () => undefined },
+    ...overrides,
+  });
+}
+
+async function queued(): Promise<{ keys: string[]; deduplicationIds: string[] }> {
+  const messages = await drain(emulator.sqs, queues['greenhouse-changes'].url);
+  const envelopes = messages.map((m) => parseEnvelope(m.Body!));
+  for (const [i, m] of messages.entries()) {
+    expect(envelopes[i]).toMatchObject({ origin: 'poll', kind: 'greenhouse.event' });
+    expect(m.Attributes?.['MessageGroupId']).toBe(envelopes[i]!.entityKey);
+  }
+  return {
+    keys: envelopes.map((e) => e.entityKey).sort(),
+    deduplicationIds: messages.map((m) => m.Attributes?.['MessageDeduplicationId'] ?? '').sort(),
+  };
+}
+
+const keysOf = (type: string, ids: number[]) => ids.map((id) => `greenhouse#${type}#${id}`).sort();
+const run = (name: PollerName, handler = poller()) => handler({ poller: name });
+
+describe('scheduled Greenhouse polling', () => {
+  it('first run: enqueues the jobs and candidates updated in the lookback (not older ones), then sets the watermarks', async () => {
+    const jobs = await run('jobs');
+    const candidates = await run('candidates');
+
+    const to = new Date(Math.floor(clock.now() / MIN) * MIN).toISOString();
+    expect(jobs).toMatchObject({ poller: 'jobs', caughtUp: true, watermark: to, windows: [{ to, found: 2 }] });
+    expect(candidates).toMatchObject({ poller: 'candidates', caughtUp: true, watermark: to, windows: [{ to, found: 3 }] });
+    expect(jobs.windows[0]!.from).toBe(new Date(Date.parse(to) - HOUR).toISOString());
+    expect(await ledger.getWatermark(POLLERS.jobs.watermarkKey)).toBe(to);
+    expect(await ledger.getWatermark(POLLERS.candidates.watermarkKey)).toBe(to);
+
+    const { keys, deduplicationIds } = await queued();
+    expect(keys).toEqual([...keysOf('job', fresh.jobs), ...keysOf('candidate', fresh.candidates)].sort());
+    expect(deduplicationIds).toContain(`poll:jobs:greenhouse#job#${fresh.jobs[0]}:${to}`);
+    expect(counted[POLLER_METRICS.queued]).toBe(5);
+  });
+
+  it('next run: finds only what changed after the watermark, a note included', async () => {
+    await run('jobs');
+    await run('candidates');
+    await queued();
+
+    greenhouse.clock.advance(HOUR);
+    await greenhouse.admin('PATCH', '/jobs/802', { name: 'Senior Platform Engineer' });
+    await greenhouse.admin('PATCH', '/candidates/903', { title: 'Staff Engineer' });
+    // No webhook exists for notes [H], and a note leaves the candidate's updated_at alone.
+    await greenhouse.client().createNote({ candidate_id: 904, body: 'Spoke on the phone.', visibility: 'public' });
+    clock.at = greenhouse.clock.now() + 15 * MIN;
+
+    const jobs = await run('jobs');
+    const candidates = await run('candidates');
+    expect(jobs.windows).toHaveLength(1);
+    expect(jobs.windows[0]).toMatchObject({ found: 1, caughtUp: true });
+    expect(candidates.windows[0]).toMatchObject({ found: 2 });
+    expect((await queued()).keys).toEqual(['greenhouse#candidate#903', 'greenhouse#candidate#904', 'greenhouse#job#802']);
+
+    // Nothing new past this window's overlap: the following run finds nothing and enqueues nothing.
+    clock.at += HOUR;
+    expect((await run('candidates')).windows[0]).toMatchObject({ found: 0 });
+    expect((await queued()).keys).toEqual([]);
+  });
+
+  it('a re-run of the same window (the checkpoint write failed) enqueues no duplicates', async () => {
+    let failures = 1;
+    const flaky: GreenhousePollerDependencies['ledger'] = {
+      getWatermark: (key) => ledger.getWatermark(key),
+      advanceWatermark: async (key, value) => {
+        if (failures-- > 0) throw new Error('the Lambda ran out of time before the checkpoint');
+        await ledger.advanceWatermark(key, value);
+      },
+    };
+    const handler = poller({ ledger: flaky });
+    await expect(run('candidates', handler)).rejects.toThrow(/checkpoint/);
+    expect(await ledger.getWatermark(POLLERS.candidates.watermarkKey)).toBeUndefined();
+
+    const retried = await run('candidates', handler);
+    expect(retried.windows[0]!.found).toBe(3);
+    const { keys, deduplicationIds } = await queued();
+    expect(keys).toEqual(keysOf('candidate', fresh.candidates));
+    expect(new Set(deduplicationIds).size).toBe(3);
+    // Both runs sent all three; SQS kept one of each.
+    expect(counted[POLLER_METRICS.queued]).toBe(6);
+  });
+
+  it('RateLimited in the middle of a window: thrown, watermark unchanged; the retry lists the window again', async () => {
+    await run('candidates');
+    await queued();
+    const before = await ledger.getWatermark(POLLERS.candidates.watermarkKey);
+
+    greenhouse.clock.advance(HOUR);
+    await greenhouse.admin('PATCH', '/candidates/901', { title: 'Principal Engineer' });
+    await greenhouse.admin('PATCH', '/candidates/902', { title: 'Engineering Manager' });
+    clock.at = greenhouse.clock.now() + 2 * MIN;
+
+    // One record per page, two pages allowed in this rate window: the third page is a 429.
+    greenhouse.clock.advance(30_000);
+    await greenhouse.admin('PUT', '/rate-limit', { limit: 2 });
+    const pageByPage = poller({ greenhouse: greenhouse.client({ perPage: 1 }) });
+    await expect(run('candidates', pageByPage)).rejects.toBeInstanceOf(RateLimited);
+    expect(await ledger.getWatermark(POLLERS.candidates.watermarkKey)).toBe(before);
+    expect(counted[POLLER_METRICS.rateLimited]).toBe(1);
+
+    await greenhouse.admin('PUT', '/rate-limit', { limit: 10_000 });
+    const retried = await run('candidates', pageByPage);
+    expect(retried.windows[0]).toMatchObject({ from: new Date(Date.parse(before!) - 10 * MIN).toISOString(), found: 2 });
+    expect(retried.watermark).not.toBe(before);
+    expect((await queued()).keys).toEqual(['greenhouse#candidate#901', 'greenhouse#candidate#902']);
+  });
+
+  it('catches up after an outage in bounded windows, each checkpointed', async () => {
+    await ledger.advanceWatermark(POLLERS.jobs.watermarkKey, new Date(clock.now() - 50 * HOUR).toISOString());
+    const summary = await poller()({ poller: 'jobs', window: { maxWindowSeconds: 24 * 3600 } });
+    expect(summary.windows.map((w) => w.caughtUp)).toEqual([false, false, true]);
+    expect(summary.windows.map((w) => w.found)).toEqual([0, 0, 2]);
+    expect(summary.caughtUp).toBe(true);
+
+    await ledger.advanceWatermark(POLLERS.candidates.watermarkKey, new Date(clock.now() - 50 * HOUR).toISOString());
+    const limited = await poller()({ poller: 'candidates', maxWindowsPerRun: 1 });
+    expect(limited).toMatchObject({ caughtUp: false, windows: [{ caughtUp: false }] });
+    expect(await ledger.getWatermark(POLLERS.candidates.watermarkKey)).toBe(limited.windows[0]!.to);
+  });
+
+  it('refuses an input without a known poller, touching nothing', async () => {
+    await expect(poller()({ poller: 'users' })).rejects.toThrow(/poller input/);
+    await expect(poller()({})).rejects.toThrow(/poller input/);
+    expect(greenhouse.requests('GET /v3/jobs')).toBe(0);
+  });
+});
