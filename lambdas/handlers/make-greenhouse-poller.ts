@@ -65,12 +65,14 @@ function source<K extends ResourceName>(resource: K, idOf: (record: ResourceOf<K
 export const POLLER_SOURCES: Readonly<Record<PollerName, readonly Source[]>> = {
   // The vacancy mapping reads the job and its interview stages (reference §4.4).
   jobs: [source('jobs', (j) => j.id), source('job_interview_stages', (s) => s.job_id)],
-  // A candidate, its applications (stage moves, rejections, bulk actions), notes and attachments.
+  // A candidate, its applications (stage moves, rejections, bulk actions), notes, attachments and
+  // applied tags (bulk tagging fires no webhook; seed: "Bulk tags").
   candidates: [
     source('candidates', (c) => c.id),
     source('applications', (a) => a.candidate_id),
     source('notes', (n) => n.candidate_id),
     source('attachments', (a) => a.candidate_id),
+    source('applied_candidate_tags', (t) => t.candidate_id),
   ],
 };
 

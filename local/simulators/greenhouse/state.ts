@@ -30,7 +30,9 @@ export class GreenhouseState {
     }
     for (const { tags, ...partial } of scenario.candidates) {
       const candidate = this.put('candidates', partial as never, now);
-      for (const tag of tags ?? []) this.applyTag(candidate.id, this.tagNamed(tag, now).id, now);
+      // A scenario's tags were applied when its candidate last changed, not when the simulator started.
+      const appliedAt = (candidate as { updated_at?: Iso }).updated_at ?? now;
+      for (const tag of tags ?? []) this.applyTag(candidate.id, this.tagNamed(tag, appliedAt).id, appliedAt);
     }
     for (const { text, content, ...partial } of scenario.attachments) {
       const base64 = content ?? Buffer.from(text ?? '').toString('base64');

@@ -126,14 +126,16 @@ describe('scheduled Greenhouse polling', () => {
     await greenhouse.admin('PATCH', '/candidates/903', { title: 'Staff Engineer' });
     // No webhook exists for notes [H], and a note leaves the candidate's updated_at alone.
     await greenhouse.client().createNote({ candidate_id: 904, body: 'Spoke on the phone.', visibility: 'public' });
+    // Nor for a (bulk) tag: seed "Bulk tags ... will then synchronise" once the candidate is read again.
+    await greenhouse.client().addTag(902, 'Bulk Campaign');
     clock.at = greenhouse.clock.now() + 15 * MIN;
 
     const jobs = await run('jobs');
     const candidates = await run('candidates');
     expect(jobs.windows).toHaveLength(1);
     expect(jobs.windows[0]).toMatchObject({ found: 1, caughtUp: true });
-    expect(candidates.windows[0]).toMatchObject({ found: 2 });
-    expect((await queued()).keys).toEqual(['greenhouse#candidate#903', 'greenhouse#candidate#904', 'greenhouse#job#802']);
+    expect(candidates.windows[0]).toMatchObject({ found: 3 });
+    expect((await queued()).keys).toEqual(['greenhouse#candidate#902', 'greenhouse#candidate#903', 'greenhouse#candidate#904', 'greenhouse#job#802']);
 
     // Nothing new past this window's overlap: the following run finds nothing and enqueues nothing.
     clock.at += HOUR;
