@@ -7,6 +7,7 @@ import type { LedgerStore } from '#core/sync/ports';
 import {
   DEFAULT_WINDOW_POLICY,
   POLLERS,
+  PUBLISH_BATCH,
   POLLER_NAMES,
   checkWindowPolicy,
   nextWindow,
@@ -38,8 +39,6 @@ export const POLLER_METRICS = {
   failed: 'PollFailed',
 } as const;
 
-/** How many messages go to the publisher at once (SqsQueuePublisher sends them concurrently). */
-export const PUBLISH_BATCH = 50;
 /** Windows one invocation works through when catching up after an outage (a week at the default 24 h). */
 export const DEFAULT_MAX_WINDOWS_PER_RUN = 7;
 

@@ -135,3 +135,6 @@ export function pollMessages(poller: PollerName, ids: Iterable<string | number>,
     };
   });
 }
+
+/** How many messages go to the publisher at once (SqsQueuePublisher sends them concurrently). */
+export const PUBLISH_BATCH = 50;

@@ -1,0 +1,110 @@
+import type { Clock } from '#core/clock';
+import {
+  afterPage,
+  backfillMessages,
+  decideStart,
+  finishPhase,
+  listQuery,
+  planPage,
+  progressOf,
+  DEFAULT_RESUME_MARGIN_MS,
+  type BackfillCheckpoint,
+  type BackfillPhase,
+  type ListedRecord,
+  type ProgressSnapshot,
+} from '#core/sync/backfill-plan';
+import { PUBLISH_BATCH } from '#core/sync/poll-window';
+import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
+import type { BackfillCheckpointStore } from './backfill-checkpoint-store.ts';
+import { RateLimited } from './http/errors.ts';
+
+/**
+ * `bridge backfill` as a long-running process: lists every job, then every non-private candidate,
+ * page by page; enqueues each page (greenhouse-changes, origin `backfill`) and only then checkpoints
+ * it. A crash between pages loses nothing: the next run resumes below the checkpoint's mark. The
+ * Greenhouse client's shared budget paces the calls; a RateLimited (the server's 429 or a budget
+ * spent for longer than the client waits) is waited out and the listing continues from the
+ * checkpoint, which is also why a listing interrupted mid-way needs no other recovery.
+ */
+export interface BackfillGreenhouse {
+  pages(resource: BackfillPhase, query: Record<string, string | boolean>): AsyncIterable<readonly ListedRecord[]>;
+}
+
+export interface BackfillRunnerDependencies {
+  readonly greenhouse: BackfillGreenhouse;
+  readonly publisher: QueuePublisher;
+  readonly store: BackfillCheckpointStore;
+  readonly clock: Clock;
+  /** Called after each page and while waiting on a rate limit (the CLI draws the progress line). */
+  readonly onProgress?: (progress: ProgressSnapshot, checkpoint: BackfillCheckpoint) => void;
+  readonly newRunId?: () => string;
+  readonly resumeMarginMs?: number;
+  /** Gives up after this many rate-limit waits in a row without a page completing. */
+  readonly maxConsecutiveWaits?: number;
+}
+
+export interface BackfillOptions {
+  readonly phases: readonly BackfillPhase[];
+  readonly restart?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+export interface BackfillResult {
+  readonly action: 'start' | 'resume' | 'finished';
+  readonly checkpoint: BackfillCheckpoint;
+  /** Messages this process enqueued. */
+  readonly enqueued: number;
+  readonly rateLimitWaits: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export async function runBackfill(deps: BackfillRunnerDependencies, options: BackfillOptions): Promise<BackfillResult> {
+  const { clock, store, publisher } = deps;
+  const startedMs = clock.now();
+  const runId = (deps.newRunId ?? (() => iso(startedMs).replace(/[-:.]/g, '')))();
+  const decision = decideStart(await store.load(), { phases: options.phases, restart: options.restart ?? false, runId, now: iso(startedMs) });
+  let checkpoint = decision.checkpoint;
+  let enqueued = 0;
+  let waits = 0;
+  let consecutiveWaits = 0;
+  const report = (waitingSeconds?: number) => deps.onProgress?.(progressOf(checkpoint, { done: enqueued, ms: clock.now() - startedMs }, waitingSeconds), checkpoint);
+
+  if (decision.action === 'finished') {
+    report();
+    return { action: 'finished', checkpoint, enqueued, rateLimitWaits: 0 };
+  }
+  if (decision.action === 'start') await store.save(checkpoint);
+  report();
+
+  while (checkpoint.phase !== 'done') {
+    options.signal?.throwIfAborted();
+    const phase: BackfillPhase = checkpoint.phase;
+    try {
+      for await (const records of deps.greenhouse.pages(phase, listQuery(phase, checkpoint.mark, deps.resumeMarginMs ?? DEFAULT_RESUME_MARGIN_MS))) {
+        options.signal?.throwIfAborted();
+        const plan = planPage(phase, records, checkpoint.mark);
+        const messages = backfillMessages(phase, plan.enqueue, checkpoint.runId, iso(clock.now()));
+        for (let i = 0; i < messages.length; i += PUBLISH_BATCH) await publisher.publish(messages.slice(i, i + PUBLISH_BATCH));
+        // Only now: the whole page is on the queue.
+        checkpoint = afterPage(checkpoint, plan, iso(clock.now()));
+        await store.save(checkpoint);
+        enqueued += messages.length;
+        consecutiveWaits = 0;
+        report();
+      }
+      checkpoint = finishPhase(checkpoint, iso(clock.now()));
+      await store.save(checkpoint);
+      report();
+    } catch (error) {
+      if (!(error instanceof RateLimited)) throw error;
+      waits++;
+      if (++consecutiveWaits > (deps.maxConsecutiveWaits ?? 100)) throw error;
+      const seconds = Math.max(1, error.retryAfterSeconds);
+      report(seconds);
+      await clock.sleep(seconds * 1000, options.signal);
+      // The listing starts again from the checkpoint (bounded by its mark).
+    }
+  }
+  return { action: decision.action, checkpoint, enqueued, rateLimitWaits: waits };
+}
