@@ -122,4 +122,21 @@ describe('reconcile a Greenhouse candidate into a Beamery contact', () => {
     const second = await reconcileCandidate(h.trigger(901), h.deps);
     expect(second).toMatchObject({ outcome: 'updated', groupsWritten: ['applications'], unlinkedJobIds: [] });
   });
+
+  it('creates a prospect (no job) as a contact on no vacancy', async () => {
+    const result = await reconcileCandidate(h.trigger(904), h.deps);
+    expect(result).toMatchObject({ outcome: 'created', unlinkedJobIds: [] });
+    if (result.outcome !== 'created') return;
+    expect([...h.beamery.state.memberships.values()].filter((m) => m.contactId === result.contactId)).toEqual([]);
+  });
+
+  it('leaves out a candidate whose only applications are on confidential jobs, when configured', async () => {
+    await h.greenhouse.admin('PATCH', '/jobs/801', { confidential: true });
+    const deps = { ...h.deps, options: { ...h.deps.options, excludeConfidentialJobs: true } };
+    const writes = h.beameryWrites();
+    expect(await reconcileCandidate(h.trigger(901), deps)).toEqual({ outcome: 'skipped', reason: 'only-confidential-applications' });
+    expect(h.beameryWrites()).toBe(writes);
+    // The seed's default imports them as ordinary contacts.
+    expect((await reconcileCandidate(h.trigger(901), h.deps)).outcome).toBe('created');
+  });
 });
