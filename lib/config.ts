@@ -60,6 +60,14 @@ export const stackConfigSchema = z.strictObject({
       createCloudWatchRole: z.boolean().default(true),
     })
     .prefault({}),
+  beamery: z
+    .strictObject({
+      /** Which Beamery host the tenant is on (confirm with the customer's Beamery CSM). */
+      region: z.enum(['us', 'us-sandbox', 'eu']).default('us'),
+      /** Overrides `region`: a host Beamery names for the tenant, ending in /v1. */
+      baseUrl: z.url().optional(),
+    })
+    .prefault({}),
   sync: z
     .strictObject({
       /** Seed "Block Private Contacts": private Greenhouse candidates are not created in Beamery and stop updating it. */

@@ -49,6 +49,8 @@ export class GreenhouseSync extends Construct {
         ...tables.environmentFor(['ledger', 'id-map', 'audit']),
         [ENV.greenhouseCredentialsArn]: secrets.secret('greenhouse-harvest').secretArn,
         [ENV.beameryCredentialsArn]: secrets.secret('beamery').secretArn,
+        [ENV.beameryRegion]: config.beamery.region,
+        ...(config.beamery.baseUrl ? { [ENV.beameryBaseUrl]: config.beamery.baseUrl } : {}),
         [ENV.identityKeyArn]: secrets.identityHashKey.secretArn,
         [ENV.tenant]: config.stackName,
         [ENV.syncBlockPrivate]: String(config.sync.blockPrivate),

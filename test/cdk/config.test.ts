@@ -27,6 +27,7 @@ describe('stack configuration', () => {
       logLevel: 'INFO',
       api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, createCloudWatchRole: true },
       waf: { enabled: false, rateLimitPerFiveMinutes: 3000 },
+      beamery: { region: 'us' },
       sync: { blockPrivate: true, excludeConfidentialJobs: false, greenhouseAppUrl: 'https://app.greenhouse.io', anonymizationMode: 'bidirectional', maxConcurrency: 5 },
     });
   });

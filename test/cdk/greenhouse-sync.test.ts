@@ -15,7 +15,7 @@ describe('Greenhouse → Beamery consumer', () => {
   let statements: Statement[];
 
   beforeAll(() => {
-    bridge = synthBridge({ bridge: { sync: { maxConcurrency: 7, blockPrivate: false, greenhouseActingUserId: 12 } } });
+    bridge = synthBridge({ bridge: { beamery: { region: 'eu' }, sync: { maxConcurrency: 7, blockPrivate: false, greenhouseActingUserId: 12 } } });
     const consumer = bridge.stack.greenhouseSync.consumer;
     functionId = logicalIdOf(bridge.stack, consumer.function.functionArn);
     const roleId = logicalIdOf(bridge.stack, consumer.role.roleArn);
@@ -45,6 +45,8 @@ describe('Greenhouse → Beamery consumer', () => {
           [ENV.beameryCredentialsArn]: { Ref: logicalIdOf(bridge.stack, bridge.stack.secrets.secret('beamery').secretArn) },
           [ENV.identityKeyArn]: { Ref: logicalIdOf(bridge.stack, bridge.stack.secrets.identityHashKey.secretArn) },
           [ENV.syncBlockPrivate]: 'false',
+          // Without it the consumer cannot build its Beamery client and fails at cold start.
+          [ENV.beameryRegion]: 'eu',
           [ENV.greenhouseActingUserId]: '12',
         }),
       },
