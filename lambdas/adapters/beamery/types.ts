@@ -115,30 +115,8 @@ export interface BeameryStage {
   readonly order?: number;
 }
 
-export interface BeameryVacancy {
-  readonly id: string;
-  readonly title?: string;
-  readonly status?: string;
-  readonly departmentId?: string;
-  readonly description?: string;
-  readonly salary?: string;
-  readonly employmentType?: string;
-  readonly priority?: string;
-  readonly published?: boolean;
-  readonly remote?: boolean;
-  readonly jobUrl?: string;
-  readonly requisitionId?: string;
-  readonly location?: BeameryLocation;
-  readonly ownerUserId?: string;
-  readonly greenhouseJobId?: string;
-  readonly stages: readonly BeameryStage[];
-  readonly tags: readonly BeameryTag[];
-  readonly createdAt?: string;
-  readonly updatedAt?: string;
-  readonly raw: unknown;
-}
-
-export interface VacancyWrite {
+/** The vacancy fields the bridge writes as well as reads. */
+export interface VacancyFields {
   readonly title?: string;
   readonly status?: string;
   readonly departmentId?: string;
@@ -154,6 +132,18 @@ export interface VacancyWrite {
   readonly location?: BeameryLocation;
   readonly ownerUserId?: string;
   readonly greenhouseJobId?: string;
+}
+
+export interface BeameryVacancy extends VacancyFields {
+  readonly id: string;
+  readonly stages: readonly BeameryStage[];
+  readonly tags: readonly BeameryTag[];
+  readonly createdAt?: string;
+  readonly updatedAt?: string;
+  readonly raw: unknown;
+}
+
+export interface VacancyWrite extends VacancyFields {
   /** The job's interview stages in order; stage ids survive an update when the name stays. */
   readonly stages?: readonly { readonly name: string; readonly order?: number }[];
   readonly tags?: readonly BeameryTag[];

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { systemClock, type Clock } from '#core/clock';
+import { collect } from '#core/async-iterables';
 import type { BudgetPolicy } from '#core/rate/budget';
 import { ApiClient, operationOf, type ApiRequest, type ApiResponse, type HttpMethod, type RetryPolicy } from '../http/api-client.ts';
 import { Forbidden, NetworkError, NotFound, ServerError } from '../http/errors.ts';
@@ -161,12 +162,9 @@ export interface DownloadedFile {
   readonly contentType: string | null;
 }
 
-/** Collects an async iterable (a listing) into an array. */
-export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
+
+/** Re-exported for the client's callers, who collect its listings. */
+export { collect };
 
 export class GreenhouseClient {
   private readonly baseUrl: string;

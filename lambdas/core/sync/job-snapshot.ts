@@ -3,6 +3,7 @@ import type { GreenhouseApi } from '#adapters/greenhouse/client';
 import type { Job } from '#adapters/greenhouse/schemas';
 import { userDisplayName, type JobSnapshot } from '#core/mapping/vacancy';
 import type { IdMapStore } from './ports.ts';
+import { collect } from '#core/async-iterables';
 
 export type JobSnapshotReads = Pick<GreenhouseApi, 'listJobInterviewStages' | 'listJobOwners' | 'listJobHiringManagers' | 'listUsers' | 'listDepartments' | 'listOffices'>;
 
@@ -50,10 +51,4 @@ export async function loadJobSnapshot(job: Job, greenhouse: JobSnapshotReads, id
     officeNames: new Map(offices.flatMap((o) => (o.name ? [[o.id, o.name] as const] : []))),
     stages: jobStages,
   };
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
 }

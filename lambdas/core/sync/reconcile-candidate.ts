@@ -20,6 +20,7 @@ import { selectNotes } from '#core/mapping/notes';
 import { attachmentSizeSkip } from '#core/mapping/attachments';
 import type { AuditStore, IdMapStore, LedgerStore, Link, SyncState } from './ports.ts';
 import { isCovered, nextSyncState } from './sync-state.ts';
+import { collect } from '#core/async-iterables';
 
 /**
  * "Candidate X may have changed" → the Beamery contact made to match (DESIGN principle 2). Reads the
@@ -275,10 +276,4 @@ async function copyAttachments(key: string, contactId: string, mapping: ContactM
 async function skip(deps: CandidateSyncDependencies, key: string, reason: string, at: string): Promise<CandidateSyncResult> {
   await deps.audit.record({ kind: 'sync-skipped', entityKey: key, summary: `candidate not synced: ${reason}`, detail: { reason }, at });
   return { outcome: 'skipped', reason };
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
 }

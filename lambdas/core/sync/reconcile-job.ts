@@ -10,6 +10,7 @@ import { mapJobToVacancy, vacancyFieldGroups, vacancyStatus, vacancyWriteForGrou
 import type { AuditStore, IdMapStore, LedgerStore, Link, SyncState } from './ports.ts';
 import { isCovered, nextSyncState } from './sync-state.ts';
 import { loadJobSnapshot } from './job-snapshot.ts';
+import { collect } from '#core/async-iterables';
 
 /**
  * "Job X may have changed" → the Beamery vacancy made to match (DESIGN principles 2 and 3). Reads the
@@ -90,7 +91,7 @@ async function reconcileOnce(trigger: JobTrigger, deps: JobSyncDependencies): Pr
   if (trigger.action === 'job_deleted') return closeVacancy(key, link, state, readAt, 'job-deleted', deps);
 
   const jobId = Number(trigger.jobId);
-  const job = (await collectAll(greenhouse.listJobs({ ids: [jobId] }))).find((j) => j.id === jobId);
+  const job = (await collect(greenhouse.listJobs({ ids: [jobId] }))).find((j) => j.id === jobId);
   if (!job) return closeVacancy(key, link, state, readAt, 'job-not-found', deps);
 
   const template = templateJobRule(job);
@@ -204,10 +205,4 @@ function vacancyIdOf(link: Link): string {
   const id = link.beameryKey.split('#')[2];
   if (!id) throw new Error(`malformed Beamery key on the link of ${link.greenhouseKey}`);
   return id;
-}
-
-async function collectAll<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
 }

@@ -41,11 +41,6 @@ export async function freshStart(sim: BeamerySimulator): Promise<void> {
   sim.overrides.clear();
 }
 
-export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 /** Back to the start scenario and settings, through the admin API as an operator would. */
 export async function resetSimulator(sim: BeamerySimulator): Promise<void> {
@@ -53,3 +48,5 @@ export async function resetSimulator(sim: BeamerySimulator): Promise<void> {
   if (response.statusCode !== 200) throw new Error(`reset failed: ${response.statusCode} ${response.body}`);
   await freshStart(sim);
 }
+
+export { collect } from '#core/async-iterables';
