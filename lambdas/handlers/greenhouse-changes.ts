@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { systemClock } from '#core/clock';
-import { ENV, readConfig, requireQueueUrl, requireTableName, type BridgeConfig } from '#lambdas/config';
+import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
 import { logger, metrics } from '#lambdas/runtime';
 import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
+import { identityKeyReader } from '#adapters/secrets/string-secrets';
 import { DynamoDbAudit } from '#adapters/store/audit';
 import { DynamoDbIdMap } from '#adapters/store/id-map';
 import { DynamoDbLedger } from '#adapters/store/ledger';
@@ -26,7 +26,7 @@ const common = {
 };
 
 // Read once at cold start: the key never changes after the stack generated it.
-const key = await identityKey(config);
+const key = await identityKeyReader(config)();
 
 export const handler = makeGreenhouseChangesHandler({
   jobs: { ...common, options: {} },
@@ -50,13 +50,3 @@ export const handler = makeGreenhouseChangesHandler({
   logger,
   metrics,
 });
-
-async function identityKey(c: BridgeConfig): Promise<string> {
-  if (c.identityKey.secretArn) {
-    const value = await getSecret(c.identityKey.secretArn);
-    if (typeof value === 'string' && value.length >= 16) return value;
-    throw new Error(`the secret in ${ENV.identityKeyArn} must be a string of at least 16 characters`);
-  }
-  if (c.identityKey.value) return c.identityKey.value;
-  throw new Error(`configuration: ${ENV.identityKeyArn} is not set`);
-}

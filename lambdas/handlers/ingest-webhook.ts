@@ -2,7 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { readConfig, requireQueueUrl } from '#lambdas/config';
 import { logger, metrics } from '#lambdas/runtime';
 import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
-import { webhookSecretReader } from '#adapters/secrets/webhook-secret';
+import { webhookSecretReader } from '#adapters/secrets/string-secrets';
 import { ROUTED_QUEUES } from '#core/webhooks/catalogue';
 import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
 import { makeIngestHandler } from './make-ingest-handler.ts';

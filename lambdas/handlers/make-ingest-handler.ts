@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { decideDelivery, type IngestDecision } from '#core/webhooks/delivery';
 import { INGEST_METRICS } from '#core/metrics';
 import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
-import type { SecretReader } from '#adapters/secrets/webhook-secret';
+import type { SecretReader } from '#adapters/secrets/string-secrets';
 import { headerValue, jsonResponse, rawBody } from './http.ts';
 
 /**
