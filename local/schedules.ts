@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { POLLER_NAMES, type PollerName } from '#core/sync/poll-window';
-import type { PollerEvent, PollRunSummary } from '#handlers/make-greenhouse-poller';
+import { SCHEDULED_RUNS, type ScheduledRun } from '#core/sync/poll-window';
+import type { PollerEvent, PollRunSummary, UsersRunSummary } from '#handlers/make-greenhouse-poller';
 import { invokeWithTimeout, lambdaContext } from './lambda-context.ts';
 
 /**
@@ -12,7 +12,7 @@ import { invokeWithTimeout, lambdaContext } from './lambda-context.ts';
  * running is skipped), and a failed run is reported, not retried; the next tick lists the same time
  * again, because the poller's watermark did not move.
  */
-export type PollerHandler = (event: PollerEvent, context: Context) => Promise<PollRunSummary>;
+export type PollerHandler = (event: PollerEvent, context: Context) => Promise<PollRunSummary | UsersRunSummary>;
 
 export const DEFAULT_LOCAL_POLL_INTERVAL_MS = 60 * 60 * 1000;
 /** The deployed poller's timeout. */
@@ -22,7 +22,7 @@ export interface LocalSchedulesOptions {
   readonly handler: PollerHandler;
   /** Between ticks; hourly by default, like the deployed schedules. 0 = no timer: only `trigger()` runs. */
   readonly intervalMs?: number;
-  readonly pollers?: readonly PollerName[];
+  readonly pollers?: readonly ScheduledRun[];
   /** Sent with every run, as the deployed schedules send theirs. */
   readonly window?: PollerEvent['window'];
   /** Also run once at start (the deployed schedules first fire one interval after deploy). */
@@ -33,12 +33,12 @@ export interface LocalSchedulesOptions {
 }
 
 export type LocalPollOutcome =
-  | { readonly poller: PollerName; readonly ok: true; readonly summary: PollRunSummary }
-  | { readonly poller: PollerName; readonly ok: false; readonly error: unknown };
+  | { readonly poller: ScheduledRun; readonly ok: true; readonly summary: PollRunSummary | UsersRunSummary }
+  | { readonly poller: ScheduledRun; readonly ok: false; readonly error: unknown };
 
 export interface LocalSchedules {
   /** Runs the given pollers (all by default) now, each after any run of it in progress, and resolves with their outcomes. */
-  trigger(...pollers: PollerName[]): Promise<LocalPollOutcome[]>;
+  trigger(...pollers: ScheduledRun[]): Promise<LocalPollOutcome[]>;
   /** Stops the timer and waits for runs in progress. */
   stop(): Promise<void>;
 }
@@ -47,21 +47,21 @@ export function startLocalSchedules(options: LocalSchedulesOptions): LocalSchedu
   const {
     handler,
     intervalMs = DEFAULT_LOCAL_POLL_INTERVAL_MS,
-    pollers = POLLER_NAMES,
+    pollers = SCHEDULED_RUNS,
     functionName = 'greenhouse-poller',
     onRun = reportFailure(functionName),
   } = options;
   if (!Number.isFinite(intervalMs) || intervalMs < 0) throw new Error('the poll interval must be 0 (manual only) or a positive number of ms');
 
   // One chain per poller: runs of a poller happen one after another, never side by side.
-  const chains = new Map<PollerName, Promise<unknown>>();
-  const running = new Set<PollerName>();
+  const chains = new Map<ScheduledRun, Promise<unknown>>();
+  const running = new Set<ScheduledRun>();
   let stopped = false;
 
-  const runOnce = async (poller: PollerName): Promise<LocalPollOutcome> => {
+  const runOnce = async (poller: ScheduledRun): Promise<LocalPollOutcome> => {
     running.add(poller);
     try {
-      const event: PollerEvent = { poller, ...(options.window ? { window: options.window } : {}) };
+      const event: PollerEvent = { poller, ...(options.window && poller !== 'users' ? { window: options.window } : {}) };
       const summary = await invokeWithTimeout(() => handler(event, lambdaContext({ functionName, timeoutMs: FUNCTION_TIMEOUT_MS })), FUNCTION_TIMEOUT_MS);
       return { poller, ok: true, summary };
     } catch (error) {
@@ -71,7 +71,7 @@ export function startLocalSchedules(options: LocalSchedulesOptions): LocalSchedu
     }
   };
 
-  const enqueue = (poller: PollerName): Promise<LocalPollOutcome> => {
+  const enqueue = (poller: ScheduledRun): Promise<LocalPollOutcome> => {
     const outcome = (chains.get(poller) ?? Promise.resolve()).then(() => runOnce(poller));
     const reported = outcome.then((o) => {
       onRun(o);

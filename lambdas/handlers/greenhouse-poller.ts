@@ -3,14 +3,15 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '#core/clock';
 import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
 import { logger, metrics } from '#lambdas/runtime';
-import { greenhouseClientFrom } from '#adapters/api-clients';
+import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
 import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
+import { DynamoDbIdMap } from '#adapters/store/id-map';
 import { DynamoDbLedger } from '#adapters/store/ledger';
 import { makeGreenhousePoller } from './make-greenhouse-poller.ts';
 
 /**
- * Lambda entry point of the scheduled Greenhouse pollers (both schedules invoke this one function
- * with `{ "poller": ... }`); the behaviour is in make-greenhouse-poller.ts.
+ * Lambda entry point of the scheduled Greenhouse pollers (all three schedules invoke this one function
+ * with `{ "poller": ... }`, the users reference sync included); the behaviour is in make-greenhouse-poller.ts.
  */
 const config = readConfig();
 const dynamodb = new DynamoDBClient({});
@@ -24,6 +25,10 @@ export const handler = makeGreenhousePoller({
     if (queue !== 'greenhouse-changes' || deadLetter) throw new Error(`the poller does not send to ${queue}${deadLetter ? ' (dead-letter)' : ''}`);
     return queueUrl;
   }),
+  users: {
+    beamery: beameryClientFrom(config, { dynamodb }),
+    idMap: new DynamoDbIdMap(dynamodb, requireTableName(config, 'id-map')),
+  },
   clock: systemClock,
   logger,
   metrics,

@@ -8,7 +8,7 @@ import {
   DEFAULT_WINDOW_POLICY,
   POLLERS,
   PUBLISH_BATCH,
-  POLLER_NAMES,
+  SCHEDULED_RUNS,
   checkWindowPolicy,
   nextWindow,
   pollMessages,
@@ -16,6 +16,7 @@ import {
   type PollerName,
   type WindowPolicy,
 } from '#core/sync/poll-window';
+import { syncUsers, type UserSyncDependencies, type UserSyncResult } from '#core/sync/reference-users';
 import type { GreenhouseApi } from '#adapters/greenhouse/client';
 import { between } from '#adapters/greenhouse/query';
 import type { ResourceName, ResourceOf } from '#adapters/greenhouse/schemas';
@@ -25,7 +26,8 @@ import type { MetricsSink } from './make-ingest-handler.ts';
 
 /**
  * The scheduled Greenhouse poller: EventBridge Scheduler invokes it with `{ "poller": "jobs" }` or
- * `{ "poller": "candidates" }` (optionally with a window policy); it lists what Greenhouse updated
+ * `{ "poller": "candidates" }` (optionally with a window policy), or `{ "poller": "users" }` for the
+ * users reference sync (lambdas/core/sync/reference-users.ts). A window poller lists what Greenhouse updated
  * since the poller's watermark, enqueues one message per entity on greenhouse-changes.fifo, and only
  * then moves the watermark. Any failure (RateLimited included) is thrown: the watermark stays, the
  * invocation is retried (Lambda's asynchronous retries, then the next tick), and the same time is
@@ -37,6 +39,13 @@ export const POLLER_METRICS = {
   queued: 'PollMessagesQueued',
   rateLimited: 'PollRateLimited',
   failed: 'PollFailed',
+} as const;
+
+/** Counts of a users reference sync run (lambdas/core/sync/reference-users.ts). */
+export const USERS_METRICS = {
+  linked: 'UsersLinked',
+  unmatched: 'UsersUnmatched',
+  unlinked: 'UsersUnlinked',
 } as const;
 
 /** Windows one invocation works through when catching up after an outage (a week at the default 24 h). */
@@ -79,7 +88,7 @@ const seconds = z.number().int().nonnegative();
 
 /** The Scheduler's input (lib/constructs/schedules.ts puts it in each schedule's target). */
 export const pollerEventSchema = z.object({
-  poller: z.enum(POLLER_NAMES),
+  poller: z.enum(SCHEDULED_RUNS),
   window: z
     .object({
       overlapSeconds: seconds,
@@ -107,7 +116,19 @@ export interface PollRunSummary {
   readonly caughtUp: boolean;
 }
 
-export type PollerGreenhouse = Pick<GreenhouseApi, 'list'>;
+/** The handler, typed by its input: a window poller's run answers with windows, a users run with counts. */
+export interface GreenhousePollerHandler {
+  (event: PollerEvent & { poller: PollerName }, context?: Context): Promise<PollRunSummary>;
+  (event: PollerEvent & { poller: 'users' }, context?: Context): Promise<UsersRunSummary>;
+  (event: unknown, context?: Context): Promise<PollRunSummary | UsersRunSummary>;
+}
+
+/** What a `{ "poller": "users" }` run returns. */
+export interface UsersRunSummary extends UserSyncResult {
+  readonly poller: 'users';
+}
+
+export type PollerGreenhouse = Pick<GreenhouseApi, 'list' | 'listUsers'>;
 
 export interface GreenhousePollerDependencies {
   readonly greenhouse: PollerGreenhouse;
@@ -118,6 +139,8 @@ export interface GreenhousePollerDependencies {
   readonly metrics: MetricsSink;
   /** Defaults for what the event does not set. */
   readonly policy?: Partial<WindowPolicy>;
+  /** The Beamery side and the IdMap of the users reference sync; without them a users run fails. */
+  readonly users?: Pick<UserSyncDependencies, 'beamery' | 'idMap'>;
 }
 
 export function windowPolicyOf(event: z.infer<typeof pollerEventSchema>, defaults: Partial<WindowPolicy> = {}): WindowPolicy {
@@ -160,7 +183,17 @@ export function makeGreenhousePoller(deps: GreenhousePollerDependencies) {
     return seen.size;
   }
 
-  async function run(event: z.infer<typeof pollerEventSchema>): Promise<PollRunSummary> {
+  async function runUsers(): Promise<UsersRunSummary> {
+    if (deps.users === undefined) throw new Error('this poller was built without the users reference sync (Beamery client and IdMap)');
+    const result = await syncUsers({ ...deps.users, greenhouse: deps.greenhouse, clock: deps.clock });
+    count(USERS_METRICS.linked, result.linked);
+    count(USERS_METRICS.unmatched, result.unmatched);
+    count(USERS_METRICS.unlinked, result.unlinked);
+    logger.info('users reference sync done', { ...result });
+    return { poller: 'users', ...result };
+  }
+
+  async function run(event: z.infer<typeof pollerEventSchema> & { poller: PollerName }): Promise<PollRunSummary> {
     const { poller } = event;
     const { watermarkKey } = POLLERS[poller];
     const policy = windowPolicyOf(event, deps.policy);
@@ -191,16 +224,21 @@ export function makeGreenhousePoller(deps: GreenhousePollerDependencies) {
     return { poller, windows, watermark, caughtUp };
   }
 
-  return async (rawEvent: unknown, context?: Context): Promise<PollRunSummary> => {
+  function handle(event: z.infer<typeof pollerEventSchema>): Promise<PollRunSummary | UsersRunSummary> {
+    const { poller } = event;
+    return poller === 'users' ? runUsers() : run({ ...event, poller });
+  }
+
+  const handler = async (rawEvent: unknown, context?: Context): Promise<PollRunSummary | UsersRunSummary> => {
     if (context) logger.addContext(context);
     try {
       const parsed = pollerEventSchema.safeParse(rawEvent);
       if (!parsed.success) {
         count(POLLER_METRICS.failed);
-        throw new Error(`poller input must be {"poller":"jobs"|"candidates"}: ${z.prettifyError(parsed.error)}`);
+        throw new Error(`poller input must be {"poller":${SCHEDULED_RUNS.map((name) => `"${name}"`).join('|')}}: ${z.prettifyError(parsed.error)}`);
       }
       try {
-        return await run(parsed.data);
+        return await handle(parsed.data);
       } catch (error) {
         if (error instanceof RateLimited) {
           count(POLLER_METRICS.rateLimited);
@@ -219,4 +257,5 @@ export function makeGreenhousePoller(deps: GreenhousePollerDependencies) {
       deps.metrics.publishStoredMetrics();
     }
   };
+  return handler as GreenhousePollerHandler;
 }

@@ -8,7 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '#lambdas/config';
-import { DEFAULT_WINDOW_POLICY, POLLER_NAMES, checkWindowPolicy, type PollerName } from '#core/sync/poll-window';
+import { DEFAULT_WINDOW_POLICY, SCHEDULED_RUNS, checkWindowPolicy, type ScheduledRun } from '#core/sync/poll-window';
 import type { PollerEvent } from '#handlers/make-greenhouse-poller';
 import type { StackConfig } from '#lib/config';
 import { DLQ_RETENTION_DAYS } from '#lib/resource-definitions';
@@ -43,7 +43,7 @@ export interface PollSchedulesProps {
   readonly tables: BridgeTables;
   readonly secrets: BridgeSecrets;
   readonly alarmAction: cloudwatch.IAlarmAction;
-  readonly pollers?: Partial<Record<PollerName, PollerScheduleSettings>>;
+  readonly pollers?: Partial<Record<ScheduledRun, PollerScheduleSettings>>;
   readonly window?: PollWindowSettings;
   /** Scheduler's retries when invoking the poller fails (throttled, not found); 0–185. Default 3. */
   readonly invokeRetryAttempts?: number;
@@ -55,15 +55,19 @@ const MAX_EVENT_AGE = Duration.hours(1);
 /** Lambda's own retries of a failed run (0–2), a minute and then two minutes apart. */
 const RUN_RETRY_ATTEMPTS = 2;
 
-const DESCRIPTIONS: Readonly<Record<PollerName, string>> = {
+const DESCRIPTIONS: Readonly<Record<ScheduledRun, string>> = {
   jobs: 'Greenhouse jobs (and interview stages) updated since the watermark → greenhouse-changes.fifo',
   candidates: 'Greenhouse candidates, applications, notes and attachments updated since the watermark → greenhouse-changes.fifo',
+  users: 'Greenhouse users linked to Beamery users by email in the IdMap (note authors, credited-to)',
 };
 
 /**
  * The scheduled half of change detection (DESIGN "Shape"): EventBridge Scheduler invokes one poller
  * Lambda per schedule with `{ "poller": "jobs" | "candidates", "window": {...} }`; the poller
- * enqueues what changed on greenhouse-changes.fifo, where the webhook path's messages go too.
+ * enqueues what changed on greenhouse-changes.fifo, where the webhook path's messages go too. A third
+ * schedule, `{ "poller": "users" }`, runs the users reference sync into the IdMap on the same function:
+ * it reads Greenhouse with the same credentials and budget, and a function of its own would only
+ * repeat this construct's alarms and dead-letter wiring.
  *
  * Scheduler invokes Lambda asynchronously, so failures come in two kinds, and both end on one
  * dead-letter queue: an invocation Scheduler could not make (its retry policy, then its
@@ -72,13 +76,13 @@ const DESCRIPTIONS: Readonly<Record<PollerName, string>> = {
  * completed window, so the next tick lists the same time again.
  *
  * Grants are the poller's needs only: send to greenhouse-changes.fifo (and its own failure queue),
- * get/put/update Ledger items (watermarks, and the shared rate budget kept there), read the Harvest
- * credentials.
+ * get/put/update Ledger items (watermarks, and the shared rate budget kept there), get/put IdMap items
+ * (user links), read the Harvest and Beamery credentials.
  */
 export class PollSchedules extends Construct {
   readonly poller: BridgeFunction;
   readonly deadLetterQueue: sqs.Queue;
-  readonly schedules: Readonly<Record<PollerName, scheduler.Schedule>>;
+  readonly schedules: Readonly<Record<ScheduledRun, scheduler.Schedule>>;
   /** The role Scheduler assumes: invoke the poller, write to the dead-letter queue. */
   readonly schedulerRole: iam.Role;
   readonly alarms: readonly cloudwatch.Alarm[];
@@ -88,7 +92,9 @@ export class PollSchedules extends Construct {
     const { config, queues, tables, secrets } = props;
     const changes = queues.get('greenhouse-changes');
     const ledger = tables.table('ledger');
+    const idMap = tables.table('id-map');
     const harvest = secrets.secret('greenhouse-harvest');
+    const beamery = secrets.secret('beamery');
     const input = windowInput(props.window);
     const invokeRetryAttempts = props.invokeRetryAttempts ?? 3;
     if (!Number.isInteger(invokeRetryAttempts) || invokeRetryAttempts < 0 || invokeRetryAttempts > 185) {
@@ -109,15 +115,18 @@ export class PollSchedules extends Construct {
     this.poller = new BridgeFunction(this, 'Poller', {
       entry: 'lambdas/handlers/greenhouse-poller.ts',
       service: POLLER_SERVICE,
-      description: 'Lists Greenhouse records updated since the watermark and enqueues them for the sync',
+      description: 'Lists Greenhouse records updated since the watermark and enqueues them for the sync; links users to Beamery users',
       // Up to a week of catch-up windows in one run, each listing every page; the watermark is
       // checkpointed after each window, so a timeout loses nothing.
       timeout: Duration.minutes(5),
       config,
       environment: {
         [changes.definition.urlEnv]: changes.queue.queueUrl,
-        ...tables.environmentFor(['ledger']),
+        ...tables.environmentFor(['ledger', 'id-map']),
         [ENV.greenhouseCredentialsArn]: harvest.secretArn,
+        [ENV.beameryCredentialsArn]: beamery.secretArn,
+        [ENV.beameryRegion]: config.beamery.region,
+        ...(config.beamery.baseUrl ? { [ENV.beameryBaseUrl]: config.beamery.baseUrl } : {}),
         [ENV.tenant]: config.stackName,
         ...(config.sync.greenhouseActingUserId !== undefined ? { [ENV.greenhouseActingUserId]: String(config.sync.greenhouseActingUserId) } : {}),
       },
@@ -127,7 +136,9 @@ export class PollSchedules extends Construct {
     fn.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [ledger.tableArn] }),
     );
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [idMap.tableArn] }));
     harvest.grantRead(fn);
+    beamery.grantRead(fn);
     fn.configureAsyncInvoke({
       retryAttempts: RUN_RETRY_ATTEMPTS,
       maxEventAge: MAX_EVENT_AGE,
@@ -149,12 +160,12 @@ export class PollSchedules extends Construct {
       }),
     });
 
-    const schedules = {} as Record<PollerName, scheduler.Schedule>;
-    for (const poller of POLLER_NAMES) {
+    const schedules = {} as Record<ScheduledRun, scheduler.Schedule>;
+    for (const poller of SCHEDULED_RUNS) {
       const settings = props.pollers?.[poller] ?? {};
       const rate = settings.rate ?? DEFAULT_POLL_RATE;
       if (rate.toSeconds() < 60) throw new Error(`the ${poller} poll rate must be at least a minute`);
-      const event: PollerEvent = { poller, window: input };
+      const event: PollerEvent = poller === 'users' ? { poller } : { poller, window: input };
       schedules[poller] = new scheduler.Schedule(this, `${capitalised(poller)}Schedule`, {
         description: DESCRIPTIONS[poller],
         schedule: scheduler.ScheduleExpression.rate(rate),

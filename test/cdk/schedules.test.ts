@@ -79,11 +79,11 @@ describe('poll schedules', () => {
     schedules = small.template.findResources('AWS::Scheduler::Schedule') as Record<string, { Properties: ScheduleProperties }>;
   });
 
-  it('runs the jobs and candidates pollers hourly, each with its input', () => {
+  it('runs the jobs and candidates pollers and the users reference sync hourly, each with its input', () => {
     const byPoller = Object.fromEntries(
       Object.values(schedules).map((s) => [JSON.parse(s.Properties.Target.Input).poller as string, s.Properties] as const),
     );
-    expect(Object.keys(byPoller).sort()).toEqual(['candidates', 'jobs']);
+    expect(Object.keys(byPoller).sort()).toEqual(['candidates', 'jobs', 'users']);
     for (const [poller, properties] of Object.entries(byPoller)) {
       expect(properties.ScheduleExpression).toBe('rate(1 hour)');
       expect(properties.State).toBe('ENABLED');
@@ -91,7 +91,8 @@ describe('poll schedules', () => {
       expect(properties.Target.Arn).toEqual(arnOf(small, small.schedules.poller.function.functionArn));
       // What the handler accepts, with the window policy spelled out.
       const input = pollerEventSchema.parse(JSON.parse(properties.Target.Input));
-      expect(input).toEqual({ poller, window: { overlapSeconds: 600, maxWindowSeconds: 86_400, firstRunLookbackSeconds: 3600 } });
+      // The users sync reads every user each run: it has no window.
+      expect(input).toEqual(poller === 'users' ? { poller } : { poller, window: { overlapSeconds: 600, maxWindowSeconds: 86_400, firstRunLookbackSeconds: 3600 } });
     }
   });
 
@@ -123,7 +124,7 @@ describe('poll schedules', () => {
     });
   });
 
-  it('runs the poller on nodejs24.x with the queue, the Ledger and the Harvest credentials in its environment, nothing more', () => {
+  it('runs the poller on nodejs24.x with the queue, the Ledger, the IdMap and both APIs\' credentials in its environment, nothing more', () => {
     const fnId = ref(small.stack, small.schedules.poller.function.functionArn);
     const fn = small.template.toJSON().Resources[fnId].Properties;
     expect(fn.Runtime).toBe('nodejs24.x');
@@ -134,12 +135,15 @@ describe('poll schedules', () => {
       NODE_OPTIONS: '--enable-source-maps',
       GREENHOUSE_CHANGES_QUEUE_URL: { Ref: ref(small.stack, small.queues.get('greenhouse-changes').queue.queueUrl) },
       LEDGER_TABLE: { Ref: ref(small.stack, small.tables.table('ledger').tableName) },
+      ID_MAP_TABLE: { Ref: ref(small.stack, small.tables.table('id-map').tableName) },
       [ENV.greenhouseCredentialsArn]: { Ref: ref(small.stack, small.secrets.secret('greenhouse-harvest').secretArn) },
+      [ENV.beameryCredentialsArn]: { Ref: ref(small.stack, small.secrets.secret('beamery').secretArn) },
+      [ENV.beameryRegion]: 'us',
       [ENV.tenant]: 'GreenhouseBeameryBridge',
     });
   });
 
-  it('lets the poller send to greenhouse-changes.fifo (and its failure queue), use Ledger items and read the Harvest credentials only', () => {
+  it('lets the poller send to greenhouse-changes.fifo (and its failure queue), use Ledger items, get and put IdMap items, and read the two APIs\' credentials only', () => {
     const statements = statementsOf(small, small.schedules.poller.role.roleArn);
     const sqs = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:')));
     expect(sqs.filter((s) => [s.Action].flat().includes('sqs:SendMessage')).flatMap((s) => [s.Resource].flat())).toEqual(
@@ -150,11 +154,20 @@ describe('poll schedules', () => {
     expect(sendTargets).not.toContainEqual(arnOf(small, small.queues.get('greenhouse-changes').deadLetterQueue.queueArn));
 
     const dynamodb = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
-    expect(actionsOf(dynamodb)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    expect(dynamodb.flatMap((s) => [s.Resource].flat())).toEqual([arnOf(small, small.tables.table('ledger').tableArn)]);
+    const onTable = (name: 'ledger' | 'id-map') => {
+      const arn = arnOf(small, small.tables.table(name).tableArn);
+      return actionsOf(dynamodb.filter((s) => [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(arn))));
+    };
+    expect(onTable('ledger')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    // User links only: no UpdateItem, no Query of the reverse index, no DeleteItem.
+    expect(onTable('id-map')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(dynamodb.flatMap((s) => [s.Resource].flat())).toHaveLength(2);
 
     const secrets = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
-    expect(secrets.flatMap((s) => [s.Resource].flat())).toEqual([{ Ref: ref(small.stack, small.secrets.secret('greenhouse-harvest').secretArn) }]);
+    expect(secrets.flatMap((s) => [s.Resource].flat())).toEqual([
+      { Ref: ref(small.stack, small.secrets.secret('greenhouse-harvest').secretArn) },
+      { Ref: ref(small.stack, small.secrets.secret('beamery').secretArn) },
+    ]);
 
     const everything = actionsOf(statements).filter((a) => !a.startsWith('logs:'));
     expect(everything).toEqual(

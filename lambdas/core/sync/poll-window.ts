@@ -23,6 +23,13 @@ import type { OutgoingMessage } from '#core/webhooks/delivery';
 export const POLLER_NAMES = ['jobs', 'candidates'] as const;
 export type PollerName = (typeof POLLER_NAMES)[number];
 
+/**
+ * What the poller Lambda's schedules run: the two window pollers above, and the hourly users
+ * reference sync (reference-users.ts), which has no window: it reads every user each time.
+ */
+export const SCHEDULED_RUNS = [...POLLER_NAMES, 'users'] as const;
+export type ScheduledRun = (typeof SCHEDULED_RUNS)[number];
+
 export interface PollerDefinition {
   /** The Ledger watermark this poller keeps. */
   readonly watermarkKey: string;

@@ -204,8 +204,10 @@ describe('scheduled Greenhouse polling', () => {
   });
 
   it('refuses an input without a known poller, touching nothing', async () => {
-    await expect(poller()({ poller: 'users' })).rejects.toThrow(/poller input/);
+    await expect(poller()({ poller: 'departments' })).rejects.toThrow(/poller input/);
     await expect(poller()({})).rejects.toThrow(/poller input/);
+    // Known, but this poller was built without the Beamery side of the users sync.
+    await expect(poller()({ poller: 'users' })).rejects.toThrow(/without the users reference sync/);
     expect(greenhouse.requests('GET /v3/jobs')).toBe(0);
   });
 });

@@ -2,18 +2,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '#lambdas/config';
 import { parseEnvelope } from '#core/envelope';
-import { POLLERS, type PollerName } from '#core/sync/poll-window';
+import { POLLERS, type ScheduledRun } from '#core/sync/poll-window';
 import { DynamoDbLedger } from '#adapters/store/ledger';
-import type { PollerEvent, PollRunSummary } from '#handlers/make-greenhouse-poller';
+import type { PollerEvent, PollRunSummary, UsersRunSummary } from '#handlers/make-greenhouse-poller';
 import { startEmulators, type Emulators } from '#local/emulators';
 import { createResources, type LocalResources } from '#local/resources';
 import { startLocalSchedules, type LocalPollOutcome, type PollerHandler } from '#local/schedules';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '#local/simulators/greenhouse/server';
 import { lambdaEnvironment } from '#local/stack';
+import { entityKey } from '#core/envelope';
+import { DynamoDbIdMap } from '#adapters/store/id-map';
+import type { BeamerySimulator } from '#local/simulators/beamery/server';
 import { drain } from '../../support/queues.ts';
 import { startHarness, type Harness } from '../greenhouse/support.ts';
+import { CREDENTIALS as BEAMERY_CREDENTIALS, startSimulator as startBeamery } from '../beamery/harness.ts';
 
-const summary = (poller: PollerName): PollRunSummary => ({ poller, windows: [], watermark: undefined, caughtUp: true });
+const summary = (poller: ScheduledRun): PollRunSummary | UsersRunSummary =>
+  poller === 'users' ? { poller, linked: 0, unchanged: 0, unmatched: 0, unlinked: 0 } : { poller, windows: [], watermark: undefined, caughtUp: true };
 
 describe('local schedules', () => {
   it('trigger() runs every poller (or the ones named) with the schedule input, now', async () => {
@@ -27,11 +32,13 @@ describe('local schedules', () => {
       },
     });
     const all = await schedules.trigger();
-    expect(all.map((o) => [o.poller, o.ok])).toEqual([['jobs', true], ['candidates', true]]);
+    expect(all.map((o) => [o.poller, o.ok])).toEqual([['jobs', true], ['candidates', true], ['users', true]]);
     await schedules.trigger('candidates');
     expect(events).toEqual([
       { poller: 'jobs', window: { overlapSeconds: 60 } },
       { poller: 'candidates', window: { overlapSeconds: 60 } },
+      // The users sync has no window.
+      { poller: 'users' },
       { poller: 'candidates', window: { overlapSeconds: 60 } },
     ]);
     await schedules.stop();
@@ -71,21 +78,25 @@ describe('local schedules', () => {
 /**
  * The deployed entry module (lambdas/handlers/greenhouse-poller.ts) as the local stack runs it:
  * configuration from the environment, DynamoDB Local for the watermarks and the shared rate budget,
- * fauxqs for the queue, the Greenhouse simulator for Harvest.
+ * fauxqs for the queue, the Greenhouse simulator for Harvest, the Beamery simulator for its users.
  */
 describe('the poller Lambda on the local emulators', () => {
   let emulators: Emulators;
   let resources: LocalResources;
   let greenhouse: Harness;
+  let beamery: BeamerySimulator;
 
   beforeAll(async () => {
-    [emulators, greenhouse] = await Promise.all([startEmulators(), startHarness()]);
+    [emulators, greenhouse, beamery] = await Promise.all([startEmulators(), startHarness(), startBeamery()]);
     resources = await createResources(emulators, { prefix: 'poll-local-' });
     Object.assign(process.env, lambdaEnvironment(emulators, resources, 'unused-webhook-secret'), {
       [ENV.greenhouseApiBaseUrl]: greenhouse.sim.url,
       [ENV.greenhouseTokenUrl]: `${greenhouse.sim.url}/token`,
       [ENV.greenhouseClientId]: DEFAULT_CLIENT_ID,
       [ENV.greenhouseClientSecret]: DEFAULT_CLIENT_SECRET,
+      [ENV.beameryBaseUrl]: beamery.url,
+      [ENV.beameryClientId]: BEAMERY_CREDENTIALS.clientId,
+      [ENV.beameryClientSecret]: BEAMERY_CREDENTIALS.clientSecret,
       POWERTOOLS_SERVICE_NAME: 'greenhouse-poller',
       POWERTOOLS_LOG_LEVEL: process.env['DEBUG_TEST'] ? 'DEBUG' : 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
@@ -93,7 +104,7 @@ describe('the poller Lambda on the local emulators', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([emulators?.stop(), greenhouse?.close()]);
+    await Promise.all([emulators?.stop(), greenhouse?.close(), beamery?.close()]);
   });
 
   it('enqueues a job created in Greenhouse and keeps the watermark in the Ledger table', async () => {
@@ -111,7 +122,34 @@ describe('the poller Lambda on the local emulators', () => {
       const messages = await drain(emulators.sqs, resources.queues['greenhouse-changes'].url);
       expect(messages.map((m) => parseEnvelope(m.Body!).entityKey)).toEqual([`greenhouse#job#${job.id}`]);
       const ledger = new DynamoDbLedger(emulators.dynamodb, resources.tables.ledger);
-      expect(await ledger.getWatermark(POLLERS.jobs.watermarkKey)).toBe(outcome!.ok ? outcome!.summary.watermark : 'failed');
+      expect(await ledger.getWatermark(POLLERS.jobs.watermarkKey)).toBe(outcome!.ok && 'watermark' in outcome!.summary ? outcome!.summary.watermark : 'failed');
+    } finally {
+      await schedules.stop();
+    }
+  });
+
+  it('runs the users reference sync: links a Greenhouse user to the Beamery user with the same email in the IdMap table', async () => {
+    const users = await greenhouse.admin<{ id: number; primary_email: string; deactivated?: boolean }[]>('GET', '/state?table=users');
+    const user = users.find((u) => u.deactivated !== true && u.primary_email)!;
+    const seeded = await beamery.app.inject({
+      method: 'POST',
+      url: '/_admin/seed',
+      payload: { users: [{ id: 'e00000000000000000aa', email: user.primary_email.toUpperCase() }] },
+    });
+    expect(seeded.statusCode).toBe(200);
+    const { handler } = await import('#handlers/greenhouse-poller');
+    const schedules = startLocalSchedules({ intervalMs: 0, handler });
+    try {
+      const [first] = await schedules.trigger('users');
+      expect(first).toMatchObject({ poller: 'users', ok: true, summary: { linked: 1, unchanged: 0 } });
+      const idMap = new DynamoDbIdMap(emulators.dynamodb, resources.tables['id-map']);
+      expect(await idMap.byGreenhouse(entityKey('greenhouse', 'user', user.id))).toMatchObject({
+        beameryKey: entityKey('beamery', 'user', 'e00000000000000000aa'),
+        status: 'active',
+      });
+      // The next hourly run finds the link right and writes nothing.
+      const [second] = await schedules.trigger('users');
+      expect(second).toMatchObject({ ok: true, summary: { linked: 0, unchanged: 1 } });
     } finally {
       await schedules.stop();
     }
