@@ -53,9 +53,24 @@ export const quarantinedDeliverySchema = z.object({
   rawBodyBase64: z.string(),
 });
 
-export const envelopeSchema = z.discriminatedUnion('kind', [greenhouseEventSchema, quarantinedDeliverySchema]);
+/**
+ * "Beamery contact X may have changed", on beamery-changes.fifo: found by the Beamery poller (origin
+ * `poll`), or asked for by a person or automation (origin `push`: the Add to Greenhouse button or
+ * bulk push through `POST /beamery/push`, `bridge push`, or the push tag the poller saw).
+ */
+export const beameryChangeSchema = z.object({
+  ...base,
+  kind: z.literal('beamery.change'),
+  /** A push was asked for: create the contact in Greenhouse if it is not linked yet. */
+  pushRequested: z.boolean(),
+  /** The contact's `updatedAt` when the poller saw it (absent on push requests). */
+  sourceVersion: z.string().optional(),
+});
+
+export const envelopeSchema = z.discriminatedUnion('kind', [greenhouseEventSchema, quarantinedDeliverySchema, beameryChangeSchema]);
 
 export type GreenhouseEventEnvelope = z.infer<typeof greenhouseEventSchema>;
+export type BeameryChangeEnvelope = z.infer<typeof beameryChangeSchema>;
 export type QuarantinedDelivery = z.infer<typeof quarantinedDeliverySchema>;
 export type Envelope = z.infer<typeof envelopeSchema>;
 

@@ -27,10 +27,11 @@ export type GreenhouseChangeResult =
 
 export async function applyGreenhouseChange(envelope: Envelope, deps: GreenhouseChangeDependencies): Promise<GreenhouseChangeResult> {
   const now = () => new Date(deps.clock.now()).toISOString();
-  if (envelope.kind !== 'greenhouse.event') {
+  if (envelope.kind === 'greenhouse.quarantined') {
     // A quarantined delivery redriven from the DLQ: this release still cannot route it.
     return notSynced(envelope.entityKey, `quarantined delivery (${envelope.reason}) is not processed by this release`);
   }
+  if (envelope.kind !== 'greenhouse.event') return notSynced(envelope.entityKey, `${envelope.kind} does not belong on greenhouse-changes`);
   const task = greenhouseTask(envelope);
   switch (task.kind) {
     case 'candidate': {
