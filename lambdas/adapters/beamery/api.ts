@@ -35,7 +35,8 @@ export interface BeameryApi {
   createVacancy(write: VacancyWrite): Promise<{ id: string }>;
   updateVacancy(id: string, write: VacancyWrite): Promise<{ id: string }>;
 
-  addContactToVacancy(contactId: string, vacancyId: string, stage?: string): Promise<Unsupportable<BeameryMembership>>;
+  /** Sets the contact's membership whole: stage and rejection reason (none = not rejected). */
+  addContactToVacancy(contactId: string, vacancyId: string, stage?: string, details?: { readonly rejectionReason?: string }): Promise<Unsupportable<BeameryMembership>>;
   moveContactStage(contactId: string, vacancyId: string, stage: string): Promise<Unsupportable<BeameryMembership>>;
   removeContactFromVacancy(contactId: string, vacancyId: string): Promise<Unsupportable<'done'>>;
   listContactVacancies(contactId: string): Promise<Unsupportable<BeameryMembership[]>>;

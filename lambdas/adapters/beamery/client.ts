@@ -17,6 +17,7 @@ import {
   removeContactFromVacancy,
   setContactVacancyStage,
   updateVacancy,
+  type MembershipDetails,
 } from './vacancies.ts';
 
 export type { BeameryApi } from './api.ts';
@@ -74,8 +75,8 @@ export class BeameryClient implements BeameryApi {
     return updateVacancy(this.t, id, write);
   }
 
-  addContactToVacancy(contactId: string, vacancyId: string, stage?: string) {
-    return setContactVacancyStage(this.t, contactId, vacancyId, stage);
+  addContactToVacancy(contactId: string, vacancyId: string, stage?: string, details?: MembershipDetails) {
+    return setContactVacancyStage(this.t, contactId, vacancyId, stage, details);
   }
   moveContactStage(contactId: string, vacancyId: string, stage: string) {
     return setContactVacancyStage(this.t, contactId, vacancyId, stage);

@@ -67,17 +67,31 @@ const bothExist = (t: BeameryTransport, contactId: string, vacancyId: string) =>
  * ASSUMED `PUT /contact/{id}/vacancies/{vacancyId}` with `{stage}` (a stage id or name; omitted = the
  * vacancy's first stage). One idempotent call both adds the contact and moves its stage.
  */
-export async function setContactVacancyStage(t: BeameryTransport, contactId: string, vacancyId: string, stage?: string): Promise<Unsupportable<BeameryMembership>> {
+/**
+ * ASSUMED `PUT /contact/{id}/vacancies/{vacancyId}` `{stage, rejectionReason}`: the membership is
+ * written whole, so a PUT without a rejection reason clears one (an unrejected application).
+ */
+export async function setContactVacancyStage(
+  t: BeameryTransport,
+  contactId: string,
+  vacancyId: string,
+  stage?: string,
+  details: MembershipDetails = {},
+): Promise<Unsupportable<BeameryMembership>> {
   return t.gated(
     'vacancyStages',
     () =>
       t.call('setContactVacancyStage', {
         params: { id: contactId, vacancyId },
-        json: stage === undefined ? {} : { stage },
+        json: { ...(stage === undefined ? {} : { stage }), ...(details.rejectionReason === undefined ? {} : { rejectionReason: details.rejectionReason }) },
         parse: (body) => parseMembership(body === undefined ? {} : unwrapOne(body, 'membership'), { contactId, vacancyId }),
       }),
     bothExist(t, contactId, vacancyId),
   );
+}
+
+export interface MembershipDetails {
+  readonly rejectionReason?: string;
 }
 
 export async function removeContactFromVacancy(t: BeameryTransport, contactId: string, vacancyId: string): Promise<Unsupportable<'done'>> {

@@ -217,7 +217,7 @@ export class BeameryState {
 
   // --- vacancy membership and stage (ASSUMED) ---
 
-  setMembership(contactId: string, vacancyId: string, stage: string | undefined, bumpContact = true): StoredMembership {
+  setMembership(contactId: string, vacancyId: string, stage: string | undefined, bumpContact = true, rejectionReason?: string): StoredMembership {
     const contact = this.requireContact(contactId);
     if (contact.anonymized) throw new SimError(409, 'contact is anonymized');
     const vacancy = this.requireVacancy(vacancyId);
@@ -232,9 +232,15 @@ export class BeameryState {
     const now = this.nowIso();
     const key = membershipKey(contactId, vacancyId);
     const existing = this.memberships.get(key);
-    const membership: StoredMembership = existing
-      ? { ...existing, stageId, updatedAt: now }
-      : { contactId, vacancyId, stageId, addedAt: now, updatedAt: now };
+    // A PUT states the whole membership: a reason left out is no reason (an unrejected application).
+    const membership: StoredMembership = {
+      contactId,
+      vacancyId,
+      stageId,
+      ...(rejectionReason !== undefined ? { rejectionReason } : {}),
+      addedAt: existing?.addedAt ?? now,
+      updatedAt: now,
+    };
     this.memberships.set(key, membership);
     // A stage move shows on the contact's timeline; assumed to bump the contact like any edit.
     if (bumpContact) {

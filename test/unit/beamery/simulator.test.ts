@@ -119,6 +119,15 @@ describe('Beamery simulator', () => {
     expect(big.statusCode).toBe(413);
   });
 
+  it('keeps a rejection reason on a vacancy membership, and drops it when a PUT leaves it out', async () => {
+    const vacancy = '8f0c1e2a-0000-4000-8000-000000000001';
+    const rejected = await call('PUT', `/v1/contact/${AVERY}/vacancies/${vacancy}`, { stage: 'Onsite', rejectionReason: 'Lacking skill(s)' });
+    expect(rejected.json()).toMatchObject({ success: true, membership: { stage: { name: 'Onsite' }, rejectionReason: 'Lacking skill(s)' } });
+    const unrejected = await call('PUT', `/v1/contact/${AVERY}/vacancies/${vacancy}`, { stage: 'Onsite' });
+    expect(unrejected.json().membership).not.toHaveProperty('rejectionReason');
+    expect(sim.state.memberships.get(`${AVERY}|${vacancy}`)).not.toHaveProperty('rejectionReason');
+  });
+
   it('lets a recruiter edit through the admin API, which moves updatedAt', async () => {
     const before = sim.state.contacts.get(AVERY)!.updatedAt;
     const edited = await sim.app.inject({ method: 'PATCH', url: `/_admin/contacts/${AVERY}`, payload: { headline: 'Now a lead' } });

@@ -67,6 +67,7 @@ const membershipWire = z.looseObject({
   stage: z.unknown().optional(),
   stageId: optionalId,
   stageName: text,
+  rejectionReason: text,
   updatedAt: time,
   updatedTime: time,
 });
@@ -87,6 +88,7 @@ export function parseMembership(raw: unknown, known: { contactId: string; vacanc
     contactId: m.contactId ?? known.contactId,
     vacancyId,
     stage: stageId || stageName ? strip({ id: stageId, name: stageName }) : undefined,
+    rejectionReason: m.rejectionReason,
     updatedAt: m.updatedAt ?? m.updatedTime,
   });
 }

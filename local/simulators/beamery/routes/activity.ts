@@ -19,14 +19,21 @@ export function registerActivityRoutes(app: FastifyInstance, context: SimContext
   const wire = () => context.settings.current.wire;
   const renderMembership = (m: StoredMembership) => {
     const stage = context.state.stageOf(m);
-    return { contactId: m.contactId, vacancyId: m.vacancyId, stage: stage ? { id: stage.id, name: stage.name } : null, addedAt: m.addedAt, updatedAt: m.updatedAt };
+    return {
+      contactId: m.contactId,
+      vacancyId: m.vacancyId,
+      stage: stage ? { id: stage.id, name: stage.name } : null,
+      ...(m.rejectionReason !== undefined ? { rejectionReason: m.rejectionReason } : {}),
+      addedAt: m.addedAt,
+      updatedAt: m.updatedAt,
+    };
   };
 
   // --- vacancy membership and stage ---
   app.put<{ Params: { id: string; vacancyId: string } }>('/v1/contact/:id/vacancies/:vacancyId', async (request) => {
     requireCapability(context, 'vacancyStages');
-    const { stage } = parseInput(membershipWriteSchema, request.body);
-    return renderOne('membership', renderMembership(context.state.setMembership(request.params.id, request.params.vacancyId, stage)), wire());
+    const { stage, rejectionReason } = parseInput(membershipWriteSchema, request.body);
+    return renderOne('membership', renderMembership(context.state.setMembership(request.params.id, request.params.vacancyId, stage, true, rejectionReason)), wire());
   });
 
   app.delete<{ Params: { id: string; vacancyId: string } }>('/v1/contact/:id/vacancies/:vacancyId', async (request, reply) => {
