@@ -5,19 +5,23 @@
  * AWS; plain values with BRIDGE_RUNTIME=local, as the local stack sets them).
  *
  *   npx tsx bin/bridge.ts backfill [--jobs-only | --candidates-only] [--restart]
+ *   npx tsx bin/bridge.ts push <contactId…> [--file ids.txt]
  *
- * Only `backfill` so far; dlq, status, push, demo and local are still to come.
+ * `backfill` and `push` so far; dlq, status, demo and local are still to come.
  */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Command, Option } from 'commander';
 import { systemClock } from '#core/clock';
 import { BACKFILL_CHECKPOINT_NAME, formatProgress, phasesFor } from '#core/sync/backfill-plan';
+import { BEAMERY_CONTACT_ID, MAX_PUSH_CONTACTS, beameryChangeMessage, pushContactIds } from '#core/sync/beamery-messages';
 import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
 import { greenhouseClientFrom } from '#adapters/api-clients';
 import { DynamoDbCheckpointStore } from '#adapters/backfill-checkpoint-store';
 import { runBackfill } from '#adapters/backfill-runner';
-import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
+import { SqsQueuePublisher, type QueuePublisher } from '#adapters/queue/sqs-publisher';
 
 /** One progress line on stderr: redrawn in place on a terminal, a line per update (throttled) otherwise. */
 function progressLine(stream: NodeJS.WriteStream = process.stderr) {
@@ -70,6 +74,71 @@ async function backfill(options: { jobsOnly?: boolean; candidatesOnly?: boolean;
   process.stdout.write(`${JSON.stringify({ action, runId: checkpoint.runId, startedAt: checkpoint.startedAt, counts: checkpoint.counts, enqueuedNow: enqueued })}\n`);
 }
 
+/** A file of contact ids: one per line; blank lines and `#` comments are skipped. */
+export function parseIdList(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+export interface PushDependencies {
+  readonly publisher: QueuePublisher;
+  readonly now: () => Date;
+  /** Names this run in every message (and in the SQS deduplication id): a fresh uuid per run. */
+  readonly newDeliveryId: () => string;
+}
+
+/**
+ * `bridge push`: one `beamery.change` (origin push, pushRequested) per contact on
+ * beamery-changes.fifo, as `POST /beamery/push` enqueues them. Duplicates are dropped; more than
+ * MAX_PUSH_CONTACTS ids go in several batches. Every id is checked before anything is queued.
+ */
+export async function pushContacts(ids: readonly string[], deps: PushDependencies): Promise<{ queued: number; deliveryId: string }> {
+  const unique = [...new Set(ids)];
+  const batches: string[][] = [];
+  for (let i = 0; i < Math.max(unique.length, 1); i += MAX_PUSH_CONTACTS) {
+    const checked = pushContactIds(unique.slice(i, i + MAX_PUSH_CONTACTS));
+    if (!checked.ok) {
+      const bad = unique.filter((id) => !BEAMERY_CONTACT_ID.test(id));
+      const named = bad.length > 0 ? `: ${bad.slice(0, 5).map((id) => JSON.stringify(id)).join(', ')}${bad.length > 5 ? ', …' : ''}` : '';
+      throw new Error(`nothing queued: ${checked.reason}${named}`);
+    }
+    batches.push(checked.ids);
+  }
+  const deliveryId = deps.newDeliveryId();
+  const observedAt = deps.now().toISOString();
+  let queued = 0;
+  for (const batch of batches) {
+    await deps.publisher.publish(batch.map((id) => beameryChangeMessage(id, { origin: 'push', observedAt, deliveryId, pushRequested: true })));
+    queued += batch.length;
+  }
+  return { queued, deliveryId };
+}
+
+async function push(contactIds: string[], options: { file?: string }): Promise<void> {
+  const fromFile = options.file === undefined ? [] : parseIdList(options.file === '-' ? await readStdin() : await readFile(options.file, 'utf8'));
+  const config = readConfig();
+  const queueUrl = requireQueueUrl(config, 'beamery-changes');
+  const { queued, deliveryId } = await pushContacts([...contactIds, ...fromFile], {
+    publisher: new SqsQueuePublisher(new SQSClient({}), (queue, deadLetter) => {
+      if (queue !== 'beamery-changes' || deadLetter) throw new Error(`push does not send to ${queue}`);
+      return queueUrl;
+    }),
+    now: () => new Date(),
+    newDeliveryId: () => randomUUID(),
+  });
+  process.stderr.write(`queued ${queued} contact${queued === 1 ? '' : 's'} on beamery-changes for Greenhouse\n`);
+  // A summary on stdout, for scripts.
+  process.stdout.write(`${JSON.stringify({ queued, deliveryId })}\n`);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function program(): Command {
   const cli = new Command('bridge').description('greenhouse-beamery-bridge operator CLI');
   cli
@@ -79,6 +148,12 @@ export function program(): Command {
     .addOption(new Option('--candidates-only', 'only candidates').conflicts('jobsOnly'))
     .option('--restart', 'ignore the stored checkpoint and start a new run')
     .action(backfill);
+  cli
+    .command('push')
+    .description('push Beamery contacts to Greenhouse: queue each on beamery-changes, as POST /beamery/push does')
+    .argument('[contactIds...]', 'Beamery contact ids')
+    .option('--file <path>', 'also read contact ids from a file, one per line (- for stdin)')
+    .action(push);
   return cli;
 }
 

@@ -7,15 +7,25 @@ import { WEBHOOK_PATH } from './defaults.ts';
 import { InvocationTimedOut, invokeWithTimeout, lambdaContext } from './lambda-context.ts';
 
 /**
- * Plays the bridge's REST API for its one route, POST /webhooks/greenhouse, with a Lambda proxy
- * integration. Where API Gateway itself answers (unknown route, oversized body, a failing or slow
+ * Plays the bridge's REST API with Lambda proxy integrations: POST /webhooks/greenhouse, and any
+ * further POST routes given (the local stack adds POST /beamery/push). Where API Gateway itself
+ * answers (unknown route, oversized body, a failing or slow
  * function) it answers with API Gateway's status codes and bodies, so a local client sees what
  * Greenhouse would.
  */
 export type ApiGatewayProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-export interface ApiGatewayOptions {
+/** A further POST route with its own function, as another resource and method of the same REST API. */
+export interface ApiGatewayRoute {
+  readonly path: string;
   readonly handler: ApiGatewayProxyHandler;
+  readonly functionName: string;
+}
+
+export interface ApiGatewayOptions {
+  /** The function behind POST /webhooks/greenhouse. */
+  readonly handler: ApiGatewayProxyHandler;
+  readonly routes?: readonly ApiGatewayRoute[];
   /** 0 picks a free port. */
   readonly port?: number;
   readonly stage?: string;
@@ -28,6 +38,8 @@ export interface ApiGatewayOptions {
 export interface LocalApiGateway {
   readonly port: number;
   readonly webhookUrl: string;
+  /** The URL of a route's path on this gateway. */
+  urlFor(path: string): string;
   close(): Promise<void>;
 }
 
@@ -59,6 +71,10 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
     integrationTimeoutMs = 29_000,
     onError = (error) => process.stderr.write(`${JSON.stringify({ level: 'ERROR', source: 'api-gateway', error: String(error) })}\n`),
   } = options;
+  const routes = new Map<string, Omit<ApiGatewayRoute, 'path'>>([
+    [WEBHOOK_PATH, { handler, functionName }],
+    ...(options.routes ?? []).map((route) => [route.path, { handler: route.handler, functionName: route.functionName }] as const),
+  ]);
 
   const server = createServer((req, res) => {
     serve(req, res).catch((error) => {
@@ -70,7 +86,8 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method !== 'POST' || url.pathname !== WEBHOOK_PATH) {
+    const route = routes.get(url.pathname);
+    if (req.method !== 'POST' || !route) {
       req.resume();
       return answer(res, MISSING_AUTHENTICATION_TOKEN, randomUUID());
     }
@@ -87,13 +104,13 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
         sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
         port: actualPort(),
       },
-      { resource: WEBHOOK_PATH, stage },
+      { resource: url.pathname, stage },
     );
     const requestId = event.requestContext.requestId;
     let result: APIGatewayProxyResult;
     try {
-      const context = lambdaContext({ functionName, timeoutMs: integrationTimeoutMs });
-      result = await invokeWithTimeout(() => handler(event, context), integrationTimeoutMs);
+      const context = lambdaContext({ functionName: route.functionName, timeoutMs: integrationTimeoutMs });
+      result = await invokeWithTimeout(() => route.handler(event, context), integrationTimeoutMs);
     } catch (error) {
       onError(error);
       return answer(res, error instanceof InvocationTimedOut ? INTEGRATION_TIMEOUT : INTEGRATION_FAILED, requestId);
@@ -117,6 +134,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
   return {
     port: actualPort(),
     webhookUrl: `http://localhost:${actualPort()}${WEBHOOK_PATH}`,
+    urlFor: (path) => `http://localhost:${actualPort()}${path}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -12,6 +12,11 @@ export const DEFAULT_SQS_PORT = 4566;
 export const DEFAULT_DYNAMODB_PORT = 8000;
 
 export const WEBHOOK_PATH = '/webhooks/greenhouse';
+/** `POST /beamery/push` (lib/constructs/push-api.ts), served by the same local API Gateway. */
+export const BEAMERY_PUSH_PATH = '/beamery/push';
+
+/** The push route's API key on the local stack (BEAMERY_PUSH_API_KEY overrides it); on AWS the stack generates one. */
+export const LOCAL_BEAMERY_PUSH_API_KEY = 'local-beamery-push-api-key';
 
 export const LOCAL_REGION = 'us-east-1';
 /** The emulators accept any credentials; fixed ones keep the SDK from searching for a real profile. */

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DEFAULT_DYNAMODB_PORT, DEFAULT_SQS_PORT, DEFAULT_WEBHOOK_PORT, LOCAL_WEBHOOK_SECRET } from './defaults.ts';
+import { DEFAULT_DYNAMODB_PORT, DEFAULT_SQS_PORT, DEFAULT_WEBHOOK_PORT, LOCAL_BEAMERY_PUSH_API_KEY, LOCAL_WEBHOOK_SECRET } from './defaults.ts';
 import { startLocalStack } from './stack.ts';
 import { saasChoiceFromEnvironment } from './saas.ts';
 import { DEFAULT_GREENHOUSE_SIM_PORT } from './simulators/greenhouse/server.ts';
@@ -12,6 +12,7 @@ import { DEFAULT_BEAMERY_SIM_PORT } from './simulators/beamery/paths.ts';
  *
  * Environment: PORT (webhook endpoint, 3000), LOCAL_SQS_PORT (4566), LOCAL_DYNAMODB_PORT (8000),
  * GREENHOUSE_WEBHOOK_SECRET (`local-webhook-secret`, the default `npm run webhook` signs with),
+ * BEAMERY_PUSH_API_KEY (`local-beamery-push-api-key`, the key of POST /beamery/push; at least 16 characters),
  * GREENHOUSE_SIM_PORT (4010) and BEAMERY_SIM_PORT (4102) for the simulators, which run unless the real
  * APIs are configured (GREENHOUSE_API_BASE_URL + GREENHOUSE_CLIENT_ID/SECRET; BEAMERY_REGION or
  * BEAMERY_BASE_URL + BEAMERY_CLIENT_ID/SECRET). LOCAL_CONSUMERS=off leaves queued messages unconsumed.
@@ -23,6 +24,7 @@ const settings = z
     LOCAL_SQS_PORT: port.default(DEFAULT_SQS_PORT),
     LOCAL_DYNAMODB_PORT: port.default(DEFAULT_DYNAMODB_PORT),
     GREENHOUSE_WEBHOOK_SECRET: z.string().min(1).default(LOCAL_WEBHOOK_SECRET),
+    BEAMERY_PUSH_API_KEY: z.string().min(16).default(LOCAL_BEAMERY_PUSH_API_KEY),
     GREENHOUSE_SIM_PORT: port.default(DEFAULT_GREENHOUSE_SIM_PORT),
     BEAMERY_SIM_PORT: port.default(DEFAULT_BEAMERY_SIM_PORT),
     LOCAL_CONSUMERS: z.enum(['on', 'off']).default('on'),
@@ -58,6 +60,7 @@ try {
     sqsPort: env.LOCAL_SQS_PORT,
     dynamodbPort: env.LOCAL_DYNAMODB_PORT,
     webhookSecret: env.GREENHOUSE_WEBHOOK_SECRET,
+    pushApiKey: env.BEAMERY_PUSH_API_KEY,
     ...(env.LOCAL_CONSUMERS === 'off' ? { consumers: {} } : {}),
     saas: saasChoiceFromEnvironment(process.env, { greenhouse: env.GREENHOUSE_SIM_PORT, beamery: env.BEAMERY_SIM_PORT }),
   });
@@ -67,5 +70,10 @@ try {
 }
 
 process.stdout.write(
-  `ready webhook=${stack.webhookUrl} sqs=${stack.sqsEndpoint} dynamodb=${stack.dynamodbEndpoint} greenhouse=${stack.greenhouse} beamery=${stack.beamery}\n`,
+  `ready webhook=${stack.webhookUrl} push=${stack.pushUrl} sqs=${stack.sqsEndpoint} dynamodb=${stack.dynamodbEndpoint} greenhouse=${stack.greenhouse} beamery=${stack.beamery}\n`,
+);
+// The default key is a fixed local value, not a secret; a key of one's own is not echoed.
+const pushKey = env.BEAMERY_PUSH_API_KEY === LOCAL_BEAMERY_PUSH_API_KEY ? LOCAL_BEAMERY_PUSH_API_KEY : '$BEAMERY_PUSH_API_KEY';
+process.stdout.write(
+  `push a Beamery contact: curl -X POST ${stack.pushUrl} -H "Authorization: Bearer ${pushKey}" -d '{"contactIds":["<contact id>"]}'\n`,
 );

@@ -4,7 +4,7 @@
  */
 export const METRICS_NAMESPACE = 'GreenhouseBeameryBridge';
 
-export const SERVICES = { ingest: 'ingest' } as const;
+export const SERVICES = { ingest: 'ingest', beameryPush: 'beamery-push' } as const;
 
 export const INGEST_METRICS = {
   verified: 'WebhookVerified',
@@ -15,4 +15,12 @@ export const INGEST_METRICS = {
   ping: 'WebhookPing',
   messagesQueued: 'WebhookMessagesQueued',
   enqueueFailed: 'WebhookEnqueueFailed',
+} as const;
+
+/** `POST /beamery/push` outcomes (lambdas/handlers/make-beamery-push-handler.ts). */
+export const PUSH_METRICS = {
+  unauthorized: 'PushUnauthorized',
+  rejected: 'PushRejected',
+  contactsQueued: 'PushContactsQueued',
+  enqueueFailed: 'PushEnqueueFailed',
 } as const;

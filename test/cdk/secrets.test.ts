@@ -9,8 +9,8 @@ describe('secrets', () => {
     bridge = synthBridge();
   });
 
-  it('creates the Greenhouse webhook key, the Harvest v3 credentials, the Beamery credentials and the identity-hash key', () => {
-    bridge.template.resourceCountIs('AWS::SecretsManager::Secret', 4);
+  it('creates the Greenhouse webhook key, the Harvest v3 credentials, the Beamery credentials, the identity-hash key and the push API key', () => {
+    bridge.template.resourceCountIs('AWS::SecretsManager::Secret', 5);
     expect(SECRET_DEFINITIONS.map((s) => s.id).sort()).toEqual(['beamery', 'greenhouse-harvest', 'greenhouse-webhook']);
   });
 
@@ -27,6 +27,16 @@ describe('secrets', () => {
     const key = bridge.template.findResources('AWS::SecretsManager::Secret')[logicalIdOf(bridge.stack, bridge.stack.secrets.identityHashKey.secretArn)]!;
     expect(key.Properties).not.toHaveProperty('SecretString');
     expect(key.Properties['GenerateSecretString']).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+  });
+
+  it('has Secrets Manager generate the push API key at deploy (letters and digits, safe in a header) and outputs its ARN', () => {
+    const logicalId = logicalIdOf(bridge.stack, bridge.stack.secrets.beameryPushApiKey.secretArn);
+    const key = bridge.template.findResources('AWS::SecretsManager::Secret')[logicalId]!;
+    expect(key.Properties).not.toHaveProperty('SecretString');
+    expect(key.Properties['GenerateSecretString']).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+    expect(key.Properties['Description']).toMatch(/beamery\/push/);
+    const outputs = bridge.template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
+    expect(outputs['BeameryPushApiKeySecretArn']?.Value).toEqual({ Ref: logicalId });
   });
 
   it('outputs the ARN of each secret, for put-secret-value', () => {

@@ -6,6 +6,7 @@ import { ENV } from '#lambdas/config';
 import { METRICS_NAMESPACE, SERVICES } from '#core/metrics';
 import { ACTION_ROUTES } from '#core/webhooks/catalogue';
 import { WEBHOOK_PATH_PARTS } from '#lib/constructs/webhook-api';
+import { BEAMERY_PUSH_PATH_PARTS } from '#lib/constructs/push-api';
 import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
 import { queueDefinition, type QueueId } from '#lib/resource-definitions';
 import { WEBHOOK_PATH } from '#local/defaults';
@@ -40,9 +41,9 @@ describe('webhook API', () => {
     statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
   });
 
-  it('serves exactly one method: POST /webhooks/greenhouse, proxied to the ingest Lambda', () => {
-    bridge.template.resourceCountIs('AWS::ApiGateway::Method', 1);
-    bridge.template.resourceCountIs('AWS::ApiGateway::Resource', WEBHOOK_PATH_PARTS.length);
+  it('serves POST /webhooks/greenhouse, proxied to the ingest Lambda, and besides it only POST /beamery/push (push-api.test.ts)', () => {
+    bridge.template.resourceCountIs('AWS::ApiGateway::Method', 2);
+    bridge.template.resourceCountIs('AWS::ApiGateway::Resource', WEBHOOK_PATH_PARTS.length + BEAMERY_PUSH_PATH_PARTS.length);
     const [webhooksId] = Object.keys(bridge.template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: 'webhooks' } }));
     const [greenhouseId] = Object.keys(
       bridge.template.findResources('AWS::ApiGateway::Resource', {

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rawBody } from '#handlers/http';
 import { startApiGateway, type ApiGatewayProxyHandler, type LocalApiGateway } from '#local/api-gateway';
+import { BEAMERY_PUSH_PATH } from '#local/defaults';
 
 /**
  * The local API Gateway with an injected handler: the proxy event it builds, how it writes the
@@ -11,19 +12,24 @@ import { startApiGateway, type ApiGatewayProxyHandler, type LocalApiGateway } fr
 let gateway: LocalApiGateway;
 let events: APIGatewayProxyEvent[] = [];
 let respond: ApiGatewayProxyHandler;
+let functionNames: string[] = [];
 
 beforeAll(async () => {
+  const recording: ApiGatewayProxyHandler = (event, context) => {
+    events.push(event);
+    functionNames.push(context.functionName);
+    return respond(event, context);
+  };
   gateway = await startApiGateway({
-    handler: (event, context) => {
-      events.push(event);
-      return respond(event, context);
-    },
+    handler: recording,
+    routes: [{ path: BEAMERY_PUSH_PATH, handler: recording, functionName: 'beamery-push' }],
     integrationTimeoutMs: 300,
     onError: () => undefined,
   });
 });
 beforeEach(() => {
   events = [];
+  functionNames = [];
   respond = async () => ({ statusCode: 200, body: '{"ok":true}' });
 });
 afterAll(async () => {
@@ -112,12 +118,36 @@ describe('local API Gateway (REST, Lambda proxy integration)', () => {
     ['an unknown path', 'POST', '/webhooks/lever'],
     ['the root', 'POST', '/'],
     ['another method on the webhook path', 'GET', '/webhooks/greenhouse'],
+    ['another method on the push path', 'GET', '/beamery/push'],
+    ['a path under the push route', 'POST', '/beamery/push/extra'],
   ])('answers %s with 403 Missing Authentication Token, as REST APIs do', async (_, method, path) => {
     const reply = await fetch(`http://127.0.0.1:${gateway.port}${path}`, { method, ...(method === 'GET' ? {} : { body: '{}' }) });
     expect(reply.status).toBe(403);
     expect(reply.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
     expect(await reply.json()).toEqual({ message: 'Missing Authentication Token' });
     expect(events).toEqual([]);
+  });
+
+  it("routes POST /beamery/push to its own function, as a second resource of the same REST API", async () => {
+    respond = async () => ({ statusCode: 202, body: '{"queued":1}' });
+    const reply = await fetch(gateway.urlFor(BEAMERY_PUSH_PATH), {
+      method: 'POST',
+      headers: { Authorization: 'Bearer k', 'Content-Type': 'application/json' },
+      body: '{"contactId":"a1"}',
+    });
+    expect(reply.status).toBe(202);
+    expect(await reply.json()).toEqual({ queued: 1 });
+    expect(functionNames).toEqual(['beamery-push']);
+    expect(events[0]).toMatchObject({
+      resource: BEAMERY_PUSH_PATH,
+      path: BEAMERY_PUSH_PATH,
+      httpMethod: 'POST',
+      body: '{"contactId":"a1"}',
+      headers: { Authorization: 'Bearer k' },
+      requestContext: { resourcePath: BEAMERY_PUSH_PATH, path: `/local${BEAMERY_PUSH_PATH}` },
+    });
+    await fetch(gateway.webhookUrl, { method: 'POST', body: '{}' });
+    expect(functionNames).toEqual(['beamery-push', 'ingest-webhook']);
   });
 
   it('answers 502 Internal server error when the function fails', async () => {

@@ -1,0 +1,117 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ENV } from '#lambdas/config';
+import { METRICS_NAMESPACE, PUSH_METRICS, SERVICES } from '#core/metrics';
+import type { StackConfig } from '#lib/config';
+import { BridgeFunction } from './bridge-function.ts';
+import type { EventQueues } from './event-queues.ts';
+
+/** The push route (the local stack serves the same path). */
+export const BEAMERY_PUSH_PATH_PARTS = ['beamery', 'push'] as const;
+
+/** Rejected keys in 5 minutes that set off the alarm: a caller with a stale key, or someone probing. */
+export const PUSH_UNAUTHORIZED_ALARM_THRESHOLD = 10;
+
+export interface PushApiProps {
+  readonly config: StackConfig;
+  /** The bridge's REST API (WebhookApi's): same stage, throttling, access logs and WAF. */
+  readonly api: apigateway.RestApi;
+  readonly queues: EventQueues;
+  readonly apiKeySecret: secretsmanager.ISecret;
+  readonly alarmAction: cloudwatch.IAlarmAction;
+}
+
+/**
+ * `POST /beamery/push` on the bridge's REST API, proxied to the push Lambda, which checks the API key
+ * from Secrets Manager and enqueues one `beamery.change` per contact on beamery-changes.fifo (issue 5,
+ * push triggers). Owns the push function, its grants and its alarms; the API, its stage and its
+ * firewall belong to WebhookApi.
+ */
+export class PushApi extends Construct {
+  readonly push: BridgeFunction;
+  readonly method: apigateway.Method;
+  readonly pushUrl: string;
+  readonly alarms: readonly cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: PushApiProps) {
+    super(scope, id);
+    const { config, queues } = props;
+    const queue = queues.get('beamery-changes');
+
+    this.push = new BridgeFunction(this, 'Push', {
+      entry: 'lambdas/handlers/beamery-push.ts',
+      service: SERVICES.beameryPush,
+      description: 'Accepts authenticated push requests for Beamery contacts and queues them for Greenhouse',
+      memorySize: 512,
+      // Up to 500 SendMessage calls; the caller (a button, a recipe) waits for the answer.
+      timeout: Duration.seconds(15),
+      config,
+      environment: {
+        [queue.definition.urlEnv]: queue.queue.queueUrl,
+        [ENV.beameryPushKeyArn]: props.apiKeySecret.secretArn,
+      },
+    });
+    // Not grantSendMessages/grantRead: those add GetQueueAttributes, GetQueueUrl and DescribeSecret,
+    // which the handler never calls (the queue URL arrives in the environment).
+    this.push.role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queue.queueArn] }));
+    this.push.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.apiKeySecret.secretArn] }),
+    );
+
+    const route = BEAMERY_PUSH_PATH_PARTS.reduce<apigateway.IResource>((parent, part) => parent.addResource(part), props.api.root);
+    this.method = route.addMethod(
+      'POST',
+      // Console test invocations carry no key and would only count as unauthorized requests.
+      new apigateway.LambdaIntegration(this.push.function, { proxy: true, allowTestInvoke: false }),
+      { authorizationType: apigateway.AuthorizationType.NONE },
+    );
+    this.pushUrl = props.api.urlForPath(`/${BEAMERY_PUSH_PATH_PARTS.join('/')}`);
+
+    const apiKeyOnly =
+      "Beamery's Add to Greenhouse button and automation recipes can send a fixed header but cannot sign requests with SigV4 or obtain Cognito tokens; every request is authenticated in the push Lambda against an API key that Secrets Manager generates, compared in constant time before the body is read, and rejected requests are counted (PushUnauthorized alarm).";
+    Validations.of(this.method).acknowledge({ id: 'AwsSolutions-APIG4', reason: apiKeyOnly });
+    Validations.of(this.method).acknowledge({ id: 'AwsSolutions-COG4', reason: apiKeyOnly });
+
+    this.alarms = this.createAlarms(props);
+  }
+
+  /** A push metric as the handler emits it: Powertools adds the `service` dimension. */
+  pushMetric(name: keyof typeof PUSH_METRICS, period = Duration.minutes(5)): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: PUSH_METRICS[name],
+      dimensionsMap: { service: SERVICES.beameryPush },
+      statistic: cloudwatch.Stats.SUM,
+      period,
+    });
+  }
+
+  private createAlarms(props: PushApiProps): cloudwatch.Alarm[] {
+    const fiveMinutes = Duration.minutes(5);
+    const alarms = [
+      this.pushMetric('unauthorized', fiveMinutes).createAlarm(this, 'UnauthorizedAlarm', {
+        alarmDescription: `At least ${PUSH_UNAUTHORIZED_ALARM_THRESHOLD} push requests in 5 minutes had no valid API key: a Beamery button or recipe still sends an old key, or someone is probing POST /beamery/push.`,
+        threshold: PUSH_UNAUTHORIZED_ALARM_THRESHOLD,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      this.push.function.metricErrors({ period: fiveMinutes }).createAlarm(this, 'PushErrorsAlarm', {
+        alarmDescription: 'The push Lambda failed; the caller got a 5XX and the contacts were not queued.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    for (const alarm of alarms) {
+      alarm.addAlarmAction(props.alarmAction);
+      alarm.addOkAction(props.alarmAction);
+    }
+    return alarms;
+  }
+}
