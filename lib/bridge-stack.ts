@@ -7,8 +7,9 @@ import { EventQueues } from './constructs/event-queues.ts';
 import { BridgeSecrets } from './constructs/secrets.ts';
 import { BridgeTables } from './constructs/tables.ts';
 import { WebhookApi } from './constructs/webhook-api.ts';
-import { GreenhouseSync } from './constructs/greenhouse-sync.ts';
+import { BeamerySync, GreenhouseSync } from './constructs/greenhouse-sync.ts';
 import { PollSchedules } from './constructs/schedules.ts';
+import { PushApi } from './constructs/push-api.ts';
 
 export interface BridgeStackProps extends StackProps {
   readonly config: StackConfig;
@@ -21,7 +22,9 @@ export class BridgeStack extends Stack {
   readonly queues: EventQueues;
   readonly secrets: BridgeSecrets;
   readonly webhookApi: WebhookApi;
+  readonly pushApi: PushApi;
   readonly greenhouseSync: GreenhouseSync;
+  readonly beamerySync: BeamerySync;
   readonly polling: PollSchedules;
   readonly dashboard: BridgeDashboard;
 
@@ -46,7 +49,21 @@ export class BridgeStack extends Stack {
       webhookSecret: this.secrets.secret('greenhouse-webhook'),
       alarmAction,
     });
+    this.pushApi = new PushApi(this, 'BeameryPush', {
+      config,
+      api: this.webhookApi.api,
+      queues: this.queues,
+      apiKeySecret: this.secrets.beameryPushApiKey,
+      alarmAction,
+    });
     this.greenhouseSync = new GreenhouseSync(this, 'GreenhouseSync', {
+      config,
+      queues: this.queues,
+      tables: this.tables,
+      secrets: this.secrets,
+      alarmAction,
+    });
+    this.beamerySync = new BeamerySync(this, 'BeamerySync', {
       config,
       queues: this.queues,
       tables: this.tables,
@@ -64,7 +81,7 @@ export class BridgeStack extends Stack {
       dashboardName: `${config.namePrefix}greenhouse-beamery-bridge`,
       webhookApi: this.webhookApi,
       queues: this.queues,
-      alarms: [...this.queues.alarms, ...this.webhookApi.alarms, ...this.greenhouseSync.alarms, ...this.polling.alarms],
+      alarms: [...this.queues.alarms, ...this.webhookApi.alarms, ...this.pushApi.alarms, ...this.greenhouseSync.alarms, ...this.beamerySync.alarms, ...this.polling.alarms],
       messageAgeAlarmSeconds: config.messageAgeAlarmSeconds,
     });
 
@@ -83,6 +100,14 @@ export class BridgeStack extends Stack {
     new CfnOutput(this, 'BeameryCredentialsArn', {
       description: 'Store the Beamery client credentials here ({"clientId","clientSecret"})',
       value: this.secrets.secret('beamery').secretArn,
+    });
+    new CfnOutput(this, 'BeameryPushUrl', {
+      description: 'POST {"contactIds":[...]} here to push Beamery contacts to Greenhouse (Authorization: Bearer <BeameryPushApiKeySecretArn value>)',
+      value: this.pushApi.pushUrl,
+    });
+    new CfnOutput(this, 'BeameryPushApiKeySecretArn', {
+      description: 'The generated API key of BeameryPushUrl: aws secretsmanager get-secret-value --secret-id <this ARN>',
+      value: this.secrets.beameryPushApiKey.secretArn,
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'Subscribe further endpoints (chat, paging) to receive bridge alarms',

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import * as z from 'zod';
-import { DEFAULT_PAYLOAD_CAP_BYTES } from '#lambdas/config';
+import { DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS, DEFAULT_PAYLOAD_CAP_BYTES } from '#lambdas/config';
+import { DEFAULT_PUSH_TAG } from '#core/sync/beamery-poll';
+import { DEFAULT_SCHEDULE_MINUTES } from '#core/sync/poll-window';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '#lib/resource-definitions';
 
 /**
@@ -82,6 +84,20 @@ export const stackConfigSchema = z.strictObject({
       anonymizationMode: z.enum(['bidirectional', 'greenhouse-authoritative']).default('bidirectional'),
       /** Concurrent consumer batches (2-1000): the APIs' rate limits, not Lambda, bound throughput. */
       maxConcurrency: positiveInt.min(2).max(1000).default(5),
+    })
+    .prefault({}),
+  beameryToGreenhouse: z
+    .strictObject({
+      /** The Beamery tag that asks for a push (seed way 3, set by automation recipes); '' = tags never push. */
+      pushTag: z.string().trim().default(DEFAULT_PUSH_TAG),
+      /** Minutes between Beamery polls (1-60). */
+      pollMinutes: positiveInt.max(60).default(DEFAULT_SCHEDULE_MINUTES.beamery),
+      /** Greenhouse candidate custom field (`name_key`) that receives Beamery's consent status; none = not synced. */
+      consentStatusField: z.string().min(1).optional(),
+      /** Greenhouse candidate custom field (`name_key`) that receives Beamery's last consent date; none = not synced. */
+      consentDateField: z.string().min(1).optional(),
+      /** What a Beamery anonymization erases in Greenhouse in `bidirectional` mode (Harvest's anonymize field names). */
+      anonymizeFields: z.array(z.string().min(1)).min(1).default([...DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS]),
     })
     .prefault({}),
   waf: z

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { SCHEDULED_RUNS, type ScheduledRun } from '#core/sync/poll-window';
-import type { PollerEvent, PollRunSummary, UsersRunSummary } from '#handlers/make-greenhouse-poller';
+import { DEFAULT_SCHEDULE_MINUTES, SCHEDULED_RUNS, type ScheduledRun } from '#core/sync/poll-window';
+import type { PollerEvent, ScheduledRunSummary } from '#handlers/make-greenhouse-poller';
 import { invokeWithTimeout, lambdaContext } from './lambda-context.ts';
 
 /**
@@ -12,15 +12,17 @@ import { invokeWithTimeout, lambdaContext } from './lambda-context.ts';
  * running is skipped), and a failed run is reported, not retried; the next tick lists the same time
  * again, because the poller's watermark did not move.
  */
-export type PollerHandler = (event: PollerEvent, context: Context) => Promise<PollRunSummary | UsersRunSummary>;
+export type PollerHandler = (event: PollerEvent, context: Context) => Promise<ScheduledRunSummary>;
 
-export const DEFAULT_LOCAL_POLL_INTERVAL_MS = 60 * 60 * 1000;
 /** The deployed poller's timeout. */
 const FUNCTION_TIMEOUT_MS = 5 * 60 * 1000;
 
 export interface LocalSchedulesOptions {
   readonly handler: PollerHandler;
-  /** Between ticks; hourly by default, like the deployed schedules. 0 = no timer: only `trigger()` runs. */
+  /**
+   * Between ticks of every poller; by default each poller's deployed rate (DEFAULT_SCHEDULE_MINUTES:
+   * hourly, the Beamery poller every 5 minutes). 0 = no timer: only `trigger()` runs.
+   */
   readonly intervalMs?: number;
   readonly pollers?: readonly ScheduledRun[];
   /** Sent with every run, as the deployed schedules send theirs. */
@@ -33,7 +35,7 @@ export interface LocalSchedulesOptions {
 }
 
 export type LocalPollOutcome =
-  | { readonly poller: ScheduledRun; readonly ok: true; readonly summary: PollRunSummary | UsersRunSummary }
+  | { readonly poller: ScheduledRun; readonly ok: true; readonly summary: ScheduledRunSummary }
   | { readonly poller: ScheduledRun; readonly ok: false; readonly error: unknown };
 
 export interface LocalSchedules {
@@ -46,12 +48,13 @@ export interface LocalSchedules {
 export function startLocalSchedules(options: LocalSchedulesOptions): LocalSchedules {
   const {
     handler,
-    intervalMs = DEFAULT_LOCAL_POLL_INTERVAL_MS,
+    intervalMs,
     pollers = SCHEDULED_RUNS,
     functionName = 'greenhouse-poller',
     onRun = reportFailure(functionName),
   } = options;
-  if (!Number.isFinite(intervalMs) || intervalMs < 0) throw new Error('the poll interval must be 0 (manual only) or a positive number of ms');
+  if (intervalMs !== undefined && (!Number.isFinite(intervalMs) || intervalMs < 0)) throw new Error('the poll interval must be 0 (manual only) or a positive number of ms');
+  const intervalOf = (poller: ScheduledRun) => intervalMs ?? DEFAULT_SCHEDULE_MINUTES[poller] * 60_000;
 
   // One chain per poller: runs of a poller happen one after another, never side by side.
   const chains = new Map<ScheduledRun, Promise<unknown>>();
@@ -61,7 +64,7 @@ export function startLocalSchedules(options: LocalSchedulesOptions): LocalSchedu
   const runOnce = async (poller: ScheduledRun): Promise<LocalPollOutcome> => {
     running.add(poller);
     try {
-      const event: PollerEvent = { poller, ...(options.window && poller !== 'users' ? { window: options.window } : {}) };
+      const event: PollerEvent = { poller, ...(options.window && poller !== 'users' && poller !== 'beamery' ? { window: options.window } : {}) };
       const summary = await invokeWithTimeout(() => handler(event, lambdaContext({ functionName, timeoutMs: FUNCTION_TIMEOUT_MS })), FUNCTION_TIMEOUT_MS);
       return { poller, ok: true, summary };
     } catch (error) {
@@ -81,15 +84,14 @@ export function startLocalSchedules(options: LocalSchedulesOptions): LocalSchedu
     return reported;
   };
 
-  const tick = () => {
-    if (stopped) return;
-    for (const poller of pollers) if (!running.has(poller)) void enqueue(poller);
+  const tick = (poller: ScheduledRun) => {
+    if (!stopped && !running.has(poller)) void enqueue(poller);
   };
 
-  const timer = intervalMs > 0 ? setInterval(tick, intervalMs) : undefined;
+  const timers = pollers.flatMap((poller) => (intervalOf(poller) > 0 ? [setInterval(() => tick(poller), intervalOf(poller))] : []));
   // The local stack's servers keep the process alive; a forgotten timer alone must not.
-  timer?.unref();
-  if (options.runOnStart) tick();
+  for (const timer of timers) timer.unref();
+  if (options.runOnStart) for (const poller of pollers) tick(poller);
 
   return {
     trigger: (...requested) => {
@@ -98,7 +100,7 @@ export function startLocalSchedules(options: LocalSchedulesOptions): LocalSchedu
     },
     stop: async () => {
       stopped = true;
-      if (timer) clearInterval(timer);
+      for (const timer of timers) clearInterval(timer);
       await Promise.all(chains.values());
     },
   };

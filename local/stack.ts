@@ -2,12 +2,12 @@ import { ENV } from '#lambdas/config';
 import { SERVICES } from '#core/metrics';
 import type { QueueId } from '#lib/resource-definitions';
 import { startApiGateway, type LocalApiGateway } from './api-gateway.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './defaults.ts';
+import { BEAMERY_PUSH_PATH, LOCAL_BEAMERY_PUSH_API_KEY, LOCAL_CREDENTIALS, LOCAL_REGION } from './defaults.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler } from './event-source-mapping.ts';
 import { createResources, resourceEnvironment, type LocalResources } from './resources.ts';
 import { startSaas, type SaasOptions } from './saas.ts';
-import { DEFAULT_LOCAL_POLL_INTERVAL_MS, startLocalSchedules, type LocalSchedules } from './schedules.ts';
+import { startLocalSchedules, type LocalSchedules } from './schedules.ts';
 
 /**
  * The whole bridge on one machine: emulators, the stack's queues and tables, the webhook route, and
@@ -20,6 +20,8 @@ export interface LocalStackOptions {
   readonly sqsPort?: number;
   readonly dynamodbPort?: number;
   readonly webhookSecret: string;
+  /** The API key of POST /beamery/push (default LOCAL_BEAMERY_PUSH_API_KEY). */
+  readonly pushApiKey?: string;
   /**
    * Consumers to drive from their queues, as Lambda's SQS event-source mappings would. Default: the
    * bridge's own consumer Lambdas; `{}` leaves every message waiting on its queue.
@@ -27,7 +29,7 @@ export interface LocalStackOptions {
   readonly consumers?: Partial<Record<QueueId, SqsBatchHandler>>;
   /** Greenhouse and Beamery: simulators (on free ports unless given) or the real APIs. */
   readonly saas?: Pick<SaasOptions, 'greenhouse' | 'beamery'>;
-  /** Between scheduled Greenhouse polls (default hourly); 0 = only when `schedules.trigger()` is called. */
+  /** Between scheduled polls (default: each poller's deployed rate); 0 = only when `schedules.trigger()` is called. */
   readonly pollIntervalMs?: number;
   /** TEST ONLY: every queue's visibility timeout, so a failed message comes back in seconds, not minutes. */
   readonly visibilityTimeoutSeconds?: number;
@@ -35,6 +37,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   readonly webhookUrl: string;
+  /** POST /beamery/push on the same local API Gateway. */
+  readonly pushUrl: string;
   readonly sqsEndpoint: string;
   readonly dynamodbEndpoint: string;
   readonly dynamodbPid: number;
@@ -60,7 +64,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       emulators,
       options.visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {},
     );
-    Object.assign(process.env, lambdaEnvironment(emulators, resources, options.webhookSecret));
+    Object.assign(process.env, lambdaEnvironment(emulators, resources, options.webhookSecret, options.pushApiKey));
     // Keep a developer's real AWS session out of reach: the local stack must never call AWS.
     delete process.env['AWS_SESSION_TOKEN'];
     delete process.env['AWS_PROFILE'];
@@ -82,11 +86,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Imported only now: the poller reads its configuration when its module is evaluated.
     const { handler: poller } = await import('#handlers/greenhouse-poller');
-    const schedules = startLocalSchedules({ handler: poller, intervalMs: options.pollIntervalMs ?? DEFAULT_LOCAL_POLL_INTERVAL_MS });
+    const schedules = startLocalSchedules({ handler: poller, ...(options.pollIntervalMs !== undefined ? { intervalMs: options.pollIntervalMs } : {}) });
     cleanups.push(() => schedules.stop());
 
     return {
       webhookUrl: gateway.webhookUrl,
+      pushUrl: gateway.urlFor(BEAMERY_PUSH_PATH),
       sqsEndpoint: emulators.sqsEndpoint,
       dynamodbEndpoint: emulators.dynamodbEndpoint,
       dynamodbPid: emulators.dynamodbPid,
@@ -110,6 +115,7 @@ export function lambdaEnvironment(
   emulators: Pick<Emulators, 'sqsEndpoint' | 'dynamodbEndpoint'>,
   resources: LocalResources,
   webhookSecret: string,
+  pushApiKey: string = LOCAL_BEAMERY_PUSH_API_KEY,
 ): Record<string, string> {
   return {
     ...resourceEnvironment(resources),
@@ -117,6 +123,7 @@ export function lambdaEnvironment(
     [ENV.webhookSecretValue]: webhookSecret,
     // Not a secret: on AWS the stack generates the key in Secrets Manager.
     [ENV.identityKeyValue]: 'local-identity-hash-key',
+    [ENV.beameryPushKeyValue]: pushApiKey,
     POWERTOOLS_SERVICE_NAME: SERVICES.ingest,
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -128,15 +135,22 @@ export function lambdaEnvironment(
 }
 
 async function serveWebhooks(port: number): Promise<LocalApiGateway> {
-  // Imported only now: the handler reads its configuration when its module is evaluated.
+  // Imported only now: the handlers read their configuration when their modules are evaluated.
   const { handler } = await import('#handlers/ingest-webhook');
-  return startApiGateway({ handler, port, functionName: 'ingest-webhook' });
+  const { handler: push } = await import('#handlers/beamery-push');
+  return startApiGateway({
+    handler,
+    port,
+    functionName: 'ingest-webhook',
+    routes: [{ path: BEAMERY_PUSH_PATH, handler: push, functionName: 'beamery-push' }],
+  });
 }
 
 /** Imported only now, like the ingest handler: each reads its configuration when its module is evaluated. */
 async function bridgeConsumers(): Promise<Partial<Record<QueueId, SqsBatchHandler>>> {
   const { handler: greenhouseChanges } = await import('#handlers/greenhouse-changes');
-  return { 'greenhouse-changes': greenhouseChanges };
+  const { handler: beameryChanges } = await import('#handlers/beamery-changes');
+  return { 'greenhouse-changes': greenhouseChanges, 'beamery-changes': beameryChanges };
 }
 
 function startConsumers(

@@ -16,19 +16,20 @@ import { makeGreenhousePoller } from './make-greenhouse-poller.ts';
 const config = readConfig();
 const dynamodb = new DynamoDBClient({});
 // Resolved now, so a missing variable fails the cold start with its name.
-const queueUrl = requireQueueUrl(config, 'greenhouse-changes');
+const queueUrls = { 'greenhouse-changes': requireQueueUrl(config, 'greenhouse-changes'), 'beamery-changes': requireQueueUrl(config, 'beamery-changes') } as const;
+const publisher = new SqsQueuePublisher(new SQSClient({}), (queue, deadLetter) => {
+  if (!(queue in queueUrls) || deadLetter) throw new Error(`the poller does not send to ${queue}${deadLetter ? ' (dead-letter)' : ''}`);
+  return queueUrls[queue as keyof typeof queueUrls];
+});
+const beamery = beameryClientFrom(config, { dynamodb });
+const idMap = new DynamoDbIdMap(dynamodb, requireTableName(config, 'id-map'));
 
 export const handler = makeGreenhousePoller({
   greenhouse: greenhouseClientFrom(config, { dynamodb }),
   ledger: new DynamoDbLedger(dynamodb, requireTableName(config, 'ledger')),
-  publisher: new SqsQueuePublisher(new SQSClient({}), (queue, deadLetter) => {
-    if (queue !== 'greenhouse-changes' || deadLetter) throw new Error(`the poller does not send to ${queue}${deadLetter ? ' (dead-letter)' : ''}`);
-    return queueUrl;
-  }),
-  users: {
-    beamery: beameryClientFrom(config, { dynamodb }),
-    idMap: new DynamoDbIdMap(dynamodb, requireTableName(config, 'id-map')),
-  },
+  publisher,
+  users: { beamery, idMap },
+  beameryPoll: { beamery, idMap, publisher, ...(config.beameryToGreenhouse.pushTag ? { pushTag: config.beameryToGreenhouse.pushTag } : {}) },
   clock: systemClock,
   logger,
   metrics,

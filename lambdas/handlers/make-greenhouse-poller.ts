@@ -17,6 +17,7 @@ import {
   type WindowPolicy,
 } from '#core/sync/poll-window';
 import { syncUsers, type UserSyncDependencies, type UserSyncResult } from '#core/sync/reference-users';
+import { runBeameryPoll, type BeameryPollDependencies, type BeameryPollSummary } from './run-beamery-poll.ts';
 import type { GreenhouseApi } from '#adapters/greenhouse/client';
 import { between } from '#adapters/greenhouse/query';
 import type { ResourceName, ResourceOf } from '#adapters/greenhouse/schemas';
@@ -120,8 +121,11 @@ export interface PollRunSummary {
 export interface GreenhousePollerHandler {
   (event: PollerEvent & { poller: PollerName }, context?: Context): Promise<PollRunSummary>;
   (event: PollerEvent & { poller: 'users' }, context?: Context): Promise<UsersRunSummary>;
-  (event: unknown, context?: Context): Promise<PollRunSummary | UsersRunSummary>;
+  (event: PollerEvent & { poller: 'beamery' }, context?: Context): Promise<BeameryPollSummary>;
+  (event: unknown, context?: Context): Promise<ScheduledRunSummary>;
 }
+
+export type ScheduledRunSummary = PollRunSummary | UsersRunSummary | BeameryPollSummary;
 
 /** What a `{ "poller": "users" }` run returns. */
 export interface UsersRunSummary extends UserSyncResult {
@@ -141,6 +145,8 @@ export interface GreenhousePollerDependencies {
   readonly policy?: Partial<WindowPolicy>;
   /** The Beamery side and the IdMap of the users reference sync; without them a users run fails. */
   readonly users?: Pick<UserSyncDependencies, 'beamery' | 'idMap'>;
+  /** The Beamery contacts poller's client, IdMap, queue and push tag; without them a beamery run fails. */
+  readonly beameryPoll?: Omit<BeameryPollDependencies, 'ledger' | 'clock'>;
 }
 
 export function windowPolicyOf(event: z.infer<typeof pollerEventSchema>, defaults: Partial<WindowPolicy> = {}): WindowPolicy {
@@ -224,12 +230,23 @@ export function makeGreenhousePoller(deps: GreenhousePollerDependencies) {
     return { poller, windows, watermark, caughtUp };
   }
 
-  function handle(event: z.infer<typeof pollerEventSchema>): Promise<PollRunSummary | UsersRunSummary> {
-    const { poller } = event;
-    return poller === 'users' ? runUsers() : run({ ...event, poller });
+  async function runBeamery(): Promise<BeameryPollSummary> {
+    if (deps.beameryPoll === undefined) throw new Error('this poller was built without the Beamery contacts poller (Beamery client, IdMap, queue)');
+    const summary = await runBeameryPoll({ ...deps.beameryPoll, ledger: deps.ledger, clock: deps.clock });
+    count(POLLER_METRICS.found, summary.listed);
+    count(POLLER_METRICS.queued, summary.queued);
+    logger.info('beamery poll done', { ...summary });
+    return summary;
   }
 
-  const handler = async (rawEvent: unknown, context?: Context): Promise<PollRunSummary | UsersRunSummary> => {
+  function handle(event: z.infer<typeof pollerEventSchema>): Promise<ScheduledRunSummary> {
+    const { poller } = event;
+    if (poller === 'users') return runUsers();
+    if (poller === 'beamery') return runBeamery();
+    return run({ ...event, poller });
+  }
+
+  const handler = async (rawEvent: unknown, context?: Context): Promise<ScheduledRunSummary> => {
     if (context) logger.addContext(context);
     try {
       const parsed = pollerEventSchema.safeParse(rawEvent);

@@ -11,7 +11,7 @@ import type { EventQueues } from './event-queues.ts';
 import type { BridgeSecrets } from './secrets.ts';
 import type { BridgeTables } from './tables.ts';
 
-export interface GreenhouseSyncProps {
+export interface SyncConsumerProps {
   readonly config: StackConfig;
   readonly queues: EventQueues;
   readonly tables: BridgeTables;
@@ -19,27 +19,40 @@ export interface GreenhouseSyncProps {
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
 
-/** The service name (metrics dimension, log field) of the Greenhouse → Beamery consumer. */
+/** The service names (metrics dimension, log field) of the two sync consumers. */
 export const GREENHOUSE_SYNC_SERVICE = 'greenhouse-sync';
+export const BEAMERY_SYNC_SERVICE = 'beamery-sync';
+
+interface Direction {
+  readonly queue: 'greenhouse-changes' | 'beamery-changes';
+  readonly entry: string;
+  readonly service: string;
+  readonly description: string;
+  readonly alarmDescription: string;
+  /** What only this direction reads from its environment. */
+  readonly environment: (config: StackConfig) => Record<string, string>;
+}
 
 /**
- * The Greenhouse → Beamery consumer: the one writer to Beamery. Fed by greenhouse-changes.fifo in
- * batches of up to ten with partial batch failures; its concurrency is capped because the tenants'
- * rate limits, not Lambda, bound the throughput (the budget in the Ledger shares them).
+ * A sync consumer: the one writer to its target system (DESIGN principle 1), fed by its FIFO queue
+ * in batches of up to ten with partial batch failures; its concurrency is capped because the tenants'
+ * rate limits, not Lambda, bound the throughput (the budget in the Ledger shares them). Both
+ * directions read both APIs (the three-way rule compares the two sides) and use the same stores, so
+ * they get the same grants; only their queue and a few settings differ.
  */
-export class GreenhouseSync extends Construct {
+abstract class SyncConsumer extends Construct {
   readonly consumer: BridgeFunction;
   readonly alarms: readonly cloudwatch.Alarm[];
 
-  constructor(scope: Construct, id: string, props: GreenhouseSyncProps) {
+  protected constructor(scope: Construct, id: string, props: SyncConsumerProps, direction: Direction) {
     super(scope, id);
     const { config, queues, tables, secrets } = props;
-    const queue = queues.get('greenhouse-changes');
+    const queue = queues.get(direction.queue);
 
     this.consumer = new BridgeFunction(this, 'Consumer', {
-      entry: 'lambdas/handlers/greenhouse-changes.ts',
-      service: GREENHOUSE_SYNC_SERVICE,
-      description: 'Reconciles Greenhouse candidates into Beamery contacts',
+      entry: direction.entry,
+      service: direction.service,
+      description: direction.description,
       memorySize: 1024,
       // A sixth of the queue's visibility timeout (AWS's rule for SQS event sources).
       timeout: Duration.seconds(queue.definition.visibilityTimeoutSeconds / 6),
@@ -53,11 +66,9 @@ export class GreenhouseSync extends Construct {
         ...(config.beamery.baseUrl ? { [ENV.beameryBaseUrl]: config.beamery.baseUrl } : {}),
         [ENV.identityKeyArn]: secrets.identityHashKey.secretArn,
         [ENV.tenant]: config.stackName,
-        [ENV.syncBlockPrivate]: String(config.sync.blockPrivate),
-        [ENV.syncExcludeConfidentialJobs]: String(config.sync.excludeConfidentialJobs),
-        [ENV.greenhouseAppUrl]: config.sync.greenhouseAppUrl,
         [ENV.anonymizationMode]: config.sync.anonymizationMode,
         ...(config.sync.greenhouseActingUserId !== undefined ? { [ENV.greenhouseActingUserId]: String(config.sync.greenhouseActingUserId) } : {}),
+        ...direction.environment(config),
       },
     });
     const fn = this.consumer.function;
@@ -79,7 +90,7 @@ export class GreenhouseSync extends Construct {
     secrets.identityHashKey.grantRead(fn);
 
     const errors = fn.metricErrors({ period: Duration.minutes(5) }).createAlarm(this, 'ErrorsAlarm', {
-      alarmDescription: 'The Greenhouse → Beamery consumer failed; failed messages return to greenhouse-changes.fifo and reach its DLQ after the receive count.',
+      alarmDescription: direction.alarmDescription,
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -88,5 +99,44 @@ export class GreenhouseSync extends Construct {
     errors.addAlarmAction(props.alarmAction);
     errors.addOkAction(props.alarmAction);
     this.alarms = [errors];
+  }
+}
+
+/** Greenhouse → Beamery: the one writer to Beamery, fed by greenhouse-changes.fifo. */
+export class GreenhouseSync extends SyncConsumer {
+  constructor(scope: Construct, id: string, props: SyncConsumerProps) {
+    super(scope, id, props, {
+      queue: 'greenhouse-changes',
+      entry: 'lambdas/handlers/greenhouse-changes.ts',
+      service: GREENHOUSE_SYNC_SERVICE,
+      description: 'Reconciles Greenhouse candidates into Beamery contacts',
+      alarmDescription: 'The Greenhouse → Beamery consumer failed; failed messages return to greenhouse-changes.fifo and reach its DLQ after the receive count.',
+      environment: (config) => ({
+        [ENV.syncBlockPrivate]: String(config.sync.blockPrivate),
+        [ENV.syncExcludeConfidentialJobs]: String(config.sync.excludeConfidentialJobs),
+        [ENV.greenhouseAppUrl]: config.sync.greenhouseAppUrl,
+      }),
+    });
+  }
+}
+
+/** Beamery → Greenhouse: the one writer to Greenhouse of the sync, fed by beamery-changes.fifo. */
+export class BeamerySync extends SyncConsumer {
+  constructor(scope: Construct, id: string, props: SyncConsumerProps) {
+    super(scope, id, props, {
+      queue: 'beamery-changes',
+      entry: 'lambdas/handlers/beamery-changes.ts',
+      service: BEAMERY_SYNC_SERVICE,
+      description: 'Reconciles Beamery contacts into Greenhouse candidates (pushes, updates, notes, merges, anonymization)',
+      alarmDescription: 'The Beamery → Greenhouse consumer failed; failed messages return to beamery-changes.fifo and reach its DLQ after the receive count.',
+      environment: (config) => {
+        const { consentStatusField, consentDateField, anonymizeFields } = config.beameryToGreenhouse;
+        return {
+          ...(consentStatusField ? { [ENV.consentStatusField]: consentStatusField } : {}),
+          ...(consentDateField ? { [ENV.consentDateField]: consentDateField } : {}),
+          [ENV.anonymizeFields]: anonymizeFields.join(','),
+        };
+      },
+    });
   }
 }

@@ -8,7 +8,8 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '#lambdas/config';
-import { DEFAULT_WINDOW_POLICY, SCHEDULED_RUNS, checkWindowPolicy, type ScheduledRun } from '#core/sync/poll-window';
+import { DEFAULT_SCHEDULE_MINUTES, DEFAULT_WINDOW_POLICY, SCHEDULED_RUNS, checkWindowPolicy, type ScheduledRun } from '#core/sync/poll-window';
+import { BY_BEAMERY_KEY_INDEX } from '#adapters/store/id-map';
 import type { PollerEvent } from '#handlers/make-greenhouse-poller';
 import type { StackConfig } from '#lib/config';
 import { DLQ_RETENTION_DAYS } from '#lib/resource-definitions';
@@ -21,7 +22,7 @@ import type { BridgeTables } from './tables.ts';
 export const POLLER_SERVICE = 'greenhouse-poller';
 
 export interface PollerScheduleSettings {
-  /** How often the poller runs; at least a minute. Default: hourly. */
+  /** How often the poller runs; at least a minute. Default: hourly (the Beamery poller: 5 minutes). */
   readonly rate?: Duration;
   /** A disabled schedule stays deployed but does not fire. Default: enabled. */
   readonly enabled?: boolean;
@@ -49,7 +50,6 @@ export interface PollSchedulesProps {
   readonly invokeRetryAttempts?: number;
 }
 
-export const DEFAULT_POLL_RATE = Duration.hours(1);
 /** Scheduler's and Lambda's retries give up after this: by then the next hourly tick covers the time anyway. */
 const MAX_EVENT_AGE = Duration.hours(1);
 /** Lambda's own retries of a failed run (0–2), a minute and then two minutes apart. */
@@ -59,6 +59,7 @@ const DESCRIPTIONS: Readonly<Record<ScheduledRun, string>> = {
   jobs: 'Greenhouse jobs (and interview stages) updated since the watermark → greenhouse-changes.fifo',
   candidates: 'Greenhouse candidates, applications, notes and attachments updated since the watermark → greenhouse-changes.fifo',
   users: 'Greenhouse users linked to Beamery users by email in the IdMap (note authors, credited-to)',
+  beamery: 'Beamery contacts updated since the watermark, linked or tagged for a push → beamery-changes.fifo',
 };
 
 /**
@@ -67,7 +68,9 @@ const DESCRIPTIONS: Readonly<Record<ScheduledRun, string>> = {
  * enqueues what changed on greenhouse-changes.fifo, where the webhook path's messages go too. A third
  * schedule, `{ "poller": "users" }`, runs the users reference sync into the IdMap on the same function:
  * it reads Greenhouse with the same credentials and budget, and a function of its own would only
- * repeat this construct's alarms and dead-letter wiring.
+ * repeat this construct's alarms and dead-letter wiring. A fourth, `{ "poller": "beamery" }` every 5
+ * minutes, lists Beamery contacts updated since its watermark onto beamery-changes.fifo (Beamery
+ * publishes no webhooks), for the same reason.
  *
  * Scheduler invokes Lambda asynchronously, so failures come in two kinds, and both end on one
  * dead-letter queue: an invocation Scheduler could not make (its retry policy, then its
@@ -75,9 +78,10 @@ const DESCRIPTIONS: Readonly<Record<ScheduledRun, string>> = {
  * destination, whose record carries the error). Neither loses data: the watermark only moves after a
  * completed window, so the next tick lists the same time again.
  *
- * Grants are the poller's needs only: send to greenhouse-changes.fifo (and its own failure queue),
- * get/put/update Ledger items (watermarks, and the shared rate budget kept there), get/put IdMap items
- * (user links), read the Harvest and Beamery credentials.
+ * Grants are the poller's needs only: send to greenhouse-changes.fifo and beamery-changes.fifo (and its
+ * own failure queue), get/put/update Ledger items (watermarks, and the shared rate budget kept there),
+ * get/put IdMap items (user links) and query its reverse index (is a Beamery contact linked?), read
+ * the Harvest and Beamery credentials.
  */
 export class PollSchedules extends Construct {
   readonly poller: BridgeFunction;
@@ -91,6 +95,7 @@ export class PollSchedules extends Construct {
     super(scope, id);
     const { config, queues, tables, secrets } = props;
     const changes = queues.get('greenhouse-changes');
+    const beameryChanges = queues.get('beamery-changes');
     const ledger = tables.table('ledger');
     const idMap = tables.table('id-map');
     const harvest = secrets.secret('greenhouse-harvest');
@@ -122,21 +127,24 @@ export class PollSchedules extends Construct {
       config,
       environment: {
         [changes.definition.urlEnv]: changes.queue.queueUrl,
+        [beameryChanges.definition.urlEnv]: beameryChanges.queue.queueUrl,
         ...tables.environmentFor(['ledger', 'id-map']),
         [ENV.greenhouseCredentialsArn]: harvest.secretArn,
         [ENV.beameryCredentialsArn]: beamery.secretArn,
         [ENV.beameryRegion]: config.beamery.region,
         ...(config.beamery.baseUrl ? { [ENV.beameryBaseUrl]: config.beamery.baseUrl } : {}),
         [ENV.tenant]: config.stackName,
+        [ENV.beameryPushTag]: config.beameryToGreenhouse.pushTag,
         ...(config.sync.greenhouseActingUserId !== undefined ? { [ENV.greenhouseActingUserId]: String(config.sync.greenhouseActingUserId) } : {}),
       },
     });
     const fn = this.poller.function;
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [changes.queue.queueArn] }));
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [changes.queue.queueArn, beameryChanges.queue.queueArn] }));
     fn.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [ledger.tableArn] }),
     );
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [idMap.tableArn] }));
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${idMap.tableArn}/index/${BY_BEAMERY_KEY_INDEX}`] }));
     harvest.grantRead(fn);
     beamery.grantRead(fn);
     fn.configureAsyncInvoke({
@@ -163,9 +171,10 @@ export class PollSchedules extends Construct {
     const schedules = {} as Record<ScheduledRun, scheduler.Schedule>;
     for (const poller of SCHEDULED_RUNS) {
       const settings = props.pollers?.[poller] ?? {};
-      const rate = settings.rate ?? DEFAULT_POLL_RATE;
+      const rate = settings.rate ?? Duration.minutes(poller === 'beamery' ? config.beameryToGreenhouse.pollMinutes : DEFAULT_SCHEDULE_MINUTES[poller]);
       if (rate.toSeconds() < 60) throw new Error(`the ${poller} poll rate must be at least a minute`);
-      const event: PollerEvent = poller === 'users' ? { poller } : { poller, window: input };
+      // The users sync has no window; the Beamery poller keeps its own (lambdas/core/sync/beamery-poll.ts).
+      const event: PollerEvent = poller === 'users' || poller === 'beamery' ? { poller } : { poller, window: input };
       schedules[poller] = new scheduler.Schedule(this, `${capitalised(poller)}Schedule`, {
         description: DESCRIPTIONS[poller],
         schedule: scheduler.ScheduleExpression.rate(rate),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PAYLOAD_CAP_BYTES } from '#lambdas/config';
+import { DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS, DEFAULT_PAYLOAD_CAP_BYTES } from '#lambdas/config';
 import { MAX_PAYLOAD_CAP_BYTES, loadStackConfig, parseStackConfig } from '#lib/config';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '#lib/resource-definitions';
 import cdkJson from '../../cdk.json' with { type: 'json' };
@@ -29,6 +29,7 @@ describe('stack configuration', () => {
       waf: { enabled: false, rateLimitPerFiveMinutes: 3000 },
       beamery: { region: 'us' },
       sync: { blockPrivate: true, excludeConfidentialJobs: false, greenhouseAppUrl: 'https://app.greenhouse.io', anonymizationMode: 'bidirectional', maxConcurrency: 5 },
+      beameryToGreenhouse: { pushTag: 'Add to Greenhouse', pollMinutes: 5, anonymizeFields: [...DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS] },
     });
   });
 
@@ -44,6 +45,8 @@ describe('stack configuration', () => {
     ['a prefix that is not a valid queue name part', { namePrefix: 'prod.' }, 'namePrefix'],
     ['a payload cap a quarantined body could not travel with', { webhookPayloadCapBytes: MAX_PAYLOAD_CAP_BYTES + 1 }, 'webhookPayloadCapBytes'],
     ['a zero maxReceiveCount', { maxReceiveCount: 0 }, 'maxReceiveCount'],
+    ['a Beamery poll slower than hourly', { beameryToGreenhouse: { pollMinutes: 90 } }, 'pollMinutes'],
+    ['an empty anonymize field list', { beameryToGreenhouse: { anonymizeFields: [] } }, 'anonymizeFields'],
   ])('rejects %s, naming the key', (_what, raw, key) => {
     expect(() => parseStackConfig(raw)).toThrow(key);
   });

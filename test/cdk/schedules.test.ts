@@ -79,20 +79,20 @@ describe('poll schedules', () => {
     schedules = small.template.findResources('AWS::Scheduler::Schedule') as Record<string, { Properties: ScheduleProperties }>;
   });
 
-  it('runs the jobs and candidates pollers and the users reference sync hourly, each with its input', () => {
+  it('runs the jobs and candidates pollers and the users reference sync hourly, and the Beamery poller every 5 minutes, each with its input', () => {
     const byPoller = Object.fromEntries(
       Object.values(schedules).map((s) => [JSON.parse(s.Properties.Target.Input).poller as string, s.Properties] as const),
     );
-    expect(Object.keys(byPoller).sort()).toEqual(['candidates', 'jobs', 'users']);
+    expect(Object.keys(byPoller).sort()).toEqual(['beamery', 'candidates', 'jobs', 'users']);
     for (const [poller, properties] of Object.entries(byPoller)) {
-      expect(properties.ScheduleExpression).toBe('rate(1 hour)');
+      expect(properties.ScheduleExpression).toBe(poller === 'beamery' ? 'rate(5 minutes)' : 'rate(1 hour)');
       expect(properties.State).toBe('ENABLED');
       expect(properties.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
       expect(properties.Target.Arn).toEqual(arnOf(small, small.schedules.poller.function.functionArn));
       // What the handler accepts, with the window policy spelled out.
       const input = pollerEventSchema.parse(JSON.parse(properties.Target.Input));
       // The users sync reads every user each run: it has no window.
-      expect(input).toEqual(poller === 'users' ? { poller } : { poller, window: { overlapSeconds: 600, maxWindowSeconds: 86_400, firstRunLookbackSeconds: 3600 } });
+      expect(input).toEqual(poller === 'users' || poller === 'beamery' ? { poller } : { poller, window: { overlapSeconds: 600, maxWindowSeconds: 86_400, firstRunLookbackSeconds: 3600 } });
     }
   });
 
@@ -134,6 +134,8 @@ describe('poll schedules', () => {
       POWERTOOLS_METRICS_NAMESPACE: 'GreenhouseBeameryBridge',
       NODE_OPTIONS: '--enable-source-maps',
       GREENHOUSE_CHANGES_QUEUE_URL: { Ref: ref(small.stack, small.queues.get('greenhouse-changes').queue.queueUrl) },
+      BEAMERY_CHANGES_QUEUE_URL: { Ref: ref(small.stack, small.queues.get('beamery-changes').queue.queueUrl) },
+      [ENV.beameryPushTag]: 'Add to Greenhouse',
       LEDGER_TABLE: { Ref: ref(small.stack, small.tables.table('ledger').tableName) },
       ID_MAP_TABLE: { Ref: ref(small.stack, small.tables.table('id-map').tableName) },
       [ENV.greenhouseCredentialsArn]: { Ref: ref(small.stack, small.secrets.secret('greenhouse-harvest').secretArn) },
@@ -150,7 +152,8 @@ describe('poll schedules', () => {
       expect.arrayContaining([arnOf(small, small.queues.get('greenhouse-changes').queue.queueArn), arnOf(small, small.schedules.deadLetterQueue.queueArn)]),
     );
     const sendTargets = sqs.flatMap((s) => [s.Resource].flat());
-    expect(sendTargets).toHaveLength(2);
+    expect(sendTargets).toContainEqual(arnOf(small, small.queues.get('beamery-changes').queue.queueArn));
+    expect(sendTargets).toHaveLength(3);
     expect(sendTargets).not.toContainEqual(arnOf(small, small.queues.get('greenhouse-changes').deadLetterQueue.queueArn));
 
     const dynamodb = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
@@ -161,7 +164,10 @@ describe('poll schedules', () => {
     expect(onTable('ledger')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     // User links only: no UpdateItem, no Query of the reverse index, no DeleteItem.
     expect(onTable('id-map')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
-    expect(dynamodb.flatMap((s) => [s.Resource].flat())).toHaveLength(2);
+    // And the reverse index, to tell a linked Beamery contact (the Beamery poller).
+    const indexQueries = dynamodb.filter((s) => [s.Action].flat().includes('dynamodb:Query')).flatMap((s) => [s.Resource].flat());
+    expect(JSON.stringify(indexQueries)).toContain('/index/byBeameryKey');
+    expect(dynamodb.flatMap((s) => [s.Resource].flat())).toHaveLength(3);
 
     const secrets = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
     expect(secrets.flatMap((s) => [s.Resource].flat())).toEqual([
@@ -171,7 +177,7 @@ describe('poll schedules', () => {
 
     const everything = actionsOf(statements).filter((a) => !a.startsWith('logs:'));
     expect(everything).toEqual(
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].sort(),
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].sort(),
     );
     expect(JSON.stringify(statements)).not.toMatch(/"\*"/);
   });

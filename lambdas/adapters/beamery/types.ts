@@ -68,6 +68,12 @@ export interface BeameryContact {
   readonly assignedToUserId?: string;
   readonly statusLabel?: string;
   readonly creationSource?: string;
+  /** How the contact is known to the company, e.g. "LinkedIn" (seed: `source`, enum; ASSUMED read as `source {value}` or a string). */
+  readonly source?: string;
+  /** Seed: `consentStatus` (boolean): `'true'`/`'false'`, or the label a tenant sends instead (ASSUMED shape). */
+  readonly consentStatus?: string;
+  /** Seed: `lastConsentDate` (date), ISO-8601 UTC like the other timestamps (ASSUMED shape). */
+  readonly lastConsentDate?: string;
   /** From `integrations.greenhouse.id` or the configured custom field (see the client options). */
   readonly greenhouseCandidateId?: string;
   /** Set on a contact that was merged away: the survivor's id. */
@@ -153,6 +159,8 @@ export interface BeameryMembership {
   readonly contactId: string;
   readonly vacancyId: string;
   readonly stage?: { readonly id?: string; readonly name?: string };
+  /** Seed: "Rejection Reason associated to the vacancies the contact applied to" (field name ASSUMED). */
+  readonly rejectionReason?: string;
   readonly updatedAt?: string;
 }
 

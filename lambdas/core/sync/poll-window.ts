@@ -24,11 +24,15 @@ export const POLLER_NAMES = ['jobs', 'candidates'] as const;
 export type PollerName = (typeof POLLER_NAMES)[number];
 
 /**
- * What the poller Lambda's schedules run: the two window pollers above, and the hourly users
- * reference sync (reference-users.ts), which has no window: it reads every user each time.
+ * What the poller Lambda's schedules run: the two Greenhouse window pollers above, the hourly users
+ * reference sync (reference-users.ts), which reads every user each time, and the Beamery contacts
+ * poller (beamery-poll.ts), which keeps its own window policy.
  */
-export const SCHEDULED_RUNS = [...POLLER_NAMES, 'users'] as const;
+export const SCHEDULED_RUNS = [...POLLER_NAMES, 'users', 'beamery'] as const;
 export type ScheduledRun = (typeof SCHEDULED_RUNS)[number];
+
+/** How often each run is scheduled by default, in minutes (the deployed schedules and the local stack). */
+export const DEFAULT_SCHEDULE_MINUTES: Readonly<Record<ScheduledRun, number>> = { jobs: 60, candidates: 60, users: 60, beamery: 5 };
 
 export interface PollerDefinition {
   /** The Ledger watermark this poller keeps. */

@@ -20,6 +20,8 @@ import { selectNotes } from '#core/mapping/notes';
 import { attachmentSizeSkip } from '#core/mapping/attachments';
 import type { AuditStore, IdMapStore, LedgerStore, Link, SyncState } from './ports.ts';
 import { isCovered, nextSyncState } from './sync-state.ts';
+import { baseAfterGreenhouseWrite, checkAgainstBeamery, pairStateKey, storePairBase } from './pair-state.ts';
+import { personFromCandidate, personFromContact, personGroupHashes, type PersonView } from '#core/mapping/person';
 import { collect } from '#core/async-iterables';
 
 /**
@@ -45,7 +47,7 @@ export interface CandidateSyncDependencies {
     GreenhouseApi,
     'getCandidate' | 'listApplications' | 'listJobs' | 'listJobInterviewStages' | 'listRejectionReasons' | 'listAttachments' | 'listNotes' | 'listUsers' | 'downloadAttachment'
   >;
-  readonly beamery: Pick<BeameryApi, 'findContactsByEmail' | 'createContact' | 'updateContact' | 'addContactToVacancy' | 'createNote' | 'uploadAttachment'>;
+  readonly beamery: Pick<BeameryApi, 'findContactsByEmail' | 'getContact' | 'createContact' | 'updateContact' | 'addContactToVacancy' | 'createNote' | 'uploadAttachment'>;
   readonly idMap: IdMapStore;
   readonly ledger: LedgerStore;
   readonly audit: AuditStore;
@@ -117,12 +119,21 @@ async function reconcileOnce(trigger: CandidateTrigger, deps: CandidateSyncDepen
   const hashes = hashFieldGroups(groups);
   const changed = changedFieldGroups(hashes, previous?.fieldHashes) as ContactFieldGroup[];
   const contactGroups = changed.filter((g) => g !== 'applications');
-  if (outcome !== 'created' && contactGroups.length > 0) {
-    await deps.beamery.updateContact(contactId, contactWriteForGroups(mapping, contactGroups));
+  const greenhousePerson = personFromCandidate(candidate, {});
+  if (outcome === 'created') {
+    // The agreed state of the new pair: what was just written.
+    await storePairBase(ledger, contactId, (base) => ({ ...base, ...withoutConsent(personGroupHashes(greenhousePerson)) }));
+  } else if (contactGroups.length > 0) {
+    await writeChangedGroups(key, contactId, contactGroups, mapping, greenhousePerson, deps);
   }
   if (changed.includes('applications')) {
     for (const membership of mapping.memberships) {
-      await deps.beamery.addContactToVacancy(contactId, membership.vacancyId, membership.stageName);
+      await deps.beamery.addContactToVacancy(
+        contactId,
+        membership.vacancyId,
+        membership.stageName,
+        membership.rejectionReason === undefined ? {} : { rejectionReason: membership.rejectionReason },
+      );
     }
   }
   const notesCopied = await copyNotes(key, contactId, Number(trigger.candidateId), mapping, deps);
@@ -140,6 +151,46 @@ async function reconcileOnce(trigger: CandidateTrigger, deps: CandidateSyncDepen
     attachmentsCopied,
     unlinkedJobIds: mapping.unlinkedJobIds,
   };
+}
+
+/**
+ * Writes the changed groups Beamery does not already hold (pair-state.ts): a Beamery → Greenhouse write
+ * read back here is no change to send back. A group Beamery also changed since the pair's agreed
+ * state is a conflict: Greenhouse wins, the group is written and the conflict goes to Audit.
+ */
+async function writeChangedGroups(
+  key: string,
+  contactId: string,
+  groups: readonly ContactFieldGroup[],
+  mapping: ContactMapping,
+  greenhousePerson: PersonView,
+  deps: CandidateSyncDependencies,
+): Promise<void> {
+  const contact = await deps.beamery.getContact(contactId);
+  if (!contact) {
+    await deps.beamery.updateContact(contactId, contactWriteForGroups(mapping, groups));
+    return;
+  }
+  const beameryPerson = personFromContact(contact, {});
+  const pair = await deps.ledger.getSyncState(pairStateKey(contactId));
+  const check = checkAgainstBeamery(groups, greenhousePerson, beameryPerson, pair?.fieldHashes);
+  if (check.conflicts.length > 0) {
+    await deps.audit.record({
+      kind: 'sync-conflict',
+      entityKey: key,
+      summary: `Greenhouse and Beamery both changed ${check.conflicts.join(', ')} of contact ${contactId}; Greenhouse wins`,
+      detail: { contactId, groups: check.conflicts.join(','), direction: 'greenhouse-to-beamery' },
+      at: new Date(deps.clock.now()).toISOString(),
+    });
+  }
+  if (check.write.length > 0) await deps.beamery.updateContact(contactId, contactWriteForGroups(mapping, check.write));
+  await storePairBase(deps.ledger, contactId, (base) => baseAfterGreenhouseWrite(base, [...check.write, ...check.echoes], greenhousePerson, beameryPerson));
+}
+
+/** Consent is Beamery → Greenhouse only: this direction leaves its part of the agreed state alone. */
+function withoutConsent(hashes: Record<string, string>): Record<string, string> {
+  const { consent: _consent, ...rest } = hashes;
+  return rest;
 }
 
 /** The contact to write to: the linked one, an email match the seed allows to take over, or a new one. */
@@ -229,6 +280,8 @@ async function copyNotes(key: string, contactId: string, candidateId: number, ma
         await deps.ledger.unmarkCopied(key, 'note', String(noteId));
         return copied;
       }
+      // The Beamery → Greenhouse direction lists this note too: marked, it is not sent back.
+      await deps.ledger.markCopied(pairStateKey(contactId), 'note', result.id);
       copied++;
     } catch (error) {
       await deps.ledger.unmarkCopied(key, 'note', String(noteId));

@@ -58,7 +58,7 @@ function fullNameOf(first: string | undefined, last: string | undefined): string
 function assignScalars(contact: StoredContact, body: ContactWriteBody): void {
   const keys = [
     'firstName', 'lastName', 'middleNames', 'fullName', 'headline', 'summary', 'location', 'status', 'assignedTo',
-    'creationSource', 'source', 'integrations', 'doNotCampaign', 'confidential',
+    'creationSource', 'source', 'consentStatus', 'lastConsentDate', 'integrations', 'doNotCampaign', 'confidential',
   ] as const;
   for (const key of keys) {
     if (body[key] !== undefined) (contact as unknown as Record<string, unknown>)[key] = structuredClone(body[key]);

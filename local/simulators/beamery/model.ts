@@ -39,7 +39,11 @@ export interface StoredContact {
   status?: { value: string };
   assignedTo?: string;
   creationSource?: { value: string };
-  source?: string;
+  /** Seed `source` (enum); ASSUMED `{value}` like creationSource. */
+  source?: { value: string };
+  /** Seed `consentStatus` (boolean) and `lastConsentDate` (date); ASSUMED names and shapes. */
+  consentStatus?: boolean;
+  lastConsentDate?: string;
   integrations?: Record<string, unknown>;
   /** On the surviving contact: the ids merged into it (ASSUMED shape). */
   mergedWith: string[];
@@ -89,6 +93,8 @@ export interface StoredMembership {
   readonly contactId: string;
   readonly vacancyId: string;
   stageId: string | null;
+  /** Seed: "rejected candidates are easily identified with a rejection reason, which is a field on the application in Beamery" (ASSUMED spelling). */
+  rejectionReason?: string;
   addedAt: string;
   updatedAt: string;
 }
@@ -154,7 +160,9 @@ export const contactWriteSchema = z.strictObject({
   status: z.object({ value: z.string() }).optional(),
   assignedTo: z.string().optional(),
   creationSource: z.object({ value: z.string() }).optional(),
-  source: z.string().optional(),
+  source: z.object({ value: z.string() }).optional(),
+  consentStatus: z.boolean().optional(),
+  lastConsentDate: z.union([z.iso.date(), z.iso.datetime({ offset: true })]).optional(),
   integrations: z.record(z.string(), z.unknown()).optional(),
   doNotCampaign: z.boolean().optional(),
   confidential: z.boolean().optional(),
@@ -189,6 +197,8 @@ export type VacancyWriteBody = z.infer<typeof vacancyWriteSchema>;
 export const membershipWriteSchema = z.strictObject({
   /** A stage id or name of the vacancy; omitted = the vacancy's first stage. */
   stage: z.string().min(1).optional(),
+  /** The application's rejection reason (seed's contact mapping table); omitted = none. ASSUMED field name. */
+  rejectionReason: z.string().min(1).optional(),
 });
 
 export const noteWriteSchema = z.strictObject({

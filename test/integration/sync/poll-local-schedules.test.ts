@@ -4,7 +4,7 @@ import { ENV } from '#lambdas/config';
 import { parseEnvelope } from '#core/envelope';
 import { POLLERS, type ScheduledRun } from '#core/sync/poll-window';
 import { DynamoDbLedger } from '#adapters/store/ledger';
-import type { PollerEvent, PollRunSummary, UsersRunSummary } from '#handlers/make-greenhouse-poller';
+import type { PollerEvent, ScheduledRunSummary } from '#handlers/make-greenhouse-poller';
 import { startEmulators, type Emulators } from '#local/emulators';
 import { createResources, type LocalResources } from '#local/resources';
 import { startLocalSchedules, type LocalPollOutcome, type PollerHandler } from '#local/schedules';
@@ -17,8 +17,12 @@ import { drain } from '../../support/queues.ts';
 import { startHarness, type Harness } from '../greenhouse/support.ts';
 import { CREDENTIALS as BEAMERY_CREDENTIALS, startSimulator as startBeamery } from '../beamery/harness.ts';
 
-const summary = (poller: ScheduledRun): PollRunSummary | UsersRunSummary =>
-  poller === 'users' ? { poller, linked: 0, unchanged: 0, unmatched: 0, unlinked: 0 } : { poller, windows: [], watermark: undefined, caughtUp: true };
+const summary = (poller: ScheduledRun): ScheduledRunSummary =>
+  poller === 'users'
+    ? { poller, linked: 0, unchanged: 0, unmatched: 0, unlinked: 0 }
+    : poller === 'beamery'
+      ? { poller, listed: 0, queued: 0, pushRequests: 0, watermark: undefined }
+      : { poller, windows: [], watermark: undefined, caughtUp: true };
 
 describe('local schedules', () => {
   it('trigger() runs every poller (or the ones named) with the schedule input, now', async () => {
@@ -32,13 +36,14 @@ describe('local schedules', () => {
       },
     });
     const all = await schedules.trigger();
-    expect(all.map((o) => [o.poller, o.ok])).toEqual([['jobs', true], ['candidates', true], ['users', true]]);
+    expect(all.map((o) => [o.poller, o.ok])).toEqual([['jobs', true], ['candidates', true], ['users', true], ['beamery', true]]);
     await schedules.trigger('candidates');
     expect(events).toEqual([
       { poller: 'jobs', window: { overlapSeconds: 60 } },
       { poller: 'candidates', window: { overlapSeconds: 60 } },
-      // The users sync has no window.
+      // The users sync has no window; the Beamery poller keeps its own.
       { poller: 'users' },
+      { poller: 'beamery' },
       { poller: 'candidates', window: { overlapSeconds: 60 } },
     ]);
     await schedules.stop();

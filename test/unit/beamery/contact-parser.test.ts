@@ -65,6 +65,35 @@ describe('contact parser', () => {
     expect(parseContact({ id: 'c', status: 'Passive', assignedTo: '7a53d58c17c8d7f03751' })).toMatchObject({ statusLabel: 'Passive', assignedToUserId: '7a53d58c17c8d7f03751' });
   });
 
+  it('reads source like creationSource, as {value} or a plain string (ASSUMED)', () => {
+    expect(parseContact({ id: 'c', source: { value: 'LinkedIn' } }).source).toBe('LinkedIn');
+    expect(parseContact({ id: 'c', source: 'Event' }).source).toBe('Event');
+    expect(parseContact({ id: 'c', source: { id: 's1' } })).not.toHaveProperty('source');
+  });
+
+  it.each([
+    [true, 'true'],
+    [false, 'false'],
+    ['Opted in', 'Opted in'],
+    [{ value: true }, 'true'],
+    [{ value: 'Opted out' }, 'Opted out'],
+  ])('reads consentStatus %j (the seed: a boolean) as %j', (consentStatus, expected) => {
+    expect(parseContact({ id: 'c', consentStatus }).consentStatus).toBe(expected);
+  });
+
+  it('reads lastConsentDate as a date, a timestamp or epoch, normalised to ISO UTC', () => {
+    expect(parseContact({ id: 'c', lastConsentDate: '2026-09-01' }).lastConsentDate).toBe('2026-09-01T00:00:00.000Z');
+    expect(parseContact({ id: 'c', lastConsentDate: '2026-09-01T10:00:00+02:00' }).lastConsentDate).toBe('2026-09-01T08:00:00.000Z');
+    expect(parseContact({ id: 'c', lastConsentDate: Date.parse('2026-09-01T10:00:00Z') }).lastConsentDate).toBe('2026-09-01T10:00:00.000Z');
+  });
+
+  it('leaves source and consent out when absent or of an unexpected type, without failing the record', () => {
+    const parsed = parseContact({ id: 'c', source: 42, consentStatus: ['yes'], lastConsentDate: 'soon' });
+    expect(parsed).not.toHaveProperty('source');
+    expect(parsed).not.toHaveProperty('consentStatus');
+    expect(parsed).not.toHaveProperty('lastConsentDate');
+  });
+
   it.each([
     ['integrations.greenhouse.id (the seed mapping)', { integrations: { greenhouse: { id: '603', url: 'https://x' } } }],
     ['integration.greenhouse.id (the seed spelling)', { integration: { greenhouse: { id: 603 } } }],

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { BeameryContact, BeameryCustomFieldValue, BeameryExperience } from '../types.ts';
 import { greenhouseIdFromIntegrations } from './greenhouse-id.ts';
-import { asList, flag, id, label, listOf, location, parseOrThrow, reference, stringList, tag, text, time, uniqueStrings, withRaw } from './values.ts';
+import { asList, flag, id, label, labelOrFlag, listOf, location, parseOrThrow, reference, stringList, tag, text, time, uniqueStrings, withRaw } from './values.ts';
 
 /**
  * A contact as Beamery sends it → BeameryContact. Names of fields are from reference §2.2 (HIGH for
@@ -39,6 +39,10 @@ const contactWire = z.looseObject({
   status: label,
   assignedTo: reference,
   creationSource: label,
+  // ASSUMED: `source` read like creationSource; consent as the seed names them (no API evidence).
+  source: label,
+  consentStatus: labelOrFlag,
+  lastConsentDate: time,
   integrations: z.unknown().optional(),
   integration: z.unknown().optional(),
   mergedWith: z.unknown().transform((v) => uniqueStrings(asList(v).map((item) => reference.parse(item)), false)).default([]),
@@ -86,6 +90,9 @@ export function parseContact(raw: unknown, options: ContactParseOptions = {}): B
     assignedToUserId: c.assignedTo,
     statusLabel: c.status,
     creationSource: c.creationSource,
+    source: c.source,
+    consentStatus: c.consentStatus,
+    lastConsentDate: c.lastConsentDate,
     greenhouseCandidateId,
     mergedIntoId: c.mergedIn,
     mergedFromIds: c.mergedWith,

@@ -80,6 +80,12 @@ export const time = z.unknown().transform(isoTime).optional();
 /** `"Engaged"` or `{value: "Engaged"}` (S4 status, S6 creationSource) → `"Engaged"`. */
 export const label = z.unknown().transform(valueOf).optional();
 
+/** `true`, `"Opted in"` or `{value: …}` of either → `"true"` / `"Opted in"` (seed: consentStatus is a boolean; ASSUMED shapes). */
+export const labelOrFlag = z.unknown().transform((v) => {
+  const inner = v && typeof v === 'object' && !Array.isArray(v) ? (v as { value?: unknown }).value : v;
+  return typeof inner === 'boolean' ? String(inner) : valueOf(inner);
+}).optional();
+
 /** `"7a53…"` or `{id: "7a53…"}` → the id. */
 export const reference = z.unknown().transform((v) => {
   if (typeof v === 'string' && v !== '') return v;

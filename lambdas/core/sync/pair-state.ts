@@ -1,0 +1,123 @@
+import { entityKey } from '#core/envelope';
+import type { ContactFieldGroup } from '#core/mapping/contact';
+import { hashFieldGroup } from '#core/mapping/field-groups';
+import type { PersonGroup, PersonView } from '#core/mapping/person';
+import type { LedgerStore } from './ports.ts';
+
+/**
+ * The Greenhouse → Beamery half of the agreed state of a linked pair (docs/architecture.md "One
+ * agreed state per linked pair"). The Beamery → Greenhouse reconciler keeps the pair's person-view
+ * hashes in the SyncState of the Beamery contact key; this module lets the Greenhouse → Beamery
+ * reconciler use and maintain the same record:
+ * - before writing, a changed contact group whose value Beamery already holds is dropped (an echo of
+ *   a Beamery → Greenhouse write, or a value both sides reached on their own);
+ * - a group Beamery also changed since the agreed state is a conflict: Greenhouse wins, so it is
+ *   still written, and reported for Audit;
+ * - after writing, the agreed state becomes what Beamery now holds for the groups written or found
+ *   equal, so the Beamery poller finding our write does not send it back.
+ */
+
+/** The person group each contact field group carries (integration and applications have none: always written when changed). */
+export const PERSON_GROUP_OF: Readonly<Partial<Record<ContactFieldGroup, PersonGroup>>> = {
+  identity: 'name',
+  emails: 'emails',
+  phones: 'phones',
+  links: 'links',
+  location: 'address',
+  role: 'role',
+  tags: 'tags',
+};
+
+/** Lists Beamery's PATCH appends to (docs/beamery-assumptions.md): holding every Greenhouse item is enough. */
+const APPENDED: readonly PersonGroup[] = ['emails', 'phones', 'links'];
+
+export function pairStateKey(contactId: string): string {
+  return entityKey('beamery', 'contact', contactId);
+}
+
+export interface PairCheck {
+  /** The changed contact groups still to write. */
+  readonly write: ContactFieldGroup[];
+  /** Changed groups whose value Beamery already holds: not written. */
+  readonly echoes: ContactFieldGroup[];
+  /** Person groups Beamery also changed since the agreed state, with another value: Greenhouse wins. */
+  readonly conflicts: PersonGroup[];
+}
+
+export function checkAgainstBeamery(
+  changed: readonly ContactFieldGroup[],
+  greenhouse: PersonView,
+  beamery: PersonView,
+  base: Readonly<Record<string, string>> | undefined,
+): PairCheck {
+  const result: PairCheck = { write: [], echoes: [], conflicts: [] };
+  for (const group of changed) {
+    const person = PERSON_GROUP_OF[group];
+    if (person === undefined) {
+      result.write.push(group);
+      continue;
+    }
+    if (holds(person, beamery, greenhouse)) {
+      result.echoes.push(group);
+      continue;
+    }
+    const agreed = base?.[person];
+    if (agreed !== undefined && hashFieldGroup(beamery[person]) !== agreed) result.conflicts.push(person);
+    result.write.push(group);
+  }
+  return result;
+}
+
+/** What Beamery holds for a person group after the Greenhouse value was written to it. */
+export function beameryAfterWrite(group: PersonGroup, greenhouse: PersonView, beamery: PersonView): unknown {
+  if (!APPENDED.includes(group)) return greenhouse[group];
+  return [...new Set([...(beamery[group] as readonly string[]), ...(greenhouse[group] as readonly string[])])].sort();
+}
+
+/** The agreed state after a Greenhouse → Beamery write of `groups` (and of the echoes found equal). */
+export function baseAfterGreenhouseWrite(
+  base: Readonly<Record<string, string>> | undefined,
+  groups: readonly ContactFieldGroup[],
+  greenhouse: PersonView,
+  beamery: PersonView,
+): Record<string, string> {
+  const next: Record<string, string> = { ...base };
+  for (const group of groups) {
+    const person = PERSON_GROUP_OF[group];
+    if (person !== undefined) next[person] = hashFieldGroup(beameryAfterWrite(person, greenhouse, beamery));
+  }
+  return next;
+}
+
+function holds(group: PersonGroup, beamery: PersonView, greenhouse: PersonView): boolean {
+  if (APPENDED.includes(group)) {
+    const held = new Set(beamery[group] as readonly string[]);
+    return (greenhouse[group] as readonly string[]).every((item) => held.has(item));
+  }
+  return hashFieldGroup(beamery[group]) === hashFieldGroup(greenhouse[group]);
+}
+
+/**
+ * Stores a new agreed state for the pair, keeping the Beamery direction's `reconciledAt` (its
+ * coalescing mark) and retrying once if the other direction stored meanwhile.
+ */
+export async function storePairBase(
+  ledger: Pick<LedgerStore, 'getSyncState' | 'putSyncState'>,
+  contactId: string,
+  update: (base: Readonly<Record<string, string>> | undefined) => Record<string, string>,
+): Promise<void> {
+  const key = pairStateKey(contactId);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const state = await ledger.getSyncState(key);
+    const saved = await ledger.putSyncState({
+      entityKey: key,
+      fieldHashes: update(state?.fieldHashes),
+      // Never read by this direction: nothing of Beamery's is covered by it.
+      reconciledAt: state?.reconciledAt ?? new Date(0).toISOString(),
+      ...(state?.sourceVersion !== undefined ? { sourceVersion: state.sourceVersion } : {}),
+      revision: state?.revision ?? 0,
+    });
+    if (saved) return;
+  }
+  throw new Error('the pair state lost three revision races in a row');
+}

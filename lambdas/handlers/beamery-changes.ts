@@ -1,0 +1,39 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { systemClock } from '#core/clock';
+import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
+import { logger, metrics } from '#lambdas/runtime';
+import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
+import { identityKeyReader } from '#adapters/secrets/string-secrets';
+import { DynamoDbAudit } from '#adapters/store/audit';
+import { DynamoDbIdMap } from '#adapters/store/id-map';
+import { DynamoDbLedger } from '#adapters/store/ledger';
+import { makeBeameryChangesHandler } from './make-beamery-changes-handler.ts';
+
+/** Lambda entry point of the beamery-changes consumer; the behaviour is in make-beamery-changes-handler.ts. */
+const config = readConfig();
+const dynamodb = new DynamoDBClient({});
+const queueUrl = requireQueueUrl(config, 'beamery-changes');
+
+// Read once at cold start: the key never changes after the stack generated it.
+const identityKey = await identityKeyReader(config)();
+
+export const handler = makeBeameryChangesHandler({
+  contacts: {
+    greenhouse: greenhouseClientFrom(config, { dynamodb }),
+    beamery: beameryClientFrom(config, { dynamodb }),
+    idMap: new DynamoDbIdMap(dynamodb, requireTableName(config, 'id-map')),
+    ledger: new DynamoDbLedger(dynamodb, requireTableName(config, 'ledger')),
+    audit: new DynamoDbAudit(dynamodb, requireTableName(config, 'audit')),
+    clock: systemClock,
+    options: {
+      consentKeys: config.beameryToGreenhouse.consentKeys,
+      anonymization: { mode: config.sync.anonymizationMode, greenhouseFields: config.beameryToGreenhouse.anonymizeFields },
+      identityKey,
+    },
+  },
+  sqs: new SQSClient({}),
+  queueUrlOf: () => queueUrl,
+  logger,
+  metrics,
+});
