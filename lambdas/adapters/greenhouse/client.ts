@@ -335,6 +335,10 @@ export class GreenhouseClient {
     return this.list('users', { ...rest, ...(includeServiceAccounts ? { show_service_accounts: true } : {}) });
   }
 
+  listReferrers() {
+    return this.list('referrers');
+  }
+
   listSources() {
     return this.list('sources');
   }

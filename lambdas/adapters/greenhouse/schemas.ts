@@ -114,6 +114,9 @@ export type User = z.infer<typeof userSchema>;
 
 export const sourceSchema = z.looseObject({ id, name: text, type: z.looseObject({ id: idOrNull, name: text }).nullish() });
 export type Source = z.infer<typeof sourceSchema>;
+/** `GET /v3/referrers`: "credited to" in v3 is a Referrer record, linked to a user when it is one [M]. */
+export const referrerSchema = z.looseObject({ id, name: text, user_id: idOrNull });
+export type Referrer = z.infer<typeof referrerSchema>;
 
 export const departmentSchema = z.looseObject({ id, name: text, parent_id: idOrNull, external_id: text });
 export type Department = z.infer<typeof departmentSchema>;
@@ -205,6 +208,7 @@ export const RESOURCE_SCHEMAS = {
   job_posts: jobPostSchema,
   users: userSchema,
   sources: sourceSchema,
+  referrers: referrerSchema,
   departments: departmentSchema,
   offices: officeSchema,
   notes: noteSchema,

@@ -60,7 +60,7 @@ export interface CandidateCreateOptions {
    * `referrer_id` as a Referrer-record id (`GET /v3/referrers` `{id, name, user_id}`), not a user id:
    * resolve the Greenhouse user matched from Beamery's assigned-to user with `referrerIdFor`.
    */
-  readonly referrerUserId?: number;
+  readonly referrerId?: number;
 }
 
 /** Hosts whose links go to `social_media_addresses` (a subdomain counts); every other link is a website. */
@@ -78,7 +78,7 @@ export function isSocialMediaLink(url: string): boolean {
 export function candidateCreateFromContact(contact: BeameryContact, options: CandidateCreateOptions): CandidateCreate {
   const person = personFromContact(contact, options.consentKeys);
   const links = cleanUnique(contact.links, linkKey);
-  const parties = strip({ source_id: options.sourceId, referrer_id: options.referrerUserId });
+  const parties = strip({ source_id: options.sourceId, referrer_id: options.referrerId });
   const application: FirstApplication = options.jobId !== undefined ? { job_id: options.jobId, ...parties } : { prospect: true, ...parties };
   return strip({
     first_name: person.name.first ?? NAME_PLACEHOLDER,

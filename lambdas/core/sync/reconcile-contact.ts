@@ -2,7 +2,7 @@ import type { Clock } from '#core/clock';
 import { entityKey, type Origin } from '#core/envelope';
 import { identityHash } from '#core/identity-hash';
 import { collect } from '#core/async-iterables';
-import { candidateCreateFromContact, candidateWriteForGroups, sourceIdFor } from '#core/mapping/candidate';
+import { candidateCreateFromContact, candidateWriteForGroups, referrerIdFor, sourceIdFor } from '#core/mapping/candidate';
 import { diffGroups, nextBase, personFromCandidate, personFromContact, personGroupHashes, type ConsentFieldKeys } from '#core/mapping/person';
 import type { GreenhouseApi } from '#adapters/greenhouse/client';
 import type { BeameryApi } from '#adapters/beamery/api';
@@ -36,7 +36,7 @@ export interface ContactSyncOptions {
 export interface ContactSyncDependencies {
   readonly greenhouse: Pick<
     GreenhouseApi,
-    'getCandidate' | 'listCandidates' | 'createCandidate' | 'updateCandidate' | 'listSources' | 'createNote' | 'mergeCandidates' | 'anonymizeCandidate'
+    'getCandidate' | 'listCandidates' | 'createCandidate' | 'updateCandidate' | 'listSources' | 'listReferrers' | 'createNote' | 'mergeCandidates' | 'anonymizeCandidate'
   >;
   readonly beamery: Pick<BeameryApi, 'getContact' | 'listContactVacancies' | 'listNotesSince'>;
   readonly idMap: IdMapStore;
@@ -152,8 +152,8 @@ async function updateLinked(
  * Not linked, push asked for: the one Greenhouse candidate with the contact's email that is not linked
  * to another contact is linked (Greenhouse is not given a duplicate); otherwise a prospect, or a
  * candidate on the job of the first vacancy the contact is on that is linked to one, is created with
- * its source. Credited-to is left to Greenhouse's own default until the Referrer lookup is wired
- * (docs/architecture.md).
+ * its source and credited to the Greenhouse user linked (users reference sync) to Beamery's assigned-to
+ * user, through that user's Referrer record. Source and credited-to are set on creation only (seed).
  */
 async function pushNew(key: string, contact: BeameryContact, state: SyncState | undefined, readAt: string, deps: ContactSyncDependencies): Promise<ContactSyncResult | 'conflict'> {
   const { greenhouse, idMap, options } = deps;
@@ -166,13 +166,18 @@ async function pushNew(key: string, contact: BeameryContact, state: SyncState | 
     return result === 'conflict' ? result : { ...result, outcome: 'linked' } as ContactSyncResult;
   }
 
-  const [jobId, sources] = await Promise.all([jobOfVacancies(contact.id, deps), contact.source ? collect(greenhouse.listSources()) : []]);
+  const [jobId, sources, referrerId] = await Promise.all([
+    jobOfVacancies(contact.id, deps),
+    contact.source ? collect(greenhouse.listSources()) : [],
+    creditedTo(contact, deps),
+  ]);
   const sourceId = sourceIdFor(contact.source, sources);
   const created = await greenhouse.createCandidate(
     candidateCreateFromContact(contact, {
       consentKeys: options.consentKeys,
       ...(jobId !== undefined ? { jobId } : {}),
       ...(sourceId !== undefined ? { sourceId } : {}),
+      ...(referrerId !== undefined ? { referrerId } : {}),
     }),
   );
   const greenhouseKey = entityKey('greenhouse', 'candidate', created.id);
@@ -188,6 +193,14 @@ async function pushNew(key: string, contact: BeameryContact, state: SyncState | 
   });
   if (!saved) return 'conflict';
   return { outcome: 'created', candidateId: created.id, groupsWritten: ['all'], conflicts: [], notesCopied };
+}
+
+/** The Referrer record of the Greenhouse user linked to the contact's assigned-to Beamery user, if both exist. */
+async function creditedTo(contact: BeameryContact, deps: ContactSyncDependencies): Promise<number | undefined> {
+  if (contact.assignedToUserId === undefined) return undefined;
+  const user = (await deps.idMap.byBeamery(entityKey('beamery', 'user', contact.assignedToUserId))).find((l) => l.status === 'active');
+  if (!user) return undefined;
+  return referrerIdFor(Number(idOf(user.greenhouseKey)), await collect(deps.greenhouse.listReferrers()));
 }
 
 async function existingCandidate(contact: BeameryContact, deps: ContactSyncDependencies): Promise<number | undefined> {

@@ -29,7 +29,7 @@ describe('person view round trip through the Greenhouse simulator', () => {
     const create = candidateCreateFromContact(source, {
       consentKeys: CONSENT_KEYS,
       sourceId: sourceIdFor(source.source, sources),
-      referrerUserId: referrerIdFor(302, [{ id: 451, user_id: 302 }]),
+      referrerId: referrerIdFor(302, [{ id: 451, user_id: 302 }]),
     });
     const created = await client.createCandidate(create);
     const readBack = (await client.getCandidate(created.id))!;

@@ -168,7 +168,7 @@ const CONTACT_DATA_MAPPING: readonly Row[] = [
   },
   {
     row: 'Credited To ← Beamery’s assigned-to user: the first application’s referrer (only on creation)',
-    options: { jobId: 801, sourceId: 402, referrerUserId: 451 },
+    options: { jobId: 801, sourceId: 402, referrerId: 451 },
     read: (c) => c.application,
     expected: { job_id: 801, source_id: 402, referrer_id: 451 },
   },
