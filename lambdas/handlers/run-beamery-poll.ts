@@ -1,8 +1,8 @@
 import { entityKey } from '#core/envelope';
 import type { Clock } from '#core/clock';
-import { BEAMERY_POLL_WATERMARK, BEAMERY_WINDOW_POLICY, pollDecision } from '#core/sync/beamery-poll';
+import { BEAMERY_POLL_WATERMARK, beameryWindow, pollDecision, type BeameryWindowPolicy } from '#core/sync/beamery-poll';
 import { beameryChangeMessage } from '#core/sync/beamery-messages';
-import { nextWindow, PUBLISH_BATCH, type WindowPolicy } from '#core/sync/poll-window';
+import { PUBLISH_BATCH } from '#core/sync/poll-window';
 import type { IdMapStore, LedgerStore } from '#core/sync/ports';
 import type { BeameryApi } from '#adapters/beamery/api';
 import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
@@ -22,24 +22,24 @@ export interface BeameryPollDependencies {
   readonly clock: Clock;
   /** The tag that asks for a push (config `beameryToGreenhouse.pushTag`); none = tags never push. */
   readonly pushTag?: string;
-  readonly policy?: WindowPolicy;
+  readonly policy?: BeameryWindowPolicy;
 }
 
 export interface BeameryPollSummary {
   readonly poller: 'beamery';
-  /** The window listed, or undefined when nothing was due yet. */
-  readonly window?: { readonly from: string; readonly to: string };
+  /** The window listed. */
+  readonly window: { readonly from: string; readonly to: string };
   /** Contacts listed (distinct ids). */
   readonly listed: number;
   readonly queued: number;
   readonly pushRequests: number;
-  readonly watermark: string | undefined;
+  /** The watermark after the run: the window's end. */
+  readonly watermark: string;
 }
 
 export async function runBeameryPoll(deps: BeameryPollDependencies): Promise<BeameryPollSummary> {
   const watermark = await deps.ledger.getWatermark(BEAMERY_POLL_WATERMARK);
-  const window = nextWindow(watermark, deps.clock.now(), deps.policy ?? BEAMERY_WINDOW_POLICY);
-  if (window === undefined) return { poller: 'beamery', listed: 0, queued: 0, pushRequests: 0, watermark };
+  const window = beameryWindow(watermark, deps.clock.now(), deps.policy);
 
   const seen = new Set<string>();
   let pending: OutgoingMessage[] = [];
@@ -74,7 +74,7 @@ export async function runBeameryPoll(deps: BeameryPollDependencies): Promise<Bea
   await flush();
   // Only now: everything listed is on the queue.
   await deps.ledger.advanceWatermark(BEAMERY_POLL_WATERMARK, window.to);
-  return { poller: 'beamery', window: { from: window.from, to: window.to }, listed: seen.size, queued, pushRequests, watermark: window.to };
+  return { poller: 'beamery', window, listed: seen.size, queued, pushRequests, watermark: window.to };
 }
 
 function laterOf(iso: string, other: string | undefined): string {

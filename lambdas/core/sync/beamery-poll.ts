@@ -1,6 +1,5 @@
 import { normaliseTagName } from '#core/mapping/contact';
 import type { BeameryContact } from '#adapters/beamery/types';
-import { DEFAULT_WINDOW_POLICY, type WindowPolicy } from './poll-window.ts';
 
 /**
  * The pure core of the Beamery poller (issue 5 "Detecting changes"). Beamery publishes no webhooks:
@@ -20,17 +19,29 @@ export const BEAMERY_POLL_WATERMARK = 'beamery-contacts';
 
 const MINUTE = 60_000;
 
+/** Windows of the Beamery poller (see beameryWindow). */
+export interface BeameryWindowPolicy {
+  /** How far before the watermark each run lists again (Beamery's `updatedAt` precision and lag are unknown). */
+  readonly overlapMs: number;
+  /** How far back a first run (no watermark yet) lists. */
+  readonly firstRunLookbackMs: number;
+}
+
+export const BEAMERY_WINDOW_POLICY: BeameryWindowPolicy = { overlapMs: 2 * MINUTE, firstRunLookbackMs: 10 * MINUTE };
+
 /**
- * Windows of the 5-minute schedule: two minutes of overlap (Beamery's `updatedAt` precision and
- * replication lag are unknown); a first run looks back ten minutes; after an outage one run lists
- * everything since the watermark (the listing cannot be bounded above anyway).
+ * The window of one run: from the watermark less the overlap (or the lookback on a first run) to now.
+ * Unlike the Greenhouse pollers' windows it is neither aligned nor bounded: the listing cannot be
+ * bounded above anyway, and the deduplication ids carry each contact's version rather than the
+ * window, so two runs need not agree on one; a run right after another still lists what changed.
  */
-export const BEAMERY_WINDOW_POLICY: WindowPolicy = {
-  ...DEFAULT_WINDOW_POLICY,
-  overlapMs: 2 * MINUTE,
-  firstRunLookbackMs: 10 * MINUTE,
-  maxWindowMs: 30 * 24 * 60 * MINUTE,
-};
+export function beameryWindow(watermark: string | undefined, now: number, policy: BeameryWindowPolicy = BEAMERY_WINDOW_POLICY): { from: string; to: string } {
+  if (!Number.isFinite(now)) throw new RangeError('now must be a finite epoch time');
+  const mark = watermark === undefined ? undefined : Date.parse(watermark);
+  if (mark !== undefined && Number.isNaN(mark)) throw new RangeError(`not an ISO instant: ${JSON.stringify(watermark)}`);
+  const from = mark === undefined ? now - policy.firstRunLookbackMs : Math.min(mark, now) - policy.overlapMs;
+  return { from: new Date(from).toISOString(), to: new Date(now).toISOString() };
+}
 
 /** The default push tag: the name Beamery automation recipes set to ask for a push (seed way 3). */
 export const DEFAULT_PUSH_TAG = 'Add to Greenhouse';

@@ -1,12 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entityKey, type BeameryChangeEnvelope } from '#core/envelope';
-import { BEAMERY_POLL_WATERMARK, hasPushTag, pollDecision } from '#core/sync/beamery-poll';
+import { BEAMERY_POLL_WATERMARK, beameryWindow, hasPushTag, pollDecision } from '#core/sync/beamery-poll';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
 import { InMemoryIdMap, InMemoryLedger } from '#adapters/store/in-memory';
 import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
 import type { BeamerySimulator } from '#local/simulators/beamery/server';
 import { runBeameryPoll, type BeameryPollDependencies } from '#handlers/run-beamery-poll';
 import { clientFor, startSimulator } from '../beamery/harness.ts';
+
+describe('beameryWindow', () => {
+  const now = Date.parse('2026-11-23T12:00:00.500Z');
+  it('looks back ten minutes on a first run, to now', () => {
+    expect(beameryWindow(undefined, now)).toEqual({ from: '2026-11-23T11:50:00.500Z', to: '2026-11-23T12:00:00.500Z' });
+  });
+  it('starts two minutes before the watermark, and lists again right after a run (no alignment)', () => {
+    expect(beameryWindow('2026-11-23T11:55:00.000Z', now)).toEqual({ from: '2026-11-23T11:53:00.000Z', to: '2026-11-23T12:00:00.500Z' });
+    expect(beameryWindow('2026-11-23T12:00:00.400Z', now).from).toBe('2026-11-23T11:58:00.400Z');
+  });
+  it('never starts after now, even with a watermark from a clock ahead', () => {
+    expect(beameryWindow('2026-11-23T13:00:00.000Z', now).from).toBe('2026-11-23T11:58:00.500Z');
+  });
+});
 
 describe('pollDecision', () => {
   const contact = (labels: string[], greenhouseCandidateId?: string) => ({

@@ -21,7 +21,7 @@ const summary = (poller: ScheduledRun): ScheduledRunSummary =>
   poller === 'users'
     ? { poller, linked: 0, unchanged: 0, unmatched: 0, unlinked: 0 }
     : poller === 'beamery'
-      ? { poller, listed: 0, queued: 0, pushRequests: 0, watermark: undefined }
+      ? { poller, window: { from: '', to: '' }, listed: 0, queued: 0, pushRequests: 0, watermark: '' }
       : { poller, windows: [], watermark: undefined, caughtUp: true };
 
 describe('local schedules', () => {
