@@ -5,10 +5,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENV } from '#lambdas/config';
-import { METRICS_NAMESPACE, PUSH_METRICS, SERVICES } from '#core/metrics';
+import { PUSH_METRICS, SERVICES } from '#core/metrics';
 import type { StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
 import type { EventQueues } from './event-queues.ts';
+import { serviceCountMetric } from './webhook-api.ts';
 
 /** The push route (the local stack serves the same path). */
 export const BEAMERY_PUSH_PATH_PARTS = ['beamery', 'push'] as const;
@@ -81,13 +82,7 @@ export class PushApi extends Construct {
 
   /** A push metric as the handler emits it: Powertools adds the `service` dimension. */
   pushMetric(name: keyof typeof PUSH_METRICS, period = Duration.minutes(5)): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName: PUSH_METRICS[name],
-      dimensionsMap: { service: SERVICES.beameryPush },
-      statistic: cloudwatch.Stats.SUM,
-      period,
-    });
+    return serviceCountMetric(PUSH_METRICS[name], SERVICES.beameryPush, period);
   }
 
   private createAlarms(props: PushApiProps): cloudwatch.Alarm[] {

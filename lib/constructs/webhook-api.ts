@@ -14,6 +14,11 @@ import { BridgeFunction } from './bridge-function.ts';
 import type { EventQueues } from './event-queues.ts';
 import { WebhookFirewall } from './webhook-firewall.ts';
 
+/** A count the bridge's handlers emit through Powertools (which adds the `service` dimension), summed per period. */
+export function serviceCountMetric(metricName: string, service: string, period: Duration): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service }, statistic: cloudwatch.Stats.SUM, period });
+}
+
 /** The one route Greenhouse posts to (the local stack serves the same path). */
 export const WEBHOOK_PATH_PARTS = ['webhooks', 'greenhouse'] as const;
 export const WEBHOOK_STAGE_NAME = 'v1';
@@ -131,13 +136,7 @@ export class WebhookApi extends Construct {
 
   /** An ingest metric as the handler emits it: Powertools adds the `service` dimension. */
   ingestMetric(name: IngestMetric, period = Duration.minutes(5)): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName: INGEST_METRICS[name],
-      dimensionsMap: { service: SERVICES.ingest },
-      statistic: cloudwatch.Stats.SUM,
-      period,
-    });
+    return serviceCountMetric(INGEST_METRICS[name], SERVICES.ingest, period);
   }
 
   private createAlarms(props: WebhookApiProps): cloudwatch.Alarm[] {

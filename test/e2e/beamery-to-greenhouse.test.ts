@@ -6,6 +6,7 @@ import { DynamoDbIdMap } from '#adapters/store/id-map';
 import { LOCAL_BEAMERY_PUSH_API_KEY } from '#local/defaults';
 import { startLocalStack, type LocalStack } from '#local/stack';
 import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';
+import { callJson } from '../support/http.ts';
 import { eventually, queueDepth } from '../support/queues.ts';
 
 /**
@@ -82,16 +83,7 @@ describe('Beamery → Greenhouse, end to end on the local stack', () => {
 
   // --- Driving the simulators ---------------------------------------------------------------------
 
-  async function call<T = unknown>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
+  const call = callJson;
 
   const greenhouse = <T = unknown>(method: string, path: string, body?: unknown) => call<T>(stack.greenhouse, method, `/_admin${path}`, body);
   const beamery = <T = unknown>(method: string, path: string, body?: unknown) => call<T>(beameryOrigin, method, `/_admin${path}`, body);

@@ -12,6 +12,7 @@ import type { Link } from '#core/sync/ports';
 import { startLocalStack, type LocalStack } from '#local/stack';
 import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '#local/simulators/greenhouse/server';
+import { callJson } from '../support/http.ts';
 import { eventually, queueDepth } from '../support/queues.ts';
 
 /**
@@ -111,16 +112,7 @@ describe('Greenhouse → Beamery, end to end on the local stack', () => {
 
   // --- Driving the simulators ---------------------------------------------------------------------
 
-  async function call<T = unknown>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
+  const call = callJson;
 
   /** What a recruiter does in Greenhouse's UI: each change fires the webhook Greenhouse fires for it. */
   const greenhouse = <T = unknown>(method: string, path: string, body?: unknown) => call<T>(stack.greenhouse, method, `/_admin${path}`, body);
