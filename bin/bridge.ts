@@ -21,6 +21,7 @@ import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
 import { greenhouseClientFrom } from '#adapters/api-clients';
 import { DynamoDbCheckpointStore } from '#adapters/backfill-checkpoint-store';
 import { runBackfill } from '#adapters/backfill-runner';
+import { queueDepth } from '#adapters/queue/queue-depth';
 import { SqsQueuePublisher, type QueuePublisher } from '#adapters/queue/sqs-publisher';
 
 /** One progress line on stderr: redrawn in place on a terminal, a line per update (throttled) otherwise. */
@@ -43,6 +44,7 @@ async function backfill(options: { jobsOnly?: boolean; candidatesOnly?: boolean;
   const config = readConfig();
   const dynamodb = new DynamoDBClient({});
   const queueUrl = requireQueueUrl(config, 'greenhouse-changes');
+  const sqs = new SQSClient({});
   const greenhouse = greenhouseClientFrom(config, { dynamodb });
   const line = progressLine();
   const abort = new AbortController();
@@ -51,12 +53,16 @@ async function backfill(options: { jobsOnly?: boolean; candidatesOnly?: boolean;
   const result = await runBackfill(
     {
       greenhouse,
-      publisher: new SqsQueuePublisher(new SQSClient({}), (queue, deadLetter) => {
+      publisher: new SqsQueuePublisher(sqs, (queue, deadLetter) => {
         if (queue !== 'greenhouse-changes' || deadLetter) throw new Error(`the backfill does not send to ${queue}`);
         return queueUrl;
       }),
       store: new DynamoDbCheckpointStore(dynamodb, requireTableName(config, 'ledger'), BACKFILL_CHECKPOINT_NAME),
       clock: systemClock,
+      queueDepth: async () => {
+        const depth = await queueDepth(sqs, queueUrl);
+        return depth.visible + depth.inFlight;
+      },
       onProgress: (progress) => line.update(formatProgress(progress)),
     },
     { phases, restart: options.restart ?? false, signal: abort.signal },

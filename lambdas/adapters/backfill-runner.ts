@@ -7,7 +7,10 @@ import {
   listQuery,
   planPage,
   progressOf,
+  queueCap,
+  DEFAULT_BACKPRESSURE,
   DEFAULT_RESUME_MARGIN_MS,
+  type BackpressurePolicy,
   type BackfillCheckpoint,
   type BackfillPhase,
   type ListedRecord,
@@ -41,6 +44,15 @@ export interface BackfillRunnerDependencies {
   readonly resumeMarginMs?: number;
   /** Gives up after this many rate-limit waits in a row without a page completing. */
   readonly maxConsecutiveWaits?: number;
+  /**
+   * Messages on greenhouse-changes now (visible and in flight). With it, the backfill keeps only about
+   * a rate window of work queued (lambdas/core/sync/backfill-plan.ts `queueCap`); without it, every
+   * page is enqueued at once.
+   */
+  readonly queueDepth?: () => Promise<number>;
+  readonly backpressure?: BackpressurePolicy;
+  /** Between looks at the queue depth while waiting for room. */
+  readonly depthPollMs?: number;
 }
 
 export interface BackfillOptions {
@@ -59,6 +71,9 @@ export interface BackfillResult {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A page that took longer than this to enqueue (waiting for room) ends the listing; the next starts from the checkpoint. */
+const RELIST_AFTER_MS = 60_000;
+
 export async function runBackfill(deps: BackfillRunnerDependencies, options: BackfillOptions): Promise<BackfillResult> {
   const { clock, store, publisher } = deps;
   const startedMs = clock.now();
@@ -68,6 +83,25 @@ export async function runBackfill(deps: BackfillRunnerDependencies, options: Bac
   let enqueued = 0;
   let waits = 0;
   let consecutiveWaits = 0;
+  // Backpressure: messages published by this process, and samples of (time, published - depth) = drained.
+  let published = 0;
+  const samples: { ms: number; drained: number }[] = [];
+  const waitForRoom = async (): Promise<number> => {
+    if (!deps.queueDepth) return PUBLISH_BATCH;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const depth = await deps.queueDepth();
+      const now = clock.now();
+      samples.push({ ms: now, drained: Math.max(0, published - depth) });
+      // The drain rate over the last minute (two horizons) of samples.
+      while (samples.length > 2 && now - samples[0]!.ms > 2 * (deps.backpressure ?? DEFAULT_BACKPRESSURE).horizonMs) samples.shift();
+      const first = samples[0]!;
+      const rate = now > first.ms ? ((samples.at(-1)!.drained - first.drained) * 1000) / (now - first.ms) : 0;
+      const room = queueCap(rate, deps.backpressure) - depth;
+      if (room > 0) return room;
+      await clock.sleep(deps.depthPollMs ?? 1_000, options.signal);
+    }
+  };
   const report = (waitingSeconds?: number) => deps.onProgress?.(progressOf(checkpoint, { done: enqueued, ms: clock.now() - startedMs }, waitingSeconds), checkpoint);
 
   if (decision.action === 'finished') {
@@ -77,21 +111,32 @@ export async function runBackfill(deps: BackfillRunnerDependencies, options: Bac
   if (decision.action === 'start') await store.save(checkpoint);
   report();
 
-  while (checkpoint.phase !== 'done') {
+  phases: while (checkpoint.phase !== 'done') {
     options.signal?.throwIfAborted();
     const phase: BackfillPhase = checkpoint.phase;
+    let pageStartedMs = clock.now();
     try {
       for await (const records of deps.greenhouse.pages(phase, listQuery(phase, checkpoint.mark, deps.resumeMarginMs ?? DEFAULT_RESUME_MARGIN_MS))) {
         options.signal?.throwIfAborted();
         const plan = planPage(phase, records, checkpoint.mark);
         const messages = backfillMessages(phase, plan.enqueue, checkpoint.runId, iso(clock.now()));
-        for (let i = 0; i < messages.length; i += PUBLISH_BATCH) await publisher.publish(messages.slice(i, i + PUBLISH_BATCH));
+        for (let i = 0; i < messages.length; ) {
+          const room = await waitForRoom();
+          const chunk = messages.slice(i, i + Math.min(PUBLISH_BATCH, room));
+          await publisher.publish(chunk);
+          published += chunk.length;
+          i += chunk.length;
+        }
         // Only now: the whole page is on the queue.
         checkpoint = afterPage(checkpoint, plan, iso(clock.now()));
         await store.save(checkpoint);
         enqueued += messages.length;
         consecutiveWaits = 0;
         report();
+        // After a long wait for room the listing's next cursor may have expired (reference §2): list
+        // again from the checkpoint instead, one request more.
+        if (clock.now() - pageStartedMs > RELIST_AFTER_MS) continue phases;
+        pageStartedMs = clock.now();
       }
       checkpoint = finishPhase(checkpoint, iso(clock.now()));
       await store.save(checkpoint);

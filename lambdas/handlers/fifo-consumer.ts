@@ -35,13 +35,15 @@ const MAX_VISIBILITY_SECONDS = 43_200;
 export function makeFifoConsumer(deps: FifoConsumerDependencies) {
   const count = (name: string) => deps.metrics.addMetric(name, MetricUnit.Count, 1);
 
-  const recordHandler = async (record: SQSRecord): Promise<void> => {
+  /** One invocation's record handler; `failures.other` counts failures that are not rate limits. */
+  const recordHandlerFor = (failures: { other: number }) => async (record: SQSRecord): Promise<void> => {
     let envelope: Envelope;
     try {
       envelope = parseEnvelope(record.body);
     } catch (error) {
       // Retrying cannot fix it: after the queue's receive count it lands on the DLQ, body and all.
       count(CONSUMER_METRICS.malformed);
+      failures.other++;
       deps.logger.error('message is not a valid envelope', { messageId: record.messageId, error: (error as Error).name });
       throw error;
     }
@@ -58,6 +60,7 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
           operation: error.operation,
         });
       } else {
+        failures.other++;
         count(CONSUMER_METRICS.failed);
         deps.logger.error('message failed', { entityKey: envelope.entityKey, error: (error as Error).name, message: safeMessage(error) });
       }
@@ -84,7 +87,18 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
     if (context) deps.logger.addContext(context);
     try {
       // A processor per invocation: its record state must not leak between concurrent local invocations.
-      return await processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), { skipGroupOnError: true });
+      const failures = { other: 0 };
+      const response = await processPartialResponse(event, recordHandlerFor(failures), new SqsFifoPartialProcessorAsync(), {
+        skipGroupOnError: true,
+        throwOnFullBatchFailure: false,
+      });
+      // A batch that failed whole is a Lambda error (the consumer's alarm), as Powertools would make it,
+      // unless only rate limits failed it: that is the budget at work (a backfill meets it all the
+      // time), and its messages are already handed back with their retry time.
+      if (response.batchItemFailures.length === event.Records.length && event.Records.length > 0 && failures.other > 0) {
+        throw new Error(`all ${event.Records.length} messages of the batch failed`);
+      }
+      return response;
     } finally {
       deps.metrics.publishStoredMetrics();
     }

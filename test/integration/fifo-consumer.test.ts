@@ -112,4 +112,43 @@ describe('FIFO consumer shell (fauxqs, event-source mapping as Lambda runs it)',
       await mapping.stop();
     }
   });
+
+  describe('a batch that fails whole', () => {
+    const record = (i: number): SQSRecord =>
+      ({
+        messageId: `m${i}`,
+        receiptHandle: `not-a-real-handle-${i}`,
+        body: JSON.stringify(envelope(`greenhouse#candidate#${100 + i}`, `r${i}`)),
+        attributes: { MessageGroupId: `greenhouse#candidate#${100 + i}` },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:greenhouse-changes.fifo',
+        awsRegion: 'eu-west-1',
+      }) as unknown as SQSRecord;
+    const consumer = (handle: (e: Envelope) => Promise<void>) =>
+      makeFifoConsumer({
+        handle,
+        sqs: emulator.sqs,
+        queueUrlOf: () => queues['greenhouse-changes'].url,
+        logger: new Logger({ logLevel: 'SILENT' }),
+        metrics: { addMetric: () => undefined, publishStoredMetrics: () => undefined },
+      });
+
+    it('is no Lambda error when only rate limits failed it: the budget at work, every message handed back', async () => {
+      const handler = consumer(async () => Promise.reject(new RateLimited('greenhouse', 'GET /v3/candidates', 30, 'budget')));
+      const response = await handler({ Records: [record(1), record(2), record(3)] });
+      expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1', 'm2', 'm3']);
+    });
+
+    it('is a Lambda error (the consumer alarm) when any message failed for another reason', async () => {
+      let calls = 0;
+      const handler = consumer(async () => {
+        calls++;
+        if (calls === 2) throw new Error('Beamery answered 500');
+        throw new RateLimited('greenhouse', 'GET /v3/candidates', 30, 'budget');
+      });
+      await expect(handler({ Records: [record(1), record(2), record(3)] })).rejects.toThrow(/all 3 messages/);
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 
 /** Polls until `check` returns a value other than undefined; the local stack's work is asynchronous. */
 export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, what = 'condition'): Promise<T> {
@@ -12,23 +12,7 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
   }
 }
 
-export interface QueueDepth {
-  readonly visible: number;
-  readonly inFlight: number;
-}
-
-export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<QueueDepth> {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return {
-    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
-    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-  };
-}
+export { queueDepth, type QueueDepth } from '#adapters/queue/queue-depth';
 
 /**
  * Receives and deletes every message on a queue. Deleting is what lets a FIFO queue hand out the next

@@ -282,3 +282,27 @@ export function progressOf(checkpoint: BackfillCheckpoint, session: { done: numb
     ...(waitingSeconds !== undefined ? { waitingSeconds } : {}),
   };
 }
+
+/**
+ * Backpressure. The consumers take messages off greenhouse-changes as fast as SQS hands them over, but
+ * reconcile them only as fast as the rate limits allow; every message received and handed back for a
+ * rate limit counts one receive towards the queue's dead-letter threshold (maxReceiveCount, 5 by
+ * default). A backfill that filled the queue would so dead-letter messages that did nothing wrong: at
+ * Greenhouse's 50 calls / 30 s the bridge reconciles about 8 candidates a window, while five consumers
+ * receive 50. So the backfill keeps about `horizonMs` of work on the queue, measured by how fast the
+ * queue drains, and no less than `minQueued` (nor more than `maxQueued`).
+ */
+export interface BackpressurePolicy {
+  readonly minQueued: number;
+  readonly maxQueued: number;
+  /** How much work, in time at the measured drain rate, to keep queued: about one Greenhouse rate window. */
+  readonly horizonMs: number;
+}
+
+export const DEFAULT_BACKPRESSURE: BackpressurePolicy = { minQueued: 10, maxQueued: 1_000, horizonMs: 30_000 };
+
+/** How many messages may be on the queue (visible or in flight) at a drain rate of `drainedPerSecond`. */
+export function queueCap(drainedPerSecond: number, policy: BackpressurePolicy = DEFAULT_BACKPRESSURE): number {
+  const wanted = Number.isFinite(drainedPerSecond) && drainedPerSecond > 0 ? Math.ceil((drainedPerSecond * policy.horizonMs) / 1000) : 0;
+  return Math.min(policy.maxQueued, Math.max(policy.minQueued, wanted));
+}

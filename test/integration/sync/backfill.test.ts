@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '#core/clock';
 import { parseEnvelope } from '#core/envelope';
-import type { BackfillCheckpoint } from '#core/sync/backfill-plan';
+import { DEFAULT_BACKPRESSURE, queueCap, type BackfillCheckpoint } from '#core/sync/backfill-plan';
 import { collect } from '#adapters/greenhouse/client';
 import { InMemoryCheckpointStore } from '#adapters/backfill-checkpoint-store';
 import { runBackfill, type BackfillGreenhouse, type BackfillRunnerDependencies } from '#adapters/backfill-runner';
@@ -170,5 +170,40 @@ describe('bridge backfill', () => {
     expect(slept).toEqual([7_000]);
     expect(progress).toContain('wait');
     expect((await queued()).keys).toEqual(expected.candidates);
+  });
+});
+
+describe('backpressure', () => {
+  it('keeps about a rate window of work on the queue: never more than the cap for the measured drain rate', async () => {
+    // A simulated consumer drains 5 messages per simulated second; the clock moves only when the runner waits.
+    let now = Date.parse('2026-11-23T12:00:00Z');
+    const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+    let published = 0;
+    let drained = 0;
+    let most = 0;
+    const publisher = {
+      publish: async (messages: readonly unknown[]) => {
+        published += messages.length;
+        most = Math.max(most, published - drained);
+      },
+    };
+    const queueDepth = async () => {
+      // Drains since the last look, at 5 per second of simulated time.
+      drained = Math.min(published, Math.floor((now - Date.parse('2026-11-23T12:00:00Z')) / 200));
+      return published - drained;
+    };
+    const result = await runBackfill(deps(new InMemoryCheckpointStore(), { clock, publisher, queueDepth, depthPollMs: 1_000 }), { phases: ['candidates'] });
+    expect(result.enqueued).toBe(expected.candidates.length);
+    // 5 per second over a 30 s horizon: about 150 queued at the most, never the whole page of 500.
+    expect(most).toBeLessThanOrEqual(queueCap(5) + 50);
+    expect(most).toBeGreaterThan(DEFAULT_BACKPRESSURE.minQueued);
+  });
+
+  it('caps by the drain rate, within its floor and ceiling', () => {
+    expect(queueCap(0)).toBe(DEFAULT_BACKPRESSURE.minQueued);
+    expect(queueCap(0.26)).toBe(DEFAULT_BACKPRESSURE.minQueued);
+    expect(queueCap(5)).toBe(150);
+    expect(queueCap(1_000)).toBe(DEFAULT_BACKPRESSURE.maxQueued);
+    expect(queueCap(Number.NaN)).toBe(DEFAULT_BACKPRESSURE.minQueued);
   });
 });
