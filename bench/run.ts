@@ -6,10 +6,16 @@
  *     delivery at a time and with 16 in flight, and their latency percentiles;
  *  3. the minified bundle of each Lambda, as `cdk synth` builds it;
  *  4. the shared rate budget: eight workers against each simulator's limit for 60 simulated seconds
- *     (bench/rate-limit.ts), as a share of the limit and the 429s they caused.
+ *     (bench/rate-limit.ts), as a share of the limit and the 429s they caused;
+ *  5. the backfill: `bridge backfill` of 300 jobs and 5,000 candidates through both simulators on the
+ *     local stack, the consumers draining into Beamery, against the bound the two rate limits set
+ *     (bench/backfill.ts; about eight minutes, most of the whole run).
  *
  * Numbers are for this machine and an in-process emulator: they bound the bridge's own overhead, not
  * SQS's service latency. Results are printed and written to .bench/results.json.
+ *
+ * `npx tsx bench/run.ts <section...>` runs only the sections named (core, ingest, bundles, rate-limit,
+ * backfill) and updates only theirs in .bench/results.json; with none, all run.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +32,7 @@ import { createQueues } from '#local/resources';
 import { greenhouseWebhookFixtures } from '../test/support/fixtures.ts';
 import { drain } from '../test/support/queues.ts';
 import { benchRateLimit, type RateLimitResult } from './rate-limit.ts';
+import { backfillOptionsFromEnv, benchBackfill, describeBackfill, type BackfillBenchResult } from './backfill.ts';
 import { ingestOnQueues, signedDelivery } from '../test/support/ingest.ts';
 
 const SECRET = 'bench-secret';
@@ -37,7 +44,15 @@ interface Results {
   ingest: { concurrency: number; deliveries: number; perSecond: number; p50Ms: number; p99Ms: number; messages: number }[];
   bundles: { function: string; bytes: number; gzipBytes: number }[];
   rateLimit: RateLimitResult[];
+  /** The measurements, or why the bench failed (an incomplete sync, a dead-lettered message). */
+  backfill: BackfillBenchResult | { error: string };
 }
+
+const SECTIONS = ['core', 'ingest', 'bundles', 'rate-limit', 'backfill'] as const;
+type Section = (typeof SECTIONS)[number];
+const requested = process.argv.slice(2);
+for (const name of requested) if (!SECTIONS.includes(name as Section)) throw new Error(`unknown bench section ${name}; one of ${SECTIONS.join(', ')}`);
+const runs = (section: Section) => requested.length === 0 || requested.includes(section);
 
 function benchCore(): Results['core'] {
   const deliveries = fixtures.map((f) => ({
@@ -117,29 +132,53 @@ function benchBundles(): Results['bundles'] {
   }
 }
 
-const results: Results = {
-  machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
-  core: benchCore(),
-  ingest: await benchIngest(),
-  bundles: benchBundles(),
-  rateLimit: [await benchRateLimit({ system: 'greenhouse', limit: 50 }), await benchRateLimit({ system: 'beamery', limit: 40 })],
-};
+const RESULTS_PATH = '.bench/results.json';
+const previous = (() => {
+  try {
+    return JSON.parse(readFileSync(RESULTS_PATH, 'utf8')) as Partial<Results>;
+  } catch {
+    return {};
+  }
+})();
+const results: Partial<Results> = requested.length === 0 ? {} : previous;
+results.machine = { node: process.version, cpus: (await import('node:os')).cpus().length };
+if (runs('core')) results.core = benchCore();
+if (runs('ingest')) results.ingest = await benchIngest();
+if (runs('bundles')) results.bundles = benchBundles();
+if (runs('rate-limit')) {
+  results.rateLimit = [await benchRateLimit({ system: 'greenhouse', limit: 50 }), await benchRateLimit({ system: 'beamery', limit: 40 })];
+}
+if (runs('backfill')) {
+  try {
+    results.backfill = await benchBackfill(backfillOptionsFromEnv());
+  } catch (error) {
+    // Loud, but the other sections' results are still printed and written.
+    results.backfill = { error: error instanceof Error ? error.message : String(error) };
+    process.exitCode = 1;
+  }
+}
 
 console.log(`node ${results.machine.node}, ${results.machine.cpus} cpus`);
-console.log(`core: ${results.core.perSecond.toLocaleString('en')} decisions/s (verify + parse + route, ${results.core.decisions} official examples)`);
-for (const r of results.ingest) {
+if (runs('core') && results.core) {
+  console.log(`core: ${results.core.perSecond.toLocaleString('en')} decisions/s (verify + parse + route, ${results.core.decisions} official examples)`);
+}
+for (const r of runs('ingest') ? (results.ingest ?? []) : []) {
   console.log(
     `ingest → fauxqs, ${r.concurrency} in flight: ${r.perSecond.toLocaleString('en')} verified webhooks/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (${r.deliveries} deliveries, ${r.messages} messages)`,
   );
 }
-for (const b of results.bundles) {
+for (const b of runs('bundles') ? (results.bundles ?? []) : []) {
   console.log(`bundle ${b.function}: ${(b.bytes / 1024).toFixed(1)} KiB minified, ${(b.gzipBytes / 1024).toFixed(1)} KiB gzipped`);
 }
-for (const r of results.rateLimit) {
+for (const r of runs('rate-limit') ? (results.rateLimit ?? []) : []) {
   console.log(
     `rate budget, ${r.system}: ${r.workers} workers, limit ${r.limit} per window, ${r.simulatedSeconds} simulated s (${r.realSeconds} s real): ` +
       `${r.succeeded} answered = ${r.throughputOfLimit} of the limit; ${r.serverRejections} 429s (at most ${r.maxRejectionsPerWindowPerWorker} per window per worker); ${r.budgetWaits} budget waits`,
   );
 }
+if (runs('backfill') && results.backfill) {
+  if ('error' in results.backfill) console.error(`backfill: FAILED: ${results.backfill.error}`);
+  else for (const line of describeBackfill(results.backfill)) console.log(line);
+}
 mkdirSync('.bench', { recursive: true });
-writeFileSync('.bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);

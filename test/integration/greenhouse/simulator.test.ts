@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { collect } from '#core/async-iterables';
 import { verifyGreenhouseSignature } from '#core/webhooks/signature';
 import { MAX_ATTEMPTS, RETRY_GAPS_MINUTES, type WebhookDelivery } from '#local/simulators/greenhouse/webhooks/sender';
 import { startHarness, startWebhookReceiver, type Harness } from './support.ts';
@@ -117,6 +118,87 @@ describe('the Greenhouse simulator itself', () => {
       await h.admin('POST', '/candidates/901/merge', { duplicate_candidate_id: 902 });
       await h.sim.webhooks.settled();
       expect(receiver.received.map((r) => JSON.parse(r.raw.toString()).action)).toEqual(['merge_candidate']);
+    });
+  });
+
+  describe('bulk generators (the backfill benchmark)', () => {
+    it('generates jobs with stages, an opening, a recruiter and a hiring manager, readable through v3', async () => {
+      h = await startHarness();
+      const created = await h.admin<{ created: number; minId: number; maxId: number }>('POST', '/generate/jobs', { count: 20, seed: 3 });
+      expect(created.created).toBe(20);
+      const client = h.client();
+      const jobs = (await collect(client.listJobs())).filter((j) => j.id >= created.minId);
+      expect(jobs).toHaveLength(20);
+      const ids = jobs.map((j) => j.id);
+      const stages = await collect(client.listJobInterviewStages(ids));
+      const owners = await collect(client.listJobOwners(ids));
+      const managers = await collect(client.listJobHiringManagers(ids));
+      for (const job of jobs) {
+        expect(job.name).not.toBe('');
+        expect(stages.filter((s) => s.job_id === job.id).length).toBeGreaterThanOrEqual(3);
+        expect(owners.filter((o) => o.job_id === job.id && o.type === 'recruiter')).toHaveLength(1);
+        expect(managers.filter((m) => m.job_id === job.id)).toHaveLength(1);
+      }
+      expect(new Set(jobs.map((j) => j.status)).has('open')).toBe(true);
+      const state = await h.admin<{ job_id: number }[]>('GET', '/state?table=openings');
+      expect(state.filter((o) => o.job_id >= created.minId)).toHaveLength(20);
+    });
+
+    it('generates a candidate mix: applicants at a stage of an open job, prospects, private ones, notes and resumes', async () => {
+      h = await startHarness();
+      await h.admin('POST', '/generate/jobs', { count: 10, seed: 3 });
+      const mix = { prospects: 0.2, rejected: 0.2, private: 0.1, notes: 0.5, resumes: 0.5 };
+      const created = await h.admin<{ created: number; minId: number; maxId: number }>('POST', '/generate/candidates', { count: 200, seed: 5, mix });
+      expect(created.created).toBe(200);
+
+      const client = h.client();
+      const candidates = (await collect(client.listCandidates({ private: true }))).filter((c) => c.id >= created.minId);
+      expect(candidates).toHaveLength(200);
+      const ids = candidates.map((c) => c.id);
+      const applications = await collect(client.listApplications({ candidate_ids: ids }));
+      // Everyone has exactly one application, as in Greenhouse.
+      expect(applications.map((a) => a.candidate_id).sort()).toEqual([...ids].sort());
+      const openJobs = new Set((await collect(client.listJobs({ status: 'open' }))).map((j) => j.id));
+      const stages = new Map((await collect(client.listJobInterviewStages([...openJobs]))).map((s) => [s.id, s]));
+      const prospects = applications.filter((a) => a.prospect);
+      const applicants = applications.filter((a) => !a.prospect);
+      for (const a of applicants) {
+        expect(openJobs.has(a.job_id!)).toBe(true);
+        expect(stages.get(a.job_interview_stage_id ?? -1)?.job_id).toBe(a.job_id);
+        expect(a.stage_name).toBe(stages.get(a.job_interview_stage_id!)?.name);
+      }
+      for (const p of prospects) expect(p.job_id).toBeNull();
+      const share = (n: number) => n / 200;
+      expect(share(prospects.length)).toBeGreaterThan(0.1);
+      expect(share(prospects.length)).toBeLessThan(0.3);
+      expect(applicants.filter((a) => a.status === 'rejected' && a.rejection_reason_id !== null).length).toBeGreaterThan(0);
+      expect(share(candidates.filter((c) => c.private).length)).toBeGreaterThan(0.03);
+      expect(share(candidates.filter((c) => c.private).length)).toBeLessThan(0.2);
+
+      const notes = await collect(client.listNotes({ candidate_ids: ids }));
+      expect(share(new Set(notes.map((n) => n.candidate_id)).size)).toBeGreaterThan(0.35);
+      expect(notes.every((n) => n.type === 'NOTE' && n.user_id !== null)).toBe(true);
+      const attachments = await collect(client.listAttachments({ candidate_ids: ids }));
+      expect(share(attachments.length)).toBeGreaterThan(0.35);
+      expect(attachments.every((a) => a.type === 'resume' && a.filename?.endsWith('.txt'))).toBe(true);
+      const file = await client.downloadAttachment(attachments[0]!);
+      expect(Buffer.from(file.bytes).toString()).toContain('(fictional)');
+    });
+
+    it('keeps the names a seed gives with or without a mix, and refuses a mix without open jobs', async () => {
+      h = await startHarness({ scenario: { name: 'no jobs' } });
+      await expect(h.admin('POST', '/generate/candidates', { count: 5, mix: { notes: 1 } })).rejects.toThrow(/422/);
+      const plain = await h.admin<{ minId: number }>('POST', '/generate/candidates', { count: 20, seed: 9 });
+      await h.admin('POST', '/generate/jobs', { count: 2 });
+      const mixed = await h.admin<{ minId: number }>('POST', '/generate/candidates', { count: 20, seed: 9, mix: { notes: 1 } });
+      const names = (from: number) =>
+        h!.sim.state
+          .all('candidates')
+          .filter((c) => c.id >= from)
+          .slice(0, 20)
+          .map((c) => `${c.first_name} ${c.last_name}`);
+      expect(names(mixed.minId)).toEqual(names(plain.minId));
+      expect(h.sim.state.all('applications')).toHaveLength(20);
     });
   });
 });

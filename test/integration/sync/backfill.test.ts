@@ -194,7 +194,7 @@ describe('backpressure', () => {
     };
     const result = await runBackfill(deps(new InMemoryCheckpointStore(), { clock, publisher, queueDepth, depthPollMs: 1_000 }), { phases: ['candidates'] });
     expect(result.enqueued).toBe(expected.candidates.length);
-    // 5 per second over a 30 s horizon: about 150 queued at the most, never the whole page of 500.
+    // 5 per second over a 15 s horizon: about 75 queued at the most, never the whole page of 500.
     expect(most).toBeLessThanOrEqual(queueCap(5) + 50);
     expect(most).toBeGreaterThan(DEFAULT_BACKPRESSURE.minQueued);
   });
@@ -202,7 +202,7 @@ describe('backpressure', () => {
   it('caps by the drain rate, within its floor and ceiling', () => {
     expect(queueCap(0)).toBe(DEFAULT_BACKPRESSURE.minQueued);
     expect(queueCap(0.26)).toBe(DEFAULT_BACKPRESSURE.minQueued);
-    expect(queueCap(5)).toBe(150);
+    expect(queueCap(5)).toBe(75);
     expect(queueCap(1_000)).toBe(DEFAULT_BACKPRESSURE.maxQueued);
     expect(queueCap(Number.NaN)).toBe(DEFAULT_BACKPRESSURE.minQueued);
   });

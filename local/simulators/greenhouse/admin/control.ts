@@ -5,7 +5,7 @@ import { ADMIN_PREFIX } from '../../shared/faults.ts';
 import { parseBody } from '../api-errors.ts';
 import type { AttachmentLinks } from '../attachment-links.ts';
 import type { TokenIssuer } from '../auth.ts';
-import { generateCandidates } from '../generate.ts';
+import { generateCandidates, generateJobs } from '../generate.ts';
 import type { GreenhouseOperations } from '../operations.ts';
 import { TABLE_NAMES, type TableName } from '../records.ts';
 import type { SimSettings } from '../routes/context.ts';
@@ -36,6 +36,9 @@ export interface ControlDeps {
 
 const A = ADMIN_PREFIX;
 
+const share = z.number().min(0).max(1).optional();
+const candidateMix = z.strictObject({ prospects: share, rejected: share, private: share, notes: share, resumes: share });
+
 const webhookTargets = z.array(
   z.object({ url: z.url(), secret: z.string().min(1), actions: z.array(z.string()).optional() }),
 );
@@ -61,10 +64,23 @@ export function registerAdminControlRoutes(app: FastifyInstance, deps: ControlDe
   });
   app.post(`${A}/generate/candidates`, async (request) => {
     const options = parseBody(
-      z.object({ count: z.number().int().min(1).max(100_000), seed: z.number().int().optional(), spreadSeconds: z.number().int().positive().optional() }),
+      z.object({
+        count: z.number().int().min(1).max(100_000),
+        seed: z.number().int().optional(),
+        spreadSeconds: z.number().int().positive().optional(),
+        mix: candidateMix.optional(),
+      }),
       request.body,
     );
     const created = generateCandidates(deps.state, deps.clock.now(), options);
+    return { created: created.length, minId: created[0]?.id ?? null, maxId: created.at(-1)?.id ?? null };
+  });
+  app.post(`${A}/generate/jobs`, async (request) => {
+    const options = parseBody(
+      z.object({ count: z.number().int().min(1).max(10_000), seed: z.number().int().optional(), spreadSeconds: z.number().int().positive().optional() }),
+      request.body,
+    );
+    const created = generateJobs(deps.state, deps.clock.now(), options);
     return { created: created.length, minId: created[0]?.id ?? null, maxId: created.at(-1)?.id ?? null };
   });
 
