@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbAudit } from '#adapters/store/audit';
 import { DynamoDbIdMap } from '#adapters/store/id-map';
 import { LOCAL_BEAMERY_PUSH_API_KEY } from '#local/defaults';
+import { ENV } from '#lambdas/config';
 import { startLocalStack, type LocalStack } from '#local/stack';
 import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';
 import { callJson } from '../support/http.ts';
@@ -19,6 +20,7 @@ import { eventually, queueDepth } from '../support/queues.ts';
  */
 const SECRET = 'beamery-to-greenhouse-secret';
 const WAIT = 15_000;
+const CONSENT = { status: 'work_remotely', lastConsentDate: 'desired_salary' } as const;
 const LOOP_EDITS = Number(process.env['B2G_LOOP_EDITS'] ?? 100);
 
 interface GhTyped {
@@ -36,12 +38,14 @@ interface GhCandidate {
   readonly website_addresses: GhTyped[];
   readonly social_media_addresses: { value: string }[];
   readonly tags?: string[];
+  readonly custom_fields?: Record<string, { value: unknown } | undefined>;
 }
 interface GhApplication {
   readonly id: number;
   readonly candidate_id: number;
   readonly job_id: number | null;
   readonly prospect: boolean;
+  readonly referrer_id?: number | null;
 }
 interface GhNote {
   readonly candidate_id: number;
@@ -67,6 +71,9 @@ describe('Beamery → Greenhouse, end to end on the local stack', () => {
   beforeAll(async () => {
     process.env['POWERTOOLS_LOG_LEVEL'] = 'ERROR';
     process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
+    // Consent synced into two of the default scenario's candidate custom fields (it has no consent fields).
+    process.env[ENV.consentStatusField] = CONSENT.status;
+    process.env[ENV.consentDateField] = CONSENT.lastConsentDate;
     stack = await startLocalStack({ webhookSecret: SECRET, pollIntervalMs: 0 });
     dynamodb = localDynamoDbClient(stack.dynamodbEndpoint);
     sqs = localSqsClient(stack.sqsEndpoint);
@@ -363,7 +370,47 @@ describe('Beamery → Greenhouse, end to end on the local stack', () => {
     expect(anonymized.phone_numbers).toEqual([]);
   });
 
-  it(`8. ${LOOP_EDITS} edits alternating between the simulators settle with one write per edit on the other side, and 10 quiet polls`, async () => {
+  it('8. a merge of two linked contacts in Beamery merges their Greenhouse candidates, and the IdMap follows', async () => {
+    const winner = await pushedContact('Mira', 'Merged');
+    const loser = await pushedContact('Mira', 'Duplicate');
+    // A recruiter merges the duplicates in Beamery's UI (its API refuses contacts with two Greenhouse ids).
+    await beamery('POST', '/contacts/merge', { primaryId: winner.contactId, secondaryId: loser.contactId });
+    await pollAndSettle();
+
+    await eventually(async () => ((await idMap.byGreenhouse(`greenhouse#candidate#${loser.candidateId}`))?.status === 'merged-into' ? true : undefined), WAIT, 'the loser link marked merged');
+    expect(await idMap.byGreenhouse(`greenhouse#candidate#${loser.candidateId}`)).toMatchObject({ mergedInto: `greenhouse#candidate#${winner.candidateId}` });
+    const candidates = await table<GhCandidate>('candidates');
+    expect(candidates.some((c) => c.id === loser.candidateId)).toBe(false);
+    // The winner has the loser's email now (Greenhouse's merge), and the winner's link stays.
+    expect((await candidate(winner.candidateId)).email_addresses.map((e) => e.value)).toContain(loser.email);
+    expect(await idMap.byGreenhouse(`greenhouse#candidate#${winner.candidateId}`)).toMatchObject({ status: 'active' });
+  });
+
+  it('9. consent status and date go to their Greenhouse custom fields; assigned-to becomes credited-to through the synced users', async () => {
+    // The users reference sync links Greenhouse user 302 to the Beamery user with the same email.
+    const ghUser = (await table<{ id: number; primary_email: string }>('users')).find((u) => u.id === 302)!;
+    await beamery('POST', '/seed', { users: [{ id: 'e00000000000000003a2', email: ghUser.primary_email }] });
+    const [users] = await stack.schedules.trigger('users');
+    expect(users).toMatchObject({ ok: true });
+
+    const { candidateId, contactId } = await pushedContact('Cato', 'Consent', { consentStatus: true, lastConsentDate: '2026-11-02', assignedTo: 'e00000000000000003a2' });
+    const created = await candidate(candidateId);
+    expect(created.custom_fields?.[CONSENT.status]?.value).toBe('true');
+    expect(created.custom_fields?.[CONSENT.lastConsentDate]?.value).toBe('2026-11-02');
+    const [application] = (await table<GhApplication>('applications')).filter((a) => a.candidate_id === candidateId);
+    // Referrer 451 is user 302's Referrer record in the default scenario: v3 credits to a Referrer.
+    expect(application?.referrer_id).toBe(451);
+
+    // Consent withdrawn in Beamery: one Greenhouse write carries it.
+    const writes = await writesDuring(async () => {
+      await beamery('PATCH', `/contacts/${contactId}`, { consentStatus: false });
+      await pollAndSettle();
+    });
+    expect(sum(writes.greenhouse)).toBe(1);
+    expect((await candidate(candidateId)).custom_fields?.[CONSENT.status]?.value).toBe('false');
+  });
+
+  it(`10. ${LOOP_EDITS} edits alternating between the simulators settle with one write per edit on the other side, and 10 quiet polls`, async () => {
     const { contactId, candidateId } = await pushedContact('Lars', 'Loop', role('Loop 0'));
     let greenhouseEdits = 0;
     let beameryEdits = 0;

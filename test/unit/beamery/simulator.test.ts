@@ -53,6 +53,17 @@ describe('Beamery simulator', () => {
     expect((await call('GET', '/v1/users')).statusCode).toBe(200);
   });
 
+  it('refuses an API merge of two contacts carrying different Greenhouse ids, and lets a merge in the UI (admin) through', async () => {
+    const create = async (id: string) =>
+      (await sim.app.inject({ method: 'POST', url: '/_admin/contacts', payload: { firstName: 'Dup', lastName: id, primaryEmail: `dup${id}@example.test`, integrations: { greenhouse: { id } } } })).json().id as string;
+    const [a, b] = [await create('71'), await create('72')];
+    const api = await call('POST', '/v1/contacts/merge', { primaryId: a, secondaryId: b });
+    expect(api.statusCode).toBe(409);
+    const ui = await sim.app.inject({ method: 'POST', url: '/_admin/contacts/merge', payload: { primaryId: a, secondaryId: b } });
+    expect(ui.statusCode).toBe(200);
+    expect((await sim.app.inject({ method: 'GET', url: `/_admin/contacts/${b}` })).json()).toMatchObject({ mergedIn: a });
+  });
+
   it('never limits, faults or authenticates the admin API', async () => {
     sim.settings.update({ rateLimit: { perSecond: 1 } });
     sim.faults.update({ serverErrorRate: 1 });

@@ -45,6 +45,12 @@ export function registerAdminRoutes(app: FastifyInstance, context: SimContext, i
 
   app.post<{ Params: { id: string } }>(p('/contacts/:id/touch'), async (request) => state.touchContact(request.params.id));
 
+  /** A recruiter merging two duplicates in the Beamery UI (allowed even when both carry Greenhouse ids). */
+  app.post(p('/contacts/merge'), async (request) => {
+    const { primaryId, secondaryId } = parseInput(z.object({ primaryId: z.string().min(1), secondaryId: z.string().min(1) }), request.body);
+    return state.mergeContacts(primaryId, secondaryId, { fromUi: true });
+  });
+
   app.get(p('/settings'), async () => settings.current);
   app.patch(p('/settings'), async (request) => {
     try {
