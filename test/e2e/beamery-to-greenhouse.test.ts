@@ -1,13 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbAudit } from '#adapters/store/audit';
-import { DynamoDbIdMap } from '#adapters/store/id-map';
+import type { DynamoDbAudit } from '#adapters/store/audit';
+import type { DynamoDbIdMap } from '#adapters/store/id-map';
 import { LOCAL_BEAMERY_PUSH_API_KEY } from '#local/defaults';
 import { ENV } from '#lambdas/config';
-import { startLocalStack, type LocalStack } from '#local/stack';
-import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';
+import type { LocalStack } from '#local/stack';
 import { callJson } from '../support/http.ts';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
 import { eventually, queueDepth } from '../support/queues.ts';
 
 /**
@@ -59,6 +59,7 @@ interface StoredContact {
 }
 
 describe('Beamery → Greenhouse, end to end on the local stack', () => {
+  let e2e: E2eStack;
   let stack: LocalStack;
   let dynamodb: DynamoDBClient;
   let sqs: SQSClient;
@@ -69,23 +70,14 @@ describe('Beamery → Greenhouse, end to end on the local stack', () => {
   let seq = 0;
 
   beforeAll(async () => {
-    process.env['POWERTOOLS_LOG_LEVEL'] = 'ERROR';
-    process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
     // Consent synced into two of the default scenario's candidate custom fields (it has no consent fields).
     process.env[ENV.consentStatusField] = CONSENT.status;
     process.env[ENV.consentDateField] = CONSENT.lastConsentDate;
-    stack = await startLocalStack({ webhookSecret: SECRET, pollIntervalMs: 0 });
-    dynamodb = localDynamoDbClient(stack.dynamodbEndpoint);
-    sqs = localSqsClient(stack.sqsEndpoint);
-    idMap = new DynamoDbIdMap(dynamodb, stack.resources.tables['id-map']);
-    audit = new DynamoDbAudit(dynamodb, stack.resources.tables.audit);
-    beameryOrigin = stack.beamery.replace(/\/v1$/, '');
-    await call(stack.greenhouse, 'PUT', '/_admin/rate-limit', { limit: 50_000 });
+    e2e = await startE2eStack({ webhookSecret: SECRET, pollIntervalMs: 0, greenhouseRateLimit: 50_000 });
+    ({ stack, dynamodb, sqs, idMap, audit, beameryOrigin } = e2e);
   }, 120_000);
   afterAll(async () => {
-    sqs?.destroy();
-    dynamodb?.destroy();
-    await stack?.stop();
+    await e2e?.stop();
   });
 
   // --- Driving the simulators ---------------------------------------------------------------------

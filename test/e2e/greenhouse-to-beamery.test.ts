@@ -6,13 +6,13 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '#lambdas/config';
 import { beameryClientFrom } from '#adapters/api-clients';
-import { DynamoDbAudit } from '#adapters/store/audit';
-import { DynamoDbIdMap } from '#adapters/store/id-map';
+import type { DynamoDbAudit } from '#adapters/store/audit';
+import type { DynamoDbIdMap } from '#adapters/store/id-map';
 import type { Link } from '#core/sync/ports';
-import { startLocalStack, type LocalStack } from '#local/stack';
-import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';
+import type { LocalStack } from '#local/stack';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '#local/simulators/greenhouse/server';
 import { callJson } from '../support/http.ts';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
 import { eventually, queueDepth } from '../support/queues.ts';
 
 /**
@@ -83,6 +83,7 @@ interface BeameryState {
 }
 
 describe('Greenhouse → Beamery, end to end on the local stack', () => {
+  let e2e: E2eStack;
   let stack: LocalStack;
   let dynamodb: DynamoDBClient;
   let sqs: SQSClient;
@@ -92,22 +93,11 @@ describe('Greenhouse → Beamery, end to end on the local stack', () => {
   let harvestToken: string | undefined;
 
   beforeAll(async () => {
-    // The Lambdas run in this process: keep their logs and metrics out of the test output.
-    process.env['POWERTOOLS_LOG_LEVEL'] = 'ERROR';
-    process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
-    stack = await startLocalStack({ webhookSecret: SECRET });
-    dynamodb = localDynamoDbClient(stack.dynamodbEndpoint);
-    sqs = localSqsClient(stack.sqsEndpoint);
-    idMap = new DynamoDbIdMap(dynamodb, stack.resources.tables['id-map']);
-    audit = new DynamoDbAudit(dynamodb, stack.resources.tables.audit);
-    beameryOrigin = stack.beamery.replace(/\/v1$/, '');
-    // Harvest's 75 requests per 30 s would make the scenarios wait on rate windows; limits have tests of their own.
-    await call(stack.greenhouse, 'PUT', '/_admin/rate-limit', { limit: 5_000 });
+    e2e = await startE2eStack({ webhookSecret: SECRET, greenhouseRateLimit: 5_000 });
+    ({ stack, dynamodb, sqs, idMap, audit, beameryOrigin } = e2e);
   }, 120_000);
   afterAll(async () => {
-    sqs?.destroy();
-    dynamodb?.destroy();
-    await stack?.stop();
+    await e2e?.stop();
   });
 
   // --- Driving the simulators ---------------------------------------------------------------------

@@ -1,0 +1,46 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDbAudit } from '#adapters/store/audit';
+import { DynamoDbIdMap } from '#adapters/store/id-map';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '#local/stack';
+import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';
+import { callJson } from './http.ts';
+
+/**
+ * The local stack in this process as the sync scenarios use it: the Lambdas' logs and metrics kept out
+ * of the test output, clients on its emulators and stores, and the Greenhouse simulator's limit raised
+ * (Harvest's window would make scenarios wait; the limits have tests of their own).
+ */
+export interface E2eStack {
+  readonly stack: LocalStack;
+  readonly dynamodb: DynamoDBClient;
+  readonly sqs: SQSClient;
+  readonly idMap: DynamoDbIdMap;
+  readonly audit: DynamoDbAudit;
+  /** The Beamery simulator without its `/v1`: where its admin routes live. */
+  readonly beameryOrigin: string;
+  stop(): Promise<void>;
+}
+
+export async function startE2eStack(options: LocalStackOptions & { readonly greenhouseRateLimit: number }): Promise<E2eStack> {
+  process.env['POWERTOOLS_LOG_LEVEL'] = 'ERROR';
+  process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
+  const { greenhouseRateLimit, ...stackOptions } = options;
+  const stack = await startLocalStack(stackOptions);
+  const dynamodb = localDynamoDbClient(stack.dynamodbEndpoint);
+  const sqs = localSqsClient(stack.sqsEndpoint);
+  await callJson(stack.greenhouse, 'PUT', '/_admin/rate-limit', { limit: greenhouseRateLimit });
+  return {
+    stack,
+    dynamodb,
+    sqs,
+    idMap: new DynamoDbIdMap(dynamodb, stack.resources.tables['id-map']),
+    audit: new DynamoDbAudit(dynamodb, stack.resources.tables.audit),
+    beameryOrigin: stack.beamery.replace(/\/v1$/, ''),
+    stop: async () => {
+      sqs.destroy();
+      dynamodb.destroy();
+      await stack.stop();
+    },
+  };
+}
