@@ -5,13 +5,15 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseEnvelope, type Envelope } from '#core/envelope';
 import { ApiError, RateLimited } from '#adapters/http/errors';
+import { RetryLater } from '#core/sync/retry-later';
 import type { MetricsSink } from './make-ingest-handler.ts';
 
 /**
  * The shell of every queue consumer: Powertools' FIFO batch processor (a failed message fails the
  * rest of its group in the batch, so per-entity order holds; other groups go on), envelope parsing,
- * and the one rule all consumers share for rate limits: a RateLimited message is handed back to its
- * queue with the retry time as its visibility timeout, instead of keeping a Lambda asleep.
+ * and the one rule all consumers share for rate limits: a RateLimited message (or a RetryLater, a
+ * reconcile that must wait a moment) is handed back to its queue with the retry time as its visibility
+ * timeout, instead of keeping a Lambda asleep.
  */
 export interface FifoConsumerDependencies {
   readonly handle: (envelope: Envelope, record: SQSRecord) => Promise<void>;
@@ -59,6 +61,9 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
           retryAfterSeconds: error.retryAfterSeconds,
           operation: error.operation,
         });
+      } else if (error instanceof RetryLater) {
+        await handBack(record, error.retryAfterSeconds);
+        deps.logger.info('not yet; message handed back to its queue', { entityKey: envelope.entityKey, retryAfterSeconds: error.retryAfterSeconds, reason: error.reason });
       } else {
         failures.other++;
         count(CONSUMER_METRICS.failed);

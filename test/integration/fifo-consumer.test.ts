@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENVELOPE_VERSION, type Envelope } from '#core/envelope';
 import { RateLimited } from '#adapters/http/errors';
 import { makeFifoConsumer } from '#handlers/fifo-consumer';
+import { RetryLater } from '#core/sync/retry-later';
 import { startSqsEmulator, type SqsEmulator } from '#local/emulators';
 import { createQueues, type LocalResources } from '#local/resources';
 import { startEventSourceMapping } from '#local/event-source-mapping';
@@ -135,8 +136,11 @@ describe('FIFO consumer shell (fauxqs, event-source mapping as Lambda runs it)',
         metrics: { addMetric: () => undefined, publishStoredMetrics: () => undefined },
       });
 
-    it('is no Lambda error when only rate limits failed it: the budget at work, every message handed back', async () => {
-      const handler = consumer(async () => Promise.reject(new RateLimited('greenhouse', 'GET /v3/candidates', 30, 'budget')));
+    it('is no Lambda error when only rate limits (or a reconcile told to retry later) failed it, every message handed back', async () => {
+      let calls = 0;
+      const handler = consumer(async () =>
+        Promise.reject(++calls === 2 ? new RetryLater('its vacancy is being created', 5) : new RateLimited('greenhouse', 'GET /v3/candidates', 30, 'budget')),
+      );
       const response = await handler({ Records: [record(1), record(2), record(3)] });
       expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1', 'm2', 'm3']);
     });

@@ -11,6 +11,19 @@ import type { AuditStore, IdMapStore, LedgerStore, Link, SyncState } from './por
 import { isCovered, nextSyncState } from './sync-state.ts';
 import { loadJobSnapshot } from './job-snapshot.ts';
 import { collect } from '#core/async-iterables';
+import { RetryLater } from './retry-later.ts';
+
+/**
+ * The creation claim: a job's vacancy is created by one reconcile at a time. A candidate's follow-up
+ * sync of its job can run beside the job's own message (two FIFO groups); without the claim both
+ * created a vacancy (the backfill benchmark saw one or two duplicates in most runs). The claim is a
+ * timestamp in the job's sync state, taken with the state's revision check; a reconcile that finds a
+ * fresh claim and no link yet retries in a few seconds. A claim older than CLAIM_TTL_MS (its holder
+ * crashed between create and link) is ignored.
+ */
+const CREATING = '#creating';
+const CLAIM_TTL_MS = 60_000;
+const CLAIM_RETRY_SECONDS = 5;
 
 /**
  * "Job X may have changed" → the Beamery vacancy made to match (DESIGN principles 2 and 3). Reads the
@@ -109,8 +122,29 @@ async function reconcileOnce(trigger: JobTrigger, deps: JobSyncDependencies): Pr
   const hashes = hashFieldGroups(vacancyFieldGroups(mapping));
 
   let result: JobSyncResult;
+  let previous = state;
   if (!link) {
-    const { id } = await deps.beamery.createVacancy(mapping.vacancy);
+    const claim = state?.fieldHashes[CREATING];
+    if (claim !== undefined && clock.now() - Date.parse(claim) < CLAIM_TTL_MS) {
+      throw new RetryLater(`job ${trigger.jobId}: its vacancy is being created by another reconcile`, CLAIM_RETRY_SECONDS);
+    }
+    const claimed: SyncState = {
+      entityKey: key,
+      fieldHashes: { ...state?.fieldHashes, [CREATING]: readAt },
+      reconciledAt: state?.reconciledAt ?? new Date(0).toISOString(),
+      ...(state?.sourceVersion !== undefined ? { sourceVersion: state.sourceVersion } : {}),
+      revision: state?.revision ?? 0,
+    };
+    if (!(await ledger.putSyncState(claimed))) return 'conflict';
+    previous = { ...claimed, revision: claimed.revision + 1 };
+    let id: string;
+    try {
+      ({ id } = await deps.beamery.createVacancy(mapping.vacancy));
+    } catch (error) {
+      // Give the claim back, so the retry of this message (or another) need not wait out its TTL.
+      await ledger.putSyncState({ ...previous, fieldHashes: state?.fieldHashes ?? {} }).catch(() => false);
+      throw error;
+    }
     await idMap.put({ greenhouseKey: key, beameryKey: entityKey('beamery', 'vacancy', id), status: 'active', updatedAt: readAt });
     result = { outcome: 'created', writes: 1, vacancyId: id, groups: Object.keys(hashes).sort() as VacancyFieldGroup[] };
   } else {
@@ -124,7 +158,8 @@ async function reconcileOnce(trigger: JobTrigger, deps: JobSyncDependencies): Pr
     result = { outcome: writes > 0 ? 'updated' : 'unchanged', writes, vacancyId, groups: changed };
   }
 
-  const saved = await ledger.putSyncState(nextSyncState(state, key, hashes, readAt, job.updated_at ?? undefined));
+  // The hashes replace the claim, if one was taken.
+  const saved = await ledger.putSyncState(nextSyncState(previous, key, hashes, readAt, job.updated_at ?? undefined));
   return saved ? result : 'conflict';
 }
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RetryLater } from '#core/sync/retry-later';
 import { reconcileJob, type JobSyncDependencies, type JobTrigger } from '#core/sync/reconcile-job';
 import type { GreenhouseEventEnvelope } from '#core/envelope';
 import type { VacancyWrite } from '#adapters/beamery/types';
@@ -7,6 +8,7 @@ import { SimClock } from '#local/simulators/shared/clock';
 import type { BeamerySimulator } from '#local/simulators/beamery/server';
 import { startHarness, type Harness } from '../greenhouse/support.ts';
 import { clientFor, startSimulator } from '../beamery/harness.ts';
+import { eventually } from '../../support/queues.ts';
 
 /**
  * Greenhouse job → Beamery vacancy, through both simulators' APIs (in this process, port 0) and the
@@ -29,6 +31,7 @@ describe('reconcile a Greenhouse job into a Beamery vacancy', () => {
     ledger = new InMemoryLedger();
     audit = new InMemoryAudit();
     updates = [];
+    vacanciesBefore = beamery.state.vacancies.size;
     const client = clientFor(beamery);
     deps = {
       greenhouse: gh.client(),
@@ -65,6 +68,7 @@ describe('reconcile a Greenhouse job into a Beamery vacancy', () => {
     refs: {},
   });
   const later = () => gh.clock.advance(1_000);
+  let vacanciesBefore = 0;
   const vacancy = (id: string | undefined) => beamery.state.vacancies.get(id!)!;
   const beameryWrites = () =>
     Object.entries(beamery.requests.snapshot()).reduce((n, [route, e]) => (/^(POST|PATCH|PUT|DELETE) /.test(route) && !route.includes('token') ? n + e.total : n), 0);
@@ -241,6 +245,44 @@ describe('reconcile a Greenhouse job into a Beamery vacancy', () => {
     expect(updates).toHaveLength(1);
     const stored = (await ledger.getSyncState('greenhouse#job#801'))!;
     expect(Date.parse(stored.reconciledAt)).toBeGreaterThanOrEqual(Date.parse(message.observedAt));
+  });
+
+  it('creates one vacancy when two reconciles of a new job run side by side: the second waits for the first\'s link', async () => {
+    let created = 0;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow: JobSyncDependencies = {
+      ...deps,
+      beamery: {
+        ...deps.beamery,
+        // The first create is held until the second reconcile has looked: the window in which both used to create.
+        createVacancy: async (write) => {
+          created++;
+          await held;
+          return deps.beamery.createVacancy(write);
+        },
+      },
+    };
+    const first = reconcileJob(trigger(801), slow);
+    await eventually(() => (created === 1 ? true : undefined), 5_000, 'the first create to start');
+    const second = await reconcileJob(trigger(801), slow).catch((error: unknown) => error);
+    expect(second).toBeInstanceOf(RetryLater);
+    expect((second as RetryLater).retryAfterSeconds).toBeGreaterThan(0);
+    release();
+    expect(await first).toMatchObject({ outcome: 'created' });
+    // The message handed back comes again and finds the link.
+    later();
+    expect(await reconcileJob(trigger(801), slow)).toMatchObject({ outcome: 'unchanged' });
+    expect(created).toBe(1);
+    expect(beamery.state.vacancies.size).toBe(vacanciesBefore + 1);
+    expect((await ledger.getSyncState('greenhouse#job#801'))!.fieldHashes['#creating']).toBeUndefined();
+  });
+
+  it('gives the creation claim back when the create fails, so the retry creates without waiting', async () => {
+    const failing: JobSyncDependencies = { ...deps, beamery: { ...deps.beamery, createVacancy: async () => Promise.reject(new Error('Beamery answered 503')) } };
+    await expect(reconcileJob(trigger(801), failing)).rejects.toThrow(/503/);
+    later();
+    expect(await reconcileJob(trigger(801), deps)).toMatchObject({ outcome: 'created' });
   });
 
   it('skips a template job: no vacancy, no link', async () => {
