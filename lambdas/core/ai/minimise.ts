@@ -1,0 +1,44 @@
+/**
+ * What leaves the resume before any provider sees it (issue 6, "Minimises PII before the prompt"):
+ * contact details (emails, phone numbers), links, and every line that states a protected attribute or
+ * a proxy for one (age or date of birth, gender, nationality or citizenship, marital status, religion,
+ * a photo). The screening judges skills and experience; nothing else should be able to move a score.
+ *
+ * Written by hand: no maintained library redacts resume text for this purpose, and the rules are
+ * a few regular expressions that a reviewer can read in full here.
+ */
+
+const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+const URL_LIKE = /\b(?:https?:\/\/|www\.)\S+|\b[\w-]+\.(?:com|net|org|io|dev|me|co|uk|de)\/\S*/gi;
+// A run of 7+ digits with the separators phone numbers use, optionally with a leading +.
+const PHONE = /(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d(?:[\s.-]?\d){6,}/g;
+
+/** Lines that state a protected attribute or its proxy. Matched case-insensitively, whole line dropped. */
+// Words that also name skills ("single sign-on", "race conditions") are left out on purpose: a dropped
+// skill line would cost a candidate more than the rare proxy those words carry.
+const PROXY_LINE =
+  /\b(?:date of birth|d\.o\.b|dob|born(?: on| in)?|age[d:]?|years old|gender|sex|male|female|pronouns?|nationality|citizenship|citizen of|national of|marital status|married|divorced|widowed|religion|religious|photo(?:graph)?|ethnicity|ethnic origin|racial)\b/i;
+
+export type RemovedKind = 'email' | 'phone' | 'link' | 'proxy-line';
+
+export interface MinimisedText {
+  readonly text: string;
+  /** How much of each kind was taken out (for the audit record; never the values). */
+  readonly removed: Readonly<Record<RemovedKind, number>>;
+}
+
+export function minimiseResume(text: string): MinimisedText {
+  const removed: Record<RemovedKind, number> = { email: 0, phone: 0, link: 0, 'proxy-line': 0 };
+  const lines: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (PROXY_LINE.test(line)) {
+      removed['proxy-line']++;
+      continue;
+    }
+    let kept = line.replace(EMAIL, () => (removed.email++, '[email]'));
+    kept = kept.replace(URL_LIKE, () => (removed.link++, '[link]'));
+    kept = kept.replace(PHONE, () => (removed.phone++, '[phone]'));
+    lines.push(kept);
+  }
+  return { text: lines.join('\n').replace(/\n{3,}/g, '\n\n').trim(), removed };
+}

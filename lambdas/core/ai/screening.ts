@@ -1,0 +1,50 @@
+import * as z from 'zod';
+
+/**
+ * Resume screening (issue 6), the part every provider shares: what a provider is given, what it must
+ * answer, and the versioned template's identity. A provider is an LLM on Bedrock or the offline
+ * matcher (offline-screening.ts); every result names the provider and model it came from, so no one
+ * mistakes the offline matcher's output for an LLM's. Screening is advice: nothing here moves,
+ * rejects or advances an application.
+ */
+
+/** Changes whenever the prompt or the answer's shape changes: part of the reuse key and of every audit record. */
+export const SCREENING_PROMPT_VERSION = 'screening-v1';
+
+export interface ScreeningInput {
+  readonly jobTitle: string;
+  /** The job post's requirements, one per entry (requirementsFromJobPost). */
+  readonly requirements: readonly string[];
+  /** The resume after minimiseResume: no contact details, links or protected-attribute proxies. */
+  readonly resumeText: string;
+}
+
+const evidence = z.strictObject({
+  /** The requirement or quality in question. */
+  point: z.string().min(1).max(300),
+  /** Words from the resume that show it (strengths), or what is missing (gaps). */
+  evidence: z.string().max(500),
+});
+
+/** The answer every provider must give; the Bedrock adapter constrains the model to its JSON schema. */
+export const screeningAnswerSchema = z.strictObject({
+  score: z.number().int().min(0).max(100),
+  summary: z.string().min(1).max(1_000),
+  strengths: z.array(evidence).max(20),
+  gaps: z.array(evidence).max(20),
+  /** Requirements the provider could not judge from the resume. */
+  notJudged: z.array(z.string().min(1).max(300)).max(40),
+});
+export type ScreeningAnswer = z.infer<typeof screeningAnswerSchema>;
+
+export interface ScreeningResult extends ScreeningAnswer {
+  readonly provider: string;
+  readonly model: string;
+  readonly promptVersion: string;
+}
+
+export interface ScreeningProvider {
+  readonly provider: string;
+  readonly model: string;
+  screen(input: ScreeningInput): Promise<ScreeningResult>;
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { minimiseResume } from '#core/ai/minimise';
+
+describe('minimiseResume', () => {
+  const resume = [
+    'Noor Vale',
+    'noor.vale@example.test · +44 20 7946 0001 · https://www.linkedin.com/in/noorvale',
+    'Date of birth: 12 March 1990',
+    'Nationality: Dutch',
+    'Marital status: married, two children',
+    'Gender: female',
+    '',
+    'Senior Data Engineer, Kestrel Labs (2019–2025)',
+    '- Built Spark pipelines on AWS; cut batch cost 40%',
+    '- Single sign-on with Okta; fixed race conditions in the ingest service',
+    '- Portfolio at noorvale.dev/projects',
+  ].join('\n');
+
+  it('takes out contact details, links and every line stating a protected attribute, counting each kind', () => {
+    const { text, removed } = minimiseResume(resume);
+    expect(text).not.toMatch(/noor\.vale@|7946|linkedin|noorvale\.dev|1990|Dutch|married|female/i);
+    expect(removed).toEqual({ email: 1, phone: 1, link: 2, 'proxy-line': 4 });
+  });
+
+  it('keeps the experience, including skill lines whose words only look like proxies', () => {
+    const { text } = minimiseResume(resume);
+    expect(text).toContain('Senior Data Engineer, Kestrel Labs (2019–2025)');
+    expect(text).toContain('Built Spark pipelines on AWS; cut batch cost 40%');
+    expect(text).toContain('Single sign-on with Okta; fixed race conditions in the ingest service');
+  });
+
+  it('gives the same text for two resumes that differ only in protected-attribute proxies', () => {
+    const other = resume.replace('Nationality: Dutch', 'Nationality: Nigerian').replace('Gender: female', 'Gender: male').replace('1990', '1965');
+    expect(minimiseResume(other).text).toBe(minimiseResume(resume).text);
+  });
+});
