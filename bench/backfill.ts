@@ -5,13 +5,9 @@ import type { ClientRequest } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { systemClock } from '#core/clock';
-import { BACKFILL_CHECKPOINT_NAME, formatProgress } from '#core/sync/backfill-plan';
-import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
-import { greenhouseClientFrom } from '#adapters/api-clients';
-import { DynamoDbCheckpointStore } from '#adapters/backfill-checkpoint-store';
-import { runBackfill } from '#adapters/backfill-runner';
-import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
+import { formatProgress } from '#core/sync/backfill-plan';
+import { readConfig } from '#lambdas/config';
+import { awsBackfillDependencies, runBackfill } from '#adapters/backfill-runner';
 import { DynamoDbBudgetStore } from '#adapters/store/dynamodb-budget-store';
 import { GREENHOUSE_BUDGET_POLICY } from '#adapters/greenhouse/client';
 import { BEAMERY_BUDGET_POLICY } from '#adapters/beamery/transport';
@@ -390,7 +386,6 @@ export async function benchBackfill(options: BackfillBenchOptions = {}): Promise
 
     // The backfill, as bin/bridge.ts runs it.
     const config = readConfig();
-    const queueUrl = requireQueueUrl(config, 'greenhouse-changes');
     const dynamodbOps: Record<string, number> = {};
     const dynamodbHost = new URL(stack.dynamodbEndpoint).host;
     const countRequest = (message: unknown) => {
@@ -412,21 +407,7 @@ export async function benchBackfill(options: BackfillBenchOptions = {}): Promise
     let enqueued: number;
     try {
       const result = await runBackfill(
-        {
-          greenhouse: greenhouseClientFrom(config, { dynamodb }),
-          publisher: new SqsQueuePublisher(sqs, (id, deadLetter) => {
-            if (id !== 'greenhouse-changes' || deadLetter) throw new Error(`the backfill does not send to ${id}`);
-            return queueUrl;
-          }),
-          store: new DynamoDbCheckpointStore(dynamodb, requireTableName(config, 'ledger'), BACKFILL_CHECKPOINT_NAME),
-          clock: systemClock,
-          // As bin/bridge.ts wires it: the backfill keeps about one rate window of work queued.
-          queueDepth: async () => {
-            const depth = await queueDepth(sqs, queueUrl);
-            return depth.visible + depth.inFlight;
-          },
-          onProgress: (progress) => (lastProgress = formatProgress(progress)),
-        },
+        awsBackfillDependencies(config, { dynamodb, sqs }, (progress) => (lastProgress = formatProgress(progress))),
         { phases: ['jobs', 'candidates'], restart: true },
       );
       enqueueSeconds = (performance.now() - start) / 1000;

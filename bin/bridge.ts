@@ -14,14 +14,10 @@ import { readFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Command, Option } from 'commander';
-import { systemClock } from '#core/clock';
-import { BACKFILL_CHECKPOINT_NAME, formatProgress, phasesFor } from '#core/sync/backfill-plan';
+import { formatProgress, phasesFor } from '#core/sync/backfill-plan';
 import { BEAMERY_CONTACT_ID, MAX_PUSH_CONTACTS, beameryChangeMessage, pushContactIds } from '#core/sync/beamery-messages';
-import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
-import { greenhouseClientFrom } from '#adapters/api-clients';
-import { DynamoDbCheckpointStore } from '#adapters/backfill-checkpoint-store';
-import { runBackfill } from '#adapters/backfill-runner';
-import { queueDepth } from '#adapters/queue/queue-depth';
+import { readConfig, requireQueueUrl } from '#lambdas/config';
+import { awsBackfillDependencies, runBackfill } from '#adapters/backfill-runner';
 import { SqsQueuePublisher, type QueuePublisher } from '#adapters/queue/sqs-publisher';
 
 /** One progress line on stderr: redrawn in place on a terminal, a line per update (throttled) otherwise. */
@@ -42,29 +38,12 @@ function progressLine(stream: NodeJS.WriteStream = process.stderr) {
 async function backfill(options: { jobsOnly?: boolean; candidatesOnly?: boolean; restart?: boolean }): Promise<void> {
   const phases = phasesFor(options);
   const config = readConfig();
-  const dynamodb = new DynamoDBClient({});
-  const queueUrl = requireQueueUrl(config, 'greenhouse-changes');
-  const sqs = new SQSClient({});
-  const greenhouse = greenhouseClientFrom(config, { dynamodb });
   const line = progressLine();
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort(new Error('interrupted')));
 
   const result = await runBackfill(
-    {
-      greenhouse,
-      publisher: new SqsQueuePublisher(sqs, (queue, deadLetter) => {
-        if (queue !== 'greenhouse-changes' || deadLetter) throw new Error(`the backfill does not send to ${queue}`);
-        return queueUrl;
-      }),
-      store: new DynamoDbCheckpointStore(dynamodb, requireTableName(config, 'ledger'), BACKFILL_CHECKPOINT_NAME),
-      clock: systemClock,
-      queueDepth: async () => {
-        const depth = await queueDepth(sqs, queueUrl);
-        return depth.visible + depth.inFlight;
-      },
-      onProgress: (progress) => line.update(formatProgress(progress)),
-    },
+    awsBackfillDependencies(config, { dynamodb: new DynamoDBClient({}), sqs: new SQSClient({}) }, (progress) => line.update(formatProgress(progress))),
     { phases, restart: options.restart ?? false, signal: abort.signal },
   ).catch((error: unknown) => {
     line.update('', true);

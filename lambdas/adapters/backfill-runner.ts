@@ -17,8 +17,15 @@ import {
   type ProgressSnapshot,
 } from '#core/sync/backfill-plan';
 import { PUBLISH_BATCH } from '#core/sync/poll-window';
-import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
-import type { BackfillCheckpointStore } from './backfill-checkpoint-store.ts';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { systemClock } from '#core/clock';
+import { BACKFILL_CHECKPOINT_NAME } from '#core/sync/backfill-plan';
+import { requireQueueUrl, requireTableName, type BridgeConfig } from '#lambdas/config';
+import { SqsQueuePublisher, type QueuePublisher } from '#adapters/queue/sqs-publisher';
+import { queueDepth } from '#adapters/queue/queue-depth';
+import { greenhouseClientFrom } from '#adapters/api-clients';
+import { DynamoDbCheckpointStore, type BackfillCheckpointStore } from './backfill-checkpoint-store.ts';
 import { RateLimited } from './http/errors.ts';
 
 /**
@@ -152,4 +159,31 @@ export async function runBackfill(deps: BackfillRunnerDependencies, options: Bac
     }
   }
   return { action: decision.action, checkpoint, enqueued, rateLimitWaits: waits };
+}
+
+/**
+ * The runner's dependencies on AWS (or the local emulators) as `bridge backfill` wires them: the
+ * Greenhouse client from the configuration, greenhouse-changes.fifo for messages and backpressure,
+ * the checkpoint in the Ledger.
+ */
+export function awsBackfillDependencies(
+  config: BridgeConfig,
+  clients: { readonly dynamodb: DynamoDBClient; readonly sqs: SQSClient },
+  onProgress?: BackfillRunnerDependencies['onProgress'],
+): BackfillRunnerDependencies {
+  const queueUrl = requireQueueUrl(config, 'greenhouse-changes');
+  return {
+    greenhouse: greenhouseClientFrom(config, { dynamodb: clients.dynamodb }),
+    publisher: new SqsQueuePublisher(clients.sqs, (queue, deadLetter) => {
+      if (queue !== 'greenhouse-changes' || deadLetter) throw new Error(`the backfill does not send to ${queue}`);
+      return queueUrl;
+    }),
+    store: new DynamoDbCheckpointStore(clients.dynamodb, requireTableName(config, 'ledger'), BACKFILL_CHECKPOINT_NAME),
+    clock: systemClock,
+    queueDepth: async () => {
+      const depth = await queueDepth(clients.sqs, queueUrl);
+      return depth.visible + depth.inFlight;
+    },
+    ...(onProgress ? { onProgress } : {}),
+  };
 }
