@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -50,4 +50,24 @@ export class AlarmTopic extends Construct {
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     this.alarmAction = new cloudwatchActions.SnsAction(this.topic);
   }
+}
+
+/** Sends an alarm's ALARM and OK transitions to the action (the alarm topic): every bridge alarm does both. */
+export function notifyOn(action: cloudwatch.IAlarmAction, ...alarms: cloudwatch.Alarm[]): cloudwatch.Alarm[] {
+  for (const alarm of alarms) {
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+  }
+  return alarms;
+}
+
+/** An alarm on any occurrence of the metric in one period; no data is not a breach. */
+export function anyOccurrenceAlarm(scope: Construct, id: string, metric: cloudwatch.Metric, alarmDescription: string): cloudwatch.Alarm {
+  return metric.createAlarm(scope, id, {
+    alarmDescription,
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
 }

@@ -10,6 +10,7 @@ import {
   type QueueDefinition,
   type QueueId,
 } from '#lib/resource-definitions';
+import { notifyOn } from './alarm-topic.ts';
 
 export interface EventQueuesProps {
   readonly namePrefix: string;
@@ -93,10 +94,7 @@ function buildQueue(parent: Construct, definition: QueueDefinition, props: Event
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-  for (const alarm of [deadLetterAlarm, messageAgeAlarm]) {
-    alarm.addAlarmAction(props.alarmAction);
-    alarm.addOkAction(props.alarmAction);
-  }
+  notifyOn(props.alarmAction, deadLetterAlarm, messageAgeAlarm);
 
   return { definition, queue, deadLetterQueue, deadLetterAlarm, messageAgeAlarm };
 }

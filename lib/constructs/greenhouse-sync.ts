@@ -10,6 +10,7 @@ import { BridgeFunction } from './bridge-function.ts';
 import type { EventQueues } from './event-queues.ts';
 import type { BridgeSecrets } from './secrets.ts';
 import type { BridgeTables } from './tables.ts';
+import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
 
 export interface SyncConsumerProps {
   readonly config: StackConfig;
@@ -89,16 +90,7 @@ abstract class SyncConsumer extends Construct {
     secrets.secret('beamery').grantRead(fn);
     secrets.identityHashKey.grantRead(fn);
 
-    const errors = fn.metricErrors({ period: Duration.minutes(5) }).createAlarm(this, 'ErrorsAlarm', {
-      alarmDescription: direction.alarmDescription,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    errors.addAlarmAction(props.alarmAction);
-    errors.addOkAction(props.alarmAction);
-    this.alarms = [errors];
+    this.alarms = notifyOn(props.alarmAction, anyOccurrenceAlarm(this, 'ErrorsAlarm', fn.metricErrors({ period: Duration.minutes(5) }), direction.alarmDescription));
   }
 }
 

@@ -10,6 +10,7 @@ import type { StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
 import type { EventQueues } from './event-queues.ts';
 import { serviceCountMetric } from './webhook-api.ts';
+import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
 
 /** The push route (the local stack serves the same path). */
 export const BEAMERY_PUSH_PATH_PARTS = ['beamery', 'push'] as const;
@@ -95,18 +96,8 @@ export class PushApi extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      this.push.function.metricErrors({ period: fiveMinutes }).createAlarm(this, 'PushErrorsAlarm', {
-        alarmDescription: 'The push Lambda failed; the caller got a 5XX and the contacts were not queued.',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
+      anyOccurrenceAlarm(this, 'PushErrorsAlarm', this.push.function.metricErrors({ period: fiveMinutes }), 'The push Lambda failed; the caller got a 5XX and the contacts were not queued.'),
     ];
-    for (const alarm of alarms) {
-      alarm.addAlarmAction(props.alarmAction);
-      alarm.addOkAction(props.alarmAction);
-    }
-    return alarms;
+    return notifyOn(props.alarmAction, ...alarms);
   }
 }

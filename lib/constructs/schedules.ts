@@ -17,6 +17,7 @@ import { BridgeFunction } from './bridge-function.ts';
 import type { EventQueues } from './event-queues.ts';
 import type { BridgeSecrets } from './secrets.ts';
 import type { BridgeTables } from './tables.ts';
+import { notifyOn } from './alarm-topic.ts';
 
 /** The service name (metrics dimension, log field) of the scheduled pollers. */
 export const POLLER_SERVICE = 'greenhouse-poller';
@@ -208,11 +209,7 @@ export class PollSchedules extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-    for (const alarm of [errors, deadLetters]) {
-      alarm.addAlarmAction(props.alarmAction);
-      alarm.addOkAction(props.alarmAction);
-    }
-    this.alarms = [errors, deadLetters];
+    this.alarms = notifyOn(props.alarmAction, errors, deadLetters);
   }
 }
 

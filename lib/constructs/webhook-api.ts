@@ -13,6 +13,7 @@ import type { StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
 import type { EventQueues } from './event-queues.ts';
 import { WebhookFirewall } from './webhook-firewall.ts';
+import { notifyOn } from './alarm-topic.ts';
 
 /** A count the bridge's handlers emit through Powertools (which adds the `service` dimension), summed per period. */
 export function serviceCountMetric(metricName: string, service: string, period: Duration): cloudwatch.Metric {
@@ -165,11 +166,7 @@ export class WebhookApi extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     ];
-    for (const alarm of alarms) {
-      alarm.addAlarmAction(props.alarmAction);
-      alarm.addOkAction(props.alarmAction);
-    }
-    return alarms;
+    return notifyOn(props.alarmAction, ...alarms);
   }
 }
 
