@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGreenhouseBody } from '#core/webhooks/signature';
 import { startLocalStack, type LocalStack } from '#local/stack';
 import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';
-import { eventually, queueDepth } from '../support/queues.ts';
+import { untilQuiet, queueDepth } from '../support/queues.ts';
 
 /**
  * The sync's promise under real conditions. Both simulators fail 10% of requests with 5xx and
@@ -66,18 +66,7 @@ describe('convergence: the same event stream twice, shuffled, under faults and r
     await admin(stack.greenhouse, 'POST', '/webhooks/settle');
     const sqs = localSqsClient(stack.sqsEndpoint);
     try {
-      let quietSince = 0;
-      await eventually(
-        async () => {
-          const depth = await queueDepth(sqs, stack.resources.queues['greenhouse-changes'].url);
-          if (depth.visible + depth.inFlight > 0) quietSince = 0;
-          else quietSince ||= Date.now();
-          // Empty for a while: the consumer is idle, not between two receives.
-          return quietSince && Date.now() - quietSince > 1_500 ? true : undefined;
-        },
-        120_000,
-        'the sync to go quiet',
-      );
+      await untilQuiet(sqs, [stack.resources.queues['greenhouse-changes'].url], 1_500, 120_000);
     } finally {
       sqs.destroy();
     }

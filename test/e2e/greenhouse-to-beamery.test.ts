@@ -13,7 +13,7 @@ import type { LocalStack } from '#local/stack';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '#local/simulators/greenhouse/server';
 import { callJson } from '../support/http.ts';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
-import { eventually, queueDepth } from '../support/queues.ts';
+import { eventually, untilQuiet } from '../support/queues.ts';
 
 /**
  * Issue 4's acceptance, rule by rule, end to end on the local stack: each scenario changes something
@@ -200,17 +200,7 @@ describe('Greenhouse → Beamery, end to end on the local stack', () => {
    */
   async function settled(): Promise<void> {
     await greenhouse('POST', '/webhooks/settle');
-    let quietSince = 0;
-    await eventually(
-      async () => {
-        const depth = await queueDepth(sqs, stack.resources.queues['greenhouse-changes'].url);
-        if (depth.visible + depth.inFlight > 0) quietSince = 0;
-        else quietSince ||= Date.now();
-        return quietSince && Date.now() - quietSince > 750 ? true : undefined;
-      },
-      WAIT,
-      'the sync to go quiet',
-    );
+    await untilQuiet(sqs, [stack.resources.queues['greenhouse-changes'].url], 750, WAIT);
   }
 
   // --- The rules ------------------------------------------------------------------------------------

@@ -12,7 +12,10 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
   }
 }
 
-export { queueDepth, type QueueDepth } from '#adapters/queue/queue-depth';
+import { queueDepth } from '#adapters/queue/queue-depth';
+
+export { queueDepth };
+export type { QueueDepth } from '#adapters/queue/queue-depth';
 
 /**
  * Receives and deletes every message on a queue. Deleting is what lets a FIFO queue hand out the next
@@ -39,4 +42,27 @@ export async function drain(sqs: SQSClient, queueUrl: string): Promise<Message[]
       }),
     );
   }
+}
+
+/**
+ * Resolves once every queue has been empty (nothing visible, nothing in flight) for `quietMs`: the
+ * consumers are idle, not between two receives.
+ */
+export async function untilQuiet(sqs: SQSClient, queueUrls: readonly string[], quietMs: number, timeoutMs: number): Promise<void> {
+  let quietSince = 0;
+  await eventually(
+    async () => {
+      for (const url of queueUrls) {
+        const depth = await queueDepth(sqs, url);
+        if (depth.visible + depth.inFlight > 0) {
+          quietSince = 0;
+          return undefined;
+        }
+      }
+      quietSince ||= Date.now();
+      return Date.now() - quietSince >= quietMs ? true : undefined;
+    },
+    timeoutMs,
+    'the sync to go quiet',
+  );
 }
