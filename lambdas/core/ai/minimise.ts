@@ -19,7 +19,7 @@ const PHONE = /(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d(?:[\s.-]?\d){6,}/g
 const PROXY_LINE =
   /\b(?:date of birth|d\.o\.b|dob|born(?: on| in)?|age[d:]?|years old|gender|sex|male|female|pronouns?|nationality|citizenship|citizen of|national of|marital status|married|divorced|widowed|religion|religious|photo(?:graph)?|ethnicity|ethnic origin|racial)\b/i;
 
-export type RemovedKind = 'email' | 'phone' | 'link' | 'proxy-line';
+export type RemovedKind = 'email' | 'phone' | 'link' | 'proxy-line' | 'name';
 
 export interface MinimisedText {
   readonly text: string;
@@ -27,8 +27,22 @@ export interface MinimisedText {
   readonly removed: Readonly<Record<RemovedKind, number>>;
 }
 
-export function minimiseResume(text: string): MinimisedText {
-  const removed: Record<RemovedKind, number> = { email: 0, phone: 0, link: 0, 'proxy-line': 0 };
+export interface MinimiseOptions {
+  /**
+   * The candidate's names as Greenhouse holds them (first, last, preferred). A name proxies gender and
+   * ethnicity, so each one, as a whole word, becomes `[name]`.
+   */
+  readonly names?: readonly string[];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function minimiseResume(text: string, options: MinimiseOptions = {}): MinimisedText {
+  const removed: Record<RemovedKind, number> = { email: 0, phone: 0, link: 0, 'proxy-line': 0, name: 0 };
+  const names = [...new Set((options.names ?? []).flatMap((n) => n.trim().split(/\s+/)).filter((n) => n.length >= 2))];
+  const NAME = names.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${names.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'giu') : undefined;
   const lines: string[] = [];
   for (const line of text.split(/\r?\n/)) {
     if (PROXY_LINE.test(line)) {
@@ -38,6 +52,7 @@ export function minimiseResume(text: string): MinimisedText {
     let kept = line.replace(EMAIL, () => (removed.email++, '[email]'));
     kept = kept.replace(URL_LIKE, () => (removed.link++, '[link]'));
     kept = kept.replace(PHONE, () => (removed.phone++, '[phone]'));
+    if (NAME) kept = kept.replace(NAME, () => (removed.name++, '[name]'));
     lines.push(kept);
   }
   return { text: lines.join('\n').replace(/\n{3,}/g, '\n\n').trim(), removed };

@@ -19,7 +19,7 @@ describe('minimiseResume', () => {
   it('takes out contact details, links and every line stating a protected attribute, counting each kind', () => {
     const { text, removed } = minimiseResume(resume);
     expect(text).not.toMatch(/noor\.vale@|7946|linkedin|noorvale\.dev|1990|Dutch|married|female/i);
-    expect(removed).toEqual({ email: 1, phone: 1, link: 2, 'proxy-line': 4 });
+    expect(removed).toEqual({ email: 1, phone: 1, link: 2, 'proxy-line': 4, name: 0 });
   });
 
   it('keeps the experience, including skill lines whose words only look like proxies', () => {
@@ -32,5 +32,17 @@ describe('minimiseResume', () => {
   it('gives the same text for two resumes that differ only in protected-attribute proxies', () => {
     const other = resume.replace('Nationality: Dutch', 'Nationality: Nigerian').replace('Gender: female', 'Gender: male').replace('1990', '1965');
     expect(minimiseResume(other).text).toBe(minimiseResume(resume).text);
+  });
+
+  it("replaces the candidate's names, whole words only, in any case", () => {
+    const { text, removed } = minimiseResume(resume + '\nReferences: ask NOOR or Vale-Smith; Noordam office', { names: ['Noor', 'Vale'] });
+    expect(text.split('\n')[0]).toBe('[name] [name]');
+    expect(text).toContain('ask [name] or [name]-Smith; Noordam office');
+    expect(removed.name).toBe(4);
+  });
+
+  it('gives the same text for two resumes that differ only in the name', () => {
+    const other = resume.replaceAll('Noor Vale', 'Jamal Okafor').replace('noor.vale@', 'j.okafor@');
+    expect(minimiseResume(other, { names: ['Jamal', 'Okafor'] }).text).toBe(minimiseResume(resume, { names: ['Noor', 'Vale'] }).text);
   });
 });
