@@ -25,7 +25,7 @@ import { startBeamerySimulator } from '#local/simulators/beamery/server';
  * per window per worker (target: at least 0.9 of L, at most one 429 per window per worker).
  */
 export interface RateLimitResult {
-  readonly system: ApiSystem;
+  readonly system: SimulatedApi;
   readonly workers: number;
   readonly limit: number;
   readonly windows: number;
@@ -48,7 +48,10 @@ interface Target {
 
 const BEAMERY_CREDENTIALS = { clientId: 'bench-client', clientSecret: 'bench-secret' };
 
-const TARGETS: Record<ApiSystem, Target> = {
+/** The rate-limited SaaS APIs (Bedrock throttles by quota, not by a window the bridge budgets). */
+type SimulatedApi = Exclude<ApiSystem, 'bedrock'>;
+
+const TARGETS: Record<SimulatedApi, Target> = {
   greenhouse: {
     policy: GREENHOUSE_BUDGET_POLICY,
     timeScale: 10,
@@ -78,7 +81,7 @@ const TARGETS: Record<ApiSystem, Target> = {
   },
 };
 
-export async function benchRateLimit({ system = 'greenhouse' as ApiSystem, workers = 8, limit = 50, simulatedSeconds = 60 } = {}): Promise<RateLimitResult> {
+export async function benchRateLimit({ system = 'greenhouse' as SimulatedApi, workers = 8, limit = 50, simulatedSeconds = 60 } = {}): Promise<RateLimitResult> {
   const target = TARGETS[system];
   const windowMs = target.policy.windowMs;
   const clock = new SimClock(target.timeScale);

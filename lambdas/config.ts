@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { QUEUES, TABLES, type QueueId, type TableId } from '#lib/resource-definitions';
 import { DEFAULT_PUSH_TAG } from '#core/sync/beamery-poll';
+import { aiSettingsSchema } from '#core/ai/settings';
 
 /**
  * The one place that reads process.env. Each Lambda gets only the variables its construct sets;
@@ -53,6 +54,8 @@ export const ENV = {
   consentDateField: 'GREENHOUSE_CONSENT_DATE_FIELD',
   /** Comma-separated Greenhouse anonymize fields for a Beamery anonymization in `bidirectional` mode. */
   anonymizeFields: 'GREENHOUSE_ANONYMIZE_FIELDS',
+  /** The AI settings (core/ai/settings.ts) as one JSON object; absent = every workflow off. */
+  aiSettings: 'AI_SETTINGS',
   /** Local stack only, in place of the secrets above. */
   greenhouseClientId: 'GREENHOUSE_CLIENT_ID',
   greenhouseClientSecret: 'GREENHOUSE_CLIENT_SECRET',
@@ -115,6 +118,7 @@ const configSchema = z.object({
     rateLimitMargin: z.coerce.number().min(0).max(0.5).optional(),
     localCredentials,
   }),
+  ai: aiSettingsSchema,
   beamery: z.object({
     region: z.enum(['us', 'us-sandbox', 'eu']).optional(),
     baseUrl: z.url().optional(),
@@ -173,6 +177,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
       rateLimitMargin: env[ENV.greenhouseRateMargin] || undefined,
       localCredentials: localOnly(runtime, env[ENV.greenhouseClientId], env[ENV.greenhouseClientSecret]),
     },
+    ai: jsonObject(env[ENV.aiSettings], ENV.aiSettings),
     beamery: {
       region: env[ENV.beameryRegion] || undefined,
       baseUrl: env[ENV.beameryBaseUrl] || undefined,
@@ -183,6 +188,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
   });
   if (!parsed.success) throw new Error(`invalid configuration: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
+}
+
+function jsonObject(text: string | undefined, name: string): unknown {
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`invalid configuration: ${name} is not JSON`);
+  }
 }
 
 // Plain credentials in the environment are for the local stack only; on AWS they come from Secrets Manager.

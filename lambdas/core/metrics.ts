@@ -24,3 +24,25 @@ export const PUSH_METRICS = {
   contactsQueued: 'PushContactsQueued',
   enqueueFailed: 'PushEnqueueFailed',
 } as const;
+
+/** The AI consumer's service name and the per-workflow metrics the dashboard reads (lambdas/handlers/make-ai-tasks-handler.ts). */
+export const AI_SERVICE = 'ai-workflows';
+export const AI_WORKFLOW_METRIC_PREFIX = { screening: 'Screening', feedback: 'FeedbackSynthesis' } as const;
+export type AiWorkflowName = keyof typeof AI_WORKFLOW_METRIC_PREFIX;
+
+export function aiMetrics(workflow: AiWorkflowName) {
+  const p = AI_WORKFLOW_METRIC_PREFIX[workflow];
+  return {
+    inferences: `${p}Inferences`,
+    reused: `${p}Reused`,
+    notRun: `${p}NotRun`,
+    errors: `${p}Errors`,
+    latencyMs: `${p}LatencyMs`,
+    inputTokens: `${p}InputTokens`,
+    outputTokens: `${p}OutputTokens`,
+    estimatedCostUsd: `${p}EstimatedCostUsd`,
+  } as const;
+}
+
+/** One datapoint per screened application: the dashboard shows its percentiles as the score distribution. */
+export const SCREENING_SCORE_METRIC = 'ScreeningScore';

@@ -16,7 +16,11 @@ import { makeGreenhousePoller } from './make-greenhouse-poller.ts';
 const config = readConfig();
 const dynamodb = new DynamoDBClient({});
 // Resolved now, so a missing variable fails the cold start with its name.
-const queueUrls = { 'greenhouse-changes': requireQueueUrl(config, 'greenhouse-changes'), 'beamery-changes': requireQueueUrl(config, 'beamery-changes') } as const;
+const queueUrls = {
+  'greenhouse-changes': requireQueueUrl(config, 'greenhouse-changes'),
+  'beamery-changes': requireQueueUrl(config, 'beamery-changes'),
+  'ai-tasks': requireQueueUrl(config, 'ai-tasks'),
+} as const;
 const publisher = new SqsQueuePublisher(new SQSClient({}), (queue, deadLetter) => {
   if (!(queue in queueUrls) || deadLetter) throw new Error(`the poller does not send to ${queue}${deadLetter ? ' (dead-letter)' : ''}`);
   return queueUrls[queue as keyof typeof queueUrls];

@@ -83,6 +83,8 @@ export const POLLER_SOURCES: Readonly<Record<PollerName, readonly Source[]>> = {
     source('attachments', (a) => a.candidate_id),
     source('applied_candidate_tags', (t) => t.candidate_id),
   ],
+  // A submitted or edited scorecard moves its own updated_at only.
+  scorecards: [source('scorecards', (s) => s.application_id)],
 };
 
 const seconds = z.number().int().nonnegative();

@@ -59,6 +59,7 @@ const RUN_RETRY_ATTEMPTS = 2;
 const DESCRIPTIONS: Readonly<Record<ScheduledRun, string>> = {
   jobs: 'Greenhouse jobs (and interview stages) updated since the watermark → greenhouse-changes.fifo',
   candidates: 'Greenhouse candidates, applications, notes and attachments updated since the watermark → greenhouse-changes.fifo',
+  scorecards: 'Applications whose Greenhouse scorecards changed since the watermark → ai-tasks.fifo (feedback synthesis; Greenhouse has no scorecard webhook)',
   users: 'Greenhouse users linked to Beamery users by email in the IdMap (note authors, credited-to)',
   beamery: 'Beamery contacts updated since the watermark, linked or tagged for a push → beamery-changes.fifo',
 };
@@ -97,6 +98,7 @@ export class PollSchedules extends Construct {
     const { config, queues, tables, secrets } = props;
     const changes = queues.get('greenhouse-changes');
     const beameryChanges = queues.get('beamery-changes');
+    const aiTasks = queues.get('ai-tasks');
     const ledger = tables.table('ledger');
     const idMap = tables.table('id-map');
     const harvest = secrets.secret('greenhouse-harvest');
@@ -129,6 +131,7 @@ export class PollSchedules extends Construct {
       environment: {
         [changes.definition.urlEnv]: changes.queue.queueUrl,
         [beameryChanges.definition.urlEnv]: beameryChanges.queue.queueUrl,
+        [aiTasks.definition.urlEnv]: aiTasks.queue.queueUrl,
         ...tables.environmentFor(['ledger', 'id-map']),
         [ENV.greenhouseCredentialsArn]: harvest.secretArn,
         [ENV.beameryCredentialsArn]: beamery.secretArn,
@@ -140,7 +143,7 @@ export class PollSchedules extends Construct {
       },
     });
     const fn = this.poller.function;
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [changes.queue.queueArn, beameryChanges.queue.queueArn] }));
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [changes.queue.queueArn, beameryChanges.queue.queueArn, aiTasks.queue.queueArn] }));
     fn.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [ledger.tableArn] }),
     );

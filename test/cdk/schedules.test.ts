@@ -79,11 +79,11 @@ describe('poll schedules', () => {
     schedules = small.template.findResources('AWS::Scheduler::Schedule') as Record<string, { Properties: ScheduleProperties }>;
   });
 
-  it('runs the jobs and candidates pollers and the users reference sync hourly, and the Beamery poller every 5 minutes, each with its input', () => {
+  it('runs the jobs, candidates and scorecards pollers and the users reference sync hourly, and the Beamery poller every 5 minutes, each with its input', () => {
     const byPoller = Object.fromEntries(
       Object.values(schedules).map((s) => [JSON.parse(s.Properties.Target.Input).poller as string, s.Properties] as const),
     );
-    expect(Object.keys(byPoller).sort()).toEqual(['beamery', 'candidates', 'jobs', 'users']);
+    expect(Object.keys(byPoller).sort()).toEqual(['beamery', 'candidates', 'jobs', 'scorecards', 'users']);
     for (const [poller, properties] of Object.entries(byPoller)) {
       expect(properties.ScheduleExpression).toBe(poller === 'beamery' ? 'rate(5 minutes)' : 'rate(1 hour)');
       expect(properties.State).toBe('ENABLED');
@@ -135,6 +135,7 @@ describe('poll schedules', () => {
       NODE_OPTIONS: '--enable-source-maps',
       GREENHOUSE_CHANGES_QUEUE_URL: { Ref: ref(small.stack, small.queues.get('greenhouse-changes').queue.queueUrl) },
       BEAMERY_CHANGES_QUEUE_URL: { Ref: ref(small.stack, small.queues.get('beamery-changes').queue.queueUrl) },
+      AI_TASKS_QUEUE_URL: { Ref: ref(small.stack, small.queues.get('ai-tasks').queue.queueUrl) },
       [ENV.beameryPushTag]: 'Add to Greenhouse',
       LEDGER_TABLE: { Ref: ref(small.stack, small.tables.table('ledger').tableName) },
       ID_MAP_TABLE: { Ref: ref(small.stack, small.tables.table('id-map').tableName) },
@@ -145,7 +146,7 @@ describe('poll schedules', () => {
     });
   });
 
-  it('lets the poller send to greenhouse-changes.fifo (and its failure queue), use Ledger items, get and put IdMap items, and read the two APIs\' credentials only', () => {
+  it('lets the poller send to greenhouse-changes, beamery-changes and ai-tasks (and its failure queue), use Ledger items, get and put IdMap items, and read the two APIs\' credentials only', () => {
     const statements = statementsOf(small, small.schedules.poller.role.roleArn);
     const sqs = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:')));
     expect(sqs.filter((s) => [s.Action].flat().includes('sqs:SendMessage')).flatMap((s) => [s.Resource].flat())).toEqual(
@@ -153,7 +154,8 @@ describe('poll schedules', () => {
     );
     const sendTargets = sqs.flatMap((s) => [s.Resource].flat());
     expect(sendTargets).toContainEqual(arnOf(small, small.queues.get('beamery-changes').queue.queueArn));
-    expect(sendTargets).toHaveLength(3);
+    expect(sendTargets).toContainEqual(arnOf(small, small.queues.get('ai-tasks').queue.queueArn));
+    expect(sendTargets).toHaveLength(4);
     expect(sendTargets).not.toContainEqual(arnOf(small, small.queues.get('greenhouse-changes').deadLetterQueue.queueArn));
 
     const dynamodb = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));

@@ -317,6 +317,30 @@ export class GreenhouseClient {
     return this.list('job_interview_stages', { job_ids: jobIds });
   }
 
+  /** The slots of jobs' interview plans; `job_interview_stage_id` places each under a stage. */
+  listJobInterviews(query: { ids?: readonly number[]; job_ids?: readonly number[]; job_interview_stage_ids?: readonly number[] } = {}) {
+    return this.list('job_interviews', query);
+  }
+
+  /** A scorecard's `interview_kit_id` → kit → `job_interview_id`. */
+  listInterviewKits(query: { ids?: readonly number[]; job_interview_ids?: readonly number[] } = {}) {
+    return this.list('interview_kits', query);
+  }
+
+  /**
+   * Scheduled interviews. Greenhouse fires no webhook when one is scheduled or its feedback comes
+   * in [H]: `status` (awaiting_feedback → complete) and `updated_at` are what a poller watches.
+   */
+  listInterviews(query: {
+    ids?: readonly number[];
+    application_ids?: readonly number[];
+    job_interview_ids?: readonly number[];
+    updated_at?: string;
+    status?: 'to_be_scheduled' | 'scheduled' | 'awaiting_feedback' | 'complete' | 'skipped' | 'collect_feedback' | 'to_be_sent' | 'sent' | 'received';
+  } = {}) {
+    return this.list('interviews', query);
+  }
+
   listJobOwners(jobIds: readonly number[]) {
     return this.list('job_owners', { job_ids: jobIds });
   }
@@ -375,7 +399,9 @@ export class GreenhouseClient {
     return this.list('custom_field_options', query);
   }
 
-  listScorecards(query: { application_ids?: readonly number[]; status?: 'draft' | 'complete'; updated_at?: string } = {}) {
+  listScorecards(
+    query: { application_ids?: readonly number[]; interview_kit_ids?: readonly number[]; status?: 'draft' | 'complete'; updated_at?: string } = {},
+  ) {
     return this.list('scorecards', query);
   }
 

@@ -87,6 +87,59 @@ export type Job = z.infer<typeof jobSchema>;
 export const jobInterviewStageSchema = z.looseObject({ id, job_id: id, name: text, sort_order: z.number().nullish(), active: z.boolean().nullish() });
 export type JobInterviewStage = z.infer<typeof jobInterviewStageSchema>;
 
+/**
+ * `GET /v3/job_interviews`: a slot of a job's interview plan, under one stage. The reference names
+ * the endpoint only (§4.4); fields ASSUMED from the public v3 schema files. `job_interview_stage_id`
+ * is what ties a scorecard (via its kit) to a stage.
+ */
+export const jobInterviewSchema = z.looseObject({
+  id,
+  job_id: idOrNull,
+  job_interview_stage_id: idOrNull,
+  name: text,
+  sort_order: z.number().nullish(),
+  scheduling_type: text,
+  duration: z.number().nullish(),
+  active: z.boolean().nullish(),
+  require_scorecard: z.boolean().nullish(),
+  created_at: iso,
+  updated_at: iso,
+});
+export type JobInterview = z.infer<typeof jobInterviewSchema>;
+
+/** `GET /v3/interview_kits`: one kit per job interview; fields ASSUMED as above. */
+export const interviewKitSchema = z.looseObject({
+  id,
+  job_id: idOrNull,
+  job_interview_id: idOrNull,
+  created_at: iso,
+  updated_at: iso,
+});
+export type InterviewKit = z.infer<typeof interviewKitSchema>;
+
+/**
+ * `GET /v3/interviews`: a scheduled interview (v1 scheduled_interviews; `starts_at`/`ends_at`,
+ * null for all-day ones, §4.11 [H]). Other fields ASSUMED from the public v3 schema files.
+ * `status` ∈ to_be_scheduled, scheduled, awaiting_feedback, complete, skipped, collect_feedback,
+ * to_be_sent, sent, received: `awaiting_feedback` once it took place, `complete` once its
+ * interviewers' scorecards are in.
+ */
+export const interviewSchema = z.looseObject({
+  id,
+  application_id: id,
+  job_id: idOrNull,
+  job_interview_id: idOrNull,
+  status: text,
+  starts_at: iso,
+  ends_at: iso,
+  all_day_start_on: text,
+  all_day_end_on: text,
+  organizer_id: idOrNull,
+  created_at: iso,
+  updated_at: iso,
+});
+export type Interview = z.infer<typeof interviewSchema>;
+
 export const jobOwnerSchema = z.looseObject({ id, job_id: id, user_id: id, type: text, responsible: z.boolean().nullish() });
 export type JobOwner = z.infer<typeof jobOwnerSchema>;
 
@@ -176,6 +229,8 @@ export type CustomFieldOption = z.infer<typeof customFieldOptionSchema>;
 export const scorecardSchema = z.looseObject({
   id,
   application_id: idOrNull,
+  /** The only link to a stage: kit → job interview → `job_interview_stage_id` [H for the field]. */
+  interview_kit_id: idOrNull,
   interviewer_id: idOrNull,
   submitter_id: idOrNull,
   candidate_rating: text,
@@ -203,6 +258,9 @@ export const RESOURCE_SCHEMAS = {
   applications: applicationSchema,
   jobs: jobSchema,
   job_interview_stages: jobInterviewStageSchema,
+  job_interviews: jobInterviewSchema,
+  interview_kits: interviewKitSchema,
+  interviews: interviewSchema,
   job_owners: jobOwnerSchema,
   job_hiring_managers: jobHiringManagerSchema,
   job_posts: jobPostSchema,

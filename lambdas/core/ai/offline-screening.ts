@@ -71,6 +71,8 @@ export function screenOffline(input: ScreeningInput): ScreeningResult {
     strengths: strengths.slice(0, 20),
     gaps: gaps.slice(0, 20),
     notJudged: notJudged.slice(0, 40),
+    usage: { inputTokens: 0, outputTokens: 0 },
+    latencyMs: 0,
   };
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { TokenUsage } from './model.ts';
 
 /**
  * Resume screening (issue 6), the part every provider shares: what a provider is given, what it must
@@ -41,6 +42,8 @@ export interface ScreeningResult extends ScreeningAnswer {
   readonly provider: string;
   readonly model: string;
   readonly promptVersion: string;
+  readonly usage: TokenUsage;
+  readonly latencyMs: number;
 }
 
 export interface ScreeningProvider {

@@ -1,5 +1,6 @@
 import { ENVELOPE_VERSION, entityKey, type Refs } from '#core/envelope';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
+import type { QueueId } from '#lib/resource-definitions';
 
 /**
  * The pure core of the scheduled Greenhouse pollers (DESIGN "Shape": EventBridge Scheduler → poller
@@ -20,7 +21,7 @@ import type { OutgoingMessage } from '#core/webhooks/delivery';
  *   between leaves it, and the next run covers the same time again.
  */
 
-export const POLLER_NAMES = ['jobs', 'candidates'] as const;
+export const POLLER_NAMES = ['jobs', 'candidates', 'scorecards'] as const;
 export type PollerName = (typeof POLLER_NAMES)[number];
 
 /**
@@ -32,21 +33,27 @@ export const SCHEDULED_RUNS = [...POLLER_NAMES, 'users', 'beamery'] as const;
 export type ScheduledRun = (typeof SCHEDULED_RUNS)[number];
 
 /** How often each run is scheduled by default, in minutes (the deployed schedules and the local stack). */
-export const DEFAULT_SCHEDULE_MINUTES: Readonly<Record<ScheduledRun, number>> = { jobs: 60, candidates: 60, users: 60, beamery: 5 };
+export const DEFAULT_SCHEDULE_MINUTES: Readonly<Record<ScheduledRun, number>> = { jobs: 60, candidates: 60, scorecards: 60, users: 60, beamery: 5 };
 
 export interface PollerDefinition {
   /** The Ledger watermark this poller keeps. */
   readonly watermarkKey: string;
   /** The entity type in `greenhouse#<type>#<id>`. */
-  readonly entity: 'job' | 'candidate';
-  /** The webhook action the consumer already reconciles this entity for. */
-  readonly action: 'job_updated' | 'update_candidate';
+  readonly entity: 'job' | 'candidate' | 'application';
+  /**
+   * The action the consumer already handles for this entity: a webhook's, or `scorecards_changed`,
+   * the scorecard poll's own (Greenhouse has no scorecard webhook).
+   */
+  readonly action: 'job_updated' | 'update_candidate' | 'scorecards_changed';
+  readonly queue: QueueId;
   readonly refs: (id: string) => Refs;
 }
 
 export const POLLERS: Readonly<Record<PollerName, PollerDefinition>> = {
-  jobs: { watermarkKey: 'greenhouse-jobs', entity: 'job', action: 'job_updated', refs: (id) => ({ jobIds: [id] }) },
-  candidates: { watermarkKey: 'greenhouse-candidates', entity: 'candidate', action: 'update_candidate', refs: (id) => ({ candidateId: id }) },
+  jobs: { watermarkKey: 'greenhouse-jobs', entity: 'job', action: 'job_updated', queue: 'greenhouse-changes', refs: (id) => ({ jobIds: [id] }) },
+  candidates: { watermarkKey: 'greenhouse-candidates', entity: 'candidate', action: 'update_candidate', queue: 'greenhouse-changes', refs: (id) => ({ candidateId: id }) },
+  // Applications whose scorecards changed, for interview-feedback synthesis on ai-tasks.fifo.
+  scorecards: { watermarkKey: 'greenhouse-scorecards', entity: 'application', action: 'scorecards_changed', queue: 'ai-tasks', refs: (id) => ({ applicationId: id }) },
 };
 
 export interface WindowPolicy {
@@ -116,7 +123,7 @@ export function pollDeduplicationId(poller: PollerName, key: string, window: Pic
 }
 
 /**
- * One `greenhouse.event` per distinct id found in the window, for greenhouse-changes.fifo: grouped by
+ * One `greenhouse.event` per distinct id found in the window, for the poller's queue: grouped by
  * entity (per-entity order), observed at the window's end (a reconcile that read the entity after
  * it covers the message, principle 3), in id order.
  */
@@ -129,7 +136,7 @@ export function pollMessages(poller: PollerName, ids: Iterable<string | number>,
   return unique.map((id) => {
     const key = entityKey('greenhouse', definition.entity, id);
     return {
-      queue: 'greenhouse-changes',
+      queue: definition.queue,
       deadLetter: false,
       groupId: key,
       deduplicationId: pollDeduplicationId(poller, key, window),

@@ -73,7 +73,18 @@ export interface LedgerStore {
   recordConsent(identityHash: string, at: string): Promise<void>;
 }
 
-export type AuditKind = 'sync-conflict' | 'operator-task' | 'sync-skipped';
+export type AuditKind =
+  | 'sync-conflict'
+  | 'operator-task'
+  | 'sync-skipped'
+  /** A model (or the offline provider) was called: workflow, provider, model, prompt version, input hash, output, tokens, latency. */
+  | 'ai-inference'
+  /** An earlier inference's result was used again (same inputs, prompt version and model): no model call. */
+  | 'ai-reused'
+  /** The workflow could not run on this input (no resume, a scanned file, no job post): recorded, not guessed. */
+  | 'ai-not-screenable'
+  /** The model's answer could not be used (invalid after re-asking, or a guardrail intervened). */
+  | 'ai-failed';
 
 export interface AuditEntry {
   readonly kind: AuditKind;

@@ -8,8 +8,11 @@ import type {
   CustomFieldRecord,
   DepartmentRecord,
   Id,
+  InterviewKitRecord,
+  InterviewRecord,
   Iso,
   JobHiringManagerRecord,
+  JobInterviewRecord,
   JobInterviewStageRecord,
   JobOwnerRecord,
   JobPostRecord,
@@ -104,6 +107,39 @@ const stamped = <T>(defaults: Omit<T, 'id' | 'created_at' | 'updated_at'>): Fact
   (p, now) => ({ ...defaults, created_at: now, updated_at: (p as { created_at?: Iso }).created_at ?? now, ...p }) as T;
 
 const job_interview_stages = stamped<JobInterviewStageRecord>({ job_id: 0, name: '', sort_order: 0, active: true });
+const job_interviews = stamped<JobInterviewRecord>({
+  job_id: 0,
+  job_interview_stage_id: 0,
+  name: '',
+  sort_order: 0,
+  scheduling_type: 'needs_scheduling',
+  duration: 60,
+  active: true,
+  require_scorecard: true,
+});
+const interview_kits = stamped<InterviewKitRecord>({
+  job_id: 0,
+  job_interview_id: 0,
+  exercises: null,
+  anonymize_candidate: false,
+  anonymize_resumes: false,
+});
+const interviews = stamped<InterviewRecord>({
+  job_id: null,
+  application_id: 0,
+  job_interview_id: 0,
+  status: 'scheduled',
+  starts_at: null,
+  ends_at: null,
+  all_day_start_on: null,
+  all_day_end_on: null,
+  location: null,
+  organizer_id: null,
+  scheduled_at: null,
+  external_event_id: null,
+  video_conferencing_url: null,
+  sim_interviewer_ids: [],
+});
 const job_owners = stamped<JobOwnerRecord>({ job_id: 0, user_id: 0, type: 'recruiter', responsible: false });
 const job_hiring_managers = stamped<JobHiringManagerRecord>({ job_id: 0, user_id: 0, responsible: false });
 const job_posts = stamped<JobPostRecord>({
@@ -142,6 +178,7 @@ const scorecards = stamped<ScorecardRecord>({
   notes: null,
   private_notes: null,
   public_notes: null,
+  sim_interview_id: null,
 });
 
 const openings: Factory<OpeningRecord> = (p, now) => ({
@@ -261,6 +298,9 @@ export const FACTORIES: { [K in keyof Tables]: Factory<RecordOf<K>> } = {
   applications,
   jobs,
   job_interview_stages,
+  job_interviews,
+  interview_kits,
+  interviews,
   job_owners,
   job_hiring_managers,
   openings,

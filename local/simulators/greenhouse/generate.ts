@@ -153,7 +153,7 @@ export interface GenerateJobsOptions {
 
 /**
  * Bulk jobs: mostly open (some closed, a few drafts), most with a requisition id, each with one of a
- * few stage lists, an opening, and, when the state has them, a department, an office, a recruiter
+ * few stage lists (with a job interview and kit per stage after the first), an opening, and, when the state has them, a department, an office, a recruiter
  * owner and a hiring manager from its users.
  */
 export function generateJobs(state: GreenhouseState, now: number, options: GenerateJobsOptions): JobRecord[] {
@@ -185,7 +185,9 @@ export function generateJobs(state: GreenhouseState, now: number, options: Gener
       },
       at,
     );
-    pick(STAGE_SETS)!.forEach((stage, sort_order) => state.insert('job_interview_stages', { job_id: job.id, name: stage, sort_order, created_at: at }, at));
+    const stages = pick(STAGE_SETS)!.map((stage, sort_order) => state.insert('job_interview_stages', { job_id: job.id, name: stage, sort_order, created_at: at }, at));
+    // No random draw here: a seed keeps giving the same jobs as before the plans existed.
+    state.addInterviewPlan(stages, at);
     state.insert('openings', { job_id: job.id, opening_id: `${job.id}-1`, created_at: at }, at);
     const recruiter = pick(users);
     if (recruiter) state.insert('job_owners', { job_id: job.id, user_id: recruiter.id, type: 'recruiter', responsible: true, created_at: at }, at);

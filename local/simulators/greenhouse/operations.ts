@@ -6,9 +6,12 @@ import type {
   CustomFieldType,
   CustomFieldValues,
   Id,
+  InterviewRecord,
+  Iso,
   JobPostRecord,
   JobRecord,
   NoteVisibility,
+  ScorecardRecord,
 } from './records.ts';
 import type { GreenhouseState } from './state.ts';
 import {
@@ -68,6 +71,26 @@ const VISIBILITY_READ: Record<NoteCreate['visibility'], NoteVisibility> = {
 };
 
 const DEFAULT_STAGES = ['Application Review', 'Preliminary Phone Screen', 'Face to Face', 'Offer'];
+
+/** Admin input: a recruiter schedules one job interview of the application's job with a panel. */
+export interface InterviewSchedule {
+  readonly application_id: Id;
+  readonly job_interview_id: Id;
+  readonly interviewer_ids: readonly Id[];
+  readonly starts_at?: Iso | undefined;
+  readonly ends_at?: Iso | undefined;
+}
+
+/** Admin input: one interviewer's scorecard for a scheduled interview. */
+export interface ScorecardSubmission {
+  readonly interview_id: Id;
+  readonly interviewer_id: Id;
+  readonly candidate_rating: ScorecardRecord['candidate_rating'];
+  readonly notes?: string | null | undefined;
+  readonly private_notes?: string | null | undefined;
+  readonly public_notes?: string | null | undefined;
+  readonly status?: ScorecardRecord['status'] | undefined;
+}
 
 export class GreenhouseOperations {
   constructor(private readonly deps: OperationsDeps) {}
@@ -216,6 +239,7 @@ export class GreenhouseOperations {
     if (has('scorecards_and_interviews')) {
       const appIds = new Set(apps.map((a) => a.id));
       this.deleteWhere('scorecards', (s) => appIds.has(s.application_id));
+      this.deleteWhere('interviews', (i) => appIds.has(i.application_id));
     }
     const now = this.now();
     for (const app of apps) {
@@ -247,6 +271,7 @@ export class GreenhouseOperations {
     this.deleteWhere('notes', (n) => n.candidate_id === id);
     this.deleteWhere('attachments', (a) => a.candidate_id === id || appIds.has(a.application_id));
     this.deleteWhere('scorecards', (s) => appIds.has(s.application_id));
+    this.deleteWhere('interviews', (i) => appIds.has(i.application_id));
     this.removeAppliedTags(id);
     this.state.tables.candidates.delete(id);
     this.emit('delete_candidate', payload);
@@ -256,7 +281,7 @@ export class GreenhouseOperations {
     this.deleteWhere('applied_candidate_tags', (r) => r.candidate_id === candidateId);
   }
 
-  private deleteWhere<K extends 'notes' | 'attachments' | 'scorecards' | 'applied_candidate_tags'>(
+  private deleteWhere<K extends 'notes' | 'attachments' | 'scorecards' | 'interviews' | 'applied_candidate_tags'>(
     table: K,
     test: (row: RecordOf<K>) => boolean,
   ): void {
@@ -422,6 +447,9 @@ export class GreenhouseOperations {
     const app = this.application(id);
     const payload = deleteApplicationPayload(app, null);
     this.state.tables.applications.delete(id);
+    // Its interviews go with it, without interview_deleted (cascades fire nothing [H]); its
+    // scorecards stay, as Greenhouse keeps them [H] (§5.5).
+    this.deleteWhere('interviews', (i) => i.application_id === id);
     this.emit('delete_application', payload);
   }
 
@@ -507,7 +535,8 @@ export class GreenhouseOperations {
     const now = this.now();
     const { stages = DEFAULT_STAGES, openings = 1, id: _id, ...fields } = input;
     const job = this.state.insert('jobs', { ...fields, created_at: now, updated_at: now, opened_at: fields.opened_at ?? now }, now);
-    stages.forEach((name, sort_order) => this.state.insert('job_interview_stages', { job_id: job.id, name, sort_order, created_at: now }, now));
+    const stageRecords = stages.map((name, sort_order) => this.state.insert('job_interview_stages', { job_id: job.id, name, sort_order, created_at: now }, now));
+    this.state.addInterviewPlan(stageRecords, now);
     for (let i = 1; i <= openings; i++) this.state.insert('openings', { job_id: job.id, opening_id: `${job.id}-${i}`, created_at: now }, now);
     this.emit('job_created', { job: jobPayload(this.deps.payloadContext(), job) });
     return job;
@@ -595,6 +624,121 @@ export class GreenhouseOperations {
     const candidateId = this.state.get('applications', s.application_id)?.candidate_id ?? 0;
     this.state.tables.scorecards.delete(id);
     this.emit('scorecard_deleted', scorecardPayload(s, candidateId));
+  }
+
+  // --- Interviews and scorecards (admin API only; Greenhouse has no webhook for either [H] §5.6) ----
+
+  interview(id: Id): InterviewRecord {
+    const i = this.state.get('interviews', id);
+    if (!i) throw notFound();
+    return i;
+  }
+
+  /** A scheduled interview (`status: scheduled`) of one of the application's job's job interviews. */
+  scheduleInterview(input: InterviewSchedule): InterviewRecord {
+    const app = this.state.get('applications', input.application_id);
+    if (!app) throw unprocessable([{ application_id: `${input.application_id} does not exist` }]);
+    const slot = this.state.get('job_interviews', input.job_interview_id);
+    if (!slot) throw unprocessable([{ job_interview_id: `${input.job_interview_id} does not exist` }]);
+    if (app.job_id === null || slot.job_id !== app.job_id) throw unprocessable([{ job_interview_id: "is not an interview of the application's job" }]);
+    for (const userId of input.interviewer_ids) this.requireRef('users', userId, 'interviewer_ids');
+    const now = this.now();
+    // Stored in Greenhouse's whole-second UTC form whatever offset the caller wrote.
+    const startsAt = input.starts_at !== undefined ? isoSeconds(Date.parse(input.starts_at)) : now;
+    const endsAt = isoSeconds(input.ends_at !== undefined ? Date.parse(input.ends_at) : Date.parse(startsAt) + (slot.duration ?? 60) * 60_000);
+    if (endsAt < startsAt) throw unprocessable([{ ends_at: 'must not be before starts_at' }]);
+    return this.state.insert(
+      'interviews',
+      {
+        job_id: app.job_id,
+        application_id: app.id,
+        job_interview_id: slot.id,
+        status: 'scheduled',
+        starts_at: startsAt,
+        ends_at: endsAt,
+        scheduled_at: now,
+        sim_interviewer_ids: [...new Set(input.interviewer_ids)],
+        created_at: now,
+        updated_at: now,
+      },
+      now,
+    );
+  }
+
+  /**
+   * The interview took place: Greenhouse then waits for feedback (`awaiting_feedback`), or is done
+   * at once if every interviewer already submitted.
+   */
+  concludeInterview(id: Id): InterviewRecord {
+    const interview = this.interview(id);
+    if (interview.status !== 'scheduled') throw unprocessable([`Only a scheduled interview can be concluded (status is ${interview.status}).`]);
+    interview.status = this.allFeedbackIn(interview) ? 'complete' : 'awaiting_feedback';
+    interview.updated_at = this.now();
+    return interview;
+  }
+
+  /**
+   * One interviewer's scorecard on the interview's application, against the kit of its job
+   * interview. A second submission by the same interviewer for the same interview edits the same
+   * scorecard (a draft becomes complete; a complete one cannot go back to draft). Once every
+   * interviewer's scorecard is complete, the interview is `complete`.
+   */
+  submitScorecard(input: ScorecardSubmission): { scorecard: ScorecardRecord; created: boolean } {
+    const interview = this.state.get('interviews', input.interview_id);
+    if (!interview) throw unprocessable([{ interview_id: `${input.interview_id} does not exist` }]);
+    if (!interview.sim_interviewer_ids.includes(input.interviewer_id)) {
+      throw unprocessable([{ interviewer_id: `${input.interviewer_id} is not an interviewer of interview ${interview.id}` }]);
+    }
+    const status = input.status ?? 'complete';
+    const now = this.now();
+    const existing = this.state
+      .all('scorecards')
+      .find((s) => s.sim_interview_id === interview.id && s.interviewer_id === input.interviewer_id);
+    if (existing?.status === 'complete' && status === 'draft') throw unprocessable([{ status: 'a submitted scorecard cannot go back to draft' }]);
+    const fields = {
+      candidate_rating: input.candidate_rating,
+      status,
+      ...(input.notes !== undefined ? { notes: input.notes } : {}),
+      ...(input.private_notes !== undefined ? { private_notes: input.private_notes } : {}),
+      ...(input.public_notes !== undefined ? { public_notes: input.public_notes } : {}),
+      // The first submission's time stays when a submitted scorecard is edited.
+      submitted_at: status === 'complete' ? (existing?.submitted_at ?? now) : null,
+      updated_at: now,
+    };
+    let scorecard: ScorecardRecord;
+    if (existing) {
+      scorecard = Object.assign(existing, fields);
+    } else {
+      scorecard = this.state.insert(
+        'scorecards',
+        {
+          application_id: interview.application_id,
+          interview_kit_id: this.state.kitOf(interview.job_interview_id)?.id ?? null,
+          interviewer_id: input.interviewer_id,
+          submitter_id: input.interviewer_id,
+          interviewed_at: interview.starts_at,
+          sim_interview_id: interview.id,
+          created_at: now,
+          ...fields,
+        },
+        now,
+      );
+    }
+    if (interview.status !== 'complete' && this.allFeedbackIn(interview)) {
+      interview.status = 'complete';
+      interview.updated_at = now;
+    }
+    return { scorecard, created: existing === undefined };
+  }
+
+  private allFeedbackIn(interview: InterviewRecord): boolean {
+    const complete = new Set(
+      this.state
+        .all('scorecards')
+        .filter((s) => s.sim_interview_id === interview.id && s.status === 'complete')
+        .map((s) => s.interviewer_id),
+    );
+    return interview.sim_interviewer_ids.length > 0 && interview.sim_interviewer_ids.every((id) => complete.has(id));
   }
 
   /** The payload a web hook's save sends [H] (shape from the real delivery in the signature vector). */

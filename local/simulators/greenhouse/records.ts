@@ -293,6 +293,84 @@ export interface CustomFieldOptionRecord {
   active: boolean;
 }
 
+/**
+ * `GET /v3/job_interviews`: one slot of a job's interview plan, under a stage. The reference names
+ * the endpoint only (§4.4 [H]); the fields are ASSUMED from the public v3 schema files
+ * (sam-vangelos/greenhouse-mcp v3-endpoint-inventory, OpenCompanyApp/integrations).
+ */
+export type SchedulingType = 'none' | 'needs_scheduling' | 'take_home_test' | 'offer';
+
+export interface JobInterviewRecord {
+  id: Id;
+  job_id: Id;
+  job_interview_stage_id: Id;
+  name: string;
+  /** Slot order within the stage. */
+  sort_order: number;
+  scheduling_type: SchedulingType;
+  /** Minutes. */
+  duration: number | null;
+  active: boolean;
+  require_scorecard: boolean | null;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
+/**
+ * `GET /v3/interview_kits`: one kit per job interview; a scorecard's `interview_kit_id` points here
+ * [H for the scorecard field]. Kit fields ASSUMED as for job interviews.
+ */
+export interface InterviewKitRecord {
+  id: Id;
+  job_id: Id;
+  job_interview_id: Id;
+  exercises: string | null;
+  anonymize_candidate: boolean;
+  anonymize_resumes: boolean;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
+/** The status enum of `GET /v3/interviews` (ASSUMED; the same values as the v1 webhook's interviews [H]). */
+export const INTERVIEW_STATUSES = [
+  'to_be_scheduled',
+  'scheduled',
+  'awaiting_feedback',
+  'complete',
+  'skipped',
+  'collect_feedback',
+  'to_be_sent',
+  'sent',
+  'received',
+] as const;
+export type InterviewStatus = (typeof INTERVIEW_STATUSES)[number];
+
+/**
+ * `GET /v3/interviews`: a scheduled interview (v1 `scheduled_interviews`, §4.11 [H] for the rename,
+ * `starts_at`/`ends_at` and `all_day_*_on`); the other fields are ASSUMED from the public v3 schema
+ * files. v3 carries no panel on the interview (that is `/v3/interviewers`, not simulated).
+ */
+export interface InterviewRecord {
+  id: Id;
+  job_id: Id | null;
+  application_id: Id;
+  job_interview_id: Id;
+  status: InterviewStatus;
+  starts_at: Iso | null;
+  ends_at: Iso | null;
+  all_day_start_on: string | null;
+  all_day_end_on: string | null;
+  location: string | null;
+  organizer_id: Id | null;
+  scheduled_at: Iso | null;
+  external_event_id: string | null;
+  video_conferencing_url: string | null;
+  created_at: Iso;
+  updated_at: Iso;
+  /** Simulator-only: the panel, so the interview can turn `complete` when all of it has submitted. */
+  sim_interviewer_ids: Id[];
+}
+
 export interface ScorecardRecord {
   id: Id;
   application_id: Id;
@@ -308,6 +386,11 @@ export interface ScorecardRecord {
   public_notes: string | null;
   created_at: Iso;
   updated_at: Iso;
+  /**
+   * Simulator-only: the scheduled interview the scorecard is for. v3 scorecards do not carry it
+   * (Greenhouse links them through `/v3/interviewers.scorecard_id`); resubmitting finds it by this.
+   */
+  sim_interview_id: Id | null;
 }
 
 export interface RejectionReasonRecord {
@@ -336,6 +419,9 @@ export interface Tables {
   applications: Map<Id, ApplicationRecord>;
   jobs: Map<Id, JobRecord>;
   job_interview_stages: Map<Id, JobInterviewStageRecord>;
+  job_interviews: Map<Id, JobInterviewRecord>;
+  interview_kits: Map<Id, InterviewKitRecord>;
+  interviews: Map<Id, InterviewRecord>;
   job_owners: Map<Id, JobOwnerRecord>;
   job_hiring_managers: Map<Id, JobHiringManagerRecord>;
   openings: Map<Id, OpeningRecord>;
@@ -363,6 +449,9 @@ export const TABLE_NAMES: readonly TableName[] = [
   'applications',
   'jobs',
   'job_interview_stages',
+  'job_interviews',
+  'interview_kits',
+  'interviews',
   'job_owners',
   'job_hiring_managers',
   'openings',

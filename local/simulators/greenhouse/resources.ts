@@ -11,7 +11,7 @@ import {
   type FilterParser,
 } from './filters.ts';
 import type { Query } from './pagination.ts';
-import type { TableName } from './records.ts';
+import { INTERVIEW_STATUSES, type TableName } from './records.ts';
 import type { GreenhouseState } from './state.ts';
 
 /**
@@ -101,6 +101,41 @@ export const LIST_RESOURCES = [
     name: 'job_interview_stages',
     table: 'job_interview_stages',
     filters: { ...commonFilters(), job_ids: idIn((s) => s.job_id) },
+    project: asIs,
+  }),
+  define({
+    name: 'job_interviews',
+    table: 'job_interviews',
+    filters: {
+      ...commonFilters(),
+      job_ids: idIn((i) => i.job_id),
+      job_interview_stage_ids: idIn((i) => i.job_interview_stage_id),
+      active: booleanIs((i) => i.active),
+    },
+    project: asIs,
+  }),
+  define({
+    name: 'interview_kits',
+    table: 'interview_kits',
+    filters: { ...commonFilters(), job_ids: idIn((k) => k.job_id), job_interview_ids: idIn((k) => k.job_interview_id) },
+    project: asIs,
+  }),
+  define({
+    // Filters from the public v3 schema files (ASSUMED); `sim_interviewer_ids` is dropped by asIs.
+    name: 'interviews',
+    table: 'interviews',
+    filters: {
+      ...commonFilters(),
+      application_ids: idIn((i) => i.application_id),
+      job_ids: idIn((i) => i.job_id),
+      job_interview_ids: idIn((i) => i.job_interview_id),
+      organizer_ids: idIn((i) => i.organizer_id),
+      status: oneOf(INTERVIEW_STATUSES, (i, v) => i.status === v),
+      // A starts_at window leaves out all-day interviews, whose starts_at is null [H] (§4.11).
+      starts_at: dateWindow((i) => i.starts_at),
+      ends_at: dateWindow((i) => i.ends_at),
+      external_event_id: equals((i) => i.external_event_id),
+    },
     project: asIs,
   }),
   define({
@@ -237,6 +272,7 @@ export const LIST_RESOURCES = [
       application_ids: idIn((s) => s.application_id),
       interviewer_ids: idIn((s) => s.interviewer_id),
       submitter_ids: idIn((s) => s.submitter_id),
+      interview_kit_ids: idIn((s) => s.interview_kit_id),
       status: oneOf(['draft', 'complete'], (s, v) => s.status === v),
       interviewed_at: dateWindow((s) => s.interviewed_at),
       submitted_at: dateWindow((s) => s.submitted_at),

@@ -6,6 +6,7 @@ import {
   type CustomFieldRecord,
   type CustomFieldType,
   type Id,
+  type InterviewKitRecord,
   type Iso,
   type JobInterviewStageRecord,
   type TableName,
@@ -104,6 +105,24 @@ export class GreenhouseState {
     return this.all('job_interview_stages')
       .filter((s) => s.job_id === jobId && s.active)
       .sort((a, b) => a.sort_order - b.sort_order || a.id - b.id);
+  }
+
+  /**
+   * A new job's interview plan: for every stage but the first (Application Review, which has no
+   * interview), one job interview named after the stage and its interview kit. Greenhouse's default
+   * plans look like this; what else a recruiter puts in a plan is not simulated.
+   */
+  addInterviewPlan(stages: readonly JobInterviewStageRecord[], now: Iso): void {
+    const ordered = [...stages].sort((a, b) => a.sort_order - b.sort_order || a.id - b.id);
+    for (const stage of ordered.slice(1)) {
+      const slot = this.insert('job_interviews', { job_id: stage.job_id, job_interview_stage_id: stage.id, name: stage.name, created_at: now }, now);
+      this.insert('interview_kits', { job_id: stage.job_id, job_interview_id: slot.id, created_at: now }, now);
+    }
+  }
+
+  /** The interview kit of a job interview (one per job interview). */
+  kitOf(jobInterviewId: Id): InterviewKitRecord | undefined {
+    return this.all('interview_kits').find((k) => k.job_interview_id === jobInterviewId);
   }
 
   customField(fieldType: CustomFieldType, nameKey: string): CustomFieldRecord | undefined {

@@ -18,7 +18,8 @@ describe('offline screening provider', () => {
     const result = await offlineScreeningProvider.screen({ jobTitle: 'Data Engineer', requirements, resumeText: strong });
     expect(result).toMatchObject({ provider: 'offline', model: 'keyword-matcher-v1', promptVersion: SCREENING_PROMPT_VERSION });
     expect(result.summary).toMatch(/not a language model/);
-    const { provider: _p, model: _m, promptVersion: _v, ...answer } = result;
+    const { provider: _p, model: _m, promptVersion: _v, usage, latencyMs: _l, ...answer } = result;
+    expect(usage).toEqual({ inputTokens: 0, outputTokens: 0 });
     expect(screeningAnswerSchema.parse(answer)).toEqual(answer);
   });
 

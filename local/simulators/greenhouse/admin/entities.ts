@@ -16,6 +16,23 @@ const A = ADMIN_PREFIX;
 const loose = z.looseObject({});
 const jobCreate = z.looseObject({ name: z.string().min(1), stages: z.array(z.string()).optional(), openings: z.number().int().min(0).optional() });
 const jobPostCreate = z.looseObject({ title: z.string().min(1), job_id: z.number().int().nullable().optional() });
+const isoTime = z.iso.datetime({ offset: true });
+const interviewSchedule = z.object({
+  application_id: z.number().int(),
+  job_interview_id: z.number().int(),
+  interviewer_ids: z.array(z.number().int()).min(1),
+  starts_at: isoTime.optional(),
+  ends_at: isoTime.optional(),
+});
+const scorecardSubmission = z.object({
+  interview_id: z.number().int(),
+  interviewer_id: z.number().int(),
+  candidate_rating: z.enum(['strong_no', 'no', 'yes', 'strong_yes', 'no_decision']),
+  notes: z.string().nullable().optional(),
+  private_notes: z.string().nullable().optional(),
+  public_notes: z.string().nullable().optional(),
+  status: z.enum(['draft', 'complete']).optional(),
+});
 
 export function registerAdminEntityRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const ops = deps.operations;
@@ -106,6 +123,17 @@ export function registerAdminEntityRoutes(app: FastifyInstance, deps: RouteDeps)
   app.delete(`${A}/job_posts/:id`, async (request, reply) => {
     ops.deleteJobPost(pathId(request));
     return reply.code(204).send();
+  });
+
+  // Interviews and scorecards: no webhook exists for scheduling or feedback [H], the bridge polls.
+  app.post(`${A}/interviews`, async (request, reply) => {
+    const interview = ops.scheduleInterview(parseBody(interviewSchedule, request.body));
+    return reply.code(201).send(show(request, 'interviews', interview));
+  });
+  app.post(`${A}/interviews/:id/conclude`, async (request) => show(request, 'interviews', ops.concludeInterview(pathId(request))));
+  app.post(`${A}/scorecards`, async (request, reply) => {
+    const { scorecard, created } = ops.submitScorecard(parseBody(scorecardSubmission, request.body));
+    return reply.code(created ? 201 : 200).send(show(request, 'scorecards', scorecard));
   });
 
   // Deletions that only exist as webhooks for the bridge

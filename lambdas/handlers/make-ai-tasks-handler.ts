@@ -1,0 +1,104 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Envelope } from '#core/envelope';
+import { aiMetrics, SCREENING_SCORE_METRIC, type AiWorkflowName } from '#core/metrics';
+import type { TokenUsage } from '#core/ai/model';
+import { screenApplication, type ScreeningDependencies, type ScreeningOutcome } from '#core/ai/screen-application';
+import type { AiSettings } from '#core/ai/settings';
+import { makeFifoConsumer } from './fifo-consumer.ts';
+import type { MetricsSink } from './make-ingest-handler.ts';
+
+/**
+ * The ai-tasks consumer: the AI workflows on Greenhouse events (DESIGN principle 1: AI writes happen
+ * here and nowhere else). A new candidate application is screened; a stage change, the hourly
+ * scorecard poll or a deleted scorecard asks for interview-feedback synthesis. Every other action
+ * routed here (a new job, for job-description drafts, is not built yet) is logged and counted, not
+ * dropped silently. The workflows' outcomes become metrics per workflow: inferences, reuses, runs
+ * that could not happen, errors, latency, tokens and the estimated cost the dashboard shows.
+ */
+export interface FeedbackRun {
+  readonly outcome: string;
+  /** One entry per synthesis the run made (a model call or the offline provider). */
+  readonly inferences: readonly { readonly usage: TokenUsage; readonly latencyMs: number }[];
+  readonly failures: number;
+}
+
+export interface AiTasksDependencies {
+  readonly screening: Omit<ScreeningDependencies, 'settings'>;
+  /** Interview-feedback synthesis for one application (all of its stages that are ready). */
+  readonly synthesizeFeedback: (applicationId: number) => Promise<FeedbackRun>;
+  readonly settings: AiSettings;
+  readonly sqs: SQSClient;
+  readonly queueUrlOf: (eventSourceArn: string) => string;
+  readonly logger: Logger;
+  readonly metrics: MetricsSink;
+}
+
+/** Actions that ask for feedback synthesis; `scorecards_changed` is the hourly poll's own (Greenhouse has no scorecard webhook). */
+export const FEEDBACK_ACTIONS = new Set(['candidate_stage_change', 'scorecards_changed']);
+export const SCREENING_ACTIONS = new Set(['new_candidate_application']);
+
+export function makeAiTasksHandler(deps: AiTasksDependencies) {
+  const { settings, metrics } = deps;
+  const add = (name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number) => metrics.addMetric(name, unit, value);
+
+  function recordInference(workflow: AiWorkflowName, usage: TokenUsage, latencyMs: number): void {
+    const m = aiMetrics(workflow);
+    add(m.inferences, MetricUnit.Count, 1);
+    add(m.latencyMs, MetricUnit.Milliseconds, latencyMs);
+    add(m.inputTokens, MetricUnit.Count, usage.inputTokens);
+    add(m.outputTokens, MetricUnit.Count, usage.outputTokens);
+    const { inputPer1kTokensUsd, outputPer1kTokensUsd } = settings.pricing;
+    add(m.estimatedCostUsd, MetricUnit.NoUnit, (usage.inputTokens / 1000) * inputPer1kTokensUsd + (usage.outputTokens / 1000) * outputPer1kTokensUsd);
+  }
+
+  function recordScreening(outcome: ScreeningOutcome): void {
+    const m = aiMetrics('screening');
+    if (outcome.outcome === 'screened') {
+      if (outcome.reused) add(m.reused, MetricUnit.Count, 1);
+      else recordInference('screening', outcome.result.usage, outcome.result.latencyMs);
+      add(SCREENING_SCORE_METRIC, MetricUnit.NoUnit, outcome.score);
+    } else if (outcome.outcome === 'not-screenable') add(m.notRun, MetricUnit.Count, 1);
+    else if (outcome.outcome === 'failed') add(m.errors, MetricUnit.Count, 1);
+  }
+
+  async function handle(envelope: Envelope): Promise<void> {
+    if (envelope.kind !== 'greenhouse.event') {
+      deps.logger.warn('not an AI task; left for the DLQ', { kind: envelope.kind, deliveryId: envelope.deliveryId });
+      throw new Error(`ai-tasks cannot handle ${envelope.kind}`);
+    }
+    const applicationId = Number(envelope.refs.applicationId);
+    const base = { action: envelope.action, deliveryId: envelope.deliveryId, applicationId: envelope.refs.applicationId };
+    if (SCREENING_ACTIONS.has(envelope.action) && Number.isSafeInteger(applicationId)) {
+      try {
+        const outcome = await screenApplication(applicationId, { ...deps.screening, settings: settings.screening });
+        recordScreening(outcome);
+        // Ids, outcome and score only: never the summary or evidence.
+        deps.logger.info('screening done', { ...base, outcome: outcome.outcome, ...('reason' in outcome ? { reason: outcome.reason } : {}), ...('score' in outcome ? { score: outcome.score, mode: outcome.mode, reused: outcome.reused } : {}) });
+      } catch (error) {
+        add(aiMetrics('screening').errors, MetricUnit.Count, 1);
+        throw error;
+      }
+      return;
+    }
+    if (FEEDBACK_ACTIONS.has(envelope.action) && Number.isSafeInteger(applicationId)) {
+      try {
+        const run = await deps.synthesizeFeedback(applicationId);
+        for (const inference of run.inferences) recordInference('feedback', inference.usage, inference.latencyMs);
+        if (run.failures) add(aiMetrics('feedback').errors, MetricUnit.Count, run.failures);
+        deps.logger.info('feedback synthesis done', { ...base, outcome: run.outcome, syntheses: run.inferences.length });
+      } catch (error) {
+        add(aiMetrics('feedback').errors, MetricUnit.Count, 1);
+        throw error;
+      }
+      return;
+    }
+    // interview_deleted, scorecard_deleted (no application id in their payloads: the hourly poll and the
+    // next stage change pick the application up again), job_created (drafts: a later issue).
+    metrics.addMetric('AiTasksIgnored', MetricUnit.Count, 1);
+    deps.logger.info('AI task with no workflow to run', base);
+  }
+
+  return makeFifoConsumer({ handle, sqs: deps.sqs, queueUrlOf: deps.queueUrlOf, logger: deps.logger, metrics });
+}
