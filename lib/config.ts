@@ -7,6 +7,7 @@ import { DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS, DEFAULT_PAYLOAD_CAP_BYTES } from '
 import { DEFAULT_PUSH_TAG } from '#core/sync/beamery-poll';
 import { DEFAULT_SCHEDULE_MINUTES } from '#core/sync/poll-window';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '#lib/resource-definitions';
+import { aiSettingsSchema } from '#core/ai/settings';
 
 /**
  * The deploy-time configuration of the stack, read once from CDK context and validated here, so a
@@ -100,6 +101,8 @@ export const stackConfigSchema = z.strictObject({
       anonymizeFields: z.array(z.string().min(1)).min(1).default([...DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS]),
     })
     .prefault({}),
+  /** The AI workflows (lambdas/core/ai/settings.ts): every workflow off, and `shadow` when first turned on. */
+  ai: aiSettingsSchema.prefault({}),
   waf: z
     .strictObject({
       enabled: z.boolean().default(false),

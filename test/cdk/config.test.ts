@@ -1,3 +1,4 @@
+import { DEFAULT_MODEL_ID } from '#core/ai/settings';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,14 @@ describe('stack configuration', () => {
       beamery: { region: 'us' },
       sync: { blockPrivate: true, excludeConfidentialJobs: false, greenhouseAppUrl: 'https://app.greenhouse.io', anonymizationMode: 'bidirectional', maxConcurrency: 5 },
       beameryToGreenhouse: { pushTag: 'Add to Greenhouse', pollMinutes: 5, anonymizeFields: [...DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS] },
+      ai: expect.objectContaining({
+        provider: 'bedrock',
+        modelId: DEFAULT_MODEL_ID,
+        auditRetentionDays: 365,
+        // Off until the operator turns a workflow on, and then shadow (audit only) first.
+        screening: expect.objectContaining({ enabled: false, mode: 'shadow', rolloutPercent: 100, scope: { allJobs: false, jobIds: [], departmentIds: [], officeIds: [], excludedJobIds: [] } }),
+        feedback: expect.objectContaining({ enabled: false, mode: 'shadow' }),
+      }),
     });
   });
 
@@ -47,6 +56,9 @@ describe('stack configuration', () => {
     ['a zero maxReceiveCount', { maxReceiveCount: 0 }, 'maxReceiveCount'],
     ['a Beamery poll slower than hourly', { beameryToGreenhouse: { pollMinutes: 90 } }, 'pollMinutes'],
     ['an empty anonymize field list', { beameryToGreenhouse: { anonymizeFields: [] } }, 'anonymizeFields'],
+    ['a rollout over 100 percent', { ai: { screening: { rolloutPercent: 120 } } }, 'rolloutPercent'],
+    ['an unknown AI mode', { ai: { feedback: { mode: 'autopilot' } } }, 'mode'],
+    ['a misspelt AI key', { ai: { screening: { treshold: 40 } } }, 'treshold'],
   ])('rejects %s, naming the key', (_what, raw, key) => {
     expect(() => parseStackConfig(raw)).toThrow(key);
   });
