@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StackConfig } from '#lib/config';
+import { AiWorkflows } from './constructs/ai-workflows.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { BridgeDashboard } from './constructs/dashboard.ts';
 import { EventQueues } from './constructs/event-queues.ts';
@@ -26,6 +27,7 @@ export class BridgeStack extends Stack {
   readonly greenhouseSync: GreenhouseSync;
   readonly beamerySync: BeamerySync;
   readonly polling: PollSchedules;
+  readonly aiWorkflows: AiWorkflows;
   readonly dashboard: BridgeDashboard;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
@@ -77,11 +79,27 @@ export class BridgeStack extends Stack {
       secrets: this.secrets,
       alarmAction,
     });
+    this.aiWorkflows = new AiWorkflows(this, 'AiWorkflows', {
+      config,
+      queues: this.queues,
+      tables: this.tables,
+      secrets: this.secrets,
+      alarmAction,
+    });
     this.dashboard = new BridgeDashboard(this, 'Monitoring', {
       dashboardName: `${config.namePrefix}greenhouse-beamery-bridge`,
       webhookApi: this.webhookApi,
       queues: this.queues,
-      alarms: [...this.queues.alarms, ...this.webhookApi.alarms, ...this.pushApi.alarms, ...this.greenhouseSync.alarms, ...this.beamerySync.alarms, ...this.polling.alarms],
+      aiWorkflows: this.aiWorkflows,
+      alarms: [
+        ...this.queues.alarms,
+        ...this.webhookApi.alarms,
+        ...this.pushApi.alarms,
+        ...this.greenhouseSync.alarms,
+        ...this.beamerySync.alarms,
+        ...this.polling.alarms,
+        ...this.aiWorkflows.alarms,
+      ],
       messageAgeAlarmSeconds: config.messageAgeAlarmSeconds,
     });
 

@@ -1,4 +1,6 @@
+import type * as z from 'zod';
 import { ENV } from '#lambdas/config';
+import type { aiSettingsSchema } from '#core/ai/settings';
 import { SERVICES } from '#core/metrics';
 import type { QueueId } from '#lib/resource-definitions';
 import { startApiGateway, type LocalApiGateway } from './api-gateway.ts';
@@ -33,6 +35,13 @@ export interface LocalStackOptions {
   readonly pollIntervalMs?: number;
   /** TEST ONLY: every queue's visibility timeout, so a failed message comes back in seconds, not minutes. */
   readonly visibilityTimeoutSeconds?: number;
+  /**
+   * The AI settings (lambdas/core/ai/settings.ts) the ai-tasks consumer reads. Default: the offline
+   * providers with every workflow off, as a fresh deployment has them (but without Bedrock).
+   */
+  readonly ai?: z.input<typeof aiSettingsSchema>;
+  /** Where the Bedrock provider sends Converse calls (the Bedrock simulator); without it, the real Bedrock. */
+  readonly bedrockEndpoint?: string;
 }
 
 export interface LocalStack {
@@ -64,7 +73,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       emulators,
       options.visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {},
     );
-    Object.assign(process.env, lambdaEnvironment(emulators, resources, options.webhookSecret, options.pushApiKey));
+    Object.assign(process.env, lambdaEnvironment(emulators, resources, options.webhookSecret, options.pushApiKey), {
+      [ENV.aiSettings]: JSON.stringify(options.ai ?? { provider: 'offline' }),
+    });
+    if (options.bedrockEndpoint) process.env['AWS_ENDPOINT_URL_BEDROCK_RUNTIME'] = options.bedrockEndpoint;
     // Keep a developer's real AWS session out of reach: the local stack must never call AWS.
     delete process.env['AWS_SESSION_TOKEN'];
     delete process.env['AWS_PROFILE'];
@@ -150,7 +162,8 @@ async function serveWebhooks(port: number): Promise<LocalApiGateway> {
 async function bridgeConsumers(): Promise<Partial<Record<QueueId, SqsBatchHandler>>> {
   const { handler: greenhouseChanges } = await import('#handlers/greenhouse-changes');
   const { handler: beameryChanges } = await import('#handlers/beamery-changes');
-  return { 'greenhouse-changes': greenhouseChanges, 'beamery-changes': beameryChanges };
+  const { handler: aiTasks } = await import('#handlers/ai-tasks');
+  return { 'greenhouse-changes': greenhouseChanges, 'beamery-changes': beameryChanges, 'ai-tasks': aiTasks };
 }
 
 function startConsumers(

@@ -13,10 +13,22 @@ import { DEFAULT_BEAMERY_SIM_PORT } from './simulators/beamery/paths.ts';
  * Environment: PORT (webhook endpoint, 3000), LOCAL_SQS_PORT (4566), LOCAL_DYNAMODB_PORT (8000),
  * GREENHOUSE_WEBHOOK_SECRET (`local-webhook-secret`, the default `npm run webhook` signs with),
  * BEAMERY_PUSH_API_KEY (`local-beamery-push-api-key`, the key of POST /beamery/push; at least 16 characters),
+ * AI_SETTINGS (JSON, default: the offline AI providers on every job in assist mode),
  * GREENHOUSE_SIM_PORT (4010) and BEAMERY_SIM_PORT (4102) for the simulators, which run unless the real
  * APIs are configured (GREENHOUSE_API_BASE_URL + GREENHOUSE_CLIENT_ID/SECRET; BEAMERY_REGION or
  * BEAMERY_BASE_URL + BEAMERY_CLIENT_ID/SECRET). LOCAL_CONSUMERS=off leaves queued messages unconsumed.
  */
+/**
+ * `npm start` shows the AI workflows at work on every job, with the offline providers (which say in
+ * every note that they are not language models). AI_SETTINGS (JSON, lambdas/core/ai/settings.ts)
+ * replaces this, e.g. `{"provider":"bedrock"}` with AWS credentials for the real Bedrock.
+ */
+const LOCAL_AI_DEMO = {
+  provider: 'offline',
+  screening: { enabled: true, mode: 'assist', scope: { allJobs: true } },
+  feedback: { enabled: true, mode: 'assist', scope: { allJobs: true } },
+} as const;
+
 const port = z.coerce.number().int().min(0).max(65_535);
 const settings = z
   .object({
@@ -28,6 +40,7 @@ const settings = z
     GREENHOUSE_SIM_PORT: port.default(DEFAULT_GREENHOUSE_SIM_PORT),
     BEAMERY_SIM_PORT: port.default(DEFAULT_BEAMERY_SIM_PORT),
     LOCAL_CONSUMERS: z.enum(['on', 'off']).default('on'),
+    AI_SETTINGS: z.string().optional(),
   })
   .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== '')));
 if (!settings.success) {
@@ -63,6 +76,7 @@ try {
     pushApiKey: env.BEAMERY_PUSH_API_KEY,
     ...(env.LOCAL_CONSUMERS === 'off' ? { consumers: {} } : {}),
     saas: saasChoiceFromEnvironment(process.env, { greenhouse: env.GREENHOUSE_SIM_PORT, beamery: env.BEAMERY_SIM_PORT }),
+    ai: env.AI_SETTINGS ? (JSON.parse(env.AI_SETTINGS) as object) : LOCAL_AI_DEMO,
   });
 } catch (error) {
   process.stderr.write(`local stack failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

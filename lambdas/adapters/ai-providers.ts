@@ -1,21 +1,24 @@
+import { offlineFeedbackProvider } from '#core/ai/feedback-offline';
+import { llmFeedbackProvider, type FeedbackSynthesisProvider } from '#core/ai/feedback-synthesis';
 import { llmScreeningProvider } from '#core/ai/llm-screening';
-import type { StructuredModel } from '#core/ai/model';
 import { offlineScreeningProvider } from '#core/ai/offline-screening';
 import type { ScreeningProvider } from '#core/ai/screening';
 import type { AiSettings } from '#core/ai/settings';
 import { createConverseModel } from './bedrock/converse-model.ts';
 
-/**
- * The model behind the AI workflows, as the settings name it: Bedrock (through the Converse adapter,
- * which the local stack and tests may point at the Bedrock simulator with AWS_ENDPOINT_URL_BEDROCK_RUNTIME),
- * or none for the offline providers.
- */
-export function structuredModelFrom(settings: Pick<AiSettings, 'provider' | 'modelId' | 'guardrail'>): StructuredModel | undefined {
-  if (settings.provider !== 'bedrock') return undefined;
-  return createConverseModel({ modelId: settings.modelId, ...(settings.guardrail ? { guardrail: settings.guardrail } : {}) });
+export interface AiProviders {
+  readonly screening: ScreeningProvider;
+  readonly feedback: FeedbackSynthesisProvider;
 }
 
-export function screeningProviderFrom(settings: Pick<AiSettings, 'provider' | 'modelId' | 'guardrail'>): ScreeningProvider {
-  const model = structuredModelFrom(settings);
-  return model ? llmScreeningProvider(model) : offlineScreeningProvider;
+/**
+ * The providers of the AI workflows, as the settings name them: one Bedrock model behind both (the
+ * Converse adapter, which the local stack and tests may point at the Bedrock simulator through
+ * AWS_ENDPOINT_URL_BEDROCK_RUNTIME), or the offline providers, which say in every output that they
+ * are not language models.
+ */
+export function aiProvidersFrom(settings: Pick<AiSettings, 'provider' | 'modelId' | 'guardrail'>): AiProviders {
+  if (settings.provider !== 'bedrock') return { screening: offlineScreeningProvider, feedback: offlineFeedbackProvider };
+  const model = createConverseModel({ modelId: settings.modelId, ...(settings.guardrail ? { guardrail: settings.guardrail } : {}) });
+  return { screening: llmScreeningProvider(model), feedback: llmFeedbackProvider(model) };
 }

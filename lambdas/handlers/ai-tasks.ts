@@ -3,11 +3,12 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '#core/clock';
 import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
 import { logger, metrics } from '#lambdas/runtime';
-import { screeningProviderFrom } from '#adapters/ai-providers';
+import { aiProvidersFrom } from '#adapters/ai-providers';
 import { greenhouseClientFrom } from '#adapters/api-clients';
 import { extractResumeText } from '#adapters/resume-text';
 import { DynamoDbAiMemory } from '#adapters/store/ai-memory';
 import { DynamoDbAudit } from '#adapters/store/audit';
+import { synthesizeFeedback } from '#core/ai/synthesize-feedback';
 import { makeAiTasksHandler } from './make-ai-tasks-handler.ts';
 
 /** Lambda entry point of the ai-tasks consumer; the behaviour is in make-ai-tasks-handler.ts. */
@@ -19,17 +20,22 @@ const retentionDays = config.ai.auditRetentionDays;
 const audit = new DynamoDbAudit(dynamodb, requireTableName(config, 'audit'), { retentionDays });
 const memory = new DynamoDbAiMemory(dynamodb, requireTableName(config, 'ledger'), retentionDays);
 const greenhouse = greenhouseClientFrom(config, { dynamodb });
+const providers = aiProvidersFrom(config.ai);
+// Notes are written as the acting user when one is configured, as the sync writes them.
+const noteAuthor = config.greenhouse.actingUserId !== undefined ? { noteAuthorId: config.greenhouse.actingUserId } : {};
 
 export const handler = makeAiTasksHandler({
   screening: {
     greenhouse,
-    provider: screeningProviderFrom(config.ai),
+    provider: providers.screening,
     extractText: extractResumeText,
     memory,
     audit,
     clock: systemClock,
+    ...noteAuthor,
   },
-  synthesizeFeedback: async () => ({ outcome: 'not-built', inferences: [], failures: 0 }),
+  synthesizeFeedback: (applicationId) =>
+    synthesizeFeedback(applicationId, { greenhouse, provider: providers.feedback, memory, audit, clock: systemClock, settings: config.ai.feedback, ...noteAuthor }),
   settings: config.ai,
   sqs,
   queueUrlOf: () => queueUrl,

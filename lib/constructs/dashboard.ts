@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { AI_WORKFLOW_METRIC_PREFIX, type AiWorkflowName } from '#core/metrics';
+import type { AiMetricName, AiWorkflows } from './ai-workflows.ts';
 import type { EventQueue, EventQueues } from './event-queues.ts';
 import type { IngestMetric, WebhookApi } from './webhook-api.ts';
 
@@ -8,6 +10,7 @@ export interface BridgeDashboardProps {
   readonly dashboardName: string;
   readonly webhookApi: WebhookApi;
   readonly queues: EventQueues;
+  readonly aiWorkflows: AiWorkflows;
   readonly alarms: readonly cloudwatch.IAlarm[];
   readonly messageAgeAlarmSeconds: number;
 }
@@ -16,11 +19,15 @@ const PERIOD = Duration.minutes(5);
 const FULL = 24;
 const HALF = 12;
 const THIRD = 8;
+const QUARTER = 6;
+
+/** The AI workflows' rows, in order, with their titles. */
+const AI_WORKFLOW_TITLES: Readonly<Record<AiWorkflowName, string>> = { screening: 'Screening', feedback: 'Feedback synthesis' };
 
 /**
  * One page that answers "is the bridge healthy?": what Greenhouse sent and what became of it, what
- * waits on each queue and for how long, and the state of every alarm. Alarms live with the
- * constructs that own the resources; this only shows them.
+ * waits on each queue and for how long, what the AI workflows did and what they cost, and the state
+ * of every alarm. Alarms live with the constructs that own the resources; this only shows them.
  */
 export class BridgeDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -94,6 +101,64 @@ export class BridgeDashboard extends Construct {
         [{ value: 1, label: 'alarm', color: cloudwatch.Color.RED }],
       ),
     );
+
+    this.addAiWorkflowRows(props.aiWorkflows);
+  }
+
+  /**
+   * One row per AI workflow: what became of each application (inferences, reused results, runs that
+   * could not happen, errors), the model's latency, the tokens and the estimated cost (the operator's
+   * prices in `ai.pricing`, summed over the dashboard's time range); for screening, the distribution of
+   * the scores as well, to see a drift before people do.
+   */
+  private addAiWorkflowRows(ai: AiWorkflows): void {
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({
+        markdown: '## AI workflows\nPer workflow: outcomes, model latency, tokens and estimated cost (from `ai.pricing`, not a bill).',
+        width: FULL,
+        height: 2,
+      }),
+    );
+    for (const workflow of Object.keys(AI_WORKFLOW_METRIC_PREFIX) as AiWorkflowName[]) {
+      const title = AI_WORKFLOW_TITLES[workflow];
+      const metric = (name: AiMetricName, label: string, statistic: string = cloudwatch.Stats.SUM) =>
+        ai.aiMetric(workflow, name, statistic, PERIOD).with({ label });
+      const widgets: cloudwatch.IWidget[] = [
+        graph(
+          `${title}: outcomes`,
+          [metric('inferences', 'inferences'), metric('reused', 'reused'), metric('notRun', 'not run'), metric('errors', 'errors')],
+          QUARTER,
+        ),
+        graph(
+          `${title}: model latency (ms)`,
+          [metric('latencyMs', 'p50', cloudwatch.Stats.p(50)), metric('latencyMs', 'p99', cloudwatch.Stats.p(99))],
+          workflow === 'screening' ? 4 : QUARTER,
+        ),
+        graph(`${title}: tokens`, [metric('inputTokens', 'input'), metric('outputTokens', 'output')], workflow === 'screening' ? 5 : QUARTER),
+        new cloudwatch.SingleValueWidget({
+          title: `${title}: estimated cost (USD)`,
+          metrics: [metric('estimatedCostUsd', 'estimated USD')],
+          setPeriodToTimeRange: true,
+          fullPrecision: true,
+          width: workflow === 'screening' ? 4 : QUARTER,
+          height: 6,
+        }),
+      ];
+      if (workflow === 'screening') {
+        widgets.push(
+          new cloudwatch.GraphWidget({
+            title: 'Screening: score distribution',
+            left: [10, 50, 90].map((p) => ai.screeningScoreMetric(cloudwatch.Stats.p(p), PERIOD).with({ label: `p${p}` })),
+            right: [ai.screeningScoreMetric(cloudwatch.Stats.SAMPLE_COUNT, PERIOD).with({ label: 'scored applications' })],
+            leftYAxis: { min: 0, max: 100, showUnits: false },
+            rightYAxis: { min: 0, showUnits: false },
+            width: 5,
+            height: 6,
+          }),
+        );
+      }
+      this.dashboard.addWidgets(...widgets);
+    }
   }
 }
 

@@ -36,7 +36,7 @@ const gate = {
 export const screeningSettingsSchema = z.strictObject({
   ...gate,
   /** Application custom field (`name_key`, a number field) that receives the score. */
-  scoreField: z.string().min(1).default('ai_screening_score'),
+  scoreField: z.string().min(1).default('ai_fit_score'),
   /** Below this score the candidate gets `needsReviewTag`. */
   threshold: z.int().min(0).max(100).default(50),
   needsReviewTag: z.string().trim().min(1).default('AI screening: needs review'),
