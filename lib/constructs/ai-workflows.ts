@@ -168,9 +168,10 @@ export class AiWorkflows extends Construct {
         }),
       );
     }
-    const anyRegion = models.filter((arn) => arn.includes(':bedrock:*::foundation-model/'));
-    for (const arn of anyRegion) {
-      Validations.of(role).acknowledge({
+    // On the role's policy, where cdk-nag reports it, and only for this one model's ARN.
+    const policy = role.node.findChild('DefaultPolicy');
+    for (const arn of models.filter((a) => a.includes(':bedrock:*::foundation-model/'))) {
+      Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${nagResource(stack, arn)}]`,
         reason:
           'A cross-Region inference profile routes each request to the foundation model in whichever Region of its geography has capacity (any commercial Region for global. profiles), and IAM checks the model in that destination Region, so the Region must be a wildcard. The resource is still exactly one model, and the statement allows it only through the configured inference profile (bedrock:InferenceProfileArn).',

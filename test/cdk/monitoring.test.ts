@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { INGEST_METRICS, METRICS_NAMESPACE, SERVICES } from '#core/metrics';
+import { AI_SERVICE, AI_WORKFLOW_METRIC_PREFIX, INGEST_METRICS, METRICS_NAMESPACE, SCREENING_SCORE_METRIC, SERVICES, aiMetrics, type AiWorkflowName } from '#core/metrics';
 import { QUEUES, deadLetterQueueName, queueName } from '#lib/resource-definitions';
 import { logicalIdOf, synthBridge, type SynthesizedBridge } from './support.ts';
 
@@ -120,5 +120,24 @@ describe('alarms and dashboard', () => {
     for (const alarmId of Object.keys(bridge.template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(body).toContain(`"Fn::GetAtt":["${alarmId}","Arn"]`);
     }
+  });
+
+  it('has a row per AI workflow: outcomes, latency p50/p99, tokens, estimated cost, and the screening score distribution', () => {
+    const [dashboard] = Object.values(bridge.template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+    // Each metric as Powertools emits it: the bridge namespace and the consumer's `service` dimension.
+    const shown = (metric: string) => `\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"${AI_SERVICE}\\"`;
+    for (const workflow of Object.keys(AI_WORKFLOW_METRIC_PREFIX) as AiWorkflowName[]) {
+      for (const metric of Object.values(aiMetrics(workflow))) expect(body).toContain(shown(metric));
+    }
+    expect(body).toContain(shown(SCREENING_SCORE_METRIC));
+    for (const stat of ['p50', 'p99', 'p10', 'p90', 'SampleCount']) expect(body).toContain(`\\"stat\\":\\"${stat}\\"`);
+    expect(body).toContain('Screening: score distribution');
+    expect(body).toContain('Feedback synthesis: estimated cost (USD)');
+    // The cost is a total over the dashboard's time range, not a 5-minute rate.
+    expect(body).toContain('\\"setPeriodToTimeRange\\":true');
+    // The consumer's errors alarm is on the alarm widget with every other alarm.
+    const alarmId = logicalIdOf(bridge.stack, bridge.stack.aiWorkflows.alarms[0]!.alarmArn);
+    expect(body).toContain(`"Fn::GetAtt":["${alarmId}","Arn"]`);
   });
 });

@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_ID } from '#core/ai/settings';
 import { synthBridge, type SynthesizedBridge } from './support.ts';
 
 interface Acknowledgement {
@@ -26,6 +27,8 @@ function acknowledgementsIn(scope: IConstruct): Acknowledgement[] {
 
 const API_GATEWAY_LOGS_ROLE =
   'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]';
+// The default model is a cross-Region inference profile: its model in any Region of the geography (lib/constructs/ai-workflows.ts).
+const AI_MODEL_ANY_REGION = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${DEFAULT_MODEL_ID.replace(/^us\./, '')}]`;
 
 describe('cdk-nag AwsSolutions', () => {
   let defaults: SynthesizedBridge;
@@ -55,11 +58,23 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-SMG4',
         'AwsSolutions-SQS3',
         API_GATEWAY_LOGS_ROLE,
+        AI_MODEL_ANY_REGION,
       ].sort(),
     );
     for (const { id, reason, path } of acknowledged) {
       expect(typeof reason, `${id} at ${path}`).toBe('string');
       expect((reason as string).trim().length, `${id} at ${path}`).toBeGreaterThan(40);
+    }
+  });
+
+  it('acknowledges the any-Region model only on the AI consumer\'s policy, and not at all for a plain model id or the offline provider', () => {
+    expect(acknowledgementsIn(defaults.app).filter((a) => a.id === AI_MODEL_ANY_REGION).map((a) => a.path)).toEqual([
+      defaults.stack.aiWorkflows.consumer.role.node.findChild('DefaultPolicy').node.path,
+    ]);
+    for (const ai of [{ modelId: DEFAULT_MODEL_ID.replace(/^us\./, '') }, { provider: 'offline' }]) {
+      const bridge = synthBridge({ bridge: { ai } });
+      expect(new AwsSolutionsChecks().validateScope(bridge.app).violations).toEqual([]);
+      expect(acknowledgementsIn(bridge.app).map((a) => a.id)).not.toContain(AI_MODEL_ANY_REGION);
     }
   });
 

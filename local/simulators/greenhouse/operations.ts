@@ -111,6 +111,17 @@ export class GreenhouseOperations {
     this.emit(action, applicationPayload(this.deps.payloadContext(), action, app));
   }
 
+  /**
+   * Sends an application's webhook again, as Greenhouse does when it re-delivers an event or a person
+   * repeats an action, and as a scenario needs after loading state that fired nothing (an application
+   * that arrived with its resume already attached, the way job-board applications do).
+   */
+  resendApplicationEvent(id: Id, action: 'new_candidate_application' | 'candidate_stage_change'): ApplicationRecord {
+    const app = this.application(id);
+    this.emitApplication(action, app);
+    return app;
+  }
+
   // --- Lookups that answer 404 (path ids) or 422 (ids in a body) ----------------------------------
 
   candidate(id: Id): CandidateRecord {

@@ -72,6 +72,10 @@ export function registerAdminEntityRoutes(app: FastifyInstance, deps: RouteDeps)
   app.patch(`${A}/applications/:id`, async (request) =>
     show(request, 'applications', ops.updateApplication(pathId(request), parseBody(applicationPatch, request.body))),
   );
+  app.post(`${A}/applications/:id/webhook`, async (request) => {
+    const { action } = parseBody(z.object({ action: z.enum(['new_candidate_application', 'candidate_stage_change']) }), request.body);
+    return show(request, 'applications', ops.resendApplicationEvent(pathId(request), action));
+  });
   app.post(`${A}/applications/:id/move`, async (request) => {
     const id = pathId(request);
     const app_ = ops.application(id);
