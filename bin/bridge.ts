@@ -6,8 +6,13 @@
  *
  *   npx tsx bin/bridge.ts backfill [--jobs-only | --candidates-only] [--restart]
  *   npx tsx bin/bridge.ts push <contactId…> [--file ids.txt]
+ *   npx tsx bin/bridge.ts audit <applicationId> [--json]
  *
- * `backfill` and `push` so far; dlq, status, demo and local are still to come.
+ * `audit` prints the Audit trail of one Greenhouse application (AI inferences, reuses, failures,
+ * with score, evidence and provenance), oldest first: it answers "why this score?".
+ *
+ * `backfill`, `push` and `audit` so far; dlq, status, demo and local are still to come.
+ * Exit codes: 0 done, 1 failed, 2 invalid arguments.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -16,7 +21,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { Command, Option } from 'commander';
 import { formatProgress, phasesFor } from '#core/sync/backfill-plan';
 import { BEAMERY_CONTACT_ID, MAX_PUSH_CONTACTS, beameryChangeMessage, pushContactIds } from '#core/sync/beamery-messages';
-import { readConfig, requireQueueUrl } from '#lambdas/config';
+import { formatAuditTrail } from '#core/ai/audit-trail';
+import { entityKey } from '#core/envelope';
+import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
+import { DynamoDbAudit } from '#adapters/store/audit';
 import { awsBackfillDependencies, runBackfill } from '#adapters/backfill-runner';
 import { SqsQueuePublisher, type QueuePublisher } from '#adapters/queue/sqs-publisher';
 
@@ -118,6 +126,29 @@ async function push(contactIds: string[], options: { file?: string }): Promise<v
   process.stdout.write(`${JSON.stringify({ queued, deliveryId })}\n`);
 }
 
+/** Invalid arguments: exit code 2 rather than 1, so a script tells a typo from a failure. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly exitCode = 2;
+}
+
+/** A Greenhouse application id: a positive integer, written in decimal digits only. */
+export function parseApplicationId(value: string): number {
+  const id = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`invalid application id ${JSON.stringify(value)}: expected a positive integer (the Greenhouse application id)`);
+  return id;
+}
+
+/** `bridge audit <applicationId>`: the application's Audit trail on stdout, oldest first (or one JSON array). */
+async function audit(applicationId: string, options: { json?: boolean }): Promise<void> {
+  const id = parseApplicationId(applicationId);
+  const config = readConfig();
+  const trail = await new DynamoDbAudit(new DynamoDBClient({}), requireTableName(config, 'audit'), { retentionDays: config.ai.auditRetentionDays }).list(
+    entityKey('greenhouse', 'application', id),
+  );
+  process.stdout.write(`${formatAuditTrail(id, trail, { json: options.json ?? false, retentionDays: config.ai.auditRetentionDays })}\n`);
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -139,6 +170,12 @@ export function program(): Command {
     .argument('[contactIds...]', 'Beamery contact ids')
     .option('--file <path>', 'also read contact ids from a file, one per line (- for stdin)')
     .action(push);
+  cli
+    .command('audit')
+    .description('print the audit trail of a Greenhouse application: AI inferences with score, evidence, model and prompt version, oldest first')
+    .argument('<applicationId>', 'Greenhouse application id')
+    .option('--json', 'print one JSON array of the entries (model output parsed) instead of text')
+    .action(audit);
   return cli;
 }
 
@@ -147,6 +184,6 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
     .parseAsync(process.argv)
     .catch((error: unknown) => {
       process.stderr.write(`bridge: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
+      process.exitCode = error instanceof UsageError ? error.exitCode : 1;
     });
 }

@@ -1,5 +1,7 @@
 import { OFFLINE_MODEL, offlineScreeningProvider } from '#core/ai/offline-screening';
 import type { ScreeningProvider } from '#core/ai/screening';
+import { aiSettingsSchema } from '#core/ai/settings';
+import { aiProvidersFrom } from '#adapters/ai-providers';
 
 /** The providers `npm run eval` can score with. */
 export const PROVIDER_NAMES = ['offline', 'bedrock'] as const;
@@ -18,8 +20,9 @@ export async function providerFor(name: string, options: ProviderOptions = {}): 
       }
       return offlineScreeningProvider;
     case 'bedrock':
-      // Wire llmScreeningProvider(<the Bedrock StructuredModel for options.model>) here.
-      throw new Error('bedrock provider not wired yet');
+      // The deployed path exactly: the Converse adapter and the versioned prompt, with the AWS
+      // credentials and region of the environment (AWS_ENDPOINT_URL_BEDROCK_RUNTIME points it elsewhere).
+      return aiProvidersFrom(aiSettingsSchema.parse({ provider: 'bedrock', ...(options.model ? { modelId: options.model } : {}) })).screening;
     default:
       throw new Error(`unknown screening provider ${JSON.stringify(name)}; one of ${PROVIDER_NAMES.join(', ')}`);
   }

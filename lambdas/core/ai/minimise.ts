@@ -12,12 +12,17 @@ const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const URL_LIKE = /\b(?:https?:\/\/|www\.)\S+|\b[\w-]+\.(?:com|net|org|io|dev|me|co|uk|de)\/\S*/gi;
 // A run of 7+ digits with the separators phone numbers use, optionally with a leading +.
 const PHONE = /(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d(?:[\s.-]?\d){6,}/g;
+// "2015-2019" also matches PHONE; a span of years is experience, not a phone number.
+const YEAR_SPAN = /^(?:19|20)\d{2}\s*[-.]\s*(?:19|20)\d{2}$/;
 
 /** Lines that state a protected attribute or its proxy. Matched case-insensitively, whole line dropped. */
-// Words that also name skills ("single sign-on", "race conditions") are left out on purpose: a dropped
-// skill line would cost a candidate more than the rare proxy those words carry.
+// Words that also name skills or employers ("single sign-on", "race conditions", a job at Visa, a
+// children's hospital, care for senior citizens) are left out or narrowed on purpose: a dropped
+// experience line would cost a candidate more than the rare proxy those words carry. What still gets
+// through (graduation years, memberships, a career break described in other words) is measured by
+// `npm run eval` and named in docs/ai-governance.md.
 const PROXY_LINE =
-  /\b(?:date of birth|d\.o\.b|dob|born(?: on| in)?|age[d:]?|years old|gender|sex|male|female|pronouns?|nationality|citizenship|citizen of|national of|marital status|married|divorced|widowed|religion|religious|photo(?:graph)?|ethnicity|ethnic origin|racial)\b/i;
+  /\b(?:date of birth|d\.o\.b|dob|born(?: on| in)?|age[d:]?|years old|gender|sex|male|female|pronouns?|(?:she|he|they)\/(?:her|him|them|hers|his|theirs)|nationality|citizenship|(?<!senior )citizen|national of|visa(?: status| sponsorship| holder| type)?:|visa (?:status|sponsorship|holder|required)|(?:requires?|needs?|requiring) (?:visa |work )?(?:visa|sponsorship)|sponsorship (?:required|needed)|work (?:authori[sz]ation|permit)|right to work|marital status|married|divorced|widowed|maternity|paternity|(?:mother|father|parent) of|religion|religious|photo(?:graph)?|ethnicity|ethnic origin|racial)\b/i;
 
 export type RemovedKind = 'email' | 'phone' | 'link' | 'proxy-line' | 'name';
 
@@ -51,7 +56,7 @@ export function minimiseResume(text: string, options: MinimiseOptions = {}): Min
     }
     let kept = line.replace(EMAIL, () => (removed.email++, '[email]'));
     kept = kept.replace(URL_LIKE, () => (removed.link++, '[link]'));
-    kept = kept.replace(PHONE, () => (removed.phone++, '[phone]'));
+    kept = kept.replace(PHONE, (match) => (YEAR_SPAN.test(match) ? match : (removed.phone++, '[phone]')));
     if (NAME) kept = kept.replace(NAME, () => (removed.name++, '[name]'));
     lines.push(kept);
   }

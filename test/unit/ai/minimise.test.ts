@@ -45,4 +45,31 @@ describe('minimiseResume', () => {
     const other = resume.replaceAll('Noor Vale', 'Jamal Okafor').replace('noor.vale@', 'j.okafor@');
     expect(minimiseResume(other, { names: ['Jamal', 'Okafor'] }).text).toBe(minimiseResume(resume, { names: ['Noor', 'Vale'] }).text);
   });
+
+  it('drops the lines of the proxies a first evaluation let through, and keeps experience lines that only look like them', () => {
+    const lines = [
+      'Jordan Reyes (she/her)',
+      'Work authorization: US citizen',
+      'Ghanaian national, requires visa sponsorship',
+      'Visa status: Tier 2',
+      '2019–2020: maternity leave',
+      'Mother of two young children',
+      'Software Engineer, Visa Inc. (2015-2019)',
+      'Staff Nurse, Children\'s Hospital; cared for senior citizens at home',
+      'Led event sponsorship deals worth $2M',
+    ];
+    const { text, removed } = minimiseResume(lines.join('\n'));
+    expect(text.split('\n')).toEqual([
+      'Software Engineer, Visa Inc. (2015-2019)',
+      "Staff Nurse, Children's Hospital; cared for senior citizens at home",
+      'Led event sponsorship deals worth $2M',
+    ]);
+    expect(removed['proxy-line']).toBe(6);
+    expect(removed.phone).toBe(0);
+  });
+
+  it('keeps year spans, which look like phone numbers to a digit pattern, and still removes phone numbers', () => {
+    const { text } = minimiseResume('Acme (2015-2019) and Initech (2019 - 2023)\nCall 020 7946 0018');
+    expect(text).toBe('Acme (2015-2019) and Initech (2019 - 2023)\nCall [phone]');
+  });
 });

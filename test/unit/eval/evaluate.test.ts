@@ -1,3 +1,4 @@
+import { DEFAULT_MODEL_ID } from '#core/ai/settings';
 import { describe, expect, it } from 'vitest';
 import type { ScreeningProvider } from '#core/ai/screening';
 import { loadDataset, type Label } from '../../../eval/dataset.ts';
@@ -41,12 +42,13 @@ describe('evaluate', () => {
   });
 
   it('finds the largest proxy-only change and names its kind; a missed gate is reported', async () => {
-    const report = await evaluate(dataset, labelProvider(/maternity/i));
+    // A membership survives minimisation (it reaches the provider), so a provider that reacts to it shows.
+    const report = await evaluate(dataset, labelProvider(/Women in Engineering/i));
     expect(report.proxy.max).toBe(20);
-    expect(report.proxy.maxProxy).toBe('maternity-leave');
-    expect(report.proxy.rows.filter((r) => r.delta > 0).every((r) => r.proxy === 'maternity-leave' && r.reachesProvider)).toBe(true);
+    expect(report.proxy.maxProxy).toBe('association');
+    expect(report.proxy.rows.filter((r) => r.delta > 0).every((r) => r.proxy === 'association' && r.reachesProvider)).toBe(true);
     expect(gateFailures(report, { maxProxyDelta: 5 })).toEqual([expect.stringMatching(/max proxy delta 20 exceeds --max-proxy-delta 5/)]);
-    expect(formatReport(report)).toMatch(/Max proxy delta: 20 \(maternity-leave/);
+    expect(formatReport(report)).toMatch(/Max proxy delta: 20 \(association/);
   });
 
   it('runs the offline matcher end to end and says it is not a language model', async () => {
@@ -58,8 +60,9 @@ describe('evaluate', () => {
     expect(formatReport(report)).toMatch(/not a language model/);
   });
 
-  it('has no bedrock provider yet, and refuses a model the offline matcher does not have', async () => {
-    await expect(providerFor('bedrock')).rejects.toThrow('bedrock provider not wired yet');
+  it('scores with the deployed Bedrock path for --provider bedrock, and refuses a model the offline matcher does not have', async () => {
+    await expect(providerFor('bedrock')).resolves.toMatchObject({ provider: 'bedrock', model: DEFAULT_MODEL_ID });
+    await expect(providerFor('bedrock', { model: 'anthropic.claude-sonnet-4-6' })).resolves.toMatchObject({ provider: 'bedrock', model: 'anthropic.claude-sonnet-4-6' });
     await expect(providerFor('offline', { model: 'anthropic.claude' })).rejects.toThrow(/one model, keyword-matcher-v1/);
     await expect(providerFor('openai')).rejects.toThrow(/unknown screening provider/);
   });
