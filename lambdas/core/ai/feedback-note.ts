@@ -1,4 +1,5 @@
 import { RATING_WORDS, type FeedbackResult } from './feedback-synthesis.ts';
+import { AI_NOTE_PREFIX } from './ai-notes.ts';
 
 /**
  * The private note a synthesis becomes: plain text with line breaks (Greenhouse notes are not HTML),
@@ -26,7 +27,7 @@ export function renderFeedbackNote(result: FeedbackResult, options: FeedbackNote
   const none = '• None found.';
 
   const lines: string[] = [
-    `AI feedback synthesis — ${options.stageName} (${options.scorecardCount} scorecard${options.scorecardCount === 1 ? '' : 's'}) · advisory, not a decision`,
+    `${AI_NOTE_PREFIX.feedback}${options.stageName} (${options.scorecardCount} scorecard${options.scorecardCount === 1 ? '' : 's'}) · advisory, not a decision`,
     '',
     'Consensus',
     named(result.consensus.summary),

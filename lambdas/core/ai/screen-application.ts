@@ -4,6 +4,7 @@ import type { Clock } from '#core/clock';
 import { collect } from '#core/async-iterables';
 import { entityKey } from '#core/envelope';
 import type { AuditStore } from '#core/sync/ports';
+import { AI_NOTE_PREFIX } from './ai-notes.ts';
 import { decideGate, inSample } from './gating.ts';
 import { requirementsFromJobPost } from './job-requirements.ts';
 import { minimiseResume } from './minimise.ts';
@@ -200,7 +201,7 @@ function auditDetail(result: ScreeningResult, extra: Record<string, string | num
 /** The private note a recruiter reads on the application: advice, with its evidence and its provenance. */
 export function screeningNote(result: ScreeningResult, context: { jobTitle: string; threshold: number }): string {
   const lines = [
-    `AI resume screening for ${context.jobTitle}: ${result.score}/100 · advisory, not a decision`,
+    `${AI_NOTE_PREFIX.screening}${context.jobTitle}: ${result.score}/100 · advisory, not a decision`,
     '',
     result.summary,
   ];

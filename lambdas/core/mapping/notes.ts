@@ -1,4 +1,5 @@
 import type { NoteWrite } from '#adapters/beamery/types';
+import { isAiNote } from '#core/ai/ai-notes';
 import type { Note } from '#adapters/greenhouse/schemas';
 
 /**
@@ -36,7 +37,7 @@ export interface NotePolicy {
   readonly excludedApplicationIds?: ReadonlySet<number>;
 }
 
-export type NoteSkipReason = 'type-not-copied' | 'admin-only' | 'application-excluded' | 'empty-body';
+export type NoteSkipReason = 'type-not-copied' | 'admin-only' | 'application-excluded' | 'empty-body' | 'ai-generated';
 
 export interface MappedNote {
   /** The Greenhouse note id: the Ledger's copy mark (`markCopied(key, 'note', String(noteId))`). */
@@ -85,6 +86,7 @@ export function selectNotes(notes: readonly Note[], authorsByUserId: ReadonlyMap
     }
     if (note.application_id != null && policy.excludedApplicationIds?.has(note.application_id)) return 'application-excluded';
     if (!note.body?.trim()) return 'empty-body';
+    if (isAiNote(note.body)) return 'ai-generated';
     return undefined;
   };
   const copy: MappedNote[] = [];
