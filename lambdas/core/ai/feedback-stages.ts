@@ -204,10 +204,12 @@ export function stagesReadyForSynthesis(input: StageReadinessInput): StageReadin
  * added, removed or edited (Greenhouse bumps `updated_at` on every edit), never on the order the API
  * lists them in. Drafts are left out, so saving a draft does not by itself call for a new synthesis.
  */
-export function scorecardSetKey(scorecards: readonly Pick<ScorecardView, 'id' | 'updatedAt' | 'status'>[]): string {
-  const pairs = scorecards
+export function scorecardSetKey(scorecards: readonly Pick<ScorecardView, 'id' | 'updatedAt' | 'status' | 'rating' | 'notes' | 'publicNotes'>[]): string {
+  // The rating and notes join the timestamp: Greenhouse's updated_at may have whole-second precision,
+  // and an edit in the same second as the last synthesis must still count as a change.
+  const entries = scorecards
     .filter((s) => s.status === 'complete')
-    .map((s) => [s.id, s.updatedAt] as const)
+    .map((s) => [s.id, s.updatedAt, s.rating, s.notes ?? '', s.publicNotes ?? ''] as const)
     .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  return createHash('sha256').update(JSON.stringify(pairs)).digest('hex');
+  return createHash('sha256').update(JSON.stringify(entries)).digest('hex');
 }

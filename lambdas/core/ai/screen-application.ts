@@ -166,7 +166,12 @@ export async function screenApplication(applicationId: number, deps: ScreeningDe
   const needsReview = result.score < settings.threshold;
   const reviewSample = inSample(String(applicationId), 'screening-review-sample', settings.reviewSamplePercent);
   if (gate.mode === 'assist') {
+    // The field and the tags are safe to write twice; the note is not, so it goes last: a failure
+    // before it retries everything (the result is reused, not inferred again), and nothing but the
+    // done marker follows it.
     await greenhouse.updateApplicationCustomFields(applicationId, [{ name_key: settings.scoreField, value: result.score }]);
+    if (needsReview) await greenhouse.addTag(application.candidate_id, settings.needsReviewTag);
+    if (reviewSample) await greenhouse.addTag(application.candidate_id, settings.reviewSampleTag);
     await greenhouse.createNote({
       candidate_id: application.candidate_id,
       application_id: applicationId,
@@ -174,8 +179,6 @@ export async function screenApplication(applicationId: number, deps: ScreeningDe
       body: screeningNote(result, { jobTitle, threshold: settings.threshold }),
       ...(deps.noteAuthorId !== undefined ? { user_id: deps.noteAuthorId } : {}),
     });
-    if (needsReview) await greenhouse.addTag(application.candidate_id, settings.needsReviewTag);
-    if (reviewSample) await greenhouse.addTag(application.candidate_id, settings.reviewSampleTag);
   }
   await deps.memory.put(doneKey, reuseKey);
   return { outcome: 'screened', mode: gate.mode, reused, score: result.score, needsReview, reviewSample, result };

@@ -36,11 +36,12 @@ describe('local schedules', () => {
       },
     });
     const all = await schedules.trigger();
-    expect(all.map((o) => [o.poller, o.ok])).toEqual([['jobs', true], ['candidates', true], ['users', true], ['beamery', true]]);
+    expect(all.map((o) => [o.poller, o.ok])).toEqual([['jobs', true], ['candidates', true], ['scorecards', true], ['users', true], ['beamery', true]]);
     await schedules.trigger('candidates');
     expect(events).toEqual([
       { poller: 'jobs', window: { overlapSeconds: 60 } },
       { poller: 'candidates', window: { overlapSeconds: 60 } },
+      { poller: 'scorecards', window: { overlapSeconds: 60 } },
       // The users sync has no window; the Beamery poller keeps its own.
       { poller: 'users' },
       { poller: 'beamery' },

@@ -127,6 +127,11 @@ describe('scorecardSetKey', () => {
     expect(scorecardSetKey(set.slice(0, 2))).not.toBe(key);
   });
 
+  it('changes on an edit within the same second (updated_at unchanged): the rating and notes count too', () => {
+    expect(scorecardSetKey([set[0]!, card(2, { rating: 'strong_no' }), set[2]!])).not.toBe(key);
+    expect(scorecardSetKey([set[0]!, card(2, { notes: 'On reflection, no.' }), set[2]!])).not.toBe(key);
+  });
+
   it('ignores drafts, so saving one does not call for a new synthesis', () => {
     expect(scorecardSetKey([...set, card(4, { status: 'draft' })])).toBe(key);
   });
