@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import type { GreenhouseClient } from '#adapters/greenhouse/client';
 import { extractResumeText } from '#adapters/resume-text';
-import { InMemoryAiMemory } from '#adapters/store/ai-memory';
-import { InMemoryAudit } from '#adapters/store/in-memory';
 import { entityKey } from '#core/envelope';
 import type { AuditEntry } from '#core/sync/ports';
 import { GuardrailIntervened, ModelAnswerInvalid } from '#core/ai/model';
 import { offlineScreeningProvider } from '#core/ai/offline-screening';
 import { screenApplication, type ScreeningDependencies, type ScreeningOutcome } from '#core/ai/screen-application';
-import type { ScreeningInput, ScreeningProvider } from '#core/ai/screening';
 import { screeningSettingsSchema } from '#core/ai/settings';
 import { scannedPdf } from '#local/resume-files';
-import { parseScenario } from '#local/simulators/greenhouse/scenario';
-import { startHarness, type Harness } from '../greenhouse/support.ts';
+import { recorded, useAiHarness } from '../../support/ai-harness.ts';
 import { APPLICATIONS, CANDIDATES, DISABLED_JOB, ENABLED_JOB, aiScenario } from '../../support/ai-scenario.ts';
 
 /**
@@ -89,44 +84,14 @@ async function scenario(): Promise<Record<string, unknown>> {
 }
 
 /** The offline matcher behind a wrapper that counts calls and can be told to throw. */
-class CountingProvider implements ScreeningProvider {
-  readonly provider = offlineScreeningProvider.provider;
-  readonly model = offlineScreeningProvider.model;
-  readonly calls: ScreeningInput[] = [];
-  failWith: Error | undefined;
-
-  async screen(input: ScreeningInput) {
-    this.calls.push(input);
-    if (this.failWith) throw this.failWith;
-    return offlineScreeningProvider.screen(input);
-  }
-}
-
-let h: Harness;
-let client: GreenhouseClient;
-let provider: CountingProvider;
-let memory: InMemoryAiMemory;
-let audit: InMemoryAudit;
-
-beforeAll(async () => {
-  h = await startHarness({ scenario: parseScenario(await scenario()) });
-  client = h.client();
-});
-afterAll(() => h?.close());
-
-beforeEach(async () => {
-  await h.admin('POST', '/reset');
-  h.sim.counts.reset();
-  provider = new CountingProvider();
-  memory = new InMemoryAiMemory();
-  audit = new InMemoryAudit();
-});
+const provider = recorded(offlineScreeningProvider, 'screen');
+const h = useAiHarness(scenario, provider);
 
 type SettingsInput = z.input<typeof screeningSettingsSchema>;
 const ASSIST: SettingsInput = { enabled: true, mode: 'assist', scope: { jobIds: [ENABLED_JOB] }, threshold: 50, reviewSamplePercent: 0 };
 
 function deps(settings: SettingsInput = ASSIST): ScreeningDependencies {
-  return { greenhouse: client, provider, extractText: extractResumeText, memory, audit, clock: h.clock, settings: screeningSettingsSchema.parse(settings) };
+  return { greenhouse: h.client, provider, extractText: extractResumeText, memory: h.memory, audit: h.audit, clock: h.clock, settings: screeningSettingsSchema.parse(settings) };
 }
 const screen = (applicationId: number, settings?: SettingsInput): Promise<ScreeningOutcome> => screenApplication(applicationId, deps(settings));
 
@@ -151,7 +116,7 @@ async function tagsOf(candidateId: number): Promise<string[]> {
 }
 /** Every request the bridge made to Greenhouse that was not a read (token requests aside). */
 const writes = () => Object.entries(h.sim.counts.snapshot()).filter(([route]) => !route.startsWith('GET ') && route !== 'POST /token');
-const auditOf = (applicationId: number): Promise<AuditEntry[]> => audit.list(entityKey('greenhouse', 'application', applicationId));
+const auditOf = (applicationId: number): Promise<AuditEntry[]> => h.audit.list(entityKey('greenhouse', 'application', applicationId));
 const kindsOf = async (applicationId: number) => (await auditOf(applicationId)).map((a) => a.kind).sort();
 
 async function expectNothingWritten(applicationId: number, candidateId: number): Promise<void> {
@@ -390,7 +355,7 @@ describe('provider failures', () => {
 describe('a write-back that fails after the inference', () => {
   it('rejects; the retry reuses the stored result (no second provider call) and writes one note', async () => {
     let failNotes = 1;
-    const greenhouse = new Proxy(client, {
+    const greenhouse = new Proxy(h.client, {
       get(target, prop) {
         if (prop === 'createNote' && failNotes > 0) {
           return async () => {
@@ -420,7 +385,7 @@ describe('a write-back that fails after the inference', () => {
   // when the note came first) leaves no note, and the queue's retry writes exactly one.
   it('a failed tag write: the retry writes the tags and exactly one note', async () => {
     let failTags = 1;
-    const greenhouse = new Proxy(client, {
+    const greenhouse = new Proxy(h.client, {
       get(target, prop) {
         if (prop === 'addTag' && failTags > 0) {
           return async () => {

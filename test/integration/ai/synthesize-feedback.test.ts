@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import type { GreenhouseClient } from '#adapters/greenhouse/client';
-import { InMemoryAiMemory } from '#adapters/store/ai-memory';
-import { InMemoryAudit } from '#adapters/store/in-memory';
 import { entityKey } from '#core/envelope';
 import type { AuditEntry } from '#core/sync/ports';
 import { offlineFeedbackProvider } from '#core/ai/feedback-offline';
-import type { FeedbackInput, FeedbackSynthesisProvider } from '#core/ai/feedback-synthesis';
 import { GuardrailIntervened, ModelAnswerInvalid } from '#core/ai/model';
 import { feedbackSettingsSchema } from '#core/ai/settings';
 import { synthesizeFeedback, type FeedbackDependencies, type FeedbackRunResult } from '#core/ai/synthesize-feedback';
-import { parseScenario } from '#local/simulators/greenhouse/scenario';
-import { startHarness, type Harness } from '../greenhouse/support.ts';
+import { recorded, useAiHarness } from '../../support/ai-harness.ts';
 import { APPLICATIONS, CANDIDATES, DISABLED_JOB, ENABLED_JOB, INTERVIEWERS, TECHNICAL_JOB_INTERVIEW, TECHNICAL_STAGE, aiScenario } from '../../support/ai-scenario.ts';
 
 /**
@@ -24,44 +19,14 @@ const APPLICATION = APPLICATIONS.strong;
 const PROSPECT_APPLICATION = 954;
 
 /** The offline tally behind a wrapper that counts calls and can be told to throw. */
-class CountingProvider implements FeedbackSynthesisProvider {
-  readonly provider = offlineFeedbackProvider.provider;
-  readonly model = offlineFeedbackProvider.model;
-  readonly calls: FeedbackInput[] = [];
-  failWith: Error | undefined;
-
-  async synthesize(input: FeedbackInput) {
-    this.calls.push(input);
-    if (this.failWith) throw this.failWith;
-    return offlineFeedbackProvider.synthesize(input);
-  }
-}
-
-let h: Harness;
-let client: GreenhouseClient;
-let provider: CountingProvider;
-let memory: InMemoryAiMemory;
-let audit: InMemoryAudit;
-
-beforeAll(async () => {
-  h = await startHarness({ scenario: parseScenario(await aiScenario()) });
-  client = h.client();
-});
-afterAll(() => h?.close());
-
-beforeEach(async () => {
-  await h.admin('POST', '/reset');
-  h.sim.counts.reset();
-  provider = new CountingProvider();
-  memory = new InMemoryAiMemory();
-  audit = new InMemoryAudit();
-});
+const provider = recorded(offlineFeedbackProvider, 'synthesize');
+const h = useAiHarness(aiScenario, provider);
 
 type SettingsInput = z.input<typeof feedbackSettingsSchema>;
 const ASSIST: SettingsInput = { enabled: true, mode: 'assist', scope: { jobIds: [ENABLED_JOB] } };
 
 function deps(settings: SettingsInput = ASSIST): FeedbackDependencies {
-  return { greenhouse: client, provider, memory, audit, clock: h.clock, settings: feedbackSettingsSchema.parse(settings) };
+  return { greenhouse: h.client, provider, memory: h.memory, audit: h.audit, clock: h.clock, settings: feedbackSettingsSchema.parse(settings) };
 }
 const synthesize = (settings?: SettingsInput, applicationId: number = APPLICATION): Promise<FeedbackRunResult> => synthesizeFeedback(applicationId, deps(settings));
 
@@ -74,7 +39,7 @@ interface NoteRow {
 }
 const notes = async () => (await h.admin<NoteRow[]>('GET', '/state?table=notes')).filter((n) => n.application_id === APPLICATION);
 const writes = () => Object.entries(h.sim.counts.snapshot()).filter(([route]) => !route.startsWith('GET ') && route !== 'POST /token');
-const auditEntries = (): Promise<AuditEntry[]> => audit.list(entityKey('greenhouse', 'application', APPLICATION));
+const auditEntries = (): Promise<AuditEntry[]> => h.audit.list(entityKey('greenhouse', 'application', APPLICATION));
 
 async function schedule(interviewers: readonly number[] = [INTERVIEWERS.mira, INTERVIEWERS.tobias]): Promise<number> {
   const { id } = await h.admin<{ id: number }>('POST', '/interviews', { application_id: APPLICATION, job_interview_id: TECHNICAL_JOB_INTERVIEW, interviewer_ids: interviewers });
