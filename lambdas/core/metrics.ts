@@ -44,5 +44,8 @@ export function aiMetrics(workflow: AiWorkflowName) {
   } as const;
 }
 
+/** An ai-tasks message with no workflow to run (a new job before drafts exist, a deleted interview). */
+export const AI_TASKS_IGNORED_METRIC = 'AiTasksIgnored';
+
 /** One datapoint per screened application: the dashboard shows its percentiles as the score distribution. */
 export const SCREENING_SCORE_METRIC = 'ScreeningScore';

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Envelope } from '#core/envelope';
-import { aiMetrics, SCREENING_SCORE_METRIC, type AiWorkflowName } from '#core/metrics';
+import { AI_TASKS_IGNORED_METRIC, aiMetrics, SCREENING_SCORE_METRIC, type AiWorkflowName } from '#core/metrics';
 import type { TokenUsage } from '#core/ai/model';
 import { screenApplication, type ScreeningDependencies, type ScreeningOutcome } from '#core/ai/screen-application';
 import type { AiSettings } from '#core/ai/settings';
@@ -70,7 +70,12 @@ export function makeAiTasksHandler(deps: AiTasksDependencies) {
     }
     const applicationId = Number(envelope.refs.applicationId);
     const base = { action: envelope.action, deliveryId: envelope.deliveryId, applicationId: envelope.refs.applicationId };
-    if (SCREENING_ACTIONS.has(envelope.action) && Number.isSafeInteger(applicationId)) {
+    const runsWorkflow = SCREENING_ACTIONS.has(envelope.action) || FEEDBACK_ACTIONS.has(envelope.action);
+    if (runsWorkflow && !(Number.isSafeInteger(applicationId) && applicationId > 0)) {
+      // Ingest and the poller always set it; without it the message is kept for an operator (DLQ), not dropped.
+      throw new Error(`${envelope.action} without an application id`);
+    }
+    if (SCREENING_ACTIONS.has(envelope.action)) {
       try {
         const outcome = await screenApplication(applicationId, { ...deps.screening, settings: settings.screening });
         recordScreening(outcome);
@@ -82,7 +87,7 @@ export function makeAiTasksHandler(deps: AiTasksDependencies) {
       }
       return;
     }
-    if (FEEDBACK_ACTIONS.has(envelope.action) && Number.isSafeInteger(applicationId)) {
+    if (FEEDBACK_ACTIONS.has(envelope.action)) {
       try {
         const run = await deps.synthesizeFeedback(applicationId);
         for (const inference of run.inferences) recordInference('feedback', inference.usage, inference.latencyMs);
@@ -96,7 +101,7 @@ export function makeAiTasksHandler(deps: AiTasksDependencies) {
     }
     // interview_deleted, scorecard_deleted (no application id in their payloads: the hourly poll and the
     // next stage change pick the application up again), job_created (drafts: a later issue).
-    metrics.addMetric('AiTasksIgnored', MetricUnit.Count, 1);
+    metrics.addMetric(AI_TASKS_IGNORED_METRIC, MetricUnit.Count, 1);
     deps.logger.info('AI task with no workflow to run', base);
   }
 
