@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { collect } from '#core/async-iterables';
 import { systemClock } from '#core/clock';
 import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
 import { logger, metrics } from '#lambdas/runtime';
@@ -34,6 +35,7 @@ export const handler = makeAiTasksHandler({
     clock: systemClock,
     ...noteAuthor,
   },
+  applicationsOf: async (candidateId) => (await collect(greenhouse.listApplications({ candidate_ids: [candidateId] }))).map((a) => a.id),
   synthesizeFeedback: (applicationId) =>
     synthesizeFeedback(applicationId, { greenhouse, provider: providers.feedback, memory, audit, clock: systemClock, settings: config.ai.feedback, ...noteAuthor }),
   settings: config.ai,

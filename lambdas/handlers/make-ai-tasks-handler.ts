@@ -12,7 +12,8 @@ import type { MetricsSink } from './make-ingest-handler.ts';
 /**
  * The ai-tasks consumer: the AI workflows on Greenhouse events (DESIGN principle 1: AI writes happen
  * here and nowhere else). A new candidate application is screened; a stage change, the hourly
- * scorecard poll or a deleted scorecard asks for interview-feedback synthesis. Every other action
+ * scorecard poll or a deleted scorecard (for each of the candidate's applications) asks for
+ * interview-feedback synthesis. Every other action
  * routed here (a new job, for job-description drafts, is not built yet) is logged and counted, not
  * dropped silently. The workflows' outcomes become metrics per workflow: inferences, reuses, runs
  * that could not happen, errors, latency, tokens and the estimated cost the dashboard shows.
@@ -28,6 +29,8 @@ export interface AiTasksDependencies {
   readonly screening: Omit<ScreeningDependencies, 'settings'>;
   /** Interview-feedback synthesis for one application (all of its stages that are ready). */
   readonly synthesizeFeedback: (applicationId: number) => Promise<FeedbackRun>;
+  /** The candidate's application ids: `scorecard_deleted` names the candidate only. */
+  readonly applicationsOf: (candidateId: number) => Promise<number[]>;
   readonly settings: AiSettings;
   readonly sqs: SQSClient;
   readonly queueUrlOf: (eventSourceArn: string) => string;
@@ -63,6 +66,18 @@ export function makeAiTasksHandler(deps: AiTasksDependencies) {
     else if (outcome.outcome === 'failed') add(m.errors, MetricUnit.Count, 1);
   }
 
+  async function synthesize(applicationId: number, base: Record<string, unknown>): Promise<void> {
+    try {
+      const run = await deps.synthesizeFeedback(applicationId);
+      for (const inference of run.inferences) recordInference('feedback', inference.usage, inference.latencyMs);
+      if (run.failures) add(aiMetrics('feedback').errors, MetricUnit.Count, run.failures);
+      deps.logger.info('feedback synthesis done', { ...base, outcome: run.outcome, syntheses: run.inferences.length });
+    } catch (error) {
+      add(aiMetrics('feedback').errors, MetricUnit.Count, 1);
+      throw error;
+    }
+  }
+
   async function handle(envelope: Envelope): Promise<void> {
     if (envelope.kind !== 'greenhouse.event') {
       deps.logger.warn('not an AI task; left for the DLQ', { kind: envelope.kind, deliveryId: envelope.deliveryId });
@@ -88,19 +103,17 @@ export function makeAiTasksHandler(deps: AiTasksDependencies) {
       return;
     }
     if (FEEDBACK_ACTIONS.has(envelope.action)) {
-      try {
-        const run = await deps.synthesizeFeedback(applicationId);
-        for (const inference of run.inferences) recordInference('feedback', inference.usage, inference.latencyMs);
-        if (run.failures) add(aiMetrics('feedback').errors, MetricUnit.Count, run.failures);
-        deps.logger.info('feedback synthesis done', { ...base, outcome: run.outcome, syntheses: run.inferences.length });
-      } catch (error) {
-        add(aiMetrics('feedback').errors, MetricUnit.Count, 1);
-        throw error;
-      }
+      await synthesize(applicationId, base);
       return;
     }
-    // interview_deleted, scorecard_deleted (no application id in their payloads: the hourly poll and the
-    // next stage change pick the application up again), job_created (drafts: a later issue).
+    const candidateId = Number(envelope.refs.candidateId);
+    if (envelope.action === 'scorecard_deleted' && Number.isSafeInteger(candidateId) && candidateId > 0) {
+      // A deletion changes a stage's set of scorecards, and no poll can see it.
+      for (const id of await deps.applicationsOf(candidateId)) await synthesize(id, { ...base, applicationId: String(id) });
+      return;
+    }
+    // interview_deleted (the stage's remaining feedback is read at the next poll or stage change),
+    // job_created (job-description drafts: not built yet).
     metrics.addMetric(AI_TASKS_IGNORED_METRIC, MetricUnit.Count, 1);
     deps.logger.info('AI task with no workflow to run', base);
   }

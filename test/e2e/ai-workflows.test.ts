@@ -141,7 +141,7 @@ describe('interview-feedback synthesis (assist mode)', () => {
     await quiet();
   };
   const submit = (interviewer: number, rating: string, notes: string) =>
-    callJson(greenhouse(), 'POST', '/_admin/scorecards', { interview_id: interviewId, interviewer_id: interviewer, candidate_rating: rating, notes });
+    callJson<{ id: number }>(greenhouse(), 'POST', '/_admin/scorecards', { interview_id: interviewId, interviewer_id: interviewer, candidate_rating: rating, notes });
 
   it('writes nothing while a scorecard of the stage is still outstanding', async () => {
     ({ id: interviewId } = await callJson<{ id: number }>(greenhouse(), 'POST', '/_admin/interviews', {
@@ -179,11 +179,19 @@ describe('interview-feedback synthesis (assist mode)', () => {
     expect(modelCalls('record_feedback_synthesis')).toBe(1);
   });
 
-  it('re-synthesises when the set of scorecards changes', async () => {
-    await submit(INTERVIEWERS.tobias, 'yes', 'On reflection the design answer was sound; communication was good.');
+  it('re-synthesises when the set of scorecards changes: an edit (seen by the poll), a deletion (its webhook)', async () => {
+    const { id: edited } = await submit(INTERVIEWERS.tobias, 'yes', 'On reflection the design answer was sound; communication was good.');
     await pollScorecards();
     expect(await synthesisNotes()).toHaveLength(2);
     expect(modelCalls('record_feedback_synthesis')).toBe(2);
+
+    await callJson(greenhouse(), 'DELETE', `/_admin/scorecards/${edited}`);
+    await callJson(greenhouse(), 'POST', '/_admin/webhooks/settle');
+    await quiet();
+    expect(await synthesisNotes()).toHaveLength(3);
+    expect(modelCalls('record_feedback_synthesis')).toBe(3);
+    const last = bedrock.requests().filter((r) => r.toolName === 'record_feedback_synthesis').at(-1)!;
+    expect(last.prompt).toContain('1 scorecard from 1 interviewer');
   });
 });
 

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { ENVELOPE_VERSION, type Envelope } from '#core/envelope';
+import { ENVELOPE_VERSION, type Envelope, type GreenhouseEventEnvelope } from '#core/envelope';
 import { AI_TASKS_IGNORED_METRIC, aiMetrics } from '#core/metrics';
 import { aiSettingsSchema } from '#core/ai/settings';
 import { offlineScreeningProvider } from '#core/ai/offline-screening';
@@ -29,7 +29,7 @@ const event = (...envelopes: Envelope[]): SQSEvent => ({
     awsRegion: 'us-east-1',
   })),
 });
-const task = (action: string, applicationId = '42'): Envelope => ({
+const task = (action: string, applicationId = '42'): GreenhouseEventEnvelope => ({
   v: ENVELOPE_VERSION,
   kind: 'greenhouse.event',
   action,
@@ -57,6 +57,7 @@ function harness(feedback: FeedbackRun) {
       clock: { now: () => 0, sleep: async () => undefined },
     },
     synthesizeFeedback: async (applicationId) => (feedbackCalls.push(applicationId), feedback),
+    applicationsOf: async (candidateId) => (candidateId === 7 ? [71, 72] : []),
     settings: aiSettingsSchema.parse({ pricing: { inputPer1kTokensUsd: 0.002, outputPer1kTokensUsd: 0.01 } }),
     sqs: {} as SQSClient,
     queueUrlOf: () => 'http://sqs/ai-tasks.fifo',
@@ -74,6 +75,13 @@ describe('ai-tasks consumer', () => {
     expect(h.screeningReads).toEqual([41]);
     expect(h.feedbackCalls).toEqual([42, 43]);
     expect(h.metrics.filter(([name]) => name === AI_TASKS_IGNORED_METRIC)).toEqual([[AI_TASKS_IGNORED_METRIC, 1]]);
+  });
+
+  it("a deleted scorecard names only the candidate: each of the candidate's applications is synthesised again", async () => {
+    const h = harness({ outcome: 'nothing-ready', inferences: [], failures: 0 });
+    const deleted: Envelope = { ...task('scorecard_deleted'), refs: { candidateId: '7', scorecardId: '5' } };
+    expect((await h.handler(event(deleted))).batchItemFailures).toEqual([]);
+    expect(h.feedbackCalls).toEqual([71, 72]);
   });
 
   it("records each synthesis's inference, latency, tokens and estimated cost from the configured prices", async () => {
