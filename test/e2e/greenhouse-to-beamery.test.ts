@@ -469,7 +469,12 @@ describe('Greenhouse → Beamery, end to end on the local stack', () => {
       await greenhouse('POST', `/candidates/${winner.candidateId}/merge`, { duplicate_candidate_id: loser.candidateId });
       const merged = await contactWhen(loserContact.id, (c) => c.mergedIn !== undefined, 'the loser’s contact merged away');
       expect(merged.mergedIn).toBe(winnerContact.id);
-      expect(await idMap.byGreenhouse(candidateKey(loser.candidateId))).toMatchObject({
+      // The consumer merges in Beamery first and moves the link after: wait for the link, not only the contact.
+      const moved = await eventually(async () => {
+        const link = await idMap.byGreenhouse(candidateKey(loser.candidateId));
+        return link?.status === 'merged-into' ? link : undefined;
+      }, WAIT, 'the loser’s link moved');
+      expect(moved).toMatchObject({
         status: 'merged-into',
         mergedInto: candidateKey(winner.candidateId),
         beameryKey: `beamery#contact#${loserContact.id}`,
