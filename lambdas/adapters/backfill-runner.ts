@@ -7,8 +7,6 @@ import {
   listQuery,
   planPage,
   progressOf,
-  queueCap,
-  DEFAULT_BACKPRESSURE,
   DEFAULT_RESUME_MARGIN_MS,
   type BackpressurePolicy,
   type BackfillCheckpoint,
@@ -24,6 +22,7 @@ import { BACKFILL_CHECKPOINT_NAME } from '#core/sync/backfill-plan';
 import { requireQueueUrl, requireTableName, type BridgeConfig } from '#lambdas/config';
 import { SqsQueuePublisher, type QueuePublisher } from '#adapters/queue/sqs-publisher';
 import { queueDepth } from '#adapters/queue/queue-depth';
+import { queueRoom } from '#adapters/queue/backpressure';
 import { greenhouseClientFrom } from '#adapters/api-clients';
 import { DynamoDbCheckpointStore, type BackfillCheckpointStore } from './backfill-checkpoint-store.ts';
 import { RateLimited } from './http/errors.ts';
@@ -53,8 +52,8 @@ export interface BackfillRunnerDependencies {
   readonly maxConsecutiveWaits?: number;
   /**
    * Messages on greenhouse-changes now (visible and in flight). With it, the backfill keeps only about
-   * a rate window of work queued (lambdas/core/sync/backfill-plan.ts `queueCap`); without it, every
-   * page is enqueued at once.
+   * a rate window of work queued (lambdas/core/sync/backfill-plan.ts `queueCap`, applied by
+   * adapters/queue/backpressure.ts); without it, every page is enqueued at once.
    */
   readonly queueDepth?: () => Promise<number>;
   readonly backpressure?: BackpressurePolicy;
@@ -90,25 +89,9 @@ export async function runBackfill(deps: BackfillRunnerDependencies, options: Bac
   let enqueued = 0;
   let waits = 0;
   let consecutiveWaits = 0;
-  // Backpressure: messages published by this process, and samples of (time, published - depth) = drained.
-  let published = 0;
-  const samples: { ms: number; drained: number }[] = [];
-  const waitForRoom = async (): Promise<number> => {
-    if (!deps.queueDepth) return PUBLISH_BATCH;
-    for (;;) {
-      options.signal?.throwIfAborted();
-      const depth = await deps.queueDepth();
-      const now = clock.now();
-      samples.push({ ms: now, drained: Math.max(0, published - depth) });
-      // The drain rate over the last minute (two horizons) of samples.
-      while (samples.length > 2 && now - samples[0]!.ms > 2 * (deps.backpressure ?? DEFAULT_BACKPRESSURE).horizonMs) samples.shift();
-      const first = samples[0]!;
-      const rate = now > first.ms ? ((samples.at(-1)!.drained - first.drained) * 1000) / (now - first.ms) : 0;
-      const room = queueCap(rate, deps.backpressure) - depth;
-      if (room > 0) return room;
-      await clock.sleep(deps.depthPollMs ?? 1_000, options.signal);
-    }
-  };
+  // Backpressure (queue/backpressure.ts): without a queue depth, every page is enqueued at once.
+  const queue = deps.queueDepth ? queueRoom({ queueDepth: deps.queueDepth, clock, policy: deps.backpressure, depthPollMs: deps.depthPollMs }) : undefined;
+  const waitForRoom = async (): Promise<number> => (queue ? queue.waitForRoom({ signal: options.signal }) : PUBLISH_BATCH);
   const report = (waitingSeconds?: number) => deps.onProgress?.(progressOf(checkpoint, { done: enqueued, ms: clock.now() - startedMs }, waitingSeconds), checkpoint);
 
   if (decision.action === 'finished') {
@@ -131,7 +114,7 @@ export async function runBackfill(deps: BackfillRunnerDependencies, options: Bac
           const room = await waitForRoom();
           const chunk = messages.slice(i, i + Math.min(PUBLISH_BATCH, room));
           await publisher.publish(chunk);
-          published += chunk.length;
+          queue?.published(chunk.length);
           i += chunk.length;
         }
         // Only now: the whole page is on the queue.

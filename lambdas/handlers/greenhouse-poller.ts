@@ -1,10 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '#core/clock';
+import { POLL_BACKPRESSURE_BUDGET_MS } from '#core/sync/poll-window';
 import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
 import { logger, metrics } from '#lambdas/runtime';
 import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
 import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
+import { queueDepth } from '#adapters/queue/queue-depth';
 import { DynamoDbIdMap } from '#adapters/store/id-map';
 import { DynamoDbLedger } from '#adapters/store/ledger';
 import { makeGreenhousePoller } from './make-greenhouse-poller.ts';
@@ -21,7 +23,8 @@ const queueUrls = {
   'beamery-changes': requireQueueUrl(config, 'beamery-changes'),
   'ai-tasks': requireQueueUrl(config, 'ai-tasks'),
 } as const;
-const publisher = new SqsQueuePublisher(new SQSClient({}), (queue, deadLetter) => {
+const sqs = new SQSClient({});
+const publisher = new SqsQueuePublisher(sqs, (queue, deadLetter) => {
   if (!(queue in queueUrls) || deadLetter) throw new Error(`the poller does not send to ${queue}${deadLetter ? ' (dead-letter)' : ''}`);
   return queueUrls[queue as keyof typeof queueUrls];
 });
@@ -34,6 +37,14 @@ export const handler = makeGreenhousePoller({
   publisher,
   users: { beamery, idMap },
   beameryPoll: { beamery, idMap, publisher, ...(config.beameryToGreenhouse.pushTag ? { pushTag: config.beameryToGreenhouse.pushTag } : {}) },
+  // The jobs and candidates pollers keep greenhouse-changes within what the consumer can reconcile.
+  backpressure: {
+    queueDepth: async () => {
+      const depth = await queueDepth(sqs, queueUrls['greenhouse-changes']);
+      return depth.visible + depth.inFlight;
+    },
+    budgetMs: POLL_BACKPRESSURE_BUDGET_MS,
+  },
   clock: systemClock,
   logger,
   metrics,

@@ -16,12 +16,14 @@ import {
   type PollerName,
   type WindowPolicy,
 } from '#core/sync/poll-window';
+import type { BackpressurePolicy } from '#core/sync/backfill-plan';
 import { syncUsers, type UserSyncDependencies, type UserSyncResult } from '#core/sync/reference-users';
 import { runBeameryPoll, type BeameryPollDependencies, type BeameryPollSummary } from './run-beamery-poll.ts';
 import type { GreenhouseApi } from '#adapters/greenhouse/client';
 import { between } from '#adapters/greenhouse/query';
 import type { ResourceName, ResourceOf } from '#adapters/greenhouse/schemas';
 import { RateLimited } from '#adapters/http/errors';
+import { queueRoom, type QueueRoom } from '#adapters/queue/backpressure';
 import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
 import type { MetricsSink } from './make-ingest-handler.ts';
 
@@ -33,6 +35,14 @@ import type { MetricsSink } from './make-ingest-handler.ts';
  * then moves the watermark. Any failure (RateLimited included) is thrown: the watermark stays, the
  * invocation is retried (Lambda's asynchronous retries, then the next tick), and the same time is
  * listed again; the messages already sent dedupe in SQS or coalesce in the consumer.
+ *
+ * Backpressure. With `backpressure`, the pollers that publish to greenhouse-changes keep no more work
+ * on it than the backfill does (adapters/queue/backpressure.ts): a bulk change in Greenhouse (a
+ * thousand candidates tagged at once, which fires no webhook) would otherwise fill the queue beyond
+ * what the rate limits let the consumer reconcile, and healthy messages would reach the dead-letter
+ * threshold. Each batch waits for room and publishes at most the room. A run whose budget runs out
+ * while waiting stops: the unfinished window's watermark stays (what it already sent dedupes or
+ * coalesces, as above), `PollBackpressure` is counted, and the next run continues from the watermark.
  */
 export const POLLER_METRICS = {
   windows: 'PollWindowsCompleted',
@@ -40,6 +50,8 @@ export const POLLER_METRICS = {
   queued: 'PollMessagesQueued',
   rateLimited: 'PollRateLimited',
   failed: 'PollFailed',
+  /** A run stopped waiting for room on greenhouse-changes; its window is listed again next run. */
+  backpressure: 'PollBackpressure',
 } as const;
 
 /** Counts of a users reference sync run (lambdas/core/sync/reference-users.ts). */
@@ -117,6 +129,8 @@ export interface PollRunSummary {
   /** The watermark after the run. */
   readonly watermark: string | undefined;
   readonly caughtUp: boolean;
+  /** The run stopped waiting for room on greenhouse-changes (backpressure); the next run continues. */
+  readonly backpressured?: true;
 }
 
 /** The handler, typed by its input: a window poller's run answers with windows, a users run with counts. */
@@ -149,6 +163,36 @@ export interface GreenhousePollerDependencies {
   readonly users?: Pick<UserSyncDependencies, 'beamery' | 'idMap'>;
   /** The Beamery contacts poller's client, IdMap, queue and push tag; without them a beamery run fails. */
   readonly beameryPoll?: Omit<BeameryPollDependencies, 'ledger' | 'clock'>;
+  /**
+   * Backpressure on greenhouse-changes for the pollers that publish there (jobs, candidates; not
+   * scorecards, which publish to ai-tasks); without it every batch is published at once.
+   */
+  readonly backpressure?: PollerBackpressure;
+}
+
+export interface PollerBackpressure {
+  /** Messages on greenhouse-changes now, visible and in flight. */
+  readonly queueDepth: () => Promise<number>;
+  /** How long a run may last, from its start, before it stops waiting for room (POLL_BACKPRESSURE_BUDGET_MS). */
+  readonly budgetMs: number;
+  readonly policy?: BackpressurePolicy;
+  /** Between looks at the queue depth while waiting. Default a second. */
+  readonly depthPollMs?: number;
+}
+
+/** Where a run publishing to greenhouse-changes stands with backpressure. */
+interface RunRoom {
+  readonly queue: QueueRoom;
+  readonly deadlineMs: number;
+}
+
+interface WindowOutcome {
+  /** Distinct entities found (so far, when the window did not complete). */
+  readonly found: number;
+  /** Messages published for the window. */
+  readonly queued: number;
+  /** False when the run's budget ran out waiting for room before the window was all on the queue. */
+  readonly complete: boolean;
 }
 
 export function windowPolicyOf(event: z.infer<typeof pollerEventSchema>, defaults: Partial<WindowPolicy> = {}): WindowPolicy {
@@ -163,32 +207,53 @@ export function windowPolicyOf(event: z.infer<typeof pollerEventSchema>, default
   });
 }
 
+/** Where the end of a window left unfinished by backpressure is kept (a Ledger watermark of its own). */
+export const pinnedEndKey = (watermarkKey: string) => `${watermarkKey}#unfinished-window-end`;
+
 export function makeGreenhousePoller(deps: GreenhousePollerDependencies) {
   const { logger } = deps;
   const count = (name: string, value = 1) => deps.metrics.addMetric(name, MetricUnit.Count, value);
 
-  /** Lists every source of one window and enqueues what it finds, in batches, as it goes. */
-  async function pollWindow(poller: PollerName, window: PollWindow): Promise<number> {
+  /**
+   * Lists every source of one window and enqueues what it finds, in batches, as it goes; with `room`,
+   * each batch waits for room on the queue and is at most that.
+   */
+  async function pollWindow(poller: PollerName, window: PollWindow, room: RunRoom | undefined): Promise<WindowOutcome> {
     const updatedAt = between(window.from, window.to);
     const seen = new Set<number>();
     let pending: number[] = [];
-    const flush = async () => {
-      if (pending.length === 0) return;
-      const messages = pollMessages(poller, pending, window);
-      pending = [];
-      await deps.publisher.publish(messages);
-      count(POLLER_METRICS.queued, messages.length);
+    let queued = 0;
+    /** False when the deadline passed before there was room. */
+    const flush = async (): Promise<boolean> => {
+      while (pending.length > 0) {
+        const size = room ? await room.queue.waitForRoom({ deadlineMs: room.deadlineMs }) : PUBLISH_BATCH;
+        if (size === undefined) return false;
+        const messages = pollMessages(poller, pending.slice(0, Math.min(PUBLISH_BATCH, size)), window);
+        await deps.publisher.publish(messages);
+        room?.queue.published(messages.length);
+        pending = pending.slice(messages.length);
+        queued += messages.length;
+        count(POLLER_METRICS.queued, messages.length);
+      }
+      return true;
     };
     for (const listing of POLLER_SOURCES[poller]) {
       for await (const id of listing.ids(deps.greenhouse, updatedAt)) {
         if (id === null || id === undefined || seen.has(id)) continue;
         seen.add(id);
         pending.push(id);
-        if (pending.length >= PUBLISH_BATCH) await flush();
+        if (pending.length >= PUBLISH_BATCH && !(await flush())) return { found: seen.size, queued, complete: false };
       }
     }
-    await flush();
-    return seen.size;
+    return { found: seen.size, queued, complete: await flush() };
+  }
+
+  /** Backpressure for a run starting now, when the poller publishes to greenhouse-changes. */
+  function roomFor(poller: PollerName): RunRoom | undefined {
+    const settings = deps.backpressure;
+    if (settings === undefined || POLLERS[poller].queue !== 'greenhouse-changes') return undefined;
+    const { queueDepth, policy, depthPollMs } = settings;
+    return { queue: queueRoom({ queueDepth, clock: deps.clock, policy, depthPollMs }), deadlineMs: deps.clock.now() + settings.budgetMs };
   }
 
   async function runUsers(): Promise<UsersRunSummary> {
@@ -207,15 +272,37 @@ export function makeGreenhousePoller(deps: GreenhousePollerDependencies) {
     const policy = windowPolicyOf(event, deps.policy);
     const maxWindows = event.maxWindowsPerRun ?? DEFAULT_MAX_WINDOWS_PER_RUN;
     const windows: PolledWindow[] = [];
+    const room = roomFor(poller);
     let watermark = await deps.ledger.getWatermark(watermarkKey);
+    // The end of a window a backpressured run left unfinished: this run lists that same window again,
+    // so what it sends again carries the same observedAt, which the consumer already covered (it
+    // skips those messages on a Ledger read), and the run gets further into the window each time.
+    const pinned = await deps.ledger.getWatermark(pinnedEndKey(watermarkKey));
+    let pinnedEnd = pinned !== undefined && (watermark === undefined || pinned > watermark) ? Date.parse(pinned) : undefined;
     let caughtUp = false;
     while (windows.length < maxWindows) {
-      const window = nextWindow(watermark, deps.clock.now(), policy);
+      const window = nextWindow(watermark, pinnedEnd ?? deps.clock.now(), policy);
       if (window === undefined) {
         caughtUp = true;
         break;
       }
-      const found = await pollWindow(poller, window);
+      const wasPinned = pinnedEnd !== undefined;
+      pinnedEnd = undefined;
+      const { found, queued, complete } = await pollWindow(poller, window, room);
+      if (!complete) {
+        await deps.ledger.advanceWatermark(pinnedEndKey(watermarkKey), window.to);
+        count(POLLER_METRICS.backpressure);
+        logger.warn('greenhouse-changes had no room before the run\'s budget ran out; watermark kept, the next run lists this window again', {
+          poller,
+          from: window.from,
+          to: window.to,
+          found,
+          queued,
+          windows: windows.length,
+          budgetMs: deps.backpressure?.budgetMs,
+        });
+        return { poller, windows, watermark, caughtUp: false, backpressured: true };
+      }
       // Only now: everything the window holds is on the queue.
       await deps.ledger.advanceWatermark(watermarkKey, window.to);
       watermark = window.to;
@@ -223,7 +310,8 @@ export function makeGreenhousePoller(deps: GreenhousePollerDependencies) {
       count(POLLER_METRICS.windows);
       count(POLLER_METRICS.found, found);
       logger.info('poll window done', { poller, from: window.from, to: window.to, found });
-      if (window.caughtUp) {
+      // A pinned window ends in the past: the time after it is due in this run too.
+      if (window.caughtUp && !wasPinned) {
         caughtUp = true;
         break;
       }

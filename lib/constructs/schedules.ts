@@ -8,7 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '#lambdas/config';
-import { DEFAULT_SCHEDULE_MINUTES, DEFAULT_WINDOW_POLICY, SCHEDULED_RUNS, checkWindowPolicy, type ScheduledRun } from '#core/sync/poll-window';
+import { DEFAULT_SCHEDULE_MINUTES, DEFAULT_WINDOW_POLICY, POLLER_TIMEOUT_SECONDS, SCHEDULED_RUNS, checkWindowPolicy, type ScheduledRun } from '#core/sync/poll-window';
 import { BY_BEAMERY_KEY_INDEX } from '#adapters/store/id-map';
 import type { PollerEvent } from '#handlers/make-greenhouse-poller';
 import type { StackConfig } from '#lib/config';
@@ -81,7 +81,7 @@ const DESCRIPTIONS: Readonly<Record<ScheduledRun, string>> = {
  * completed window, so the next tick lists the same time again.
  *
  * Grants are the poller's needs only: send to greenhouse-changes.fifo and beamery-changes.fifo (and its
- * own failure queue), get/put/update Ledger items (watermarks, and the shared rate budget kept there),
+ * own failure queue), read greenhouse-changes' depth (backpressure), get/put/update Ledger items (watermarks, and the shared rate budget kept there),
  * get/put IdMap items (user links) and query its reverse index (is a Beamery contact linked?), read
  * the Harvest and Beamery credentials.
  */
@@ -125,8 +125,9 @@ export class PollSchedules extends Construct {
       service: POLLER_SERVICE,
       description: 'Lists Greenhouse records updated since the watermark and enqueues them for the sync; links users to Beamery users',
       // Up to a week of catch-up windows in one run, each listing every page; the watermark is
-      // checkpointed after each window, so a timeout loses nothing.
-      timeout: Duration.minutes(5),
+      // checkpointed after each window, so a timeout loses nothing. A run waiting for room on
+      // greenhouse-changes stops a minute before it (POLL_BACKPRESSURE_BUDGET_MS).
+      timeout: Duration.seconds(POLLER_TIMEOUT_SECONDS),
       config,
       environment: {
         [changes.definition.urlEnv]: changes.queue.queueUrl,
@@ -144,6 +145,8 @@ export class PollSchedules extends Construct {
     });
     const fn = this.poller.function;
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [changes.queue.queueArn, beameryChanges.queue.queueArn, aiTasks.queue.queueArn] }));
+    // The depth of greenhouse-changes, for the jobs and candidates pollers' backpressure.
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [changes.queue.queueArn] }));
     fn.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [ledger.tableArn] }),
     );

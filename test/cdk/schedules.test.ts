@@ -146,7 +146,7 @@ describe('poll schedules', () => {
     });
   });
 
-  it('lets the poller send to greenhouse-changes, beamery-changes and ai-tasks (and its failure queue), use Ledger items, get and put IdMap items, and read the two APIs\' credentials only', () => {
+  it('lets the poller send to greenhouse-changes, beamery-changes and ai-tasks (and its failure queue), read greenhouse-changes\' depth, use Ledger items, get and put IdMap items, and read the two APIs\' credentials only', () => {
     const statements = statementsOf(small, small.schedules.poller.role.roleArn);
     const sqs = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:')));
     expect(sqs.filter((s) => [s.Action].flat().includes('sqs:SendMessage')).flatMap((s) => [s.Resource].flat())).toEqual(
@@ -155,8 +155,13 @@ describe('poll schedules', () => {
     const sendTargets = sqs.flatMap((s) => [s.Resource].flat());
     expect(sendTargets).toContainEqual(arnOf(small, small.queues.get('beamery-changes').queue.queueArn));
     expect(sendTargets).toContainEqual(arnOf(small, small.queues.get('ai-tasks').queue.queueArn));
-    expect(sendTargets).toHaveLength(4);
+    expect(sendTargets).toHaveLength(5);
     expect(sendTargets).not.toContainEqual(arnOf(small, small.queues.get('greenhouse-changes').deadLetterQueue.queueArn));
+    // What it may do on each queue: read greenhouse-changes' depth (the pollers' backpressure), and no other's.
+    const onQueue = (arn: unknown) => actionsOf(sqs.filter((s) => [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(arn))));
+    expect(onQueue(arnOf(small, small.queues.get('greenhouse-changes').queue.queueArn))).toEqual(['sqs:GetQueueAttributes', 'sqs:SendMessage']);
+    expect(onQueue(arnOf(small, small.queues.get('beamery-changes').queue.queueArn))).toEqual(['sqs:SendMessage']);
+    expect(onQueue(arnOf(small, small.queues.get('ai-tasks').queue.queueArn))).toEqual(['sqs:SendMessage']);
 
     const dynamodb = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
     const onTable = (name: 'ledger' | 'id-map') => {

@@ -35,6 +35,16 @@ export type ScheduledRun = (typeof SCHEDULED_RUNS)[number];
 /** How often each run is scheduled by default, in minutes (the deployed schedules and the local stack). */
 export const DEFAULT_SCHEDULE_MINUTES: Readonly<Record<ScheduledRun, number>> = { jobs: 60, candidates: 60, scorecards: 60, users: 60, beamery: 5 };
 
+/** The poller Lambda's timeout (lib/constructs/schedules.ts): up to a week of catch-up windows in one run. */
+export const POLLER_TIMEOUT_SECONDS = 300;
+
+/**
+ * How long a window poller's run may take before it stops waiting for room on greenhouse-changes
+ * (make-greenhouse-poller.ts, backpressure): the Lambda's timeout less a minute, so the run ends on its
+ * own, with its metric and summary, rather than timed out.
+ */
+export const POLL_BACKPRESSURE_BUDGET_MS = (POLLER_TIMEOUT_SECONDS - 60) * 1000;
+
 export interface PollerDefinition {
   /** The Ledger watermark this poller keeps. */
   readonly watermarkKey: string;

@@ -6,7 +6,7 @@ import { POLLERS, type PollerName } from '#core/sync/poll-window';
 import { InMemoryLedger } from '#adapters/store/in-memory';
 import { RateLimited } from '#adapters/http/errors';
 import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
-import { makeGreenhousePoller, POLLER_METRICS, type GreenhousePollerDependencies } from '#handlers/make-greenhouse-poller';
+import { makeGreenhousePoller, pinnedEndKey, POLLER_METRICS, type GreenhousePollerDependencies, type PollerBackpressure } from '#handlers/make-greenhouse-poller';
 import { startSqsEmulator, type SqsEmulator } from '#local/emulators';
 import { createQueues, type LocalResources } from '#local/resources';
 import { drain } from '../../support/queues.ts';
@@ -20,13 +20,20 @@ import { startHarness, type Harness } from '../greenhouse/support.ts';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-/** The poller's own clock, moved by the test: the simulator's clock keeps running underneath. */
+/**
+ * The poller's own clock, moved by the test: the simulator's clock keeps running underneath. With
+ * `passes`, a wait moves it too (backpressure), and `slept` records each.
+ */
 class ManualClock implements Clock {
+  readonly slept: number[] = [];
+  passes = false;
   constructor(public at: number) {}
   now(): number {
     return this.at;
   }
-  sleep(): Promise<void> {
+  sleep(ms: number): Promise<void> {
+    this.slept.push(ms);
+    if (this.passes) this.at += ms;
     return Promise.resolve();
   }
 }
@@ -209,5 +216,148 @@ describe('scheduled Greenhouse polling', () => {
     // Known, but this poller was built without the Beamery side of the users sync.
     await expect(poller()({ poller: 'users' })).rejects.toThrow(/without the users reference sync/);
     expect(greenhouse.requests('GET /v3/jobs')).toBe(0);
+  });
+});
+
+/**
+ * Backpressure on greenhouse-changes (adapters/queue/backpressure.ts): a fake queue depth drained by a
+ * simulated consumer on the poller's clock, which moves only while the poller waits for room.
+ */
+describe('scheduled Greenhouse polling with backpressure', () => {
+  /** At most one message on the queue, whatever the drain rate. */
+  const policy = { minQueued: 1, maxQueued: 1, horizonMs: 15_000 };
+  let publishes: number[];
+  let published: number;
+  let drained: number;
+  let most: number;
+
+  beforeEach(() => {
+    clock.passes = true;
+    publishes = [];
+    published = 0;
+    drained = 0;
+    most = 0;
+  });
+
+  /** The real queue behind a publisher that counts what is outstanding at the fake consumer. */
+  function counting(): GreenhousePollerDependencies['publisher'] {
+    const sqs = new SqsQueuePublisher(emulator.sqs, (queue) => queues[queue].url);
+    return {
+      publish: async (messages) => {
+        publishes.push(messages.length);
+        published += messages.length;
+        most = Math.max(most, published - drained);
+        await sqs.publish(messages);
+      },
+    };
+  }
+
+  /** A consumer that takes one message off the queue every `everyMs` of the poller's clock from now. */
+  function consumer(everyMs: number): () => Promise<number> {
+    const start = clock.now();
+    return async () => {
+      drained = Math.min(published, Math.floor((clock.now() - start) / everyMs));
+      return published - drained;
+    };
+  }
+
+  const backpressured = (queueDepth: () => Promise<number>, budgetMs = 60_000): Partial<GreenhousePollerDependencies> => ({
+    publisher: counting(),
+    backpressure: { queueDepth, budgetMs, policy, depthPollMs: 1_000 } satisfies PollerBackpressure,
+  });
+
+  it('publishes only as the queue drains: at most the room each time, never more than the cap outstanding', async () => {
+    const startedAt = clock.now();
+    const summary = await poller(backpressured(consumer(5_000)))({ poller: 'candidates' });
+
+    expect(summary).toMatchObject({ caughtUp: true, windows: [{ found: 3 }] });
+    expect(summary.backpressured).toBeUndefined();
+    // One at a time, each after the previous one was taken: 5 s of waiting apiece.
+    expect(publishes).toEqual([1, 1, 1]);
+    expect(most).toBe(1);
+    expect(clock.now() - startedAt).toBe(10_000);
+    expect(clock.slept.every((ms) => ms === 1_000)).toBe(true);
+    expect(await ledger.getWatermark(POLLERS.candidates.watermarkKey)).toBe(summary.watermark);
+    expect((await queued()).keys).toEqual(keysOf('candidate', fresh.candidates));
+    expect(counted[POLLER_METRICS.backpressure]).toBeUndefined();
+  });
+
+  it('a queue that does not drain: the run stops within its budget, keeps the watermark and counts PollBackpressure; the next run completes the window', async () => {
+    // A first run (the queue drains) sets the watermark; then three candidates change.
+    await poller(backpressured(consumer(1)))({ poller: 'candidates' });
+    await queued();
+    const before = await ledger.getWatermark(POLLERS.candidates.watermarkKey);
+    greenhouse.clock.advance(HOUR);
+    for (const id of fresh.candidates) await greenhouse.admin('PATCH', `/candidates/${id}`, { title: 'Staff Engineer' });
+    clock.at = greenhouse.clock.now() + 15 * MIN;
+    publishes = [];
+    published = 0;
+
+    // The first message goes out; the consumer never takes it.
+    const startedAt = clock.now();
+    const stuck = await poller(backpressured(async () => published, 30_000))({ poller: 'candidates' });
+    expect(stuck).toMatchObject({ poller: 'candidates', caughtUp: false, backpressured: true, windows: [], watermark: before });
+    expect(clock.now() - startedAt).toBeLessThanOrEqual(30_000);
+    expect(clock.now() - startedAt).toBeGreaterThanOrEqual(29_000);
+    expect(publishes).toEqual([1]);
+    expect(await ledger.getWatermark(POLLERS.candidates.watermarkKey)).toBe(before);
+    expect(counted[POLLER_METRICS.backpressure]).toBe(1);
+    expect(counted[POLLER_METRICS.windows]).toBe(1); // the first run's only
+
+    // The unfinished window's end is kept, so the next run lists exactly that window again: what it
+    // sends again carries the same observedAt, which the consumer has already covered.
+    const unfinishedEnd = await ledger.getWatermark(pinnedEndKey(POLLERS.candidates.watermarkKey));
+    expect(unfinishedEnd).toBeDefined();
+    expect(Date.parse(unfinishedEnd!)).toBeGreaterThan(Date.parse(before!));
+
+    // The next run, an hour later, the queue now empty: that same window, completed, then the hour
+    // after it, and the watermark moves to the present.
+    clock.at += HOUR;
+    const next = await poller(backpressured(async () => 0, 30_000))({ poller: 'candidates' });
+    expect(next.windows[0]).toMatchObject({ from: new Date(Date.parse(before!) - 10 * MIN).toISOString(), to: unfinishedEnd, found: 3 });
+    expect(next.windows.length).toBeGreaterThanOrEqual(2);
+    expect(next).toMatchObject({ caughtUp: true });
+    expect(next.backpressured).toBeUndefined();
+    expect(await ledger.getWatermark(POLLERS.candidates.watermarkKey)).toBe(next.watermark);
+    expect(Date.parse(next.watermark!)).toBeGreaterThan(Date.parse(unfinishedEnd!));
+    expect(new Set((await queued()).keys)).toEqual(new Set(keysOf('candidate', fresh.candidates)));
+
+    // A later run no longer uses the old end: it starts from the watermark.
+    clock.at += HOUR;
+    const later = await poller(backpressured(async () => 0, 30_000))({ poller: 'candidates' });
+    expect(later.windows[0]!.from).toBe(new Date(Date.parse(next.watermark!) - 10 * MIN).toISOString());
+    expect(counted[POLLER_METRICS.backpressure]).toBe(1);
+  });
+
+  it('without the dependency, or for the scorecards poller (ai-tasks), publishes at once and never looks at the depth', async () => {
+    let looks = 0;
+    const look = async () => {
+      looks++;
+      return 1_000;
+    };
+    const plain = await poller({ publisher: counting() })({ poller: 'candidates' });
+    expect(plain).toMatchObject({ caughtUp: true, windows: [{ found: 3 }] });
+    expect(publishes).toEqual([3]);
+    expect(clock.slept).toEqual([]);
+
+    // A scorecard submitted now, on a new job's interview plan.
+    const { candidate } = await greenhouse.admin<{ candidate: { id: number } }>('POST', '/candidates', { first_name: 'Di', last_name: 'Tarn', application: { job_id: fresh.jobs[0] } });
+    const applications = await greenhouse.admin<{ id: number; candidate_id: number }[]>('GET', '/state?table=applications');
+    const applicationId = applications.find((a) => a.candidate_id === candidate.id)!.id;
+    const slots = await greenhouse.admin<{ id: number; job_id: number }[]>('GET', '/state?table=job_interviews');
+    const interview = await greenhouse.admin<{ id: number }>('POST', '/interviews', {
+      application_id: applicationId,
+      job_interview_id: slots.find((slot) => slot.job_id === fresh.jobs[0])!.id,
+      interviewer_ids: [301],
+    });
+    await greenhouse.admin('POST', `/interviews/${interview.id}/conclude`);
+    await greenhouse.admin('POST', '/scorecards', { interview_id: interview.id, interviewer_id: 301, candidate_rating: 'yes', notes: 'Clear.', status: 'complete' });
+
+    const scorecards = await poller(backpressured(look, 1_000))({ poller: 'scorecards' });
+    expect(scorecards).toMatchObject({ poller: 'scorecards', caughtUp: true, windows: [{ found: 1 }] });
+    expect(publishes).toEqual([3, 1]);
+    expect(looks).toBe(0);
+    expect(clock.slept).toEqual([]);
+    expect(counted[POLLER_METRICS.backpressure]).toBeUndefined();
   });
 });
