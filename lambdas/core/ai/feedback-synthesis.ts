@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { StageFeedback, ScorecardRating } from './feedback-stages.ts';
-import { minimiseResume, type RemovedKind } from './minimise.ts';
+import { escapeRegExp, minimiseResume, type RemovedKind } from './minimise.ts';
 import { GuardrailIntervened, ModelAnswerInvalid, type StructuredModel, type TokenUsage } from './model.ts';
 
 /**
@@ -111,10 +111,6 @@ export interface PreparedFeedback {
   readonly labels: ReadonlyMap<string, string>;
   /** How much minimising took out of the notes (for the audit record; never the values). */
   readonly removed: Readonly<Record<RemovedKind | 'interviewer-name', number>>;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const wholeWord = (alternatives: readonly string[], flags: string) =>

@@ -40,7 +40,7 @@ export interface MinimiseOptions {
   readonly names?: readonly string[];
 }
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
