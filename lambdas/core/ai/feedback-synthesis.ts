@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { StageFeedback, ScorecardRating } from './feedback-stages.ts';
-import { escapeRegExp, minimiseResume, type RemovedKind } from './minimise.ts';
-import { GuardrailIntervened, ModelAnswerInvalid, type StructuredModel, type TokenUsage } from './model.ts';
+import { minimiseResume, wholeWord, type RemovedKind } from './minimise.ts';
+import { ModelAnswerInvalid, type StructuredModel, type TokenUsage } from './model.ts';
 
 /**
  * Interview-feedback synthesis, the part every provider shares: what a provider is given, what it
@@ -112,9 +112,6 @@ export interface PreparedFeedback {
   /** How much minimising took out of the notes (for the audit record; never the values). */
   readonly removed: Readonly<Record<RemovedKind | 'interviewer-name', number>>;
 }
-
-const wholeWord = (alternatives: readonly string[], flags: string) =>
-  new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, flags);
 
 export function feedbackInputFor(stage: StageFeedback, options: FeedbackInputOptions): PreparedFeedback {
   const labelOf = new Map<string, string>();
@@ -239,7 +236,6 @@ export function llmFeedbackProvider(model: StructuredModel): FeedbackSynthesisPr
         schema: feedbackAnswerSchema,
         maxTokens: 2_000,
       });
-      if (inference.guardrailIntervened) throw new GuardrailIntervened(FEEDBACK_WORKFLOW);
       const problems = attributionProblems(inference.output, input);
       if (problems.length) throw new ModelAnswerInvalid(FEEDBACK_WORKFLOW, problems.join('; '));
       return {

@@ -40,14 +40,19 @@ export interface MinimiseOptions {
   readonly names?: readonly string[];
 }
 
-export function escapeRegExp(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Any of `alternatives` as a whole word: not inside a longer word or number, in any script. */
+export function wholeWord(alternatives: readonly string[], flags: string): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, flags);
 }
 
 export function minimiseResume(text: string, options: MinimiseOptions = {}): MinimisedText {
   const removed: Record<RemovedKind, number> = { email: 0, phone: 0, link: 0, 'proxy-line': 0, name: 0 };
   const names = [...new Set((options.names ?? []).flatMap((n) => n.trim().split(/\s+/)).filter((n) => n.length >= 2))];
-  const NAME = names.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${names.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'giu') : undefined;
+  const NAME = names.length ? wholeWord(names, 'giu') : undefined;
   const lines: string[] = [];
   for (const line of text.split(/\r?\n/)) {
     if (PROXY_LINE.test(line)) {

@@ -33,8 +33,6 @@ export interface Inference<T> {
   readonly usage: TokenUsage;
   /** Wall time of the successful call, including retries on throttling. */
   readonly latencyMs: number;
-  /** True when a Bedrock Guardrail intervened (the answer is then not used). */
-  readonly guardrailIntervened?: boolean;
 }
 
 export interface StructuredModel {
@@ -55,7 +53,7 @@ export class ModelAnswerInvalid extends Error {
   }
 }
 
-/** A Bedrock Guardrail blocked the prompt or the answer: recorded, never written back. */
+/** A Bedrock Guardrail blocked the prompt or the answer (the adapter throws it): recorded, never written back. */
 export class GuardrailIntervened extends Error {
   constructor(readonly workflow: string) {
     super(`${workflow}: a Bedrock Guardrail intervened`);

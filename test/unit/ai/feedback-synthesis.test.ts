@@ -71,14 +71,16 @@ const validAnswer: FeedbackAnswer = {
   openQuestions: ['Would the candidate lead the migration?'],
 };
 
-function fakeModel(output: unknown, extra: { guardrailIntervened?: boolean } = {}) {
+function fakeModel(output: unknown, options: { guardrail?: boolean } = {}) {
   const requests: StructuredRequest<unknown>[] = [];
   const model: StructuredModel = {
     provider: 'bedrock',
     model: 'anthropic.claude-test',
     async infer<T>(request: StructuredRequest<T>): Promise<Inference<T>> {
       requests.push(request as StructuredRequest<unknown>);
-      return { output: output as T, model: 'anthropic.claude-test', usage: { inputTokens: 900, outputTokens: 200 }, latencyMs: 1234, ...extra };
+      // As the Converse adapter does when a guardrail intervenes.
+      if (options.guardrail) throw new GuardrailIntervened(request.workflow);
+      return { output: output as T, model: 'anthropic.claude-test', usage: { inputTokens: 900, outputTokens: 200 }, latencyMs: 1234 };
     },
   };
   return { model, requests };
@@ -176,7 +178,7 @@ describe('llmFeedbackProvider', () => {
   });
 
   it('does not use an answer a guardrail intervened on', async () => {
-    await expect(llmFeedbackProvider(fakeModel(validAnswer, { guardrailIntervened: true }).model).synthesize(prepared.input)).rejects.toThrow(GuardrailIntervened);
+    await expect(llmFeedbackProvider(fakeModel(validAnswer, { guardrail: true }).model).synthesize(prepared.input)).rejects.toThrow(GuardrailIntervened);
   });
 
   it('has no field a decision could be read from', () => {
