@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import type { StageFeedback, ScorecardRating } from './feedback-stages.ts';
 import { minimiseResume, wholeWord, type RemovedKind } from './minimise.ts';
-import { ModelAnswerInvalid, type StructuredModel, type TokenUsage } from './model.ts';
+import { withProvenance } from './workflow-common.ts';
+import { ModelAnswerInvalid, type Provenance, type StructuredModel } from './model.ts';
 
 /**
  * Interview-feedback synthesis, the part every provider shares: what a provider is given, what it
@@ -64,13 +65,7 @@ export interface FeedbackInput {
   readonly scorecards: readonly FeedbackScorecard[];
 }
 
-export interface FeedbackResult extends FeedbackAnswer {
-  readonly provider: string;
-  readonly model: string;
-  readonly promptVersion: string;
-  readonly usage: TokenUsage;
-  readonly latencyMs: number;
-}
+export interface FeedbackResult extends FeedbackAnswer, Provenance {}
 
 export interface FeedbackSynthesisProvider {
   readonly provider: string;
@@ -238,14 +233,7 @@ export function llmFeedbackProvider(model: StructuredModel): FeedbackSynthesisPr
       });
       const problems = attributionProblems(inference.output, input);
       if (problems.length) throw new ModelAnswerInvalid(FEEDBACK_WORKFLOW, problems.join('; '));
-      return {
-        ...inference.output,
-        provider: model.provider,
-        model: inference.model,
-        promptVersion: FEEDBACK_PROMPT_VERSION,
-        usage: inference.usage,
-        latencyMs: inference.latencyMs,
-      };
+      return withProvenance(inference, model.provider, FEEDBACK_PROMPT_VERSION);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { StructuredModel } from './model.ts';
+import { withProvenance } from './workflow-common.ts';
 import { SCREENING_PROMPT_VERSION, screeningAnswerSchema, type ScreeningInput, type ScreeningProvider } from './screening.ts';
 
 /**
@@ -45,14 +46,7 @@ export function llmScreeningProvider(model: StructuredModel): ScreeningProvider 
         tool: SCREENING_TOOL,
         schema: screeningAnswerSchema,
       });
-      return {
-        ...inference.output,
-        provider: model.provider,
-        model: inference.model,
-        promptVersion: SCREENING_PROMPT_VERSION,
-        usage: inference.usage,
-        latencyMs: inference.latencyMs,
-      };
+      return withProvenance(inference, model.provider, SCREENING_PROMPT_VERSION);
     },
   };
 }

@@ -5,13 +5,14 @@ import { collect } from '#core/async-iterables';
 import { entityKey } from '#core/envelope';
 import type { AuditStore } from '#core/sync/ports';
 import { AI_NOTE_PREFIX } from './ai-notes.ts';
-import { decideGate, inSample } from './gating.ts';
+import { inSample } from './gating.ts';
 import { requirementsFromJobPost } from './job-requirements.ts';
 import { minimiseResume } from './minimise.ts';
 import { GuardrailIntervened, ModelAnswerInvalid } from './model.ts';
 import type { AiMemory, ExtractResumeText } from './ports.ts';
 import { SCREENING_PROMPT_VERSION, type ScreeningProvider, type ScreeningResult } from './screening.ts';
 import type { ScreeningSettings } from './settings.ts';
+import { candidateNames, gatedApplication, inferenceAuditFields } from './workflow-common.ts';
 
 /**
  * Resume screening of one application (issue 6): gate → read the application, job, job post and
@@ -67,14 +68,9 @@ export async function screenApplication(applicationId: number, deps: ScreeningDe
   const auditKey = entityKey('greenhouse', 'application', applicationId);
   const now = () => new Date(deps.clock.now()).toISOString();
 
-  const [application] = await collect(greenhouse.listApplications({ ids: [applicationId] }));
-  if (!application) return { outcome: 'skipped', reason: 'application-not-found' };
-  if (application.prospect || application.job_id == null) return { outcome: 'skipped', reason: 'prospect' };
-  const [job] = await collect(greenhouse.listJobs({ ids: [application.job_id] }));
-  if (!job) return { outcome: 'skipped', reason: 'job-not-found' };
-
-  const gate = decideGate(settings, SCREENING_WORKFLOW, { id: job.id, departmentId: job.department_id ?? null, officeIds: job.office_ids ?? [] }, applicationId);
+  const gate = await gatedApplication(greenhouse, settings, SCREENING_WORKFLOW, applicationId);
   if (!gate.run) return { outcome: 'skipped', reason: gate.reason };
+  const { application, job } = gate;
 
   const ids = { applicationId, jobId: job.id, mode: gate.mode };
   const notScreenable = async (reason: string): Promise<ScreeningOutcome> => {
@@ -127,9 +123,7 @@ export async function screenApplication(applicationId: number, deps: ScreeningDe
   } else {
     const extracted = await deps.extractText({ bytes: file.bytes, contentType: file.contentType, ...(resume.filename ? { filename: resume.filename } : {}) });
     if (extracted.kind === 'not-screenable') return notScreenable(`resume ${extracted.reason}`);
-    const candidate = await greenhouse.getCandidate(application.candidate_id);
-    const names = [candidate?.first_name, candidate?.last_name, candidate?.preferred_name].filter((n): n is string => !!n);
-    const minimised = minimiseResume(extracted.text, { names });
+    const minimised = minimiseResume(extracted.text, { names: candidateNames(await greenhouse.getCandidate(application.candidate_id)) });
     try {
       result = await deps.provider.screen({ jobTitle, requirements, resumeText: minimised.text });
     } catch (error) {
@@ -185,20 +179,8 @@ export async function screenApplication(applicationId: number, deps: ScreeningDe
 }
 
 /** The audit item's detail: ids, provenance, usage and the output as JSON (evidence quotes included; never the resume). */
-function auditDetail(result: ScreeningResult, extra: Record<string, string | number | boolean>): Record<string, string | number | boolean | null> {
-  const { provider, model, promptVersion, usage, latencyMs, ...answer } = result;
-  return {
-    workflow: SCREENING_WORKFLOW,
-    ...extra,
-    provider,
-    model,
-    promptVersion,
-    inputTokens: extra['reused'] ? 0 : usage.inputTokens,
-    outputTokens: extra['reused'] ? 0 : usage.outputTokens,
-    latencyMs: extra['reused'] ? 0 : latencyMs,
-    score: answer.score,
-    output: JSON.stringify(answer),
-  };
+function auditDetail(result: ScreeningResult, extra: Record<string, string | number | boolean> & { reused: boolean }): Record<string, string | number | boolean> {
+  return { workflow: SCREENING_WORKFLOW, ...extra, ...inferenceAuditFields(result, { reused: extra.reused }), score: result.score };
 }
 
 /** The private note a recruiter reads on the application: advice, with its evidence and its provenance. */

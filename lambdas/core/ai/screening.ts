@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { TokenUsage } from './model.ts';
+import type { Provenance } from './model.ts';
 
 /**
  * Resume screening (issue 6), the part every provider shares: what a provider is given, what it must
@@ -38,13 +38,7 @@ export const screeningAnswerSchema = z.strictObject({
 });
 export type ScreeningAnswer = z.infer<typeof screeningAnswerSchema>;
 
-export interface ScreeningResult extends ScreeningAnswer {
-  readonly provider: string;
-  readonly model: string;
-  readonly promptVersion: string;
-  readonly usage: TokenUsage;
-  readonly latencyMs: number;
-}
+export interface ScreeningResult extends ScreeningAnswer, Provenance {}
 
 export interface ScreeningProvider {
   readonly provider: string;

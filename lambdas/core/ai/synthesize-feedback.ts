@@ -7,10 +7,10 @@ import type { AuditStore } from '#core/sync/ports';
 import { renderFeedbackNote } from './feedback-note.ts';
 import { stagesReadyForSynthesis, type ScorecardRating, type StageFeedback } from './feedback-stages.ts';
 import { FEEDBACK_PROMPT_VERSION, FEEDBACK_WORKFLOW, feedbackInputFor, type FeedbackResult, type FeedbackSynthesisProvider } from './feedback-synthesis.ts';
-import { decideGate } from './gating.ts';
 import { GuardrailIntervened, ModelAnswerInvalid, type TokenUsage } from './model.ts';
 import type { AiMemory } from './ports.ts';
 import type { FeedbackSettings } from './settings.ts';
+import { candidateNames, gatedApplication, inferenceAuditFields } from './workflow-common.ts';
 
 /**
  * Interview-feedback synthesis for one application (issue 6): read its scorecards and the chain that
@@ -57,13 +57,9 @@ const skipped = (reason: string): FeedbackRunResult => ({ outcome: 'skipped', re
 
 export async function synthesizeFeedback(applicationId: number, deps: FeedbackDependencies): Promise<FeedbackRunResult> {
   const { greenhouse } = deps;
-  const [application] = await collect(greenhouse.listApplications({ ids: [applicationId] }));
-  if (!application) return skipped('application-not-found');
-  if (application.prospect || application.job_id == null) return skipped('prospect');
-  const [job] = await collect(greenhouse.listJobs({ ids: [application.job_id] }));
-  if (!job) return skipped('job-not-found');
-  const gate = decideGate(deps.settings, FEEDBACK_WORKFLOW, { id: job.id, departmentId: job.department_id ?? null, officeIds: job.office_ids ?? [] }, applicationId);
+  const gate = await gatedApplication(greenhouse, deps.settings, FEEDBACK_WORKFLOW, applicationId);
   if (!gate.run) return skipped(gate.reason);
+  const { application, job } = gate;
 
   const scorecards = (await collect(greenhouse.listScorecards({ application_ids: [applicationId] }))).map((s) => ({
     id: s.id,
@@ -101,8 +97,7 @@ export async function synthesizeFeedback(applicationId: number, deps: FeedbackDe
 
   const interviewerIds = [...new Set(scorecards.flatMap((s) => (s.interviewerId === null ? [] : [s.interviewerId])))];
   const interviewerNames = new Map((await collect(greenhouse.listUsers({ ids: interviewerIds }))).map((u) => [u.id, u.name ?? ([u.first_name, u.last_name].filter(Boolean).join(' ') || `User ${u.id}`)] as const));
-  const candidate = await greenhouse.getCandidate(application.candidate_id);
-  const candidateNames = [candidate?.first_name, candidate?.last_name, candidate?.preferred_name].filter((n): n is string => !!n);
+  const names = candidateNames(await greenhouse.getCandidate(application.candidate_id));
   const jobTitle = job.name ?? 'Untitled job';
 
   const inferences: FeedbackRunResult['inferences'][number][] = [];
@@ -114,7 +109,7 @@ export async function synthesizeFeedback(applicationId: number, deps: FeedbackDe
       unchanged++;
       continue;
     }
-    const outcome = await synthesizeStage(stage, { applicationId, jobId: job.id, candidateId: application.candidate_id, jobTitle, candidateNames, interviewerNames, mode: gate.mode }, deps);
+    const outcome = await synthesizeStage(stage, { applicationId, jobId: job.id, candidateId: application.candidate_id, jobTitle, candidateNames: names, interviewerNames, mode: gate.mode }, deps);
     if (outcome === 'failed') failures++;
     else inferences.push({ stageId: stage.stageId, usage: outcome.usage, latencyMs: outcome.latencyMs });
     await deps.memory.put(doneKey, stage.setKey);
@@ -153,12 +148,11 @@ async function synthesizeStage(stage: StageFeedback, context: StageContext, deps
     });
     return 'failed';
   }
-  const { provider, model, promptVersion, usage, latencyMs, ...answer } = result;
   await deps.audit.record({
     kind: 'ai-inference',
     entityKey: auditKey,
-    summary: `Feedback synthesis for stage ${stage.stageId} (${stage.scorecards.length} scorecards) by ${provider}/${model} (${promptVersion}).`,
-    detail: { ...ids, provider, model, promptVersion, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, latencyMs, removed: JSON.stringify(prepared.removed), output: JSON.stringify(answer) },
+    summary: `Feedback synthesis for stage ${stage.stageId} (${stage.scorecards.length} scorecards) by ${result.provider}/${result.model} (${result.promptVersion}).`,
+    detail: { ...ids, ...inferenceAuditFields(result), removed: JSON.stringify(prepared.removed) },
     at,
   });
   if (context.mode === 'assist') {
