@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { createConverseModel } from '#adapters/bedrock/converse-model';
+import { createConverseModel, DEFAULT_MAX_TOKENS } from '#adapters/bedrock/converse-model';
 import { requirementsFromJobPost } from '#core/ai/job-requirements';
 import { llmScreeningProvider, screeningPrompt } from '#core/ai/llm-screening';
 import { minimiseResume } from '#core/ai/minimise';
@@ -96,9 +96,6 @@ export interface AiBenchResult {
   readonly prompt: readonly PromptCost[];
   readonly pricing: { readonly modelId: string; readonly inputPer1kTokensUsd: number; readonly outputPer1kTokensUsd: number };
 }
-
-/** The adapter's default answer cap (converse-model.ts DEFAULT_MAX_TOKENS; screening does not set its own). */
-const MAX_OUTPUT_TOKENS = 2_000;
 
 const CANDIDATE = { first: 'Morgan', last: 'Ellery' };
 
@@ -415,7 +412,7 @@ export async function benchAi(): Promise<AiBenchResult> {
         costUsd: round(cost(inputTokens, outputTokens), 6),
         fullAnswerOutputTokens,
         costUsdFullAnswer: round(cost(inputTokens, fullAnswerOutputTokens), 6),
-        costUsdAtMaxOutput: round(cost(inputTokens, MAX_OUTPUT_TOKENS), 6),
+        costUsdAtMaxOutput: round(cost(inputTokens, DEFAULT_MAX_TOKENS), 6),
       });
     }
 
@@ -556,7 +553,7 @@ export function describeAi(r: AiBenchResult): string[] {
     lines.push(
       `ai, prompt for ${p.resume} + backend-engineer post: ${p.promptChars} chars of user prompt → ${p.inputTokens} input tokens (system + prompt + tool schema); ` +
         `ESTIMATED cost per screening $${p.costUsdFullAnswer.toFixed(5)} with a full answer of ~${p.fullAnswerOutputTokens} output tokens ($${(p.costUsdFullAnswer * 1000).toFixed(2)} per 1,000), ` +
-        `$${p.costUsd.toFixed(5)} with the scripted ${p.outputTokens}-token answer, at most $${p.costUsdAtMaxOutput.toFixed(5)} at the ${MAX_OUTPUT_TOKENS}-token answer cap`,
+        `$${p.costUsd.toFixed(5)} with the scripted ${p.outputTokens}-token answer, at most $${p.costUsdAtMaxOutput.toFixed(5)} at the ${DEFAULT_MAX_TOKENS}-token answer cap`,
     );
   }
   lines.push(

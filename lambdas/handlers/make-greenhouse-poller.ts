@@ -41,8 +41,9 @@ import type { MetricsSink } from './make-ingest-handler.ts';
  * thousand candidates tagged at once, which fires no webhook) would otherwise fill the queue beyond
  * what the rate limits let the consumer reconcile, and healthy messages would reach the dead-letter
  * threshold. Each batch waits for room and publishes at most the room. A run whose budget runs out
- * while waiting stops: the unfinished window's watermark stays (what it already sent dedupes or
- * coalesces, as above), `PollBackpressure` is counted, and the next run continues from the watermark.
+ * while waiting stops: the watermark stays and the window's end is kept (`pinnedEndKey`),
+ * `PollBackpressure` is counted, and the next run lists that same window again (what it repeats
+ * carries the same observedAt, which the consumer has covered) before the time after it.
  */
 export const POLLER_METRICS = {
   windows: 'PollWindowsCompleted',

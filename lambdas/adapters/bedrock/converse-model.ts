@@ -32,7 +32,8 @@ export interface ConverseModelOptions {
 }
 
 const OPERATION = 'Converse';
-const DEFAULT_MAX_TOKENS = 2_000;
+/** The answer cap when a request sets none (the screening sets none; the bench prices it). */
+export const DEFAULT_MAX_TOKENS = 2_000;
 const DEFAULT_MAX_ATTEMPTS = 4;
 /** Bedrock sends no Retry-After; its token buckets refill per minute, so half a minute is a fair wait. */
 const THROTTLED_RETRY_AFTER_SECONDS = 30;
