@@ -1,3 +1,4 @@
+import type { GreenhouseClient } from '#adapters/greenhouse/client';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import { extractResumeText } from '#adapters/resume-text';
@@ -352,21 +353,26 @@ describe('provider failures', () => {
   });
 });
 
+/** The client, except that the first call of `method` fails with `message`. */
+function failingOnce(client: GreenhouseClient, method: keyof GreenhouseClient, message: string): GreenhouseClient {
+  let failures = 1;
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === method && failures > 0) {
+        return async () => {
+          failures--;
+          throw new Error(message);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 describe('a write-back that fails after the inference', () => {
   it('rejects; the retry reuses the stored result (no second provider call) and writes one note', async () => {
-    let failNotes = 1;
-    const greenhouse = new Proxy(h.client, {
-      get(target, prop) {
-        if (prop === 'createNote' && failNotes > 0) {
-          return async () => {
-            failNotes--;
-            throw new Error('notes endpoint down');
-          };
-        }
-        const value: unknown = Reflect.get(target, prop, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const greenhouse = failingOnce(h.client, 'createNote', 'notes endpoint down');
     const settings = screeningSettingsSchema.parse(ASSIST);
     await expect(screenApplication(APPLICATIONS.strong, { ...deps(), greenhouse, settings })).rejects.toThrow('notes endpoint down');
     expect(await notesOf(APPLICATIONS.strong)).toEqual([]);
@@ -384,19 +390,7 @@ describe('a write-back that fails after the inference', () => {
   // createNote is not idempotent, so the note is the last write: a failed tag write (found by this test
   // when the note came first) leaves no note, and the queue's retry writes exactly one.
   it('a failed tag write: the retry writes the tags and exactly one note', async () => {
-    let failTags = 1;
-    const greenhouse = new Proxy(h.client, {
-      get(target, prop) {
-        if (prop === 'addTag' && failTags > 0) {
-          return async () => {
-            failTags--;
-            throw new Error('tags endpoint down');
-          };
-        }
-        const value: unknown = Reflect.get(target, prop, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const greenhouse = failingOnce(h.client, 'addTag', 'tags endpoint down');
     const settings = screeningSettingsSchema.parse(ASSIST);
     await expect(screenApplication(APPLICATIONS.weak, { ...deps(), greenhouse, settings })).rejects.toThrow('tags endpoint down');
     expect(await notesOf(APPLICATIONS.weak)).toHaveLength(0);
