@@ -114,7 +114,6 @@ export async function runBackfill(deps: BackfillRunnerDependencies, options: Bac
           const room = await waitForRoom();
           const chunk = messages.slice(i, i + Math.min(PUBLISH_BATCH, room));
           await publisher.publish(chunk);
-          queue?.published(chunk.length);
           i += chunk.length;
         }
         // Only now: the whole page is on the queue.

@@ -231,7 +231,6 @@ export function makeGreenhousePoller(deps: GreenhousePollerDependencies) {
         if (size === undefined) return false;
         const messages = pollMessages(poller, pending.slice(0, Math.min(PUBLISH_BATCH, size)), window);
         await deps.publisher.publish(messages);
-        room?.queue.published(messages.length);
         pending = pending.slice(messages.length);
         queued += messages.length;
         count(POLLER_METRICS.queued, messages.length);

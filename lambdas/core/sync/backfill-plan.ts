@@ -290,7 +290,7 @@ export function progressOf(checkpoint: BackfillCheckpoint, session: { done: numb
  * default). A backfill that filled the queue would so dead-letter messages that did nothing wrong: at
  * Greenhouse's 50 calls / 30 s the bridge reconciles about 8 candidates a window, while five consumers
  * receive 50. So the backfill keeps about `horizonMs` of work on the queue, measured by how fast the
- * queue drains, and no less than `minQueued` (nor more than `maxQueued`). The jobs and candidates
+ * queue drains (queue-drain.ts, from the queue's depth alone), and no less than `minQueued` (nor more than `maxQueued`). The jobs and candidates
  * pollers keep the same bound (a bulk change lands in one poll window); both wait for room through
  * lambdas/adapters/queue/backpressure.ts.
  */
