@@ -47,7 +47,7 @@ export const greenhouseEventSchema = z.object({
 export const quarantinedDeliverySchema = z.object({
   ...base,
   kind: z.literal('greenhouse.quarantined'),
-  reason: z.enum(['unknown-action', 'unroutable', 'malformed']),
+  reason: z.enum(['unknown-action', 'unroutable', 'invalid-id', 'malformed']),
   action: z.string().optional(),
   detail: z.string(),
   rawBodyBase64: z.string(),
@@ -76,6 +76,34 @@ export type Envelope = z.infer<typeof envelopeSchema>;
 
 export function parseEnvelope(body: string): Envelope {
   return envelopeSchema.parse(JSON.parse(body));
+}
+
+/** SQS's largest message: the body plus every attribute's name, type and value, in bytes. */
+export const SQS_MAX_MESSAGE_BYTES = 1024 * 1024;
+
+// SQS refuses U+FFFE and U+FFFF in a body (JSON.stringify already escapes control characters and
+// lone surrogates); the emulator also refuses characters outside the BMP, which SQS accepts. Written
+// as \u escapes they are still the same JSON value.
+const SQS_REFUSED = /[\ud800-\udfff\ufffe\uffff]/g;
+
+/** The message body of an envelope: its JSON, in characters every SQS accepts. */
+export function envelopeBody(envelope: Envelope): string {
+  return JSON.stringify(envelope).replace(SQS_REFUSED, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
+/**
+ * The string attributes a message carries besides its body, so that an operator browsing a queue in
+ * the console sees what a message is without opening it.
+ */
+export function envelopeAttributes(envelope: Envelope): Record<string, string> {
+  return 'action' in envelope && envelope.action ? { kind: envelope.kind, action: envelope.action } : { kind: envelope.kind };
+}
+
+/** What SQS counts against SQS_MAX_MESSAGE_BYTES for a body and its string attributes. */
+export function messageBytes(body: string, attributes: Record<string, string>): number {
+  let bytes = Buffer.byteLength(body);
+  for (const [name, value] of Object.entries(attributes)) bytes += Buffer.byteLength(name) + 'String'.length + Buffer.byteLength(value);
+  return bytes;
 }
 
 export function entityKey(system: 'greenhouse' | 'beamery', type: string, id: string | number): string {

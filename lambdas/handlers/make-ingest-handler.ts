@@ -9,8 +9,10 @@ import { headerValue, jsonResponse, rawBody } from './http.ts';
 
 /**
  * POST /webhooks/greenhouse: verify, route, queue, answer. Greenhouse retries anything but a 200
- * for about 15 hours, so the answer is 200 only once the delivery is durably queued (or kept on a
- * dead-letter queue), and a 5xx whenever SQS or Secrets Manager fails, so that it retries.
+ * for about 15 hours, so the answer is 200 only once the delivery is durably queued (or, for an
+ * action the catalogue does not know, kept on a dead-letter queue); a 400 once a delivery the bridge
+ * refuses (malformed, an id that is not one, no ids) is kept; and a 5xx only when SQS or Secrets
+ * Manager fails, so that it retries. No body can cause a 5xx: the core has written every message.
  */
 export interface IngestDependencies {
   readonly readSecret: SecretReader;
@@ -92,14 +94,15 @@ export function makeIngestHandler(deps: IngestDependencies) {
           });
           return jsonResponse(200, { status: 'queued', deliveryId });
         }
-        if (decision.reason === 'malformed') {
-          count(INGEST_METRICS.malformed);
-          deps.logger.warn('webhook malformed; kept on the dead-letter queue', { deliveryId });
-          return jsonResponse(400, { message: decision.detail, deliveryId });
+        const { reason, detail } = decision;
+        if (reason === 'unknown-action') {
+          count(INGEST_METRICS.quarantined);
+          deps.logger.warn('webhook action unknown; kept on the dead-letter queue', { deliveryId, action, reason });
+          return jsonResponse(200, { status: 'kept', reason, deliveryId });
         }
-        count(INGEST_METRICS.quarantined);
-        deps.logger.warn('webhook not routable; kept on the dead-letter queue', { deliveryId, action, reason: decision.reason });
-        return jsonResponse(200, { status: 'kept', reason: decision.reason, deliveryId });
+        count(INGEST_METRICS.malformed);
+        deps.logger.warn('webhook refused; kept on the dead-letter queue', { deliveryId, action, reason, detail });
+        return jsonResponse(400, { message: detail, reason, deliveryId });
       }
     }
   }

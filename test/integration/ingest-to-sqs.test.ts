@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '@aws-sdk/client-sqs';
 import { startSqsEmulator, type SqsEmulator } from '#local/emulators';
 import { createQueues, type LocalResources } from '#local/resources';
-import { parseEnvelope } from '#core/envelope';
+import { parseEnvelope, type QuarantinedDelivery } from '#core/envelope';
 import { ACTION_ROUTES, type GreenhouseAction } from '#core/webhooks/catalogue';
 import { QUEUES } from '#lib/resource-definitions';
 import { drain } from '../support/queues.ts';
@@ -92,6 +92,60 @@ describe('ingest → SQS (fauxqs FIFO queues created from the stack definitions)
     const envelope = parseEnvelope(landed[queues['greenhouse-changes'].deadLetter.name]![0]!.Body!);
     expect(envelope).toMatchObject({ kind: 'greenhouse.quarantined', reason: 'unknown-action', action: 'candidate_teleported' });
     expect(envelope.kind === 'greenhouse.quarantined' && Buffer.from(envelope.rawBodyBase64, 'base64').equals(raw)).toBe(true);
+  });
+
+  /** The quarantined envelopes on the greenhouse-changes DLQ, after checking nothing went anywhere else. */
+  async function keptOnly(): Promise<QuarantinedDelivery[]> {
+    const landed = nonEmpty(await drainAll());
+    const dlq = queues['greenhouse-changes'].deadLetter.name;
+    expect(Object.keys(landed)).toEqual([dlq]);
+    return landed[dlq]!.map((m) => {
+      const envelope = parseEnvelope(m.Body!);
+      if (envelope.kind !== 'greenhouse.quarantined') throw new Error(`unexpected ${envelope.kind} on the DLQ`);
+      return envelope;
+    });
+  }
+  const rawOf = (kept: QuarantinedDelivery) => Buffer.from(kept.rawBodyBase64, 'base64');
+
+  it('keeps a signed delete_candidate nested 5,000 levels deep (400), where it used to answer 503', async () => {
+    const raw = Buffer.from(`{"action":"delete_candidate","payload":{"person":{"id":37031511,"x":${'['.repeat(5_000)}${']'.repeat(5_000)}}}}`);
+    expect((await ingest(signedDelivery(raw, SECRET, randomUUID()))).statusCode).toBe(400);
+    const [kept, ...more] = await keptOnly();
+    expect(more).toEqual([]);
+    expect(kept).toMatchObject({ reason: 'malformed' });
+    expect(rawOf(kept!).equals(raw)).toBe(true);
+  });
+
+  it.each([
+    ['candidate id -5', '{"action":"update_candidate","payload":{"candidate":{"id":-5}}}'],
+    ['candidate id 0', '{"action":"update_candidate","payload":{"candidate":{"id":0}}}'],
+    ['a 300-digit candidate id', `{"action":"update_candidate","payload":{"candidate":{"id":"${'7'.repeat(300)}"}}}`],
+    ['job id -7', '{"action":"job_updated","payload":{"job":{"id":-7}}}'],
+  ])('answers 400 to %s and keeps it on the DLQ, never in a FIFO group', async (_, body) => {
+    const raw = Buffer.from(body);
+    const res = await ingest(signedDelivery(raw, SECRET, randomUUID()));
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ reason: 'invalid-id' });
+    const [kept, ...more] = await keptOnly();
+    expect(more).toEqual([]);
+    expect(kept).toMatchObject({ reason: 'invalid-id' });
+    expect(rawOf(kept!).equals(raw)).toBe(true);
+  });
+
+  it('keeps two different malformed bodies sent under one Greenhouse-Event-ID, and a redelivery once', async () => {
+    const first = Buffer.from('{"action": truncated');
+    const second = Buffer.from('{"payload": {}}');
+    for (const raw of [first, second, first]) expect((await ingest(signedDelivery(raw, SECRET, 'one-event-id'))).statusCode).toBe(400);
+    const kept = await keptOnly();
+    expect(kept.map(rawOf).map(String).sort()).toEqual([String(first), String(second)].sort());
+  });
+
+  it('queues a carried payload with characters SQS refuses (U+FFFF) or the emulator refuses (emoji), unchanged', async () => {
+    const payload = { person: { id: 37031511, first_name: 'Zoë 😀', odd: '\uffff' } };
+    const raw = Buffer.from(JSON.stringify({ action: 'delete_candidate', payload }));
+    expect((await ingest(signedDelivery(raw, SECRET, randomUUID()))).statusCode).toBe(200);
+    const [message] = await drain(emulator.sqs, queues['greenhouse-changes'].url);
+    expect(parseEnvelope(message!.Body!)).toMatchObject({ kind: 'greenhouse.event', payload });
   });
 
   it('answers 503 when the queue is unreachable, so Greenhouse retries', async () => {

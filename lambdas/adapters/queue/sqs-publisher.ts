@@ -1,5 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueId } from '#lib/resource-definitions';
+import { envelopeAttributes, envelopeBody } from '#core/envelope';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
 
 export interface QueuePublisher {
@@ -9,6 +10,7 @@ export interface QueuePublisher {
 
 export type QueueUrlResolver = (queue: QueueId, deadLetter: boolean) => string;
 
+/** Sends what the core decided, as it decided it: a message's written body is sent unchanged. */
 export class SqsQueuePublisher implements QueuePublisher {
   constructor(
     private readonly sqs: SQSClient,
@@ -21,16 +23,12 @@ export class SqsQueuePublisher implements QueuePublisher {
         this.sqs.send(
           new SendMessageCommand({
             QueueUrl: this.queueUrl(message.queue, message.deadLetter),
-            MessageBody: JSON.stringify(message.envelope),
+            MessageBody: message.body ?? envelopeBody(message.envelope),
             MessageGroupId: message.groupId,
             MessageDeduplicationId: message.deduplicationId,
-            // Lets an operator browsing a queue in the console see what a message is without opening it.
-            MessageAttributes: {
-              kind: { DataType: 'String', StringValue: message.envelope.kind },
-              ...('action' in message.envelope && message.envelope.action
-                ? { action: { DataType: 'String', StringValue: message.envelope.action } }
-                : {}),
-            },
+            MessageAttributes: Object.fromEntries(
+              Object.entries(envelopeAttributes(message.envelope)).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+            ),
           }),
         ),
       ),

@@ -12,7 +12,27 @@ import { entityKey, type Refs } from '#core/envelope';
  * workflows. An action may go to both (a new application is synced and screened).
  */
 
-const id = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);
+/**
+ * A Greenhouse id as the bridge accepts it: a positive integer, as a JSON number or a string of
+ * digits without a leading zero, no larger than 2^53 - 1. The consumers call Harvest with
+ * `Number(id)`, exact only up to there, and a JSON number past it has already lost digits; anything
+ * else could not name an entity and would only block the FIFO group it was routed to.
+ */
+export function greenhouseId(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value > 0 ? String(value) : undefined;
+  if (typeof value === 'string' && /^[1-9]\d{0,15}$/.test(value) && Number(value) <= Number.MAX_SAFE_INTEGER) return value;
+  return undefined;
+}
+
+/** The zod issue message of an id that is present but not a Greenhouse id (see `subjectOf`). */
+const INVALID_ID = 'invalid id';
+
+const id = z.unknown().transform((value, ctx) => {
+  const parsed = greenhouseId(value);
+  if (parsed !== undefined) return parsed;
+  ctx.addIssue({ code: 'custom', message: value === undefined ? 'missing id' : INVALID_ID });
+  return z.NEVER;
+});
 const optionalId = id.nullish();
 
 /** What an action concerns: its FIFO group (per-entity order) and the ids a consumer needs. */
@@ -90,14 +110,13 @@ const ofAnonymized = (payload: unknown): Subject => {
 
 // Offer payloads name the application but not the candidate, so the application is the group.
 const offer = z.object({ id, application_id: id, job_id: optionalId });
-const ofOffer = (payload: unknown): Subject => {
-  const o = offer.parse(payload);
-  return {
-    entityKey: entityKey('greenhouse', 'application', o.application_id),
-    refs: { applicationId: o.application_id, offerId: o.id, jobIds: o.job_id ? [o.job_id] : [] },
-  };
-};
-const ofDeletedOffer = (payload: unknown): Subject => ofOffer(z.object({ offer: z.unknown() }).parse(payload).offer);
+const offerSubject = (o: z.infer<typeof offer>): Subject => ({
+  entityKey: entityKey('greenhouse', 'application', o.application_id),
+  refs: { applicationId: o.application_id, offerId: o.id, jobIds: o.job_id ? [o.job_id] : [] },
+});
+const ofOffer = (payload: unknown): Subject => offerSubject(offer.parse(payload));
+const deletedOffer = z.object({ offer });
+const ofDeletedOffer = (payload: unknown): Subject => offerSubject(deletedOffer.parse(payload).offer);
 
 const interview = z.object({ interview: z.object({ id }) });
 const ofDeletedInterview = (payload: unknown): Subject => {
@@ -122,14 +141,13 @@ const ofJob = (payload: unknown): Subject => {
 
 const jobPost = z.object({ id, job_id: optionalId });
 // A post without a job is a prospect post: it is its own entity.
-const ofJobPost = (payload: unknown): Subject => {
-  const post = jobPost.parse(payload);
-  return post.job_id
+const jobPostSubject = (post: z.infer<typeof jobPost>): Subject =>
+  post.job_id
     ? { entityKey: entityKey('greenhouse', 'job', post.job_id), refs: { jobIds: [post.job_id], jobPostId: post.id } }
     : { entityKey: entityKey('greenhouse', 'job_post', post.id), refs: { jobPostId: post.id } };
-};
-const ofDeletedJobPost = (payload: unknown): Subject =>
-  ofJobPost(z.object({ job_post: z.unknown() }).parse(payload).job_post);
+const ofJobPost = (payload: unknown): Subject => jobPostSubject(jobPost.parse(payload));
+const deletedJobPost = z.object({ job_post: jobPost });
+const ofDeletedJobPost = (payload: unknown): Subject => jobPostSubject(deletedJobPost.parse(payload).job_post);
 
 const stage = z.object({ job_interview_stage: z.object({ id, job_id: id }) });
 const ofDeletedStage = (payload: unknown): Subject => {
@@ -203,4 +221,22 @@ export const ROUTED_QUEUES: readonly QueueId[] = [...new Set(Object.values(ACTIO
 
 export function isKnownAction(action: string): action is GreenhouseAction {
   return Object.hasOwn(ACTION_ROUTES, action);
+}
+
+export type SubjectResult =
+  | { readonly ok: true; readonly subject: Subject }
+  /** `field`: where in the payload, by the schema's key names only (never a value), for the operator. */
+  | { readonly ok: false; readonly reason: 'invalid-id' | 'unroutable'; readonly field?: string };
+
+/** What a known action's payload concerns, or why it names no entity the bridge could process. */
+export function subjectOf(action: GreenhouseAction, payload: unknown): SubjectResult {
+  try {
+    return { ok: true, subject: ACTION_ROUTES[action].subject(payload) };
+  } catch (error) {
+    if (!(error instanceof z.ZodError)) throw error;
+    const invalid = error.issues.find((issue) => issue.code === 'custom' && issue.message === INVALID_ID);
+    return invalid
+      ? { ok: false, reason: 'invalid-id', field: ['payload', ...invalid.path].join('.') }
+      : { ok: false, reason: 'unroutable' };
+  }
 }

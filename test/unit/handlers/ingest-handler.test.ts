@@ -142,6 +142,32 @@ describe('ingest handler', () => {
     expect(counted[INGEST_METRICS.quarantined]).toBe(1);
   });
 
+  it('answers 400 to an id that is not a Greenhouse id, having kept it, and says which field without its value', async () => {
+    const res = await handler(signed(Buffer.from('{"action":"update_candidate","payload":{"candidate":{"id":-5,"first_name":"Ada"}}}')));
+    expect(res.statusCode).toBe(400);
+    const answer = JSON.parse(res.body) as { reason: string; message: string };
+    expect(answer).toMatchObject({ reason: 'invalid-id', deliveryId: 'evt-1' });
+    expect(answer.message).toContain('payload.candidate.id');
+    expect(answer.message).not.toMatch(/-5|Ada/);
+    expect(publisher.sent).toEqual([expect.objectContaining({ queue: 'greenhouse-changes', deadLetter: true })]);
+    expect(counted[INGEST_METRICS.malformed]).toBe(1);
+    expect(output.join('')).not.toContain('Ada');
+  });
+
+  it('answers 400 to a known action whose payload lacks its ids, having kept it', async () => {
+    const res = await handler(signed(Buffer.from('{"action":"update_candidate","payload":{"candidate":{"first_name":"Ada"}}}')));
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ reason: 'unroutable' });
+    expect(publisher.sent).toEqual([expect.objectContaining({ deadLetter: true })]);
+  });
+
+  it('answers 400 to a delete_candidate nested 5,000 levels deep, having kept it', async () => {
+    const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
+    const res = await handler(signed(Buffer.from(`{"action":"delete_candidate","payload":{"person":{"id":1,"x":${deep}}}}`)));
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ reason: 'malformed' });
+  });
+
   it('answers 413 over the payload cap', async () => {
     const res = await handler(signed(Buffer.from(JSON.stringify({ action: 'update_candidate', pad: 'x'.repeat(64 * 1024) }))));
     expect(res.statusCode).toBe(413);
@@ -179,6 +205,8 @@ describe('ingest handler', () => {
       signed(Buffer.from('')),
       signed(Buffer.from('null')),
       signed(Buffer.from('{"action":"update_candidate","payload":null}')),
+      signed(Buffer.from('{"action":"ping","payload":{"web_hook_id":{"toString":1}}}')),
+      signed(Buffer.from(`{"action":"ping","payload":{"web_hook_id":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`)),
     ];
     for (const event of bad) expect((await handler(event)).statusCode).toBeLessThan(500);
   });

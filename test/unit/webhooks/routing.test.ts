@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decideDelivery, type IngestDecision } from '#core/webhooks/delivery';
+import { MAX_JSON_NESTING } from '#core/webhooks/json-body';
 import { GREENHOUSE_ACTIONS } from '#core/webhooks/catalogue';
 import { signGreenhouseBody } from '#core/webhooks/signature';
-import { parseEnvelope } from '#core/envelope';
+import { parseEnvelope, SQS_MAX_MESSAGE_BYTES } from '#core/envelope';
 import { greenhouseWebhookFixtures } from '../../support/fixtures.ts';
 
 const SECRET = 'routing-test-secret';
@@ -12,10 +13,14 @@ const RECEIVED_AT = new Date('2026-11-23T10:00:00.000Z');
 
 /** `null` stands for a delivery without the Greenhouse-Event-ID header. */
 function deliver(raw: Buffer | string, eventId: string | null = 'event-1'): IngestDecision {
+  return deciding(raw, POLICY.payloadCapBytes, eventId);
+}
+
+function deciding(raw: Buffer | string, payloadCapBytes: number, eventId: string | null = 'event-1'): IngestDecision {
   const rawBody = Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
   return decideDelivery(
     { rawBody, signatureHeader: signGreenhouseBody(rawBody, SECRET), eventIdHeader: eventId ?? undefined, receivedAt: RECEIVED_AT },
-    POLICY,
+    { ...POLICY, payloadCapBytes },
   );
 }
 
@@ -77,7 +82,8 @@ describe('routing of the documented webhook actions', () => {
       expect(message.deadLetter).toBe(false);
       expect(message.groupId).toBe(expected.group);
       expect(message.deduplicationId).toBe('event-1');
-      const envelope = parseEnvelope(JSON.stringify(message.envelope));
+      const envelope = parseEnvelope(message.body);
+      expect(envelope).toEqual(message.envelope);
       expect(envelope).toMatchObject({ v: 1, kind: 'greenhouse.event', action, entityKey: expected.group, origin: 'webhook' });
       expect(envelope.observedAt).toBe(RECEIVED_AT.toISOString());
       expect('payload' in envelope && envelope.payload !== undefined).toBe(expected.payload);
@@ -140,8 +146,8 @@ describe('deliveries that are not routed', () => {
     if (decision.outcome !== 'quarantined') return;
     expect(decision.messages).toHaveLength(1);
     const [message] = decision.messages;
-    expect(message).toMatchObject({ queue: 'greenhouse-changes', deadLetter: true, deduplicationId: 'event-1' });
-    const envelope = parseEnvelope(JSON.stringify(message!.envelope));
+    expect(message).toMatchObject({ queue: 'greenhouse-changes', deadLetter: true, deduplicationId: expect.stringMatching(/^kept:[0-9a-f]{64}$/) });
+    const envelope = parseEnvelope(message!.body);
     expect(envelope.kind === 'greenhouse.quarantined' && Buffer.from(envelope.rawBodyBase64, 'base64').toString()).toBe(raw);
   });
 
@@ -182,5 +188,153 @@ describe('deliveries that are not routed', () => {
       POLICY,
     );
     expect(decision).toEqual({ outcome: 'signature-rejected', reason: 'mismatch' });
+  });
+});
+
+/** `depth` levels of arrays around a value, as a string (building it as a value would overflow the stack). */
+const nested = (depth: number, inner = '1') => `${'['.repeat(depth)}${inner}${']'.repeat(depth)}`;
+
+describe('payloads that could not travel (issue 11, finding 3)', () => {
+  it('keeps a signed delete_candidate nested 5,000 levels deep as malformed instead of failing to queue it', () => {
+    const raw = `{"action":"delete_candidate","payload":{"person":{"id":37031511,"history":${nested(5_000)}}}}`;
+    const decision = deliver(raw);
+    expect(decision).toMatchObject({ outcome: 'quarantined', reason: 'malformed', action: undefined });
+    expect(decision.outcome === 'quarantined' && decision.detail).toMatch(/nest/);
+    if (decision.outcome !== 'quarantined') return;
+    const envelope = parseEnvelope(decision.messages[0]!.body);
+    expect(envelope.kind === 'greenhouse.quarantined' && Buffer.from(envelope.rawBodyBase64, 'base64').toString()).toBe(raw);
+  });
+
+  it('routes a payload nested as deep as the limit allows, and its body parses back to the same payload', () => {
+    const payload = `{"person":{"id":37031511,"history":${nested(MAX_JSON_NESTING - 3)}}}`;
+    const decision = deliver(`{"action":"delete_candidate","payload":${payload}}`);
+    expect(decision.outcome).toBe('routed');
+    if (decision.outcome !== 'routed') return;
+    const envelope = parseEnvelope(decision.messages[0]!.body);
+    expect(envelope.kind === 'greenhouse.event' && envelope.payload).toEqual(JSON.parse(payload));
+  });
+
+  it('keeps a body one level deeper than the limit, whatever the action', () => {
+    for (const action of ['update_candidate', 'ping', 'brand_new_event']) {
+      const raw = `{"action":"${action}","payload":{"candidate":{"id":1,"x":${nested(MAX_JSON_NESTING - 2)}}}}`;
+      expect(deliver(raw), action).toMatchObject({ outcome: 'quarantined', reason: 'malformed' });
+    }
+  });
+
+  it('counts nesting outside strings only', () => {
+    const raw = JSON.stringify({ action: 'delete_candidate', payload: { person: { id: 5, notes: '['.repeat(10_000) } } });
+    expect(deliver(raw).outcome).toBe('routed');
+  });
+
+  it('writes a body SQS accepts: characters it refuses are escaped, and the payload reads back unchanged', () => {
+    const payload = { person: { id: 5, first_name: 'Zoë 😀', odd: '\uffff\ufffe', lone: '\ud800', ctl: '\u0000\u001f' } };
+    const decision = deliver(JSON.stringify({ action: 'delete_candidate', payload }));
+    expect(decision.outcome).toBe('routed');
+    if (decision.outcome !== 'routed') return;
+    const body = decision.messages[0]!.body;
+    expect(body).toMatch(/^[\x09\x0a\x0d\x20-\x7e\u0080-\ud7ff\ue000-\ufffd]*$/);
+    expect(parseEnvelope(body)).toMatchObject({ payload });
+  });
+
+  it('keeps a routed payload whose re-encoding would not fit in one SQS message', () => {
+    // A JSON number such as 1e20 re-encodes as 21 digits: 5 bytes in, 22 out.
+    const numbers = Array.from({ length: 50_000 }, () => '1e20').join(',');
+    const raw = `{"action":"delete_candidate","payload":{"person":{"id":5,"n":[${numbers}]}}}`;
+    const decision = deciding(raw, 1024 * 1024);
+    expect(decision).toMatchObject({ outcome: 'quarantined', reason: 'malformed' });
+    expect(decision.outcome === 'quarantined' && decision.messages[0]!.body.length).toBeLessThan(SQS_MAX_MESSAGE_BYTES);
+  });
+});
+
+describe('ids the bridge routes on (issue 11, finding 4)', () => {
+  const BAD_IDS: [string, string][] = [
+    ['-5', '-5'],
+    ['0', '0'],
+    ['"0"', '"0"'],
+    ['a leading zero', '"007"'],
+    ['a 300-digit string', `"${'9'.repeat(300)}"`],
+    ['a 300-digit number', '9'.repeat(300)],
+    ['a fraction', '1.5'],
+    ['a number past 2^53', '9007199254740993'],
+    ['a string past 2^53', '"9007199254740993"'],
+    ['a negative string', '"-5"'],
+    ['letters', '"abc"'],
+    ['true', 'true'],
+    ['null', 'null'],
+    ['an object', '{"id":1}'],
+    ['an array', '[1]'],
+  ];
+
+  it.each(BAD_IDS)('keeps a candidate id that is %s as invalid-id, without quoting it', (_, value) => {
+    const decision = deliver(`{"action":"update_candidate","payload":{"candidate":{"id":${value},"first_name":"Ada"}}}`);
+    expect(decision).toMatchObject({ outcome: 'quarantined', reason: 'invalid-id', action: 'update_candidate' });
+    if (decision.outcome !== 'quarantined') return;
+    expect(decision.detail).toContain('candidate.id');
+    expect(decision.detail).not.toContain(value.replaceAll('"', ''));
+    expect(decision.detail).not.toContain('Ada');
+    expect(decision.messages).toEqual([expect.objectContaining({ queue: 'greenhouse-changes', deadLetter: true })]);
+  });
+
+  it.each([
+    ['a job id of -7', '{"action":"job_updated","payload":{"job":{"id":-7}}}', 'job.id'],
+    ['an application job id of -7', '{"action":"application_updated","payload":{"application":{"id":1,"candidate":{"id":2},"jobs":[{"id":3},{"id":-7}]}}}', 'application.jobs.1.id'],
+    ['an offer application id of 0', '{"action":"offer_updated","payload":{"id":1,"application_id":0}}', 'application_id'],
+    ['an offer job id of 0', '{"action":"offer_updated","payload":{"id":1,"application_id":2,"job_id":0}}', 'job_id'],
+    ['a merge winner of -1', '{"action":"merge_candidate","payload":{"person":{"id":1,"new_candidate_id":-1}}}', 'person.new_candidate_id'],
+    ['an anonymized candidate of 1e300', '{"action":"candidate_anonymized","payload":{"candidate_id":1e300}}', 'candidate_id'],
+    ['a department id of "x"', '{"action":"department_deleted","payload":{"department":{"id":"x"}}}', 'department.id'],
+  ])('keeps %s as invalid-id, naming only the field', (_, raw, field) => {
+    const decision = deliver(raw);
+    expect(decision).toMatchObject({ outcome: 'quarantined', reason: 'invalid-id' });
+    expect(decision.outcome === 'quarantined' && decision.detail).toContain(field);
+  });
+
+  it('still calls a missing id unroutable', () => {
+    expect(deliver('{"action":"update_candidate","payload":{"candidate":{}}}')).toMatchObject({ outcome: 'quarantined', reason: 'unroutable' });
+  });
+
+  it('accepts the largest exact id, as a number and as a string', () => {
+    for (const id of ['9007199254740991', '"9007199254740991"']) {
+      expect(deliver(`{"action":"update_candidate","payload":{"candidate":{"id":${id}}}}`)).toMatchObject({
+        outcome: 'routed',
+        entityKey: 'greenhouse#candidate#9007199254740991',
+      });
+    }
+  });
+
+  it('keeps an action name that could not be one (spaces, symbols, too long) as malformed', () => {
+    for (const action of ['has space', 'emoji😀', 'x'.repeat(200), '\u0000', '']) {
+      expect(deliver(JSON.stringify({ action, payload: {} })), action).toMatchObject({ outcome: 'quarantined', reason: 'malformed' });
+    }
+  });
+
+  it('reads a ping\'s web_hook_id only when it is an id', () => {
+    expect(deliver(`{"action":"ping","payload":{"web_hook_id":{"toString":"x"}}}`)).toMatchObject({ outcome: 'ping', webHookId: undefined });
+  });
+});
+
+describe('deduplication of kept deliveries (issue 11, finding 6)', () => {
+  const keptId = (raw: string, eventId: string | null = 'same-event') => {
+    const decision = deliver(raw, eventId);
+    if (decision.outcome !== 'quarantined') throw new Error(`expected quarantined, got ${decision.outcome}`);
+    return decision.messages[0]!.deduplicationId;
+  };
+
+  it('gives two different bodies under one Greenhouse-Event-ID two ids, so both are kept', () => {
+    expect(keptId('not json, first')).not.toBe(keptId('not json, second'));
+  });
+
+  it('gives a redelivery (same bytes, same event id) the same id, so it is kept once', () => {
+    expect(keptId('not json')).toBe(keptId('not json'));
+  });
+
+  it('gives the same bytes under another event id another id', () => {
+    expect(keptId('not json', 'a')).not.toBe(keptId('not json', 'b'));
+  });
+
+  it('keeps every id within SQS limits', () => {
+    for (const eventId of ['x'.repeat(128), null, 'évé']) {
+      for (const id of [keptId('not json', eventId), keptId('{"action":"x_y"}', eventId)]) expect(id).toMatch(/^[\x21-\x7e]{1,128}$/);
+    }
   });
 });
