@@ -5,6 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { proxyEvent } from './api-gateway-event.ts';
 import { WEBHOOK_PATH } from './defaults.ts';
 import { InvocationTimedOut, invokeWithTimeout, lambdaContext } from './lambda-context.ts';
+import { LOOPBACK_HOST, urlHost } from './listen-host.ts';
 
 /**
  * Plays the bridge's REST API with Lambda proxy integrations: POST /webhooks/greenhouse, and any
@@ -28,6 +29,8 @@ export interface ApiGatewayOptions {
   readonly routes?: readonly ApiGatewayRoute[];
   /** 0 picks a free port. */
   readonly port?: number;
+  /** The address to listen on (default 127.0.0.1). */
+  readonly host?: string;
   readonly stage?: string;
   readonly functionName?: string;
   /** API Gateway's default integration timeout. */
@@ -66,6 +69,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
   const {
     handler,
     port = 0,
+    host = LOOPBACK_HOST,
     stage = 'local',
     functionName = 'ingest-webhook',
     integrationTimeoutMs = 29_000,
@@ -125,16 +129,17 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
   const actualPort = () => (server.address() as AddressInfo).port;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    // No host: listen on every interface, so both `localhost` (::1) and 127.0.0.1 reach it.
-    server.listen(port, () => {
+    server.listen(port, host, () => {
       server.removeListener('error', reject);
       resolve();
     });
   });
+  // The address itself, not `localhost`, which may resolve to ::1 first.
+  const origin = `http://${urlHost(host)}:${actualPort()}`;
   return {
     port: actualPort(),
-    webhookUrl: `http://localhost:${actualPort()}${WEBHOOK_PATH}`,
-    urlFor: (path) => `http://localhost:${actualPort()}${path}`,
+    webhookUrl: `${origin}${WEBHOOK_PATH}`,
+    urlFor: (path) => `${origin}${path}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -1,17 +1,33 @@
+import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { startFauxqs } from 'fauxqs';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { startFauxqsServer } from './fauxqs-server.ts';
+import { LOOPBACK_HOST, urlHost } from './listen-host.ts';
 import { localDynamoDbClient, localSqsClient } from './sdk-clients.ts';
 
 /**
  * The two AWS services the bridge needs on one machine: the official DynamoDB Local (a JVM child
  * process) and fauxqs, an SQS emulator that runs inside this process. Port 0 picks a free port, which
- * is what tests want; `npm start` passes fixed ones.
+ * is what tests want; `npm start` passes fixed ones. Both listen on 127.0.0.1 unless told otherwise,
+ * and keep their data in memory unless given a directory.
  */
-export interface EmulatorPorts {
+export interface EmulatorOptions {
   readonly sqsPort?: number;
   readonly dynamodbPort?: number;
+  /** The address both listen on (default 127.0.0.1). */
+  readonly host?: string;
+  /**
+   * Keeps their data on disk, DynamoDB Local's under `dynamodb/` and fauxqs's under `sqs/`, so emulators
+   * started again on the same directory find their tables, items, queues and messages.
+   */
+  readonly dataDir?: string;
+}
+
+export interface SqsEmulatorOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly dataDir?: string;
 }
 
 export interface Emulators {
@@ -31,11 +47,10 @@ export interface SqsEmulator {
 }
 
 /** SQS alone, for tests that need no tables: it starts in milliseconds, the JVM in seconds. */
-export async function startSqsEmulator(port = 0): Promise<SqsEmulator> {
-  const fauxqs = await startFauxqs({ port, logger: false });
-  // fauxqs listens on 0.0.0.0 (IPv4 only), so name the address rather than `localhost`, which may
-  // resolve to ::1 first.
-  const sqsEndpoint = `http://127.0.0.1:${fauxqs.port}`;
+export async function startSqsEmulator({ port = 0, host = LOOPBACK_HOST, dataDir }: SqsEmulatorOptions = {}): Promise<SqsEmulator> {
+  const fauxqs = await startFauxqsServer({ port, host, dataDir });
+  // The address itself rather than `localhost`, which may resolve to ::1 first.
+  const sqsEndpoint = `http://${urlHost(host)}:${fauxqs.port}`;
   const sqs = localSqsClient(sqsEndpoint);
   return {
     sqsEndpoint,
@@ -47,8 +62,11 @@ export async function startSqsEmulator(port = 0): Promise<SqsEmulator> {
   };
 }
 
-export async function startEmulators({ sqsPort = 0, dynamodbPort = 0 }: EmulatorPorts = {}): Promise<Emulators> {
-  const [sqsResult, dynamoResult] = await Promise.allSettled([startSqsEmulator(sqsPort), startDynamoDbLocal(dynamodbPort)]);
+export async function startEmulators({ sqsPort = 0, dynamodbPort = 0, host = LOOPBACK_HOST, dataDir }: EmulatorOptions = {}): Promise<Emulators> {
+  const [sqsResult, dynamoResult] = await Promise.allSettled([
+    startSqsEmulator({ port: sqsPort, host, dataDir: dataDir === undefined ? undefined : join(dataDir, 'sqs') }),
+    startDynamoDbLocal({ port: dynamodbPort, host, dbPath: dataDir === undefined ? undefined : join(dataDir, 'dynamodb') }),
+  ]);
   if (sqsResult.status === 'rejected' || dynamoResult.status === 'rejected') {
     if (sqsResult.status === 'fulfilled') await sqsResult.value.stop();
     if (dynamoResult.status === 'fulfilled') await dynamoResult.value.stop();

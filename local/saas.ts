@@ -18,6 +18,8 @@ export interface SaasOptions {
   /** Where the Greenhouse simulator sends its signed webhooks (the local webhook route). */
   readonly webhookUrl: string;
   readonly webhookSecret: string;
+  /** The address the simulators listen on (default 127.0.0.1). */
+  readonly host?: string;
 }
 
 export interface LocalSaas {
@@ -53,6 +55,7 @@ export async function startSaas(options: SaasOptions): Promise<LocalSaas> {
     if (options.greenhouse.kind === 'simulator') {
       const sim = await startGreenhouseSimulator({
         port: options.greenhouse.port,
+        host: options.host,
         clock: new SimClock(1),
         scenario: DEFAULT_SCENARIO_PATH,
         webhooks: [{ url: options.webhookUrl, secret: options.webhookSecret }],
@@ -70,6 +73,7 @@ export async function startSaas(options: SaasOptions): Promise<LocalSaas> {
     if (options.beamery.kind === 'simulator') {
       const sim = await startBeamerySimulator({
         port: options.beamery.port,
+        host: options.host,
         clock: new SimClock(1),
         scenario: await readScenarioFile(DEFAULT_BEAMERY_SCENARIO_PATH),
         settings: { credentials: LOCAL_BEAMERY_CREDENTIALS },

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { signGreenhouseBody } from '#core/webhooks/signature';
 import { DEFAULT_WEBHOOK_PORT, LOCAL_WEBHOOK_SECRET, WEBHOOK_PATH } from './defaults.ts';
+import { LOOPBACK_HOST, urlHost } from './listen-host.ts';
 
 /**
  * Posts a webhook the way Greenhouse does: the file's bytes as they are (Greenhouse signs what it
@@ -27,8 +28,9 @@ export interface WebhookReply {
   readonly eventId: string;
 }
 
+/** Where `npm start` listens, from the same HOST and PORT. */
 export function defaultWebhookUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return `http://localhost:${env['PORT'] || DEFAULT_WEBHOOK_PORT}${WEBHOOK_PATH}`;
+  return `http://${urlHost(env['HOST'] || LOOPBACK_HOST)}:${env['PORT'] || DEFAULT_WEBHOOK_PORT}${WEBHOOK_PATH}`;
 }
 
 export function defaultWebhookSecret(env: NodeJS.ProcessEnv = process.env): string {

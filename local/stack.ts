@@ -1,12 +1,13 @@
 import type * as z from 'zod';
 import { ENV } from '#lambdas/config';
 import type { aiSettingsSchema } from '#core/ai/settings';
-import { SERVICES } from '#core/metrics';
+import type { LambdaFunctionName } from '#lambdas/runtime';
 import type { QueueId } from '#lib/resource-definitions';
 import { startApiGateway, type LocalApiGateway } from './api-gateway.ts';
 import { BEAMERY_PUSH_PATH, LOCAL_BEAMERY_PUSH_API_KEY, LOCAL_CREDENTIALS, LOCAL_REGION } from './defaults.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler } from './event-source-mapping.ts';
+import { LOOPBACK_HOST } from './listen-host.ts';
 import { createResources, resourceEnvironment, type LocalResources } from './resources.ts';
 import { startSaas, type SaasOptions } from './saas.ts';
 import { startLocalSchedules, type LocalSchedules } from './schedules.ts';
@@ -21,6 +22,14 @@ export interface LocalStackOptions {
   readonly webhookPort?: number;
   readonly sqsPort?: number;
   readonly dynamodbPort?: number;
+  /** The address every server listens on: the API Gateway, the emulators, the simulators (default 127.0.0.1). */
+  readonly host?: string;
+  /**
+   * Keeps DynamoDB Local's and the SQS emulator's data in this directory, so a stack started again on
+   * it finds its tables, items, queues and messages; without it everything is in memory. The
+   * simulators keep theirs in memory either way.
+   */
+  readonly dataDir?: string;
   readonly webhookSecret: string;
   /** The API key of POST /beamery/push (default LOCAL_BEAMERY_PUSH_API_KEY). */
   readonly pushApiKey?: string;
@@ -67,7 +76,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    const emulators = await startEmulators({ sqsPort: options.sqsPort, dynamodbPort: options.dynamodbPort });
+    const host = options.host ?? LOOPBACK_HOST;
+    const emulators = await startEmulators({ sqsPort: options.sqsPort, dynamodbPort: options.dynamodbPort, host, dataDir: options.dataDir });
     cleanups.push(() => emulators.stop());
     const resources = await createResources(
       emulators,
@@ -80,8 +90,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Keep a developer's real AWS session out of reach: the local stack must never call AWS.
     delete process.env['AWS_SESSION_TOKEN'];
     delete process.env['AWS_PROFILE'];
+    // Every function runs in this process: one service name for all would label every line with it.
+    delete process.env['POWERTOOLS_SERVICE_NAME'];
 
-    const gateway = await serveWebhooks(options.webhookPort ?? 0);
+    const gateway = await serveWebhooks(options.webhookPort ?? 0, host);
     cleanups.push(() => gateway.close());
 
     // After the gateway: the Greenhouse simulator sends its webhooks there.
@@ -89,6 +101,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.saas ?? { greenhouse: { kind: 'simulator', port: 0 }, beamery: { kind: 'simulator', port: 0 } }),
       webhookUrl: gateway.webhookUrl,
       webhookSecret: options.webhookSecret,
+      host,
     });
     cleanups.push(() => saas.stop());
     Object.assign(process.env, saas.environment);
@@ -98,7 +111,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Imported only now: the poller reads its configuration when its module is evaluated.
     const { handler: poller } = await import('#handlers/greenhouse-poller');
-    const schedules = startLocalSchedules({ handler: poller, ...(options.pollIntervalMs !== undefined ? { intervalMs: options.pollIntervalMs } : {}) });
+    const schedules = startLocalSchedules({ handler: poller, functionName: FUNCTION_NAMES.poller, ...(options.pollIntervalMs !== undefined ? { intervalMs: options.pollIntervalMs } : {}) });
     cleanups.push(() => schedules.stop());
 
     return {
@@ -136,7 +149,6 @@ export function lambdaEnvironment(
     // Not a secret: on AWS the stack generates the key in Secrets Manager.
     [ENV.identityKeyValue]: 'local-identity-hash-key',
     [ENV.beameryPushKeyValue]: pushApiKey,
-    POWERTOOLS_SERVICE_NAME: SERVICES.ingest,
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -146,15 +158,28 @@ export function lambdaEnvironment(
   };
 }
 
-async function serveWebhooks(port: number): Promise<LocalApiGateway> {
+/**
+ * The functions' names in their Lambda context (and so in their log lines): their entry files' names,
+ * as lambdas/runtime.ts knows them. On AWS the stack generates longer names; these tell the functions
+ * apart the same way.
+ */
+const FUNCTION_NAMES = {
+  ingest: 'ingest-webhook',
+  push: 'beamery-push',
+  poller: 'greenhouse-poller',
+  consumers: { 'greenhouse-changes': 'greenhouse-changes', 'beamery-changes': 'beamery-changes', 'ai-tasks': 'ai-tasks' },
+} as const satisfies { readonly [role: string]: LambdaFunctionName | Record<QueueId, LambdaFunctionName> };
+
+async function serveWebhooks(port: number, host: string): Promise<LocalApiGateway> {
   // Imported only now: the handlers read their configuration when their modules are evaluated.
   const { handler } = await import('#handlers/ingest-webhook');
   const { handler: push } = await import('#handlers/beamery-push');
   return startApiGateway({
     handler,
     port,
-    functionName: 'ingest-webhook',
-    routes: [{ path: BEAMERY_PUSH_PATH, handler: push, functionName: 'beamery-push' }],
+    host,
+    functionName: FUNCTION_NAMES.ingest,
+    routes: [{ path: BEAMERY_PUSH_PATH, handler: push, functionName: FUNCTION_NAMES.push }],
   });
 }
 
@@ -173,6 +198,6 @@ function startConsumers(
 ): EventSourceMapping[] {
   const entries = Object.entries(consumers) as [QueueId, SqsBatchHandler | undefined][];
   return entries.flatMap(([id, handler]) =>
-    handler ? [startEventSourceMapping({ sqs: emulators.sqs, queue: resources.queues[id], handler })] : [],
+    handler ? [startEventSourceMapping({ sqs: emulators.sqs, queue: resources.queues[id], handler, functionName: FUNCTION_NAMES.consumers[id] })] : [],
   );
 }

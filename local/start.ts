@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_DYNAMODB_PORT, DEFAULT_SQS_PORT, DEFAULT_WEBHOOK_PORT, LOCAL_BEAMERY_PUSH_API_KEY, LOCAL_WEBHOOK_SECRET } from './defaults.ts';
+import { isLoopback, LOOPBACK_HOST } from './listen-host.ts';
 import { startLocalStack } from './stack.ts';
 import { saasChoiceFromEnvironment } from './saas.ts';
 import { DEFAULT_GREENHOUSE_SIM_PORT } from './simulators/greenhouse/server.ts';
@@ -10,7 +11,10 @@ import { DEFAULT_BEAMERY_SIM_PORT } from './simulators/beamery/paths.ts';
  * posted (scripts and the e2e test wait for it), then the Lambdas' own JSON logs. Ctrl-C (SIGINT) or
  * SIGTERM stops everything, the DynamoDB Local JVM included, and exits 0.
  *
- * Environment: PORT (webhook endpoint, 3000), LOCAL_SQS_PORT (4566), LOCAL_DYNAMODB_PORT (8000),
+ * Environment: HOST (the address every server listens on, 127.0.0.1; any other address needs a
+ * webhook secret and push key of one's own, since the defaults are public), LOCAL_DATA_DIR (keeps
+ * DynamoDB Local's and the SQS emulator's data there across restarts; default: in memory),
+ * PORT (webhook endpoint, 3000), LOCAL_SQS_PORT (4566), LOCAL_DYNAMODB_PORT (8000),
  * GREENHOUSE_WEBHOOK_SECRET (`local-webhook-secret`, the default `npm run webhook` signs with),
  * BEAMERY_PUSH_API_KEY (`local-beamery-push-api-key`, the key of POST /beamery/push; at least 16 characters),
  * AI_SETTINGS (JSON, default: the offline AI providers on every job in assist mode),
@@ -32,6 +36,8 @@ const LOCAL_AI_DEMO = {
 const port = z.coerce.number().int().min(0).max(65_535);
 const settings = z
   .object({
+    HOST: z.string().min(1).default(LOOPBACK_HOST),
+    LOCAL_DATA_DIR: z.string().optional(),
     PORT: port.default(DEFAULT_WEBHOOK_PORT),
     LOCAL_SQS_PORT: port.default(DEFAULT_SQS_PORT),
     LOCAL_DYNAMODB_PORT: port.default(DEFAULT_DYNAMODB_PORT),
@@ -41,6 +47,18 @@ const settings = z
     BEAMERY_SIM_PORT: port.default(DEFAULT_BEAMERY_SIM_PORT),
     LOCAL_CONSUMERS: z.enum(['on', 'off']).default('on'),
     AI_SETTINGS: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (isLoopback(env.HOST)) return;
+    const publicDefaults = { GREENHOUSE_WEBHOOK_SECRET: LOCAL_WEBHOOK_SECRET, BEAMERY_PUSH_API_KEY: LOCAL_BEAMERY_PUSH_API_KEY } as const;
+    for (const [name, value] of Object.entries(publicDefaults)) {
+      if (env[name as keyof typeof publicDefaults] !== value) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `the default is public: set a ${name} of your own to listen on HOST=${env.HOST}, which other machines can reach`,
+      });
+    }
   })
   .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== '')));
 if (!settings.success) {
@@ -69,6 +87,8 @@ process.on('SIGTERM', shutdown);
 
 try {
   stack = await startLocalStack({
+    host: env.HOST,
+    dataDir: env.LOCAL_DATA_DIR,
     webhookPort: env.PORT,
     sqsPort: env.LOCAL_SQS_PORT,
     dynamodbPort: env.LOCAL_DYNAMODB_PORT,

@@ -3,7 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { collect } from '#core/async-iterables';
 import { systemClock } from '#core/clock';
 import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
-import { logger, metrics } from '#lambdas/runtime';
+import { lambdaRuntime } from '#lambdas/runtime';
 import { aiProvidersFrom } from '#adapters/ai-providers';
 import { greenhouseClientFrom } from '#adapters/api-clients';
 import { extractResumeText } from '#adapters/resume-text';
@@ -13,6 +13,7 @@ import { synthesizeFeedback } from '#core/ai/synthesize-feedback';
 import { makeAiTasksHandler } from './make-ai-tasks-handler.ts';
 
 /** Lambda entry point of the ai-tasks consumer; the behaviour is in make-ai-tasks-handler.ts. */
+const { logger, metrics } = lambdaRuntime('ai-tasks');
 const config = readConfig();
 const dynamodb = new DynamoDBClient({});
 const sqs = new SQSClient({});

@@ -1,11 +1,12 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { readConfig, requireQueueUrl } from '#lambdas/config';
-import { logger, metrics } from '#lambdas/runtime';
+import { lambdaRuntime } from '#lambdas/runtime';
 import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
 import { beameryPushKeyReader } from '#adapters/secrets/string-secrets';
 import { makeBeameryPushHandler } from './make-beamery-push-handler.ts';
 
 /** Lambda entry point of `POST /beamery/push`; the behaviour lives in make-beamery-push-handler.ts. */
+const { logger, metrics } = lambdaRuntime('beamery-push');
 const config = readConfig();
 
 // Resolved now, so a missing queue variable fails the cold start with its name, not a request.

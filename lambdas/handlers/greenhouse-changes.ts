@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '#core/clock';
 import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
-import { logger, metrics } from '#lambdas/runtime';
+import { lambdaRuntime } from '#lambdas/runtime';
 import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
 import { identityKeyReader } from '#adapters/secrets/string-secrets';
 import { DynamoDbAudit } from '#adapters/store/audit';
@@ -11,6 +11,7 @@ import { DynamoDbLedger } from '#adapters/store/ledger';
 import { makeGreenhouseChangesHandler } from './make-greenhouse-changes-handler.ts';
 
 /** Lambda entry point of the greenhouse-changes consumer; the behaviour is in make-greenhouse-changes-handler.ts. */
+const { logger, metrics } = lambdaRuntime('greenhouse-changes');
 const config = readConfig();
 const dynamodb = new DynamoDBClient({});
 const sqs = new SQSClient({});

@@ -3,7 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '#core/clock';
 import { POLL_BACKPRESSURE_BUDGET_MS } from '#core/sync/poll-window';
 import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
-import { logger, metrics } from '#lambdas/runtime';
+import { lambdaRuntime } from '#lambdas/runtime';
 import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
 import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
 import { queueDepth } from '#adapters/queue/queue-depth';
@@ -15,6 +15,7 @@ import { makeGreenhousePoller } from './make-greenhouse-poller.ts';
  * Lambda entry point of the scheduled Greenhouse pollers (all three schedules invoke this one function
  * with `{ "poller": ... }`, the users reference sync included); the behaviour is in make-greenhouse-poller.ts.
  */
+const { logger, metrics } = lambdaRuntime('greenhouse-poller');
 const config = readConfig();
 const dynamodb = new DynamoDBClient({});
 // Resolved now, so a missing variable fails the cold start with its name.

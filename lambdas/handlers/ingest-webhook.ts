@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { readConfig, requireQueueUrl } from '#lambdas/config';
-import { logger, metrics } from '#lambdas/runtime';
+import { lambdaRuntime } from '#lambdas/runtime';
 import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
 import { webhookSecretReader } from '#adapters/secrets/string-secrets';
 import { ROUTED_QUEUES } from '#core/webhooks/catalogue';
@@ -8,6 +8,7 @@ import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
 import { makeIngestHandler } from './make-ingest-handler.ts';
 
 /** Lambda entry point of the webhook API; the behaviour lives in make-ingest-handler.ts. */
+const { logger, metrics } = lambdaRuntime('ingest-webhook');
 const config = readConfig();
 
 // Resolved now, so a missing queue variable fails the cold start with its name, not a delivery.

@@ -1,12 +1,19 @@
-import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUES, deadLetterQueueName, queueName, type QueueId } from '#lib/resource-definitions';
+import { QUEUES, deadLetterQueueName, queueDefinition, queueName, type QueueId } from '#lib/resource-definitions';
+import { GREENHOUSE_SYNC_SERVICE } from '#lib/constructs/greenhouse-sync';
+import { AI_SERVICE } from '#core/metrics';
 import { ACTION_ROUTES, isKnownAction } from '#core/webhooks/catalogue';
-import { localSqsClient } from '#local/sdk-clients';
+import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';
 import { sendWebhook } from '#local/send-webhook';
+import { callJson } from '../support/http.ts';
 import { greenhouseWebhookFixtures, signatureTestVector } from '../support/fixtures.ts';
-import { dynamoDbLocalPids, isListening, startLocalStackProcess, type LocalStackProcess } from '../support/local-stack-process.ts';
-import { drain } from '../support/queues.ts';
+import { dynamoDbLocalPids, isListening, listeningAddresses, startLocalStackProcess, type LocalStackProcess } from '../support/local-stack-process.ts';
+import { drain, eventually } from '../support/queues.ts';
 
 /**
  * `npm start` as Greenhouse sees it: the real entry point in its own process, the real ingest
@@ -15,6 +22,8 @@ import { drain } from '../support/queues.ts';
  * delivery is accepted byte for byte.
  */
 const vector = signatureTestVector();
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 let stack: LocalStackProcess;
 let sqs: SQSClient;
@@ -94,6 +103,21 @@ describe('local stack (npm start) end to end', () => {
     });
   });
 
+  it('listens on 127.0.0.1 only: the API Gateway, both emulators and both simulators', async () => {
+    for (const name of ['webhook', 'sqs', 'dynamodb', 'greenhouse', 'beamery']) {
+      const port = Number(new URL(stack.endpoints[name]!).port);
+      const addresses = listeningAddresses(port);
+      expect(addresses, name).not.toHaveLength(0);
+      expect(addresses.filter((a) => !LOOPBACK.has(a)), `${name} on port ${port}`).toEqual([]);
+    }
+  });
+
+  it('keeps DynamoDB in memory without LOCAL_DATA_DIR', () => {
+    const [pid] = dynamoDbLocalPids(Number(new URL(stack.dynamodbEndpoint).port));
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(args).not.toContain('-dbPath');
+  });
+
   it('stops on SIGINT with exit code 0, taking its DynamoDB Local JVM with it', async () => {
     const dynamodbPort = Number(new URL(stack.dynamodbEndpoint).port);
     expect(dynamoDbLocalPids(dynamodbPort)).toHaveLength(1);
@@ -103,5 +127,87 @@ describe('local stack (npm start) end to end', () => {
     expect(dynamoDbLocalPids(dynamodbPort)).toEqual([]);
     expect(await isListening(stack.dynamodbEndpoint)).toBe(false);
     expect(await isListening(stack.sqsEndpoint)).toBe(false);
+  });
+});
+
+describe('HOST', () => {
+  it('refuses an address beyond this machine while a public default secret is in use', async () => {
+    const outcome = await startLocalStackProcess({ HOST: '0.0.0.0', BEAMERY_PUSH_API_KEY: 'a-push-key-of-my-own' }).then(
+      async (started) => `started: ${await started.stop('SIGKILL')}`,
+      (error: Error) => error.message,
+    );
+    expect(outcome).toMatch(/exited with 2\b/);
+    expect(outcome).toContain('GREENHOUSE_WEBHOOK_SECRET');
+    expect(outcome).not.toContain('BEAMERY_PUSH_API_KEY');
+  });
+});
+
+/**
+ * `npm start` with LOCAL_DATA_DIR, killed with SIGKILL and started again: DynamoDB Local and the SQS
+ * emulator keep their data on disk. The first run also has its consumers on, on every interface
+ * (HOST=0.0.0.0 with secrets of its own), so the Lambdas' log lines can be told apart.
+ */
+describe('a local stack kept on disk (LOCAL_DATA_DIR)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'local-stack-data-'));
+  const ownSecrets = { GREENHOUSE_WEBHOOK_SECRET: 'an-e2e-webhook-secret', BEAMERY_PUSH_API_KEY: 'an-e2e-push-api-key' };
+  const marker = { pk: { S: 'e2e#persistence' }, sk: { S: 'marker' } };
+  const deadLetterName = deadLetterQueueName(queueDefinition('greenhouse-changes'));
+  let first: LocalStackProcess | undefined;
+  let second: LocalStackProcess | undefined;
+
+  afterAll(async () => {
+    await first?.stop('SIGKILL');
+    await second?.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('honours HOST: every interface when asked, with secrets of its own', async () => {
+    first = await startLocalStackProcess({ ...ownSecrets, HOST: '0.0.0.0', LOCAL_DATA_DIR: dataDir });
+    expect(listeningAddresses(Number(new URL(first.webhookUrl).port))).toContain('0.0.0.0');
+  });
+
+  it('logs each consumer under its own service and function name', async () => {
+    const stack = first!;
+    // The Greenhouse simulator signs and sends a new application's webhook: ingest routes it to both
+    // greenhouse-changes and ai-tasks, whose consumers run in this one process.
+    await callJson(stack.endpoints['greenhouse']!, 'POST', '/_admin/applications/951/webhook', { action: 'new_candidate_application' });
+    const lineOf = (message: string) => () => stack.jsonLines().find((line) => line['message'] === message);
+    const synced = await eventually(lineOf('greenhouse change applied'), 30_000, `the greenhouse-changes consumer's log line:\n${stack.output()}`);
+    const screened = await eventually(lineOf('screening done'), 30_000, `the ai-tasks consumer's log line:\n${stack.output()}`);
+
+    expect({ service: synced['service'], function: synced['function_name'] }).toEqual({ service: GREENHOUSE_SYNC_SERVICE, function: 'greenhouse-changes' });
+    expect({ service: screened['service'], function: screened['function_name'] }).toEqual({ service: AI_SERVICE, function: 'ai-tasks' });
+  });
+
+  it('keeps tables, items and queued messages across a SIGKILL and a restart', async () => {
+    const before = first!;
+    const dynamodb = localDynamoDbClient(before.dynamodbEndpoint);
+    const sqs = localSqsClient(before.sqsEndpoint);
+    try {
+      await dynamodb.send(new PutItemCommand({ TableName: 'ledger', Item: { ...marker, note: { S: 'kept' } } }));
+      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: deadLetterName }));
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"kept":true}', MessageGroupId: 'e2e', MessageDeduplicationId: 'e2e-kept' }));
+    } finally {
+      dynamodb.destroy();
+      sqs.destroy();
+    }
+    const dynamodbPort = Number(new URL(before.dynamodbEndpoint).port);
+    expect(await before.stop('SIGKILL')).toBeNull();
+    // The watchdog takes the JVM down once its parent is gone.
+    await eventually(() => (dynamoDbLocalPids(dynamodbPort).length === 0 ? true : undefined), 10_000, 'the first JVM to exit');
+
+    second = await startLocalStackProcess({ LOCAL_DATA_DIR: dataDir, LOCAL_CONSUMERS: 'off' });
+    const dynamodbAgain = localDynamoDbClient(second.dynamodbEndpoint);
+    const sqsAgain = localSqsClient(second.sqsEndpoint);
+    try {
+      const { Item } = await dynamodbAgain.send(new GetItemCommand({ TableName: 'ledger', Key: marker }));
+      expect(Item?.['note']).toEqual({ S: 'kept' });
+      const { QueueUrl } = await sqsAgain.send(new GetQueueUrlCommand({ QueueName: deadLetterName }));
+      const kept = await drain(sqsAgain, QueueUrl!);
+      expect(kept.map((m) => m.Body)).toContain('{"kept":true}');
+    } finally {
+      dynamodbAgain.destroy();
+      sqsAgain.destroy();
+    }
   });
 });

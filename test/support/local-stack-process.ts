@@ -13,14 +13,18 @@ export interface LocalStackProcess {
   readonly webhookUrl: string;
   readonly sqsEndpoint: string;
   readonly dynamodbEndpoint: string;
+  /** Every `name=url` pair of the `ready` line (webhook, push, sqs, dynamodb, greenhouse, beamery). */
+  readonly endpoints: Readonly<Record<string, string>>;
   readonly child: ChildProcess;
   /** Everything the stack printed so far, for failure messages. */
   output(): string;
+  /** The JSON log lines printed so far (the Lambdas' Powertools lines among them). */
+  jsonLines(): Record<string, unknown>[];
   /** Sends the signal and resolves with the exit code once the process is gone. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startLocalStackProcess(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<LocalStackProcess> {
+export async function startLocalStackProcess(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<LocalStackProcess> {
   // The test runner's own Node (24, from node_modules/.bin) runs the stack; tsx only as a loader, so
   // signals reach start.ts directly rather than through tsx's CLI wrapper.
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
@@ -57,8 +61,10 @@ export async function startLocalStackProcess(env: Record<string, string> = {}, t
       webhookUrl: endpoints['webhook']!,
       sqsEndpoint: endpoints['sqs']!,
       dynamodbEndpoint: endpoints['dynamodb']!,
+      endpoints,
       child,
       output: () => output,
+      jsonLines: () => output.split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : [])),
       stop,
     };
   } catch (error) {
@@ -81,6 +87,36 @@ export function isListening(endpoint: string): Promise<boolean> {
 }
 
 /**
+ * The local addresses listening on a TCP port, from /proc/net/tcp and tcp6 (Linux, where the tests
+ * run): `127.0.0.1`, `::1`, `::ffff:127.0.0.1`, or `0.0.0.0` / `::` for every interface.
+ */
+export function listeningAddresses(port: number): string[] {
+  const LISTEN = '0A';
+  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(1)
+      .flatMap((line) => {
+        const [, local, , state] = line.trim().split(/\s+/);
+        if (!local || state !== LISTEN) return [];
+        const [hex, portHex] = local.split(':') as [string, string];
+        return parseInt(portHex, 16) === port ? [procAddress(hex)] : [];
+      }),
+  );
+}
+
+/** /proc prints each 32-bit word of an address in host (little-endian) byte order. */
+function procAddress(hex: string): string {
+  const bytes = (hex.match(/.{8}/g) ?? []).flatMap((word) => (word.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
+  if (bytes.length === 4) return bytes.join('.');
+  const mapped = bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  if (mapped) return `::ffff:${bytes.slice(12).join('.')}`;
+  const groups = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i]! << 8) | bytes[2 * i + 1]!).toString(16));
+  // The URL parser writes an IPv6 address in its canonical short form.
+  return new URL(`http://[${groups.join(':')}]`).hostname.slice(1, -1);
+}
+
+/**
  * Process ids of DynamoDB Local JVMs started with `-port <port>`, read from /proc (Linux, where the
  * tests run); elsewhere the port check above has to do.
  */
@@ -95,7 +131,8 @@ export function dynamoDbLocalPids(port: number): number[] {
     try {
       const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       const portIndex = args.indexOf('-port');
-      return args.some((a) => a.endsWith('DynamoDBLocal.jar')) && args[portIndex + 1] === String(port) ? [Number(pid)] : [];
+      // `-jar …/DynamoDBLocal.jar`, or the jar on the class path of local/DynamoDbLocalServer.java.
+      return args.some((a) => a.includes('DynamoDBLocal.jar')) && args[portIndex + 1] === String(port) ? [Number(pid)] : [];
     } catch {
       return [];
     }

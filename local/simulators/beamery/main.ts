@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { LOOPBACK_HOST } from '../../listen-host.ts';
 import { SimClock } from '../shared/clock.ts';
 import { DEFAULT_BEAMERY_SCENARIO_PATH, DEFAULT_BEAMERY_SIM_PORT } from './paths.ts';
 import { readScenarioFile } from './scenario.ts';
@@ -9,7 +10,7 @@ import { startBeamerySimulator } from './server.ts';
  *
  *   tsx local/simulators/beamery/main.ts [--port 4102] [--time-scale 1] [--scenario scenarios/beamery/default.json]
  *
- * Environment: BEAMERY_SIM_PORT, BEAMERY_SIM_TIME_SCALE, BEAMERY_SIM_SCENARIO, BEAMERY_SIM_CLIENT_ID,
+ * Environment: HOST (127.0.0.1), BEAMERY_SIM_PORT, BEAMERY_SIM_TIME_SCALE, BEAMERY_SIM_SCENARIO, BEAMERY_SIM_CLIENT_ID,
  * BEAMERY_SIM_CLIENT_SECRET (flags win). The credentials are local placeholders, not secrets.
  */
 
@@ -18,7 +19,7 @@ const program = new Command()
   .name('sim:beamery')
   .description('Beamery API simulator (our model of Beamery, not Beamery)')
   .option('--port <port>', 'port to listen on', env['BEAMERY_SIM_PORT'] ?? String(DEFAULT_BEAMERY_SIM_PORT))
-  .option('--host <host>', 'interface to bind', '127.0.0.1')
+  .option('--host <host>', 'address to listen on', env['HOST'] || LOOPBACK_HOST)
   .option('--time-scale <n>', 'simulated seconds per real second', env['BEAMERY_SIM_TIME_SCALE'] ?? '1')
   .option('--scenario <file>', 'scenario JSON to load at start', env['BEAMERY_SIM_SCENARIO'] ?? DEFAULT_BEAMERY_SCENARIO_PATH)
   .option('--client-id <id>', 'accepted clientId', env['BEAMERY_SIM_CLIENT_ID'])

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Clock } from '#core/clock';
+import { LOOPBACK_HOST, urlHost } from '../../listen-host.ts';
 import { SimClock } from '../shared/clock.ts';
 import { ADMIN_PREFIX, Faults, type FaultSettings } from '../shared/faults.ts';
 import type { SimContext } from './context.ts';
@@ -115,11 +116,11 @@ export function buildBeamerySimulator(options: BeamerySimulatorOptions = {}): Bu
 
 export async function startBeamerySimulator(options: BeamerySimulatorOptions = {}): Promise<BeamerySimulator> {
   const built = buildBeamerySimulator(options);
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? LOOPBACK_HOST;
   await built.app.listen({ port: options.port ?? 0, host });
   const address = built.app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
-  const origin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  const origin = `http://${urlHost(host)}:${port}`;
   return { ...built, origin, url: `${origin}/v1`, port, close: () => built.app.close() };
 }
 

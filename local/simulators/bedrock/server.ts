@@ -3,6 +3,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import Fastify, { type FastifyError, type FastifyServerFactoryHandler } from 'fastify';
+import { LOOPBACK_HOST, urlHost } from '../../listen-host.ts';
 
 /**
  * A Bedrock Runtime that speaks Converse's REST-JSON contract closely enough for the real SDK client
@@ -193,13 +194,13 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions): P
     };
   });
 
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? LOOPBACK_HOST;
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
 
   return {
-    url: `http://${host}:${port}`,
+    url: `http://${urlHost(host)}:${port}`,
     requests: () => [...log],
     throttleNext(n) {
       throttled = n;

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { DEFAULT_WEBHOOK_PORT, LOCAL_WEBHOOK_SECRET, WEBHOOK_PATH } from '../../defaults.ts';
+import { LOOPBACK_HOST, urlHost } from '../../listen-host.ts';
 import { SimClock } from '../shared/clock.ts';
 import {
   DEFAULT_CLIENT_ID,
@@ -13,6 +14,7 @@ import {
  * `npm run sim:greenhouse`: the Greenhouse simulator on its own. Every option has an environment
  * variable, so the local stack can start it the same way:
  *
+ *   HOST                           address to listen on (default 127.0.0.1)
  *   GREENHOUSE_SIM_PORT            port (default 4010)
  *   GREENHOUSE_SIM_TIME_SCALE      simulated seconds per real second (default 1)
  *   GREENHOUSE_SIM_SCENARIO        scenario file (default scenarios/greenhouse/default.json)
@@ -28,12 +30,13 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     .name('npm run sim:greenhouse --')
     .description('Run the Greenhouse Harvest v3 + webhooks simulator')
     .option('--port <n>', 'port', env['GREENHOUSE_SIM_PORT'] ?? String(DEFAULT_GREENHOUSE_SIM_PORT))
+    .option('--host <address>', 'address to listen on', env['HOST'] || LOOPBACK_HOST)
     .option('--time-scale <n>', 'simulated seconds per real second', env['GREENHOUSE_SIM_TIME_SCALE'] ?? '1')
     .option('--scenario <file>', 'scenario file', env['GREENHOUSE_SIM_SCENARIO'] ?? DEFAULT_SCENARIO_PATH)
     .option(
       '--webhook-url <urls>',
       'webhook endpoint(s), comma-separated, or "none"',
-      env['GREENHOUSE_SIM_WEBHOOK_URL'] ?? `http://localhost:${env['PORT'] || DEFAULT_WEBHOOK_PORT}${WEBHOOK_PATH}`,
+      env['GREENHOUSE_SIM_WEBHOOK_URL'] ?? `http://${urlHost(env['HOST'] || LOOPBACK_HOST)}:${env['PORT'] || DEFAULT_WEBHOOK_PORT}${WEBHOOK_PATH}`,
     )
     .option('--webhook-secret <secret>', 'webhook secret key', env['GREENHOUSE_SIM_WEBHOOK_SECRET'] ?? LOCAL_WEBHOOK_SECRET)
     .option('--client-id <id>', 'OAuth client id', env['GREENHOUSE_SIM_CLIENT_ID'] ?? DEFAULT_CLIENT_ID)
@@ -45,6 +48,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const urls = o['webhookUrl'] === 'none' ? [] : o['webhookUrl']!.split(',').map((u) => u.trim()).filter(Boolean);
   const sim = await startGreenhouseSimulator({
     port: Number(o['port']),
+    host: o['host']!,
     clock: new SimClock(Number(o['timeScale'])),
     scenario: o['scenario'],
     credentials: [{ clientId: o['clientId']!, clientSecret: o['clientSecret']!, scopes: 'all' }],

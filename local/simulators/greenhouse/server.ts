@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { LOOPBACK_HOST, urlHost } from '../../listen-host.ts';
 import { SimClock } from '../shared/clock.ts';
 import { Faults, type FaultSettings } from '../shared/faults.ts';
 import { registerAdminControlRoutes } from './admin/control.ts';
@@ -151,10 +152,10 @@ export async function startGreenhouseSimulator(options: GreenhouseSimulatorOptio
     resetTo,
   });
 
-  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  await app.listen({ port: options.port ?? 0, host: options.host ?? LOOPBACK_HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
-  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  const url = `http://${urlHost(options.host ?? LOOPBACK_HOST)}:${port}`;
   origin = url;
 
   return {
