@@ -10,14 +10,16 @@
  *  5. the backfill: `bridge backfill` of 300 jobs and 5,000 candidates through both simulators on the
  *     local stack, the consumers draining into Beamery, against the bound the two rate limits set
  *     (bench/backfill.ts; about eight minutes, most of the whole run);
- *  6. the AI workflows (bench/ai.ts): resume text extraction cold and warm, the pure screening path,
+ *  6. a 200-candidate bulk edit at the Greenhouse simulator's default limit through the local stack
+ *     (bench/bulk-edit.ts; about eight minutes): converged, stale, dead-lettered, calls per edit;
+ *  7. the AI workflows (bench/ai.ts): resume text extraction cold and warm, the pure screening path,
  *     the Converse adapter against the Bedrock simulator, and the estimated Bedrock cost per screening.
  *
  * Numbers are for this machine and an in-process emulator: they bound the bridge's own overhead, not
  * SQS's service latency. Results are printed and written to .bench/results.json.
  *
  * `npx tsx bench/run.ts <section...>` runs only the sections named (core, ingest, bundles, rate-limit,
- * backfill, ai) and updates only theirs in .bench/results.json; with none, all run.
+ * backfill, bulk-edit, ai) and updates only theirs in .bench/results.json; with none, all run.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +39,7 @@ import { benchRateLimit, type RateLimitResult } from './rate-limit.ts';
 import { backfillOptionsFromEnv, benchBackfill, describeBackfill, type BackfillBenchResult } from './backfill.ts';
 import { ingestOnQueues, signedDelivery } from '../test/support/ingest.ts';
 import { benchAi, describeAi, type AiBenchResult } from './ai.ts';
+import { benchBulkEdit, describeBulkEdit, type BulkEditResult } from './bulk-edit.ts';
 
 const SECRET = 'bench-secret';
 const fixtures = greenhouseWebhookFixtures().filter((f) => f.action !== 'ping');
@@ -49,10 +52,11 @@ interface Results {
   rateLimit: RateLimitResult[];
   /** The measurements, or why the bench failed (an incomplete sync, a dead-lettered message). */
   backfill: BackfillBenchResult | { error: string };
+  bulkEdit: BulkEditResult;
   ai: AiBenchResult;
 }
 
-const SECTIONS = ['core', 'ingest', 'bundles', 'rate-limit', 'backfill', 'ai'] as const;
+const SECTIONS = ['core', 'ingest', 'bundles', 'rate-limit', 'backfill', 'bulk-edit', 'ai'] as const;
 type Section = (typeof SECTIONS)[number];
 const requested = process.argv.slice(2);
 for (const name of requested) if (!SECTIONS.includes(name as Section)) throw new Error(`unknown bench section ${name}; one of ${SECTIONS.join(', ')}`);
@@ -161,6 +165,7 @@ if (runs('backfill')) {
     process.exitCode = 1;
   }
 }
+if (runs('bulk-edit')) results.bulkEdit = await benchBulkEdit();
 if (runs('ai')) results.ai = await benchAi();
 
 console.log(`node ${results.machine.node}, ${results.machine.cpus} cpus`);
@@ -185,6 +190,7 @@ if (runs('backfill') && results.backfill) {
   if ('error' in results.backfill) console.error(`backfill: FAILED: ${results.backfill.error}`);
   else for (const line of describeBackfill(results.backfill)) console.log(line);
 }
+if (runs('bulk-edit') && results.bulkEdit) for (const line of describeBulkEdit(results.bulkEdit)) console.log(line);
 if (runs('ai') && results.ai) for (const line of describeAi(results.ai)) console.log(line);
 mkdirSync('.bench', { recursive: true });
 writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);

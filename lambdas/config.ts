@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { QUEUES, TABLES, type QueueId, type TableId } from '#lib/resource-definitions';
 import { DEFAULT_PUSH_TAG } from '#core/sync/beamery-poll';
 import { aiSettingsSchema } from '#core/ai/settings';
+import { DEFAULT_MAX_FAILURES } from '#core/queue/redelivery';
 
 /**
  * The one place that reads process.env. Each Lambda gets only the variables its construct sets;
@@ -54,6 +55,10 @@ export const ENV = {
   consentDateField: 'GREENHOUSE_CONSENT_DATE_FIELD',
   /** Comma-separated Greenhouse anonymize fields for a Beamery anonymization in `bidirectional` mode. */
   anonymizeFields: 'GREENHOUSE_ANONYMIZE_FIELDS',
+  /** Real failures (never transient ones) before a consumer moves a message to its DLQ (default 5). */
+  maxMessageFailures: 'MAX_MESSAGE_FAILURES',
+  /** Local stack only (its tests' short visibility timeout): what a failed message waits at most. */
+  localQueueVisibilitySeconds: 'LOCAL_QUEUE_VISIBILITY_SECONDS',
   /** The AI settings (core/ai/settings.ts) as one JSON object; absent = every workflow off. */
   aiSettings: 'AI_SETTINGS',
   /** Local stack only, in place of the secrets above. */
@@ -64,6 +69,11 @@ export const ENV = {
 } as const;
 
 export const DEFAULT_PAYLOAD_CAP_BYTES = 256 * 1024;
+/**
+ * A quarantined delivery travels to its DLQ base64-encoded (+33%) inside one SQS message (1 MiB max),
+ * so the cap must leave room for that plus the envelope.
+ */
+export const MAX_PAYLOAD_CAP_BYTES = 720 * 1024;
 
 /** What a `bidirectional` Beamery anonymization erases in Greenhouse (Harvest's anonymize field names). */
 export const DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS = [
@@ -90,10 +100,14 @@ const configSchema = z.object({
   queueUrls: z.record(z.string(), z.url()),
   deadLetterQueueUrls: z.record(z.string(), z.url()),
   tableNames: z.record(z.string(), z.string().min(1)),
+  queues: z.object({
+    maxFailures: z.coerce.number().int().min(1).max(100).default(DEFAULT_MAX_FAILURES),
+    visibilityTimeoutSeconds: z.coerce.number().int().min(1).optional(),
+  }),
   webhook: z.object({
     secretArn: z.string().startsWith('arn:').optional(),
     secretValue: z.string().min(1).optional(),
-    payloadCapBytes: z.coerce.number().int().positive().default(DEFAULT_PAYLOAD_CAP_BYTES),
+    payloadCapBytes: z.coerce.number().int().positive().max(MAX_PAYLOAD_CAP_BYTES).default(DEFAULT_PAYLOAD_CAP_BYTES),
   }),
   tenant: z.string().min(1).default('default'),
   identityKey: z.object({ secretArn: z.string().startsWith('arn:').optional(), value: z.string().min(16).optional() }),
@@ -139,6 +153,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
     queueUrls: pick(QUEUES, (q) => q.urlEnv),
     deadLetterQueueUrls: pick(QUEUES, (q) => q.dlqUrlEnv),
     tableNames: pick(TABLES, (t) => t.nameEnv),
+    queues: {
+      maxFailures: env[ENV.maxMessageFailures] || undefined,
+      visibilityTimeoutSeconds: runtime === 'local' ? env[ENV.localQueueVisibilitySeconds] || undefined : undefined,
+    },
     webhook: {
       secretArn: env[ENV.webhookSecretArn] || undefined,
       // A plain secret in the environment is for the local stack only; on AWS it comes from Secrets Manager.

@@ -3,10 +3,11 @@ import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import * as z from 'zod';
-import { DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS, DEFAULT_PAYLOAD_CAP_BYTES } from '#lambdas/config';
+import { DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS, DEFAULT_PAYLOAD_CAP_BYTES, MAX_PAYLOAD_CAP_BYTES } from '#lambdas/config';
 import { DEFAULT_PUSH_TAG } from '#core/sync/beamery-poll';
 import { DEFAULT_SCHEDULE_MINUTES } from '#core/sync/poll-window';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '#lib/resource-definitions';
+import { DEFAULT_MAX_FAILURES } from '#core/queue/redelivery';
 import { aiSettingsSchema } from '#core/ai/settings';
 
 /**
@@ -20,11 +21,7 @@ export const CONFIG_CONTEXT_KEY = 'bridge';
 /** CDK context key naming a JSON file merged over `context.bridge` (`cdk deploy -c configFile=...`). */
 export const CONFIG_FILE_CONTEXT_KEY = 'configFile';
 
-/**
- * A quarantined delivery travels to its DLQ base64-encoded (+33%) inside one SQS message (1 MiB max),
- * so the cap must leave room for that plus the envelope.
- */
-export const MAX_PAYLOAD_CAP_BYTES = 720 * 1024;
+export { MAX_PAYLOAD_CAP_BYTES };
 
 // CloudWatch Logs accepts only these retention periods.
 const RETENTION_DAYS = new Set<number>(Object.values(RetentionDays).filter((v): v is number => typeof v === 'number'));
@@ -42,6 +39,8 @@ export const stackConfigSchema = z.strictObject({
     .regex(/^[A-Za-z0-9_-]{0,40}$/, 'up to 40 letters, digits, hyphens or underscores')
     .default(''),
   maxReceiveCount: positiveInt.max(1000).default(DEFAULT_MAX_RECEIVE_COUNT),
+  /** Real failures (never rate limits, 5xx, timeouts or races) before a consumer dead-letters a message. */
+  maxFailures: positiveInt.max(100).default(DEFAULT_MAX_FAILURES),
   alarmEmail: z.email().optional(),
   messageAgeAlarmSeconds: positiveInt.min(60).default(900),
   signatureFailureAlarmThreshold: positiveInt.default(10),

@@ -20,12 +20,20 @@ export interface QueueDefinition {
    * message is not handed to a second worker while the first is still on it.
    */
   readonly visibilityTimeoutSeconds: number;
-  /** A weekend outage (Friday evening to Monday morning) must not expire a message. */
+  /**
+   * SQS's longest: a message waiting out a long outage or rate limit is never expired. A consumer moves
+   * one still waiting a day before this to the DLQ (lambdas/core/queue/redelivery.ts), so none is lost.
+   */
   readonly retentionDays: number;
 }
 
-/** Receives before a message moves to its dead-letter queue; the stack config can override it. */
-export const DEFAULT_MAX_RECEIVE_COUNT = 5;
+/**
+ * Receives before SQS itself moves a message to its dead-letter queue; the stack config can override
+ * it. Only a backstop for a consumer that dies on a message before it can say so (a crash, a timeout):
+ * every transient hand-back is a receive too, so the consumers count real failures themselves
+ * (`maxFailures`) and keep transient receives far below this (lambdas/core/queue/redelivery.ts).
+ */
+export const DEFAULT_MAX_RECEIVE_COUNT = 500;
 /** The longest SQS allows: a dead letter waits two weeks for an operator. */
 export const DLQ_RETENTION_DAYS = 14;
 
@@ -36,7 +44,7 @@ export const QUEUES: readonly QueueDefinition[] = [
     urlEnv: 'GREENHOUSE_CHANGES_QUEUE_URL',
     dlqUrlEnv: 'GREENHOUSE_CHANGES_DLQ_URL',
     visibilityTimeoutSeconds: 360,
-    retentionDays: 7,
+    retentionDays: 14,
   },
   {
     id: 'beamery-changes',
@@ -44,7 +52,7 @@ export const QUEUES: readonly QueueDefinition[] = [
     urlEnv: 'BEAMERY_CHANGES_QUEUE_URL',
     dlqUrlEnv: 'BEAMERY_CHANGES_DLQ_URL',
     visibilityTimeoutSeconds: 360,
-    retentionDays: 7,
+    retentionDays: 14,
   },
   {
     id: 'ai-tasks',
@@ -53,7 +61,7 @@ export const QUEUES: readonly QueueDefinition[] = [
     dlqUrlEnv: 'AI_TASKS_DLQ_URL',
     // Model calls are slow; the AI consumer gets a longer timeout than the sync consumers.
     visibilityTimeoutSeconds: 900,
-    retentionDays: 7,
+    retentionDays: 14,
   },
 ];
 

@@ -85,6 +85,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     Object.assign(process.env, lambdaEnvironment(emulators, resources, options.webhookSecret, options.pushApiKey), {
       [ENV.aiSettings]: JSON.stringify(options.ai ?? { provider: 'offline' }),
+      ...(options.visibilityTimeoutSeconds !== undefined ? { [ENV.localQueueVisibilitySeconds]: String(options.visibilityTimeoutSeconds) } : {}),
     });
     if (options.bedrockEndpoint) process.env['AWS_ENDPOINT_URL_BEDROCK_RUNTIME'] = options.bedrockEndpoint;
     // Keep a developer's real AWS session out of reach: the local stack must never call AWS.

@@ -2,9 +2,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { collect } from '#core/async-iterables';
 import { systemClock } from '#core/clock';
-import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
+import { readConfig, requireTableName } from '#lambdas/config';
 import { lambdaRuntime } from '#lambdas/runtime';
 import { aiProvidersFrom } from '#adapters/ai-providers';
+import { consumerQueueFrom } from '#adapters/queue/consumer-queue';
 import { greenhouseClientFrom } from '#adapters/api-clients';
 import { extractResumeText } from '#adapters/resume-text';
 import { DynamoDbAiMemory } from '#adapters/store/ai-memory';
@@ -17,7 +18,6 @@ const { logger, metrics } = lambdaRuntime('ai-tasks');
 const config = readConfig();
 const dynamodb = new DynamoDBClient({});
 const sqs = new SQSClient({});
-const queueUrl = requireQueueUrl(config, 'ai-tasks');
 const retentionDays = config.ai.auditRetentionDays;
 const audit = new DynamoDbAudit(dynamodb, requireTableName(config, 'audit'), { retentionDays });
 const memory = new DynamoDbAiMemory(dynamodb, requireTableName(config, 'ledger'), retentionDays);
@@ -40,8 +40,7 @@ export const handler = makeAiTasksHandler({
   synthesizeFeedback: (applicationId) =>
     synthesizeFeedback(applicationId, { greenhouse, provider: providers.feedback, memory, audit, clock: systemClock, settings: config.ai.feedback, ...noteAuthor }),
   settings: config.ai,
-  sqs,
-  queueUrlOf: () => queueUrl,
+  queue: consumerQueueFrom(config, 'ai-tasks', { sqs, dynamodb }),
   logger,
   metrics,
 });

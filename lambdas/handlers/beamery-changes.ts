@@ -1,9 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '#core/clock';
-import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
+import { readConfig, requireTableName } from '#lambdas/config';
 import { lambdaRuntime } from '#lambdas/runtime';
 import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
+import { consumerQueueFrom } from '#adapters/queue/consumer-queue';
 import { identityKeyReader } from '#adapters/secrets/string-secrets';
 import { DynamoDbAudit } from '#adapters/store/audit';
 import { DynamoDbIdMap } from '#adapters/store/id-map';
@@ -14,7 +15,6 @@ import { makeBeameryChangesHandler } from './make-beamery-changes-handler.ts';
 const { logger, metrics } = lambdaRuntime('beamery-changes');
 const config = readConfig();
 const dynamodb = new DynamoDBClient({});
-const queueUrl = requireQueueUrl(config, 'beamery-changes');
 
 // Read once at cold start: the key never changes after the stack generated it.
 const identityKey = await identityKeyReader(config)();
@@ -33,8 +33,7 @@ export const handler = makeBeameryChangesHandler({
       identityKey,
     },
   },
-  sqs: new SQSClient({}),
-  queueUrlOf: () => queueUrl,
+  queue: consumerQueueFrom(config, 'beamery-changes', { sqs: new SQSClient({}), dynamodb }),
   logger,
   metrics,
 });

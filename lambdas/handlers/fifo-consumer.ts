@@ -1,106 +1,149 @@
-import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseEnvelope, type Envelope } from '#core/envelope';
-import { ApiError, RateLimited } from '#adapters/http/errors';
-import { RetryLater } from '#core/sync/retry-later';
+import { failureVisibilitySeconds, transientVisibilitySeconds, waitedTooLong } from '#core/queue/redelivery';
+import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
+import { classifyOutcome, errorDetail } from '#adapters/queue/message-outcome';
 import type { MetricsSink } from './make-ingest-handler.ts';
 
 /**
  * The shell of every queue consumer: Powertools' FIFO batch processor (a failed message fails the
  * rest of its group in the batch, so per-entity order holds; other groups go on), envelope parsing,
- * and the one rule all consumers share for rate limits: a RateLimited message (or a RetryLater, a
- * reconcile that must wait a moment) is handed back to its queue with the retry time as its visibility
- * timeout, instead of keeping a Lambda asleep.
+ * and the one rule all consumers share (lambdas/core/queue/redelivery.ts): a transient outcome hands
+ * the message back to wait, uncounted; a real failure is counted, and the `maxFailures`-th moves the
+ * message to the dead-letter queue with its reason. A rate limit pauses the rest of the batch: its
+ * messages are handed back untried instead of each meeting the same limit.
  */
 export interface FifoConsumerDependencies {
   readonly handle: (envelope: Envelope, record: SQSRecord) => Promise<void>;
-  readonly sqs: SQSClient;
-  /** The queue URL of a record's event source (its ARN's last part is the queue name). */
-  readonly queueUrlOf: (eventSourceArn: string) => string;
+  readonly queue: ConsumerQueue;
   readonly logger: Logger;
   readonly metrics: MetricsSink;
+  readonly now?: () => number;
 }
 
 export const CONSUMER_METRICS = {
   processed: 'MessagesProcessed',
   failed: 'MessagesFailed',
   rateLimited: 'MessagesRateLimited',
+  waiting: 'MessagesHandedBack',
+  deadLettered: 'MessagesDeadLettered',
   malformed: 'MessagesMalformed',
 } as const;
 
-/** SQS's ceiling for a visibility timeout. */
-const MAX_VISIBILITY_SECONDS = 43_200;
+/** Thrown for a record the batch's rate limit kept from being tried; never counted. */
+class PausedByRateLimit extends Error {
+  override readonly name = 'PausedByRateLimit';
+}
+
+/** One invocation's tally and the hand-backs it owes, carried out once the batch is done. */
+class BatchState {
+  processed = 0;
+  failed = 0;
+  deadLettered = 0;
+  pause: { readonly seconds: number; readonly reason: string } | undefined;
+  readonly waiting = new Map<string, { record: SQSRecord; seconds: number; reason: string }>();
+  readonly groupWait = new Map<string, number>();
+
+  wait(record: SQSRecord, seconds: number, reason: string): void {
+    this.waiting.set(record.messageId, { record, seconds, reason });
+    const group = record.attributes.MessageGroupId;
+    if (group !== undefined) this.groupWait.set(group, Math.max(seconds, this.groupWait.get(group) ?? 0));
+  }
+}
 
 export function makeFifoConsumer(deps: FifoConsumerDependencies) {
-  const count = (name: string) => deps.metrics.addMetric(name, MetricUnit.Count, 1);
+  const { queue, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const count = (name: string, value = 1) => deps.metrics.addMetric(name, MetricUnit.Count, value);
+  const transientWait = (record: SQSRecord, retryAfterSeconds: number) =>
+    transientVisibilitySeconds({ retryAfterSeconds, receiveCount: receiveCount(record), ageSeconds: (now() - sentAt(record)) / 1000 });
 
-  /** One invocation's record handler; `failures.other` counts failures that are not rate limits. */
-  const recordHandlerFor = (failures: { other: number }) => async (record: SQSRecord): Promise<void> => {
+  async function deadLetter(record: SQSRecord, reason: string, failures: number, batch: BatchState, entityKey?: string): Promise<void> {
+    await queue.deadLetter(record, reason, failures);
+    batch.deadLettered++;
+    count(CONSUMER_METRICS.deadLettered);
+    logger.error('message moved to the dead-letter queue', { messageId: record.messageId, entityKey, reason, failures });
+  }
+
+  const recordHandlerFor = (batch: BatchState) => async (record: SQSRecord): Promise<void> => {
+    if (batch.pause) {
+      batch.wait(record, transientWait(record, batch.pause.seconds), batch.pause.reason);
+      throw new PausedByRateLimit();
+    }
     let envelope: Envelope;
     try {
       envelope = parseEnvelope(record.body);
     } catch (error) {
-      // Retrying cannot fix it: after the queue's receive count it lands on the DLQ, body and all.
+      // No retry can fix it: kept on the DLQ at once, body and all.
       count(CONSUMER_METRICS.malformed);
-      failures.other++;
-      deps.logger.error('message is not a valid envelope', { messageId: record.messageId, error: (error as Error).name });
-      throw error;
+      await deadLetter(record, `not a valid envelope (${(error as Error).name})`, 1, batch);
+      return;
     }
     try {
       await deps.handle(envelope, record);
+      batch.processed++;
       count(CONSUMER_METRICS.processed);
+      return;
     } catch (error) {
-      if (error instanceof RateLimited) {
-        count(CONSUMER_METRICS.rateLimited);
-        await handBack(record, error.retryAfterSeconds);
-        deps.logger.info('rate limited; message handed back to its queue', {
-          entityKey: envelope.entityKey,
-          retryAfterSeconds: error.retryAfterSeconds,
-          operation: error.operation,
-        });
-      } else if (error instanceof RetryLater) {
-        await handBack(record, error.retryAfterSeconds);
-        deps.logger.info('not yet; message handed back to its queue', { entityKey: envelope.entityKey, retryAfterSeconds: error.retryAfterSeconds, reason: error.reason });
-      } else {
-        failures.other++;
-        count(CONSUMER_METRICS.failed);
-        deps.logger.error('message failed', { entityKey: envelope.entityKey, error: (error as Error).name, message: safeMessage(error) });
-      }
+      await settleFailure(record, envelope, error, batch);
       throw error;
     }
   };
 
-  async function handBack(record: SQSRecord, seconds: number): Promise<void> {
-    try {
-      await deps.sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: deps.queueUrlOf(record.eventSourceARN),
-          ReceiptHandle: record.receiptHandle,
-          VisibilityTimeout: Math.min(MAX_VISIBILITY_SECONDS, Math.max(1, Math.ceil(seconds))),
-        }),
-      );
-    } catch (error) {
-      // The message still comes back after the queue's own visibility timeout.
-      deps.logger.warn('could not shorten the visibility of a rate-limited message', { error: (error as Error).name });
+  /** Decides what a failed message does next; returns normally only if it was moved to the DLQ. */
+  async function settleFailure(record: SQSRecord, envelope: Envelope, error: unknown, batch: BatchState): Promise<void> {
+    const outcome = classifyOutcome(error);
+    if (outcome.kind === 'transient') {
+      if (waitedTooLong(sentAt(record), now(), queue.retentionSeconds)) {
+        // The queue would soon delete it unprocessed: kept where an operator sees it instead.
+        await deadLetter(record, `still waiting when the queue's retention ran out: ${outcome.reason}`, 0, batch, envelope.entityKey);
+        throw new MovedToDeadLetterQueue();
+      }
+      if (outcome.pausesBatch) {
+        batch.pause = { seconds: outcome.retryAfterSeconds, reason: outcome.reason };
+        count(CONSUMER_METRICS.rateLimited);
+      }
+      batch.wait(record, transientWait(record, outcome.retryAfterSeconds), outcome.reason);
+      return;
     }
+    batch.failed++;
+    count(CONSUMER_METRICS.failed);
+    const failures = await queue.countFailure(record, outcome.reason);
+    logger.error('message failed', { messageId: record.messageId, entityKey: envelope.entityKey, failures, maxFailures: queue.maxFailures, ...errorDetail(error) });
+    if (failures >= queue.maxFailures) {
+      await deadLetter(record, outcome.reason, failures, batch, envelope.entityKey);
+      throw new MovedToDeadLetterQueue();
+    }
+    batch.wait(record, failureVisibilitySeconds(failures, queue.visibilityTimeoutSeconds), outcome.reason);
   }
 
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
-    if (context) deps.logger.addContext(context);
+    if (context) logger.addContext(context);
     try {
-      // A processor per invocation: its record state must not leak between concurrent local invocations.
-      const failures = { other: 0 };
-      const response = await processPartialResponse(event, recordHandlerFor(failures), new SqsFifoPartialProcessorAsync(), {
-        skipGroupOnError: true,
-        throwOnFullBatchFailure: false,
-      });
-      // A batch that failed whole is a Lambda error (the consumer's alarm), as Powertools would make it,
-      // unless only rate limits failed it: that is the budget at work (a backfill meets it all the
-      // time), and its messages are already handed back with their retry time.
-      if (response.batchItemFailures.length === event.Records.length && event.Records.length > 0 && failures.other > 0) {
+      // State per invocation: it must not leak between concurrent local invocations.
+      const batch = new BatchState();
+      const handler = recordHandlerFor(batch);
+      const response = await processPartialResponse(
+        event,
+        async (record: SQSRecord) => {
+          try {
+            await handler(record);
+          } catch (error) {
+            // Settled as a dead letter: reported done, so the source queue deletes it.
+            if (error instanceof MovedToDeadLetterQueue) return;
+            throw error;
+          }
+        },
+        new SqsFifoPartialProcessorAsync(),
+        { skipGroupOnError: true, throwOnFullBatchFailure: false },
+      );
+      await handBackAll(event, response, batch);
+      // A batch that failed whole is a Lambda error (the consumer's alarm), as Powertools would make
+      // it, when a real failure was in it; transient waits are the budget and the APIs at work.
+      if (event.Records.length > 0 && response.batchItemFailures.length === event.Records.length && batch.failed > 0) {
         throw new Error(`all ${event.Records.length} messages of the batch failed`);
       }
       return response;
@@ -108,9 +151,59 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
       deps.metrics.publishStoredMetrics();
     }
   };
+
+  /**
+   * Every failed record waits for its own time; a record the FIFO processor skipped (its group had
+   * failed earlier in the batch) waits as long as its group, so the group's order holds without
+   * keeping it blocked for the queue's whole visibility timeout.
+   */
+  async function handBackAll(event: SQSEvent, response: SQSBatchResponse, batch: BatchState): Promise<void> {
+    const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+    const items: { record: SQSRecord; seconds: number }[] = [];
+    const reasons = new Map<string, number>();
+    for (const record of event.Records) {
+      if (!failed.has(record.messageId)) continue;
+      const own = batch.waiting.get(record.messageId);
+      const group = record.attributes.MessageGroupId;
+      const seconds = own?.seconds ?? (group !== undefined ? batch.groupWait.get(group) : undefined);
+      if (seconds === undefined) continue;
+      items.push({ record, seconds });
+      const reason = own?.reason ?? 'behind its group';
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    }
+    if (items.length > 0) {
+      const refused = await queue.handBack(items);
+      // Harmless: those come back after the queue's own visibility timeout instead.
+      if (refused > 0) logger.warn('some messages could not be handed back', { refused });
+      count(CONSUMER_METRICS.waiting, items.length);
+    }
+    if (items.length > 0 || batch.failed > 0 || batch.deadLettered > 0) {
+      // One line per batch, not one per message: a backlog behind a rate limit would otherwise flood the log.
+      logger.info('batch done', {
+        received: event.Records.length,
+        processed: batch.processed,
+        waiting: items.length,
+        failed: batch.failed,
+        deadLettered: batch.deadLettered,
+        ...(batch.pause ? { pausedFor: batch.pause.seconds } : {}),
+        waitReasons: Object.fromEntries(reasons),
+      });
+    }
+  }
 }
 
-/** Adapter errors name the operation and never quote bodies; anything else is logged by name only. */
-function safeMessage(error: unknown): string {
-  return error instanceof ApiError ? error.message : 'see error name';
+/** A message settled by moving it to the DLQ: done for the source queue, not a failure of the batch. */
+class MovedToDeadLetterQueue extends Error {
+  override readonly name = 'MovedToDeadLetterQueue';
+}
+
+/** When the message was first sent; a record without the attribute counts as sent now. */
+function sentAt(record: SQSRecord): number {
+  const ms = Number(record.attributes.SentTimestamp);
+  return Number.isFinite(ms) && ms > 0 ? ms : Date.now();
+}
+
+function receiveCount(record: SQSRecord): number {
+  const n = Number(record.attributes.ApproximateReceiveCount);
+  return Number.isFinite(n) && n > 0 ? n : 1;
 }

@@ -1,9 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '#core/clock';
-import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
+import { readConfig, requireTableName } from '#lambdas/config';
 import { lambdaRuntime } from '#lambdas/runtime';
 import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
+import { consumerQueueFrom } from '#adapters/queue/consumer-queue';
 import { identityKeyReader } from '#adapters/secrets/string-secrets';
 import { DynamoDbAudit } from '#adapters/store/audit';
 import { DynamoDbIdMap } from '#adapters/store/id-map';
@@ -15,7 +16,6 @@ const { logger, metrics } = lambdaRuntime('greenhouse-changes');
 const config = readConfig();
 const dynamodb = new DynamoDBClient({});
 const sqs = new SQSClient({});
-const queueUrl = requireQueueUrl(config, 'greenhouse-changes');
 const audit = new DynamoDbAudit(dynamodb, requireTableName(config, 'audit'));
 const common = {
   greenhouse: greenhouseClientFrom(config, { dynamodb }),
@@ -46,8 +46,7 @@ export const handler = makeGreenhouseChangesHandler({
   },
   audit,
   clock: systemClock,
-  sqs,
-  queueUrlOf: () => queueUrl,
+  queue: consumerQueueFrom(config, 'greenhouse-changes', { sqs, dynamodb }),
   logger,
   metrics,
 });

@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Envelope } from '#core/envelope';
 import { AI_TASKS_IGNORED_METRIC, aiMetrics, SCREENING_SCORE_METRIC, type AiWorkflowName } from '#core/metrics';
 import type { TokenUsage } from '#core/ai/model';
 import { screenApplication, type ScreeningDependencies, type ScreeningOutcome } from '#core/ai/screen-application';
 import type { AiSettings } from '#core/ai/settings';
+import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import { makeFifoConsumer } from './fifo-consumer.ts';
 import type { MetricsSink } from './make-ingest-handler.ts';
 
@@ -32,8 +32,7 @@ export interface AiTasksDependencies {
   /** The candidate's application ids: `scorecard_deleted` names the candidate only. */
   readonly applicationsOf: (candidateId: number) => Promise<number[]>;
   readonly settings: AiSettings;
-  readonly sqs: SQSClient;
-  readonly queueUrlOf: (eventSourceArn: string) => string;
+  readonly queue: ConsumerQueue;
   readonly logger: Logger;
   readonly metrics: MetricsSink;
 }
@@ -118,5 +117,5 @@ export function makeAiTasksHandler(deps: AiTasksDependencies) {
     deps.logger.info('AI task with no workflow to run', base);
   }
 
-  return makeFifoConsumer({ handle, sqs: deps.sqs, queueUrlOf: deps.queueUrlOf, logger: deps.logger, metrics });
+  return makeFifoConsumer({ handle, queue: deps.queue, logger: deps.logger, metrics });
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Envelope } from '#core/envelope';
 import { reconcileContact, type ContactSyncDependencies } from '#core/sync/reconcile-contact';
+import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import { makeFifoConsumer } from './fifo-consumer.ts';
 import type { MetricsSink } from './make-ingest-handler.ts';
 
@@ -13,8 +13,7 @@ import type { MetricsSink } from './make-ingest-handler.ts';
  */
 export interface BeameryChangesDependencies {
   readonly contacts: ContactSyncDependencies;
-  readonly sqs: SQSClient;
-  readonly queueUrlOf: (eventSourceArn: string) => string;
+  readonly queue: ConsumerQueue;
   readonly logger: Logger;
   readonly metrics: MetricsSink;
 }
@@ -40,5 +39,5 @@ export function makeBeameryChangesHandler(deps: BeameryChangesDependencies) {
     deps.logger.info('beamery change applied', { entityKey: envelope.entityKey, deliveryId: envelope.deliveryId, origin: envelope.origin, ...result });
   }
 
-  return makeFifoConsumer({ handle, sqs: deps.sqs, queueUrlOf: deps.queueUrlOf, logger: deps.logger, metrics: deps.metrics });
+  return makeFifoConsumer({ handle, queue: deps.queue, logger: deps.logger, metrics: deps.metrics });
 }

@@ -8,6 +8,7 @@ import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
 import type { SecretReader } from '#adapters/secrets/string-secrets';
 import { headerValue, jsonResponse, rawBody } from './http.ts';
 import type { MetricsSink } from './make-ingest-handler.ts';
+import { errorDetail } from '#adapters/queue/message-outcome';
 
 /**
  * POST /beamery/push: "push these Beamery contacts to Greenhouse", from Beamery's "Add to Greenhouse"
@@ -95,7 +96,7 @@ export function makeBeameryPushHandler(deps: BeameryPushDependencies) {
       try {
         expected = await deps.readApiKey();
       } catch (error) {
-        deps.logger.error('push API key unavailable', { deliveryId, error: errorName(error) });
+        deps.logger.error('push API key unavailable', { deliveryId, ...errorDetail(error) });
         return jsonResponse(503, { message: 'temporarily unavailable, retry later' });
       }
       const key = checkApiKey(event, expected);
@@ -128,7 +129,7 @@ export function makeBeameryPushHandler(deps: BeameryPushDependencies) {
         await deps.publisher.publish(messages);
       } catch (error) {
         count(PUSH_METRICS.enqueueFailed);
-        deps.logger.error('push not queued', { deliveryId, contacts: messages.length, error: errorName(error) });
+        deps.logger.error('push not queued', { deliveryId, contacts: messages.length, ...errorDetail(error) });
         return jsonResponse(503, { message: 'not queued, retry later' });
       }
       count(PUSH_METRICS.contactsQueued, messages.length);
@@ -140,6 +141,3 @@ export function makeBeameryPushHandler(deps: BeameryPushDependencies) {
   };
 }
 
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'unknown';
-}

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Envelope } from '#core/envelope';
 import { applyGreenhouseChange, type GreenhouseChangeDependencies } from '#core/sync/apply-greenhouse-change';
+import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import { makeFifoConsumer } from './fifo-consumer.ts';
 import type { MetricsSink } from './make-ingest-handler.ts';
 
@@ -10,8 +10,7 @@ import type { MetricsSink } from './make-ingest-handler.ts';
  * an entity that may have changed; lambdas/core/sync/apply-greenhouse-change.ts reconciles it.
  */
 export interface GreenhouseChangesDependencies extends GreenhouseChangeDependencies {
-  readonly sqs: SQSClient;
-  readonly queueUrlOf: (eventSourceArn: string) => string;
+  readonly queue: ConsumerQueue;
   readonly logger: Logger;
   readonly metrics: MetricsSink;
 }
@@ -28,5 +27,5 @@ export function makeGreenhouseChangesHandler(deps: GreenhouseChangesDependencies
     });
   }
 
-  return makeFifoConsumer({ handle, sqs: deps.sqs, queueUrlOf: deps.queueUrlOf, logger: deps.logger, metrics: deps.metrics });
+  return makeFifoConsumer({ handle, queue: deps.queue, logger: deps.logger, metrics: deps.metrics });
 }

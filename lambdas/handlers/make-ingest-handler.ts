@@ -6,6 +6,7 @@ import { INGEST_METRICS } from '#core/metrics';
 import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
 import type { SecretReader } from '#adapters/secrets/string-secrets';
 import { headerValue, jsonResponse, rawBody } from './http.ts';
+import { errorDetail } from '#adapters/queue/message-outcome';
 
 /**
  * POST /webhooks/greenhouse: verify, route, queue, answer. Greenhouse retries anything but a 200
@@ -39,7 +40,7 @@ export function makeIngestHandler(deps: IngestDependencies) {
       try {
         secret = await deps.readSecret();
       } catch (error) {
-        deps.logger.error('webhook secret unavailable', { error: errorName(error) });
+        deps.logger.error('webhook secret unavailable', errorDetail(error));
         return jsonResponse(503, { message: 'temporarily unavailable, retry later' });
       }
       const decision = decideDelivery(
@@ -81,7 +82,7 @@ export function makeIngestHandler(deps: IngestDependencies) {
           await deps.publisher.publish(messages);
         } catch (error) {
           count(INGEST_METRICS.enqueueFailed);
-          deps.logger.error('webhook not queued; Greenhouse will retry', { deliveryId, action, error: errorName(error) });
+          deps.logger.error('webhook not queued; Greenhouse will retry', { deliveryId, action, ...errorDetail(error) });
           return jsonResponse(503, { message: 'not queued, retry later' });
         }
         if (decision.outcome === 'routed') {
@@ -108,7 +109,3 @@ export function makeIngestHandler(deps: IngestDependencies) {
   }
 }
 
-/** Error names and AWS error codes only: SDK messages are safe, but this keeps the rule simple. */
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'unknown';
-}

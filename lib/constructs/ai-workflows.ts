@@ -9,7 +9,7 @@ import type { AiSettings } from '#core/ai/settings';
 import type { StackConfig } from '#lib/config';
 import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
 import { BridgeFunction } from './bridge-function.ts';
-import type { EventQueues } from './event-queues.ts';
+import { wireConsumer, type EventQueues } from './event-queues.ts';
 import type { BridgeSecrets } from './secrets.ts';
 import type { BridgeTables } from './tables.ts';
 import { serviceCountMetric } from './webhook-api.ts';
@@ -102,7 +102,6 @@ export class AiWorkflows extends Construct {
       timeout: Duration.seconds(queue.definition.visibilityTimeoutSeconds / 6),
       config,
       environment: {
-        [queue.definition.urlEnv]: queue.queue.queueUrl,
         ...tables.environmentFor(['ledger', 'audit']),
         [ENV.greenhouseCredentialsArn]: harvest.secretArn,
         [ENV.tenant]: config.stackName,
@@ -111,6 +110,7 @@ export class AiWorkflows extends Construct {
       },
     });
     const fn = this.consumer.function;
+    wireConsumer(queue, fn, config.maxFailures);
     fn.addEventSource(new SqsEventSource(queue.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: config.sync.maxConcurrency }));
 
     // The actions the stores call: AI memory (get, put) and the Greenhouse rate budget (get, put,
@@ -133,7 +133,7 @@ export class AiWorkflows extends Construct {
         this,
         'ErrorsAlarm',
         fn.metricErrors({ period: Duration.minutes(5) }),
-        'The AI workflows consumer failed; failed messages return to ai-tasks.fifo and reach its DLQ after the receive count. Nothing is written to Greenhouse for them until they are redriven.',
+        'The AI workflows consumer failed; failed messages return to ai-tasks.fifo and reach its DLQ after maxFailures real failures (rate limits and outages only wait). Nothing is written to Greenhouse for them until they are redriven.',
       ),
     );
   }

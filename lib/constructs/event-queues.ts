@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
@@ -10,6 +11,7 @@ import {
   type QueueDefinition,
   type QueueId,
 } from '#lib/resource-definitions';
+import { ENV } from '#lambdas/config';
 import { notifyOn } from './alarm-topic.ts';
 
 export interface EventQueuesProps {
@@ -97,4 +99,16 @@ function buildQueue(parent: Construct, definition: QueueDefinition, props: Event
   notifyOn(props.alarmAction, deadLetterAlarm, messageAgeAlarm);
 
   return { definition, queue, deadLetterQueue, deadLetterAlarm, messageAgeAlarm };
+}
+
+/**
+ * What a consumer of a queue needs besides its event source: the queue's and its DLQ's URLs, the
+ * failure count at which it moves a poison message to the DLQ itself, and the right to send there
+ * (lambdas/core/queue/redelivery.ts says why the consumer, not SQS, decides).
+ */
+export function wireConsumer(queue: EventQueue, fn: lambda.Function, maxFailures: number): void {
+  fn.addEnvironment(queue.definition.urlEnv, queue.queue.queueUrl);
+  fn.addEnvironment(queue.definition.dlqUrlEnv, queue.deadLetterQueue.queueUrl);
+  fn.addEnvironment(ENV.maxMessageFailures, String(maxFailures));
+  queue.deadLetterQueue.grantSendMessages(fn);
 }

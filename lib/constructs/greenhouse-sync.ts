@@ -7,7 +7,7 @@ import { ENV } from '#lambdas/config';
 import { BY_BEAMERY_KEY_INDEX } from '#adapters/store/id-map';
 import type { StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
-import type { EventQueues } from './event-queues.ts';
+import { wireConsumer, type EventQueues } from './event-queues.ts';
 import type { BridgeSecrets } from './secrets.ts';
 import type { BridgeTables } from './tables.ts';
 import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
@@ -59,7 +59,6 @@ abstract class SyncConsumer extends Construct {
       timeout: Duration.seconds(queue.definition.visibilityTimeoutSeconds / 6),
       config,
       environment: {
-        [queue.definition.urlEnv]: queue.queue.queueUrl,
         ...tables.environmentFor(['ledger', 'id-map', 'audit']),
         [ENV.greenhouseCredentialsArn]: secrets.secret('greenhouse-harvest').secretArn,
         [ENV.beameryCredentialsArn]: secrets.secret('beamery').secretArn,
@@ -73,6 +72,7 @@ abstract class SyncConsumer extends Construct {
       },
     });
     const fn = this.consumer.function;
+    wireConsumer(queue, fn, config.maxFailures);
     fn.addEventSource(new SqsEventSource(queue.queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: config.sync.maxConcurrency }));
     // The actions the stores call, and the one index the IdMap reads: no `index/*`, no scans, no batch writes.
     const ledger = tables.table('ledger');
@@ -102,7 +102,7 @@ export class GreenhouseSync extends SyncConsumer {
       entry: 'lambdas/handlers/greenhouse-changes.ts',
       service: GREENHOUSE_SYNC_SERVICE,
       description: 'Reconciles Greenhouse candidates into Beamery contacts',
-      alarmDescription: 'The Greenhouse → Beamery consumer failed; failed messages return to greenhouse-changes.fifo and reach its DLQ after the receive count.',
+      alarmDescription: 'The Greenhouse → Beamery consumer failed; failed messages return to greenhouse-changes.fifo and reach its DLQ after maxFailures real failures (rate limits and outages only wait).',
       environment: (config) => ({
         [ENV.syncBlockPrivate]: String(config.sync.blockPrivate),
         [ENV.syncExcludeConfidentialJobs]: String(config.sync.excludeConfidentialJobs),
@@ -120,7 +120,7 @@ export class BeamerySync extends SyncConsumer {
       entry: 'lambdas/handlers/beamery-changes.ts',
       service: BEAMERY_SYNC_SERVICE,
       description: 'Reconciles Beamery contacts into Greenhouse candidates (pushes, updates, notes, merges, anonymization)',
-      alarmDescription: 'The Beamery → Greenhouse consumer failed; failed messages return to beamery-changes.fifo and reach its DLQ after the receive count.',
+      alarmDescription: 'The Beamery → Greenhouse consumer failed; failed messages return to beamery-changes.fifo and reach its DLQ after maxFailures real failures (rate limits and outages only wait).',
       environment: (config) => {
         const { consentStatusField, consentDateField, anonymizeFields } = config.beameryToGreenhouse;
         return {

@@ -70,6 +70,8 @@ describe('AI workflows consumer', () => {
       POWERTOOLS_METRICS_NAMESPACE: expect.any(String),
       NODE_OPTIONS: '--enable-source-maps',
       AI_TASKS_QUEUE_URL: { Ref: logicalIdOf(bridge.stack, bridge.stack.queues.get('ai-tasks').queue.queueUrl) },
+      AI_TASKS_DLQ_URL: { Ref: logicalIdOf(bridge.stack, bridge.stack.queues.get('ai-tasks').deadLetterQueue.queueUrl) },
+      [ENV.maxMessageFailures]: String(bridge.config.maxFailures),
       AUDIT_TABLE: table('audit'),
       LEDGER_TABLE: table('ledger'),
       [ENV.greenhouseCredentialsArn]: { Ref: logicalIdOf(bridge.stack, bridge.stack.secrets.secret('greenhouse-harvest').secretArn) },

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_FAILURES } from '#core/queue/redelivery';
 import { DEFAULT_MODEL_ID } from '#core/ai/settings';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ describe('stack configuration', () => {
       stackName: 'GreenhouseBeameryBridge',
       namePrefix: '',
       maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT,
+      maxFailures: DEFAULT_MAX_FAILURES,
       messageAgeAlarmSeconds: 900,
       signatureFailureAlarmThreshold: 10,
       webhookPayloadCapBytes: DEFAULT_PAYLOAD_CAP_BYTES,

@@ -69,4 +69,20 @@ describe('Greenhouse → Beamery consumer', () => {
     expect(read).toEqual(expect.arrayContaining(expected));
     expect(read).toHaveLength(3);
   });
+
+  it('may send to its own dead-letter queue only, and knows its URL and the failure count that sends there', () => {
+    const queues = bridge.stack.queues;
+    const sends = statements.filter((s) => [s.Action].flat().includes('sqs:SendMessage'));
+    expect(sends.flatMap((s) => [s.Resource].flat())).toEqual([
+      { 'Fn::GetAtt': [logicalIdOf(bridge.stack, queues.get('greenhouse-changes').deadLetterQueue.queueArn), 'Arn'] },
+    ]);
+    bridge.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          GREENHOUSE_CHANGES_DLQ_URL: { Ref: logicalIdOf(bridge.stack, queues.get('greenhouse-changes').deadLetterQueue.queueUrl) },
+          [ENV.maxMessageFailures]: String(bridge.config.maxFailures),
+        }),
+      },
+    });
+  });
 });

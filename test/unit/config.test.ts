@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '#lambdas/config';
+import { MAX_PAYLOAD_CAP_BYTES, readConfig } from '#lambdas/config';
+import { DEFAULT_MAX_FAILURES } from '#core/queue/redelivery';
 
 describe('Lambda configuration from the environment', () => {
   it('defaults to the real Greenhouse hosts and the default tenant', () => {
@@ -22,6 +23,16 @@ describe('Lambda configuration from the environment', () => {
     const local = readConfig({ ...plain, BRIDGE_RUNTIME: 'local' });
     expect(local.greenhouse.localCredentials).toEqual({ clientId: 'id', clientSecret: 'secret' });
     expect(local.webhook.secretValue).toBe('w');
+  });
+
+  it('refuses a payload cap a kept body could not travel with, and reads the consumers\' failure count', () => {
+    expect(() => readConfig({ WEBHOOK_PAYLOAD_CAP_BYTES: String(MAX_PAYLOAD_CAP_BYTES + 1) })).toThrow(/payloadCapBytes/);
+    expect(readConfig({}).queues.maxFailures).toBe(DEFAULT_MAX_FAILURES);
+    expect(readConfig({ MAX_MESSAGE_FAILURES: '8' }).queues.maxFailures).toBe(8);
+    expect(() => readConfig({ MAX_MESSAGE_FAILURES: '0' })).toThrow(/maxFailures/);
+    // The short visibility timeout of the local stack's tests never reaches a deployed consumer.
+    expect(readConfig({ LOCAL_QUEUE_VISIBILITY_SECONDS: '2' }).queues.visibilityTimeoutSeconds).toBeUndefined();
+    expect(readConfig({ BRIDGE_RUNTIME: 'local', LOCAL_QUEUE_VISIBILITY_SECONDS: '2' }).queues.visibilityTimeoutSeconds).toBe(2);
   });
 
   it('rejects a Beamery region it does not know', () => {

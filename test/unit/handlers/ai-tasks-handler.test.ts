@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ENVELOPE_VERSION, type Envelope, type GreenhouseEventEnvelope } from '#core/envelope';
@@ -59,8 +59,16 @@ function harness(feedback: FeedbackRun) {
     synthesizeFeedback: async (applicationId) => (feedbackCalls.push(applicationId), feedback),
     applicationsOf: async (candidateId) => (candidateId === 7 ? [71, 72] : []),
     settings: aiSettingsSchema.parse({ pricing: { inputPer1kTokensUsd: 0.002, outputPer1kTokensUsd: 0.01 } }),
-    sqs: {} as SQSClient,
-    queueUrlOf: () => 'http://sqs/ai-tasks.fifo',
+    // The queue port alone: these tests exercise the dispatch, test/integration/fifo-consumer.test.ts the queue.
+    queue: {
+      id: 'ai-tasks',
+      maxFailures: 5,
+      retentionSeconds: 14 * 86_400,
+      visibilityTimeoutSeconds: 900,
+      handBack: async () => 0,
+      countFailure: async () => 1,
+      deadLetter: async () => undefined,
+    } satisfies ConsumerQueue,
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: { addMetric: (name: string, _unit: unknown, value: number) => void metrics.push([name, value]), publishStoredMetrics: () => undefined },
   });
