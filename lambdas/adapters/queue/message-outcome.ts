@@ -31,11 +31,17 @@ export function classifyOutcome(error: unknown): MessageOutcome {
   return { kind: 'failure', reason };
 }
 
+/**
+ * Bedrock's 408 for a model that took too long: a client fault to the SDK's classifier, but it passes
+ * by itself like a 5xx (the same request succeeds later).
+ */
+const TRANSIENT_AWS_NAMES = new Set(['ModelTimeoutException', 'ModelNotReadyException']);
+
 /** DynamoDB, SQS, Secrets Manager and Bedrock errors as the SDK's own retry strategy classifies them. */
 function isTransientAwsError(error: unknown): boolean {
   if (!(error instanceof Error) || !('$metadata' in error || error.name === 'TimeoutError')) return false;
   const sdkError = error as SdkError;
-  return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError);
+  return TRANSIENT_AWS_NAMES.has(error.name) || isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError);
 }
 
 /**

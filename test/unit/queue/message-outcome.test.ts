@@ -1,3 +1,4 @@
+import { ModelTimeoutException, ServiceUnavailableException } from '@aws-sdk/client-bedrock-runtime';
 import { ProvisionedThroughputExceededException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { Forbidden, NetworkError, RateLimited, ServerError, ValidationFailed, WriteOutcomeUnknown } from '#adapters/http/errors';
@@ -13,6 +14,8 @@ describe('message outcomes', () => {
     expect(classifyOutcome(new ServerError('beamery', 'GET /v1/contacts', 503))).toMatchObject({ kind: 'transient', pausesBatch: false });
     expect(classifyOutcome(new NetworkError('bedrock', 'POST /model/x/converse', 'ETIMEDOUT'))).toMatchObject({ kind: 'transient' });
     expect(classifyOutcome(new ProvisionedThroughputExceededException(meta))).toMatchObject({ kind: 'transient' });
+    expect(classifyOutcome(new ModelTimeoutException({ ...meta, $metadata: { httpStatusCode: 408 } }))).toMatchObject({ kind: 'transient' });
+    expect(classifyOutcome(new ServiceUnavailableException({ ...meta, $metadata: { httpStatusCode: 503 } }))).toMatchObject({ kind: 'transient' });
   });
 
   it('counts everything else as a real failure', () => {
