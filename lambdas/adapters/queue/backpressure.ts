@@ -6,8 +6,7 @@ import { NO_DRAIN_SEEN, lookedAtDepth, roomOnQueue, type DrainTrack } from '#cor
  * Backpressure on greenhouse-changes for a publisher that can enqueue far more than the consumers can
  * reconcile within the rate limits: the backfill (backfill-runner.ts) and the window pollers
  * (make-greenhouse-poller.ts). It keeps the queue (visible and in flight) at no more than `queueCap`
- * of the drain rate, as backfill-plan.ts "Backpressure" explains: every receive handed back for a
- * rate limit counts towards the dead-letter threshold.
+ * of the drain rate, as backfill-plan.ts "Backpressure" explains.
  *
  * The drain rate comes from the queue's depth alone (core/sync/queue-drain.ts), never from what the
  * publisher sent: a send that SQS drops as a duplicate leaves the queue as it was, and counting it

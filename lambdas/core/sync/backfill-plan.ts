@@ -285,12 +285,13 @@ export function progressOf(checkpoint: BackfillCheckpoint, session: { done: numb
 
 /**
  * Backpressure. The consumers take messages off greenhouse-changes as fast as SQS hands them over, but
- * reconcile them only as fast as the rate limits allow; every message received and handed back for a
- * rate limit counts one receive towards the queue's dead-letter threshold (maxReceiveCount, 5 by
- * default). A backfill that filled the queue would so dead-letter messages that did nothing wrong: at
- * Greenhouse's 50 calls / 30 s the bridge reconciles about 8 candidates a window, while five consumers
- * receive 50. So the backfill keeps about `horizonMs` of work on the queue, measured by how fast the
- * queue drains (queue-drain.ts, from the queue's depth alone), and no less than `minQueued` (nor more than `maxQueued`). The jobs and candidates
+ * reconcile them only as fast as the rate limits allow; a message received during a rate limit is
+ * handed back to wait. Such waits never count toward the DLQ (lambdas/core/queue/redelivery.ts), but a
+ * queue filled far beyond what the limits allow costs a consumer invocation per receive and puts every
+ * live webhook behind the whole backlog: at Greenhouse's 50 calls / 30 s the bridge reconciles about 8
+ * candidates a window. So the backfill keeps about `horizonMs` of work on the queue, measured by how
+ * fast the queue drains (queue-drain.ts, from the queue's depth alone), and no less than `minQueued`
+ * (nor more than `maxQueued`). The jobs and candidates
  * pollers keep the same bound (a bulk change lands in one poll window); both wait for room through
  * lambdas/adapters/queue/backpressure.ts.
  */
