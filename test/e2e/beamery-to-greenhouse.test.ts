@@ -387,7 +387,8 @@ describe('Beamery → Greenhouse, end to end on the local stack', () => {
 
     const { candidateId, contactId } = await pushedContact('Cato', 'Consent', { consentStatus: true, lastConsentDate: '2026-11-02', assignedTo: 'e00000000000000003a2' });
     const created = await candidate(candidateId);
-    expect(created.custom_fields?.[CONSENT.status]?.value).toBe('true');
+    // work_remotely is a yes_no field: written as a boolean (issue 12, item 1).
+    expect(created.custom_fields?.[CONSENT.status]?.value).toBe(true);
     expect(created.custom_fields?.[CONSENT.lastConsentDate]?.value).toBe('2026-11-02');
     const [application] = (await table<GhApplication>('applications')).filter((a) => a.candidate_id === candidateId);
     // Referrer 451 is user 302's Referrer record in the default scenario: v3 credits to a Referrer.
@@ -399,7 +400,7 @@ describe('Beamery → Greenhouse, end to end on the local stack', () => {
       await pollAndSettle();
     });
     expect(sum(writes.greenhouse)).toBe(1);
-    expect((await candidate(candidateId)).custom_fields?.[CONSENT.status]?.value).toBe('false');
+    expect((await candidate(candidateId)).custom_fields?.[CONSENT.status]?.value).toBe(false);
   });
 
   it(`10. ${LOOP_EDITS} edits alternating between the simulators settle with one write per edit on the other side, and 10 quiet polls`, async () => {

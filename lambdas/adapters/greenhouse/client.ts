@@ -38,6 +38,14 @@ import {
   type ResourceOf,
 } from './schemas.ts';
 import { TokenSource, type ClientCredentials } from './token-cache.ts';
+import {
+  completeCustomFieldSet,
+  encodeCustomFieldWrites,
+  fieldDefinitions,
+  type CustomFieldWrite,
+  type FieldDefinitions,
+  type WritableFieldType,
+} from './custom-field-values.ts';
 
 /**
  * The Harvest v3 client of the bridge (reference §1–4, §7, §8).
@@ -84,9 +92,14 @@ export interface GreenhouseClientOptions {
   readonly timeoutMs?: number;
   /** Page size of lists, 1–500 [H]; the maximum by default, fewest requests per record. */
   readonly perPage?: number;
+  /** How long custom-field definitions are reused (ms); DEFINITIONS_TTL_MS by default. */
+  readonly definitionsTtlMs?: number;
 }
 
-export type CustomFieldWrite = { readonly name_key: string; readonly value: unknown };
+export type { CustomFieldWrite } from './custom-field-values.ts';
+
+/** Field definitions change rarely; a few minutes of staleness costs at most one refused write. */
+const DEFINITIONS_TTL_MS = 5 * 60_000;
 
 /** PATCH /v3/candidates/{id} body. Write key `is_private` (reads say `private`) [H]. */
 export interface CandidateWrite {
@@ -172,6 +185,7 @@ export class GreenhouseClient {
   private readonly tokens: TokenSource;
   private readonly perPage: number;
   private readonly api: ApiClient;
+  private readonly definitionCache = new Map<WritableFieldType, { readonly at: number; readonly definitions: Promise<FieldDefinitions> }>();
 
   constructor(private readonly options: GreenhouseClientOptions) {
     this.baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
@@ -439,7 +453,10 @@ export class GreenhouseClient {
   async createCandidate(input: CandidateCreate): Promise<Candidate> {
     const startedAt = this.clock.now();
     const email = input.email_addresses?.[0]?.value;
-    return this.write('POST', '/v3/candidates', candidateSchema, input, async () => {
+    const body = input.custom_fields
+      ? { ...input, custom_fields: encodeCustomFieldWrites('POST /v3/candidates', await this.customFieldDefinitions('candidate'), input.custom_fields) }
+      : input;
+    return this.write('POST', '/v3/candidates', candidateSchema, body, async () => {
       const recent = await collect(
         this.listCandidates({ created_at: this.verifyWindow(startedAt), ...(email ? { email } : {}) }),
       );
@@ -447,9 +464,42 @@ export class GreenhouseClient {
     });
   }
 
-  /** Only the keys given change; a collection given replaces the whole collection [M]. */
-  updateCandidate(id: number, patch: CandidateWrite): Promise<Candidate> {
-    return this.write('PATCH', `/v3/candidates/${id}`, candidateSchema, patch);
+  /**
+   * Only the keys given change; a collection given replaces the whole collection [M]. Custom fields
+   * go as the candidate's complete set (read-modify-write; `current` saves the read when the caller
+   * has just read the candidate). A `null` title or company is sent as `""`, as the public
+   * implementation clears them; whether v3 accepts `null` there is unverified [L].
+   */
+  async updateCandidate(id: number, patch: CandidateWrite, current?: Candidate): Promise<Candidate> {
+    const operation = 'PATCH /v3/candidates/{id}';
+    const body: Record<string, unknown> = { ...patch };
+    for (const key of ['title', 'company'] as const) if (patch[key] === null) body[key] = '';
+    if (patch.custom_fields !== undefined) {
+      const held = current ?? (await this.getCandidate(id));
+      if (!held) throw new NotFound('greenhouse', 'GET /v3/candidates');
+      body['custom_fields'] = completeCustomFieldSet(operation, await this.customFieldDefinitions('candidate'), held.custom_fields, patch.custom_fields);
+    }
+    return this.write('PATCH', `/v3/candidates/${id}`, candidateSchema, body);
+  }
+
+  /**
+   * The candidate and application custom-field definitions with their options, read once per
+   * `definitionsTtlMs` (archived fields included: a value held under one must still be resent).
+   */
+  customFieldDefinitions(fieldType: WritableFieldType): Promise<FieldDefinitions> {
+    const cached = this.definitionCache.get(fieldType);
+    const now = this.clock.now();
+    if (cached && now - cached.at < (this.options.definitionsTtlMs ?? DEFINITIONS_TTL_MS)) return cached.definitions;
+    const definitions = (async () => {
+      const fields = await collect(this.listCustomFields({ field_type: fieldType }));
+      const selects = fields.filter((f) => f.value_type === 'single_select' || f.value_type === 'multi_select').map((f) => f.id);
+      const options = selects.length > 0 ? await collect(this.listCustomFieldOptions({ custom_field_ids: selects })) : [];
+      return fieldDefinitions(fields, options);
+    })();
+    this.definitionCache.set(fieldType, { at: now, definitions });
+    // A failed read is not cached: the next write tries again.
+    definitions.catch(() => this.definitionCache.delete(fieldType));
+    return definitions;
   }
 
   /**
@@ -512,9 +562,15 @@ export class GreenhouseClient {
 
   // --- Applications ---------------------------------------------------------------------------------
 
-  /** Writes the given custom fields by `name_key` (merge-by-key semantics assumed, open question 7). */
-  updateApplicationCustomFields(applicationId: number, fields: readonly CustomFieldWrite[]): Promise<Application> {
-    return this.write('PATCH', `/v3/applications/${applicationId}`, applicationSchema, { custom_fields: fields });
+  /**
+   * Writes the given custom fields by `name_key`, each in its declared type, inside the application's
+   * complete set (read-modify-write): whether v3 merges or replaces the set is open (question 7).
+   */
+  async updateApplicationCustomFields(applicationId: number, fields: readonly CustomFieldWrite[], current?: Application): Promise<Application> {
+    const held = current ?? (await this.byIds('applications', [applicationId]))[0];
+    if (!held) throw new NotFound('greenhouse', 'GET /v3/applications');
+    const set = completeCustomFieldSet('PATCH /v3/applications/{id}', await this.customFieldDefinitions('application'), held.custom_fields, fields);
+    return this.write('PATCH', `/v3/applications/${applicationId}`, applicationSchema, { custom_fields: set });
   }
 
   // --- Notes ----------------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ async function updateLinked(
     }
     const patch = diff.write.length > 0 ? candidateWriteForGroups(contact, diff.write, candidate, options.consentKeys) : undefined;
     if (patch) {
-      await greenhouse.updateCandidate(candidateId, patch);
+      await greenhouse.updateCandidate(candidateId, patch, candidate);
       groupsWritten = diff.write;
     }
   }

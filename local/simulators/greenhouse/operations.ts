@@ -42,6 +42,7 @@ import type {
 } from './write-schemas.ts';
 import type { ANONYMIZE_FIELDS } from './write-schemas.ts';
 import type { RecordOf } from './factories.ts';
+import { DEFAULT_WRITE_CONTRACT, type WriteContract } from './write-contract.ts';
 
 /**
  * Every change to the simulator's data, whether it comes through the v3 API or the admin API, and
@@ -55,6 +56,8 @@ export interface OperationsDeps {
   readonly clock: Clock;
   readonly webhooks: WebhookSender;
   readonly payloadContext: () => PayloadContext;
+  /** The ASSUMED write semantics in force (write-contract.ts); today's readings when absent. */
+  readonly writeContract?: () => WriteContract;
 }
 
 export type AnonymizeField = (typeof ANONYMIZE_FIELDS)[number];
@@ -170,6 +173,11 @@ export class GreenhouseOperations {
 
   private applyCandidateFields(c: CandidateRecord, patch: CandidatePatch): void {
     const now = this.now();
+    // ASSUMED clearTitleCompany: the strict variant answers 422 to a null title or company.
+    if (this.contract().clearTitleCompany === 'empty-string') {
+      const nulls = (['title', 'company'] as const).filter((key) => patch[key] === null);
+      if (nulls.length > 0) throw unprocessable(nulls.map((key) => ({ [key]: 'must be a string; send "" to clear' })));
+    }
     for (const key of ['first_name', 'last_name', 'preferred_name', 'company', 'title', 'can_email', 'time_zone'] as const) {
       if (patch[key] !== undefined) (c as unknown as Record<string, unknown>)[key] = patch[key];
     }
@@ -183,19 +191,41 @@ export class GreenhouseOperations {
     if (patch.custom_fields !== undefined) c.custom_fields = this.mergeCustomFields('candidate', c.custom_fields, patch.custom_fields);
   }
 
+  private contract(): WriteContract {
+    return this.deps.writeContract?.() ?? DEFAULT_WRITE_CONTRACT;
+  }
+
   /**
-   * Writes given keys and leaves the others. Whether v3 merges or replaces the whole map is open
-   * (question 7); merging by key is assumed.
+   * ASSUMED customFields: `merge` writes the given keys and leaves the others; `replace` makes the
+   * given set the whole map (question 7). A null value clears its field in both (assumed; v1 needed
+   * `delete_value`). Select values are stored as their option labels, as reads show them [L].
    */
   private mergeCustomFields(type: CustomFieldType, current: CustomFieldValues, writes: { name_key: string; value?: unknown }[]): CustomFieldValues {
-    const next = { ...current };
+    const next = this.contract().customFields === 'replace' ? {} : { ...current };
     for (const { name_key, value } of writes) {
       const field = this.state.customField(type, name_key);
       if (!field) throw unprocessable([{ custom_fields: `unknown ${type} custom field ${name_key}` }]);
       if (value === null || value === undefined) delete next[name_key];
-      else next[name_key] = { name: field.name, type: field.value_type, value };
+      else next[name_key] = { name: field.name, type: field.value_type, value: this.storedValue(field, value) };
     }
     return next;
+  }
+
+  /** A select value as its label; every other type as written. */
+  private storedValue(field: { id: Id; name_key: string; value_type: string }, value: unknown): unknown {
+    if (field.value_type !== 'single_select' && field.value_type !== 'multi_select') return value;
+    const options = this.state.all('custom_field_options').filter((o) => o.custom_field_id === field.id && o.active);
+    const idsOnly = this.contract().selectValues === 'ids';
+    const label = (v: unknown): string => {
+      const option = typeof v === 'number' ? options.find((o) => o.id === v) : idsOnly ? undefined : options.find((o) => o.name === v);
+      if (!option) {
+        throw unprocessable([{ custom_fields: `${field.name_key}: ${idsOnly ? 'expects option ids' : 'expects option ids or labels'} of this field` }]);
+      }
+      return option.name;
+    };
+    if (field.value_type === 'single_select') return label(value);
+    if (!Array.isArray(value)) throw unprocessable([{ custom_fields: `${field.name_key}: expects an array of options` }]);
+    return value.map(label);
   }
 
   mergeCandidates(primaryId: Id, duplicateId: Id): CandidateRecord {

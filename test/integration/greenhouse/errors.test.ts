@@ -42,13 +42,14 @@ describe('Greenhouse errors as typed errors', () => {
 
   it('422 carries the field messages, without echoing values', async () => {
     h = await startHarness();
-    const error = await h
-      .client()
-      .updateApplicationCustomFields(951, [{ name_key: 'no_such_field', value: 1 }])
-      .catch((e: unknown) => e);
+    const client = h.client();
+    // The client checks fields against the definitions it read; one archived since then gets past it to the API.
+    await client.customFieldDefinitions('application');
+    h.sim.state.get('custom_fields', 512)!.active = false;
+    const error = await client.updateApplicationCustomFields(951, [{ name_key: 'ai_screening_rationale', value: 'x' }]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationFailed);
     expect((error as ValidationFailed).status).toBe(422);
-    expect((error as ValidationFailed).messages).toEqual(['custom_fields: unknown application custom field no_such_field']);
+    expect((error as ValidationFailed).messages).toEqual(['custom_fields: unknown application custom field ai_screening_rationale']);
   });
 
   it('429 becomes RateLimited with the server retry time, without sleeping', async () => {

@@ -11,6 +11,7 @@ import {
   type GreenhouseSimulator,
   type GreenhouseSimulatorOptions,
 } from '#local/simulators/greenhouse/server';
+import { STRICT_WRITE_CONTRACT } from '#local/simulators/greenhouse/write-contract';
 
 /**
  * A simulator in this process on port 0, a client pointed at it, both on one SimClock (real speed;
@@ -32,7 +33,14 @@ export const FAST_RETRY = { attempts: 3, baseDelayMs: 2, maxDelayMs: 5 } as cons
 export async function startHarness(options: GreenhouseSimulatorOptions = {}): Promise<Harness> {
   clearGreenhouseTokenCache();
   const clock = options.clock ?? new SimClock(1);
-  const sim = await startGreenhouseSimulator({ scenario: DEFAULT_SCENARIO_PATH, rateLimit: { limit: 10_000, tokenLimit: 1_000 }, ...options, clock });
+  const sim = await startGreenhouseSimulator({
+    scenario: DEFAULT_SCENARIO_PATH,
+    rateLimit: { limit: 10_000, tokenLimit: 1_000 },
+    // GREENHOUSE_SIM_WRITE_CONTRACT=strict runs a suite against the strict write semantics (issue 12).
+    ...(process.env['GREENHOUSE_SIM_WRITE_CONTRACT'] === 'strict' ? { writeContract: STRICT_WRITE_CONTRACT } : {}),
+    ...options,
+    clock,
+  });
   return {
     sim,
     clock,

@@ -1,6 +1,7 @@
 import { SimClock } from '#local/simulators/shared/clock';
 import { InMemoryAudit, InMemoryIdMap, InMemoryLedger } from '#adapters/store/in-memory';
 import type { CandidateSyncDependencies, CandidateTrigger } from '#core/sync/reconcile-candidate';
+import type { ContactTrigger } from '#core/sync/reconcile-contact';
 import type { BeamerySimulator } from '#local/simulators/beamery/server';
 import { readScenarioFile } from '#local/simulators/beamery/scenario';
 import { DEFAULT_BEAMERY_SCENARIO_PATH } from '#local/simulators/beamery/paths';
@@ -22,6 +23,10 @@ export interface SyncHarness {
   beameryWrites(): number;
   greenhouseReads(): number;
   trigger(candidateId: number, origin?: CandidateTrigger['origin']): CandidateTrigger;
+  /** A Beamery contact change as the poller (or a push request) hands it to reconcileContact. */
+  contactTrigger(contactId: string, pushRequested?: boolean): ContactTrigger;
+  /** The Beamery simulator's admin API; a status of 300 or more fails. */
+  beameryAdmin<T = unknown>(method: 'POST' | 'PATCH', url: string, payload: object): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -59,6 +64,17 @@ export async function startSyncHarness(): Promise<SyncHarness> {
     greenhouseReads: () => countWhere(greenhouse.sim.counts.snapshot(), (route) => route.startsWith('GET /v3/')),
     // Observed now: after any earlier reconcile of this test, so never covered by it by accident.
     trigger: (candidateId, origin = 'webhook') => ({ candidateId: String(candidateId), observedAt: new Date(greenhouse.clock.now()).toISOString(), origin }),
+    contactTrigger: (contactId, pushRequested = false) => ({
+      contactId,
+      observedAt: new Date(greenhouse.clock.now()).toISOString(),
+      origin: pushRequested ? 'push' : 'poll',
+      pushRequested,
+    }),
+    beameryAdmin: async <T>(method: 'POST' | 'PATCH', url: string, payload: object): Promise<T> => {
+      const response = await beamery.app.inject({ method, url: `/_admin${url}`, payload });
+      if (response.statusCode >= 300) throw new Error(`beamery admin ${method} ${url}: ${response.statusCode} ${response.body}`);
+      return response.json() as T;
+    },
     close: async () => {
       await greenhouse.close();
       await beamery.close();

@@ -42,11 +42,7 @@ describe('reconcileContact', () => {
     await h?.close();
   });
 
-  const beameryAdmin = async <T = unknown>(method: 'POST' | 'PATCH', url: string, payload: object): Promise<T> => {
-    const response = await h.beamery.app.inject({ method, url: `/_admin${url}`, payload });
-    expect(response.statusCode, response.body).toBeLessThan(300);
-    return response.json() as T;
-  };
+  const beameryAdmin = <T = unknown>(method: 'POST' | 'PATCH', url: string, payload: object) => h.beameryAdmin<T>(method, url, payload);
   const sourcedContact = (extra: object = {}) =>
     beameryAdmin<{ id: string }>('POST', '/contacts', {
       firstName: 'Noor',
@@ -59,12 +55,7 @@ describe('reconcileContact', () => {
       globalTags: [{ id: 'g-python', value: 'Python' }],
       ...extra,
     });
-  const trigger = (contactId: string, pushRequested = false): ContactTrigger => ({
-    contactId,
-    observedAt: new Date(deps.clock.now()).toISOString(),
-    origin: pushRequested ? 'push' : 'poll',
-    pushRequested,
-  });
+  const trigger = (contactId: string, pushRequested = false): ContactTrigger => h.contactTrigger(contactId, pushRequested);
   const greenhouseWrites = () =>
     Object.entries(h.greenhouse.sim.counts.snapshot()).reduce((sum, [route, n]) => (/^(POST|PATCH|PUT|DELETE) \/v3\//.test(route) ? sum + n : sum), 0);
   const later = () => h.greenhouse.clock.advance(1_000);
@@ -86,7 +77,8 @@ describe('reconcileContact', () => {
     expect(candidate!.email_addresses!.map((e) => e.value)).toEqual(['noor.vale@example.test', 'noor@work.example.test']);
     expect(candidate!.social_media_addresses!.map((s) => s.value)).toEqual(['https://www.linkedin.com/in/noorvale']);
     expect(candidate!.website_addresses!.map((w) => w.value)).toEqual(['https://noorvale.dev']);
-    expect(candidate!.custom_fields?.['work_remotely']?.value).toBe('true');
+    // A yes_no field is written as a boolean (issue 12, item 1), whatever text the consent status had.
+    expect(candidate!.custom_fields?.['work_remotely']?.value).toBe(true);
     expect(candidate!.custom_fields?.['desired_salary']?.value).toBe('2026-10-01');
     const applications = await collect(h.greenhouse.client().listApplications({ candidate_ids: [candidateId] }));
     expect(applications).toHaveLength(1);

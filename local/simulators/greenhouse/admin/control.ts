@@ -10,6 +10,7 @@ import type { GreenhouseOperations } from '../operations.ts';
 import { TABLE_NAMES, type TableName } from '../records.ts';
 import type { SimSettings } from '../routes/context.ts';
 import { parseScenario, type Scenario } from '../scenario.ts';
+import { writeContractSchema, type WriteContract } from '../write-contract.ts';
 import type { GreenhouseState } from '../state.ts';
 import type { RateLimits, RequestCounts } from '../traffic.ts';
 import type { WebhookSender } from '../webhooks/sender.ts';
@@ -129,10 +130,16 @@ export function registerAdminControlRoutes(app: FastifyInstance, deps: ControlDe
   app.get(`${A}/settings`, async () => ({ ...deps.settings, attachmentUrlTtlSeconds: deps.links.ttlSeconds }));
   app.put(`${A}/settings`, async (request) => {
     const body = parseBody(
-      z.object({ linkOrigin: z.url().nullable().optional(), attachmentUrlTtlSeconds: z.number().int().min(1).optional() }),
+      z.object({
+        linkOrigin: z.url().nullable().optional(),
+        attachmentUrlTtlSeconds: z.number().int().min(1).optional(),
+        // Switches not given keep their current value.
+        writeContract: writeContractSchema.partial().optional(),
+      }),
       request.body,
     );
     if (body.linkOrigin !== undefined) deps.settings.linkOrigin = body.linkOrigin ?? undefined;
+    if (body.writeContract !== undefined) deps.settings.writeContract = { ...deps.settings.writeContract, ...stripUndefined(body.writeContract) };
     if (body.attachmentUrlTtlSeconds !== undefined) deps.links.ttlSeconds = body.attachmentUrlTtlSeconds;
     return { ...deps.settings, attachmentUrlTtlSeconds: deps.links.ttlSeconds };
   });
@@ -180,4 +187,8 @@ export function registerAdminControlRoutes(app: FastifyInstance, deps: ControlDe
     deps.webhooks.currentTargets.forEach((target, i) => deps.operations.ping(4_000_000_000 + i, target, event));
     return { sent: deps.webhooks.currentTargets.length };
   });
+}
+
+function stripUndefined(partial: Partial<WriteContract>): Partial<WriteContract> {
+  return Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
 }

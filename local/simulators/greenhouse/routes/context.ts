@@ -6,11 +6,14 @@ import type { GreenhouseOperations } from '../operations.ts';
 import type { Query } from '../pagination.ts';
 import { LIST_RESOURCES, type ListResource, type ProjectionContext } from '../resources.ts';
 import type { GreenhouseState } from '../state.ts';
+import type { WriteContract } from '../write-contract.ts';
 
 /** What the route modules share. */
 export interface SimSettings {
   /** Overrides the origin of `Link` next URLs (to test that a client refuses a foreign host). */
   linkOrigin: string | undefined;
+  /** The ASSUMED write semantics in force (write-contract.ts). */
+  writeContract: WriteContract;
 }
 
 export interface RouteDeps {
