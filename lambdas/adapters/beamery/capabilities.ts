@@ -1,8 +1,8 @@
 import { BEAMERY_CAPABILITIES, type BeameryCapability } from './operations.ts';
 
 /**
- * Which of the five evidence-less features (merge, anonymize, notes, attachments, vacancy stages) the
- * tenant's API has. Discovery, in order:
+ * Which of the evidence-less features (merge, anonymize, notes, attachments, vacancy stages, and the
+ * ASSUMED vacancy create and update paths) the tenant's API has. Discovery, in order:
  * 1. configuration: `false` never calls (the operation answers 'unsupported' at once), `true` calls
  *    and treats every 404 as a missing record;
  * 2. `'probe'` (the default): call; a success marks the feature supported; a 404 (or 405) while the
@@ -29,6 +29,11 @@ export class Capabilities {
   /** Whether a 404 from this capability's route may mean the route itself is missing. */
   mayBeMissing(capability: BeameryCapability): boolean {
     return this.status(capability) === 'unknown';
+  }
+
+  /** Off by configuration (an operator's decision), as opposed to found missing by a probe. */
+  configuredOff(capability: BeameryCapability): boolean {
+    return this.configured[capability] === false;
   }
 
   learn(capability: BeameryCapability, supported: boolean): void {

@@ -3,6 +3,7 @@ import { anonymizeContact, mergeContacts } from './lifecycle.ts';
 import { createNote, listAttachments, listNotesSince, uploadAttachment } from './activity.ts';
 import type { BeameryApi } from './api.ts';
 import type { CapabilityStatus } from './capabilities.ts';
+import type { ContactReadPath } from './contact-read-check.ts';
 import { contactsUpdatedSince, createContact, findContactsByEmail, getContact, listContactsUpdatedSince, updateContact } from './contacts.ts';
 import type { BeameryCapability } from './operations.ts';
 import { BeameryTransport, type BeameryClientOptions } from './transport.ts';
@@ -26,7 +27,8 @@ export { BEAMERY_BUDGET_POLICY } from './transport.ts';
 export { BEAMERY_OPERATIONS, BEAMERY_CAPABILITIES, type BeameryCapability, type Evidence } from './operations.ts';
 export { clearBeameryTokenCache } from './token-cache.ts';
 export * from './types.ts';
-export { AttachmentRejected, BeameryResponseInvalid } from './errors.ts';
+export { AttachmentRejected, BeameryResponseInvalid, CapabilityBroken, CAPABILITY_BROKEN_METRIC } from './errors.ts';
+export type { ContactReadPath } from './contact-read-check.ts';
 
 /**
  * The Beamery adapter. Construct once per container (module scope) with explicit options; it reads
@@ -114,6 +116,11 @@ export class BeameryClient implements BeameryApi {
 
   capabilities(): Record<BeameryCapability, CapabilityStatus> {
     return this.t.capabilities.report();
+  }
+
+  /** What is known about the ASSUMED `GET /contact/{id}` path: verified by a read, broken, or not yet judged. */
+  contactReadPath(): ContactReadPath {
+    return this.t.contactRead.status;
   }
 }
 

@@ -64,14 +64,21 @@ export async function* contactsUpdatedSince(t: BeameryTransport, sinceIso: strin
   }
 }
 
-/** ASSUMED `GET /contact/{id}`; null when Beamery answers 404. */
+/**
+ * ASSUMED `GET /contact/{id}`. Null only when the contact is gone and the read path is shown to work
+ * (contact-read-check.ts); a 404 from a path that 404s for listed contacts is CapabilityBroken.
+ */
 export async function getContact(t: BeameryTransport, id: string): Promise<BeameryContact | null> {
+  let contact: BeameryContact;
   try {
-    return await t.call('getContact', { params: { id }, parse: (body) => parseContact(unwrapOne(body, 'contact'), t.contactParsing) });
+    contact = await t.call('getContact', { params: { id }, parse: (body) => parseContact(unwrapOne(body, 'contact'), t.contactParsing) });
   } catch (error) {
-    if (error instanceof NotFound) return null;
-    throw error;
+    if (!(error instanceof NotFound)) throw error;
+    await t.contactRead.corroborateNotFound(t, id);
+    return null;
   }
+  t.contactRead.confirm();
+  return contact;
 }
 
 /**

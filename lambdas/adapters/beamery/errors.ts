@@ -26,3 +26,26 @@ export class AttachmentRejected extends ApiError {
     super('beamery', operation, undefined, `attachment rejected (${reason}): ${detail}`);
   }
 }
+
+/** The metric a consumer counts for a CapabilityBroken failure (one name, so one alarm covers them all). */
+export const CAPABILITY_BROKEN_METRIC = 'BeameryCapabilityBroken';
+
+/**
+ * An ASSUMED route that the tenant's API shows to be wrong: it answers 404 for records that a
+ * documented call shows to exist (the contact read path), or for a write that names no record (the
+ * vacancy create path). Never data: a consumer counts it as a real failure, so the message ends in the
+ * DLQ after its retries, and raises `metric` for the alarm. The fix is configuration or code, not time.
+ */
+export class CapabilityBroken extends ApiError {
+  readonly metric = CAPABILITY_BROKEN_METRIC;
+
+  constructor(
+    operation: string,
+    /** Which capability (`contactRead`, `vacancyCreate`, `vacancyUpdate`). */
+    readonly capability: string,
+    /** What showed it broken, in words without contact data. */
+    readonly evidence: string,
+  ) {
+    super('beamery', operation, 404, `capability ${capability} is broken: ${evidence}`);
+  }
+}

@@ -2,14 +2,14 @@
  * Every Beamery call the bridge makes, with the evidence behind its method and path (the levels of
  * shared/reference/beamery-api.md: HIGH official and uncontradicted; MED official-but-partial or
  * real client code; LOW one weak source or an inference; ASSUMED no public source). The client
- * builds its URLs from this table, so the table cannot drift from what is called, and the five
- * capabilities name the operations that a tenant may simply not have.
+ * builds its URLs from this table, so the table cannot drift from what is called, and the
+ * capabilities name the operations that a tenant may simply not have (or have at another path).
  */
 
 export type Evidence = 'HIGH' | 'MED' | 'LOW' | 'ASSUMED';
 
 /** Features with no public API evidence; each is probed or configured, never taken for granted. */
-export const BEAMERY_CAPABILITIES = ['merge', 'anonymize', 'notes', 'attachments', 'vacancyStages'] as const;
+export const BEAMERY_CAPABILITIES = ['merge', 'anonymize', 'notes', 'attachments', 'vacancyStages', 'vacancyCreate', 'vacancyUpdate'] as const;
 export type BeameryCapability = (typeof BEAMERY_CAPABILITIES)[number];
 
 export interface BeameryOperation {
@@ -26,13 +26,14 @@ export const BEAMERY_OPERATIONS = {
   mintToken: { method: 'POST', path: '/oauth/token', evidence: 'HIGH', source: 'S2 /authentication; S4 code; JSON {clientId, clientSecret}' },
   findContactsByEmail: { method: 'GET', path: '/contacts', evidence: 'MED', source: 'S4: ?email= exact lookup, contacts[0]' },
   listContactsUpdatedSince: { method: 'GET', path: '/contacts', evidence: 'MED', source: 'S4: updated_at + updated_at_op=gte, sort_field, offset; S2 /pagination' },
-  getContact: { method: 'GET', path: '/contact/{id}', evidence: 'ASSUMED', source: 'inferred from the singular create/update paths' },
+  // Not a capability (the sync cannot do without it): a 404 is corroborated instead (contact-read-check.ts).
+  getContact: { method: 'GET', path: '/contact/{id}', evidence: 'ASSUMED', source: 'inferred from the singular create/update paths; simulator switch paths.contactRead' },
   createContact: { method: 'POST', path: '/contact', evidence: 'MED', source: 'S4: singular path, response holds id' },
   updateContact: { method: 'PATCH', path: '/contact/{id}', evidence: 'MED', source: 'S4: partial body; array semantics unverified' },
   listVacancies: { method: 'GET', path: '/vacancies', evidence: 'LOW', source: 'legacy API (S5); S2 vacancy model page' },
-  getVacancy: { method: 'GET', path: '/vacancy/{id}', evidence: 'ASSUMED', source: 'by analogy with /contact/{id}' },
-  createVacancy: { method: 'POST', path: '/vacancy', evidence: 'ASSUMED', source: 'by analogy with POST /contact; fields from S2 §2.3' },
-  updateVacancy: { method: 'PATCH', path: '/vacancy/{id}', evidence: 'ASSUMED', source: 'by analogy with PATCH /contact/{id}' },
+  getVacancy: { method: 'GET', path: '/vacancy/{id}', evidence: 'ASSUMED', source: 'by analogy with /contact/{id}; simulator switch paths.vacancy' },
+  createVacancy: { method: 'POST', path: '/vacancy', evidence: 'ASSUMED', source: 'by analogy with POST /contact; fields from S2 §2.3; simulator switch paths.vacancy', capability: 'vacancyCreate' },
+  updateVacancy: { method: 'PATCH', path: '/vacancy/{id}', evidence: 'ASSUMED', source: 'by analogy with PATCH /contact/{id}; simulator switch paths.vacancy', capability: 'vacancyUpdate' },
   setContactVacancyStage: { method: 'PUT', path: '/contact/{id}/vacancies/{vacancyId}', evidence: 'ASSUMED', source: 'none found', capability: 'vacancyStages' },
   removeContactFromVacancy: { method: 'DELETE', path: '/contact/{id}/vacancies/{vacancyId}', evidence: 'ASSUMED', source: 'none found', capability: 'vacancyStages' },
   listContactVacancies: { method: 'GET', path: '/contact/{id}/vacancies', evidence: 'ASSUMED', source: 'none found', capability: 'vacancyStages' },

@@ -5,6 +5,7 @@ import { ApiClient, operationOf, type RetryPolicy } from '#adapters/http/api-cli
 import { NotFound, ServerError, ValidationFailed } from '#adapters/http/errors';
 import type { RateBudget } from '#adapters/http/rate-budget';
 import { Capabilities, type CapabilitySetting } from './capabilities.ts';
+import { ContactReadCheck } from './contact-read-check.ts';
 import { BeameryResponseInvalid } from './errors.ts';
 import { BEAMERY_OPERATIONS, operationUrl, type BeameryCapability, type BeameryOperationName } from './operations.ts';
 import { authorizationHeader, dropRejectedToken } from './token-cache.ts';
@@ -67,6 +68,7 @@ export class BeameryTransport {
   readonly baseUrl: string;
   readonly clock: Clock;
   readonly capabilities: Capabilities;
+  readonly contactRead = new ContactReadCheck();
   readonly greenhouseIdField: GreenhouseIdField;
   readonly contactParsing: ContactParseOptions;
   readonly pageSize: number;

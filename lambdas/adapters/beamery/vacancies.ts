@@ -1,15 +1,18 @@
-import { NotFound } from '#adapters/http/errors';
+import { NotFound, Unsupported } from '#adapters/http/errors';
 import { getContact } from './contacts.ts';
+import { CapabilityBroken } from './errors.ts';
+import { BEAMERY_OPERATIONS } from './operations.ts';
 import type { BeameryTransport } from './transport.ts';
-import type { BeameryMembership, BeameryPage, BeameryVacancy, Unsupportable, VacancyWrite } from './types.ts';
+import { UNSUPPORTED, type BeameryMembership, type BeameryPage, type BeameryVacancy, type Unsupportable, type VacancyWrite } from './types.ts';
 import { parseMembership } from './wire/activity.ts';
 import { vacancyBody } from './wire/bodies.ts';
 import { idOf, parsePage, unwrapOne } from './wire/envelope.ts';
 import { parseVacancy } from './wire/vacancy.ts';
 
 /**
- * Vacancies (LOW list, ASSUMED get/create/update) and a contact's vacancy membership and stage
- * (ASSUMED, behind the `vacancyStages` capability). Greenhouse is the source of truth for jobs; the
+ * Vacancies (LOW list, ASSUMED get/create/update; create and update behind the `vacancyCreate` and
+ * `vacancyUpdate` capabilities) and a contact's vacancy membership and stage (ASSUMED, behind the
+ * `vacancyStages` capability). Greenhouse is the source of truth for jobs; the
  * bridge writes vacancies and never reads them back into Greenhouse.
  */
 
@@ -37,31 +40,68 @@ export async function getVacancy(t: BeameryTransport, id: string): Promise<Beame
 }
 
 /**
- * ASSUMED `POST /vacancy`. After an ambiguous failure, a vacancy already carrying this Greenhouse job
- * id is taken as the one written (S7: Beamery keys vacancy imports on the GH job id); without a job
- * id the outcome cannot be checked (WriteOutcomeUnknown).
+ * ASSUMED `POST /vacancy`, behind the `vacancyCreate` capability: a create names no record, so a
+ * 404/405/501 can only mean the route is missing, and the job sync gets a typed error naming the
+ * capability instead of a bare NotFound. After an ambiguous failure, a vacancy already carrying this
+ * Greenhouse job id is taken as the one written (S7: Beamery keys vacancy imports on the GH job id);
+ * without a job id the outcome cannot be checked (WriteOutcomeUnknown).
  */
 export async function createVacancy(t: BeameryTransport, write: VacancyWrite): Promise<{ id: string }> {
   const jobId = write.greenhouseJobId;
-  return t.call('createVacancy', {
-    json: vacancyBody(write),
-    parse: (body) => ({ id: idOf(body, 'vacancy') }),
-    verifyWrite:
-      jobId !== undefined
-        ? async () => {
-            for await (const vacancy of allVacancies(t)) if (vacancy.greenhouseJobId === jobId) return { id: vacancy.id };
-            return undefined;
-          }
-        : undefined,
-  });
+  const result = await t.gated(
+    'vacancyCreate',
+    () =>
+      t.call('createVacancy', {
+        json: vacancyBody(write),
+        parse: (body) => ({ id: idOf(body, 'vacancy') }),
+        verifyWrite:
+          jobId !== undefined
+            ? async () => {
+                for await (const vacancy of allVacancies(t)) if (vacancy.greenhouseJobId === jobId) return { id: vacancy.id };
+                return undefined;
+              }
+            : undefined,
+      }),
+    async () => true,
+  );
+  return orThrowMissing(t, 'createVacancy', 'vacancyCreate', result, 'the create route answers 404 (a create names no record)');
 }
 
+/**
+ * ASSUMED `PATCH /vacancy/{id}`, behind the `vacancyUpdate` capability. A 404 for a vacancy that the
+ * listing (LOW `GET /vacancies`, not the equally ASSUMED `GET /vacancy/{id}`) holds means the route is
+ * missing; for one it does not hold, the vacancy is gone (NotFound).
+ */
 export async function updateVacancy(t: BeameryTransport, id: string, write: VacancyWrite): Promise<{ id: string }> {
-  return t.call('updateVacancy', { params: { id }, json: vacancyBody(write), parse: (body) => ({ id: body === undefined ? id : idOf(body, 'vacancy') }) });
+  const result = await t.gated(
+    'vacancyUpdate',
+    () => t.call('updateVacancy', { params: { id }, json: vacancyBody(write), parse: (body) => ({ id: body === undefined ? id : idOf(body, 'vacancy') }) }),
+    () => vacancyListed(t, id),
+  );
+  return orThrowMissing(t, 'updateVacancy', 'vacancyUpdate', result, 'the update route answers 404 for a vacancy that GET /vacancies lists');
+}
+
+/** Configured off: the operator's Unsupported. Found missing: CapabilityBroken, which a consumer counts and alarms on. */
+function orThrowMissing<T>(
+  t: BeameryTransport,
+  name: 'createVacancy' | 'updateVacancy',
+  capability: 'vacancyCreate' | 'vacancyUpdate',
+  result: Unsupportable<T>,
+  evidence: string,
+): T {
+  if (result !== UNSUPPORTED) return result;
+  const operation = `${BEAMERY_OPERATIONS[name].method} ${BEAMERY_OPERATIONS[name].path}`;
+  if (t.capabilities.configuredOff(capability)) throw new Unsupported('beamery', operation, capability);
+  throw new CapabilityBroken(operation, capability, evidence);
+}
+
+async function vacancyListed(t: BeameryTransport, id: string): Promise<boolean> {
+  for await (const vacancy of allVacancies(t)) if (vacancy.id === id) return true;
+  return false;
 }
 
 const bothExist = (t: BeameryTransport, contactId: string, vacancyId: string) => async () =>
-  (await getContact(t, contactId)) !== null && (await getVacancy(t, vacancyId)) !== null;
+  (await getContact(t, contactId)) !== null && (await vacancyListed(t, vacancyId));
 
 /**
  * ASSUMED `PUT /contact/{id}/vacancies/{vacancyId}` with `{stage}` (a stage id or name; omitted = the

@@ -26,6 +26,17 @@ export const wireSettingsSchema = z.strictObject({
   listValues: z.enum(['objects', 'strings', 'keyed']).default('objects'),
 });
 
+/**
+ * Paths with no public evidence that have a plausible alternative. The simulator serves only the
+ * configured one and answers 404 on the other, as a tenant would if our guess were wrong.
+ */
+export const pathsSchema = z.strictObject({
+  /** ASSUMED `GET /contact/{id}` (by analogy with the singular create/update, S4), or the plural REST form. */
+  contactRead: z.enum(['/contact/{id}', '/contacts/{id}']).default('/contact/{id}'),
+  /** ASSUMED vacancy create/get/update: `POST /vacancy`, `GET|PATCH /vacancy/{id}`, or the plural `/vacancies…`. */
+  vacancy: z.enum(['/vacancy', '/vacancies']).default('/vacancy'),
+});
+
 export const capabilitiesSchema = z.strictObject({
   // None of these has public evidence (reference §2.1): a tenant without them answers 404.
   merge: z.boolean().default(true),
@@ -82,6 +93,7 @@ export const simulatorSettingsSchema = z.strictObject({
     })
     .prefault({}),
   wire: wireSettingsSchema.prefault({}),
+  paths: pathsSchema.prefault({}),
   capabilities: capabilitiesSchema.prefault({}),
   patchArrays: patchArraysSchema.prefault({}),
   behaviour: behaviourSchema.prefault({}),

@@ -82,6 +82,6 @@ describe('Beamery capability discovery against the simulator', () => {
   });
 
   it('reports every capability as unknown before use', () => {
-    expect(clientFor(sim).capabilities()).toEqual({ merge: 'unknown', anonymize: 'unknown', notes: 'unknown', attachments: 'unknown', vacancyStages: 'unknown' });
+    expect(clientFor(sim).capabilities()).toEqual({ merge: 'unknown', anonymize: 'unknown', notes: 'unknown', attachments: 'unknown', vacancyStages: 'unknown', vacancyCreate: 'unknown', vacancyUpdate: 'unknown' });
   });
 });

@@ -79,7 +79,7 @@ describe('capabilities', () => {
     const caps = new Capabilities({ merge: false, notes: true });
     caps.learn('merge', true);
     caps.learn('notes', false);
-    expect(caps.report()).toEqual({ merge: 'unsupported', notes: 'supported', anonymize: 'unknown', attachments: 'unknown', vacancyStages: 'unknown' });
+    expect(caps.report()).toEqual({ merge: 'unsupported', notes: 'supported', anonymize: 'unknown', attachments: 'unknown', vacancyStages: 'unknown', vacancyCreate: 'unknown', vacancyUpdate: 'unknown' });
   });
 
   it('probes only while unknown', () => {

@@ -1,13 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { page, pageQuery, parseInput, timeFilter, timeOp, type SimContext } from '../context.ts';
 import { contactWriteSchema } from '../model.ts';
 import { renderContact, renderOne, renderPage } from '../render.ts';
 import { SimError } from '../sim-error.ts';
+import type { SimulatorSettings } from '../settings.ts';
 
 /**
  * Contacts. `GET /contacts` with its filters and `POST /contact`, `PATCH /contact/{id}` (singular)
- * are MED (S4 code, S2 pagination); `GET /contact/{id}` is ASSUMED (inferred from the singular paths).
+ * are MED (S4 code, S2 pagination); `GET /contact/{id}` is ASSUMED (inferred from the singular paths; switch
+ * `paths.contactRead`).
  */
 
 const listQuery = z.strictObject({
@@ -41,13 +43,17 @@ export function registerContactRoutes(app: FastifyInstance, context: SimContext)
     return renderPage('contacts', slice.map((c) => renderContact(c, wire())), info, wire());
   });
 
-  app.get<{ Params: { id: string } }>('/v1/contact/:id', async (request) => {
+  // Both spellings are routed; only the configured one answers (paths.contactRead), the other 404s.
+  const readContact = (path: SimulatorSettings['paths']['contactRead']) => async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    if (context.settings.current.paths.contactRead !== path) throw new SimError(404, 'Not Found');
     const contact = context.state.requireContact(request.params.id);
     const { behaviour } = context.settings.current;
     if (contact.mergedIn && behaviour.mergedRead === 'not-found') throw new SimError(404, 'Not Found');
     if (contact.anonymized && behaviour.anonymizedRead === 'not-found') throw new SimError(404, 'Not Found');
     return renderOne('contact', renderContact(contact, wire()), wire());
-  });
+  };
+  app.get<{ Params: { id: string } }>('/v1/contact/:id', readContact('/contact/{id}'));
+  app.get<{ Params: { id: string } }>('/v1/contacts/:id', readContact('/contacts/{id}'));
 
   app.post('/v1/contact', async (request, reply) => {
     const body = parseInput(contactWriteSchema, request.body);

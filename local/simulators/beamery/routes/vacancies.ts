@@ -3,10 +3,12 @@ import * as z from 'zod';
 import { page, pageQuery, parseInput, timeFilter, timeOp, type SimContext } from '../context.ts';
 import { vacancyWriteSchema } from '../model.ts';
 import { renderOne, renderPage, renderVacancy } from '../render.ts';
+import { SimError } from '../sim-error.ts';
 
 /**
  * Vacancies: `GET /vacancies` is LOW (legacy API had it; the v1 path is unconfirmed); the singular
- * `POST /vacancy`, `PATCH /vacancy/{id}`, `GET /vacancy/{id}` are ASSUMED by analogy with contacts.
+ * `POST /vacancy`, `PATCH /vacancy/{id}`, `GET /vacancy/{id}` are ASSUMED by analogy with contacts (switch `paths.vacancy`: the
+ * singular or the plural `/vacancies…` form).
  */
 
 const listQuery = z.strictObject({ ...pageQuery, updated_at: z.string().optional(), updated_at_op: timeOp.default('gte') });
@@ -20,18 +22,28 @@ export function registerVacancyRoutes(app: FastifyInstance, context: SimContext)
     return renderPage('vacancies', slice.map((v) => renderVacancy(v, wire())), info, wire());
   });
 
-  app.get<{ Params: { id: string } }>('/v1/vacancy/:id', async (request) =>
-    renderOne('vacancy', renderVacancy(context.state.requireVacancy(request.params.id), wire()), wire()),
-  );
+  // Both spellings are routed; only the configured one answers (paths.vacancy), the other 404s.
+  for (const base of ['/vacancy', '/vacancies'] as const) {
+    const served = () => {
+      if (context.settings.current.paths.vacancy !== base) throw new SimError(404, 'Not Found');
+    };
 
-  app.post('/v1/vacancy', async (request, reply) => {
-    const { id: _ignored, ...body } = parseInput(vacancyWriteSchema, request.body);
-    const vacancy = context.state.createVacancy(body);
-    return reply.code(201).send(renderOne('vacancy', renderVacancy(vacancy, wire()), wire()));
-  });
+    app.get<{ Params: { id: string } }>(`/v1${base}/:id`, async (request) => {
+      served();
+      return renderOne('vacancy', renderVacancy(context.state.requireVacancy(request.params.id), wire()), wire());
+    });
 
-  app.patch<{ Params: { id: string } }>('/v1/vacancy/:id', async (request) => {
-    const body = parseInput(vacancyWriteSchema, request.body);
-    return renderOne('vacancy', renderVacancy(context.state.patchVacancy(request.params.id, body), wire()), wire());
-  });
+    app.post(`/v1${base}`, async (request, reply) => {
+      served();
+      const { id: _ignored, ...body } = parseInput(vacancyWriteSchema, request.body);
+      const vacancy = context.state.createVacancy(body);
+      return reply.code(201).send(renderOne('vacancy', renderVacancy(vacancy, wire()), wire()));
+    });
+
+    app.patch<{ Params: { id: string } }>(`/v1${base}/:id`, async (request) => {
+      served();
+      const body = parseInput(vacancyWriteSchema, request.body);
+      return renderOne('vacancy', renderVacancy(context.state.patchVacancy(request.params.id, body), wire()), wire());
+    });
+  }
 }
