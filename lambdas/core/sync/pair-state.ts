@@ -13,8 +13,9 @@ import type { LedgerStore } from './ports.ts';
  *   a Beamery → Greenhouse write, or a value both sides reached on their own);
  * - a group Beamery also changed since the agreed state is a conflict: Greenhouse wins, so it is
  *   still written, and reported for Audit;
- * - after writing, the agreed state becomes what Beamery now holds for the groups written or found
- *   equal, so the Beamery poller finding our write does not send it back.
+ * - after writing, the agreed state becomes what both sides now hold for the groups written or found
+ *   equal, so the Beamery poller finding our write does not send it back (and does send what only
+ *   Beamery holds).
  */
 
 /** The person group each contact field group carries (integration and applications have none: always written when changed). */
@@ -68,10 +69,15 @@ export function checkAgainstBeamery(
   return result;
 }
 
-/** What Beamery holds for a person group after the Greenhouse value was written to it. */
-export function beameryAfterWrite(group: PersonGroup, greenhouse: PersonView, beamery: PersonView): unknown {
+/**
+ * What both sides hold for a person group after the Greenhouse value was written to Beamery. For a list
+ * Beamery appends to, that is Greenhouse's list, not Beamery's union: an item only Beamery holds (a
+ * phone added there while this write was under way) has not reached Greenhouse yet, and agreeing on
+ * it would make the Beamery direction see no change and never send it (found by `npm run chaos`).
+ */
+export function agreedAfterWrite(group: PersonGroup, greenhouse: PersonView): unknown {
   if (!APPENDED.includes(group)) return greenhouse[group];
-  return [...new Set([...(beamery[group] as readonly string[]), ...(greenhouse[group] as readonly string[])])].sort();
+  return [...new Set(greenhouse[group] as readonly string[])].sort();
 }
 
 /** The agreed state after a Greenhouse → Beamery write of `groups` (and of the echoes found equal). */
@@ -79,12 +85,11 @@ export function baseAfterGreenhouseWrite(
   base: Readonly<Record<string, string>> | undefined,
   groups: readonly ContactFieldGroup[],
   greenhouse: PersonView,
-  beamery: PersonView,
 ): Record<string, string> {
   const next: Record<string, string> = { ...base };
   for (const group of groups) {
     const person = PERSON_GROUP_OF[group];
-    if (person !== undefined) next[person] = hashFieldGroup(beameryAfterWrite(person, greenhouse, beamery));
+    if (person !== undefined) next[person] = hashFieldGroup(agreedAfterWrite(person, greenhouse));
   }
   return next;
 }

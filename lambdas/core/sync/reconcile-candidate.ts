@@ -184,7 +184,7 @@ async function writeChangedGroups(
     });
   }
   if (check.write.length > 0) await deps.beamery.updateContact(contactId, contactWriteForGroups(mapping, check.write));
-  await storePairBase(deps.ledger, contactId, (base) => baseAfterGreenhouseWrite(base, [...check.write, ...check.echoes], greenhousePerson, beameryPerson));
+  await storePairBase(deps.ledger, contactId, (base) => baseAfterGreenhouseWrite(base, [...check.write, ...check.echoes], greenhousePerson));
 }
 
 /** Consent is Beamery → Greenhouse only: this direction leaves its part of the agreed state alone. */
