@@ -2,9 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-/** The shared folder sits beside the repository (../shared), as on every developer and CI machine. */
-export const SHARED_DIR = fileURLToPath(new URL('../../../shared/', import.meta.url));
-export const GREENHOUSE_FIXTURES_DIR = join(SHARED_DIR, 'fixtures', 'greenhouse');
+/**
+ * The official examples the project is tested against, copied byte for byte into the repository
+ * (fixtures/, with each source's README), so a plain clone runs every test.
+ */
+export const FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+export const GREENHOUSE_FIXTURES_DIR = join(FIXTURES_DIR, 'greenhouse');
 
 export interface WebhookFixture {
   readonly file: string;

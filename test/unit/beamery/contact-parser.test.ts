@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { parseContact } from '#adapters/beamery/wire/contact';
 import { parsePage } from '#adapters/beamery/wire/envelope';
 import { WireShapeError } from '#adapters/beamery/wire/values';
-import { SHARED_DIR } from '../../support/fixtures.ts';
+import { FIXTURES_DIR } from '../../support/fixtures.ts';
 
-const docsPage = JSON.parse(readFileSync(join(SHARED_DIR, 'fixtures', 'beamery', 'get_v1_contacts_paginated.response.json'), 'utf8')) as unknown;
+const docsPage = JSON.parse(readFileSync(join(FIXTURES_DIR, 'beamery', 'get_v1_contacts_paginated.response.json'), 'utf8')) as unknown;
 
 describe('contact parser', () => {
   it('reads the documented example (S2): `email` instead of primaryEmail, no timestamps', () => {
