@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { QUEUES, type QueueId } from '#lib/resource-definitions';
 import { startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler } from './event-source-mapping.ts';
 import { localSqsClient } from './sdk-clients.ts';
+import { CONSUMER_HANDLERS, FUNCTION_NAMES } from './stack.ts';
 
 /**
  * The bridge's queue consumers in a process of their own, against emulators and Greenhouse and Beamery
@@ -41,13 +42,6 @@ if (!settings.success) {
 }
 const env = settings.data;
 
-/** Imported only now, as local/stack.ts does: each handler reads its configuration when its module is evaluated. */
-const handlers: Record<QueueId, () => Promise<SqsBatchHandler>> = {
-  'greenhouse-changes': async () => (await import('#handlers/greenhouse-changes')).handler,
-  'beamery-changes': async () => (await import('#handlers/beamery-changes')).handler,
-  'ai-tasks': async () => (await import('#handlers/ai-tasks')).handler,
-};
-
 const report = (message: { batch: 'start' | 'end'; queue: QueueId; records: number }) => {
   // A parent that went away must not take this process with it through an EPIPE.
   if (process.connected) process.send?.(message, undefined, undefined, () => undefined);
@@ -73,12 +67,12 @@ try {
     const url = process.env[definition.urlEnv];
     if (!url) throw new Error(`${definition.urlEnv} is not set`);
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
-    const handler = await handlers[id]();
+    const handler = await CONSUMER_HANDLERS[id]();
     mappings.push(
       startEventSourceMapping({
         sqs,
         queue: { url, arn: Attributes!.QueueArn! },
-        functionName: id,
+        functionName: FUNCTION_NAMES.consumers[id],
         maxConcurrency: env.LOCAL_CONSUMER_CONCURRENCY,
         waitTimeSeconds: env.LOCAL_CONSUMER_WAIT_SECONDS,
         functionTimeoutMs: env.LOCAL_CONSUMER_TIMEOUT_MS,

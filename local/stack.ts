@@ -164,7 +164,7 @@ export function lambdaEnvironment(
  * as lambdas/runtime.ts knows them. On AWS the stack generates longer names; these tell the functions
  * apart the same way.
  */
-const FUNCTION_NAMES = {
+export const FUNCTION_NAMES = {
   ingest: 'ingest-webhook',
   push: 'beamery-push',
   poller: 'greenhouse-poller',
@@ -184,12 +184,19 @@ async function serveWebhooks(port: number, host: string): Promise<LocalApiGatewa
   });
 }
 
-/** Imported only now, like the ingest handler: each reads its configuration when its module is evaluated. */
+/**
+ * Each consumer Lambda's handler, imported only when asked, like the ingest handler: each reads its
+ * configuration when its module is evaluated. local/consumer-process.ts uses the same entries.
+ */
+export const CONSUMER_HANDLERS: Readonly<Record<QueueId, () => Promise<SqsBatchHandler>>> = {
+  'greenhouse-changes': async () => (await import('#handlers/greenhouse-changes')).handler,
+  'beamery-changes': async () => (await import('#handlers/beamery-changes')).handler,
+  'ai-tasks': async () => (await import('#handlers/ai-tasks')).handler,
+};
+
 async function bridgeConsumers(): Promise<Partial<Record<QueueId, SqsBatchHandler>>> {
-  const { handler: greenhouseChanges } = await import('#handlers/greenhouse-changes');
-  const { handler: beameryChanges } = await import('#handlers/beamery-changes');
-  const { handler: aiTasks } = await import('#handlers/ai-tasks');
-  return { 'greenhouse-changes': greenhouseChanges, 'beamery-changes': beameryChanges, 'ai-tasks': aiTasks };
+  const ids = Object.keys(CONSUMER_HANDLERS) as QueueId[];
+  return Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await CONSUMER_HANDLERS[id]()] as const)));
 }
 
 function startConsumers(

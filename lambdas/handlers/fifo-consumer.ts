@@ -59,7 +59,7 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
   const now = deps.now ?? Date.now;
   const count = (name: string, value = 1) => deps.metrics.addMetric(name, MetricUnit.Count, value);
   const transientWait = (record: SQSRecord, retryAfterSeconds: number) =>
-    transientVisibilitySeconds({ retryAfterSeconds, receiveCount: receiveCount(record), ageSeconds: (now() - sentAt(record)) / 1000 });
+    transientVisibilitySeconds({ retryAfterSeconds, receiveCount: receiveCount(record), ageSeconds: (now() - sentAt(record, now)) / 1000 });
 
   async function deadLetter(record: SQSRecord, reason: string, failures: number, batch: BatchState, entityKey?: string): Promise<void> {
     await queue.deadLetter(record, reason, failures);
@@ -88,26 +88,27 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
       count(CONSUMER_METRICS.processed);
       return;
     } catch (error) {
-      await settleFailure(record, envelope, error, batch);
+      // A dead letter is done for the source queue: reported as handled, so it is deleted there.
+      if ((await settleFailure(record, envelope, error, batch)) === 'dead-lettered') return;
       throw error;
     }
   };
 
-  /** Decides what a failed message does next; returns normally only if it was moved to the DLQ. */
-  async function settleFailure(record: SQSRecord, envelope: Envelope, error: unknown, batch: BatchState): Promise<void> {
+  /** Decides what a failed message does next: wait (it is handed back after the batch) or the DLQ. */
+  async function settleFailure(record: SQSRecord, envelope: Envelope, error: unknown, batch: BatchState): Promise<'waiting' | 'dead-lettered'> {
     const outcome = classifyOutcome(error);
     if (outcome.kind === 'transient') {
-      if (waitedTooLong(sentAt(record), now(), queue.retentionSeconds)) {
+      if (waitedTooLong(sentAt(record, now), now(), queue.retentionSeconds)) {
         // The queue would soon delete it unprocessed: kept where an operator sees it instead.
         await deadLetter(record, `still waiting when the queue's retention ran out: ${outcome.reason}`, 0, batch, envelope.entityKey);
-        throw new MovedToDeadLetterQueue();
+        return 'dead-lettered';
       }
       if (outcome.pausesBatch) {
         batch.pause = { seconds: outcome.retryAfterSeconds, reason: outcome.reason };
         count(CONSUMER_METRICS.rateLimited);
       }
       batch.wait(record, transientWait(record, outcome.retryAfterSeconds), outcome.reason);
-      return;
+      return 'waiting';
     }
     batch.failed++;
     count(CONSUMER_METRICS.failed);
@@ -115,9 +116,10 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
     logger.error('message failed', { messageId: record.messageId, entityKey: envelope.entityKey, failures, maxFailures: queue.maxFailures, ...errorDetail(error) });
     if (failures >= queue.maxFailures) {
       await deadLetter(record, outcome.reason, failures, batch, envelope.entityKey);
-      throw new MovedToDeadLetterQueue();
+      return 'dead-lettered';
     }
     batch.wait(record, failureVisibilitySeconds(failures, queue.visibilityTimeoutSeconds), outcome.reason);
+    return 'waiting';
   }
 
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
@@ -125,18 +127,9 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
     try {
       // State per invocation: it must not leak between concurrent local invocations.
       const batch = new BatchState();
-      const handler = recordHandlerFor(batch);
       const response = await processPartialResponse(
         event,
-        async (record: SQSRecord) => {
-          try {
-            await handler(record);
-          } catch (error) {
-            // Settled as a dead letter: reported done, so the source queue deletes it.
-            if (error instanceof MovedToDeadLetterQueue) return;
-            throw error;
-          }
-        },
+        recordHandlerFor(batch),
         new SqsFifoPartialProcessorAsync(),
         { skipGroupOnError: true, throwOnFullBatchFailure: false },
       );
@@ -192,15 +185,10 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
   }
 }
 
-/** A message settled by moving it to the DLQ: done for the source queue, not a failure of the batch. */
-class MovedToDeadLetterQueue extends Error {
-  override readonly name = 'MovedToDeadLetterQueue';
-}
-
 /** When the message was first sent; a record without the attribute counts as sent now. */
-function sentAt(record: SQSRecord): number {
+function sentAt(record: SQSRecord, now: () => number): number {
   const ms = Number(record.attributes.SentTimestamp);
-  return Number.isFinite(ms) && ms > 0 ? ms : Date.now();
+  return Number.isFinite(ms) && ms > 0 ? ms : now();
 }
 
 function receiveCount(record: SQSRecord): number {

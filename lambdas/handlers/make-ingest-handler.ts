@@ -40,7 +40,7 @@ export function makeIngestHandler(deps: IngestDependencies) {
       try {
         secret = await deps.readSecret();
       } catch (error) {
-        deps.logger.error('webhook secret unavailable', errorDetail(error));
+        deps.logger.error('webhook secret unavailable', { ...errorDetail(error) });
         return jsonResponse(503, { message: 'temporarily unavailable, retry later' });
       }
       const decision = decideDelivery(

@@ -50,18 +50,22 @@ function isTransientAwsError(error: unknown): boolean {
  * replaced, so a reason can be logged and carried on a dead-lettered message as it is.
  */
 export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return 'non-error thrown';
-  if (error instanceof ApiError) {
-    const [method = '', path = ''] = error.operation.split(' ');
-    return [`${error.name}:`, error.system, method, pathTemplate(path), error.status].filter((p) => p !== undefined && p !== '').join(' ');
-  }
   if (error instanceof RetryLater) return `RetryLater: ${error.reason}`;
-  const status = awsStatus(error);
-  return status === undefined ? error.name : `${error.name} ${status}`;
+  const { errorName, system, httpMethod, pathTemplate: path, httpStatus } = errorDetail(error);
+  if (system === undefined) return httpStatus === undefined ? `${errorName}` : `${errorName} ${httpStatus}`;
+  return [`${errorName}:`, system, httpMethod, path, httpStatus].filter((part) => part !== undefined && part !== '').join(' ');
 }
 
-/** The same fields for a structured log line. */
-export function errorDetail(error: unknown): Record<string, string | number> {
+/** What failed as fields of a structured log line: the parts `describeError` joins. */
+export interface ErrorDetail {
+  readonly errorName: string;
+  readonly system?: string;
+  readonly httpMethod?: string;
+  readonly pathTemplate?: string;
+  readonly httpStatus?: number;
+}
+
+export function errorDetail(error: unknown): ErrorDetail {
   if (!(error instanceof Error)) return { errorName: 'non-error' };
   if (!(error instanceof ApiError)) {
     const status = awsStatus(error);
