@@ -4,6 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseEnvelope, type Envelope } from '#core/envelope';
 import { failureVisibilitySeconds, transientVisibilitySeconds, waitedTooLong } from '#core/queue/redelivery';
+import { CapabilityBroken } from '#adapters/beamery/errors';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import { classifyOutcome, errorDetail } from '#adapters/queue/message-outcome';
 import type { MetricsSink } from './make-ingest-handler.ts';
@@ -112,6 +113,8 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
     }
     batch.failed++;
     count(CONSUMER_METRICS.failed);
+    // A wrong guess about an API (a route that 404s for records that exist): its own alarm, since no retry fixes it.
+    if (error instanceof CapabilityBroken) count(error.metric);
     const failures = await queue.countFailure(record, outcome.reason);
     logger.error('message failed', { messageId: record.messageId, entityKey: envelope.entityKey, failures, maxFailures: queue.maxFailures, ...errorDetail(error) });
     if (failures >= queue.maxFailures) {

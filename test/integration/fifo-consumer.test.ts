@@ -4,6 +4,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENVELOPE_VERSION, type Envelope } from '#core/envelope';
 import { RateLimited, ServerError, ValidationFailed } from '#adapters/http/errors';
+import { CAPABILITY_BROKEN_METRIC, CapabilityBroken } from '#adapters/beamery/errors';
 import { SqsConsumerQueue } from '#adapters/queue/consumer-queue';
 import { DynamoDbFailureCounter } from '#adapters/store/message-failures';
 import { makeFifoConsumer } from '#handlers/fifo-consumer';
@@ -172,6 +173,32 @@ describe('FIFO consumer shell (fauxqs, DynamoDB Local, event-source mapping as L
       expect(dead!.MessageAttributes?.['failureReason']?.StringValue).toBe('ValidationFailed: beamery PATCH /v1/contact/{id} 422');
       const depth = await queueDepth(emulators.sqs, queues['greenhouse-changes'].url);
       expect(depth.visible + depth.inFlight).toBe(0);
+    } finally {
+      await mapping.stop();
+    }
+  });
+
+  it('counts a broken capability under its own metric as well as a failure, so its alarm names the cause', async () => {
+    const metrics: string[] = [];
+    const queue = queues['greenhouse-changes'];
+    const broken = message(8);
+    await emulators.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: broken.body, MessageGroupId: broken.group, MessageDeduplicationId: broken.id }));
+    const consumer = makeFifoConsumer({
+      handle: async () => {
+        throw new CapabilityBroken('GET /contact/{id}', 'contactRead', '404 for 3 contact(s) that GET /contacts lists');
+      },
+      queue: consumerQueue({ maxFailures: 1 }),
+      logger: silent(),
+      metrics: { addMetric: (name: string) => void metrics.push(name), publishStoredMetrics: () => undefined },
+    });
+    const mapping = await startEventSourceMapping({ sqs: emulators.sqs, queue, handler: consumer, waitTimeSeconds: 1 });
+    try {
+      const [dead] = await eventually(async () => {
+        const messages = await drain(emulators.sqs, queue.deadLetter.url);
+        return messages.length > 0 ? messages : undefined;
+      }, 30_000, 'the message on the DLQ');
+      expect(dead!.MessageAttributes?.['failureReason']?.StringValue).toBe('CapabilityBroken: beamery GET /contact/{id} 404');
+      expect(metrics).toEqual(expect.arrayContaining([CAPABILITY_BROKEN_METRIC, 'MessagesFailed', 'MessagesDeadLettered']));
     } finally {
       await mapping.stop();
     }
