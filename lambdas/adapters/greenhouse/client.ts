@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '#core/clock';
 import { collect } from '#core/async-iterables';
 import type { BudgetPolicy } from '#core/rate/budget';
 import { ApiClient, operationOf, type ApiRequest, type ApiResponse, type HttpMethod, type RetryPolicy } from '../http/api-client.ts';
-import { Forbidden, NetworkError, NotFound, ServerError } from '../http/errors.ts';
+import { Forbidden, NetworkError, NotFound, ServerError, Unauthorized, WriteOutcomeUnknown } from '../http/errors.ts';
 import type { RateBudget } from '../http/rate-budget.ts';
 import {
   addToCollection,
@@ -16,7 +16,7 @@ import {
   type UntypedValueWrite,
 } from './collections.ts';
 import { greenhouseErrorDetail } from './error-bodies.ts';
-import { ForeignNextLink, UnexpectedResponse } from './errors.ts';
+import { ActionNotConfirmed, ForeignNextLink, UnexpectedResponse } from './errors.ts';
 import { parseNextLink } from './link-header.ts';
 import { batchQueries, listUrl, MAX_PER_PAGE, pipeWindow, type ListQuery } from './query.ts';
 import { readGreenhouseRateLimit } from './rate-limit-headers.ts';
@@ -185,6 +185,10 @@ export class GreenhouseClient {
   private readonly tokens: TokenSource;
   private readonly perPage: number;
   private readonly api: ApiClient;
+  /** The same transport without retries, for irreversible actions that are verified instead (lifecycleAction). */
+  private readonly once: ApiClient;
+  /** Set once a Greenhouse-hosted attachment link wanted the bearer token: later ones get it at once. */
+  private attachmentsWantBearer = false;
   private readonly definitionCache = new Map<WritableFieldType, { readonly at: number; readonly definitions: Promise<FieldDefinitions> }>();
 
   constructor(private readonly options: GreenhouseClientOptions) {
@@ -200,7 +204,7 @@ export class GreenhouseClient {
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
-    this.api = new ApiClient({
+    const transport: ConstructorParameters<typeof ApiClient>[0] = {
       system: 'greenhouse',
       authorize: async () => {
         try {
@@ -219,15 +223,17 @@ export class GreenhouseClient {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    });
+    };
+    this.api = new ApiClient(transport);
+    this.once = new ApiClient({ ...transport, retry: { ...options.retry, attempts: 1 } });
   }
 
   // --- Transport ------------------------------------------------------------------------------------
 
   /** One request through the shared client, which drops exactly the token a 401 refused. */
-  private async send<T>(request: ApiRequest<T>): Promise<ApiResponse<T>> {
+  private async send<T>(request: ApiRequest<T>, api: ApiClient = this.api): Promise<ApiResponse<T>> {
     try {
-      return await this.api.request(request);
+      return await api.request(request);
     } catch (error) {
       throw error instanceof TokenUnavailable ? error.failure : error;
     }
@@ -419,29 +425,72 @@ export class GreenhouseClient {
     return this.list('scorecards', query);
   }
 
+  /**
+   * Why and when applications were rejected: one row per rejection (`rejection_reason_id`,
+   * `rejected_at`, `rejected_by_id`, `rejection_note_id`) [M]. The official v3 application has no
+   * `rejection_reason_id`; this is where the reason is.
+   */
+  listRejectionDetails(query: { ids?: readonly number[]; application_ids?: readonly number[]; rejection_reason_ids?: readonly number[]; updated_at?: string } = {}) {
+    return this.list('rejection_details', query);
+  }
+
   /** Greenhouse's own default reasons are left out unless `includeDefaults` [H] (gotcha 10). */
   listRejectionReasons(query: { includeDefaults?: boolean } = {}) {
     return this.list('rejection_reasons', query.includeDefaults ? { include_defaults: true } : {});
   }
 
   /**
-   * The file behind an attachment's signed URL. Called right after listing: the URL expires (7 days
-   * [H]) and must never be stored. It is a pre-signed storage link: no Authorization header is sent
-   * (it would leak the token to the storage host, and S3 rejects a second auth method).
+   * The file behind an attachment's URL. Called right after listing: the URL expires (7 days [H]) and
+   * must never be stored. It is taken for a pre-signed storage link [M], so no Authorization header
+   * goes first (it would leak the token to the storage host, and S3 rejects a second auth method).
+   * Whether Greenhouse-hosted links want the token is unverified: a 401/403 from a Greenhouse host
+   * (the API's origin or *.greenhouse.io) is retried once with it, never one from another host.
    */
   async downloadAttachment(attachment: Pick<Attachment, 'url'>): Promise<DownloadedFile> {
     const operation = 'GET attachment-download';
-    const fetchFn = this.options.fetch ?? globalThis.fetch;
-    let response: Response;
-    try {
-      response = await fetchFn(attachment.url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
-    } catch (error) {
-      throw new NetworkError('greenhouse', operation, (error as { cause?: { code?: string } })?.cause?.code ?? 'unknown');
+    const greenhouseHost = this.isGreenhouseHost(attachment.url);
+    const withBearer = greenhouseHost && this.attachmentsWantBearer;
+    let response = await this.fetchAttachment(attachment.url, operation, withBearer);
+    if ((response.status === 401 || response.status === 403) && greenhouseHost && !withBearer) {
+      const retried = await this.fetchAttachment(attachment.url, operation, true);
+      if (retried.ok) this.attachmentsWantBearer = true;
+      response = retried;
     }
+    if (response.status === 401) throw new Unauthorized('greenhouse', operation);
     if (response.status === 403) throw new Forbidden('greenhouse', operation);
     if (response.status === 404) throw new NotFound('greenhouse', operation);
     if (!response.ok) throw new ServerError('greenhouse', operation, response.status);
     return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('content-type') };
+  }
+
+  private async fetchAttachment(url: string, operation: string, withBearer: boolean): Promise<Response> {
+    const fetchFn = this.options.fetch ?? globalThis.fetch;
+    const token = withBearer ? await this.tokens.get() : undefined;
+    let response: Response;
+    try {
+      response = await fetchFn(url, {
+        ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+        // A redirect could carry the token elsewhere.
+        redirect: token ? 'error' : 'follow',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      throw new NetworkError('greenhouse', operation, (error as { cause?: { code?: string } })?.cause?.code ?? 'unknown');
+    }
+    // A refused token is dropped so the next call mints a fresh one.
+    if (token && response.status === 401) this.tokens.invalidate(token);
+    return response;
+  }
+
+  private isGreenhouseHost(url: string): boolean {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return false;
+    }
+    if (parsed.origin === new URL(this.baseUrl).origin) return true;
+    return parsed.protocol === 'https:' && (parsed.hostname === 'greenhouse.io' || parsed.hostname.endsWith('.greenhouse.io'));
   }
 
   // --- Candidate writes -----------------------------------------------------------------------------
@@ -544,20 +593,64 @@ export class GreenhouseClient {
     return this.addToCandidateCollection(candidateId, 'social_media_addresses', { value });
   }
 
-  /** The path id is the candidate that stays; the duplicate ceases to exist (assumed from v1 [H] / reference §4.2). */
-  async mergeCandidates(primaryId: number, duplicateId: number): Promise<Candidate> {
-    return this.write('POST', `/v3/candidates/${primaryId}/merge`, candidateSchema, { duplicate_candidate_id: duplicateId }, async () => {
-      const [duplicate] = await this.byIds('candidates', [duplicateId]);
-      return duplicate ? undefined : this.getCandidate(primaryId);
+  /**
+   * The path id is the candidate that stays; the duplicate ceases to exist (assumed from v1 [H] /
+   * reference §4.2). Confirmed by reading both back; returns the primary as read.
+   */
+  mergeCandidates(primaryId: number, duplicateId: number): Promise<Candidate> {
+    return this.lifecycleAction('POST', `/v3/candidates/${primaryId}/merge`, { duplicate_candidate_id: duplicateId }, async () => {
+      const found = await this.byIds('candidates', [primaryId, duplicateId]);
+      const primary = found.find((c) => c.id === primaryId);
+      const duplicate = found.find((c) => c.id === duplicateId);
+      return { value: primary, unconfirmed: [...(primary ? [] : ['primary missing']), ...(duplicate ? ['duplicate still present'] : [])] };
     });
   }
 
   /**
    * Irreversible [H]. `fields` are the v1 names (full_name, emails, …); the v3 body shape
-   * `{fields: [...]}` is assumed (open question 6).
+   * `{fields: [...]}` is assumed (open question 6). Confirmed by reading the candidate back: each
+   * field with a visible effect on the candidate must show it (anonymizedOnCandidate); returns the
+   * candidate as read.
    */
   anonymizeCandidate(id: number, fields: readonly string[]): Promise<Candidate> {
-    return this.write('PATCH', `/v3/candidates/${id}/anonymize`, candidateSchema, { fields });
+    return this.lifecycleAction('PATCH', `/v3/candidates/${id}/anonymize`, { fields }, async () => {
+      const candidate = await this.getCandidate(id);
+      if (!candidate) return { value: undefined, unconfirmed: ['candidate missing'] };
+      return { value: candidate, unconfirmed: fields.filter((field) => ANONYMIZED_ON_CANDIDATE[field]?.(candidate) === false) };
+    });
+  }
+
+  /**
+   * An irreversible candidate action whose reply body no source shows: any 2xx is taken (the
+   * candidate, 204, `{message}`), then `confirm` reads the effect back. The action is sent once, never
+   * repeated here: after an ambiguous failure (5xx, network) the same read decides whether it
+   * happened; if not, the failure stands for the caller's redelivery, which reads state first.
+   */
+  private async lifecycleAction(
+    method: HttpMethod,
+    path: string,
+    json: unknown,
+    confirm: () => Promise<{ readonly value: Candidate | undefined; readonly unconfirmed: readonly string[] }>,
+  ): Promise<Candidate> {
+    const url = this.url(path);
+    const operation = operationOf(method, url);
+    try {
+      // No retries on `once`: a `verifyWrite` of "not found" only keeps the failure as it came, for the read below.
+      await this.send({ method, url, json, parse: () => undefined, verifyWrite: async () => undefined }, this.once);
+    } catch (error) {
+      if (!(error instanceof ServerError || error instanceof NetworkError)) throw error;
+      let seen: Awaited<ReturnType<typeof confirm>>;
+      try {
+        seen = await confirm();
+      } catch {
+        throw new WriteOutcomeUnknown('greenhouse', operation, error);
+      }
+      if (seen.value && seen.unconfirmed.length === 0) return seen.value;
+      throw error;
+    }
+    const seen = await confirm();
+    if (!seen.value || seen.unconfirmed.length > 0) throw new ActionNotConfirmed(operation, seen.unconfirmed);
+    return seen.value;
   }
 
   // --- Applications ---------------------------------------------------------------------------------
@@ -654,6 +747,26 @@ class TokenUnavailable extends Error {
     super('token unavailable');
   }
 }
+
+const blank = (value: string | null | undefined) => !value?.trim();
+const none = (list: readonly unknown[] | null | undefined) => !list?.length;
+
+/**
+ * What an anonymized field leaves on the candidate, per the v1 meanings (reference §5.6) [H]; fields
+ * with no visible effect on the candidate record (notes, attachments, offers, …) are not checked.
+ */
+const ANONYMIZED_ON_CANDIDATE: Readonly<Record<string, (c: Candidate) => boolean>> = {
+  full_name: (c) => c.first_name === 'Anonymized' || c.last_name === String(c.id),
+  current_company: (c) => blank(c.company),
+  current_title: (c) => blank(c.title),
+  emails: (c) => none(c.email_addresses),
+  email_addresses: (c) => none(c.email_addresses),
+  phone_numbers: (c) => none(c.phone_numbers),
+  addresses: (c) => none(c.addresses),
+  websites: (c) => none(c.website_addresses),
+  social_media_links: (c) => none(c.social_media_addresses),
+  tags: (c) => none(c.tags),
+};
 
 /** The client's surface, for fakes in tests of code that uses it. */
 export type GreenhouseApi = { [K in keyof GreenhouseClient]: GreenhouseClient[K] };

@@ -20,3 +20,13 @@ export class UnexpectedResponse extends ApiError {
     super('greenhouse', operation, status, `unexpected response shape at ${paths.slice(0, 5).join(', ') || '(root)'}`);
   }
 }
+
+/**
+ * An irreversible action (merge, anonymize) answered 2xx, but reading the candidate back does not show
+ * its effect. Names the operation and the unconfirmed aspects (field names, never values).
+ */
+export class ActionNotConfirmed extends ApiError {
+  constructor(operation: string, readonly unconfirmed: readonly string[]) {
+    super('greenhouse', operation, undefined, `accepted, but the read-back does not show it (${unconfirmed.join(', ')})`);
+  }
+}

@@ -58,6 +58,7 @@ export const applicationSchema = z.looseObject({
   source_id: idOrNull,
   referrer_id: idOrNull,
   rejected_at: iso,
+  /** Absent from the official v3 field list [M]: the reason is read from rejection_details. */
   rejection_reason_id: idOrNull,
   last_activity_at: iso,
   custom_fields: customFieldValues.nullish(),
@@ -252,6 +253,19 @@ export const rejectionReasonSchema = z.looseObject({
 });
 export type RejectionReason = z.infer<typeof rejectionReasonSchema>;
 
+/** `GET /v3/rejection_details`: one per rejection of an application (fields of the official reference [M]). */
+export const rejectionDetailSchema = z.looseObject({
+  id,
+  application_id: id,
+  rejection_reason_id: idOrNull,
+  rejection_note_id: idOrNull,
+  rejected_by_id: idOrNull,
+  rejected_at: iso,
+  created_at: iso,
+  updated_at: iso,
+});
+export type RejectionDetail = z.infer<typeof rejectionDetailSchema>;
+
 /** Every list resource the client reads, with its schema. */
 export const RESOURCE_SCHEMAS = {
   candidates: candidateSchema,
@@ -277,6 +291,7 @@ export const RESOURCE_SCHEMAS = {
   custom_field_options: customFieldOptionSchema,
   scorecards: scorecardSchema,
   rejection_reasons: rejectionReasonSchema,
+  rejection_details: rejectionDetailSchema,
 } as const;
 
 export type ResourceName = keyof typeof RESOURCE_SCHEMAS;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BeameryTag, ContactWrite } from '#adapters/beamery/types';
-import type { Application, Attachment, Candidate } from '#adapters/greenhouse/schemas';
+import type { Application, Attachment, Candidate, RejectionDetail } from '#adapters/greenhouse/schemas';
 import { selectAttachments, type AttachmentPolicy, type AttachmentSelection } from './attachments.ts';
 import { confidentialCandidateRule, confidentialJobRule } from './rules.ts';
 import { compareStrings, pick, strip, trimmed, uniqueBy } from './values.ts';
@@ -50,6 +50,11 @@ export interface CandidateSnapshot {
   readonly stageNames: ReadonlyMap<number, string>;
   /** Rejection reason names by `rejection_reason_id`. */
   readonly rejectionReasons: ReadonlyMap<number, string>;
+  /**
+   * Rejection reason ids by application id, from `/v3/rejection_details` (the official v3
+   * application has no `rejection_reason_id`); an application missing here falls back to its own.
+   */
+  readonly rejectionReasonIds?: ReadonlyMap<number, number>;
   /** The candidate's attachment metadata (v3 attachments of all their applications). */
   readonly attachments: readonly Attachment[];
   /** Beamery tag ids known for Greenhouse tag names, keyed by `normaliseTagName(name)`. */
@@ -230,8 +235,8 @@ function mapApplications(snapshot: CandidateSnapshot, options: ContactMappingOpt
       continue;
     }
     // Hired and rejected are flags in Greenhouse, not stages; Beamery has no flags. Only the rejection reason travels.
-    const rejectionReason =
-      application.status === 'rejected' && application.rejection_reason_id != null ? trimmed(snapshot.rejectionReasons.get(application.rejection_reason_id)) : undefined;
+    const reasonId = application.status === 'rejected' ? (snapshot.rejectionReasonIds?.get(application.id) ?? application.rejection_reason_id) : undefined;
+    const rejectionReason = reasonId != null ? trimmed(snapshot.rejectionReasons.get(reasonId)) : undefined;
     const candidacies = byVacancy.get(job.vacancyId) ?? [];
     candidacies.push({ application, membership: strip({ vacancyId: job.vacancyId, stageName, rejectionReason }) });
     byVacancy.set(job.vacancyId, candidacies);
@@ -246,6 +251,20 @@ function mapApplications(snapshot: CandidateSnapshot, options: ContactMappingOpt
   }
   accounts.sort((a, b) => a.applicationId - b.applicationId);
   return { memberships, accounts };
+}
+
+/**
+ * `CandidateSnapshot.rejectionReasonIds` from `/v3/rejection_details` rows: per application, the reason
+ * of its latest rejection (rejected, reopened and rejected again leaves two rows).
+ */
+export function rejectionReasonIdsOf(details: readonly RejectionDetail[]): Map<number, number> {
+  const latest = new Map<number, RejectionDetail>();
+  for (const detail of details) {
+    if (detail.rejection_reason_id == null) continue;
+    const held = latest.get(detail.application_id);
+    if (!held || (detail.rejected_at ?? '') > (held.rejected_at ?? '') || (detail.rejected_at === held.rejected_at && detail.id > held.id)) latest.set(detail.application_id, detail);
+  }
+  return new Map([...latest].map(([applicationId, detail]) => [applicationId, detail.rejection_reason_id!] as const));
 }
 
 /**

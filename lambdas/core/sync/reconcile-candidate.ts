@@ -9,6 +9,7 @@ import {
   contactWriteForCreate,
   contactWriteForGroups,
   mapCandidateToContact,
+  rejectionReasonIdsOf,
   type ContactFieldGroup,
   type ContactMapping,
   type ContactMappingOptions,
@@ -45,7 +46,7 @@ export interface CandidateSyncOptions extends ContactMappingOptions {
 export interface CandidateSyncDependencies {
   readonly greenhouse: Pick<
     GreenhouseApi,
-    'getCandidate' | 'listApplications' | 'listJobs' | 'listJobInterviewStages' | 'listRejectionReasons' | 'listAttachments' | 'listNotes' | 'listUsers' | 'downloadAttachment'
+    'getCandidate' | 'listApplications' | 'listJobs' | 'listJobInterviewStages' | 'listRejectionReasons' | 'listRejectionDetails' | 'listAttachments' | 'listNotes' | 'listUsers' | 'downloadAttachment'
   >;
   readonly beamery: Pick<BeameryApi, 'findContactsByEmail' | 'getContact' | 'createContact' | 'updateContact' | 'addContactToVacancy' | 'createNote' | 'uploadAttachment'>;
   readonly idMap: IdMapStore;
@@ -229,10 +230,12 @@ async function loadSnapshot(candidate: NonNullable<Awaited<ReturnType<Greenhouse
   const { greenhouse, idMap } = deps;
   const applications = await collect(greenhouse.listApplications({ candidate_ids: [candidate.id] }));
   const jobIds = [...new Set(applications.flatMap((a) => (a.job_id ? [a.job_id] : [])))];
-  const [jobs, stages, reasons, attachments] = await Promise.all([
+  const rejectedIds = applications.filter((a) => a.status === 'rejected').map((a) => a.id);
+  const [jobs, stages, reasons, details, attachments] = await Promise.all([
     jobIds.length ? collect(greenhouse.listJobs({ ids: jobIds })) : [],
     jobIds.length ? collect(greenhouse.listJobInterviewStages(jobIds)) : [],
-    applications.some((a) => a.rejection_reason_id) ? collect(greenhouse.listRejectionReasons({ includeDefaults: true })) : [],
+    rejectedIds.length ? collect(greenhouse.listRejectionReasons({ includeDefaults: true })) : [],
+    rejectedIds.length ? collect(greenhouse.listRejectionDetails({ application_ids: rejectedIds })) : [],
     collect(greenhouse.listAttachments({ candidate_ids: [candidate.id] })),
   ]);
   const linkedJobs = new Map<number, LinkedJob>();
@@ -249,6 +252,7 @@ async function loadSnapshot(candidate: NonNullable<Awaited<ReturnType<Greenhouse
     jobs: linkedJobs,
     stageNames: new Map(stages.map((s) => [s.id, s.name ?? ''] as const)),
     rejectionReasons: new Map(reasons.map((r) => [r.id, r.name ?? ''] as const)),
+    rejectionReasonIds: rejectionReasonIdsOf(details),
     attachments,
   };
 }

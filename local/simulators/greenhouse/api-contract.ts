@@ -1,12 +1,13 @@
 import * as z from 'zod';
 
 /**
- * How the simulated tenant takes the writes whose v3 semantics no official source settles (issue 12,
- * items 1–2). Each switch is ASSUMED: its default is the reading the simulator always had, and the
- * other value is the plausible alternative, so the client is tested against both rather than one guess.
- * Set them with `PUT /_admin/settings {"writeContract": {...}}` or the simulator's start options.
+ * How the simulated tenant behaves where no official source settles v3's contract (issue 12). Each
+ * switch is ASSUMED: its default is the reading the simulator always had (or, for `tokenBasicAuth`,
+ * what the public clients send), and the other value is the plausible alternative, so the client is
+ * tested against both rather than one guess. Set them with `PUT /_admin/settings {"apiContract": {...}}`
+ * or the simulator's `apiContract` start option.
  */
-export const writeContractSchema = z.strictObject({
+export const apiContractSchema = z.strictObject({
   /**
    * ASSUMED `customFields`: `merge` — a PATCH's `custom_fields` changes only the keys it names;
    * `replace` — it becomes the record's whole set (one public implementation always resends the
@@ -24,11 +25,43 @@ export const writeContractSchema = z.strictObject({
    * — null is a 422 and only `""` clears (the public implementation sends `""` [L]).
    */
   clearTitleCompany: z.enum(['null-accepted', 'empty-string']).default('null-accepted'),
+  /**
+   * ASSUMED `rejectionReasons`: `on-application` — application reads carry `rejection_reason_id`;
+   * `rejection-details-only` — they do not (the field list generated from the official reference
+   * has no such field), and the reason is only on `GET /v3/rejection_details` [M].
+   */
+  rejectionReasons: z.enum(['on-application', 'rejection-details-only']).default('on-application'),
+  /**
+   * ASSUMED `lifecycleReply`: what `POST /v3/candidates/{id}/merge` and `PATCH /v3/candidates/{id}/anonymize`
+   * answer: `candidate` — 200 with the (primary) candidate; `no-content` — 204, empty; `message` —
+   * 200 `{"message": …}`. No source shows the reply body.
+   */
+  lifecycleReply: z.enum(['candidate', 'no-content', 'message']).default('candidate'),
+  /**
+   * ASSUMED `tokenBasicAuth`: how `POST /token` decodes the Basic client credentials: `raw` — the
+   * id and secret as they are, split at the first colon (what the public clients send [M]);
+   * `form-urlencoded` — each form-urlencoded first (RFC 6749 §2.3.1), so a raw `+` is a space and a
+   * raw `%` must start an escape.
+   */
+  tokenBasicAuth: z.enum(['raw', 'form-urlencoded']).default('raw'),
+  /**
+   * ASSUMED `attachmentAuth`: `presigned` — an attachment `url` is a pre-signed storage link needing
+   * no Authorization header [M]; `bearer` — it answers 401 unless sent `Authorization: Bearer <valid token>`.
+   */
+  attachmentAuth: z.enum(['presigned', 'bearer']).default('presigned'),
 });
-export type WriteContract = z.infer<typeof writeContractSchema>;
-export type WriteContractInput = z.input<typeof writeContractSchema>;
+export type ApiContract = z.infer<typeof apiContractSchema>;
+export type ApiContractInput = z.input<typeof apiContractSchema>;
 
-export const DEFAULT_WRITE_CONTRACT: WriteContract = writeContractSchema.parse({});
+export const DEFAULT_API_CONTRACT: ApiContract = apiContractSchema.parse({});
 
 /** Every switch on its plausible alternative: what a client must survive if each assumption is wrong. */
-export const STRICT_WRITE_CONTRACT: WriteContract = { customFields: 'replace', selectValues: 'ids', clearTitleCompany: 'empty-string' };
+export const STRICT_API_CONTRACT: ApiContract = {
+  customFields: 'replace',
+  selectValues: 'ids',
+  clearTitleCompany: 'empty-string',
+  rejectionReasons: 'rejection-details-only',
+  lifecycleReply: 'no-content',
+  tokenBasicAuth: 'form-urlencoded',
+  attachmentAuth: 'bearer',
+};

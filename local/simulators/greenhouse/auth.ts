@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../shared/clock.ts';
+import type { ApiContract } from './api-contract.ts';
 import { GreenhouseApiError, missingScope } from './api-errors.ts';
 import type { GreenhouseState } from './state.ts';
 
@@ -93,16 +94,29 @@ function unauthorized(reason: string): GreenhouseApiError {
   return new GreenhouseApiError(401, { message: 'Unauthorized', errors: [reason] });
 }
 
-function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+/**
+ * The client id and secret of a Basic header, read as ASSUMED `tokenBasicAuth` says (api-contract.ts).
+ * Split at the first colon either way: a raw secret may hold colons, an id may not (RFC 7617).
+ * `invalid` is a form-urlencoded credential that does not decode (a raw `%` not starting an escape).
+ */
+function basicCredentials(header: string | undefined, reading: ApiContract['tokenBasicAuth']): { id: string; secret: string } | 'invalid' | undefined {
   const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
-  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  const id = decoded.slice(0, colon);
+  const secret = decoded.slice(colon + 1);
+  if (reading === 'raw') return { id, secret };
+  try {
+    const formDecode = (part: string) => decodeURIComponent(part.replaceAll('+', ' '));
+    return { id: formDecode(id), secret: formDecode(secret) };
+  } catch {
+    return 'invalid';
+  }
 }
 
-export function registerTokenRoute(app: FastifyInstance, issuer: TokenIssuer): void {
+export function registerTokenRoute(app: FastifyInstance, issuer: TokenIssuer, contract: () => ApiContract): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
@@ -110,8 +124,9 @@ export function registerTokenRoute(app: FastifyInstance, issuer: TokenIssuer): v
   app.post('/token', async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const query = request.query as Record<string, string>;
-    const client = basicCredentials(request.headers.authorization);
+    const client = basicCredentials(request.headers.authorization, contract().tokenBasicAuth);
     if (!client) return reply.code(401).send({ message: 'Unauthorized', errorId: randomUUID() });
+    if (client === 'invalid') return reply.code(401).send({ error: 'invalid_client' });
 
     const grantType = body['grant_type'] ?? query['grant_type'];
     if (grantType !== 'client_credentials') {
@@ -134,6 +149,12 @@ export function registerTokenRoute(app: FastifyInstance, issuer: TokenIssuer): v
         : { expires_in: issuer.settings.lifetimeSeconds };
     return reply.code(200).send({ access_token: token, token_type: 'Bearer', ...expiry });
   });
+}
+
+/** Whether the request carries `Authorization: Bearer <a valid, unexpired token>`. */
+export function hasValidBearer(issuer: TokenIssuer, request: FastifyRequest): boolean {
+  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  return match !== null && typeof issuer.verify(match[1]!) === 'object';
 }
 
 /** preHandler for `/v3/*`: 401, then 403 for scope, then 403 for the Site Admin rule on lists. */

@@ -42,7 +42,7 @@ import type {
 } from './write-schemas.ts';
 import type { ANONYMIZE_FIELDS } from './write-schemas.ts';
 import type { RecordOf } from './factories.ts';
-import { DEFAULT_WRITE_CONTRACT, type WriteContract } from './write-contract.ts';
+import { DEFAULT_API_CONTRACT, type ApiContract } from './api-contract.ts';
 
 /**
  * Every change to the simulator's data, whether it comes through the v3 API or the admin API, and
@@ -56,8 +56,8 @@ export interface OperationsDeps {
   readonly clock: Clock;
   readonly webhooks: WebhookSender;
   readonly payloadContext: () => PayloadContext;
-  /** The ASSUMED write semantics in force (write-contract.ts); today's readings when absent. */
-  readonly writeContract?: () => WriteContract;
+  /** The ASSUMED API contract in force (api-contract.ts); today's readings when absent. */
+  readonly apiContract?: () => ApiContract;
 }
 
 export type AnonymizeField = (typeof ANONYMIZE_FIELDS)[number];
@@ -191,8 +191,8 @@ export class GreenhouseOperations {
     if (patch.custom_fields !== undefined) c.custom_fields = this.mergeCustomFields('candidate', c.custom_fields, patch.custom_fields);
   }
 
-  private contract(): WriteContract {
-    return this.deps.writeContract?.() ?? DEFAULT_WRITE_CONTRACT;
+  private contract(): ApiContract {
+    return this.deps.apiContract?.() ?? DEFAULT_API_CONTRACT;
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { ApiContract } from './api-contract.ts';
 import type { AttachmentLinks } from './attachment-links.ts';
 import type { RecordOf } from './factories.ts';
 import {
@@ -22,11 +23,14 @@ export interface ProjectionContext {
   readonly state: GreenhouseState;
   readonly origin: string;
   readonly links: AttachmentLinks;
+  readonly contract: ApiContract;
 }
 
 export interface ListResource<K extends TableName = TableName> {
   readonly name: string;
   readonly table: K;
+  /** Records the endpoint lists at all, before filters (a view over its table). */
+  readonly listed?: (record: RecordOf<K>) => boolean;
   readonly filters: Record<string, FilterParser<RecordOf<K>>>;
   /** Records a default listing leaves out (service accounts, Greenhouse's default rejection reasons). */
   readonly visible?: (record: RecordOf<K>, filters: Query) => boolean;
@@ -38,6 +42,8 @@ function publicFields<R extends object>(record: R): Partial<R> {
   return Object.fromEntries(Object.entries(record).filter(([key]) => !key.startsWith('sim_'))) as Partial<R>;
 }
 const asIs = <R extends object>(record: R) => publicFields(record);
+
+export const REJECTION_DETAIL_ID_OFFSET = 1_000_000_000;
 
 const define = <K extends TableName>(resource: ListResource<K>) => resource;
 
@@ -79,7 +85,39 @@ export const LIST_RESOURCES = [
       stage_name: equals((a) => a.stage_name),
       prospect: booleanIs((a) => a.prospect),
     },
-    project: asIs,
+    // ASSUMED rejectionReasons: the official field list has no rejection_reason_id (api-contract.ts).
+    project: (a, { contract }) => {
+      const { rejection_reason_id: _reason, ...rest } = publicFields(a);
+      return contract.rejectionReasons === 'rejection-details-only' ? rest : publicFields(a);
+    },
+  }),
+  define({
+    /**
+     * A view over rejected applications: one detail per application, with the fields the official
+     * reference lists [M]; who rejected and the rejection note are not simulated (null). Its ids are
+     * the application's plus REJECTION_DETAIL_ID_OFFSET, so a client mixing the two ids is caught.
+     */
+    name: 'rejection_details',
+    table: 'applications',
+    listed: (a) => a.status === 'rejected',
+    filters: {
+      ids: idIn((a) => a.id + REJECTION_DETAIL_ID_OFFSET),
+      application_ids: idIn((a) => a.id),
+      rejection_reason_ids: idIn((a) => a.rejection_reason_id),
+      created_at: dateWindow((a) => a.rejected_at),
+      updated_at: dateWindow((a) => a.updated_at),
+    },
+    project: (a) => ({
+      id: a.id + REJECTION_DETAIL_ID_OFFSET,
+      application_id: a.id,
+      rejection_reason_id: a.rejection_reason_id,
+      rejection_note_id: null,
+      rejected_by_id: null,
+      rejected_at: a.rejected_at,
+      question_custom_fields: {},
+      created_at: a.rejected_at,
+      updated_at: a.updated_at,
+    }),
   }),
   define({
     name: 'jobs',

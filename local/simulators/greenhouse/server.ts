@@ -9,7 +9,7 @@ import { GreenhouseApiError } from './api-errors.ts';
 import { AttachmentLinks, DEFAULT_ATTACHMENT_URL_TTL_SECONDS } from './attachment-links.ts';
 import { bearerAuth, registerTokenRoute, TokenIssuer, type SimCredential, type TokenSettings } from './auth.ts';
 import { GreenhouseOperations, isoSeconds } from './operations.ts';
-import { writeContractSchema, type WriteContractInput } from './write-contract.ts';
+import { apiContractSchema, type ApiContractInput } from './api-contract.ts';
 import { LIST_SCOPES } from './resources.ts';
 import { registerApplicationRoutes } from './routes/applications.ts';
 import { registerAttachmentRoutes } from './routes/attachments.ts';
@@ -73,8 +73,8 @@ export interface GreenhouseSimulatorOptions {
   /** The UI host in webhook `url` fields (people and job links). */
   readonly appUrl?: string;
   readonly logger?: boolean;
-  /** The ASSUMED write semantics to start with (write-contract.ts); each switch defaults to today's reading. */
-  readonly writeContract?: WriteContractInput;
+  /** The ASSUMED API contract to start with (api-contract.ts); each switch defaults to today's reading. */
+  readonly apiContract?: ApiContractInput;
 }
 
 export interface GreenhouseSimulator {
@@ -108,7 +108,7 @@ export async function startGreenhouseSimulator(options: GreenhouseSimulatorOptio
   const faults = new Faults(options.faults);
   const links = new AttachmentLinks(clock, options.attachmentUrlTtlSeconds ?? DEFAULT_ATTACHMENT_URL_TTL_SECONDS);
   const webhooks = new WebhookSender(clock, { targets: options.webhooks, timeoutMs: options.webhookTimeoutMs });
-  const settings: SimSettings = { linkOrigin: undefined, writeContract: writeContractSchema.parse(options.writeContract ?? {}) };
+  const settings: SimSettings = { linkOrigin: undefined, apiContract: apiContractSchema.parse(options.apiContract ?? {}) };
 
   let origin = 'http://127.0.0.1';
   const appUrl = options.appUrl ?? 'https://app.greenhouse.io';
@@ -117,7 +117,7 @@ export async function startGreenhouseSimulator(options: GreenhouseSimulatorOptio
     appUrl,
     attachmentUrl: (id, filename) => links.url(origin, id, filename),
   });
-  const operations = new GreenhouseOperations({ state, clock, webhooks, payloadContext, writeContract: () => settings.writeContract });
+  const operations = new GreenhouseOperations({ state, clock, webhooks, payloadContext, apiContract: () => settings.apiContract });
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 50 * 1024 * 1024 });
   // Hook order matters: counting, then the rate limit (its headers then ride on injected faults too), then faults.
@@ -134,7 +134,7 @@ export async function startGreenhouseSimulator(options: GreenhouseSimulatorOptio
   });
 
   const deps: RouteDeps = { state, operations, links, issuer, settings };
-  registerTokenRoute(app, issuer);
+  registerTokenRoute(app, issuer, () => settings.apiContract);
   registerListRoutes(app, deps);
   registerCandidateRoutes(app, deps);
   registerApplicationRoutes(app, deps);

@@ -4,7 +4,7 @@ import { GreenhouseClient } from '#adapters/greenhouse/client';
 import { CustomFieldValueRejected } from '#adapters/greenhouse/custom-field-values';
 import { DEFAULT_SCENARIO_PATH } from '#local/simulators/greenhouse/server';
 import type { ScenarioInput } from '#local/simulators/greenhouse/scenario';
-import type { WriteContractInput } from '#local/simulators/greenhouse/write-contract';
+import type { ApiContractInput } from '#local/simulators/greenhouse/api-contract';
 import { startHarness, type Harness } from './support.ts';
 
 /**
@@ -47,8 +47,8 @@ const scenario: ScenarioInput = {
   ),
 };
 
-const STRICT: WriteContractInput = { customFields: 'replace', selectValues: 'ids', clearTitleCompany: 'empty-string' };
-const DEFAULT: WriteContractInput = { customFields: 'merge', selectValues: 'ids-or-labels', clearTitleCompany: 'null-accepted' };
+const STRICT: ApiContractInput = { customFields: 'replace', selectValues: 'ids', clearTitleCompany: 'empty-string' };
+const DEFAULT: ApiContractInput = { customFields: 'merge', selectValues: 'ids-or-labels', clearTitleCompany: 'null-accepted' };
 
 let h: Harness;
 let client: GreenhouseClient;
@@ -74,7 +74,7 @@ describe.each([
 ])('custom-field and title writes against the %s variant', (_name, contract) => {
   beforeEach(async () => {
     await h.admin('POST', '/reset');
-    await h.admin('PUT', '/settings', { writeContract: contract });
+    await h.admin('PUT', '/settings', { apiContract: contract });
     await h.admin('DELETE', '/requests');
     patches.length = 0;
   });
@@ -163,14 +163,14 @@ describe('the simulator switches are real (what a naive client would hit)', () =
   });
 
   it('replace: a partial set wipes the fields it leaves out; merge keeps them', async () => {
-    await h.admin('PUT', '/settings', { writeContract: { customFields: 'merge' } });
+    await h.admin('PUT', '/settings', { apiContract: { customFields: 'merge' } });
     expect(Object.keys(h.sim.operations.updateCandidate(903, { custom_fields: [{ name_key: 'desired_salary', value: '95k' }] }).custom_fields)).toHaveLength(5);
-    await h.admin('PUT', '/settings', { writeContract: { customFields: 'replace' } });
+    await h.admin('PUT', '/settings', { apiContract: { customFields: 'replace' } });
     expect(Object.keys(h.sim.operations.updateCandidate(903, { custom_fields: [{ name_key: 'desired_salary', value: '95k' }] }).custom_fields)).toEqual(['desired_salary']);
   });
 
   it('ids only: a select label is a 422; a null title is a 422 in the strict variant', async () => {
-    await h.admin('PUT', '/settings', { writeContract: STRICT });
+    await h.admin('PUT', '/settings', { apiContract: STRICT });
     const status = (write: () => unknown) => {
       try {
         write();
@@ -181,7 +181,7 @@ describe('the simulator switches are real (what a naive client would hit)', () =
     };
     expect(status(() => h.sim.operations.updateCandidate(903, { custom_fields: [{ name_key: 'consent_status', value: 'Withdrawn' }] }))).toBe(422);
     expect(status(() => h.sim.operations.updateCandidate(903, { title: null }))).toBe(422);
-    await h.admin('PUT', '/settings', { writeContract: DEFAULT });
+    await h.admin('PUT', '/settings', { apiContract: DEFAULT });
     expect(h.sim.operations.updateCandidate(903, { custom_fields: [{ name_key: 'consent_status', value: 'Withdrawn' }], title: null }).title).toBeNull();
   });
 

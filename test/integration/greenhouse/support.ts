@@ -11,7 +11,7 @@ import {
   type GreenhouseSimulator,
   type GreenhouseSimulatorOptions,
 } from '#local/simulators/greenhouse/server';
-import { STRICT_WRITE_CONTRACT } from '#local/simulators/greenhouse/write-contract';
+import { STRICT_API_CONTRACT } from '#local/simulators/greenhouse/api-contract';
 
 /**
  * A simulator in this process on port 0, a client pointed at it, both on one SimClock (real speed;
@@ -36,8 +36,8 @@ export async function startHarness(options: GreenhouseSimulatorOptions = {}): Pr
   const sim = await startGreenhouseSimulator({
     scenario: DEFAULT_SCENARIO_PATH,
     rateLimit: { limit: 10_000, tokenLimit: 1_000 },
-    // GREENHOUSE_SIM_WRITE_CONTRACT=strict runs a suite against the strict write semantics (issue 12).
-    ...(process.env['GREENHOUSE_SIM_WRITE_CONTRACT'] === 'strict' ? { writeContract: STRICT_WRITE_CONTRACT } : {}),
+    // GREENHOUSE_SIM_API_CONTRACT=strict runs a suite against the strict write semantics (issue 12).
+    ...(process.env['GREENHOUSE_SIM_API_CONTRACT'] === 'strict' ? { apiContract: STRICT_API_CONTRACT } : {}),
     ...options,
     clock,
   });

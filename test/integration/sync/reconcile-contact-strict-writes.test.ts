@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reconcileContact, type ContactSyncDependencies } from '#core/sync/reconcile-contact';
 import { DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS } from '#lambdas/config';
 import type { BeameryClient } from '#adapters/beamery/client';
-import { STRICT_WRITE_CONTRACT } from '#local/simulators/greenhouse/write-contract';
+import { STRICT_API_CONTRACT } from '#local/simulators/greenhouse/api-contract';
 import { IDENTITY_KEY, startSyncHarness, type SyncHarness } from './candidate-harness.ts';
 
 /**
@@ -17,7 +17,7 @@ describe('reconcileContact against strict Greenhouse writes', () => {
 
   beforeEach(async () => {
     h = await startSyncHarness();
-    await h.greenhouse.admin('PUT', '/settings', { writeContract: STRICT_WRITE_CONTRACT });
+    await h.greenhouse.admin('PUT', '/settings', { apiContract: STRICT_API_CONTRACT });
     deps = {
       greenhouse: h.greenhouse.client(),
       beamery: h.deps.beamery as BeameryClient,

@@ -10,7 +10,7 @@ import type { GreenhouseOperations } from '../operations.ts';
 import { TABLE_NAMES, type TableName } from '../records.ts';
 import type { SimSettings } from '../routes/context.ts';
 import { parseScenario, type Scenario } from '../scenario.ts';
-import { writeContractSchema, type WriteContract } from '../write-contract.ts';
+import { apiContractSchema, type ApiContract } from '../api-contract.ts';
 import type { GreenhouseState } from '../state.ts';
 import type { RateLimits, RequestCounts } from '../traffic.ts';
 import type { WebhookSender } from '../webhooks/sender.ts';
@@ -134,12 +134,12 @@ export function registerAdminControlRoutes(app: FastifyInstance, deps: ControlDe
         linkOrigin: z.url().nullable().optional(),
         attachmentUrlTtlSeconds: z.number().int().min(1).optional(),
         // Switches not given keep their current value.
-        writeContract: writeContractSchema.partial().optional(),
+        apiContract: apiContractSchema.partial().optional(),
       }),
       request.body,
     );
     if (body.linkOrigin !== undefined) deps.settings.linkOrigin = body.linkOrigin ?? undefined;
-    if (body.writeContract !== undefined) deps.settings.writeContract = { ...deps.settings.writeContract, ...stripUndefined(body.writeContract) };
+    if (body.apiContract !== undefined) deps.settings.apiContract = { ...deps.settings.apiContract, ...stripUndefined(body.apiContract) };
     if (body.attachmentUrlTtlSeconds !== undefined) deps.links.ttlSeconds = body.attachmentUrlTtlSeconds;
     return { ...deps.settings, attachmentUrlTtlSeconds: deps.links.ttlSeconds };
   });
@@ -189,6 +189,6 @@ export function registerAdminControlRoutes(app: FastifyInstance, deps: ControlDe
   });
 }
 
-function stripUndefined(partial: Partial<WriteContract>): Partial<WriteContract> {
+function stripUndefined(partial: Partial<ApiContract>): Partial<ApiContract> {
   return Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { parseBody } from '../api-errors.ts';
 import { ATTACHMENT_PATH_PREFIX } from '../attachment-links.ts';
-import type { ScopeConfig } from '../auth.ts';
+import { hasValidBearer, type ScopeConfig } from '../auth.ts';
 import { attachmentCreate } from '../write-schemas.ts';
 import { pathId, present, type RouteDeps } from './context.ts';
 
@@ -9,7 +9,8 @@ const config: ScopeConfig = { scope: 'harvest:attachments:create' };
 
 /**
  * `POST /v3/attachments` (base64 `content` or a `url` to fetch) [H], and the signed download links
- * the attachment `url`s point at: no Authorization header, 403 once expired (as S3 answers).
+ * the attachment `url`s point at: no Authorization header (unless ASSUMED attachmentAuth is `bearer`),
+ * 403 once expired (as S3 answers).
  */
 export function registerAttachmentRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/v3/attachments', { config }, async (request, reply) => {
@@ -18,6 +19,10 @@ export function registerAttachmentRoutes(app: FastifyInstance, deps: RouteDeps):
   });
 
   app.get(`${ATTACHMENT_PATH_PREFIX}/:id/:filename`, async (request, reply) => {
+    // ASSUMED attachmentAuth `bearer` (api-contract.ts): the link is Greenhouse's own and wants the token.
+    if (deps.settings.apiContract.attachmentAuth === 'bearer' && !hasValidBearer(deps.issuer, request)) {
+      return reply.code(401).send({ message: 'Unauthorized', errors: ['Token could not be decoded. Please check the Authorization header.'] });
+    }
     const id = pathId(request);
     const { Expires, Signature } = request.query as { Expires?: string; Signature?: string };
     const verdict = deps.links.check(id, Expires, Signature);

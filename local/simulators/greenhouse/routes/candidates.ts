@@ -1,14 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseBody } from '../api-errors.ts';
 import type { ScopeConfig } from '../auth.ts';
 import { anonymizeRequest, candidateCreate, candidatePatch, mergeRequest } from '../write-schemas.ts';
+import type { CandidateRecord } from '../records.ts';
 import { pathId, present, type RouteDeps } from './context.ts';
 
 const scope = (action: string): { config: ScopeConfig } => ({ config: { scope: `harvest:candidates:${action}` } });
 
 /**
  * Candidate writes (reference §4.2). Creates answer 201 with the object, PATCH 200 [M]. What the
- * merge and anonymize calls answer is not documented: 200 with the (primary) candidate, assumed.
+ * merge and anonymize calls answer is not documented: the ASSUMED switch `lifecycleReply` chooses.
  */
 export function registerCandidateRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/v3/candidates', scope('create'), async (request, reply) => {
@@ -21,17 +22,29 @@ export function registerCandidateRoutes(app: FastifyInstance, deps: RouteDeps): 
     return present(deps, request, 'candidates', candidate);
   });
 
-  app.post('/v3/candidates/:id/merge', scope('merge'), async (request) => {
+  app.post('/v3/candidates/:id/merge', scope('merge'), async (request, reply) => {
     const id = pathId(request);
     deps.operations.candidate(id);
     const { duplicate_candidate_id } = parseBody(mergeRequest, request.body);
-    return present(deps, request, 'candidates', deps.operations.mergeCandidates(id, duplicate_candidate_id));
+    return lifecycleReply(deps, request, reply, deps.operations.mergeCandidates(id, duplicate_candidate_id), 'Candidates merged.');
   });
 
-  app.patch('/v3/candidates/:id/anonymize', scope('anonymize'), async (request) => {
+  app.patch('/v3/candidates/:id/anonymize', scope('anonymize'), async (request, reply) => {
     const id = pathId(request);
     deps.operations.candidate(id);
     const { fields } = parseBody(anonymizeRequest, request.body);
-    return present(deps, request, 'candidates', deps.operations.anonymizeCandidate(id, fields));
+    return lifecycleReply(deps, request, reply, deps.operations.anonymizeCandidate(id, fields), 'Candidate anonymized.');
   });
+}
+
+/** ASSUMED lifecycleReply (api-contract.ts): what a merge or anonymize answers once done. */
+function lifecycleReply(deps: RouteDeps, request: FastifyRequest, reply: FastifyReply, candidate: CandidateRecord, message: string) {
+  switch (deps.settings.apiContract.lifecycleReply) {
+    case 'candidate':
+      return reply.code(200).send(present(deps, request, 'candidates', candidate));
+    case 'no-content':
+      return reply.code(204).send();
+    case 'message':
+      return reply.code(200).send({ message });
+  }
 }

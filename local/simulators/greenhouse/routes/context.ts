@@ -6,14 +6,14 @@ import type { GreenhouseOperations } from '../operations.ts';
 import type { Query } from '../pagination.ts';
 import { LIST_RESOURCES, type ListResource, type ProjectionContext } from '../resources.ts';
 import type { GreenhouseState } from '../state.ts';
-import type { WriteContract } from '../write-contract.ts';
+import type { ApiContract } from '../api-contract.ts';
 
 /** What the route modules share. */
 export interface SimSettings {
   /** Overrides the origin of `Link` next URLs (to test that a client refuses a foreign host). */
   linkOrigin: string | undefined;
-  /** The ASSUMED write semantics in force (write-contract.ts). */
-  writeContract: WriteContract;
+  /** The ASSUMED API contract in force (api-contract.ts). */
+  apiContract: ApiContract;
 }
 
 export interface RouteDeps {
@@ -29,7 +29,7 @@ export function originOf(request: FastifyRequest): string {
 }
 
 export function projectionContext(deps: RouteDeps, request: FastifyRequest): ProjectionContext {
-  return { state: deps.state, origin: originOf(request), links: deps.links };
+  return { state: deps.state, origin: originOf(request), links: deps.links, contract: deps.settings.apiContract };
 }
 
 /** Query values as strings; a repeated parameter becomes a comma list. */

@@ -25,7 +25,12 @@ export function registerListRoutes(app: FastifyInstance, deps: RouteDeps): void 
       }
       const matching = deps.state
         .all(resource.table)
-        .filter((record) => (resource.visible?.(record as never, filters) ?? true) && predicates.every((p) => p(record as never)));
+        .filter(
+          (record) =>
+            (resource.listed?.(record as never) ?? true) &&
+            (resource.visible?.(record as never, filters) ?? true) &&
+            predicates.every((p) => p(record as never)),
+        );
       const page = paginate(matching, filters, below);
       if (page.nextCursor) reply.header('Link', nextLink(deps.settings.linkOrigin ?? originOf(request), path, page.nextCursor));
       const ctx = projectionContext(deps, request);
