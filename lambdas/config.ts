@@ -3,6 +3,8 @@ import { QUEUES, TABLES, type QueueId, type TableId } from '#lib/resource-defini
 import { DEFAULT_PUSH_TAG } from '#core/sync/beamery-poll';
 import { aiSettingsSchema } from '#core/ai/settings';
 import { DEFAULT_MAX_FAILURES } from '#core/queue/redelivery';
+import { BEAMERY_AUTH_VARIANTS, DEFAULT_BEAMERY_AUTH } from '#adapters/beamery/auth';
+import { consentFieldFrom, consentFieldText, greenhouseIdFieldFrom, greenhouseIdFieldText } from '#adapters/beamery/field-locations';
 
 /**
  * The one place that reads process.env. Each Lambda gets only the variables its construct sets;
@@ -27,8 +29,15 @@ export const ENV = {
   greenhouseActingUserId: 'GREENHOUSE_ACTING_USER_ID',
   beameryRegion: 'BEAMERY_REGION',
   beameryBaseUrl: 'BEAMERY_BASE_URL',
-  /** Secret JSON {"clientId","clientSecret"} of the Beamery API user. */
+  /** Secret JSON {"clientId","clientSecret"} of the Beamery API user ({"username","password"} also with BEAMERY_AUTH=basic). */
   beameryCredentialsArn: 'BEAMERY_CREDENTIALS_SECRET_ARN',
+  /** How the bridge mints Beamery tokens: `oauth` (default, POST /v1/oauth/token) or `basic` (GET /v1/auth). */
+  beameryAuth: 'BEAMERY_AUTH',
+  /** Where the Greenhouse candidate id is written on a contact: `integrations` (default) or `customField:<field id>`. */
+  beameryGreenhouseIdField: 'BEAMERY_GREENHOUSE_ID_FIELD',
+  /** Where Beamery's consent status and date are read: `top-level` (default) or `customField:<field id>`. */
+  beameryConsentStatusField: 'BEAMERY_CONSENT_STATUS_FIELD',
+  beameryConsentDateField: 'BEAMERY_CONSENT_DATE_FIELD',
   /** Share of each API's rate limit the bridge leaves unused (0–0.5); defaults in the adapters. */
   greenhouseRateMargin: 'GREENHOUSE_RATE_LIMIT_MARGIN',
   beameryRateMargin: 'BEAMERY_RATE_LIMIT_MARGIN',
@@ -138,6 +147,10 @@ const configSchema = z.object({
     baseUrl: z.url().optional(),
     credentialsSecretArn: z.string().startsWith('arn:').optional(),
     rateLimitMargin: z.coerce.number().min(0).max(0.5).optional(),
+    auth: z.enum(BEAMERY_AUTH_VARIANTS).default(DEFAULT_BEAMERY_AUTH),
+    greenhouseIdField: greenhouseIdFieldText.default('integrations').transform(greenhouseIdFieldFrom),
+    consentStatusField: consentFieldText.default('top-level').transform(consentFieldFrom),
+    consentDateField: consentFieldText.default('top-level').transform(consentFieldFrom),
     localCredentials,
   }),
 });
@@ -201,6 +214,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
       baseUrl: env[ENV.beameryBaseUrl] || undefined,
       credentialsSecretArn: env[ENV.beameryCredentialsArn] || undefined,
       rateLimitMargin: env[ENV.beameryRateMargin] || undefined,
+      auth: env[ENV.beameryAuth] || undefined,
+      greenhouseIdField: env[ENV.beameryGreenhouseIdField] || undefined,
+      consentStatusField: env[ENV.beameryConsentStatusField] || undefined,
+      consentDateField: env[ENV.beameryConsentDateField] || undefined,
       localCredentials: localOnly(runtime, env[ENV.beameryClientId], env[ENV.beameryClientSecret]),
     },
   });

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import * as z from 'zod';
-import { DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS, DEFAULT_PAYLOAD_CAP_BYTES, MAX_PAYLOAD_CAP_BYTES } from '#lambdas/config';
+import { DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS, DEFAULT_PAYLOAD_CAP_BYTES, ENV, MAX_PAYLOAD_CAP_BYTES } from '#lambdas/config';
+import { BEAMERY_AUTH_VARIANTS, DEFAULT_BEAMERY_AUTH } from '#adapters/beamery/auth';
+import { consentFieldText, greenhouseIdFieldText } from '#adapters/beamery/field-locations';
 import { DEFAULT_PUSH_TAG } from '#core/sync/beamery-poll';
 import { DEFAULT_SCHEDULE_MINUTES } from '#core/sync/poll-window';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '#lib/resource-definitions';
@@ -68,6 +70,14 @@ export const stackConfigSchema = z.strictObject({
       region: z.enum(['us', 'us-sandbox', 'eu']).default('us'),
       /** Overrides `region`: a host Beamery names for the tenant, ending in /v1. */
       baseUrl: z.url().optional(),
+      /** How tokens are minted: `oauth` (POST /v1/oauth/token) or `basic` (GET /v1/auth, the API user's username and password). */
+      auth: z.enum(BEAMERY_AUTH_VARIANTS).default(DEFAULT_BEAMERY_AUTH),
+      /** Where the Greenhouse candidate id is written on a contact: `integrations` or `customField:<field id>`. */
+      greenhouseIdField: greenhouseIdFieldText.default('integrations'),
+      /** Where Beamery's consent status is read: `top-level` (`consentStatus`) or `customField:<field id>`. */
+      consentStatusField: consentFieldText.default('top-level'),
+      /** Where Beamery's last consent date is read: `top-level` (`lastConsentDate`) or `customField:<field id>`. */
+      consentDateField: consentFieldText.default('top-level'),
     })
     .prefault({}),
   sync: z
@@ -112,6 +122,19 @@ export const stackConfigSchema = z.strictObject({
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
+
+/** The Beamery client's environment, the same for every Lambda that talks to Beamery. */
+export function beameryEnvironment(config: StackConfig): Record<string, string> {
+  const { region, baseUrl, auth, greenhouseIdField, consentStatusField, consentDateField } = config.beamery;
+  return {
+    [ENV.beameryRegion]: region,
+    ...(baseUrl ? { [ENV.beameryBaseUrl]: baseUrl } : {}),
+    [ENV.beameryAuth]: auth,
+    [ENV.beameryGreenhouseIdField]: greenhouseIdField,
+    [ENV.beameryConsentStatusField]: consentStatusField,
+    [ENV.beameryConsentDateField]: consentDateField,
+  };
+}
 
 export function parseStackConfig(raw: unknown): StackConfig {
   const parsed = stackConfigSchema.safeParse(raw ?? {});

@@ -31,7 +31,19 @@ export const BUDGET_MAX_WAIT_MS = 2_000;
 const CREDENTIALS_CACHE_SECONDS = 300;
 
 const credentialsSchema = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
-type Credentials = z.infer<typeof credentialsSchema>;
+const CLIENT_CREDENTIALS_SHAPE = '{"clientId","clientSecret"}';
+// Beamery's Basic login (BEAMERY_AUTH=basic) takes the API user's username and password; clientId/clientSecret serve as those too.
+const beameryCredentialsSchema = z.union([credentialsSchema, z.object({ username: z.string().min(1), password: z.string().min(1) })]);
+
+/** The Greenhouse credentials as the clients read them (Secrets Manager, cached; plain values only locally). */
+export function greenhouseCredentialsFrom(config: BridgeConfig): () => Promise<z.infer<typeof credentialsSchema>> {
+  return credentialsReader(config.greenhouse, ENV.greenhouseCredentialsArn, credentialsSchema, CLIENT_CREDENTIALS_SHAPE);
+}
+
+/** The Beamery credentials as the client reads them: either secret shape (see BEAMERY_AUTH). */
+export function beameryCredentialsFrom(config: BridgeConfig): () => Promise<z.infer<typeof beameryCredentialsSchema>> {
+  return credentialsReader(config.beamery, ENV.beameryCredentialsArn, beameryCredentialsSchema, `${CLIENT_CREDENTIALS_SHAPE} (or {"username","password"} with ${ENV.beameryAuth}=basic)`);
+}
 
 export function greenhouseClientFrom(config: BridgeConfig, deps: ClientDependencies): GreenhouseClient {
   const { apiBaseUrl, tokenUrl, actingUserId } = config.greenhouse;
@@ -39,18 +51,21 @@ export function greenhouseClientFrom(config: BridgeConfig, deps: ClientDependenc
     baseUrl: apiBaseUrl,
     tokenUrl,
     ...(actingUserId !== undefined ? { sub: actingUserId } : {}),
-    credentials: credentialsReader(config.greenhouse, ENV.greenhouseCredentialsArn),
+    credentials: greenhouseCredentialsFrom(config),
     clock: deps.clock ?? systemClock,
     budget: sharedBudget(config, deps, 'greenhouse', withMargin(GREENHOUSE_BUDGET_POLICY, config.greenhouse.rateLimitMargin)),
   });
 }
 
 export function beameryClientFrom(config: BridgeConfig, deps: ClientDependencies): BeameryClient {
-  const { baseUrl, region } = config.beamery;
+  const { baseUrl, region, auth, greenhouseIdField, consentStatusField, consentDateField } = config.beamery;
   if (!baseUrl && !region) throw new Error(`configuration: set ${ENV.beameryRegion} (us, us-sandbox, eu) or ${ENV.beameryBaseUrl}`);
   return new BeameryClient({
     ...(baseUrl ? { baseUrl } : { region: region! }),
-    credentials: credentialsReader(config.beamery, ENV.beameryCredentialsArn),
+    credentials: beameryCredentialsFrom(config),
+    auth,
+    greenhouseIdField,
+    consentFields: { status: consentStatusField, date: consentDateField },
     clock: deps.clock ?? systemClock,
     budget: sharedBudget(config, deps, 'beamery', withMargin(BEAMERY_BUDGET_POLICY, config.beamery.rateLimitMargin)),
   });
@@ -70,17 +85,19 @@ function sharedBudget(config: BridgeConfig, deps: ClientDependencies, system: Ap
   });
 }
 
-function credentialsReader(
-  source: { credentialsSecretArn?: string | undefined; localCredentials?: Credentials | undefined },
+function credentialsReader<T>(
+  source: { credentialsSecretArn?: string | undefined; localCredentials?: T | undefined },
   arnVariable: string,
-): () => Promise<Credentials> {
+  schema: z.ZodType<T>,
+  shape: string,
+): () => Promise<T> {
   const { credentialsSecretArn, localCredentials } = source;
   if (credentialsSecretArn) {
     return async () => {
       const value = await getSecret(credentialsSecretArn, { maxAge: CREDENTIALS_CACHE_SECONDS, transform: 'json' });
-      const parsed = credentialsSchema.safeParse(value);
+      const parsed = schema.safeParse(value);
       // Never echo the secret's content: name the shape it should have.
-      if (!parsed.success) throw new Error(`the secret in ${arnVariable} must be JSON {"clientId","clientSecret"}`);
+      if (!parsed.success) throw new Error(`the secret in ${arnVariable} must be JSON ${shape}`);
       return parsed.data;
     };
   }

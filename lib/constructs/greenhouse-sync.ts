@@ -5,7 +5,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { ENV } from '#lambdas/config';
 import { BY_BEAMERY_KEY_INDEX } from '#adapters/store/id-map';
-import type { StackConfig } from '#lib/config';
+import { beameryEnvironment, type StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
 import { wireConsumer, type EventQueues } from './event-queues.ts';
 import type { BridgeSecrets } from './secrets.ts';
@@ -62,8 +62,7 @@ abstract class SyncConsumer extends Construct {
         ...tables.environmentFor(['ledger', 'id-map', 'audit']),
         [ENV.greenhouseCredentialsArn]: secrets.secret('greenhouse-harvest').secretArn,
         [ENV.beameryCredentialsArn]: secrets.secret('beamery').secretArn,
-        [ENV.beameryRegion]: config.beamery.region,
-        ...(config.beamery.baseUrl ? { [ENV.beameryBaseUrl]: config.beamery.baseUrl } : {}),
+        ...beameryEnvironment(config),
         [ENV.identityKeyArn]: secrets.identityHashKey.secretArn,
         [ENV.tenant]: config.stackName,
         [ENV.anonymizationMode]: config.sync.anonymizationMode,

@@ -11,7 +11,7 @@ import { ENV } from '#lambdas/config';
 import { DEFAULT_SCHEDULE_MINUTES, DEFAULT_WINDOW_POLICY, POLLER_TIMEOUT_SECONDS, SCHEDULED_RUNS, checkWindowPolicy, type ScheduledRun } from '#core/sync/poll-window';
 import { BY_BEAMERY_KEY_INDEX } from '#adapters/store/id-map';
 import type { PollerEvent } from '#handlers/make-greenhouse-poller';
-import type { StackConfig } from '#lib/config';
+import { beameryEnvironment, type StackConfig } from '#lib/config';
 import { DLQ_RETENTION_DAYS } from '#lib/resource-definitions';
 import { BridgeFunction } from './bridge-function.ts';
 import type { EventQueues } from './event-queues.ts';
@@ -136,8 +136,7 @@ export class PollSchedules extends Construct {
         ...tables.environmentFor(['ledger', 'id-map']),
         [ENV.greenhouseCredentialsArn]: harvest.secretArn,
         [ENV.beameryCredentialsArn]: beamery.secretArn,
-        [ENV.beameryRegion]: config.beamery.region,
-        ...(config.beamery.baseUrl ? { [ENV.beameryBaseUrl]: config.beamery.baseUrl } : {}),
+        ...beameryEnvironment(config),
         [ENV.tenant]: config.stackName,
         [ENV.beameryPushTag]: config.beameryToGreenhouse.pushTag,
         ...(config.sync.greenhouseActingUserId !== undefined ? { [ENV.greenhouseActingUserId]: String(config.sync.greenhouseActingUserId) } : {}),

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS, DEFAULT_PAYLOAD_CAP_BYTES } from '#lambdas/config';
-import { MAX_PAYLOAD_CAP_BYTES, loadStackConfig, parseStackConfig } from '#lib/config';
+import { DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS, DEFAULT_PAYLOAD_CAP_BYTES, readConfig } from '#lambdas/config';
+import { MAX_PAYLOAD_CAP_BYTES, beameryEnvironment, loadStackConfig, parseStackConfig } from '#lib/config';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '#lib/resource-definitions';
 import cdkJson from '../../cdk.json' with { type: 'json' };
 
@@ -30,7 +30,7 @@ describe('stack configuration', () => {
       logLevel: 'INFO',
       api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, createCloudWatchRole: true },
       waf: { enabled: false, rateLimitPerFiveMinutes: 3000 },
-      beamery: { region: 'us' },
+      beamery: { region: 'us', auth: 'oauth', greenhouseIdField: 'integrations', consentStatusField: 'top-level', consentDateField: 'top-level' },
       sync: { blockPrivate: true, excludeConfidentialJobs: false, greenhouseAppUrl: 'https://app.greenhouse.io', anonymizationMode: 'bidirectional', maxConcurrency: 5 },
       beameryToGreenhouse: { pushTag: 'Add to Greenhouse', pollMinutes: 5, anonymizeFields: [...DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS] },
       ai: expect.objectContaining({
@@ -61,8 +61,30 @@ describe('stack configuration', () => {
     ['a rollout over 100 percent', { ai: { screening: { rolloutPercent: 120 } } }, 'rolloutPercent'],
     ['an unknown AI mode', { ai: { feedback: { mode: 'autopilot' } } }, 'mode'],
     ['a misspelt AI key', { ai: { screening: { treshold: 40 } } }, 'treshold'],
+    ['a Beamery auth variant it does not know', { beamery: { auth: 'apikey' } }, 'auth'],
+    ['a Greenhouse id location that is neither integrations nor a custom field', { beamery: { greenhouseIdField: 'integrations.greenhouse' } }, 'greenhouseIdField'],
+    ['a custom-field consent location without an id', { beamery: { consentStatusField: 'customField:' } }, 'consentStatusField'],
   ])('rejects %s, naming the key', (_what, raw, key) => {
     expect(() => parseStackConfig(raw)).toThrow(key);
+  });
+
+  it('passes the Beamery auth variant and field locations to the Lambdas as the variables the Lambda config reads', () => {
+    const config = parseStackConfig({ beamery: { region: 'eu', auth: 'basic', greenhouseIdField: 'customField:cf-gh', consentStatusField: 'customField:cf-cs' } });
+    expect(beameryEnvironment(config)).toEqual({
+      BEAMERY_REGION: 'eu',
+      BEAMERY_AUTH: 'basic',
+      BEAMERY_GREENHOUSE_ID_FIELD: 'customField:cf-gh',
+      BEAMERY_CONSENT_STATUS_FIELD: 'customField:cf-cs',
+      BEAMERY_CONSENT_DATE_FIELD: 'top-level',
+    });
+    const lambda = readConfig(beameryEnvironment(config));
+    expect(lambda.beamery).toMatchObject({
+      region: 'eu',
+      auth: 'basic',
+      greenhouseIdField: { kind: 'custom-field', fieldId: 'cf-gh' },
+      consentStatusField: { kind: 'custom-field', fieldId: 'cf-cs' },
+      consentDateField: { kind: 'top-level' },
+    });
   });
 
   it('reads context.bridge, also when given on the command line as a JSON string', () => {

@@ -142,6 +142,10 @@ describe('poll schedules', () => {
       [ENV.greenhouseCredentialsArn]: { Ref: ref(small.stack, small.secrets.secret('greenhouse-harvest').secretArn) },
       [ENV.beameryCredentialsArn]: { Ref: ref(small.stack, small.secrets.secret('beamery').secretArn) },
       [ENV.beameryRegion]: 'us',
+      [ENV.beameryAuth]: 'oauth',
+      [ENV.beameryGreenhouseIdField]: 'integrations',
+      [ENV.beameryConsentStatusField]: 'top-level',
+      [ENV.beameryConsentDateField]: 'top-level',
       [ENV.tenant]: 'GreenhouseBeameryBridge',
     });
   });

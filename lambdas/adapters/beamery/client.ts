@@ -4,6 +4,8 @@ import { createNote, listAttachments, listNotesSince, uploadAttachment } from '.
 import type { BeameryApi } from './api.ts';
 import type { CapabilityStatus } from './capabilities.ts';
 import type { ContactReadPath } from './contact-read-check.ts';
+import type { ConsentFields } from './field-locations.ts';
+import type { GreenhouseIdField } from './wire/greenhouse-id.ts';
 import { contactsUpdatedSince, createContact, findContactsByEmail, getContact, listContactsUpdatedSince, updateContact } from './contacts.ts';
 import type { BeameryCapability } from './operations.ts';
 import { BeameryTransport, type BeameryClientOptions } from './transport.ts';
@@ -29,6 +31,10 @@ export { clearBeameryTokenCache } from './token-cache.ts';
 export * from './types.ts';
 export { AttachmentRejected, BeameryResponseInvalid, CapabilityBroken, CAPABILITY_BROKEN_METRIC } from './errors.ts';
 export type { ContactReadPath } from './contact-read-check.ts';
+export { BEAMERY_AUTH_VARIANTS, DEFAULT_BEAMERY_AUTH, tryBeameryAuth, type AuthAttempt, type BeameryAuthVariant } from './auth.ts';
+export { consentLocationCheck, greenhouseIdLocationCheck, probeConsentLocation, probeGreenhouseIdLocation } from './probes.ts';
+export type { ConsentFields, FieldLocation } from './field-locations.ts';
+export type { GreenhouseIdField } from './wire/greenhouse-id.ts';
 
 /**
  * The Beamery adapter. Construct once per container (module scope) with explicit options; it reads
@@ -116,6 +122,11 @@ export class BeameryClient implements BeameryApi {
 
   capabilities(): Record<BeameryCapability, CapabilityStatus> {
     return this.t.capabilities.report();
+  }
+
+  /** Where this client writes the Greenhouse id and reads consent (configuration; see field-locations.ts). */
+  fieldLocations(): { readonly greenhouseId: GreenhouseIdField; readonly consent: ConsentFields } {
+    return { greenhouseId: this.t.greenhouseIdField, consent: this.t.consentFields };
   }
 
   /** What is known about the ASSUMED `GET /contact/{id}` path: verified by a read, broken, or not yet judged. */

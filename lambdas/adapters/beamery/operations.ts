@@ -24,6 +24,7 @@ export interface BeameryOperation {
 
 export const BEAMERY_OPERATIONS = {
   mintToken: { method: 'POST', path: '/oauth/token', evidence: 'HIGH', source: 'S2 /authentication; S4 code; JSON {clientId, clientSecret}' },
+  mintTokenBasic: { method: 'GET', path: '/auth', evidence: 'MED', source: 'S1 (older render of the official Swagger): Basic username:password; reply shape ASSUMED {token} or {access_token}' },
   findContactsByEmail: { method: 'GET', path: '/contacts', evidence: 'MED', source: 'S4: ?email= exact lookup, contacts[0]' },
   listContactsUpdatedSince: { method: 'GET', path: '/contacts', evidence: 'MED', source: 'S4: updated_at + updated_at_op=gte, sort_field, offset; S2 /pagination' },
   // Not a capability (the sync cannot do without it): a 404 is corroborated instead (contact-read-check.ts).

@@ -33,6 +33,12 @@ export function refreshAtFor(mintedAt: number, expiresInSeconds: number | undefi
   return mintedAt + lifetimeMs - Math.min(MAX_REFRESH_MARGIN_MS, lifetimeMs * 0.1);
 }
 
+/** The header a minted token makes: always `Bearer` (S2); one S4 script sends the bare token, which is not relied on. */
+export function authorizationFor(minted: MintResult): string {
+  const scheme = /^bearer$/i.test(minted.tokenType) ? 'Bearer' : minted.tokenType;
+  return `${scheme} ${minted.accessToken}`;
+}
+
 /** `Authorization` header value for `key` (base URL + client id), minting through `mint` when needed. */
 export async function authorizationHeader(key: string, mint: () => Promise<MintResult>, clock: Clock): Promise<string> {
   const cached = cache.get(key);
@@ -41,9 +47,7 @@ export async function authorizationHeader(key: string, mint: () => Promise<MintR
   if (!pending) {
     pending = (async () => {
       const minted = await mint();
-      // Always `Bearer` (S2); one S4 script sends the bare token, which is not relied on.
-      const scheme = /^bearer$/i.test(minted.tokenType) ? 'Bearer' : minted.tokenType;
-      const token: CachedToken = { header: `${scheme} ${minted.accessToken}`, accessToken: minted.accessToken, refreshAt: refreshAtFor(clock.now(), minted.expiresInSeconds) };
+      const token: CachedToken = { header: authorizationFor(minted), accessToken: minted.accessToken, refreshAt: refreshAtFor(clock.now(), minted.expiresInSeconds) };
       cache.set(key, token);
       return token;
     })().finally(() => minting.delete(key));

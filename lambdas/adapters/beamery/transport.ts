@@ -4,13 +4,15 @@ import type { BudgetPolicy } from '#core/rate/budget';
 import { ApiClient, operationOf, type RetryPolicy } from '#adapters/http/api-client';
 import { NotFound, ServerError, ValidationFailed } from '#adapters/http/errors';
 import type { RateBudget } from '#adapters/http/rate-budget';
+import { DEFAULT_BEAMERY_AUTH, loginOf, mintRequest, type BeameryAuthVariant } from './auth.ts';
 import { Capabilities, type CapabilitySetting } from './capabilities.ts';
 import { ContactReadCheck } from './contact-read-check.ts';
-import { BeameryResponseInvalid } from './errors.ts';
+import { BeameryResponseInvalid, CapabilityBroken } from './errors.ts';
 import { BEAMERY_OPERATIONS, operationUrl, type BeameryCapability, type BeameryOperationName } from './operations.ts';
 import { authorizationHeader, dropRejectedToken } from './token-cache.ts';
-import { BEAMERY_BASE_URLS, UNSUPPORTED, type BeameryCredentials, type BeameryRegion, type Unsupportable } from './types.ts';
+import { BEAMERY_BASE_URLS, UNSUPPORTED, type BeameryApiCredentials, type BeameryRegion, type Unsupportable } from './types.ts';
 import { parseToken } from './wire/activity.ts';
+import { contactParseOptions, DEFAULT_CONSENT_FIELDS, type ConsentFields } from './field-locations.ts';
 import type { ContactParseOptions } from './wire/contact.ts';
 import { beameryErrorDetail } from './wire/error-body.ts';
 import { DEFAULT_GREENHOUSE_ID_FIELD, type GreenhouseIdField } from './wire/greenhouse-id.ts';
@@ -30,7 +32,9 @@ export interface BeameryClientOptions {
   /** Overrides `region`: the simulator, or a host Beamery names for the tenant. Ends in `/v1`. */
   readonly baseUrl?: string;
   /** Read when the first token is minted and again after a 401 (so a rotated secret is picked up). */
-  readonly credentials: () => Promise<BeameryCredentials>;
+  readonly credentials: () => Promise<BeameryApiCredentials>;
+  /** How tokens are minted: `oauth` (default, `POST /oauth/token`) or `basic` (`GET /auth`); see auth.ts. */
+  readonly auth?: BeameryAuthVariant;
   readonly clock?: Clock;
   readonly fetch?: typeof fetch;
   /** The tenant's shared budget (SharedRateBudget with BEAMERY_BUDGET_POLICY); none = no pacing. */
@@ -39,6 +43,8 @@ export interface BeameryClientOptions {
   readonly capabilities?: Partial<Record<BeameryCapability, CapabilitySetting>>;
   /** Where the Greenhouse candidate id is written on a contact (default: `integrations.greenhouse.id`). */
   readonly greenhouseIdField?: GreenhouseIdField;
+  /** Where consent status and date are read (default: top-level `consentStatus`, `lastConsentDate`). */
+  readonly consentFields?: ConsentFields;
   readonly retry?: Partial<RetryPolicy>;
   readonly timeoutMs?: number;
   /** Page size for list calls; Beamery's maximum is 100 (S2). */
@@ -70,11 +76,13 @@ export class BeameryTransport {
   readonly capabilities: Capabilities;
   readonly contactRead = new ContactReadCheck();
   readonly greenhouseIdField: GreenhouseIdField;
+  readonly consentFields: ConsentFields;
+  readonly auth: BeameryAuthVariant;
   readonly contactParsing: ContactParseOptions;
   readonly pageSize: number;
   private readonly api: ApiClient;
   private readonly tokenApi: ApiClient;
-  private credentialsRead: Promise<BeameryCredentials> | undefined;
+  private credentialsRead: Promise<BeameryApiCredentials> | undefined;
 
   constructor(private readonly options: BeameryClientOptions) {
     const baseUrl = options.baseUrl ?? (options.region ? BEAMERY_BASE_URLS[options.region] : undefined);
@@ -83,7 +91,9 @@ export class BeameryTransport {
     this.clock = options.clock ?? systemClock;
     this.capabilities = new Capabilities(options.capabilities);
     this.greenhouseIdField = options.greenhouseIdField ?? DEFAULT_GREENHOUSE_ID_FIELD;
-    this.contactParsing = this.greenhouseIdField.kind === 'custom-field' ? { greenhouseIdCustomFieldId: this.greenhouseIdField.fieldId } : {};
+    this.consentFields = options.consentFields ?? DEFAULT_CONSENT_FIELDS;
+    this.auth = options.auth ?? DEFAULT_BEAMERY_AUTH;
+    this.contactParsing = contactParseOptions(this.greenhouseIdField, this.consentFields);
     this.pageSize = Math.min(BEAMERY_MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? BEAMERY_MAX_PAGE_SIZE));
     const baseFetch = options.fetch ?? globalThis.fetch;
     const common = { system: 'beamery' as const, readRateLimit: readBeameryRateLimit, errorDetail: beameryErrorDetail, clock: this.clock, retry: options.retry, timeoutMs: options.timeoutMs };
@@ -138,10 +148,10 @@ export class BeameryTransport {
 
   private async authorize(): Promise<string> {
     const credentials = await this.credentials();
-    return authorizationHeader(`${this.baseUrl}|${credentials.clientId}`, () => this.mintToken(credentials), this.clock);
+    return authorizationHeader(`${this.baseUrl}|${this.auth}|${loginOf(credentials)}`, () => this.mintToken(credentials), this.clock);
   }
 
-  private credentials(): Promise<BeameryCredentials> {
+  private credentials(): Promise<BeameryApiCredentials> {
     if (!this.credentialsRead) {
       const read = this.options.credentials();
       read.catch(() => {
@@ -152,18 +162,28 @@ export class BeameryTransport {
     return this.credentialsRead;
   }
 
-  /** HIGH: `POST /oauth/token` with a JSON `{clientId, clientSecret}` body, no grant_type (S2, S4). */
-  private async mintToken(credentials: BeameryCredentials) {
-    const url = operationUrl(this.baseUrl, 'mintToken');
-    const response = await this.tokenApi.request({
-      method: 'POST',
-      url,
-      json: { clientId: credentials.clientId, clientSecret: credentials.clientSecret },
-      parse: (body) => parseFor(operationOf('POST', url), parseToken, body),
-      // Minting twice is harmless (the spare token simply expires), so an ambiguous failure is retried.
-      verifyWrite: async () => undefined,
-    });
-    return response.body;
+  /**
+   * The configured login (auth.ts). A 404 or 405 there means the tenant does not serve this variant:
+   * CapabilityBroken naming the setting, so no caller reads it as a missing record.
+   */
+  private async mintToken(credentials: BeameryApiCredentials) {
+    const request = mintRequest(this.auth, this.baseUrl, credentials);
+    try {
+      const response = await this.tokenApi.request({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        json: request.json,
+        parse: (body) => parseFor(request.operation, parseToken, body),
+        // Minting twice is harmless (the spare token simply expires), so an ambiguous failure is retried.
+        verifyWrite: async () => undefined,
+      });
+      return response.body;
+    } catch (error) {
+      if (!routeMayBeMissing(error)) throw error;
+      const other = this.auth === 'oauth' ? 'basic' : 'oauth';
+      throw new CapabilityBroken(request.operation, 'auth', `the ${this.auth} login answers ${(error as { status?: number }).status}; if the tenant logs in the ${other} way, set BEAMERY_AUTH=${other} (bridge doctor tries both)`);
+    }
   }
 }
 

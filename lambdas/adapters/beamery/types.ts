@@ -20,6 +20,22 @@ export interface BeameryCredentials {
   readonly clientSecret: string;
 }
 
+/** The API user's login for `GET /v1/auth` (auth variant `basic`). */
+export interface BeameryBasicCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** One read-only check's verdict for `bridge doctor`: `unknown` when the tenant gave no evidence either way. */
+export interface DoctorProbe {
+  readonly status: 'ok' | 'fail' | 'unknown';
+  /** Method, path, status code, field locations and counts; never a credential, token or contact value. */
+  readonly evidence: string;
+}
+
+/** What the credentials secret may hold: `basic` takes either shape (clientId as the username), `oauth` only the first. */
+export type BeameryApiCredentials = BeameryCredentials | BeameryBasicCredentials;
+
 export interface BeameryLocation {
   readonly address?: string;
   readonly city?: string;

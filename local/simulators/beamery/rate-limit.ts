@@ -5,6 +5,14 @@ import type { SimContext } from './context.ts';
 import { errorBody } from './sim-error.ts';
 
 export const TOKEN_PATH = '/v1/oauth/token';
+/** The older Basic login (S1); it shares the authentication endpoint's limit and needs no bearer token. */
+export const BASIC_AUTH_PATH = '/v1/auth';
+
+/** Either way of minting a token: limited on their own, and called without a bearer token. */
+export function isTokenRequest(url: string): boolean {
+  const path = url.split('?')[0];
+  return path === TOKEN_PATH || path === BASIC_AUTH_PATH;
+}
 
 /**
  * Beamery's limits (HIGH, S1/S2): 40 requests per second per tenant, the token endpoint 30 per
@@ -20,7 +28,7 @@ export function installRateLimit(app: FastifyInstance, context: SimContext): { a
     // Limits may change through the admin API while the simulator runs.
     api.limit = context.settings.current.rateLimit.perSecond;
     token.limit = context.settings.current.rateLimit.tokenPerSecond;
-    const window = request.url.startsWith(TOKEN_PATH) ? token : api;
+    const window = isTokenRequest(request.url) ? token : api;
     const verdict = window.take();
     reply.header('x-ratelimit-limit', `${verdict.limit};w=1`);
     reply.header('x-ratelimit-remaining', String(verdict.remaining));

@@ -1,5 +1,5 @@
 import type { StoredContact, StoredValue, StoredVacancy } from './model.ts';
-import type { WireSettings } from './settings.ts';
+import type { FieldSettings, WireSettings } from './settings.ts';
 
 /**
  * Stored records → the JSON the simulated API answers, in whichever variant the settings choose.
@@ -46,10 +46,26 @@ function withoutUndefined(record: Record<string, unknown>): Record<string, unkno
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 }
 
-export function renderContact(contact: StoredContact, wire: WireSettings): Record<string, unknown> {
+/** Where consent is rendered (`fields.consent`): as the seed's top-level fields, or as tenant custom fields. */
+function consentPlacement(contact: StoredContact, fields: FieldSettings | undefined) {
+  const { consentStatus, lastConsentDate, customFields } = contact;
+  if (fields?.consent !== 'custom-fields') return { consentStatus, lastConsentDate, customFields: structuredClone(customFields) };
+  const consent = [
+    ...(consentStatus === undefined
+      ? []
+      : [{ id: fields.consentStatusFieldId, value: `opt-consent-${consentStatus ? 'yes' : 'no'}`, displayName: 'Consent status', displayValue: consentStatus ? 'Yes' : 'No' }]),
+    ...(lastConsentDate === undefined ? [] : [{ id: fields.consentDateFieldId, value: lastConsentDate, displayName: 'Last consent date' }]),
+  ];
+  const ids = new Set(consent.map((f) => f.id));
+  return { consentStatus: undefined, lastConsentDate: undefined, customFields: [...structuredClone(customFields).filter((f) => !ids.has(f.id)), ...consent] };
+}
+
+export function renderContact(contact: StoredContact, settings: { readonly wire: WireSettings; readonly fields?: FieldSettings }): Record<string, unknown> {
+  const { wire, fields } = settings;
   const { anonymized: _hidden, createdAt, updatedAt, emails, phoneNumbers, links, experience, ...rest } = contact;
   return withoutUndefined({
     ...structuredClone(rest),
+    ...consentPlacement(contact, fields),
     emails: renderValues(emails, wire),
     phoneNumbers: renderValues(phoneNumbers, wire),
     links: renderValues(links, wire),

@@ -5,7 +5,7 @@ import { SimClock } from '../shared/clock.ts';
 import { ADMIN_PREFIX, Faults, type FaultSettings } from '../shared/faults.ts';
 import type { SimContext } from './context.ts';
 import { Overrides } from './overrides.ts';
-import { installRateLimit, TOKEN_PATH } from './rate-limit.ts';
+import { installRateLimit, isTokenRequest } from './rate-limit.ts';
 import { RequestLog } from './request-log.ts';
 import { registerActivityRoutes } from './routes/activity.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -89,7 +89,7 @@ export function buildBeamerySimulator(options: BeamerySimulatorOptions = {}): Bu
   const faults = new Faults(options.faults);
   faults.install(app, clock);
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith(ADMIN_PREFIX) || request.url.startsWith(TOKEN_PATH)) return;
+    if (request.url.startsWith(ADMIN_PREFIX) || isTokenRequest(request.url)) return;
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
     const verdict = context.tokens.check(token);

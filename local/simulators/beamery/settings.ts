@@ -37,6 +37,21 @@ export const pathsSchema = z.strictObject({
   vacancy: z.enum(['/vacancy', '/vacancies']).default('/vacancy'),
 });
 
+/**
+ * Where the tenant keeps what no public source locates (issue 12, item 10). `greenhouseId`:
+ * `integrations` accepts `integrations.greenhouse.id` on API writes (ASSUMED, today's client);
+ * `ignored` drops `integrations` from API writes silently, as a field owned by the native integration
+ * would be (admin edits and scenarios still set it). `consent`: `top-level` renders `consentStatus` and
+ * `lastConsentDate` as fields (the seed's names); `custom-fields` renders them only as tenant custom
+ * fields (the only public code, S4): a yes/no select (option id, `displayValue` label) and a date.
+ */
+export const fieldsSchema = z.strictObject({
+  greenhouseId: z.enum(['integrations', 'ignored']).default('integrations'),
+  consent: z.enum(['top-level', 'custom-fields']).default('top-level'),
+  consentStatusFieldId: z.string().min(1).default('cf-consent-status'),
+  consentDateFieldId: z.string().min(1).default('cf-consent-date'),
+});
+
 export const capabilitiesSchema = z.strictObject({
   // None of these has public evidence (reference §2.1): a tenant without them answers 404.
   merge: z.boolean().default(true),
@@ -82,6 +97,12 @@ export const simulatorSettingsSchema = z.strictObject({
       clientSecret: z.string().min(1).default('local-beamery-secret'),
     })
     .prefault({}),
+  /**
+   * Which login the tenant serves (issue 12, item 9): `oauth` `POST /v1/oauth/token` (HIGH, S2/S4),
+   * `basic` `GET /v1/auth` with Basic `username:password` (MED, S1's older render), or `both`. The
+   * other answers 404. Basic checks `credentials.clientId` as the username, `clientSecret` as the password.
+   */
+  auth: z.enum(['oauth', 'basic', 'both']).default('oauth'),
   /** `expires_in` of minted tokens, in simulated seconds. Beamery's real value is undocumented. */
   tokenLifetimeSeconds: z.number().int().positive().default(3600),
   rateLimit: z
@@ -94,6 +115,7 @@ export const simulatorSettingsSchema = z.strictObject({
     .prefault({}),
   wire: wireSettingsSchema.prefault({}),
   paths: pathsSchema.prefault({}),
+  fields: fieldsSchema.prefault({}),
   capabilities: capabilitiesSchema.prefault({}),
   patchArrays: patchArraysSchema.prefault({}),
   behaviour: behaviourSchema.prefault({}),
@@ -101,6 +123,7 @@ export const simulatorSettingsSchema = z.strictObject({
 
 export type SimulatorSettings = z.infer<typeof simulatorSettingsSchema>;
 export type WireSettings = SimulatorSettings['wire'];
+export type FieldSettings = SimulatorSettings['fields'];
 export type Capability = keyof SimulatorSettings['capabilities'];
 
 export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

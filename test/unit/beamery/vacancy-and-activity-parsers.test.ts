@@ -50,5 +50,9 @@ describe('activity parsers', () => {
     expect(parseToken({ access_token: 't', token_type: 'Bearer', expires_in: 3600 })).toEqual({ accessToken: 't', tokenType: 'Bearer', expiresInSeconds: 3600 });
     expect(parseToken({ access_token: 't' })).toEqual({ accessToken: 't', tokenType: 'Bearer' });
     expect(() => parseToken({ token_type: 'Bearer' })).toThrow();
+    // GET /v1/auth (S1's Basic login): reply shape unpublished; `{token}` and `{accessToken}` are ASSUMED, also inside `{success, …}`.
+    expect(parseToken({ token: 't' })).toEqual({ accessToken: 't', tokenType: 'Bearer' });
+    expect(parseToken({ success: true, accessToken: 't', expiresIn: 60 })).toEqual({ accessToken: 't', tokenType: 'Bearer', expiresInSeconds: 60 });
+    expect(() => parseToken({ token: '' })).toThrow();
   });
 });

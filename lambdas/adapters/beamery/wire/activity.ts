@@ -101,12 +101,18 @@ export function parseUser(raw: unknown): BeameryUser {
   return strip({ id: u.id, email: u.email ?? u.primaryEmail, name });
 }
 
-const tokenWire = z.looseObject({
-  access_token: z.string().min(1),
-  // "Bearer (typically)" (S2); anything else is kept and sent as given.
-  token_type: text,
-  expires_in: count,
-});
+const tokenWire = z
+  .looseObject({
+    access_token: text,
+    // GET /v1/auth (S1, older render) "returns a token"; its field name is not public: ASSUMED `token` or `accessToken`.
+    token: text,
+    accessToken: text,
+    // "Bearer (typically)" (S2); anything else is kept and sent as given.
+    token_type: text,
+    expires_in: count,
+    expiresIn: count,
+  })
+  .refine((t) => (t.access_token ?? t.token ?? t.accessToken) !== undefined, { message: 'expected access_token or token', path: ['access_token'] });
 
 export interface MintedToken {
   readonly accessToken: string;
@@ -117,5 +123,5 @@ export interface MintedToken {
 
 export function parseToken(raw: unknown): MintedToken {
   const t = parseOrThrow(tokenWire, raw);
-  return strip({ accessToken: t.access_token, tokenType: t.token_type ?? 'Bearer', expiresInSeconds: t.expires_in });
+  return strip({ accessToken: (t.access_token ?? t.token ?? t.accessToken)!, tokenType: t.token_type ?? 'Bearer', expiresInSeconds: t.expires_in ?? t.expiresIn });
 }

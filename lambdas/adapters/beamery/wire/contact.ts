@@ -59,6 +59,16 @@ const contactWire = z.looseObject({
 export interface ContactParseOptions {
   /** The custom field that holds the Greenhouse candidate id, when the tenant uses one. */
   readonly greenhouseIdCustomFieldId?: string;
+  /** Custom fields that hold consent, when the tenant keeps it there; the top-level fields are then not read. */
+  readonly consentStatusCustomFieldId?: string;
+  readonly consentDateCustomFieldId?: string;
+}
+
+/** A custom field's value as sent: a select's label (`displayValue`, S4 read shape) before its option id. */
+export function customFieldValue(raw: unknown, fieldId: string): unknown {
+  const fields = raw && typeof raw === 'object' ? asList((raw as { customFields?: unknown }).customFields) : [];
+  const field = fields.find((f): f is Record<string, unknown> => !!f && typeof f === 'object' && (f as { id?: unknown }).id === fieldId);
+  return field ? (field['displayValue'] ?? field['value']) : undefined;
 }
 
 export function parseContact(raw: unknown, options: ContactParseOptions = {}): BeameryContact {
@@ -91,8 +101,8 @@ export function parseContact(raw: unknown, options: ContactParseOptions = {}): B
     statusLabel: c.status,
     creationSource: c.creationSource,
     source: c.source,
-    consentStatus: c.consentStatus,
-    lastConsentDate: c.lastConsentDate,
+    consentStatus: options.consentStatusCustomFieldId ? labelOrFlag.parse(customFieldValue(raw, options.consentStatusCustomFieldId)) : c.consentStatus,
+    lastConsentDate: options.consentDateCustomFieldId ? time.parse(customFieldValue(raw, options.consentDateCustomFieldId)) : c.lastConsentDate,
     greenhouseCandidateId,
     mergedIntoId: c.mergedIn,
     mergedFromIds: c.mergedWith,

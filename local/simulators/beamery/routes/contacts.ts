@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { page, pageQuery, parseInput, timeFilter, timeOp, type SimContext } from '../context.ts';
-import { contactWriteSchema } from '../model.ts';
+import { contactWriteSchema, type ContactWriteBody } from '../model.ts';
 import { renderContact, renderOne, renderPage } from '../render.ts';
 import { SimError } from '../sim-error.ts';
 import type { SimulatorSettings } from '../settings.ts';
@@ -40,7 +40,7 @@ export function registerContactRoutes(app: FastifyInstance, context: SimContext)
       context.settings.current.behaviour,
     );
     const { slice, ...info } = page(found, q.limit, q.offset);
-    return renderPage('contacts', slice.map((c) => renderContact(c, wire())), info, wire());
+    return renderPage('contacts', slice.map((c) => renderContact(c, context.settings.current)), info, wire());
   });
 
   // Both spellings are routed; only the configured one answers (paths.contactRead), the other 404s.
@@ -50,21 +50,28 @@ export function registerContactRoutes(app: FastifyInstance, context: SimContext)
     const { behaviour } = context.settings.current;
     if (contact.mergedIn && behaviour.mergedRead === 'not-found') throw new SimError(404, 'Not Found');
     if (contact.anonymized && behaviour.anonymizedRead === 'not-found') throw new SimError(404, 'Not Found');
-    return renderOne('contact', renderContact(contact, wire()), wire());
+    return renderOne('contact', renderContact(contact, context.settings.current), wire());
   };
   app.get<{ Params: { id: string } }>('/v1/contact/:id', readContact('/contact/{id}'));
   app.get<{ Params: { id: string } }>('/v1/contacts/:id', readContact('/contacts/{id}'));
 
   app.post('/v1/contact', async (request, reply) => {
-    const body = parseInput(contactWriteSchema, request.body);
+    const body = acceptedFields(parseInput(contactWriteSchema, request.body), context.settings.current);
     if (body.id !== undefined) throw new SimError(400, 'id must not be set on create');
     const contact = context.state.createContact(body);
-    return reply.code(201).send(renderOne('contact', renderContact(contact, wire()), wire()));
+    return reply.code(201).send(renderOne('contact', renderContact(contact, context.settings.current), wire()));
   });
 
   app.patch<{ Params: { id: string } }>('/v1/contact/:id', async (request) => {
-    const body = parseInput(contactWriteSchema, request.body);
+    const body = acceptedFields(parseInput(contactWriteSchema, request.body), context.settings.current);
     const contact = context.state.patchContact(request.params.id, body, context.settings.current.patchArrays);
-    return renderOne('contact', renderContact(contact, wire()), wire());
+    return renderOne('contact', renderContact(contact, context.settings.current), wire());
   });
+}
+
+/** `fields.greenhouseId: 'ignored'`: an API client's `integrations` is dropped without an error, as a read-only field would be. */
+function acceptedFields(body: ContactWriteBody, settings: SimulatorSettings): ContactWriteBody {
+  if (settings.fields.greenhouseId === 'integrations' || body.integrations === undefined) return body;
+  const { integrations: _ignored, ...accepted } = body;
+  return accepted;
 }

@@ -13,11 +13,11 @@ export function registerLifecycleRoutes(app: FastifyInstance, context: SimContex
   app.post('/v1/contacts/merge', async (request) => {
     requireCapability(context, 'merge');
     const { primaryId, secondaryId } = parseInput(mergeSchema, request.body);
-    return renderOne('contact', renderContact(context.state.mergeContacts(primaryId, secondaryId), wire()), wire());
+    return renderOne('contact', renderContact(context.state.mergeContacts(primaryId, secondaryId), context.settings.current), wire());
   });
 
   app.post<{ Params: { id: string } }>('/v1/contact/:id/anonymize', async (request) => {
     requireCapability(context, 'anonymize');
-    return renderOne('contact', renderContact(context.state.anonymizeContact(request.params.id), wire()), wire());
+    return renderOne('contact', renderContact(context.state.anonymizeContact(request.params.id), context.settings.current), wire());
   });
 }
