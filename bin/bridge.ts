@@ -7,11 +7,17 @@
  *   npx tsx bin/bridge.ts backfill [--jobs-only | --candidates-only] [--restart]
  *   npx tsx bin/bridge.ts push <contactId…> [--file ids.txt]
  *   npx tsx bin/bridge.ts audit <applicationId> [--json]
+ *   npx tsx bin/bridge.ts doctor [--write-test] [--json] [--local]
  *
  * `audit` prints the Audit trail of one Greenhouse application (AI inferences, reuses, failures,
  * with score, evidence and provenance), oldest first: it answers "why this score?".
  *
- * `backfill`, `push` and `audit` so far; dlq, status, demo and local are still to come.
+ * `doctor` checks the configured Greenhouse and Beamery tenants the way the bridge uses them (one line
+ * per check: ok / fail / unknown, with its evidence), stores the report in the Ledger so consumers stop
+ * on a capability it found broken, and exits 1 on any `fail`. `--local` runs any command against the
+ * running `npm start` stack, without other configuration.
+ *
+ * `backfill`, `push`, `audit` and `doctor` so far; dlq, status, demo and local are still to come.
  * Exit codes: 0 done, 1 failed, 2 invalid arguments.
  */
 import { randomUUID } from 'node:crypto';
@@ -27,6 +33,9 @@ import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
 import { DynamoDbAudit } from '#adapters/store/audit';
 import { awsBackfillDependencies, runBackfill } from '#adapters/backfill-runner';
 import { SqsQueuePublisher, type QueuePublisher } from '#adapters/queue/sqs-publisher';
+import { runDoctor } from '#adapters/doctor/run-doctor';
+import { doctorExitCode, formatReport } from '#core/doctor/report';
+import { readLocalStackEnvironment } from '#local/stack-file';
 
 /** One progress line on stderr: redrawn in place on a terminal, a line per update (throttled) otherwise. */
 function progressLine(stream: NodeJS.WriteStream = process.stderr) {
@@ -149,6 +158,14 @@ async function audit(applicationId: string, options: { json?: boolean }): Promis
   process.stdout.write(`${formatAuditTrail(id, trail, { json: options.json ?? false, retentionDays: config.ai.auditRetentionDays })}\n`);
 }
 
+/** `bridge doctor`: the report on stdout (text, or one JSON object); exit code 1 on any `fail`. */
+async function doctor(options: { writeTest?: boolean; json?: boolean }): Promise<void> {
+  const config = readConfig();
+  const report = await runDoctor(config, { ...(config.tableNames['ledger'] ? { dynamodb: new DynamoDBClient({}) } : {}) }, { writeTest: options.writeTest ?? false });
+  process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : formatReport(report)}\n`);
+  process.exitCode = doctorExitCode(report);
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -156,7 +173,12 @@ async function readStdin(): Promise<string> {
 }
 
 export function program(): Command {
-  const cli = new Command('bridge').description('greenhouse-beamery-bridge operator CLI');
+  const cli = new Command('bridge')
+    .description('greenhouse-beamery-bridge operator CLI')
+    .hook('preAction', (_cli, command) => {
+      // A command's --local, before it reads its configuration: the stack's environment replaces the caller's.
+      if (command.opts<{ local?: boolean }>().local) Object.assign(process.env, readLocalStackEnvironment());
+    });
   cli
     .command('backfill')
     .description('historic sync: enqueue every Greenhouse job, then every non-private candidate (resumable)')
@@ -176,6 +198,13 @@ export function program(): Command {
     .argument('<applicationId>', 'Greenhouse application id')
     .option('--json', 'print one JSON array of the entries (model output parsed) instead of text')
     .action(audit);
+  cli
+    .command('doctor')
+    .description('check the configured Greenhouse and Beamery tenants as the bridge uses them; exit 1 on any failed check')
+    .option('--write-test', 'also create, change, verify and anonymize a throwaway prospect and contact (for a sandbox)')
+    .option('--json', 'print the report as one JSON object')
+    .option('--local', 'run against the running local stack (npm start)')
+    .action(doctor);
   return cli;
 }
 

@@ -4,6 +4,8 @@ import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_SCENARIO_PATH, startG
 import { startBeamerySimulator } from './simulators/beamery/server.ts';
 import { readScenarioFile } from './simulators/beamery/scenario.ts';
 import { DEFAULT_BEAMERY_SCENARIO_PATH } from './simulators/beamery/paths.ts';
+import type { DeepPartial, SimulatorSettings } from './simulators/beamery/settings.ts';
+import type { ApiContractInput } from './simulators/greenhouse/api-contract.ts';
 
 /**
  * Greenhouse and Beamery for the local stack: their simulators by default, or the real APIs when the
@@ -20,6 +22,16 @@ export interface SaasOptions {
   readonly webhookSecret: string;
   /** The address the simulators listen on (default 127.0.0.1). */
   readonly host?: string;
+  /**
+   * The simulators' readings of what their vendors leave open (local/simulators/greenhouse/api-contract.ts,
+   * local/simulators/beamery/settings.ts): to see the bridge, and `bridge doctor`, meet the alternatives.
+   */
+  readonly variants?: SimulatorVariants;
+}
+
+export interface SimulatorVariants {
+  readonly greenhouse?: ApiContractInput;
+  readonly beamery?: DeepPartial<SimulatorSettings>;
 }
 
 export interface LocalSaas {
@@ -60,6 +72,7 @@ export async function startSaas(options: SaasOptions): Promise<LocalSaas> {
         scenario: DEFAULT_SCENARIO_PATH,
         webhooks: [{ url: options.webhookUrl, secret: options.webhookSecret }],
         logger: false,
+        ...(options.variants?.greenhouse ? { apiContract: options.variants.greenhouse } : {}),
       });
       stops.push(() => sim.close());
       greenhouse = sim.url;
@@ -76,7 +89,7 @@ export async function startSaas(options: SaasOptions): Promise<LocalSaas> {
         host: options.host,
         clock: new SimClock(1),
         scenario: await readScenarioFile(DEFAULT_BEAMERY_SCENARIO_PATH),
-        settings: { credentials: LOCAL_BEAMERY_CREDENTIALS },
+        settings: { ...options.variants?.beamery, credentials: LOCAL_BEAMERY_CREDENTIALS },
       });
       stops.push(() => sim.close());
       beamery = sim.url;

@@ -39,7 +39,7 @@ export interface LocalStackOptions {
    */
   readonly consumers?: Partial<Record<QueueId, SqsBatchHandler>>;
   /** Greenhouse and Beamery: simulators (on free ports unless given) or the real APIs. */
-  readonly saas?: Pick<SaasOptions, 'greenhouse' | 'beamery'>;
+  readonly saas?: Pick<SaasOptions, 'greenhouse' | 'beamery' | 'variants'>;
   /** Between scheduled polls (default: each poller's deployed rate); 0 = only when `schedules.trigger()` is called. */
   readonly pollIntervalMs?: number;
   /** TEST ONLY: every queue's visibility timeout, so a failed message comes back in seconds, not minutes. */

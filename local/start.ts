@@ -3,8 +3,11 @@ import { DEFAULT_DYNAMODB_PORT, DEFAULT_SQS_PORT, DEFAULT_WEBHOOK_PORT, LOCAL_BE
 import { isLoopback, LOOPBACK_HOST } from './listen-host.ts';
 import { startLocalStack } from './stack.ts';
 import { saasChoiceFromEnvironment } from './saas.ts';
+import { removeLocalStackFile, writeLocalStackFile } from './stack-file.ts';
 import { DEFAULT_GREENHOUSE_SIM_PORT } from './simulators/greenhouse/server.ts';
 import { DEFAULT_BEAMERY_SIM_PORT } from './simulators/beamery/paths.ts';
+import { resolveSettings } from './simulators/beamery/settings.ts';
+import { apiContractSchema, STRICT_API_CONTRACT } from './simulators/greenhouse/api-contract.ts';
 
 /**
  * `npm start`: the local stack in the foreground. Prints one `ready …` line once webhooks can be
@@ -21,6 +24,10 @@ import { DEFAULT_BEAMERY_SIM_PORT } from './simulators/beamery/paths.ts';
  * GREENHOUSE_SIM_PORT (4010) and BEAMERY_SIM_PORT (4102) for the simulators, which run unless the real
  * APIs are configured (GREENHOUSE_API_BASE_URL + GREENHOUSE_CLIENT_ID/SECRET; BEAMERY_REGION or
  * BEAMERY_BASE_URL + BEAMERY_CLIENT_ID/SECRET). LOCAL_CONSUMERS=off leaves queued messages unconsumed.
+ * GREENHOUSE_SIM_API_CONTRACT (`strict`, or JSON switches of local/simulators/greenhouse/api-contract.ts)
+ * and BEAMERY_SIM_SETTINGS (JSON, local/simulators/beamery/settings.ts, e.g. `{"auth":"basic"}`) start
+ * the simulators on the other readings of what their vendors leave open; `bridge doctor --local` names
+ * each one the bridge's configuration does not expect.
  */
 /**
  * `npm start` shows the AI workflows at work on every job, with the offline providers (which say in
@@ -34,6 +41,21 @@ const LOCAL_AI_DEMO = {
 } as const;
 
 const port = z.coerce.number().int().min(0).max(65_535);
+
+/** A JSON setting checked against its schema, with the schema's own message on a mistake. */
+function jsonSetting<T>(text: string, ctx: z.RefinementCtx, schema: z.ZodType<T>): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not JSON' });
+    return z.NEVER;
+  }
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  ctx.addIssue({ code: 'custom', message: z.prettifyError(parsed.error) });
+  return z.NEVER;
+}
 const settings = z
   .object({
     HOST: z.string().min(1).default(LOOPBACK_HOST),
@@ -47,6 +69,14 @@ const settings = z
     BEAMERY_SIM_PORT: port.default(DEFAULT_BEAMERY_SIM_PORT),
     LOCAL_CONSUMERS: z.enum(['on', 'off']).default('on'),
     AI_SETTINGS: z.string().optional(),
+    GREENHOUSE_SIM_API_CONTRACT: z
+      .string()
+      .optional()
+      .transform((text, ctx) => (text === undefined ? undefined : text === 'strict' ? STRICT_API_CONTRACT : jsonSetting(text, ctx, apiContractSchema))),
+    BEAMERY_SIM_SETTINGS: z
+      .string()
+      .optional()
+      .transform((text, ctx) => (text === undefined ? undefined : jsonSetting(text, ctx, z.record(z.string(), z.unknown()).transform((patch) => resolveSettings(patch as never))))),
   })
   .superRefine((env, ctx) => {
     if (isLoopback(env.HOST)) return;
@@ -95,7 +125,10 @@ try {
     webhookSecret: env.GREENHOUSE_WEBHOOK_SECRET,
     pushApiKey: env.BEAMERY_PUSH_API_KEY,
     ...(env.LOCAL_CONSUMERS === 'off' ? { consumers: {} } : {}),
-    saas: saasChoiceFromEnvironment(process.env, { greenhouse: env.GREENHOUSE_SIM_PORT, beamery: env.BEAMERY_SIM_PORT }),
+    saas: {
+      ...saasChoiceFromEnvironment(process.env, { greenhouse: env.GREENHOUSE_SIM_PORT, beamery: env.BEAMERY_SIM_PORT }),
+      variants: { greenhouse: env.GREENHOUSE_SIM_API_CONTRACT, beamery: env.BEAMERY_SIM_SETTINGS },
+    },
     ai: env.AI_SETTINGS ? (JSON.parse(env.AI_SETTINGS) as object) : LOCAL_AI_DEMO,
   });
 } catch (error) {
@@ -103,6 +136,9 @@ try {
   process.exit(1);
 }
 
+// For the operator CLI's --local (e.g. `npm run bridge -- doctor --local`).
+writeLocalStackFile();
+process.on('exit', () => removeLocalStackFile());
 process.stdout.write(
   `ready webhook=${stack.webhookUrl} push=${stack.pushUrl} sqs=${stack.sqsEndpoint} dynamodb=${stack.dynamodbEndpoint} greenhouse=${stack.greenhouse} beamery=${stack.beamery}\n`,
 );

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUES, deadLetterQueueName, queueDefinition, queueName, type QueueId } from '#lib/resource-definitions';
+import { QUEUES, deadLetterQueueName, queueDefinition, queueName, tableDefinition, type QueueId } from '#lib/resource-definitions';
 import { GREENHOUSE_SYNC_SERVICE } from '#lib/constructs/greenhouse-sync';
 import { AI_SERVICE } from '#core/metrics';
 import { ACTION_ROUTES, isKnownAction } from '#core/webhooks/catalogue';
@@ -12,7 +12,7 @@ import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';
 import { sendWebhook } from '#local/send-webhook';
 import { callJson } from '../support/http.ts';
 import { greenhouseWebhookFixtures, signatureTestVector } from '../support/fixtures.ts';
-import { dynamoDbLocalPids, isListening, listeningAddresses, startLocalStackProcess, type LocalStackProcess } from '../support/local-stack-process.ts';
+import { dynamoDbLocalPids, isListening, listeningAddresses, runBridgeCli, startLocalStackProcess, type LocalStackProcess } from '../support/local-stack-process.ts';
 import { drain, eventually } from '../support/queues.ts';
 
 /**
@@ -112,6 +112,33 @@ describe('local stack (npm start) end to end', () => {
     }
   });
 
+  it('passes `bridge doctor --local` with no other configuration, stores the report, and fails naming the check when the Beamery read path is not the one configured', async () => {
+    // Nothing of the caller's environment but PATH-like basics: --local must bring everything.
+    const env = { PATH: process.env['PATH'], HOME: process.env['HOME'], LOCAL_STACK_FILE: stack.stackFile };
+    const passing = await runBridgeCli(['doctor', '--local'], env);
+    expect(passing.code, passing.stdout + passing.stderr).toBe(0);
+    const lines = passing.stdout.split('\n').filter((l) => /^(ok|fail|unknown) /.test(l));
+    expect(lines.filter((l) => l.startsWith('ok ')).length).toBeGreaterThanOrEqual(10);
+    expect(lines.filter((l) => l.startsWith('fail '))).toEqual([]);
+    expect(passing.stdout).toMatch(/^ok +beamery\.contact-read +GET \/contact\/\{id\} → 200/m);
+
+    const beamery = new URL(stack.endpoints['beamery']!).origin;
+    await callJson(beamery, 'PATCH', '/_admin/settings', { paths: { contactRead: '/contacts/{id}' } });
+    try {
+      const failing = await runBridgeCli(['doctor', '--local', '--json'], env);
+      expect(failing.code).toBe(1);
+      const report = JSON.parse(failing.stdout) as { checks: { id: string; status: string; evidence: string }[] };
+      expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['beamery.contact-read']);
+      expect(report.checks.find((c) => c.id === 'beamery.contact-read')?.evidence).toMatch(/GET \/contacts\/\{id\} answers 200/);
+      // Stored for the consumers: the latest report, with the capability it convicts.
+      const ledger = (JSON.parse(readFileSync(stack.stackFile, 'utf8')) as { environment: Record<string, string> }).environment[tableDefinition('ledger').nameEnv]!;
+      const stored = await localDynamoDbClient(stack.dynamodbEndpoint).send(new GetItemCommand({ TableName: ledger, Key: { pk: { S: 'doctor#default' }, sk: { S: 'latest' } } }));
+      expect(JSON.stringify(stored.Item)).toContain('beamery.contactRead');
+    } finally {
+      await callJson(beamery, 'PATCH', '/_admin/settings', { paths: { contactRead: '/contact/{id}' } });
+    }
+  });
+
   it('keeps DynamoDB in memory without LOCAL_DATA_DIR', () => {
     const [pid] = dynamoDbLocalPids(Number(new URL(stack.dynamodbEndpoint).port));
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
@@ -122,7 +149,10 @@ describe('local stack (npm start) end to end', () => {
     const dynamodbPort = Number(new URL(stack.dynamodbEndpoint).port);
     expect(dynamoDbLocalPids(dynamodbPort)).toHaveLength(1);
 
+    expect(readFileSync(stack.stackFile, 'utf8')).toContain('BRIDGE_RUNTIME');
     expect(await stack.stop('SIGINT')).toBe(0);
+    // Gone with the stack, so a later --local says no stack is running rather than using dead endpoints.
+    expect(() => readFileSync(stack.stackFile)).toThrow();
 
     expect(dynamoDbLocalPids(dynamodbPort)).toEqual([]);
     expect(await isListening(stack.dynamodbEndpoint)).toBe(false);

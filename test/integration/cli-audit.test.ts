@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbAudit } from '#adapters/store/audit';
@@ -10,6 +8,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/defaults';
 import { startDynamoDbLocal, type DynamoDbLocal } from '#local/dynamodb-local';
 import { createTables } from '#local/resources';
 import { localDynamoDbClient } from '#local/sdk-clients';
+import { runBridgeCli } from '../support/local-stack-process.ts';
 
 /**
  * `bridge audit <applicationId>` (bin/bridge.ts) as an operator runs it: a child process (the test
@@ -17,7 +16,6 @@ import { localDynamoDbClient } from '#local/sdk-clients';
  * Local, with only the environment the CLI reads, after the workflows' entries are written through
  * DynamoDbAudit.
  */
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APPLICATION_ID = 123;
 
 let ddbLocal: DynamoDbLocal | undefined;
@@ -79,13 +77,8 @@ afterAll(async () => {
   await ddbLocal?.stop();
 });
 
-function bridge(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'bin/bridge.ts', ...args], { cwd: REPO_ROOT, env, timeout: 20_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
+function bridge(...args: string[]): ReturnType<typeof runBridgeCli> {
+  return runBridgeCli(args, env, 20_000);
 }
 
 describe('bridge audit <applicationId>', () => {

@@ -1,5 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +18,8 @@ export interface LocalStackProcess {
   /** Every `name=url` pair of the `ready` line (webhook, push, sqs, dynamodb, greenhouse, beamery). */
   readonly endpoints: Readonly<Record<string, string>>;
   readonly child: ChildProcess;
+  /** Where it left its environment for the CLI's --local (a file of its own: a developer's stack keeps theirs). */
+  readonly stackFile: string;
   /** Everything the stack printed so far, for failure messages. */
   output(): string;
   /** The JSON log lines printed so far (the Lambdas' Powertools lines among them). */
@@ -27,9 +31,10 @@ export interface LocalStackProcess {
 export async function startLocalStackProcess(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<LocalStackProcess> {
   // The test runner's own Node (24, from node_modules/.bin) runs the stack; tsx only as a loader, so
   // signals reach start.ts directly rather than through tsx's CLI wrapper.
+  const stackFile = join(mkdtempSync(join(tmpdir(), 'bridge-stack-')), 'running-stack.json');
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', LOCAL_SQS_PORT: '0', LOCAL_DYNAMODB_PORT: '0', GREENHOUSE_SIM_PORT: '0', BEAMERY_SIM_PORT: '0', ...env },
+    env: { ...process.env, PORT: '0', LOCAL_SQS_PORT: '0', LOCAL_DYNAMODB_PORT: '0', GREENHOUSE_SIM_PORT: '0', BEAMERY_SIM_PORT: '0', LOCAL_STACK_FILE: stackFile, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -62,6 +67,7 @@ export async function startLocalStackProcess(env: Record<string, string> = {}, t
       sqsEndpoint: endpoints['sqs']!,
       dynamodbEndpoint: endpoints['dynamodb']!,
       endpoints,
+      stackFile,
       child,
       output: () => output,
       jsonLines: () => output.split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : [])),
@@ -136,5 +142,15 @@ export function dynamoDbLocalPids(port: number): number[] {
     } catch {
       return [];
     }
+  });
+}
+
+/** `npm run bridge -- <args>` (bin/bridge.ts on the test runner's Node), with its exit code and output. */
+export function runBridgeCli(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'bin/bridge.ts', ...args], { cwd: REPO_ROOT, env, timeout: timeoutMs }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, stdout, stderr });
+    });
   });
 }
