@@ -10,6 +10,7 @@ import { GreenhouseClient, GREENHOUSE_BUDGET_POLICY } from './greenhouse/client.
 import type { ApiSystem } from './http/errors.ts';
 import { SharedRateBudget } from './http/rate-budget.ts';
 import { DynamoDbBudgetStore } from './store/dynamodb-budget-store.ts';
+import { brokenCapabilitiesReader, DynamoDbDoctorReports } from './doctor/doctor-store.ts';
 
 /**
  * The Greenhouse and Beamery clients as a Lambda (or the local stack) builds them from its
@@ -19,6 +20,8 @@ import { DynamoDbBudgetStore } from './store/dynamodb-budget-store.ts';
 export interface ClientDependencies {
   readonly dynamodb: DynamoDBClient;
   readonly clock?: Clock;
+  /** For `bridge doctor --write-test` only, which checks the very routes an earlier run may have convicted. */
+  readonly ignoreDoctorFindings?: boolean;
 }
 
 /**
@@ -68,6 +71,9 @@ export function beameryClientFrom(config: BridgeConfig, deps: ClientDependencies
     consentFields: { status: consentStatusField, date: consentDateField },
     clock: deps.clock ?? systemClock,
     budget: sharedBudget(config, deps, 'beamery', withMargin(BEAMERY_BUDGET_POLICY, config.beamery.rateLimitMargin)),
+    ...(deps.ignoreDoctorFindings
+      ? {}
+      : { doctorFindings: brokenCapabilitiesReader(new DynamoDbDoctorReports(deps.dynamodb, requireTableName(config, 'ledger'), config.tenant), () => (deps.clock ?? systemClock).now()) }),
   });
 }
 

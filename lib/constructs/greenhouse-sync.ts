@@ -11,6 +11,8 @@ import { wireConsumer, type EventQueues } from './event-queues.ts';
 import type { BridgeSecrets } from './secrets.ts';
 import type { BridgeTables } from './tables.ts';
 import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
+import { serviceCountMetric } from './webhook-api.ts';
+import { CAPABILITY_BROKEN_METRIC } from '#adapters/beamery/errors';
 
 export interface SyncConsumerProps {
   readonly config: StackConfig;
@@ -89,7 +91,16 @@ abstract class SyncConsumer extends Construct {
     secrets.secret('beamery').grantRead(fn);
     secrets.identityHashKey.grantRead(fn);
 
-    this.alarms = notifyOn(props.alarmAction, anyOccurrenceAlarm(this, 'ErrorsAlarm', fn.metricErrors({ period: Duration.minutes(5) }), direction.alarmDescription));
+    this.alarms = notifyOn(
+      props.alarmAction,
+      anyOccurrenceAlarm(this, 'ErrorsAlarm', fn.metricErrors({ period: Duration.minutes(5) }), direction.alarmDescription),
+      anyOccurrenceAlarm(
+        this,
+        'CapabilityBrokenAlarm',
+        serviceCountMetric(CAPABILITY_BROKEN_METRIC, direction.service, Duration.minutes(5)),
+        'A Beamery route the bridge relies on is wrong for this tenant (it answers 404 for records that exist, or the configured login is not served): no retry fixes it. Run `npm run bridge -- doctor` for the evidence, fix the configuration, run it again, then redrive the DLQ.',
+      ),
+    );
   }
 }
 

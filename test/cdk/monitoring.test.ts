@@ -2,6 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AI_SERVICE, AI_WORKFLOW_METRIC_PREFIX, INGEST_METRICS, METRICS_NAMESPACE, SCREENING_SCORE_METRIC, SERVICES, aiMetrics, type AiWorkflowName } from '#core/metrics';
 import { QUEUES, deadLetterQueueName, queueName } from '#lib/resource-definitions';
+import { BEAMERY_SYNC_SERVICE, GREENHOUSE_SYNC_SERVICE } from '#lib/constructs/greenhouse-sync';
+import { CAPABILITY_BROKEN_METRIC } from '#adapters/beamery/errors';
 import { logicalIdOf, synthBridge, type SynthesizedBridge } from './support.ts';
 
 describe('alarms and dashboard', () => {
@@ -49,6 +51,19 @@ describe('alarms and dashboard', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       AlarmActions: [topic],
     });
+  });
+
+  it('alarms on a broken Beamery capability in either sync consumer, naming bridge doctor as the next step', () => {
+    for (const service of [GREENHOUSE_SYNC_SERVICE, BEAMERY_SYNC_SERVICE]) {
+      bridge.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: METRICS_NAMESPACE,
+        MetricName: CAPABILITY_BROKEN_METRIC,
+        Dimensions: [{ Name: 'service', Value: service }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        AlarmDescription: Match.stringLikeRegexp('bridge -- doctor'),
+      });
+    }
   });
 
   it('has one DLQ alarm and one message-age alarm per queue (and one on the poller schedules\' DLQ)', () => {

@@ -45,6 +45,11 @@ export interface BeameryClientOptions {
   readonly greenhouseIdField?: GreenhouseIdField;
   /** Where consent status and date are read (default: top-level `consentStatus`, `lastConsentDate`). */
   readonly consentFields?: ConsentFields;
+  /**
+   * The capabilities the last `bridge doctor` run found broken (doctor-store.ts), with its evidence:
+   * an operation that needs one fails at once with CapabilityBroken instead of guessing past it.
+   */
+  readonly doctorFindings?: () => Promise<ReadonlyMap<string, string>>;
   readonly retry?: Partial<RetryPolicy>;
   readonly timeoutMs?: number;
   /** Page size for list calls; Beamery's maximum is 100 (S2). */
@@ -61,6 +66,14 @@ export interface BeameryClientOptions {
 export const BEAMERY_BUDGET_POLICY: BudgetPolicy = { windowMs: 1_000, initialLimit: 40, safetyMargin: 0.075, pacing: 'even' };
 
 export const BEAMERY_MAX_PAGE_SIZE = 100;
+
+/** The ASSUMED routes `bridge doctor` checks, by the capability its report names (lambdas/adapters/doctor/beamery-checks.ts). */
+const DOCTOR_CAPABILITIES: Partial<Record<BeameryOperationName, string>> = {
+  getContact: 'beamery.contactRead',
+  getVacancy: 'beamery.vacancyRead',
+  createVacancy: 'beamery.vacancyCreate',
+  updateVacancy: 'beamery.vacancyUpdate',
+};
 
 export interface CallSpec<T> {
   readonly params?: Readonly<Record<string, string>>;
@@ -115,6 +128,7 @@ export class BeameryTransport {
 
   async call<T>(name: BeameryOperationName, spec: CallSpec<T>): Promise<T> {
     const { method } = BEAMERY_OPERATIONS[name];
+    await this.refuseIfDoctorFoundBroken(name);
     const url = operationUrl(this.baseUrl, name, spec.params, spec.query);
     const operation = operationOf(method, url);
     const response = await this.api.request({
@@ -125,6 +139,18 @@ export class BeameryTransport {
       verifyWrite: spec.verifyWrite,
     });
     return response.body;
+  }
+
+  private async refuseIfDoctorFoundBroken(name: BeameryOperationName): Promise<void> {
+    if (!this.options.doctorFindings) return;
+    const findings = await this.options.doctorFindings();
+    if (findings.size === 0) return;
+    for (const capability of ['beamery.auth', DOCTOR_CAPABILITIES[name]]) {
+      const evidence = capability === undefined ? undefined : findings.get(capability);
+      if (evidence === undefined) continue;
+      const { method, path } = BEAMERY_OPERATIONS[name];
+      throw new CapabilityBroken(`${method} ${path}`, capability!.replace(/^beamery\./, ''), `${evidence} (run bridge doctor again once it is fixed)`);
+    }
   }
 
   /**

@@ -55,7 +55,7 @@ export async function beameryChecks(tenant: BeameryTenant, probe: Probe): Promis
   } else {
     results.push({ id: 'beamery.vacancies', status: 'ok', evidence: `GET /vacancies → 200, ${vacancies.length} listed` });
     // The ASSUMED create and update routes share the read route's family: a wrong read path convicts them too.
-    results.push(await readPathCheck('getVacancy', 'beamery.vacancy-read', ['beamery.vacancyCreate', 'beamery.vacancyUpdate'], idsOf(vacancies), tenant.baseUrl, get));
+    results.push(await readPathCheck('getVacancy', 'beamery.vacancy-read', ['beamery.vacancyRead', 'beamery.vacancyCreate', 'beamery.vacancyUpdate'], idsOf(vacancies), tenant.baseUrl, get));
   }
 
   const users = await get(url('listUsers', {}, { limit: 1, offset: 0 }));

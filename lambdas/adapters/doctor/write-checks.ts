@@ -50,7 +50,7 @@ export async function writeChecks(config: BridgeConfig, deps: WriteCheckDependen
   const runId = new Date(deps.clock.now()).toISOString().replace(/\D/g, '').slice(0, 14);
   return [
     ...(await greenhouseWrites(greenhouseClientFrom(config, deps), deps, runId)),
-    ...(await beameryWrites(beameryClientFrom(config, deps), runId)),
+    ...(await beameryWrites(beameryClientFrom(config, { ...deps, ignoreDoctorFindings: true }), runId)),
   ];
 }
 

@@ -82,7 +82,7 @@ describe('bridge doctor against the simulators', () => {
     h.beamery.settings.update({ paths: { vacancy: '/vacancies' } });
     const report = await doctor();
     expect(failed(report)).toEqual(['beamery.vacancy-read']);
-    expect([...brokenCapabilities(report).keys()]).toEqual(['beamery.vacancyCreate', 'beamery.vacancyUpdate']);
+    expect([...brokenCapabilities(report).keys()]).toEqual(['beamery.vacancyRead', 'beamery.vacancyCreate', 'beamery.vacancyUpdate']);
   });
 
   it('fails beamery.auth with the setting that would work when the tenant serves only the other login', async () => {
