@@ -118,6 +118,8 @@ export function encodeCustomFieldValue(operation: string, definition: FieldDefin
   }
 }
 
+const YES_NO_LABELS: Readonly<Record<string, string>> = { true: 'yes', false: 'no' };
+
 function labelKey(label: string): string {
   return label.trim().toLowerCase();
 }
@@ -130,7 +132,9 @@ function optionId(definition: FieldDefinition, value: unknown): number | undefin
     return optionId(definition, o.id ?? o.name ?? o.value);
   }
   if (typeof value !== 'string' && typeof value !== 'boolean') return undefined;
-  const ids = definition.optionIdsByLabel.get(labelKey(String(value)));
+  const label = labelKey(String(value));
+  // A yes/no answer held as 'true'/'false' (core/mapping/person.ts) goes to a "Yes"/"No" select.
+  const ids = definition.optionIdsByLabel.get(label) ?? definition.optionIdsByLabel.get(YES_NO_LABELS[label] ?? '');
   return ids?.length === 1 ? ids[0] : undefined;
 }
 

@@ -192,11 +192,21 @@ export function contactNames(c: Pick<BeameryContact, 'firstName' | 'lastName' | 
   return strip({ first, last });
 }
 
-/** A consent status as the view holds it: booleans as 'true'/'false', labels trimmed; `{name}`/`{value}` (select options) unwrapped. */
+/** Yes/no answers as either side may spell them: a Greenhouse yes_no boolean, a Beamery select label. */
+const YES_NO: Readonly<Record<string, string>> = { true: 'true', yes: 'true', false: 'false', no: 'false' };
+
+/**
+ * A consent status as the view holds it: booleans and yes/no labels as 'true'/'false' (so a Beamery
+ * select answering "Yes" equals a Greenhouse yes_no `true`), other labels trimmed; `{name}`/`{value}`
+ * (select options) unwrapped.
+ */
 export function consentStatusText(value: unknown): string | undefined {
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
-  if (typeof value === 'string') return trimmed(value);
+  if (typeof value === 'string') {
+    const text = trimmed(value);
+    return text === undefined ? undefined : (YES_NO[text.toLowerCase()] ?? text);
+  }
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const o = value as Record<string, unknown>;
     return consentStatusText(o.name ?? o.value ?? o.label);

@@ -11,11 +11,35 @@ export const CREDENTIALS = { clientId: 'test-client', clientSecret: 'test-secret
 /** 20 simulated seconds per real second: a 1-second rate window lasts 50 ms. */
 export const TIME_SCALE = 20;
 
+/**
+ * BEAMERY_SIM_VARIANT=strict runs a suite on the other reading of each ASSUMED behaviour that
+ * configuration can follow (issue 12, items 9–10): the simulator serves only the Basic login, ignores
+ * writes to `integrations` and keeps consent in custom fields; the clients are configured to expect it.
+ * The ASSUMED paths have no such setting (a wrong one is a broken capability), so they stay as they are.
+ */
+const STRICT = process.env['BEAMERY_SIM_VARIANT'] === 'strict';
+const STRICT_SETTINGS = { auth: 'basic', fields: { greenhouseId: 'ignored', consent: 'custom-fields' } } as const;
+const STRICT_CLIENT: Partial<BeameryClientOptions> = {
+  auth: 'basic',
+  greenhouseIdField: { kind: 'custom-field', fieldId: 'cf-greenhouse-id' },
+  consentFields: { status: { kind: 'custom-field', fieldId: 'cf-consent-status' }, date: { kind: 'custom-field', fieldId: 'cf-consent-date' } },
+};
+
+/** What a Lambda's environment says about the same variant (lambdas/config.ts), for tests that run the handlers. */
+export const VARIANT_ENVIRONMENT: Readonly<Record<string, string>> = STRICT
+  ? {
+      BEAMERY_AUTH: 'basic',
+      BEAMERY_GREENHOUSE_ID_FIELD: 'customField:cf-greenhouse-id',
+      BEAMERY_CONSENT_STATUS_FIELD: 'customField:cf-consent-status',
+      BEAMERY_CONSENT_DATE_FIELD: 'customField:cf-consent-date',
+    }
+  : {};
+
 export async function startSimulator(options: BeamerySimulatorOptions = {}): Promise<BeamerySimulator> {
   return startBeamerySimulator({
     clock: new SimClock(TIME_SCALE),
     ...options,
-    settings: { credentials: CREDENTIALS, ...options.settings },
+    settings: { ...(STRICT ? STRICT_SETTINGS : {}), credentials: CREDENTIALS, ...options.settings },
   });
 }
 
@@ -25,6 +49,7 @@ export function clientFor(sim: BeamerySimulator, options: Partial<BeameryClientO
     credentials: async () => CREDENTIALS,
     clock: sim.clock,
     retry: { baseDelayMs: 10, maxDelayMs: 20 },
+    ...(STRICT ? STRICT_CLIENT : {}),
     ...options,
   });
 }

@@ -15,7 +15,7 @@ import { DynamoDbIdMap } from '#adapters/store/id-map';
 import type { BeamerySimulator } from '#local/simulators/beamery/server';
 import { drain } from '../../support/queues.ts';
 import { startHarness, type Harness } from '../greenhouse/support.ts';
-import { CREDENTIALS as BEAMERY_CREDENTIALS, startSimulator as startBeamery } from '../beamery/harness.ts';
+import { CREDENTIALS as BEAMERY_CREDENTIALS, VARIANT_ENVIRONMENT as BEAMERY_VARIANT_ENVIRONMENT, startSimulator as startBeamery } from '../beamery/harness.ts';
 
 const summary = (poller: ScheduledRun): ScheduledRunSummary =>
   poller === 'users'
@@ -103,6 +103,7 @@ describe('the poller Lambda on the local emulators', () => {
       [ENV.beameryBaseUrl]: beamery.url,
       [ENV.beameryClientId]: BEAMERY_CREDENTIALS.clientId,
       [ENV.beameryClientSecret]: BEAMERY_CREDENTIALS.clientSecret,
+      ...BEAMERY_VARIANT_ENVIRONMENT,
       POWERTOOLS_SERVICE_NAME: 'greenhouse-poller',
       POWERTOOLS_LOG_LEVEL: process.env['DEBUG_TEST'] ? 'DEBUG' : 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',

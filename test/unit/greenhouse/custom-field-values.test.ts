@@ -7,6 +7,7 @@ const definitions = fieldDefinitions(
     { id: 2, name_key: 'skills', value_type: 'multi_select' },
     { id: 3, name_key: 'salary', value_type: 'currency' },
     { id: 4, name_key: 'notes', value_type: 'long_text' },
+    { id: 5, name_key: 'consent', value_type: 'single_select' },
   ],
   [
     { id: 11, custom_field_id: 1, name: 'Open', active: true },
@@ -14,6 +15,8 @@ const definitions = fieldDefinitions(
     { id: 13, custom_field_id: 1, name: 'closed ', active: true },
     { id: 14, custom_field_id: 1, name: 'Retired', active: false },
     { id: 21, custom_field_id: 2, name: 'Go', active: true },
+    { id: 31, custom_field_id: 5, name: 'Yes', active: true },
+    { id: 32, custom_field_id: 5, name: 'No', active: true },
   ],
 );
 const encode = (key: string, value: unknown) => encodeCustomFieldValue('PATCH x', definitions.get(key)!, value);
@@ -25,6 +28,12 @@ describe('custom-field values in their declared types', () => {
     expect(() => encode('stage', 'Closed')).toThrow(CustomFieldValueRejected);
     expect(() => encode('stage', 'Retired')).toThrow(CustomFieldValueRejected);
     expect(() => encode('stage', 99)).toThrow(CustomFieldValueRejected);
+  });
+
+  it('a yes/no answer held as true/false goes to the "Yes"/"No" option of a select', () => {
+    expect(encode('consent', 'true')).toBe(31);
+    expect(encode('consent', false)).toBe(32);
+    expect(() => encode('stage', true)).toThrow(CustomFieldValueRejected);
   });
 
   it('a single multi_select value becomes a one-id list', () => {

@@ -216,6 +216,11 @@ describe('consent values', () => {
     [1, '1'],
     [{ name: 'Given' }, 'Given'],
     [{ value: false }, 'false'],
+    // A Beamery yes/no select (consent kept in custom fields) equals a Greenhouse yes_no boolean.
+    ['Yes', 'true'],
+    [' no ', 'false'],
+    [{ name: 'No' }, 'false'],
+    ['TRUE', 'true'],
     ['', undefined],
     [null, undefined],
     [['a'], undefined],
