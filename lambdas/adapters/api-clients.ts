@@ -22,6 +22,8 @@ export interface ClientDependencies {
   readonly clock?: Clock;
   /** For `bridge doctor --write-test` only, which checks the very routes an earlier run may have convicted. */
   readonly ignoreDoctorFindings?: boolean;
+  /** How long a call may wait for the shared budget (default BUDGET_MAX_WAIT_MS); a CLI can afford to wait. */
+  readonly budgetMaxWaitMs?: number;
 }
 
 /**
@@ -87,7 +89,7 @@ function sharedBudget(config: BridgeConfig, deps: ClientDependencies, system: Ap
     store: new DynamoDbBudgetStore(deps.dynamodb, requireTableName(config, 'ledger'), system, config.tenant),
     policy,
     clock: deps.clock ?? systemClock,
-    maxWaitMs: BUDGET_MAX_WAIT_MS,
+    maxWaitMs: deps.budgetMaxWaitMs ?? BUDGET_MAX_WAIT_MS,
   });
 }
 

@@ -66,13 +66,14 @@ export function greenhouseIdLocationCheck(contacts: readonly Raw[], configured: 
   const counted = `${carrying} of ${contacts.length} listed contacts carry a Greenhouse id at ${where}`;
   if (carrying > 0) return { status: 'ok', evidence: counted };
   const elsewhere: string[] = [];
-  if (configured.kind === 'custom-field') {
-    const inIntegrations = contacts.filter((raw) => atLocation(raw, { kind: 'integrations' }, '')).length;
-    if (inIntegrations > 0) elsewhere.push(`integrations.greenhouse.id on ${inIntegrations}`);
-  }
   const named = namedCustomFields(contacts, /greenhouse|ats[ _-]?id/i, new Set(configured.kind === 'custom-field' ? [configured.fieldId] : []));
   if (named.size > 0) elsewhere.push(listing(named));
   if (elsewhere.length > 0) return { status: 'fail', evidence: `${counted}, but ${elsewhere.join('; ')} (set BEAMERY_GREENHOUSE_ID_FIELD)` };
+  if (configured.kind === 'custom-field') {
+    // The reader still takes integrations.greenhouse.id (what the native integration writes): not wrong, but worth a look.
+    const inIntegrations = contacts.filter((raw) => atLocation(raw, { kind: 'integrations' }, '')).length;
+    if (inIntegrations > 0) return { status: 'unknown', evidence: `${counted}; integrations.greenhouse.id on ${inIntegrations}, which the bridge also reads (new links go to ${where})` };
+  }
   return { status: 'unknown', evidence: `${counted}, nor anywhere else the bridge knows of` };
 }
 

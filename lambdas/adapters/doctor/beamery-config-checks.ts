@@ -11,7 +11,7 @@ import type { BeameryApiCredentials } from '../beamery/types.ts';
 
 /**
  * `beamery.auth`: the configured variant first; when it fails, the other one is tried so the line
- * can say which setting would work. Only the configured variant's token is used further on.
+ * can say which setting would work, and its token serves the checks that follow.
  */
 export async function beameryAuthentication(
   config: BridgeConfig,
@@ -31,8 +31,14 @@ export async function beameryAuthentication(
   if (attempt.status === 'ok') return { check: { id, status: 'ok', evidence: `configured ${attempt.evidence}` }, ...(attempt.authorization ? { authorization: attempt.authorization } : {}) };
   const other = BEAMERY_AUTH_VARIANTS.find((v) => v !== configured)!;
   const alternative = await tryBeameryAuth(other, baseUrl, read, fetchImpl);
-  const hint = alternative.status === 'ok' ? `; ${alternative.evidence.split(' (')[0]}: set BEAMERY_AUTH=${other}` : `; ${alternative.evidence}`;
-  return { check: { id, status: attempt.status, evidence: `configured ${attempt.evidence}${hint}`, ...(attempt.status === 'fail' ? { capabilities: ['beamery.auth'] } : {}) } };
+  const check: CheckResult = {
+    id,
+    status: attempt.status,
+    evidence: `configured ${attempt.evidence}${alternative.status === 'ok' ? `; ${alternative.evidence.split(' (')[0]}: set BEAMERY_AUTH=${other}` : `; ${alternative.evidence}`}`,
+    ...(attempt.status === 'fail' ? { capabilities: ['beamery.auth'] } : {}),
+  };
+  // The other checks still run with the login that works, so one run shows everything to fix.
+  return alternative.authorization ? { check, authorization: alternative.authorization } : { check };
 }
 
 /** `beamery.greenhouse-id-field` and `beamery.consent-fields`, judged on the raw contacts the listing check read. */

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock, type Clock } from '#core/clock';
 import type { CheckResult, DoctorReport } from '#core/doctor/report';
 import type { BridgeConfig } from '#lambdas/config';
+import { describeError } from '#adapters/queue/message-outcome';
 import { beameryCredentialsFrom, greenhouseCredentialsFrom } from '../api-clients.ts';
 import { BEAMERY_BASE_URLS } from '../beamery/types.ts';
 import { beameryChecks, type BeameryTenant } from './beamery-checks.ts';
@@ -33,15 +34,28 @@ export async function runDoctor(config: BridgeConfig, deps: DoctorDependencies, 
   const ranAt = new Date(clock.now()).toISOString();
   const greenhouse = greenhouseTenantFrom(config);
   const beamery = beameryTenantFrom(config, deps.fetch);
-  const checks: CheckResult[] = [...(await greenhouseChecks(greenhouse, probe, clock)), ...(await beameryChecks(beamery, probe))];
+  const checks: CheckResult[] = [
+    ...(await guarded('greenhouse.checks', () => greenhouseChecks(greenhouse, probe, clock))),
+    ...(await guarded('beamery.checks', () => beameryChecks(beamery, probe))),
+  ];
   if (options.writeTest) {
-    if (!deps.dynamodb) throw new Error('--write-test writes through the bridge\'s own clients, which share the rate budget in the Ledger table: configure it');
-    checks.push(...(await writeChecks(config, { dynamodb: deps.dynamodb, clock, probe, greenhouse })));
+    const { dynamodb } = deps;
+    if (!dynamodb) throw new Error('--write-test writes through the bridge\'s own clients, which share the rate budget in the Ledger table: configure it');
+    checks.push(...(await guarded('write-test', () => writeChecks(config, { dynamodb, clock, probe, greenhouse }))));
   }
   const report: DoctorReport = { ranAt, writeTest: options.writeTest, targets: { greenhouse: greenhouse.baseUrl, beamery: beamery.baseUrl }, checks };
   const table = config.tableNames['ledger'];
   if (deps.dynamodb && table) await new DynamoDbDoctorReports(deps.dynamodb, table, config.tenant).save(report);
   return report;
+}
+
+/** A group of checks that broke off on an error of its own still leaves a line saying so; the others run. */
+async function guarded(id: string, run: () => Promise<CheckResult[]>): Promise<CheckResult[]> {
+  try {
+    return await run();
+  } catch (error) {
+    return [{ id, status: 'unknown', evidence: `stopped early: ${describeError(error)}` }];
+  }
 }
 
 export function greenhouseTenantFrom(config: BridgeConfig): GreenhouseTenant {

@@ -7,6 +7,7 @@ import { describeError } from '#adapters/queue/message-outcome';
 import { beameryClientFrom, greenhouseClientFrom } from '../api-clients.ts';
 import type { BeameryClient } from '../beamery/client.ts';
 import type { GreenhouseClient } from '../greenhouse/client.ts';
+import type { CustomField } from '../greenhouse/schemas.ts';
 import { collect } from '#core/async-iterables';
 import { greenhouseTokenFor, type GreenhouseTenant } from './greenhouse-checks.ts';
 import { statusText, type Probe } from './http-probe.ts';
@@ -32,6 +33,8 @@ const TAG = 'bridge doctor write test';
 /** What the write test puts in a custom field of each simple type. */
 const SAMPLE_VALUES: Readonly<Record<string, string | boolean | number>> = { short_text: 'bridge doctor', long_text: 'bridge doctor', yes_no: true, number: 7 };
 
+const CLI_BUDGET_WAIT_MS = 60_000;
+
 class StepFailed extends Error {}
 
 function expectThat(condition: unknown, evidence: string): asserts condition {
@@ -48,9 +51,11 @@ async function step(results: CheckResult[], id: string, run: () => Promise<strin
 
 export async function writeChecks(config: BridgeConfig, deps: WriteCheckDependencies): Promise<CheckResult[]> {
   const runId = new Date(deps.clock.now()).toISOString().replace(/\D/g, '').slice(0, 14);
+  // The tenant's shared budget is honoured, but a CLI may wait for it where a Lambda would hand back.
+  const clients = { ...deps, budgetMaxWaitMs: CLI_BUDGET_WAIT_MS };
   return [
-    ...(await greenhouseWrites(greenhouseClientFrom(config, deps), deps, runId)),
-    ...(await beameryWrites(beameryClientFrom(config, { ...deps, ignoreDoctorFindings: true }), runId)),
+    ...(await greenhouseWrites(greenhouseClientFrom(config, clients), deps, runId)),
+    ...(await beameryWrites(beameryClientFrom(config, { ...clients, ignoreDoctorFindings: true }), runId)),
   ];
 }
 
@@ -88,10 +93,11 @@ async function greenhouseWrites(client: GreenhouseClient, deps: WriteCheckDepend
       return (await read()).title ? 'null is accepted but does not clear; "" does (the bridge sends "")' : 'null clears too (the bridge sends "")';
     });
 
-    const fields = (await collect(client.listCustomFields({ field_type: 'candidate' }))).filter((f) => f.active !== false);
-    const writable = fields.filter((f) => f.value_type !== undefined && f.value_type !== null && f.value_type in SAMPLE_VALUES);
+    let definitions: Promise<CustomField[]> | undefined;
+    const candidateFields = () => (definitions ??= collect(client.listCustomFields({ field_type: 'candidate' })).then((all) => all.filter((f) => f.active !== false)));
+    const writableFields = async () => (await candidateFields()).filter((f) => f.value_type !== undefined && f.value_type !== null && f.value_type in SAMPLE_VALUES);
     await step(results, 'greenhouse.write.custom-field', async () => {
-      const field = writable[0];
+      const [field] = await writableFields();
       expectThat(field, 'no active candidate custom field of a simple type (text, yes/no, number) to write');
       const value = SAMPLE_VALUES[field.value_type!];
       await client.updateCandidate(candidateId, { custom_fields: [{ name_key: field.name_key, value }] });
@@ -102,7 +108,7 @@ async function greenhouseWrites(client: GreenhouseClient, deps: WriteCheckDepend
       return `${field.name_key} (${field.value_type}): set, read back, cleared with null, read back empty`;
     });
     await step(results, 'greenhouse.contract.custom-fields', async () => {
-      const [a, b] = writable;
+      const [a, b] = await writableFields();
       if (!a || !b) return 'fewer than two candidate custom fields of a simple type: merge or replace not tested (the bridge sends the complete set either way)';
       await client.updateCandidate(candidateId, { custom_fields: [a, b].map((f) => ({ name_key: f.name_key, value: SAMPLE_VALUES[f.value_type!] })) });
       const answer = await raw({ custom_fields: [{ name_key: a.name_key, value: SAMPLE_VALUES[a.value_type!] }] });
@@ -113,7 +119,7 @@ async function greenhouseWrites(client: GreenhouseClient, deps: WriteCheckDepend
         : 'a PATCH naming one field drops the others (replaces the set): the bridge sends the complete set, as it must here';
     });
     await step(results, 'greenhouse.contract.select-values', async () => {
-      const select = fields.find((f) => f.value_type === 'single_select');
+      const select = (await candidateFields()).find((f) => f.value_type === 'single_select');
       if (!select) return 'no candidate single-select field: labels or ids not tested (the bridge writes option ids)';
       const [option] = await collect(client.listCustomFieldOptions({ custom_field_ids: [select.id] }));
       if (!option?.name) return `${select.name_key} has no option to write`;

@@ -90,6 +90,8 @@ describe('bridge doctor against the simulators', () => {
     const report = await doctor();
     expect(failed(report)).toEqual(['beamery.auth']);
     expect(evidence(report, 'beamery.auth')).toMatch(/set BEAMERY_AUTH=basic/);
+    // The other checks ran with the login that works.
+    expect(evidence(report, 'beamery.contact-read')).toMatch(/→ 200/);
     const fixed = await doctor({ env: { [ENV.beameryAuth]: 'basic' } });
     expect(failed(fixed)).toEqual([]);
   });
@@ -115,5 +117,12 @@ describe('bridge doctor against the simulators', () => {
     expect(failed(strict), formatReport(strict)).toEqual([]);
     expect(evidence(strict, 'greenhouse.contract.custom-fields')).toMatch(/drops the others/);
     expect(evidence(strict, 'greenhouse.contract.clear-title')).toMatch(/null is refused/);
+  });
+
+  it('with --write-test: fails beamery.write.greenhouse-id when the tenant ignores writes to integrations, and passes once the id goes to a custom field', async () => {
+    h.beamery.settings.update({ fields: { greenhouseId: 'ignored' } });
+    expect(failed(await doctor({ writeTest: true }))).toEqual(['beamery.write.greenhouse-id']);
+    const fixed = await doctor({ writeTest: true, env: { [ENV.beameryGreenhouseIdField]: 'customField:cf-greenhouse-id' } });
+    expect(failed(fixed), formatReport(fixed)).toEqual([]);
   });
 });
