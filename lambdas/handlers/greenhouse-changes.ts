@@ -42,6 +42,7 @@ export const handler = makeGreenhouseChangesHandler({
       blockPrivate: config.sync.blockPrivate,
       excludeConfidentialJobs: config.sync.excludeConfidentialJobs,
       greenhouseAppUrl: config.sync.greenhouseAppUrl,
+      consentKeys: config.beameryToGreenhouse.consentKeys,
     },
   },
   audit,

@@ -224,6 +224,23 @@ export function consentDate(value: unknown): string | undefined {
   return Number.isNaN(ms) ? text : new Date(ms).toISOString().slice(0, 10);
 }
 
+/**
+ * When the person consented, as an ISO instant for the anonymization block (LedgerStore.recordConsent),
+ * from a consent status and date as either side holds them; undefined when they record no consent:
+ * no date, a date that is no date, or a status other than yes (a "no" is a refusal or a withdrawal, an
+ * unknown label is not evidence). An absent status with a date counts (a tenant may sync only the
+ * date). A date without a time counts from the start of its UTC day: a consent dated the day of an
+ * anonymization may have come before it, so only the next day's lifts the block.
+ */
+export function consentGivenAt(status: unknown, date: unknown): string | undefined {
+  const said = consentStatusText(status);
+  if (said !== undefined && said !== 'true') return undefined;
+  const text = typeof date === 'string' ? date.trim() : undefined;
+  if (!text) return undefined;
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : /T\d{2}:\d{2}.*(Z|[+-]\d{2}:?\d{2})$/.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
 function greenhouseName(value: string | null | undefined): string | undefined {
   const name = oneLine(value);
   return name === NAME_PLACEHOLDER ? undefined : name;

@@ -2,6 +2,7 @@ import type { Clock } from '#core/clock';
 import { entityKey, type Origin } from '#core/envelope';
 import { identityHash } from '#core/identity-hash';
 import type { GreenhouseApi } from '#adapters/greenhouse/client';
+import type { Candidate } from '#adapters/greenhouse/schemas';
 import type { BeameryApi } from '#adapters/beamery/api';
 import {
   CONTACT_FIELD_GROUPS,
@@ -22,7 +23,8 @@ import { attachmentSizeSkip } from '#core/mapping/attachments';
 import type { AuditStore, IdMapStore, LedgerStore, Link, SyncState } from './ports.ts';
 import { isCovered, nextSyncState } from './sync-state.ts';
 import { baseAfterGreenhouseWrite, checkAgainstBeamery, pairStateKey, storePairBase } from './pair-state.ts';
-import { personFromCandidate, personFromContact, personGroupHashes, type PersonView } from '#core/mapping/person';
+import { consentGivenAt, personFromCandidate, personFromContact, personGroupHashes, type ConsentFieldKeys, type PersonView } from '#core/mapping/person';
+import { recordConsentOf } from './consent-record.ts';
 import { collect } from '#core/async-iterables';
 
 /**
@@ -41,6 +43,8 @@ export interface CandidateSyncOptions extends ContactMappingOptions {
   readonly blockPrivate?: boolean;
   /** HMAC key of identity hashes (anonymized people), from Secrets Manager. */
   readonly identityKey: string;
+  /** The candidate custom fields holding consent (GREENHOUSE_CONSENT_*_FIELD): consent read there lifts the anonymization block. */
+  readonly consentKeys?: ConsentFieldKeys;
 }
 
 export interface CandidateSyncDependencies {
@@ -109,6 +113,7 @@ async function reconcileOnce(trigger: CandidateTrigger, deps: CandidateSyncDepen
   if (mapping.skip) return skip(deps, key, mapping.skip.reason, readAt);
 
   const emails = mapping.contact.emails ?? [];
+  await recordConsentOf(emails, greenhouseConsentAt(candidate, options.consentKeys), ledger, options.identityKey);
   if (!link) {
     const blocked = await anyBlocked(emails, deps);
     const decision = anonymizedBlock({ linkedContactAnonymized: false, identityBlockedAsAnonymized: blocked });
@@ -255,6 +260,12 @@ async function loadSnapshot(candidate: NonNullable<Awaited<ReturnType<Greenhouse
     rejectionReasonIds: rejectionReasonIdsOf(details),
     attachments,
   };
+}
+
+function greenhouseConsentAt(candidate: Candidate, keys: ConsentFieldKeys | undefined): string | undefined {
+  if (!keys?.lastConsentDate) return undefined;
+  const value = (key: string | undefined) => (key ? candidate.custom_fields?.[key]?.value : undefined);
+  return consentGivenAt(value(keys.status), value(keys.lastConsentDate));
 }
 
 async function anyBlocked(emails: readonly string[], deps: CandidateSyncDependencies): Promise<boolean> {

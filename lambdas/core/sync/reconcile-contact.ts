@@ -3,12 +3,13 @@ import { entityKey, type Origin } from '#core/envelope';
 import { identityHash } from '#core/identity-hash';
 import { collect } from '#core/async-iterables';
 import { candidateCreateFromContact, candidateWriteForGroups, referrerIdFor, sourceIdFor } from '#core/mapping/candidate';
-import { diffGroups, nextBase, personFromCandidate, personFromContact, personGroupHashes, type ConsentFieldKeys } from '#core/mapping/person';
+import { consentGivenAt, diffGroups, nextBase, personFromCandidate, personFromContact, personGroupHashes, type ConsentFieldKeys } from '#core/mapping/person';
 import type { GreenhouseApi } from '#adapters/greenhouse/client';
 import type { BeameryApi } from '#adapters/beamery/api';
 import type { BeameryContact } from '#adapters/beamery/types';
 import type { AuditStore, IdMapStore, LedgerStore, Link, SyncState } from './ports.ts';
 import { isCovered } from './sync-state.ts';
+import { recordConsentOf } from './consent-record.ts';
 
 /**
  * "Beamery contact X may have changed" → Greenhouse made to match (issue 5; the seed's Beamery →
@@ -91,6 +92,8 @@ async function reconcileOnce(trigger: ContactTrigger, deps: ContactSyncDependenc
 
   if (contact.mergedIntoId !== undefined) return mergedInBeamery(key, contact.mergedIntoId, links, deps);
   if (contact.anonymized) return anonymizedInBeamery(key, contact, active, deps);
+  // Every contact read, pushed or not: a consent given in Beamery also lets a Greenhouse re-add through.
+  await recordConsentOf(contact.emails, consentGivenAt(contact.consentStatus, contact.lastConsentDate), ledger, deps.options.identityKey);
 
   if (active) return updateLinked(key, contact, active, state, readAt, deps);
   if (links.length > 0) return skip(deps, key, `link-${links[0]!.status}`, readAt);

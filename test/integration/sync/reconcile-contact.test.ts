@@ -207,6 +207,28 @@ describe('reconcileContact', () => {
     expect(await reconcileCandidate(h.trigger(candidateId), h.deps)).toMatchObject({ outcome: 'skipped', reason: 'link-anonymized' });
   });
 
+  it('keeps a person anonymized in Beamery out of Greenhouse until a Beamery contact shows consent dated after the anonymization', async () => {
+    const contact = await sourcedContact();
+    await reconcileContact(trigger(contact.id, true), deps);
+    expect(await beamery.anonymizeContact(contact.id)).toBe('done');
+    later();
+    await reconcileContact(trigger(contact.id), deps);
+    const anonymizedAt = h.greenhouse.clock.now();
+
+    // The person comes back as a new Beamery contact: consent from before the anonymization does not count.
+    later();
+    const again = await sourcedContact({ consentStatus: true, lastConsentDate: new Date(anonymizedAt - 86_400_000).toISOString() });
+    expect(await reconcileContact(trigger(again.id, true), deps)).toEqual({ outcome: 'skipped', reason: 'anonymized-until-consent' });
+    // Nor does a refusal, whatever its date.
+    later();
+    await beameryAdmin('PATCH', `/contacts/${again.id}`, { consentStatus: false, lastConsentDate: new Date(anonymizedAt + 60_000).toISOString() });
+    expect(await reconcileContact(trigger(again.id, true), deps)).toEqual({ outcome: 'skipped', reason: 'anonymized-until-consent' });
+
+    later();
+    await beameryAdmin('PATCH', `/contacts/${again.id}`, { consentStatus: true });
+    expect(await reconcileContact(trigger(again.id, true), deps)).toMatchObject({ outcome: 'created' });
+  });
+
   it('in greenhouse-authoritative mode leaves the Greenhouse candidate alone, but still stops updates to the contact', async () => {
     const authoritative = { ...deps, options: { ...deps.options, anonymization: { ...deps.options.anonymization, mode: 'greenhouse-authoritative' as const } } };
     const contact = await sourcedContact();

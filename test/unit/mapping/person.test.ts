@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hashFieldGroup } from '#core/mapping/field-groups';
 import {
   consentDate,
+  consentGivenAt,
   consentStatusText,
   contactNames,
   diffGroups,
@@ -352,5 +353,27 @@ describe('nextBase', () => {
     // ...and once G→B has written it, B→GH reads Beamery back and has nothing left to do.
     const settled = nextBase(stored, greenhouse);
     expect(diffGroups(settled, greenhouse, greenhouse)).toEqual({ write: [], conflicts: [], alreadyEqual: [], targetKept: [] });
+  });
+});
+
+describe('consentGivenAt', () => {
+  it('gives the instant of a consent: a timestamp as it is, a date from the start of its UTC day', () => {
+    expect(consentGivenAt(true, '2026-12-04T09:30:00+01:00')).toBe('2026-12-04T08:30:00.000Z');
+    expect(consentGivenAt('Yes', '2026-12-04')).toBe('2026-12-04T00:00:00.000Z');
+    expect(consentGivenAt({ name: 'yes' }, ' 2026-12-04 ')).toBe('2026-12-04T00:00:00.000Z');
+    // Only the date synced (no status field): the date is the evidence.
+    expect(consentGivenAt(undefined, '2026-12-04')).toBe('2026-12-04T00:00:00.000Z');
+  });
+
+  it('gives nothing for a refusal, an unknown status, no date, or a date that is no date', () => {
+    expect(consentGivenAt(false, '2026-12-04')).toBeUndefined();
+    expect(consentGivenAt('No', '2026-12-04')).toBeUndefined();
+    expect(consentGivenAt('Pending', '2026-12-04')).toBeUndefined();
+    expect(consentGivenAt(true, undefined)).toBeUndefined();
+    expect(consentGivenAt(true, '')).toBeUndefined();
+    expect(consentGivenAt(true, 'last spring')).toBeUndefined();
+    // No zone: which instant it names depends on where it is read.
+    expect(consentGivenAt(true, '2026-12-04T09:30:00')).toBeUndefined();
+    expect(consentGivenAt(true, 20261204)).toBeUndefined();
   });
 });

@@ -1,0 +1,113 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoDbAudit } from '#adapters/store/audit';
+import type { DynamoDbIdMap } from '#adapters/store/id-map';
+import { ENV } from '#lambdas/config';
+import type { LocalStack } from '#local/stack';
+import { callJson } from '../support/http.ts';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
+import { eventually, untilQuiet } from '../support/queues.ts';
+
+/**
+ * Issue 13's contact rules of the seed document, end to end on the local stack (one stack for all):
+ * changes are made in the simulators (their admin APIs, as a recruiter in either UI), the real ingest
+ * handler, queues and consumers carry them, and the assertions read what the other simulator then
+ * holds, the IdMap and the Audit table.
+ */
+const SECRET = 'seed-contacts-secret';
+const WAIT = 15_000;
+// Consent kept in two of the default Greenhouse scenario's candidate custom fields (yes_no and text).
+const CONSENT = { status: 'work_remotely', lastConsentDate: 'desired_salary' } as const;
+
+interface StoredContact {
+  readonly id: string;
+  readonly firstName?: string;
+  readonly emails: { value: string }[];
+  readonly anonymized: boolean;
+}
+
+describe('the seed document’s contact rules, end to end on the local stack', () => {
+  let e2e: E2eStack;
+  let stack: LocalStack;
+  let sqs: SQSClient;
+  let idMap: DynamoDbIdMap;
+  let audit: DynamoDbAudit;
+  let beameryOrigin: string;
+  let seq = 0;
+
+  beforeAll(async () => {
+    process.env[ENV.consentStatusField] = CONSENT.status;
+    process.env[ENV.consentDateField] = CONSENT.lastConsentDate;
+    e2e = await startE2eStack({ webhookSecret: SECRET, pollIntervalMs: 0, greenhouseRateLimit: 50_000 });
+    ({ stack, sqs, idMap, audit, beameryOrigin } = e2e);
+  }, 120_000);
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  const greenhouse = <T = unknown>(method: string, path: string, body?: unknown) => callJson<T>(stack.greenhouse, method, `/_admin${path}`, body);
+  const beamery = <T = unknown>(method: string, path: string, body?: unknown) => callJson<T>(beameryOrigin, method, `/_admin${path}`, body);
+  const candidateKey = (id: number) => `greenhouse#candidate#${id}`;
+  const contactIdOf = (beameryKey: string) => beameryKey.split('#')[2]!;
+
+  const uniqueEmail = (name: string) => `${name}.${++seq}.${Date.now()}@seed-contacts.example.test`.toLowerCase();
+
+  async function createCandidate(first: string, last: string, email: string, extra: Record<string, unknown> = {}): Promise<number> {
+    const created = await greenhouse<{ candidate: { id: number } }>('POST', '/candidates', {
+      first_name: first,
+      last_name: last,
+      email_addresses: [{ value: email, type: 'personal' }],
+      application: { job_id: 802 },
+      ...extra,
+    });
+    return created.candidate.id;
+  }
+
+  async function linkedContact(candidateId: number): Promise<StoredContact> {
+    const link = await eventually(async () => {
+      const found = await idMap.byGreenhouse(candidateKey(candidateId));
+      return found?.status === 'active' ? found : undefined;
+    }, WAIT, `a contact linked to candidate ${candidateId}`);
+    return beamery<StoredContact>('GET', `/contacts/${contactIdOf(link.beameryKey)}`);
+  }
+
+  async function skipped(key: string, reason: string): Promise<void> {
+    await eventually(
+      async () => ((await audit.list(key)).some((e) => e.kind === 'sync-skipped' && e.detail?.['reason'] === reason) ? true : undefined),
+      WAIT,
+      `${reason} in Audit for ${key}`,
+    );
+  }
+
+  async function settled(): Promise<void> {
+    await greenhouse('POST', '/webhooks/settle');
+    await untilQuiet(sqs, [stack.resources.queues['greenhouse-changes'].url, stack.resources.queues['beamery-changes'].url], 750, WAIT);
+  }
+
+  const consent = (date: string) => ({ custom_fields: [{ name_key: CONSENT.status, value: true }, { name_key: CONSENT.lastConsentDate, value: date }] });
+  const dayAfter = (instant: number) => new Date(instant + 86_400_000).toISOString().slice(0, 10);
+
+  it('contacts re-added in Greenhouse will NOT be added to Beamery until consent is received: consent dated after the anonymization lets the re-add through, older consent does not', async () => {
+    const email = uniqueEmail('consent');
+    const original = await createCandidate('Cora', 'Consent', email);
+    const contact = await linkedContact(original);
+    await settled();
+    await greenhouse('POST', `/candidates/${original}/anonymize`, { fields: ['full_name', 'email_addresses'] });
+    await eventually(async () => ((await idMap.byGreenhouse(candidateKey(original)))?.status === 'anonymized' ? true : undefined), WAIT, 'the link marked anonymized');
+    const anonymizedAt = Date.now();
+
+    // Consent dated before the anonymization: still blocked, no contact.
+    const stale = await createCandidate('Cora', 'Consent', email, consent('2020-01-02'));
+    await skipped(candidateKey(stale), 'anonymized-until-consent');
+    await settled();
+    expect(await idMap.byGreenhouse(candidateKey(stale))).toBeUndefined();
+
+    // Consent dated after it: the re-added person is a contact again (a new one; the anonymized one stays so).
+    const consented = await createCandidate('Cora', 'Consent', email, consent(dayAfter(anonymizedAt)));
+    const readded = await linkedContact(consented);
+    expect(readded).toMatchObject({ firstName: 'Cora', anonymized: false });
+    expect(readded.id).not.toBe(contact.id);
+    expect(readded.emails.map((e) => e.value.toLowerCase())).toContain(email);
+    expect(await beamery<StoredContact>('GET', `/contacts/${contact.id}`)).toMatchObject({ anonymized: true });
+  });
+});
