@@ -5,6 +5,7 @@ import { aiSettingsSchema } from '#core/ai/settings';
 import { DEFAULT_MAX_FAILURES } from '#core/queue/redelivery';
 import { BEAMERY_AUTH_VARIANTS, DEFAULT_BEAMERY_AUTH } from '#adapters/beamery/auth';
 import { consentFieldFrom, consentFieldText, greenhouseIdFieldFrom, greenhouseIdFieldText } from '#adapters/beamery/field-locations';
+import { DEFAULT_VACANCY_FIELD_NAMES, vacancyFieldName } from '#adapters/beamery/wire/vacancy';
 
 /**
  * The one place that reads process.env. Each Lambda gets only the variables its construct sets;
@@ -38,6 +39,11 @@ export const ENV = {
   /** Where Beamery's consent status and date are read: `top-level` (default) or `customField:<field id>`. */
   beameryConsentStatusField: 'BEAMERY_CONSENT_STATUS_FIELD',
   beameryConsentDateField: 'BEAMERY_CONSENT_DATE_FIELD',
+  /** The Beamery vacancy fields of the seed's Department, Managed By, Sourced By, Privacy: a field name or `none` (ASSUMED names). */
+  beameryVacancyDepartmentField: 'BEAMERY_VACANCY_DEPARTMENT_FIELD',
+  beameryVacancyManagerField: 'BEAMERY_VACANCY_MANAGER_FIELD',
+  beameryVacancySourcerField: 'BEAMERY_VACANCY_SOURCER_FIELD',
+  beameryVacancyPrivacyField: 'BEAMERY_VACANCY_PRIVACY_FIELD',
   /** Share of each API's rate limit the bridge leaves unused (0–0.5); defaults in the adapters. */
   greenhouseRateMargin: 'GREENHOUSE_RATE_LIMIT_MARGIN',
   beameryRateMargin: 'BEAMERY_RATE_LIMIT_MARGIN',
@@ -151,6 +157,12 @@ const configSchema = z.object({
     greenhouseIdField: greenhouseIdFieldText.default('integrations').transform(greenhouseIdFieldFrom),
     consentStatusField: consentFieldText.default('top-level').transform(consentFieldFrom),
     consentDateField: consentFieldText.default('top-level').transform(consentFieldFrom),
+    vacancyFields: z.object({
+      department: vacancyFieldName(DEFAULT_VACANCY_FIELD_NAMES.department),
+      managedBy: vacancyFieldName(DEFAULT_VACANCY_FIELD_NAMES.managedBy),
+      sourcedBy: vacancyFieldName(DEFAULT_VACANCY_FIELD_NAMES.sourcedBy),
+      privacy: vacancyFieldName(DEFAULT_VACANCY_FIELD_NAMES.privacy),
+    }),
     localCredentials,
   }),
 });
@@ -218,6 +230,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
       greenhouseIdField: env[ENV.beameryGreenhouseIdField] || undefined,
       consentStatusField: env[ENV.beameryConsentStatusField] || undefined,
       consentDateField: env[ENV.beameryConsentDateField] || undefined,
+      vacancyFields: {
+        department: env[ENV.beameryVacancyDepartmentField] || undefined,
+        managedBy: env[ENV.beameryVacancyManagerField] || undefined,
+        sourcedBy: env[ENV.beameryVacancySourcerField] || undefined,
+        privacy: env[ENV.beameryVacancyPrivacyField] || undefined,
+      },
       localCredentials: localOnly(runtime, env[ENV.beameryClientId], env[ENV.beameryClientSecret]),
     },
   });

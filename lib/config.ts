@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS, DEFAULT_PAYLOAD_CAP_BYTES, ENV, MAX_PAYLOAD_CAP_BYTES } from '#lambdas/config';
 import { BEAMERY_AUTH_VARIANTS, DEFAULT_BEAMERY_AUTH } from '#adapters/beamery/auth';
 import { consentFieldText, greenhouseIdFieldText } from '#adapters/beamery/field-locations';
+import { DEFAULT_VACANCY_FIELD_NAMES, vacancyFieldNameInput } from '#adapters/beamery/wire/vacancy';
 import { DEFAULT_PUSH_TAG } from '#core/sync/beamery-poll';
 import { DEFAULT_SCHEDULE_MINUTES } from '#core/sync/poll-window';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '#lib/resource-definitions';
@@ -78,6 +79,15 @@ export const stackConfigSchema = z.strictObject({
       consentStatusField: consentFieldText.default('top-level'),
       /** Where Beamery's last consent date is read: `top-level` (`lastConsentDate`) or `customField:<field id>`. */
       consentDateField: consentFieldText.default('top-level'),
+      /** The vacancy fields of the seed's Department, Managed By, Sourced By, Privacy (ASSUMED names): a field name, or `none` = not written. */
+      vacancyFields: z
+        .strictObject({
+          department: vacancyFieldNameInput.default(DEFAULT_VACANCY_FIELD_NAMES.department),
+          managedBy: vacancyFieldNameInput.default(DEFAULT_VACANCY_FIELD_NAMES.managedBy),
+          sourcedBy: vacancyFieldNameInput.default(DEFAULT_VACANCY_FIELD_NAMES.sourcedBy),
+          privacy: vacancyFieldNameInput.default(DEFAULT_VACANCY_FIELD_NAMES.privacy),
+        })
+        .prefault({}),
     })
     .prefault({}),
   sync: z
@@ -125,7 +135,7 @@ export type StackConfig = z.infer<typeof stackConfigSchema>;
 
 /** The Beamery client's environment, the same for every Lambda that talks to Beamery. */
 export function beameryEnvironment(config: StackConfig): Record<string, string> {
-  const { region, baseUrl, auth, greenhouseIdField, consentStatusField, consentDateField } = config.beamery;
+  const { region, baseUrl, auth, greenhouseIdField, consentStatusField, consentDateField, vacancyFields } = config.beamery;
   return {
     [ENV.beameryRegion]: region,
     ...(baseUrl ? { [ENV.beameryBaseUrl]: baseUrl } : {}),
@@ -133,6 +143,10 @@ export function beameryEnvironment(config: StackConfig): Record<string, string> 
     [ENV.beameryGreenhouseIdField]: greenhouseIdField,
     [ENV.beameryConsentStatusField]: consentStatusField,
     [ENV.beameryConsentDateField]: consentDateField,
+    [ENV.beameryVacancyDepartmentField]: vacancyFields.department,
+    [ENV.beameryVacancyManagerField]: vacancyFields.managedBy,
+    [ENV.beameryVacancySourcerField]: vacancyFields.sourcedBy,
+    [ENV.beameryVacancyPrivacyField]: vacancyFields.privacy,
   };
 }
 

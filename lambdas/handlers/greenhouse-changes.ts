@@ -30,7 +30,7 @@ const common = {
 const key = await identityKeyReader(config)();
 
 export const handler = makeGreenhouseChangesHandler({
-  jobs: { ...common, options: {} },
+  jobs: { ...common, options: { excludeConfidentialJobs: config.sync.excludeConfidentialJobs } },
   lifecycle: {
     ...common,
     options: { identityKey: key, anonymization: { mode: config.sync.anonymizationMode }, greenhouseAppUrl: config.sync.greenhouseAppUrl },
@@ -41,6 +41,7 @@ export const handler = makeGreenhouseChangesHandler({
       identityKey: key,
       blockPrivate: config.sync.blockPrivate,
       excludeConfidentialJobs: config.sync.excludeConfidentialJobs,
+      copyAiNotes: config.sync.copyAiNotes,
       greenhouseAppUrl: config.sync.greenhouseAppUrl,
       consentKeys: config.beameryToGreenhouse.consentKeys,
     },

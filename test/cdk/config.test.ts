@@ -30,8 +30,15 @@ describe('stack configuration', () => {
       logLevel: 'INFO',
       api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, createCloudWatchRole: true },
       waf: { enabled: false, rateLimitPerFiveMinutes: 3000 },
-      beamery: { region: 'us', auth: 'oauth', greenhouseIdField: 'integrations', consentStatusField: 'top-level', consentDateField: 'top-level' },
-      sync: { blockPrivate: true, excludeConfidentialJobs: false, greenhouseAppUrl: 'https://app.greenhouse.io', anonymizationMode: 'bidirectional', maxConcurrency: 5 },
+      beamery: {
+        region: 'us',
+        auth: 'oauth',
+        greenhouseIdField: 'integrations',
+        consentStatusField: 'top-level',
+        consentDateField: 'top-level',
+        vacancyFields: { department: 'department', managedBy: 'manager', sourcedBy: 'sourcer', privacy: 'visibility' },
+      },
+      sync: { blockPrivate: true, excludeConfidentialJobs: false, greenhouseAppUrl: 'https://app.greenhouse.io', anonymizationMode: 'bidirectional', deletionSweepHours: 24, copyAiNotes: false, maxConcurrency: 5 },
       beameryToGreenhouse: { pushTag: 'Add to Greenhouse', pollMinutes: 5, anonymizeFields: [...DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS] },
       ai: expect.objectContaining({
         provider: 'bedrock',
@@ -64,18 +71,25 @@ describe('stack configuration', () => {
     ['a Beamery auth variant it does not know', { beamery: { auth: 'apikey' } }, 'auth'],
     ['a Greenhouse id location that is neither integrations nor a custom field', { beamery: { greenhouseIdField: 'integrations.greenhouse' } }, 'greenhouseIdField'],
     ['a custom-field consent location without an id', { beamery: { consentStatusField: 'customField:' } }, 'consentStatusField'],
+    ['a vacancy field name that is not a field name', { beamery: { vacancyFields: { managedBy: 'hiring manager' } } }, 'managedBy'],
   ])('rejects %s, naming the key', (_what, raw, key) => {
     expect(() => parseStackConfig(raw)).toThrow(key);
   });
 
   it('passes the Beamery auth variant and field locations to the Lambdas as the variables the Lambda config reads', () => {
-    const config = parseStackConfig({ beamery: { region: 'eu', auth: 'basic', greenhouseIdField: 'customField:cf-gh', consentStatusField: 'customField:cf-cs' } });
+    const config = parseStackConfig({
+      beamery: { region: 'eu', auth: 'basic', greenhouseIdField: 'customField:cf-gh', consentStatusField: 'customField:cf-cs', vacancyFields: { managedBy: 'hiringManager', privacy: 'none' } },
+    });
     expect(beameryEnvironment(config)).toEqual({
       BEAMERY_REGION: 'eu',
       BEAMERY_AUTH: 'basic',
       BEAMERY_GREENHOUSE_ID_FIELD: 'customField:cf-gh',
       BEAMERY_CONSENT_STATUS_FIELD: 'customField:cf-cs',
       BEAMERY_CONSENT_DATE_FIELD: 'top-level',
+      BEAMERY_VACANCY_DEPARTMENT_FIELD: 'department',
+      BEAMERY_VACANCY_MANAGER_FIELD: 'hiringManager',
+      BEAMERY_VACANCY_SOURCER_FIELD: 'sourcer',
+      BEAMERY_VACANCY_PRIVACY_FIELD: 'none',
     });
     const lambda = readConfig(beameryEnvironment(config));
     expect(lambda.beamery).toMatchObject({
@@ -84,7 +98,10 @@ describe('stack configuration', () => {
       greenhouseIdField: { kind: 'custom-field', fieldId: 'cf-gh' },
       consentStatusField: { kind: 'custom-field', fieldId: 'cf-cs' },
       consentDateField: { kind: 'top-level' },
+      // `none`: the field is not written.
+      vacancyFields: { department: 'department', managedBy: 'hiringManager', sourcedBy: 'sourcer' },
     });
+    expect(lambda.beamery.vacancyFields.privacy).toBeUndefined();
   });
 
   it('reads context.bridge, also when given on the command line as a JSON string', () => {

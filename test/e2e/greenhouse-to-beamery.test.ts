@@ -310,7 +310,8 @@ describe('Greenhouse → Beamery, end to end on the local stack', () => {
       const link = await idMap.byGreenhouse(`greenhouse#job#${job.id}`);
       expect(link).toMatchObject({ status: 'active', beameryKey: `beamery#vacancy#${memberships[0]!.vacancyId}` });
       const vacancy = (await beameryState()).vacancies.find((v) => v.id === memberships[0]!.vacancyId);
-      expect(vacancy).toMatchObject({ title: 'Stealth Project Lead', status: 'Open' });
+      // Seed "Privacy (visibility) ← Confidential": without the exclusion the vacancy is private.
+      expect(vacancy).toMatchObject({ title: 'Stealth Project Lead', status: 'Open', visibility: 'private' });
     });
   });
 

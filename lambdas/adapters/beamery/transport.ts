@@ -17,6 +17,7 @@ import type { ContactParseOptions } from './wire/contact.ts';
 import { beameryErrorDetail } from './wire/error-body.ts';
 import { DEFAULT_GREENHOUSE_ID_FIELD, type GreenhouseIdField } from './wire/greenhouse-id.ts';
 import { readBeameryRateLimit } from './wire/rate-limit-headers.ts';
+import { DEFAULT_VACANCY_FIELD_NAMES, type VacancyFieldNames } from './wire/vacancy.ts';
 import { issuesOf, WireShapeError } from './wire/values.ts';
 
 /**
@@ -45,6 +46,8 @@ export interface BeameryClientOptions {
   readonly greenhouseIdField?: GreenhouseIdField;
   /** Where consent status and date are read (default: top-level `consentStatus`, `lastConsentDate`). */
   readonly consentFields?: ConsentFields;
+  /** Where the seed's vacancy fields without a public API name are written (default: the seed's names). */
+  readonly vacancyFields?: VacancyFieldNames;
   /**
    * The capabilities the last `bridge doctor` run found broken (doctor-store.ts), with its evidence:
    * an operation that needs one fails at once with CapabilityBroken instead of guessing past it.
@@ -90,6 +93,7 @@ export class BeameryTransport {
   readonly contactRead = new ContactReadCheck();
   readonly greenhouseIdField: GreenhouseIdField;
   readonly consentFields: ConsentFields;
+  readonly vacancyFields: VacancyFieldNames;
   readonly auth: BeameryAuthVariant;
   readonly contactParsing: ContactParseOptions;
   readonly pageSize: number;
@@ -105,6 +109,7 @@ export class BeameryTransport {
     this.capabilities = new Capabilities(options.capabilities);
     this.greenhouseIdField = options.greenhouseIdField ?? DEFAULT_GREENHOUSE_ID_FIELD;
     this.consentFields = options.consentFields ?? DEFAULT_CONSENT_FIELDS;
+    this.vacancyFields = options.vacancyFields ?? DEFAULT_VACANCY_FIELD_NAMES;
     this.auth = options.auth ?? DEFAULT_BEAMERY_AUTH;
     this.contactParsing = contactParseOptions(this.greenhouseIdField, this.consentFields);
     this.pageSize = Math.min(BEAMERY_MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? BEAMERY_MAX_PAGE_SIZE));

@@ -154,6 +154,11 @@ export interface VacancyFields {
   readonly location?: BeameryLocation;
   readonly ownerUserId?: string;
   readonly greenhouseJobId?: string;
+  /** Seed "Department" (its name), "Managed By", "Sourced By", "Privacy": written under the configured names (wire/vacancy.ts). */
+  readonly department?: string;
+  readonly managedBy?: string;
+  readonly sourcedBy?: string;
+  readonly privacy?: 'public' | 'private';
 }
 
 export interface BeameryVacancy extends VacancyFields {

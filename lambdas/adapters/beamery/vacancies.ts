@@ -5,9 +5,8 @@ import { BEAMERY_OPERATIONS } from './operations.ts';
 import type { BeameryTransport } from './transport.ts';
 import { UNSUPPORTED, type BeameryMembership, type BeameryPage, type BeameryVacancy, type Unsupportable, type VacancyWrite } from './types.ts';
 import { parseMembership } from './wire/activity.ts';
-import { vacancyBody } from './wire/bodies.ts';
 import { idOf, parsePage, unwrapOne } from './wire/envelope.ts';
-import { parseVacancy } from './wire/vacancy.ts';
+import { parseVacancy, vacancyWriteBody } from './wire/vacancy.ts';
 
 /**
  * Vacancies (LOW list, ASSUMED get/create/update; create and update behind the `vacancyCreate` and
@@ -52,7 +51,7 @@ export async function createVacancy(t: BeameryTransport, write: VacancyWrite): P
     'vacancyCreate',
     () =>
       t.call('createVacancy', {
-        json: vacancyBody(write),
+        json: vacancyWriteBody(write, t.vacancyFields),
         parse: (body) => ({ id: idOf(body, 'vacancy') }),
         verifyWrite:
           jobId !== undefined
@@ -75,7 +74,7 @@ export async function createVacancy(t: BeameryTransport, write: VacancyWrite): P
 export async function updateVacancy(t: BeameryTransport, id: string, write: VacancyWrite): Promise<{ id: string }> {
   const result = await t.gated(
     'vacancyUpdate',
-    () => t.call('updateVacancy', { params: { id }, json: vacancyBody(write), parse: (body) => ({ id: body === undefined ? id : idOf(body, 'vacancy') }) }),
+    () => t.call('updateVacancy', { params: { id }, json: vacancyWriteBody(write, t.vacancyFields), parse: (body) => ({ id: body === undefined ? id : idOf(body, 'vacancy') }) }),
     () => vacancyListed(t, id),
   );
   return orThrowMissing(t, 'updateVacancy', 'vacancyUpdate', result, 'the update route answers 404 for a vacancy that GET /vacancies lists');

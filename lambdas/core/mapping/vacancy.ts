@@ -10,15 +10,18 @@ import { pick, strip, trimmed } from './values.ts';
  * | Requisition ID          | requisition_id + job id                   | `requisitionId` `<requisition_id>-<id>`, else none |
  * | (back end) job id       | id                                        | `greenhouseJobId`                      |
  * | Title (required)        | internal job name (v3 `name`)             | `title`                                |
- * | Department              | department                                | `departmentId` (Beamery id) + extras.departmentName |
- * | Managed By              | hiring managers > name                    | extras.managedBy (no VacancyWrite field) |
- * | Sourced By              | sourcers > name                           | extras.sourcedBy (no VacancyWrite field) |
+ * | Department              | department                                | `department` (the name; + `departmentId` when linked) |
+ * | Managed By              | hiring managers > name                    | `managedBy`, names joined by ", "      |
+ * | Sourced By              | sourcers > name                           | `sourcedBy`, names joined by ", "      |
  * | Description             | job notes                                 | `description`                          |
  * | Location                | offices                                   | `location.address` + extras.officeNames |
- * | Privacy (visibility)    | confidential                              | extras.visibility (no VacancyWrite field) |
+ * | Privacy (visibility)    | confidential                              | `privacy` 'private' / 'public'         |
  * | Salary                  | salary custom field (number or short text)| `salary` (a string)                    |
  * | Stages                  | job stages                                | `stages`, active ones by sort_order    |
  * | Status                  | status (open, closed, draft)              | `status` 'Open' / 'Closed' / 'Draft'   |
+ *
+ * Department, Managed By, Sourced By and Privacy have no field in Beamery's public vacancy model: the
+ * client writes them under the seed's field references, configurable (adapters/beamery/wire/vacancy.ts).
  *
  * Not mapped, per the seed: the vacancy owner ("not pulled in from Greenhouse and will default to the
  * first user in the User list on the Beamery side").
@@ -50,17 +53,8 @@ export interface VacancyMappingOptions {
   readonly salaryFieldKey?: string;
 }
 
-export type VacancyVisibility = 'public' | 'private';
-
-/** Seed fields that VacancyWrite has no place for: kept here so nothing is silently dropped. */
+/** What the change detection reads beside VacancyWrite: the office names behind the one location string. */
 export interface VacancyExtras {
-  /** Seed "Managed By" ← hiring managers > name. */
-  readonly managedBy: readonly string[];
-  /** Seed "Sourced By" ← sourcers > name. */
-  readonly sourcedBy: readonly string[];
-  /** Seed "Privacy (visibility)" ← confidential. ASSUMED enum values: Beamery's are not published. */
-  readonly visibility: VacancyVisibility;
-  readonly departmentName?: string;
   readonly officeNames: readonly string[];
 }
 
@@ -76,6 +70,16 @@ export function mapJobToVacancy(snapshot: JobSnapshot, options: VacancyMappingOp
     title: trimmed(job.name),
     status: vacancyStatus(job.status),
     departmentId: snapshot.beameryDepartmentId,
+    department: trimmed(snapshot.departmentName),
+    managedBy: joinNames(namesOf(snapshot.hiringManagers, snapshot.userNames)),
+    sourcedBy: joinNames(
+      namesOf(
+        snapshot.owners.filter((o) => o.type === 'sourcer'),
+        snapshot.userNames,
+      ),
+    ),
+    // Seed "Privacy (visibility)" ← confidential. ASSUMED enum values: Beamery's are not published (pools use private/public).
+    privacy: job.confidential ? 'private' : 'public',
     description: trimmed(job.notes),
     salary: salaryText(job.custom_fields?.[options.salaryFieldKey ?? DEFAULT_SALARY_FIELD_KEY]?.value),
     requisitionId: requisitionId(job),
@@ -83,16 +87,7 @@ export function mapJobToVacancy(snapshot: JobSnapshot, options: VacancyMappingOp
     greenhouseJobId: String(job.id),
     stages: vacancyStages(snapshot.stages),
   });
-  const extras: VacancyExtras = strip({
-    managedBy: namesOf(snapshot.hiringManagers, snapshot.userNames),
-    sourcedBy: namesOf(
-      snapshot.owners.filter((o) => o.type === 'sourcer'),
-      snapshot.userNames,
-    ),
-    visibility: job.confidential ? 'private' : 'public',
-    departmentName: trimmed(snapshot.departmentName),
-    officeNames,
-  });
+  const extras: VacancyExtras = { officeNames };
   return { vacancy, extras };
 }
 
@@ -172,14 +167,17 @@ function officeLocation(officeNames: readonly string[]): BeameryLocation | undef
 export const VACANCY_FIELD_GROUPS = ['identity', 'status', 'department', 'team', 'description', 'location', 'visibility', 'salary', 'stages'] as const;
 export type VacancyFieldGroup = (typeof VACANCY_FIELD_GROUPS)[number];
 
+// Issue 13 moved Department, Managed By, Sourced By and Privacy into VacancyWrite under new keys, so
+// the department, team and visibility hashes of every linked vacancy differ once and its next
+// reconcile writes them: vacancies synced before were never sent these fields.
 const GROUP_FIELDS: Readonly<Record<VacancyFieldGroup, { vacancy: readonly (keyof VacancyWrite)[]; extras: readonly (keyof VacancyExtras)[] }>> = {
   identity: { vacancy: ['title', 'requisitionId', 'greenhouseJobId'], extras: [] },
   status: { vacancy: ['status'], extras: [] },
-  department: { vacancy: ['departmentId'], extras: ['departmentName'] },
-  team: { vacancy: [], extras: ['managedBy', 'sourcedBy'] },
+  department: { vacancy: ['departmentId', 'department'], extras: [] },
+  team: { vacancy: ['managedBy', 'sourcedBy'], extras: [] },
   description: { vacancy: ['description'], extras: [] },
   location: { vacancy: ['location'], extras: ['officeNames'] },
-  visibility: { vacancy: [], extras: ['visibility'] },
+  visibility: { vacancy: ['privacy'], extras: [] },
   salary: { vacancy: ['salary'], extras: [] },
   stages: { vacancy: ['stages'], extras: [] },
 };
@@ -209,6 +207,11 @@ export function vacancyWriteForGroups(mapped: VacancyMapping, groups: Iterable<V
 function namesOf(rows: readonly { readonly id: number; readonly user_id: number; readonly responsible?: boolean | null }[], names: ReadonlyMap<number, string>): string[] {
   const ordered = [...rows].sort((a, b) => Number(b.responsible ?? false) - Number(a.responsible ?? false) || a.id - b.id);
   return uniq(ordered.map((row) => trimmed(names.get(row.user_id))));
+}
+
+/** The seed types Managed By and Sourced By as one string: several people read as a list. */
+function joinNames(names: readonly string[]): string | undefined {
+  return names.length > 0 ? names.join(', ') : undefined;
 }
 
 function uniq(values: readonly (string | undefined)[]): string[] {

@@ -5,7 +5,7 @@ import type { BeameryApi } from '#adapters/beamery/api';
 import type { VacancyWrite } from '#adapters/beamery/types';
 import { NotFound, ValidationFailed } from '#adapters/http/errors';
 import { changedFieldGroups, hashFieldGroups } from '#core/mapping/field-groups';
-import { templateJobRule } from '#core/mapping/rules';
+import { confidentialJobRule, templateJobRule } from '#core/mapping/rules';
 import { mapJobToVacancy, vacancyFieldGroups, vacancyStatus, vacancyWriteForGroups, type VacancyFieldGroup, type VacancyMapping, type VacancyMappingOptions } from '#core/mapping/vacancy';
 import type { AuditStore, IdMapStore, LedgerStore, Link, SyncState } from './ports.ts';
 import { isCovered, nextSyncState } from './sync-state.ts';
@@ -38,7 +38,14 @@ const CLAIM_RETRY_SECONDS = 5;
  *
  * The core logs nothing; it returns what it did, and the handler logs ids from that.
  */
-export type JobSyncOptions = VacancyMappingOptions;
+export interface JobSyncOptions extends VacancyMappingOptions {
+  /**
+   * Config SYNC_EXCLUDE_CONFIDENTIAL_JOBS (seed: "Block Confidential Candidate Updates (configurable)";
+   * the native integration blocks confidential vacancies and candidates): a confidential job gets no
+   * vacancy, and its applications no memberships (confidentialJobRule on the candidate side).
+   */
+  readonly excludeConfidentialJobs?: boolean;
+}
 
 export interface JobSyncDependencies {
   readonly greenhouse: Pick<GreenhouseApi, 'listJobs' | 'listJobInterviewStages' | 'listJobOwners' | 'listJobHiringManagers' | 'listUsers' | 'listDepartments' | 'listOffices'>;
@@ -113,6 +120,12 @@ async function reconcileOnce(trigger: JobTrigger, deps: JobSyncDependencies): Pr
     const saved = await ledger.putSyncState(nextSyncState(state, key, state?.fieldHashes ?? {}, readAt, job.updated_at ?? undefined));
     return saved ? { outcome: 'skipped', writes: 0, reason: template.reason } : 'conflict';
   }
+  if (!link && !confidentialJobRule({ jobConfidential: job.confidential === true, excludeConfidentialJobs: options.excludeConfidentialJobs }).include) {
+    // Excluded: no vacancy. A vacancy linked before the job turned confidential is kept and synced
+    // (its Privacy becomes private): the bridge never deletes a Beamery vacancy.
+    const saved = await ledger.putSyncState(nextSyncState(state, key, state?.fieldHashes ?? {}, readAt, job.updated_at ?? undefined));
+    return saved ? { outcome: 'skipped', writes: 0, reason: 'confidential-job-excluded' } : 'conflict';
+  }
   if (link && link.status !== 'active') {
     // A link marked deleted while the job is still readable (a job_deleted that raced a re-read): leave it.
     return { outcome: 'skipped', writes: 0, reason: `link-${link.status}`, vacancyId: vacancyIdOf(link) };
@@ -154,7 +167,6 @@ async function reconcileOnce(trigger: JobTrigger, deps: JobSyncDependencies): Pr
     const write = updateFor(mapping, changed);
     const writes = Object.keys(write).length > 0 ? 1 : 0;
     if (writes > 0) await deps.beamery.updateVacancy(vacancyId, write);
-    // Groups without a Beamery field (team, visibility) only move the Ledger's hashes.
     result = { outcome: writes > 0 ? 'updated' : 'unchanged', writes, vacancyId, groups: changed };
   }
 
@@ -164,14 +176,20 @@ async function reconcileOnce(trigger: JobTrigger, deps: JobSyncDependencies): Pr
 }
 
 /**
- * The update for the changed groups. A free-text field the job no longer has (notes or salary
- * cleared in Greenhouse) is written as an empty string, since an absent key would leave Beamery's
- * old value in place while the Ledger recorded it as synced.
+ * The update for the changed groups. A free-text field the job no longer has (notes, salary,
+ * department, hiring managers or sourcers cleared in Greenhouse) is written as an empty string, since
+ * an absent key would leave Beamery's old value in place while the Ledger recorded it as synced.
  */
 function updateFor(mapping: VacancyMapping, changed: readonly VacancyFieldGroup[]): VacancyWrite {
   const write: { -readonly [K in keyof VacancyWrite]: VacancyWrite[K] } = { ...vacancyWriteForGroups(mapping, changed) };
-  if (changed.includes('description') && write.description === undefined) write.description = '';
-  if (changed.includes('salary') && write.salary === undefined) write.salary = '';
+  const clearable: readonly [VacancyFieldGroup, 'description' | 'salary' | 'department' | 'managedBy' | 'sourcedBy'][] = [
+    ['description', 'description'],
+    ['salary', 'salary'],
+    ['department', 'department'],
+    ['team', 'managedBy'],
+    ['team', 'sourcedBy'],
+  ];
+  for (const [group, field] of clearable) if (changed.includes(group) && write[field] === undefined) write[field] = '';
   return write;
 }
 
@@ -179,7 +197,7 @@ const CLOSED_STATUS = vacancyStatus('closed')!;
 
 /** The status group's hash of a closed vacancy, computed the way the reconcile computes it. */
 const CLOSED_STATUS_HASH = hashFieldGroups(
-  vacancyFieldGroups({ vacancy: { status: CLOSED_STATUS }, extras: { managedBy: [], sourcedBy: [], visibility: 'public', officeNames: [] } }),
+  vacancyFieldGroups({ vacancy: { status: CLOSED_STATUS }, extras: { officeNames: [] } }),
 ).status;
 
 /**

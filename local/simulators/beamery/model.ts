@@ -82,6 +82,11 @@ export interface StoredVacancy {
   status?: string;
   owner?: string;
   requisitionId?: string;
+  /** The seed's vacancy fields by their Field Reference (ASSUMED; switch `fields.vacancy`). */
+  department?: string;
+  manager?: string;
+  sourcer?: string;
+  visibility?: string;
   integrations?: Record<string, unknown>;
   globalTags: { id: string; value?: string }[];
   stages: StoredStage[];
@@ -188,10 +193,19 @@ export const vacancyWriteSchema = z.strictObject({
   status: z.string().optional(),
   owner: z.string().optional(),
   requisitionId: z.string().optional(),
+  // The seed's Field References of Department, Managed By, Sourced By (strings) and Privacy (an enum:
+  // pools' values, S2). ASSUMED: no public API source names them; refused under `fields.vacancy: model-only`.
+  department: z.string().optional(),
+  manager: z.string().optional(),
+  sourcer: z.string().optional(),
+  visibility: z.enum(['public', 'private', 'standard']).optional(),
   integrations: z.record(z.string(), z.unknown()).optional(),
   globalTags: z.array(tag).optional(),
   stages: z.array(stageInput).optional(),
 });
+
+/** The fields a `fields.vacancy: model-only` tenant does not have. */
+export const SEED_ONLY_VACANCY_FIELDS = ['department', 'manager', 'sourcer', 'visibility'] as const;
 export type VacancyWriteBody = z.infer<typeof vacancyWriteSchema>;
 
 export const membershipWriteSchema = z.strictObject({

@@ -50,6 +50,12 @@ export const fieldsSchema = z.strictObject({
   consent: z.enum(['top-level', 'custom-fields']).default('top-level'),
   consentStatusFieldId: z.string().min(1).default('cf-consent-status'),
   consentDateFieldId: z.string().min(1).default('cf-consent-date'),
+  /**
+   * The seed's vacancy fields without a public API name (issue 13): `seed` accepts `department`,
+   * `manager`, `sourcer` and `visibility` (the seed's Field References); `model-only` has only the
+   * S2 vacancy model and refuses them as unknown fields (400), as a tenant would if they are UI-only.
+   */
+  vacancy: z.enum(['seed', 'model-only']).default('seed'),
 });
 
 export const capabilitiesSchema = z.strictObject({

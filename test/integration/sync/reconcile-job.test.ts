@@ -91,6 +91,11 @@ describe('reconcile a Greenhouse job into a Beamery vacancy', () => {
       salary: '90,000 EUR',
       location: { address: 'Berlin; Remote' },
       integrations: { greenhouse: { id: '801' } },
+      // The seed's Department, Managed By, Sourced By and Privacy, under its Field References.
+      department: 'Engineering',
+      manager: 'Imogen Falk',
+      sourcer: 'Tobias Wren',
+      visibility: 'public',
     });
     expect(await idMap.byGreenhouse('greenhouse#job#801')).toMatchObject({ beameryKey: `beamery#vacancy#${result.vacancyId}`, status: 'active' });
     expect(greenhouseReads()).toEqual({
@@ -292,5 +297,67 @@ describe('reconcile a Greenhouse job into a Beamery vacancy', () => {
     expect(result).toEqual({ outcome: 'skipped', writes: 0, reason: 'job-template' });
     expect(beameryWrites()).toBe(writes);
     expect(await idMap.byGreenhouse(`greenhouse#job#${template.id}`)).toBeUndefined();
+  });
+
+  describe('confidential jobs and the hiring team', () => {
+    const confidentialJob = () => gh.admin<{ id: number }>('POST', '/jobs', { name: 'Stealth Lead', confidential: true, department_id: 102 });
+
+    it('with excludeConfidentialJobs, a confidential job gets no vacancy and no link', async () => {
+      const job = await confidentialJob();
+      const writes = beameryWrites();
+      const result = await reconcileJob(trigger(job.id), { ...deps, options: { excludeConfidentialJobs: true } });
+      expect(result).toEqual({ outcome: 'skipped', writes: 0, reason: 'confidential-job-excluded' });
+      expect(beameryWrites()).toBe(writes);
+      expect(beamery.state.vacancies.size).toBe(vacanciesBefore);
+      expect(await idMap.byGreenhouse(`greenhouse#job#${job.id}`)).toBeUndefined();
+    });
+
+    it('without the setting, a confidential job becomes a vacancy with Privacy private', async () => {
+      const job = await confidentialJob();
+      const result = await reconcileJob(trigger(job.id), deps);
+      expect(result.outcome).toBe('created');
+      expect(vacancy(result.vacancyId)).toMatchObject({ title: 'Stealth Lead', department: 'Product', visibility: 'private' });
+    });
+
+    it('a vacancy linked before its job turned confidential is kept and made private, also with excludeConfidentialJobs', async () => {
+      const first = await reconcileJob(trigger(801), deps);
+      await gh.admin('PATCH', '/jobs/801', { confidential: true });
+      await later();
+      const result = await reconcileJob(trigger(801), { ...deps, options: { excludeConfidentialJobs: true } });
+      expect(result).toMatchObject({ outcome: 'updated', groups: ['visibility'] });
+      expect(updates.at(-1)).toEqual({ id: first.vacancyId, write: { privacy: 'private' } });
+      expect(vacancy(first.vacancyId).visibility).toBe('private');
+    });
+
+    it('a hiring team and department removed in Greenhouse are cleared on the vacancy, not left stale', async () => {
+      gh.sim.state.insert('job_owners', { job_id: 801, user_id: 303, type: 'sourcer', responsible: false }, now());
+      const first = await reconcileJob(trigger(801), deps);
+      expect(vacancy(first.vacancyId)).toMatchObject({ manager: 'Imogen Falk', sourcer: 'Tobias Wren', department: 'Engineering' });
+      for (const row of gh.sim.state.all('job_hiring_managers').filter((r) => r.job_id === 801)) gh.sim.state.tables.job_hiring_managers.delete(row.id);
+      for (const row of gh.sim.state.all('job_owners').filter((r) => r.job_id === 801 && r.type === 'sourcer')) gh.sim.state.tables.job_owners.delete(row.id);
+      await gh.admin('PATCH', '/jobs/801', { department_id: null });
+      await later();
+
+      const result = await reconcileJob(trigger(801), deps);
+
+      expect(result).toMatchObject({ outcome: 'updated', groups: ['department', 'team'] });
+      expect(updates.at(-1)?.write).toEqual({ department: '', managedBy: '', sourcedBy: '' });
+      expect(vacancy(first.vacancyId)).toMatchObject({ manager: '', sourcer: '', department: '' });
+    });
+
+    it('writes the seed fields under configured names, and leaves out a field configured `none`, for a tenant without the seed names', async () => {
+      await beamery.close();
+      beamery = await startSimulator({ settings: { fields: { vacancy: 'model-only' } } });
+      const refused = clientFor(beamery);
+      await expect(refused.createVacancy({ title: 'Probe', managedBy: 'Someone' })).rejects.toThrow();
+
+      const client = clientFor(beamery, { vacancyFields: { department: undefined, managedBy: undefined, sourcedBy: undefined, privacy: undefined } });
+      const result = await reconcileJob(trigger(801), { ...deps, beamery: client });
+      expect(result.outcome).toBe('created');
+      const created = vacancy(result.vacancyId);
+      expect(created).toMatchObject({ title: 'Senior Backend Engineer', status: 'Open' });
+      expect(created).not.toHaveProperty('manager');
+      expect(created).not.toHaveProperty('visibility');
+    });
   });
 });

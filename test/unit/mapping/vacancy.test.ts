@@ -47,8 +47,14 @@ const VACANCY_DATA_MAPPING: readonly Row[] = [
   },
   {
     row: 'Department ← Department',
-    read: (m) => [m.vacancy.departmentId, m.extras.departmentName],
+    read: (m) => [m.vacancy.departmentId, m.vacancy.department],
     expected: ['dep-data', 'Data Platform'],
+  },
+  {
+    row: 'Department: the name is written without a linked Beamery department',
+    given: { beameryDepartmentId: undefined },
+    read: (m) => [m.vacancy.departmentId, m.vacancy.department],
+    expected: [undefined, 'Data Platform'],
   },
   {
     row: 'Managed By ← Hiring Manager > name',
@@ -58,13 +64,13 @@ const VACANCY_DATA_MAPPING: readonly Row[] = [
         { id: 1, job_id: 71, user_id: 301, responsible: true },
       ],
     },
-    read: (m) => m.extras.managedBy,
-    expected: ['Ines Okafor', 'Priya Raman'],
+    read: (m) => m.vacancy.managedBy,
+    expected: 'Ines Okafor, Priya Raman',
   },
   {
     row: 'Sourced By ← Sourcer > name',
-    read: (m) => m.extras.sourcedBy,
-    expected: ['Tomas Lindqvist'],
+    read: (m) => m.vacancy.sourcedBy,
+    expected: 'Tomas Lindqvist',
   },
   {
     row: 'Description ← Job Notes',
@@ -79,12 +85,12 @@ const VACANCY_DATA_MAPPING: readonly Row[] = [
   {
     row: 'Privacy (visibility) ← Confidential',
     given: { job: job({ confidential: true }) },
-    read: (m) => m.extras.visibility,
+    read: (m) => m.vacancy.privacy,
     expected: 'private',
   },
   {
     row: 'Privacy (visibility): a job that is not confidential is public',
-    read: (m) => m.extras.visibility,
+    read: (m) => m.vacancy.privacy,
     expected: 'public',
   },
   {
@@ -172,6 +178,22 @@ describe('vacancy mapping details', () => {
     expect(mapped.vacancy).not.toHaveProperty('departmentId');
     expect(mapped.vacancy).not.toHaveProperty('salary');
     expect(mapped.vacancy).not.toHaveProperty('description');
+    expect(mapped.vacancy).not.toHaveProperty('department');
+  });
+
+  it('a job without hiring managers or sourcers sends no Managed By or Sourced By', () => {
+    const mapped = mapJobToVacancy(jobSnapshot({ hiringManagers: [], owners: [] }));
+    expect(mapped.vacancy).not.toHaveProperty('managedBy');
+    expect(mapped.vacancy).not.toHaveProperty('sourcedBy');
+  });
+
+  it('a new hiring manager changes only the team group, and the write carries Managed By and Sourced By', () => {
+    const before = mapJobToVacancy(jobSnapshot());
+    const snapshot = jobSnapshot();
+    const after = mapJobToVacancy({ ...snapshot, hiringManagers: [...snapshot.hiringManagers, { id: 9, job_id: 71, user_id: 303, responsible: false }] });
+    const changed = changedFieldGroups(hashFieldGroups(vacancyFieldGroups(after)), hashFieldGroups(vacancyFieldGroups(before)));
+    expect(changed).toEqual(['team']);
+    expect(vacancyWriteForGroups(after, changed)).toEqual({ managedBy: 'Ines Okafor, Priya Raman', sourcedBy: 'Tomas Lindqvist' });
   });
 
   it('job templates are not vacancies', () => {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import type { BeameryStage, BeameryVacancy } from '../types.ts';
+import type { BeameryStage, BeameryVacancy, VacancyWrite } from '../types.ts';
+import { vacancyBody } from './bodies.ts';
 import { strip } from './contact.ts';
 import { greenhouseIdFromIntegrations } from './greenhouse-id.ts';
 import { asList, count, flag, id, listOf, location, parseOrThrow, reference, tag, text, time, withRaw } from './values.ts';
@@ -76,4 +77,46 @@ export function parseVacancy(raw: unknown): BeameryVacancy {
     updatedAt: v.updatedAt ?? v.updatedTime,
   });
   return withRaw(vacancy as Omit<BeameryVacancy, 'raw'>, raw);
+}
+
+/**
+ * Where the seed's vacancy fields that the public model lacks are written (issue 13, item 1). The
+ * seed's "Field Reference" column names them (`department`, `manager`, `sourcer`, `visibility`);
+ * no public API source does (reference §2.3), so each is ASSUMED and configurable: a top-level field
+ * name, or `none` to leave the field out for a tenant whose API refuses it.
+ */
+export interface VacancyFieldNames {
+  /** Seed "Department" (`department`, string): the Greenhouse department's name. */
+  readonly department?: string;
+  /** Seed "Managed By" (`manager`, string): the hiring managers' names. */
+  readonly managedBy?: string;
+  /** Seed "Sourced By" (`sourcer`, string): the sourcers' names. */
+  readonly sourcedBy?: string;
+  /** Seed "Privacy" (`visibility`, enum): `private` for a confidential job, else `public`. */
+  readonly privacy?: string;
+}
+
+export const DEFAULT_VACANCY_FIELD_NAMES: Required<VacancyFieldNames> = { department: 'department', managedBy: 'manager', sourcedBy: 'sourcer', privacy: 'visibility' };
+
+/** Configuration text: a field name, or `none` (not written). */
+export const vacancyFieldNameInput = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected a field name or none' });
+export const vacancyFieldNameText = vacancyFieldNameInput.transform((name) => (name === 'none' ? undefined : name));
+
+/** The setting of one field, defaulted before `none` becomes undefined (a default after it would undo `none`). */
+export const vacancyFieldName = (defaultName: string) => vacancyFieldNameInput.default(defaultName).transform((name) => (name === 'none' ? undefined : name));
+
+/** The vacancy request body: the S2 model's fields, then the seed's fields under the configured names. */
+export function vacancyWriteBody(write: VacancyWrite, names: VacancyFieldNames = DEFAULT_VACANCY_FIELD_NAMES): Record<string, unknown> {
+  const body = vacancyBody(write);
+  const seedFields: readonly [string | undefined, unknown][] = [
+    [names.department, write.department],
+    [names.managedBy, write.managedBy],
+    [names.sourcedBy, write.sourcedBy],
+    [names.privacy, write.privacy],
+  ];
+  for (const [name, value] of seedFields) if (name !== undefined && value !== undefined) body[name] = value;
+  return body;
 }

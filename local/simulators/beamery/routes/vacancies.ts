@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import { page, pageQuery, parseInput, timeFilter, timeOp, type SimContext } from '../context.ts';
-import { vacancyWriteSchema } from '../model.ts';
+import { SEED_ONLY_VACANCY_FIELDS, vacancyWriteSchema, type VacancyWriteBody } from '../model.ts';
 import { renderOne, renderPage, renderVacancy } from '../render.ts';
 import { SimError } from '../sim-error.ts';
 
@@ -15,6 +15,15 @@ const listQuery = z.strictObject({ ...pageQuery, updated_at: z.string().optional
 
 export function registerVacancyRoutes(app: FastifyInstance, context: SimContext): void {
   const wire = () => context.settings.current.wire;
+  /** The body, refused as the strict schema refuses any unknown field when the tenant lacks the seed's fields. */
+  const vacancyBody = (raw: unknown): VacancyWriteBody => {
+    const body = parseInput(vacancyWriteSchema, raw);
+    if (context.settings.current.fields.vacancy === 'model-only') {
+      const unknown = SEED_ONLY_VACANCY_FIELDS.filter((f) => body[f] !== undefined);
+      if (unknown.length > 0) throw new SimError(400, `unrecognized keys: ${unknown.join(', ')}`);
+    }
+    return body;
+  };
 
   app.get('/v1/vacancies', async (request) => {
     const q = parseInput(listQuery, request.query);
@@ -35,14 +44,14 @@ export function registerVacancyRoutes(app: FastifyInstance, context: SimContext)
 
     app.post(`/v1${base}`, async (request, reply) => {
       served();
-      const { id: _ignored, ...body } = parseInput(vacancyWriteSchema, request.body);
+      const { id: _ignored, ...body } = vacancyBody(request.body);
       const vacancy = context.state.createVacancy(body);
       return reply.code(201).send(renderOne('vacancy', renderVacancy(vacancy, wire()), wire()));
     });
 
     app.patch<{ Params: { id: string } }>(`/v1${base}/:id`, async (request) => {
       served();
-      const body = parseInput(vacancyWriteSchema, request.body);
+      const body = vacancyBody(request.body);
       return renderOne('vacancy', renderVacancy(context.state.patchVacancy(request.params.id, body), wire()), wire());
     });
   }
