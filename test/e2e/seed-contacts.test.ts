@@ -84,6 +84,30 @@ describe('the seed document’s contact rules, end to end on the local stack', (
     await untilQuiet(sqs, [stack.resources.queues['greenhouse-changes'].url, stack.resources.queues['beamery-changes'].url], 750, WAIT);
   }
 
+  /** Beamery's v1 API (memberships have no admin door), with a token minted from the simulator's credentials. */
+  let beameryToken: string | undefined;
+  async function beameryApi<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    if (!beameryToken) {
+      const settings = await beamery<{ credentials: { clientId: string; clientSecret: string } }>('GET', '/settings');
+      beameryToken = (await callJson<{ access_token: string }>(beameryOrigin, 'POST', '/v1/oauth/token', settings.credentials)).access_token;
+    }
+    return callJson<T>(beameryOrigin, method, `/v1${path}`, body, { authorization: `Bearer ${beameryToken}` });
+  }
+
+  /** One run of the Beamery poller, as the next scheduled tick would make it, and what it caused. */
+  async function pollBeamery(): Promise<void> {
+    await settled();
+    const [outcome] = await stack.schedules.trigger('beamery');
+    expect(outcome).toMatchObject({ ok: true });
+    await settled();
+  }
+
+  async function linkedJob(name: string, stages: string[]): Promise<{ jobId: number; vacancyId: string }> {
+    const job = await greenhouse<{ id: number }>('POST', '/jobs', { name, stages });
+    const link = await eventually(async () => idMap.byGreenhouse(`greenhouse#job#${job.id}`), WAIT, `a vacancy linked to job ${job.id}`);
+    return { jobId: job.id, vacancyId: contactIdOf(link.beameryKey) };
+  }
+
   const consent = (date: string) => ({ custom_fields: [{ name_key: CONSENT.status, value: true }, { name_key: CONSENT.lastConsentDate, value: date }] });
   const dayAfter = (instant: number) => new Date(instant + 86_400_000).toISOString().slice(0, 10);
 
@@ -109,5 +133,36 @@ describe('the seed document’s contact rules, end to end on the local stack', (
     expect(readded.id).not.toBe(contact.id);
     expect(readded.emails.map((e) => e.value.toLowerCase())).toContain(email);
     expect(await beamery<StoredContact>('GET', `/contacts/${contact.id}`)).toMatchObject({ anonymized: true });
+  });
+
+  it('a linked contact later added to another Beamery vacancy that is linked to a Greenhouse job gets an application on that job; stage moves in Beamery are not mirrored', async () => {
+    const first = await linkedJob('Seed Contacts Analyst', ['Application Review', 'Interview', 'Offer']);
+    const second = await linkedJob('Seed Contacts Designer', ['Application Review', 'Portfolio', 'Offer']);
+    const candidateId = await createCandidate('Vera', 'Vacancies', uniqueEmail('vacancies'), { application: { job_id: first.jobId } });
+    const contact = await linkedContact(candidateId);
+    await settled();
+    const applications = async () =>
+      (await greenhouse<{ candidate_id: number; job_id: number | null; stage_name: string | null; status: string }[]>('GET', '/state?table=applications')).filter(
+        (a) => a.candidate_id === candidateId,
+      );
+    expect((await applications()).map((a) => a.job_id)).toEqual([first.jobId]);
+
+    await beameryApi('PUT', `/contact/${contact.id}/vacancies/${second.vacancyId}`, {});
+    await pollBeamery();
+    const after = await eventually(async () => {
+      const found = await applications();
+      return found.length === 2 ? found : undefined;
+    }, WAIT, 'an application on the second job');
+    expect(after.find((a) => a.job_id === second.jobId)).toMatchObject({ stage_name: 'Application Review', status: 'in_process' });
+
+    // Greenhouse owns hiring decisions: a stage set in Beamery stays there.
+    await beameryApi('PUT', `/contact/${contact.id}/vacancies/${first.vacancyId}`, { stage: 'Offer' });
+    await pollBeamery();
+    expect((await applications()).map((a) => [a.job_id, a.stage_name]).sort()).toEqual(
+      [
+        [first.jobId, 'Application Review'],
+        [second.jobId, 'Application Review'],
+      ].sort(),
+    );
   });
 });

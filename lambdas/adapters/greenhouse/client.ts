@@ -656,6 +656,18 @@ export class GreenhouseClient {
   // --- Applications ---------------------------------------------------------------------------------
 
   /**
+   * A candidate application on a job (`POST /v3/applications`, the job arm of its `oneOf` [M]); it
+   * starts at the job's first stage unless `initial_stage_id` is given. After an ambiguous failure the
+   * candidate's application on that job is looked for first: there is one per candidate and job.
+   */
+  createApplication(input: { readonly candidate_id: number; readonly job_id: number; readonly initial_stage_id?: number }): Promise<Application> {
+    return this.write('POST', '/v3/applications', applicationSchema, input, async () => {
+      const held = await collect(this.listApplications({ candidate_ids: [input.candidate_id], job_ids: [input.job_id] }));
+      return held.find((a) => a.job_id === input.job_id);
+    });
+  }
+
+  /**
    * Writes the given custom fields by `name_key`, each in its declared type, inside the application's
    * complete set (read-modify-write): whether v3 merges or replaces the set is open (question 7).
    */

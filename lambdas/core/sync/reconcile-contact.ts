@@ -10,6 +10,7 @@ import type { BeameryContact } from '#adapters/beamery/types';
 import type { AuditStore, IdMapStore, LedgerStore, Link, SyncState } from './ports.ts';
 import { isCovered } from './sync-state.ts';
 import { recordConsentOf } from './consent-record.ts';
+import { applyToLinkedVacancies } from './applications-from-vacancies.ts';
 
 /**
  * "Beamery contact X may have changed" → Greenhouse made to match (issue 5; the seed's Beamery →
@@ -37,7 +38,17 @@ export interface ContactSyncOptions {
 export interface ContactSyncDependencies {
   readonly greenhouse: Pick<
     GreenhouseApi,
-    'getCandidate' | 'listCandidates' | 'createCandidate' | 'updateCandidate' | 'listSources' | 'listReferrers' | 'createNote' | 'mergeCandidates' | 'anonymizeCandidate'
+    | 'getCandidate'
+    | 'listCandidates'
+    | 'createCandidate'
+    | 'updateCandidate'
+    | 'listSources'
+    | 'listReferrers'
+    | 'createNote'
+    | 'mergeCandidates'
+    | 'anonymizeCandidate'
+    | 'listApplications'
+    | 'createApplication'
   >;
   readonly beamery: Pick<BeameryApi, 'getContact' | 'listContactVacancies' | 'listNotesSince'>;
   readonly idMap: IdMapStore;
@@ -64,6 +75,8 @@ export type ContactSyncResult =
       readonly groupsWritten: readonly string[];
       readonly conflicts: readonly string[];
       readonly notesCopied: number;
+      /** Jobs the candidate got an application on because the contact is on their vacancies in Beamery; absent when none. */
+      readonly jobsApplied?: readonly number[];
     };
 
 const idOf = (key: string) => key.split('#')[2]!;
@@ -139,6 +152,7 @@ async function updateLinked(
       groupsWritten = diff.write;
     }
   }
+  const jobsApplied = await applyToLinkedVacancies(contact.id, candidateId, readAt, deps);
   const notesCopied = await copyNotes(key, contact.id, link.greenhouseKey, deps);
   const saved = await deps.ledger.putSyncState({
     entityKey: key,
@@ -148,7 +162,14 @@ async function updateLinked(
     revision: state?.revision ?? 0,
   });
   if (!saved) return 'conflict';
-  return { outcome: groupsWritten.length > 0 ? 'updated' : 'unchanged', candidateId, groupsWritten, conflicts, notesCopied };
+  return {
+    outcome: groupsWritten.length > 0 || jobsApplied.length > 0 ? 'updated' : 'unchanged',
+    candidateId,
+    groupsWritten,
+    conflicts,
+    notesCopied,
+    ...(jobsApplied.length > 0 ? { jobsApplied } : {}),
+  };
 }
 
 /**

@@ -35,6 +35,7 @@ export const WRITE_SCOPES = [
   'harvest:candidates:update',
   'harvest:candidates:merge',
   'harvest:candidates:anonymize',
+  'harvest:applications:create',
   'harvest:applications:update',
   'harvest:applications:move',
   'harvest:applications:reject',

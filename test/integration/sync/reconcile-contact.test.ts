@@ -105,6 +105,36 @@ describe('reconcileContact', () => {
     expect(applications.map((a) => [a.job_id, a.prospect])).toEqual([[802, false]]);
   });
 
+  it('applies a linked candidate to the job of each further linked vacancy the contact is put on, once; a job that refuses goes to Audit', async () => {
+    const contact = await sourcedContact();
+    const { candidateId } = (await reconcileContact(trigger(contact.id, true), deps)) as { candidateId: number };
+    const linkedVacancy = async (jobId: number) => {
+      const vacancy = await beamery.createVacancy({ title: `Job ${jobId}`, stages: [{ name: 'Application Review', order: 0 }] });
+      await h.idMap.put({ greenhouseKey: entityKey('greenhouse', 'job', jobId), beameryKey: entityKey('beamery', 'vacancy', vacancy.id), status: 'active', updatedAt: new Date(0).toISOString() });
+      expect(await beamery.addContactToVacancy(contact.id, vacancy.id)).not.toBe('unsupported');
+    };
+    await linkedVacancy(802);
+    await linkedVacancy(801);
+    // A vacancy of no linked job: nothing to apply to.
+    const unlinked = await beamery.createVacancy({ title: 'Beamery only', stages: [{ name: 'Sourced', order: 0 }] });
+    await beamery.addContactToVacancy(contact.id, unlinked.id);
+    await h.greenhouse.admin('PATCH', '/jobs/801', { status: 'closed' });
+
+    later();
+    expect(await reconcileContact(trigger(contact.id), deps)).toMatchObject({ outcome: 'updated', jobsApplied: [802] });
+    const applications = await collect(h.greenhouse.client().listApplications({ candidate_ids: [candidateId] }));
+    expect(applications.filter((a) => !a.prospect).map((a) => a.job_id)).toEqual([802]);
+    const refused = (await h.audit.list(entityKey('greenhouse', 'candidate', candidateId))).filter((e) => e.detail?.['reason'] === 'application-refused');
+    expect(refused.map((e) => e.detail?.['jobId'])).toEqual([801]);
+
+    // Read again: the application is there, so nothing is posted.
+    later();
+    await beameryAdmin('PATCH', `/contacts/${contact.id}`, { firstName: 'Noor' });
+    const posts = h.greenhouse.requests('POST /v3/applications');
+    expect(await reconcileContact(trigger(contact.id), deps)).not.toHaveProperty('jobsApplied');
+    expect(h.greenhouse.requests('POST /v3/applications') - posts).toBe(1); // only the closed job's, refused again
+  });
+
   it('credits the new application to the Greenhouse user linked to the contact\'s assigned-to Beamery user, with its source', async () => {
     await h.idMap.put({ greenhouseKey: entityKey('greenhouse', 'user', 302), beameryKey: entityKey('beamery', 'user', 'e0000000000000000302'), status: 'active', updatedAt: new Date(0).toISOString() });
     const sources = await collect(h.greenhouse.client().listSources());

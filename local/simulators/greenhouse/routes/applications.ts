@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { parseBody } from '../api-errors.ts';
+import * as z from 'zod';
+import { parseBody, unprocessable } from '../api-errors.ts';
 import type { ScopeConfig } from '../auth.ts';
-import { applicationPatch, hireRequest, moveRequest, rejectRequest } from '../write-schemas.ts';
+import { applicationPatch, hireRequest, moveRequest, nestedApplication, rejectRequest } from '../write-schemas.ts';
 import { pathId, present, type RouteDeps } from './context.ts';
 
 const scope = (action: string): { config: ScopeConfig } => ({ config: { scope: `harvest:applications:${action}` } });
@@ -12,6 +13,17 @@ const scope = (action: string): { config: ScopeConfig } => ({ config: { scope: `
  * it by the admin API's request counts.
  */
 export function registerApplicationRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  // Either arm of the oneOf, with the candidate named in the body [M]. A second application of one
+  // candidate on one job is refused (ASSUMED: Greenhouse's UI refuses it; the API's answer is unpublished).
+  app.post('/v3/applications', scope('create'), async (request, reply) => {
+    const { candidate_id, ...rest } = parseBody(z.looseObject({ candidate_id: z.number().int().positive() }), request.body);
+    const input = parseBody(nestedApplication, rest);
+    if ('job_id' in input && deps.state.all('applications').some((a) => a.candidate_id === candidate_id && a.job_id === input.job_id)) {
+      throw unprocessable([{ job_id: 'the candidate already has an application on this job' }]);
+    }
+    return reply.code(201).send(present(deps, request, 'applications', deps.operations.createApplication(candidate_id, input)));
+  });
+
   app.patch('/v3/applications/:id', scope('update'), async (request) => {
     const application = deps.operations.updateApplication(pathId(request), parseBody(applicationPatch, request.body));
     return present(deps, request, 'applications', application);
