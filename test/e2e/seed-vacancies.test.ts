@@ -126,6 +126,22 @@ describe('the seed’s Vacancy Object, end to end on the local stack', () => {
     expect(moved).toMatchObject({ manager: 'Imogen Falk, Mira Kestrel', sourcer: 'Tobias Wren' });
   });
 
+  it('Users, Source, Departments: the Greenhouse source of a candidate’s application becomes the Source of the contact created for it', async () => {
+    const created = await greenhouse<{ candidate: { id: number } }>('POST', '/candidates', {
+      first_name: 'Pilar',
+      last_name: 'Okonjo',
+      email_addresses: [{ value: 'pilar.okonjo@seed-vacancies.example.test', type: 'personal' }],
+      application: { job_id: 801, source_id: 402 },
+    });
+    const link = await eventually(async () => {
+      const found = await idMap.byGreenhouse(`greenhouse#candidate#${created.candidate.id}`);
+      return found?.status === 'active' ? found : undefined;
+    }, WAIT, 'the contact of the candidate');
+    const contact = await callJson<Record<string, unknown>>(beameryOrigin, 'GET', `/_admin/contacts/${link.beameryKey.split('#')[2]}`);
+    // Seed contact table: Source (`source`, enum), only on contact creation; the creation source stays Greenhouse.
+    expect(contact).toMatchObject({ source: { value: 'Referral' }, creationSource: { value: 'Greenhouse' } });
+  });
+
   it('Block Confidential (configurable): with SYNC_EXCLUDE_CONFIDENTIAL_JOBS=true a confidential job becomes no vacancy and its applicant no membership', async () => {
     expect(readConfig().sync.excludeConfidentialJobs).toBe(true);
     const job = await greenhouse<{ id: number }>('POST', '/jobs', { name: 'Stealth Acquisition Lead', confidential: true, stages: ['Application Review', 'Offer'] });

@@ -126,6 +126,8 @@ export interface ContactWrite {
   readonly assignedToUserId?: string;
   readonly statusLabel?: string;
   readonly creationSource?: string;
+  /** Seed "Source" (`source`, enum), e.g. "Referral": written like `creationSource`, as `{value}` (ASSUMED). */
+  readonly source?: string;
   readonly greenhouseCandidateId?: string;
   /** The candidate's Greenhouse profile URL, stored beside the id when written to `integrations`. */
   readonly greenhouseProfileUrl?: string;

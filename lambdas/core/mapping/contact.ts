@@ -59,6 +59,8 @@ export interface CandidateSnapshot {
   readonly attachments: readonly Attachment[];
   /** Beamery tag ids known for Greenhouse tag names, keyed by `normaliseTagName(name)`. */
   readonly beameryTagIds?: ReadonlyMap<string, string>;
+  /** The name of the Greenhouse source of the candidate's first application (`firstApplicationSourceId`). */
+  readonly sourceName?: string;
 }
 
 export interface ContactMappingOptions {
@@ -97,8 +99,8 @@ export interface ApplicationAccount {
 export interface ContactMapping {
   /** Fields written on creation and on every update. */
   readonly contact: ContactWrite;
-  /** Fields written only when the contact is created (seed: creation source "Greenhouse"). */
-  readonly creationOnly: Pick<ContactWrite, 'creationSource'>;
+  /** Fields written only when the contact is created (seed: creation source "Greenhouse"; Source "Only on contact creation"). */
+  readonly creationOnly: Pick<ContactWrite, 'creationSource' | 'source'>;
   /** By vacancy id. */
   readonly memberships: readonly VacancyMembership[];
   /** What became of every application, by application id. */
@@ -145,7 +147,7 @@ export function mapCandidateToContact(snapshot: CandidateSnapshot, options: Cont
 
   return {
     contact,
-    creationOnly: { creationSource: GREENHOUSE_CREATION_SOURCE },
+    creationOnly: strip({ creationSource: GREENHOUSE_CREATION_SOURCE, source: trimmed(snapshot.sourceName) }),
     memberships: applications.memberships,
     applications: applications.accounts,
     unlinkedJobIds: [...new Set(applications.accounts.filter((a) => a.outcome === 'job-not-linked').map((a) => a.jobId!))].sort((a, b) => a - b),
@@ -153,6 +155,15 @@ export function mapCandidateToContact(snapshot: CandidateSnapshot, options: Cont
     ...(confidential.skip ? { skip: { reason: confidential.reason } } : {}),
     attachments: selectAttachments(snapshot.attachments, { ...options.attachments, excludedApplicationIds: new Set(excludedApplicationIds) }),
   };
+}
+
+/**
+ * The source a contact is created with: Greenhouse keeps sources per application, Beamery one per
+ * contact, so the first application's (earliest `applied_at`, then id) tells how the person came.
+ */
+export function firstApplicationSourceId(applications: readonly Pick<Application, 'id' | 'applied_at' | 'source_id'>[]): number | undefined {
+  const first = [...applications].sort((a, b) => (a.applied_at ?? '').localeCompare(b.applied_at ?? '') || a.id - b.id)[0];
+  return first?.source_id ?? undefined;
 }
 
 /** The write for a new contact: every mapped field plus the creation-only ones. */

@@ -9,6 +9,7 @@ import {
   contactFieldGroups,
   contactWriteForCreate,
   contactWriteForGroups,
+  firstApplicationSourceId,
   mapCandidateToContact,
   rejectionReasonIdsOf,
   type ContactFieldGroup,
@@ -50,7 +51,7 @@ export interface CandidateSyncOptions extends ContactMappingOptions {
 export interface CandidateSyncDependencies {
   readonly greenhouse: Pick<
     GreenhouseApi,
-    'getCandidate' | 'listApplications' | 'listJobs' | 'listJobInterviewStages' | 'listRejectionReasons' | 'listRejectionDetails' | 'listAttachments' | 'listNotes' | 'listUsers' | 'downloadAttachment'
+    'getCandidate' | 'listApplications' | 'listJobs' | 'listJobInterviewStages' | 'listRejectionReasons' | 'listRejectionDetails' | 'listAttachments' | 'listNotes' | 'listUsers' | 'listSources' | 'downloadAttachment'
   >;
   readonly beamery: Pick<BeameryApi, 'findContactsByEmail' | 'getContact' | 'createContact' | 'updateContact' | 'addContactToVacancy' | 'createNote' | 'uploadAttachment'>;
   readonly idMap: IdMapStore;
@@ -236,13 +237,17 @@ async function loadSnapshot(candidate: NonNullable<Awaited<ReturnType<Greenhouse
   const applications = await collect(greenhouse.listApplications({ candidate_ids: [candidate.id] }));
   const jobIds = [...new Set(applications.flatMap((a) => (a.job_id ? [a.job_id] : [])))];
   const rejectedIds = applications.filter((a) => a.status === 'rejected').map((a) => a.id);
-  const [jobs, stages, reasons, details, attachments] = await Promise.all([
+  const sourceId = firstApplicationSourceId(applications);
+  const [jobs, stages, reasons, details, attachments, sources] = await Promise.all([
     jobIds.length ? collect(greenhouse.listJobs({ ids: jobIds })) : [],
     jobIds.length ? collect(greenhouse.listJobInterviewStages(jobIds)) : [],
     rejectedIds.length ? collect(greenhouse.listRejectionReasons({ includeDefaults: true })) : [],
     rejectedIds.length ? collect(greenhouse.listRejectionDetails({ application_ids: rejectedIds })) : [],
     collect(greenhouse.listAttachments({ candidate_ids: [candidate.id] })),
+    // Only a contact's creation writes the source (seed); the listing is small and read whole.
+    sourceId !== undefined ? collect(greenhouse.listSources()) : [],
   ]);
+  const sourceName = sources.find((s) => s.id === sourceId)?.name ?? undefined;
   const linkedJobs = new Map<number, LinkedJob>();
   for (const job of jobs) {
     const jobLink = await idMap.byGreenhouse(entityKey('greenhouse', 'job', job.id));
@@ -259,6 +264,7 @@ async function loadSnapshot(candidate: NonNullable<Awaited<ReturnType<Greenhouse
     rejectionReasons: new Map(reasons.map((r) => [r.id, r.name ?? ''] as const)),
     rejectionReasonIds: rejectionReasonIdsOf(details),
     attachments,
+    ...(sourceName ? { sourceName } : {}),
   };
 }
 

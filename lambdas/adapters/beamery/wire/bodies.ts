@@ -36,6 +36,7 @@ export function contactBody(write: ContactWrite, greenhouseField: GreenhouseIdFi
   put(body, 'assignedTo', write.assignedToUserId);
   put(body, 'status', write.statusLabel !== undefined ? { value: write.statusLabel } : undefined);
   put(body, 'creationSource', write.creationSource !== undefined ? { value: write.creationSource } : undefined);
+  put(body, 'source', write.source !== undefined ? { value: write.source } : undefined);
 
   let customFields = write.customFields ? [...write.customFields] : undefined;
   if (write.greenhouseCandidateId !== undefined) {

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { contactWriteForCreate, firstApplicationSourceId, mapCandidateToContact } from '#core/mapping/contact';
+import { application, candidateSnapshot } from './fixtures.ts';
+
+/** Seed contact table: Source (`source`, enum), "Only on contact creation"; issue 13, item 5. */
+describe('Source ← the Greenhouse source, on contact creation only', () => {
+  it('is the source of the first application: earliest applied_at, then lowest id', () => {
+    expect(
+      firstApplicationSourceId([
+        application({ id: 12, applied_at: '2026-03-01T00:00:00Z', source_id: 402 }),
+        application({ id: 11, applied_at: '2026-02-01T00:00:00Z', source_id: 401 }),
+      ]),
+    ).toBe(401);
+    expect(firstApplicationSourceId([application({ id: 21, applied_at: null, source_id: 403 }), application({ id: 20, applied_at: null, source_id: 404 })])).toBe(404);
+    expect(firstApplicationSourceId([application({ id: 30, source_id: null })])).toBeUndefined();
+    expect(firstApplicationSourceId([])).toBeUndefined();
+  });
+
+  it('is written with the creation source when the contact is created, never on an update', () => {
+    const mapped = mapCandidateToContact(candidateSnapshot({ sourceName: ' Referral ' }));
+    expect(mapped.creationOnly).toEqual({ creationSource: 'Greenhouse', source: 'Referral' });
+    expect(contactWriteForCreate(mapped).source).toBe('Referral');
+    expect(mapped.contact).not.toHaveProperty('source');
+  });
+
+  it('is left out when the candidate has no source', () => {
+    expect(mapCandidateToContact(candidateSnapshot()).creationOnly).toEqual({ creationSource: 'Greenhouse' });
+  });
+});
