@@ -59,6 +59,7 @@ export const ENV = {
   syncBlockPrivate: 'SYNC_BLOCK_PRIVATE',
   /** Seed "Confidential Candidates": leave out applications on confidential jobs (default false). */
   syncExcludeConfidentialJobs: 'SYNC_EXCLUDE_CONFIDENTIAL_JOBS',
+  syncCopyAiNotes: 'SYNC_COPY_AI_NOTES',
   /** Base of the Greenhouse web app for the "View in ATS" link written on contacts. */
   greenhouseAppUrl: 'GREENHOUSE_APP_URL',
   /** `bidirectional` or `greenhouse-authoritative` (seed "GDPR - Anonymize Contacts"). */
@@ -130,6 +131,7 @@ const configSchema = z.object({
   sync: z.object({
     blockPrivate: booleanFlag.default(true),
     excludeConfidentialJobs: booleanFlag.default(false),
+    copyAiNotes: booleanFlag.default(false),
     greenhouseAppUrl: z.url().default('https://app.greenhouse.io'),
     anonymizationMode: z.enum(['bidirectional', 'greenhouse-authoritative']).default('bidirectional'),
   }),
@@ -200,6 +202,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
     sync: {
       blockPrivate: env[ENV.syncBlockPrivate] || undefined,
       excludeConfidentialJobs: env[ENV.syncExcludeConfidentialJobs] || undefined,
+      copyAiNotes: env[ENV.syncCopyAiNotes] || undefined,
       greenhouseAppUrl: env[ENV.greenhouseAppUrl] || undefined,
       anonymizationMode: env[ENV.anonymizationMode] || undefined,
     },

@@ -102,6 +102,10 @@ export const stackConfigSchema = z.strictObject({
       greenhouseActingUserId: positiveInt.optional(),
       /** Seed "GDPR - Anonymize Contacts": whether a Beamery anonymization also anonymizes Greenhouse (later issue). */
       anonymizationMode: z.enum(['bidirectional', 'greenhouse-authoritative']).default('bidirectional'),
+      /** Hours between deletions sweeps (1-168): hard deletes in Greenhouse that no webhook announced. */
+      deletionSweepHours: positiveInt.max(168).default(24),
+      /** Copy the bridge's own AI notes (screening, feedback synthesis) to Beamery with the other notes. */
+      copyAiNotes: z.boolean().default(false),
       /** Concurrent consumer batches (2-1000): the APIs' rate limits, not Lambda, bound throughput. */
       maxConcurrency: positiveInt.min(2).max(1000).default(5),
     })

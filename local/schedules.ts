@@ -21,7 +21,7 @@ export interface LocalSchedulesOptions {
   readonly handler: PollerHandler;
   /**
    * Between ticks of every poller; by default each poller's deployed rate (DEFAULT_SCHEDULE_MINUTES:
-   * hourly, the Beamery poller every 5 minutes). 0 = no timer: only `trigger()` runs.
+   * hourly, the Beamery poller every 5 minutes, the deletions sweep daily). 0 = no timer: only `trigger()` runs.
    */
   readonly intervalMs?: number;
   readonly pollers?: readonly ScheduledRun[];
@@ -64,7 +64,7 @@ export function startLocalSchedules(options: LocalSchedulesOptions): LocalSchedu
   const runOnce = async (poller: ScheduledRun): Promise<LocalPollOutcome> => {
     running.add(poller);
     try {
-      const event: PollerEvent = { poller, ...(options.window && poller !== 'users' && poller !== 'beamery' ? { window: options.window } : {}) };
+      const event: PollerEvent = { poller, ...(options.window && poller !== 'users' && poller !== 'beamery' && poller !== 'deletions' ? { window: options.window } : {}) };
       const summary = await invokeWithTimeout(() => handler(event, lambdaContext({ functionName, timeoutMs: FUNCTION_TIMEOUT_MS })), FUNCTION_TIMEOUT_MS);
       return { poller, ok: true, summary };
     } catch (error) {

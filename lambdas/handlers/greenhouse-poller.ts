@@ -13,7 +13,7 @@ import { makeGreenhousePoller } from './make-greenhouse-poller.ts';
 
 /**
  * Lambda entry point of the scheduled Greenhouse pollers (all three schedules invoke this one function
- * with `{ "poller": ... }`, the users reference sync included); the behaviour is in make-greenhouse-poller.ts.
+ * with `{ "poller": ... }`, the users reference sync and the deletions sweep included); the behaviour is in make-greenhouse-poller.ts.
  */
 const { logger, metrics } = lambdaRuntime('greenhouse-poller');
 const config = readConfig();
@@ -37,6 +37,7 @@ export const handler = makeGreenhousePoller({
   ledger: new DynamoDbLedger(dynamodb, requireTableName(config, 'ledger')),
   publisher,
   users: { beamery, idMap },
+  deletions: { links: (prefixes, startAfter) => idMap.activeLinks(prefixes, startAfter) },
   beameryPoll: { beamery, idMap, publisher, ...(config.beameryToGreenhouse.pushTag ? { pushTag: config.beameryToGreenhouse.pushTag } : {}) },
   // The jobs and candidates pollers keep greenhouse-changes within what the consumer can reconcile.
   backpressure: {

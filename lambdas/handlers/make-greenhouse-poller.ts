@@ -17,6 +17,7 @@ import {
   type WindowPolicy,
 } from '#core/sync/poll-window';
 import type { BackpressurePolicy } from '#core/sync/backfill-plan';
+import { sweepDeletions, type SweepDependencies, type SweepOptions, type SweepSummary, type SweptType } from '#core/sync/deletion-sweep';
 import { syncUsers, type UserSyncDependencies, type UserSyncResult } from '#core/sync/reference-users';
 import { runBeameryPoll, type BeameryPollDependencies, type BeameryPollSummary } from './run-beamery-poll.ts';
 import type { GreenhouseApi } from '#adapters/greenhouse/client';
@@ -61,6 +62,20 @@ export const USERS_METRICS = {
   unmatched: 'UsersUnmatched',
   unlinked: 'UsersUnlinked',
 } as const;
+
+/** Counts of a deletions sweep (lambdas/core/sync/deletion-sweep.ts). */
+export const DELETIONS_METRICS = {
+  checked: 'DeletionSweepLinksChecked',
+  /** Links whose Greenhouse record was absent twice: enqueued as the missed webhook. */
+  deleted: 'DeletionSweepAbsencesFound',
+} as const;
+
+/** One `ids=` request (at most 50 ids, so one page): the ids Greenhouse still has. */
+async function collectIds(greenhouse: PollerGreenhouse, type: SweptType, ids: readonly number[]): Promise<Set<number>> {
+  const found = new Set<number>();
+  for await (const record of greenhouse.list(type === 'candidate' ? 'candidates' : 'jobs', { ids })) found.add(record.id);
+  return found;
+}
 
 /** Windows one invocation works through when catching up after an outage (a week at the default 24 h). */
 export const DEFAULT_MAX_WINDOWS_PER_RUN = 7;
@@ -115,6 +130,9 @@ export const pollerEventSchema = z.object({
     .partial()
     .optional(),
   maxWindowsPerRun: z.number().int().min(1).max(100).optional(),
+  /** The deletions sweep's pacing (deletion-sweep.ts), for an on-demand run. */
+  maxRequests: z.number().int().min(1).max(10_000).optional(),
+  paceMs: z.number().int().min(0).max(60_000).optional(),
 });
 export type PollerEvent = z.input<typeof pollerEventSchema>;
 
@@ -139,10 +157,11 @@ export interface GreenhousePollerHandler {
   (event: PollerEvent & { poller: PollerName }, context?: Context): Promise<PollRunSummary>;
   (event: PollerEvent & { poller: 'users' }, context?: Context): Promise<UsersRunSummary>;
   (event: PollerEvent & { poller: 'beamery' }, context?: Context): Promise<BeameryPollSummary>;
+  (event: PollerEvent & { poller: 'deletions' }, context?: Context): Promise<SweepSummary>;
   (event: unknown, context?: Context): Promise<ScheduledRunSummary>;
 }
 
-export type ScheduledRunSummary = PollRunSummary | UsersRunSummary | BeameryPollSummary;
+export type ScheduledRunSummary = PollRunSummary | UsersRunSummary | BeameryPollSummary | SweepSummary;
 
 /** What a `{ "poller": "users" }` run returns. */
 export interface UsersRunSummary extends UserSyncResult {
@@ -153,7 +172,8 @@ export type PollerGreenhouse = Pick<GreenhouseApi, 'list' | 'listUsers'>;
 
 export interface GreenhousePollerDependencies {
   readonly greenhouse: PollerGreenhouse;
-  readonly ledger: Pick<LedgerStore, 'getWatermark' | 'advanceWatermark'>;
+  /** Watermarks; the deletions sweep keeps its cursor in a sync-state item. */
+  readonly ledger: Pick<LedgerStore, 'getWatermark' | 'advanceWatermark' | 'getSyncState' | 'putSyncState'>;
   readonly publisher: QueuePublisher;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -169,6 +189,8 @@ export interface GreenhousePollerDependencies {
    * scorecards, which publish to ai-tasks); without it every batch is published at once.
    */
   readonly backpressure?: PollerBackpressure;
+  /** The IdMap's active links for the deletions sweep; without them a deletions run fails. */
+  readonly deletions?: Pick<SweepDependencies, 'links'> & { readonly options?: SweepOptions };
 }
 
 export interface PollerBackpressure {
@@ -329,10 +351,31 @@ export function makeGreenhousePoller(deps: GreenhousePollerDependencies) {
     return summary;
   }
 
+  async function runDeletions(event: z.infer<typeof pollerEventSchema>): Promise<SweepSummary> {
+    if (deps.deletions === undefined) throw new Error('this poller was built without the deletions sweep (IdMap listing)');
+    const { links, options } = deps.deletions;
+    const summary = await sweepDeletions(
+      {
+        links,
+        existing: async (type, ids) => new Set((await collectIds(deps.greenhouse, type, ids)).values()),
+        publish: (messages) => deps.publisher.publish(messages),
+        ledger: deps.ledger,
+        clock: deps.clock,
+      },
+      { ...options, ...(event.maxRequests !== undefined ? { maxRequests: event.maxRequests } : {}), ...(event.paceMs !== undefined ? { paceMs: event.paceMs } : {}) },
+    );
+    count(DELETIONS_METRICS.checked, summary.checked);
+    count(DELETIONS_METRICS.deleted, summary.candidatesDeleted + summary.jobsDeleted);
+    if (!summary.complete) logger.warn('deletions sweep reached its request cap; the next run continues from its cursor', { ...summary });
+    else logger.info('deletions sweep done', { ...summary });
+    return summary;
+  }
+
   function handle(event: z.infer<typeof pollerEventSchema>): Promise<ScheduledRunSummary> {
     const { poller } = event;
     if (poller === 'users') return runUsers();
     if (poller === 'beamery') return runBeamery();
+    if (poller === 'deletions') return runDeletions(event);
     return run({ ...event, poller });
   }
 

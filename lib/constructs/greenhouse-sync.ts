@@ -116,6 +116,7 @@ export class GreenhouseSync extends SyncConsumer {
       environment: (config) => ({
         [ENV.syncBlockPrivate]: String(config.sync.blockPrivate),
         [ENV.syncExcludeConfidentialJobs]: String(config.sync.excludeConfidentialJobs),
+        [ENV.syncCopyAiNotes]: String(config.sync.copyAiNotes),
         [ENV.greenhouseAppUrl]: config.sync.greenhouseAppUrl,
       }),
     });

@@ -62,6 +62,7 @@ const DESCRIPTIONS: Readonly<Record<ScheduledRun, string>> = {
   scorecards: 'Applications whose Greenhouse scorecards changed since the watermark → ai-tasks.fifo (feedback synthesis; Greenhouse has no scorecard webhook)',
   users: 'Greenhouse users linked to Beamery users by email in the IdMap (note authors, credited-to)',
   beamery: 'Beamery contacts updated since the watermark, linked or tagged for a push → beamery-changes.fifo',
+  deletions: 'Linked Greenhouse candidates and jobs checked by ids=; confirmed absences (a missed delete webhook) → greenhouse-changes.fifo',
 };
 
 /**
@@ -72,7 +73,8 @@ const DESCRIPTIONS: Readonly<Record<ScheduledRun, string>> = {
  * it reads Greenhouse with the same credentials and budget, and a function of its own would only
  * repeat this construct's alarms and dead-letter wiring. A fourth, `{ "poller": "beamery" }` every 5
  * minutes, lists Beamery contacts updated since its watermark onto beamery-changes.fifo (Beamery
- * publishes no webhooks), for the same reason.
+ * publishes no webhooks), for the same reason. A fifth, `{ "poller": "deletions" }` (daily,
+ * `sync.deletionSweepHours`), checks the linked candidates and jobs for hard deletes no webhook announced.
  *
  * Scheduler invokes Lambda asynchronously, so failures come in two kinds, and both end on one
  * dead-letter queue: an invocation Scheduler could not make (its retry policy, then its
@@ -82,7 +84,7 @@ const DESCRIPTIONS: Readonly<Record<ScheduledRun, string>> = {
  *
  * Grants are the poller's needs only: send to greenhouse-changes.fifo and beamery-changes.fifo (and its
  * own failure queue), read greenhouse-changes' depth (backpressure), get/put/update Ledger items (watermarks, and the shared rate budget kept there),
- * get/put IdMap items (user links) and query its reverse index (is a Beamery contact linked?), read
+ * get/put IdMap items (user links), scan it (the deletions sweep) and query its reverse index (is a Beamery contact linked?), read
  * the Harvest and Beamery credentials.
  */
 export class PollSchedules extends Construct {
@@ -149,7 +151,8 @@ export class PollSchedules extends Construct {
     fn.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [ledger.tableArn] }),
     );
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [idMap.tableArn] }));
+    // Scan: the daily deletions sweep's paged read of the links (the IdMap table only, not its index).
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'], resources: [idMap.tableArn] }));
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${idMap.tableArn}/index/${BY_BEAMERY_KEY_INDEX}`] }));
     harvest.grantRead(fn);
     beamery.grantRead(fn);
@@ -177,10 +180,10 @@ export class PollSchedules extends Construct {
     const schedules = {} as Record<ScheduledRun, scheduler.Schedule>;
     for (const poller of SCHEDULED_RUNS) {
       const settings = props.pollers?.[poller] ?? {};
-      const rate = settings.rate ?? Duration.minutes(poller === 'beamery' ? config.beameryToGreenhouse.pollMinutes : DEFAULT_SCHEDULE_MINUTES[poller]);
+      const rate = settings.rate ?? Duration.minutes(poller === 'beamery' ? config.beameryToGreenhouse.pollMinutes : poller === 'deletions' ? config.sync.deletionSweepHours * 60 : DEFAULT_SCHEDULE_MINUTES[poller]);
       if (rate.toSeconds() < 60) throw new Error(`the ${poller} poll rate must be at least a minute`);
       // The users sync has no window; the Beamery poller keeps its own (lambdas/core/sync/beamery-poll.ts).
-      const event: PollerEvent = poller === 'users' || poller === 'beamery' ? { poller } : { poller, window: input };
+      const event: PollerEvent = poller === 'users' || poller === 'beamery' || poller === 'deletions' ? { poller } : { poller, window: input };
       schedules[poller] = new scheduler.Schedule(this, `${capitalised(poller)}Schedule`, {
         description: DESCRIPTIONS[poller],
         schedule: scheduler.ScheduleExpression.rate(rate),

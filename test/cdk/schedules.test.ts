@@ -79,20 +79,20 @@ describe('poll schedules', () => {
     schedules = small.template.findResources('AWS::Scheduler::Schedule') as Record<string, { Properties: ScheduleProperties }>;
   });
 
-  it('runs the jobs, candidates and scorecards pollers and the users reference sync hourly, and the Beamery poller every 5 minutes, each with its input', () => {
+  it('runs the jobs, candidates and scorecards pollers and the users reference sync hourly, the Beamery poller every 5 minutes and the deletions sweep daily, each with its input', () => {
     const byPoller = Object.fromEntries(
       Object.values(schedules).map((s) => [JSON.parse(s.Properties.Target.Input).poller as string, s.Properties] as const),
     );
-    expect(Object.keys(byPoller).sort()).toEqual(['beamery', 'candidates', 'jobs', 'scorecards', 'users']);
+    expect(Object.keys(byPoller).sort()).toEqual(['beamery', 'candidates', 'deletions', 'jobs', 'scorecards', 'users']);
     for (const [poller, properties] of Object.entries(byPoller)) {
-      expect(properties.ScheduleExpression).toBe(poller === 'beamery' ? 'rate(5 minutes)' : 'rate(1 hour)');
+      expect(properties.ScheduleExpression).toBe(poller === 'beamery' ? 'rate(5 minutes)' : poller === 'deletions' ? 'rate(1 day)' : 'rate(1 hour)');
       expect(properties.State).toBe('ENABLED');
       expect(properties.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
       expect(properties.Target.Arn).toEqual(arnOf(small, small.schedules.poller.function.functionArn));
       // What the handler accepts, with the window policy spelled out.
       const input = pollerEventSchema.parse(JSON.parse(properties.Target.Input));
       // The users sync reads every user each run: it has no window.
-      expect(input).toEqual(poller === 'users' || poller === 'beamery' ? { poller } : { poller, window: { overlapSeconds: 600, maxWindowSeconds: 86_400, firstRunLookbackSeconds: 3600 } });
+      expect(input).toEqual(poller === 'users' || poller === 'beamery' || poller === 'deletions' ? { poller } : { poller, window: { overlapSeconds: 600, maxWindowSeconds: 86_400, firstRunLookbackSeconds: 3600 } });
     }
   });
 
@@ -174,7 +174,8 @@ describe('poll schedules', () => {
     };
     expect(onTable('ledger')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     // User links only: no UpdateItem, no Query of the reverse index, no DeleteItem.
-    expect(onTable('id-map')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    // Scan for the daily deletions sweep, on the table only (its index is queried, never scanned).
+    expect(onTable('id-map')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan']);
     // And the reverse index, to tell a linked Beamery contact (the Beamery poller).
     const indexQueries = dynamodb.filter((s) => [s.Action].flat().includes('dynamodb:Query')).flatMap((s) => [s.Resource].flat());
     expect(JSON.stringify(indexQueries)).toContain('/index/byBeameryKey');
@@ -188,7 +189,7 @@ describe('poll schedules', () => {
 
     const everything = actionsOf(statements).filter((a) => !a.startsWith('logs:'));
     expect(everything).toEqual(
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].sort(),
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].sort(),
     );
     expect(JSON.stringify(statements)).not.toMatch(/"\*"/);
   });
@@ -256,6 +257,12 @@ describe('poll schedule settings', () => {
     expect(candidates.State).toBe('DISABLED');
     expect(JSON.parse(jobs.Target.Input).window).toEqual({ overlapSeconds: 300, maxWindowSeconds: 21_600, firstRunLookbackSeconds: 86_400 });
     expect(jobs.Target.RetryPolicy.MaximumRetryAttempts).toBe(0);
+  });
+
+  it('runs the deletions sweep every sync.deletionSweepHours', () => {
+    const { template } = synthSchedules({}, { sync: { deletionSweepHours: 6 } });
+    const all = Object.values(template.findResources('AWS::Scheduler::Schedule')).map((s) => s.Properties);
+    expect(all.find((p) => JSON.parse(p.Target.Input).poller === 'deletions')!.ScheduleExpression).toBe('rate(6 hours)');
   });
 
   it('passes the acting Harvest user when the stack sets one', () => {

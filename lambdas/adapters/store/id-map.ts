@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
+import type { LinkPage } from '#core/sync/deletion-sweep';
 import type { IdMapStore, Link, LinkStatus } from '#core/sync/ports';
 
 /** The reverse-lookup index of the IdMap table (lib/resource-definitions.ts). */
@@ -57,6 +58,30 @@ export class DynamoDbIdMap implements IdMapStore {
     // A GSI without a sort key returns items in no defined order; sorting keeps callers (and the
     // in-memory twin) deterministic.
     return sortLinks(links);
+  }
+
+  /**
+   * Active links whose Greenhouse key starts with one of `prefixes`, a Scan page at a time, from the
+   * key after `startAfter`. For the daily deletions sweep only (deletion-sweep.ts): a Scan reads the
+   * whole table, which a daily run can afford and an hourly one should not; it is paged, and the
+   * poller's role may Scan this table and nothing else.
+   */
+  async *activeLinks(prefixes: readonly string[], startAfter?: string): AsyncGenerator<LinkPage> {
+    const names = prefixes.map((_, i) => `:p${i}`);
+    const pages = paginateScan(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        FilterExpression: `(${names.map((n) => `begins_with(greenhouseKey, ${n})`).join(' OR ')}) AND #status = :active`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':active': 'active', ...Object.fromEntries(prefixes.map((p, i) => [names[i], p])) },
+        ...(startAfter ? { ExclusiveStartKey: { greenhouseKey: startAfter } } : {}),
+      },
+    );
+    for await (const page of pages) {
+      const next = page.LastEvaluatedKey?.['greenhouseKey'];
+      yield { links: (page.Items ?? []).map((item) => toLink(item as StoredLink)), ...(typeof next === 'string' ? { next } : {}) };
+    }
   }
 
   async put(link: Link): Promise<void> {

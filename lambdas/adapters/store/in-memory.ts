@@ -63,6 +63,10 @@ export class InMemoryLedger implements LedgerStore {
     return true;
   }
 
+  async isCopied(entityKey: string, kind: CopyKind, itemId: string): Promise<boolean> {
+    return this.copyMarks.has(copyMarkKey(entityKey, kind, itemId));
+  }
+
   async unmarkCopied(entityKey: string, kind: CopyKind, itemId: string): Promise<void> {
     this.copyMarks.delete(copyMarkKey(entityKey, kind, itemId));
   }

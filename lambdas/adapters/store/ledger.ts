@@ -126,6 +126,10 @@ export class DynamoDbLedger implements LedgerStore {
     );
   }
 
+  async isCopied(entityKey: string, kind: CopyKind, itemId: string): Promise<boolean> {
+    return (await this.get(ledgerKeys.copyMark(entityKey, kind, itemId))) !== undefined;
+  }
+
   async unmarkCopied(entityKey: string, kind: CopyKind, itemId: string): Promise<void> {
     await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: ledgerKeys.copyMark(entityKey, kind, itemId) }));
   }

@@ -5,8 +5,8 @@ import type { Note } from '#adapters/greenhouse/schemas';
 /**
  * Which Greenhouse notes go to the Beamery contact, and how. Seed: "The integration automatically
  * keeps all notes as private when syncing from Greenhouse to Beamery", and notes sync "when other
- * updates are made" (no webhook announces a note: every candidate reconcile re-selects, and the
- * Ledger's copy marks keep each note id copied once — that is the reconciler's job, not this one's).
+ * updates are made" (no webhook announces a note: every candidate reconcile re-selects, and
+ * note-copy.ts copies each note at least once and never twice — not this module's job).
  *
  * v3 `GET /v3/notes` returns every activity type, not only notes (reference §4.6). Copied by default
  * are the human-written notes about the person: `NOTE` (what v1's activity feed called notes, the
@@ -33,6 +33,12 @@ export interface NoteAuthor {
 export interface NotePolicy {
   readonly copiedTypes?: readonly string[];
   readonly includeAdminOnly?: boolean;
+  /**
+   * The bridge's own AI notes (screening, feedback synthesis; ai-notes.ts) are left out by default:
+   * they were written for Greenhouse's hiring team, from material Beamery's users may not see, and a
+   * copy would go stale when the workflow writes a new one. `true` copies them like any other note.
+   */
+  readonly includeAiNotes?: boolean;
   /** Applications left out of the sync (confidentialJobRule): their notes stay in Greenhouse. */
   readonly excludedApplicationIds?: ReadonlySet<number>;
 }
@@ -86,7 +92,7 @@ export function selectNotes(notes: readonly Note[], authorsByUserId: ReadonlyMap
     }
     if (note.application_id != null && policy.excludedApplicationIds?.has(note.application_id)) return 'application-excluded';
     if (!note.body?.trim()) return 'empty-body';
-    if (isAiNote(note.body)) return 'ai-generated';
+    if (!policy.includeAiNotes && isAiNote(note.body)) return 'ai-generated';
     return undefined;
   };
   const copy: MappedNote[] = [];

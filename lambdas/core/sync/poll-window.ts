@@ -27,13 +27,14 @@ export type PollerName = (typeof POLLER_NAMES)[number];
 /**
  * What the poller Lambda's schedules run: the two Greenhouse window pollers above, the hourly users
  * reference sync (reference-users.ts), which reads every user each time, and the Beamery contacts
- * poller (beamery-poll.ts), which keeps its own window policy.
+ * poller (beamery-poll.ts), which keeps its own window policy, and the daily deletions sweep
+ * (deletion-sweep.ts), which has no window.
  */
-export const SCHEDULED_RUNS = [...POLLER_NAMES, 'users', 'beamery'] as const;
+export const SCHEDULED_RUNS = [...POLLER_NAMES, 'users', 'beamery', 'deletions'] as const;
 export type ScheduledRun = (typeof SCHEDULED_RUNS)[number];
 
 /** How often each run is scheduled by default, in minutes (the deployed schedules and the local stack). */
-export const DEFAULT_SCHEDULE_MINUTES: Readonly<Record<ScheduledRun, number>> = { jobs: 60, candidates: 60, scorecards: 60, users: 60, beamery: 5 };
+export const DEFAULT_SCHEDULE_MINUTES: Readonly<Record<ScheduledRun, number>> = { jobs: 60, candidates: 60, scorecards: 60, users: 60, beamery: 5, deletions: 24 * 60 };
 
 /** The poller Lambda's timeout (lib/constructs/schedules.ts): up to a week of catch-up windows in one run. */
 export const POLLER_TIMEOUT_SECONDS = 300;

@@ -59,6 +59,8 @@ export interface LedgerStore {
    * true the first time, false if it was already recorded: the one-copy guarantee.
    */
   markCopied(entityKey: string, kind: 'note' | 'attachment', itemId: string): Promise<boolean>;
+  /** Whether the mark is there, without taking it (note-copy.ts marks only after the copy exists). */
+  isCopied(entityKey: string, kind: 'note' | 'attachment', itemId: string): Promise<boolean>;
   /** Forgets a mark, when the copy it announced failed after all. */
   unmarkCopied(entityKey: string, kind: 'note' | 'attachment', itemId: string): Promise<void>;
 

@@ -20,6 +20,7 @@ import {
 import { changedFieldGroups, hashFieldGroups } from '#core/mapping/field-groups';
 import { anonymizedBlock, matchContact, privateCandidateRule } from '#core/mapping/rules';
 import { selectNotes } from '#core/mapping/notes';
+import { copyNotesOnce } from './note-copy.ts';
 import { attachmentSizeSkip } from '#core/mapping/attachments';
 import type { AuditStore, IdMapStore, LedgerStore, Link, SyncState } from './ports.ts';
 import { isCovered, nextSyncState } from './sync-state.ts';
@@ -42,6 +43,8 @@ const NOTHING_COVERED = new Date(0).toISOString();
 export interface CandidateSyncOptions extends ContactMappingOptions {
   /** Seed "Block Private Contacts" (default true). */
   readonly blockPrivate?: boolean;
+  /** Copy the bridge's own AI notes to Beamery too (SYNC_COPY_AI_NOTES; default false: they stay in Greenhouse). */
+  readonly copyAiNotes?: boolean;
   /** HMAC key of identity hashes (anonymized people), from Secrets Manager. */
   readonly identityKey: string;
   /** The candidate custom fields holding consent (GREENHOUSE_CONSENT_*_FIELD): consent read there lifts the anonymization block. */
@@ -53,7 +56,7 @@ export interface CandidateSyncDependencies {
     GreenhouseApi,
     'getCandidate' | 'listApplications' | 'listJobs' | 'listJobInterviewStages' | 'listRejectionReasons' | 'listRejectionDetails' | 'listAttachments' | 'listNotes' | 'listUsers' | 'listSources' | 'downloadAttachment'
   >;
-  readonly beamery: Pick<BeameryApi, 'findContactsByEmail' | 'getContact' | 'createContact' | 'updateContact' | 'addContactToVacancy' | 'createNote' | 'uploadAttachment'>;
+  readonly beamery: Pick<BeameryApi, 'findContactsByEmail' | 'getContact' | 'createContact' | 'updateContact' | 'addContactToVacancy' | 'createNote' | 'listNotesSince' | 'uploadAttachment'>;
   readonly idMap: IdMapStore;
   readonly ledger: LedgerStore;
   readonly audit: AuditStore;
@@ -282,8 +285,8 @@ async function anyBlocked(emails: readonly string[], deps: CandidateSyncDependen
 }
 
 /**
- * Each note once (a Ledger mark per note id). The mark is taken before the write so two reconciles
- * can never both copy a note; a write that fails gives the mark back.
+ * Each note at least once and never twice (note-copy.ts: marked after the write, deduplicated by
+ * content against the contact's notes).
  */
 async function copyNotes(key: string, contactId: string, candidateId: number, mapping: ContactMapping, deps: CandidateSyncDependencies): Promise<number> {
   const notes = await collect(deps.greenhouse.listNotes({ candidate_ids: [candidateId] }));
@@ -291,25 +294,17 @@ async function copyNotes(key: string, contactId: string, candidateId: number, ma
   const authorIds = [...new Set(notes.flatMap((n) => (n.user_id ? [n.user_id] : [])))];
   const users = authorIds.length ? await collect(deps.greenhouse.listUsers({ ids: authorIds, includeServiceAccounts: true })) : [];
   const authors = new Map(users.map((u) => [u.id, { name: [u.first_name, u.last_name].filter(Boolean).join(' ') || undefined }] as const));
-  const { copy } = selectNotes(notes, authors, { excludedApplicationIds: new Set(mapping.excludedApplicationIds) });
-  let copied = 0;
-  for (const { noteId, write } of copy) {
-    if (!(await deps.ledger.markCopied(key, 'note', String(noteId)))) continue;
-    try {
-      const result = await deps.beamery.createNote(contactId, write);
-      if (result === 'unsupported') {
-        await deps.ledger.unmarkCopied(key, 'note', String(noteId));
-        return copied;
-      }
-      // The Beamery → Greenhouse direction lists this note too: marked, it is not sent back.
-      await deps.ledger.markCopied(pairStateKey(contactId), 'note', result.id);
-      copied++;
-    } catch (error) {
-      await deps.ledger.unmarkCopied(key, 'note', String(noteId));
-      throw error;
-    }
-  }
-  return copied;
+  const { copy } = selectNotes(notes, authors, { excludedApplicationIds: new Set(mapping.excludedApplicationIds), includeAiNotes: deps.options.copyAiNotes ?? false });
+  return copyNotesOnce({
+    ledger: deps.ledger,
+    key,
+    notes: copy.map(({ noteId, write }) => ({ sourceId: String(noteId), text: write.text, write })),
+    target: { existing: () => deps.beamery.listNotesSince(contactId), create: (write) => deps.beamery.createNote(contactId, write) },
+    // The Beamery → Greenhouse direction lists this note too: marked, it is not sent back.
+    onCopied: async (noteId) => {
+      await deps.ledger.markCopied(pairStateKey(contactId), 'note', noteId);
+    },
+  });
 }
 
 /** Resumes and cover letters once each, downloaded at once (Greenhouse's URLs expire), within Beamery's limits. */

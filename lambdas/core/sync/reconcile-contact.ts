@@ -9,6 +9,7 @@ import type { BeameryApi } from '#adapters/beamery/api';
 import type { BeameryContact } from '#adapters/beamery/types';
 import type { AuditStore, IdMapStore, LedgerStore, Link, SyncState } from './ports.ts';
 import { isCovered } from './sync-state.ts';
+import { copyBeameryNotes } from './note-copy.ts';
 import { recordConsentOf } from './consent-record.ts';
 import { applyToLinkedVacancies } from './applications-from-vacancies.ts';
 
@@ -45,6 +46,7 @@ export interface ContactSyncDependencies {
     | 'listSources'
     | 'listReferrers'
     | 'createNote'
+    | 'listNotes'
     | 'mergeCandidates'
     | 'anonymizeCandidate'
     | 'listApplications'
@@ -153,7 +155,7 @@ async function updateLinked(
     }
   }
   const jobsApplied = await applyToLinkedVacancies(contact.id, candidateId, readAt, deps);
-  const notesCopied = await copyNotes(key, contact.id, link.greenhouseKey, deps);
+  const notesCopied = await copyBeameryNotes(key, contact.id, link.greenhouseKey, deps);
   const saved = await deps.ledger.putSyncState({
     entityKey: key,
     fieldHashes: nextBase(base, source),
@@ -207,7 +209,7 @@ async function pushNew(key: string, contact: BeameryContact, state: SyncState | 
   const greenhouseKey = entityKey('greenhouse', 'candidate', created.id);
   await idMap.put({ greenhouseKey, beameryKey: key, status: 'active', updatedAt: readAt });
   const source = personGroupHashes(personFromContact(contact, options.consentKeys));
-  const notesCopied = await copyNotes(key, contact.id, greenhouseKey, deps);
+  const notesCopied = await copyBeameryNotes(key, contact.id, greenhouseKey, deps);
   const saved = await deps.ledger.putSyncState({
     entityKey: key,
     fieldHashes: nextBase(state?.fieldHashes, source),
@@ -245,34 +247,6 @@ async function jobOfVacancies(contactId: string, deps: ContactSyncDependencies):
     if (job) return Number(idOf(job.greenhouseKey));
   }
   return undefined;
-}
-
-/**
- * Beamery notes → Greenhouse notes, once each: public as public, private as private (seed). A note
- * the bridge itself copied from Greenhouse carries a mark under the contact key and is not sent back;
- * a note copied here marks its Greenhouse id, so the Greenhouse → Beamery direction does not return it.
- */
-async function copyNotes(key: string, contactId: string, greenhouseKey: string, deps: ContactSyncDependencies): Promise<number> {
-  const notes = await deps.beamery.listNotesSince(contactId);
-  if (notes === 'unsupported' || notes.length === 0) return 0;
-  let copied = 0;
-  for (const note of notes) {
-    if (!note.text.trim()) continue;
-    if (!(await deps.ledger.markCopied(key, 'note', note.id))) continue;
-    try {
-      const created = await deps.greenhouse.createNote({
-        candidate_id: Number(idOf(greenhouseKey)),
-        body: note.text,
-        visibility: note.isPrivate ? 'private' : 'public',
-      });
-      await deps.ledger.markCopied(greenhouseKey, 'note', String(created.id));
-      copied++;
-    } catch (error) {
-      await deps.ledger.unmarkCopied(key, 'note', note.id);
-      throw error;
-    }
-  }
-  return copied;
 }
 
 /** Merged away in Beamery (this contact lost). */

@@ -153,6 +153,8 @@ describe('scheduled Greenhouse polling', () => {
   it('a re-run of the same window (the checkpoint write failed) enqueues no duplicates', async () => {
     let failures = 1;
     const flaky: GreenhousePollerDependencies['ledger'] = {
+      getSyncState: (key) => ledger.getSyncState(key),
+      putSyncState: (state) => ledger.putSyncState(state),
       getWatermark: (key) => ledger.getWatermark(key),
       advanceWatermark: async (key, value) => {
         if (failures-- > 0) throw new Error('the Lambda ran out of time before the checkpoint');

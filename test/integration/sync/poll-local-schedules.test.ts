@@ -22,7 +22,9 @@ const summary = (poller: ScheduledRun): ScheduledRunSummary =>
     ? { poller, linked: 0, unchanged: 0, unmatched: 0, unlinked: 0 }
     : poller === 'beamery'
       ? { poller, window: { from: '', to: '' }, listed: 0, queued: 0, pushRequests: 0, watermark: '' }
-      : { poller, windows: [], watermark: undefined, caughtUp: true };
+      : poller === 'deletions'
+        ? { poller, checked: 0, requests: 0, candidatesDeleted: 0, jobsDeleted: 0, complete: true }
+        : { poller, windows: [], watermark: undefined, caughtUp: true };
 
 describe('local schedules', () => {
   it('trigger() runs every poller (or the ones named) with the schedule input, now', async () => {
@@ -36,15 +38,16 @@ describe('local schedules', () => {
       },
     });
     const all = await schedules.trigger();
-    expect(all.map((o) => [o.poller, o.ok])).toEqual([['jobs', true], ['candidates', true], ['scorecards', true], ['users', true], ['beamery', true]]);
+    expect(all.map((o) => [o.poller, o.ok])).toEqual([['jobs', true], ['candidates', true], ['scorecards', true], ['users', true], ['beamery', true], ['deletions', true]]);
     await schedules.trigger('candidates');
     expect(events).toEqual([
       { poller: 'jobs', window: { overlapSeconds: 60 } },
       { poller: 'candidates', window: { overlapSeconds: 60 } },
       { poller: 'scorecards', window: { overlapSeconds: 60 } },
-      // The users sync has no window; the Beamery poller keeps its own.
+      // The users sync and the deletions sweep have no window; the Beamery poller keeps its own.
       { poller: 'users' },
       { poller: 'beamery' },
+      { poller: 'deletions' },
       { poller: 'candidates', window: { overlapSeconds: 60 } },
     ]);
     await schedules.stop();

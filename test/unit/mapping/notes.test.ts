@@ -27,6 +27,7 @@ const WHICH_NOTES: readonly Row[] = [
   { rule: 'admin-only notes are synced when configured', given: note({ id: 9, visibility: 'admin_only_visible' }), policy: { includeAdminOnly: true }, expected: 'copy' },
   { rule: 'an empty note is not synced', given: note({ id: 10, body: '  ' }), expected: 'empty-body' },
   { rule: "the bridge's AI screening note stays in Greenhouse", given: note({ id: 12, visibility: 'privately_visible', body: 'AI resume screening for Backend Engineer: 72/100 · advisory, not a decision' }), expected: 'ai-generated' },
+  { rule: "the bridge's AI notes are copied when SYNC_COPY_AI_NOTES is set", given: note({ id: 14, body: 'AI resume screening for Backend Engineer: 72/100 · advisory, not a decision' }), policy: { includeAiNotes: true }, expected: 'copy' },
   { rule: "the bridge's AI feedback synthesis stays in Greenhouse", given: note({ id: 13, body: 'AI feedback synthesis — Onsite (3 scorecards) · advisory, not a decision' }), expected: 'ai-generated' },
   { rule: 'a person writing about AI screening is synced', given: note({ id: 14, body: 'Discussed the AI resume screening for this role with the hiring manager' }), expected: 'copy' },
   {
