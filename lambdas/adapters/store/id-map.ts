@@ -64,9 +64,10 @@ export class DynamoDbIdMap implements IdMapStore {
    * Active links whose Greenhouse key starts with one of `prefixes`, a Scan page at a time, from the
    * key after `startAfter`. For the daily deletions sweep only (deletion-sweep.ts): a Scan reads the
    * whole table, which a daily run can afford and an hourly one should not; it is paged, and the
-   * poller's role may Scan this table and nothing else.
+   * poller's role may Scan this table and nothing else. `pageSize` caps the items read a page (the
+   * default is DynamoDB's 1 MB).
    */
-  async *activeLinks(prefixes: readonly string[], startAfter?: string): AsyncGenerator<LinkPage> {
+  async *activeLinks(prefixes: readonly string[], startAfter?: string, pageSize?: number): AsyncGenerator<LinkPage> {
     const names = prefixes.map((_, i) => `:p${i}`);
     const pages = paginateScan(
       { client: this.documents },
@@ -76,6 +77,7 @@ export class DynamoDbIdMap implements IdMapStore {
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':active': 'active', ...Object.fromEntries(prefixes.map((p, i) => [names[i], p])) },
         ...(startAfter ? { ExclusiveStartKey: { greenhouseKey: startAfter } } : {}),
+        ...(pageSize ? { Limit: pageSize } : {}),
       },
     );
     for await (const page of pages) {
