@@ -6,6 +6,7 @@ import { DEFAULT_MAX_FAILURES } from '#core/queue/redelivery';
 import { BEAMERY_AUTH_VARIANTS, DEFAULT_BEAMERY_AUTH } from '#adapters/beamery/auth';
 import { consentFieldFrom, consentFieldText, greenhouseIdFieldFrom, greenhouseIdFieldText } from '#adapters/beamery/field-locations';
 import { DEFAULT_VACANCY_FIELD_NAMES, vacancyFieldName } from '#adapters/beamery/wire/vacancy';
+import { DEFAULT_PROFILE_TAGS_FIELD, PROFILE_TAGS_FIELD_NAME } from '#adapters/beamery/wire/contact';
 
 /**
  * The one place that reads process.env. Each Lambda gets only the variables its construct sets;
@@ -39,6 +40,8 @@ export const ENV = {
   /** Where Beamery's consent status and date are read: `top-level` (default) or `customField:<field id>`. */
   beameryConsentStatusField: 'BEAMERY_CONSENT_STATUS_FIELD',
   beameryConsentDateField: 'BEAMERY_CONSENT_DATE_FIELD',
+  /** The contact field of the seed's profile tags (default `tags`, ASSUMED). */
+  beameryProfileTagsField: 'BEAMERY_PROFILE_TAGS_FIELD',
   /** The Beamery vacancy fields of the seed's Department, Managed By, Sourced By, Privacy: a field name or `none` (ASSUMED names). */
   beameryVacancyDepartmentField: 'BEAMERY_VACANCY_DEPARTMENT_FIELD',
   beameryVacancyManagerField: 'BEAMERY_VACANCY_MANAGER_FIELD',
@@ -159,6 +162,7 @@ const configSchema = z.object({
     greenhouseIdField: greenhouseIdFieldText.default('integrations').transform(greenhouseIdFieldFrom),
     consentStatusField: consentFieldText.default('top-level').transform(consentFieldFrom),
     consentDateField: consentFieldText.default('top-level').transform(consentFieldFrom),
+    profileTagsField: z.string().regex(PROFILE_TAGS_FIELD_NAME).default(DEFAULT_PROFILE_TAGS_FIELD),
     vacancyFields: z.object({
       department: vacancyFieldName(DEFAULT_VACANCY_FIELD_NAMES.department),
       managedBy: vacancyFieldName(DEFAULT_VACANCY_FIELD_NAMES.managedBy),
@@ -233,6 +237,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
       greenhouseIdField: env[ENV.beameryGreenhouseIdField] || undefined,
       consentStatusField: env[ENV.beameryConsentStatusField] || undefined,
       consentDateField: env[ENV.beameryConsentDateField] || undefined,
+      profileTagsField: env[ENV.beameryProfileTagsField] || undefined,
       vacancyFields: {
         department: env[ENV.beameryVacancyDepartmentField] || undefined,
         managedBy: env[ENV.beameryVacancyManagerField] || undefined,

@@ -7,6 +7,7 @@ import { DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS, DEFAULT_PAYLOAD_CAP_BYTES, ENV, MA
 import { BEAMERY_AUTH_VARIANTS, DEFAULT_BEAMERY_AUTH } from '#adapters/beamery/auth';
 import { consentFieldText, greenhouseIdFieldText } from '#adapters/beamery/field-locations';
 import { DEFAULT_VACANCY_FIELD_NAMES, vacancyFieldNameInput } from '#adapters/beamery/wire/vacancy';
+import { DEFAULT_PROFILE_TAGS_FIELD, PROFILE_TAGS_FIELD_NAME } from '#adapters/beamery/wire/contact';
 import { DEFAULT_PUSH_TAG } from '#core/sync/beamery-poll';
 import { DEFAULT_SCHEDULE_MINUTES } from '#core/sync/poll-window';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '#lib/resource-definitions';
@@ -79,6 +80,8 @@ export const stackConfigSchema = z.strictObject({
       consentStatusField: consentFieldText.default('top-level'),
       /** Where Beamery's last consent date is read: `top-level` (`lastConsentDate`) or `customField:<field id>`. */
       consentDateField: consentFieldText.default('top-level'),
+      /** The contact field of the seed's profile tags: `tags` (the seed's Field Reference, ASSUMED) or the tenant's name for it. */
+      profileTagsField: z.string().regex(PROFILE_TAGS_FIELD_NAME).default(DEFAULT_PROFILE_TAGS_FIELD),
       /** The vacancy fields of the seed's Department, Managed By, Sourced By, Privacy (ASSUMED names): a field name, or `none` = not written. */
       vacancyFields: z
         .strictObject({
@@ -139,7 +142,7 @@ export type StackConfig = z.infer<typeof stackConfigSchema>;
 
 /** The Beamery client's environment, the same for every Lambda that talks to Beamery. */
 export function beameryEnvironment(config: StackConfig): Record<string, string> {
-  const { region, baseUrl, auth, greenhouseIdField, consentStatusField, consentDateField, vacancyFields } = config.beamery;
+  const { region, baseUrl, auth, greenhouseIdField, consentStatusField, consentDateField, profileTagsField, vacancyFields } = config.beamery;
   return {
     [ENV.beameryRegion]: region,
     ...(baseUrl ? { [ENV.beameryBaseUrl]: baseUrl } : {}),
@@ -147,6 +150,7 @@ export function beameryEnvironment(config: StackConfig): Record<string, string> 
     [ENV.beameryGreenhouseIdField]: greenhouseIdField,
     [ENV.beameryConsentStatusField]: consentStatusField,
     [ENV.beameryConsentDateField]: consentDateField,
+    [ENV.beameryProfileTagsField]: profileTagsField,
     [ENV.beameryVacancyDepartmentField]: vacancyFields.department,
     [ENV.beameryVacancyManagerField]: vacancyFields.managedBy,
     [ENV.beameryVacancySourcerField]: vacancyFields.sourcedBy,

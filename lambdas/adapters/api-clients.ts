@@ -63,7 +63,7 @@ export function greenhouseClientFrom(config: BridgeConfig, deps: ClientDependenc
 }
 
 export function beameryClientFrom(config: BridgeConfig, deps: ClientDependencies): BeameryClient {
-  const { baseUrl, region, auth, greenhouseIdField, consentStatusField, consentDateField, vacancyFields } = config.beamery;
+  const { baseUrl, region, auth, greenhouseIdField, consentStatusField, consentDateField, profileTagsField, vacancyFields } = config.beamery;
   if (!baseUrl && !region) throw new Error(`configuration: set ${ENV.beameryRegion} (us, us-sandbox, eu) or ${ENV.beameryBaseUrl}`);
   return new BeameryClient({
     ...(baseUrl ? { baseUrl } : { region: region! }),
@@ -71,6 +71,7 @@ export function beameryClientFrom(config: BridgeConfig, deps: ClientDependencies
     auth,
     greenhouseIdField,
     consentFields: { status: consentStatusField, date: consentDateField },
+    profileTagsField,
     vacancyFields,
     clock: deps.clock ?? systemClock,
     budget: sharedBudget(config, deps, 'beamery', withMargin(BEAMERY_BUDGET_POLICY, config.beamery.rateLimitMargin)),

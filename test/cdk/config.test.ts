@@ -36,6 +36,7 @@ describe('stack configuration', () => {
         greenhouseIdField: 'integrations',
         consentStatusField: 'top-level',
         consentDateField: 'top-level',
+        profileTagsField: 'tags',
         vacancyFields: { department: 'department', managedBy: 'manager', sourcedBy: 'sourcer', privacy: 'visibility' },
       },
       sync: { blockPrivate: true, excludeConfidentialJobs: false, greenhouseAppUrl: 'https://app.greenhouse.io', anonymizationMode: 'bidirectional', deletionSweepHours: 24, copyAiNotes: false, maxConcurrency: 5 },
@@ -78,7 +79,14 @@ describe('stack configuration', () => {
 
   it('passes the Beamery auth variant and field locations to the Lambdas as the variables the Lambda config reads', () => {
     const config = parseStackConfig({
-      beamery: { region: 'eu', auth: 'basic', greenhouseIdField: 'customField:cf-gh', consentStatusField: 'customField:cf-cs', vacancyFields: { managedBy: 'hiringManager', privacy: 'none' } },
+      beamery: {
+        region: 'eu',
+        auth: 'basic',
+        greenhouseIdField: 'customField:cf-gh',
+        consentStatusField: 'customField:cf-cs',
+        profileTagsField: 'profileTags',
+        vacancyFields: { managedBy: 'hiringManager', privacy: 'none' },
+      },
     });
     expect(beameryEnvironment(config)).toEqual({
       BEAMERY_REGION: 'eu',
@@ -86,6 +94,7 @@ describe('stack configuration', () => {
       BEAMERY_GREENHOUSE_ID_FIELD: 'customField:cf-gh',
       BEAMERY_CONSENT_STATUS_FIELD: 'customField:cf-cs',
       BEAMERY_CONSENT_DATE_FIELD: 'top-level',
+      BEAMERY_PROFILE_TAGS_FIELD: 'profileTags',
       BEAMERY_VACANCY_DEPARTMENT_FIELD: 'department',
       BEAMERY_VACANCY_MANAGER_FIELD: 'hiringManager',
       BEAMERY_VACANCY_SOURCER_FIELD: 'sourcer',
@@ -98,6 +107,7 @@ describe('stack configuration', () => {
       greenhouseIdField: { kind: 'custom-field', fieldId: 'cf-gh' },
       consentStatusField: { kind: 'custom-field', fieldId: 'cf-cs' },
       consentDateField: { kind: 'top-level' },
+      profileTagsField: 'profileTags',
       // `none`: the field is not written.
       vacancyFields: { department: 'department', managedBy: 'hiringManager', sourcedBy: 'sourcer' },
     });

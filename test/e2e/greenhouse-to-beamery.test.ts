@@ -47,6 +47,7 @@ interface StoredContact {
   readonly location?: Record<string, unknown>;
   readonly experience: { organisationName?: string; role?: string; current?: boolean }[];
   readonly globalTags: { id: string; value?: string }[];
+  readonly tags: string[];
   readonly creationSource?: { value: string };
   readonly integrations?: { greenhouse?: { id?: string; url?: string } };
   readonly mergedIn?: string;
@@ -187,7 +188,8 @@ describe('Greenhouse → Beamery, end to end on the local stack', () => {
   const contactsWithEmail = async (email: string) =>
     (await beameryState()).contacts.filter((c) => c.emails.some((e) => e.value.toLowerCase() === email.toLowerCase()));
   const values = (list: StoredValue[]) => list.map((v) => v.value);
-  const tagLabels = (contact: StoredContact) => contact.globalTags.map((t) => t.value);
+  // Greenhouse's tags are the contact's profile tags; the bridge's own (merge, deletion) are global tags (seed-contacts.test.ts tells them apart).
+  const tagLabels = (contact: StoredContact) => [...contact.tags, ...contact.globalTags.map((t) => t.value)];
 
   const skipReasons = async (key: string) => (await audit.list(key)).filter((e) => e.kind === 'sync-skipped').map((e) => e.detail?.['reason']);
   async function skipped(key: string, reason: string, times = 1): Promise<void> {

@@ -23,6 +23,9 @@ interface StoredContact {
   readonly id: string;
   readonly firstName?: string;
   readonly emails: { value: string }[];
+  readonly globalTags: { id: string; value?: string }[];
+  /** The profile tags, as the simulator stores them. */
+  readonly tags: string[];
   readonly anonymized: boolean;
 }
 
@@ -108,6 +111,15 @@ describe('the seed document’s contact rules, end to end on the local stack', (
     return { jobId: job.id, vacancyId: contactIdOf(link.beameryKey) };
   }
 
+  /** The candidate's tag names (the simulator keeps applied tags in their own tables). */
+  async function greenhouseTags(candidateId: number): Promise<string[]> {
+    const [tags, applied] = await Promise.all([
+      greenhouse<{ id: number; name: string }[]>('GET', '/state?table=candidate_tags'),
+      greenhouse<{ candidate_id: number; candidate_tag_id: number }[]>('GET', '/state?table=applied_candidate_tags'),
+    ]);
+    return applied.filter((a) => a.candidate_id === candidateId).map((a) => tags.find((t) => t.id === a.candidate_tag_id)?.name ?? '?').sort();
+  }
+
   const consent = (date: string) => ({ custom_fields: [{ name_key: CONSENT.status, value: true }, { name_key: CONSENT.lastConsentDate, value: date }] });
   const dayAfter = (instant: number) => new Date(instant + 86_400_000).toISOString().slice(0, 10);
 
@@ -164,5 +176,26 @@ describe('the seed document’s contact rules, end to end on the local stack', (
         [second.jobId, 'Application Review'],
       ].sort(),
     );
+  });
+
+  it('Greenhouse tags become Beamery profile tags; Beamery global and profile tags become Greenhouse tags', async () => {
+    const candidateId = await createCandidate('Tove', 'Tags', uniqueEmail('tags'), { tags: ['Referral', 'SRE'] });
+    const contact = await linkedContact(candidateId);
+    expect(contact.tags).toEqual(['Referral', 'SRE']);
+    expect(contact.globalTags).toEqual([]);
+    await settled();
+
+    // A recruiter adds a profile tag and a global tag in Beamery: both reach Greenhouse with the next poll.
+    await beamery('PATCH', `/contacts/${contact.id}`, { tags: ['Referral', 'SRE', 'Kotlin'], globalTags: [{ id: 'g-talent-pool', value: 'Talent Pool' }] });
+    await pollBeamery();
+    expect(await eventually(async () => {
+      const names = await greenhouseTags(candidateId);
+      return names.length === 4 ? names : undefined;
+    }, WAIT, 'the Beamery tags on the candidate')).toEqual(['Kotlin', 'Referral', 'SRE', 'Talent Pool']);
+    // Their echo writes Greenhouse's tags back as profile tags only: the global tag stays the tenant's one.
+    await settled();
+    const after = await beamery<StoredContact>('GET', `/contacts/${contact.id}`);
+    expect(after.globalTags).toEqual([{ id: 'g-talent-pool', value: 'Talent Pool' }]);
+    expect(after.tags).toEqual(expect.arrayContaining(['Kotlin', 'Referral', 'SRE']));
   });
 });

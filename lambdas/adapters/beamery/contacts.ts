@@ -91,7 +91,7 @@ export async function createContact(t: BeameryTransport, write: ContactWrite): P
   const startedAt = t.clock.now();
   const email = write.primaryEmail ?? write.emails?.[0];
   return t.call('createContact', {
-    json: contactBody(write, t.greenhouseIdField),
+    json: contactBody(write, t.greenhouseIdField, undefined, t.profileTagsField),
     parse: (body) => ({ id: idOf(body, 'contact') }),
     verifyWrite: email
       ? async () => {
@@ -119,6 +119,6 @@ export async function updateContact(t: BeameryTransport, id: string, write: Cont
     if (!contact) throw new NotFound('beamery', `PATCH /contact/${id}`);
     current = contact.customFields;
   }
-  const body = contactBody(write, t.greenhouseIdField, current?.map((f) => ({ id: f.id, value: f.value })));
+  const body = contactBody(write, t.greenhouseIdField, current?.map((f) => ({ id: f.id, value: f.value })), t.profileTagsField);
   return t.call('updateContact', { params: { id }, json: body, parse: (response) => ({ id: response === undefined ? id : idOf(response, 'contact') }) });
 }

@@ -13,7 +13,7 @@ import { authorizationHeader, dropRejectedToken } from './token-cache.ts';
 import { BEAMERY_BASE_URLS, UNSUPPORTED, type BeameryApiCredentials, type BeameryRegion, type Unsupportable } from './types.ts';
 import { parseToken } from './wire/activity.ts';
 import { contactParseOptions, DEFAULT_CONSENT_FIELDS, type ConsentFields } from './field-locations.ts';
-import type { ContactParseOptions } from './wire/contact.ts';
+import { DEFAULT_PROFILE_TAGS_FIELD, type ContactParseOptions } from './wire/contact.ts';
 import { beameryErrorDetail } from './wire/error-body.ts';
 import { DEFAULT_GREENHOUSE_ID_FIELD, type GreenhouseIdField } from './wire/greenhouse-id.ts';
 import { readBeameryRateLimit } from './wire/rate-limit-headers.ts';
@@ -48,6 +48,8 @@ export interface BeameryClientOptions {
   readonly consentFields?: ConsentFields;
   /** Where the seed's vacancy fields without a public API name are written (default: the seed's names). */
   readonly vacancyFields?: VacancyFieldNames;
+  /** The contact field of the seed's profile tags (default `tags`, ASSUMED; see wire/contact.ts). */
+  readonly profileTagsField?: string;
   /**
    * The capabilities the last `bridge doctor` run found broken (doctor-store.ts), with its evidence:
    * an operation that needs one fails at once with CapabilityBroken instead of guessing past it.
@@ -94,6 +96,7 @@ export class BeameryTransport {
   readonly greenhouseIdField: GreenhouseIdField;
   readonly consentFields: ConsentFields;
   readonly vacancyFields: VacancyFieldNames;
+  readonly profileTagsField: string;
   readonly auth: BeameryAuthVariant;
   readonly contactParsing: ContactParseOptions;
   readonly pageSize: number;
@@ -111,7 +114,8 @@ export class BeameryTransport {
     this.consentFields = options.consentFields ?? DEFAULT_CONSENT_FIELDS;
     this.vacancyFields = options.vacancyFields ?? DEFAULT_VACANCY_FIELD_NAMES;
     this.auth = options.auth ?? DEFAULT_BEAMERY_AUTH;
-    this.contactParsing = contactParseOptions(this.greenhouseIdField, this.consentFields);
+    this.profileTagsField = options.profileTagsField ?? DEFAULT_PROFILE_TAGS_FIELD;
+    this.contactParsing = { ...contactParseOptions(this.greenhouseIdField, this.consentFields), profileTagsField: this.profileTagsField };
     this.pageSize = Math.min(BEAMERY_MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? BEAMERY_MAX_PAGE_SIZE));
     const baseFetch = options.fetch ?? globalThis.fetch;
     const common = { system: 'beamery' as const, readRateLimit: readBeameryRateLimit, errorDetail: beameryErrorDetail, clock: this.clock, retry: options.retry, timeoutMs: options.timeoutMs };

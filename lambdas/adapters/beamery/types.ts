@@ -79,7 +79,10 @@ export interface BeameryContact {
   /** The current position: `experience[current]`, else `primaryExperience` (read-only on Beamery). */
   readonly currentRole?: { readonly title?: string; readonly company?: string };
   readonly experience: readonly BeameryExperience[];
+  /** Global tags (`globalTags`): the tenant's shared tags. */
   readonly tags: readonly BeameryTag[];
+  /** Seed "Profile Tags": labels in the configured field (ASSUMED name `tags`, BEAMERY_PROFILE_TAGS_FIELD); absent = none read. */
+  readonly profileTags?: readonly string[];
   readonly customFields: readonly BeameryCustomFieldValue[];
   readonly assignedToUserId?: string;
   readonly statusLabel?: string;
@@ -120,7 +123,10 @@ export interface ContactWrite {
   readonly location?: BeameryLocation;
   /** Written as the single current `experience` entry (S4): this replaces the experience list. */
   readonly currentRole?: { readonly title?: string; readonly company?: string };
+  /** Global tags; Beamery replaces the whole list. */
   readonly tags?: readonly BeameryTag[];
+  /** Profile tags as labels, in the configured field; assumed to replace the whole list like `globalTags`. */
+  readonly profileTags?: readonly string[];
   /** Beamery replaces the whole list (S4): pass every custom field to keep. An empty list is never sent. */
   readonly customFields?: readonly { readonly id: string; readonly value: unknown }[];
   readonly assignedToUserId?: string;

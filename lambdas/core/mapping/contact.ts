@@ -57,8 +57,6 @@ export interface CandidateSnapshot {
   readonly rejectionReasonIds?: ReadonlyMap<number, number>;
   /** The candidate's attachment metadata (v3 attachments of all their applications). */
   readonly attachments: readonly Attachment[];
-  /** Beamery tag ids known for Greenhouse tag names, keyed by `normaliseTagName(name)`. */
-  readonly beameryTagIds?: ReadonlyMap<string, string>;
   /** The name of the Greenhouse source of the candidate's first application (`firstApplicationSourceId`). */
   readonly sourceName?: string;
 }
@@ -133,7 +131,7 @@ export function mapCandidateToContact(snapshot: CandidateSnapshot, options: Cont
     links,
     location: address ? { address } : undefined,
     currentRole: title || company ? strip({ title, company }) : undefined,
-    tags: mapTags(c.tags ?? [], snapshot.beameryTagIds),
+    profileTags: profileTagLabels(c.tags ?? []),
     greenhouseCandidateId: String(c.id),
     greenhouseProfileUrl: greenhouseProfileUrl(c.id, options.greenhouseAppUrl),
   });
@@ -186,24 +184,27 @@ export function normaliseTagName(name: string): string {
 }
 
 /**
- * The Beamery tag id for a Greenhouse tag name that has no known Beamery id.
+ * Greenhouse tags → the seed's Beamery *profile* tags (not global tags, which are the tenant's shared
+ * list): labels, one per normalised name, sorted for a stable hash.
+ */
+export function profileTagLabels(names: readonly string[]): string[] {
+  return uniqueBy(names.map((n) => n.trim()).filter(Boolean), normaliseTagName).sort((a, b) => compareStrings(normaliseTagName(a), normaliseTagName(b)));
+}
+
+/**
+ * The Beamery global tag id for a tag name (the bridge's own tags, e.g. the deletion tag).
  *
  * ASSUMPTION (no evidence either way): Beamery `globalTags` are `{id, value}` with tenant tag ids, and
- * no public endpoint lists or creates tags. Until a tenant's ids are configured (`beameryTagIds`),
- * the id is derived from the normalised name, so the same Greenhouse tag always yields the same id
- * and a re-sync is no change. If Beamery rejects ids it did not issue, the tenant's ids must be
- * supplied through the lookup; the label is sent either way.
+ * no public endpoint lists or creates tags. The id is derived from the normalised name, so the same
+ * label always yields the same id and a re-sync is no change; the label is sent either way.
  */
 export function derivedTagId(name: string): string {
   return `greenhouse-tag-${createHash('sha256').update(normaliseTagName(name)).digest('hex').slice(0, 16)}`;
 }
 
-/** Greenhouse tags → Beamery tags, one per normalised name, sorted by label for a stable hash. */
-export function mapTags(names: readonly string[], beameryTagIds: ReadonlyMap<string, string> = new Map()): BeameryTag[] {
-  const labels = uniqueBy(names.map((n) => n.trim()).filter(Boolean), normaliseTagName);
-  return labels
-    .sort((a, b) => compareStrings(normaliseTagName(a), normaliseTagName(b)))
-    .map((label) => ({ id: beameryTagIds.get(normaliseTagName(label)) ?? derivedTagId(label), label }));
+/** Labels → Beamery global tags, one per normalised name, sorted by label for a stable hash. */
+export function mapTags(names: readonly string[]): BeameryTag[] {
+  return profileTagLabels(names).map((label) => ({ id: derivedTagId(label), label }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -303,7 +304,7 @@ const GROUP_FIELDS: Readonly<Record<ContactFieldGroup, readonly (keyof ContactWr
   links: ['links'],
   location: ['location'],
   role: ['currentRole'],
-  tags: ['tags'],
+  tags: ['profileTags'],
   applications: [],
 };
 

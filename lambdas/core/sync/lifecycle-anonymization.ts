@@ -11,7 +11,7 @@ import type { BeameryContact, ContactWrite } from '#adapters/beamery/types';
  * | full_name                        | firstName, lastName                  | written as ''                                       |
  * | current_title                    | currentRole.title                    | role rewritten without it (company kept)            |
  * | current_company                  | currentRole.company                  | role rewritten without it (title kept)              |
- * | tags                             | tags                                 | written as [] (Beamery replaces globalTags)          |
+ * | tags                             | profileTags                          | written as [] (assumed to replace, like globalTags)  |
  * | addresses, location              | location                             | written as {}                                       |
  * | emails, email_addresses          | primaryEmail, emails                 | NOT blanked: identity lists are grow-only on PATCH  |
  * | phone_numbers                    | primaryPhoneNumber, phoneNumbers     | NOT blanked: grow-only                              |
@@ -67,7 +67,7 @@ export function anonymizationPlan(fields: readonly string[], contact: Pick<Beame
     const target = FIELD_TARGETS[field]!;
     if (target === 'not-blankable') notBlanked.push(field);
     else if (target === 'names') write = { ...write, firstName: '', lastName: '' };
-    else if (target === 'tags') write = { ...write, tags: [] };
+    else if (target === 'tags') write = { ...write, profileTags: [] };
     else if (target === 'location') write = { ...write, location: {} };
     if (target !== 'not-blankable' && target !== 'title' && target !== 'company') blanked.push(field);
   }

@@ -76,6 +76,7 @@ export function newContact(body: ContactWriteBody, now: string, id: string = ran
     skills: [],
     languages: [],
     globalTags: [],
+    tags: [],
     customFields: [],
     lists: [],
     mergedWith: [],
@@ -118,6 +119,7 @@ export function applyContactBody(contact: StoredContact, body: ContactWriteBody,
     return out;
   };
   contact.globalTags = appendOrReplace('globalTags', contact.globalTags, body.globalTags, (t) => t.id);
+  contact.tags = appendOrReplace('tags', contact.tags, body.tags ?? body.profileTags, (t) => t.toLowerCase());
   contact.customFields = appendOrReplace('customFields', contact.customFields, body.customFields, (f) => f.id);
   contact.experience = appendOrReplace('experience', contact.experience, body.experience, (e) => JSON.stringify(e));
   contact.education = appendOrReplace('education', contact.education, body.education, (e) => JSON.stringify(e));
@@ -159,6 +161,7 @@ export function anonymizeRecord(contact: StoredContact, now: string): void {
   contact.skills = [];
   contact.languages = [];
   contact.globalTags = [];
+  contact.tags = [];
   contact.customFields = [];
   contact.lists = [];
   contact.archivedAt = now;

@@ -34,6 +34,8 @@ export interface StoredContact {
   skills: string[];
   languages: { value: string }[];
   globalTags: { id: string; value?: string }[];
+  /** The seed's profile tags (Field Reference `tags`, labels; ASSUMED name and shape, switch `fields.profileTags`). */
+  tags: string[];
   customFields: { id: string; value: unknown; displayName?: string }[];
   lists: { id: string; name?: string }[];
   status?: { value: string };
@@ -161,6 +163,9 @@ export const contactWriteSchema = z.strictObject({
   skills: z.array(z.string()).optional(),
   languages: z.array(z.object({ value: z.string() })).optional(),
   globalTags: z.array(tag).optional(),
+  tags: z.array(z.string().min(1)).optional(),
+  // The same profile tags under the alternative name (`fields.profileTags: profileTags`); routes map it to `tags`.
+  profileTags: z.array(z.string().min(1)).optional(),
   customFields: z.array(z.object({ id: z.string().min(1), value: z.unknown() })).optional(),
   status: z.object({ value: z.string() }).optional(),
   assignedTo: z.string().optional(),

@@ -62,9 +62,10 @@ function consentPlacement(contact: StoredContact, fields: FieldSettings | undefi
 
 export function renderContact(contact: StoredContact, settings: { readonly wire: WireSettings; readonly fields?: FieldSettings }): Record<string, unknown> {
   const { wire, fields } = settings;
-  const { anonymized: _hidden, createdAt, updatedAt, emails, phoneNumbers, links, experience, ...rest } = contact;
+  const { anonymized: _hidden, createdAt, updatedAt, emails, phoneNumbers, links, experience, tags, ...rest } = contact;
   return withoutUndefined({
     ...structuredClone(rest),
+    [fields?.profileTags ?? 'tags']: [...tags],
     ...consentPlacement(contact, fields),
     emails: renderValues(emails, wire),
     phoneNumbers: renderValues(phoneNumbers, wire),

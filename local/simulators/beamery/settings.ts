@@ -51,6 +51,11 @@ export const fieldsSchema = z.strictObject({
   consentStatusFieldId: z.string().min(1).default('cf-consent-status'),
   consentDateFieldId: z.string().min(1).default('cf-consent-date'),
   /**
+   * The name the API gives the seed's profile tags (ASSUMED): `tags` (the seed's Field Reference) or
+   * `profileTags`; the other name is refused on API writes (400) and never rendered.
+   */
+  profileTags: z.enum(['tags', 'profileTags']).default('tags'),
+  /**
    * The seed's vacancy fields without a public API name (issue 13): `seed` accepts `department`,
    * `manager`, `sourcer` and `visibility` (the seed's Field References); `model-only` has only the
    * S2 vacancy model and refuses them as unknown fields (400), as a tenant would if they are UI-only.
@@ -77,6 +82,7 @@ export const patchArraysSchema = z.strictObject({
   phoneNumbers: ARRAY_MODE.default('append'),
   links: ARRAY_MODE.default('append'),
   globalTags: ARRAY_MODE.default('replace'),
+  tags: ARRAY_MODE.default('replace'),
   customFields: ARRAY_MODE.default('replace'),
   experience: ARRAY_MODE.default('replace'),
   education: ARRAY_MODE.default('replace'),

@@ -22,6 +22,7 @@ const AVERY_CANONICAL = {
   currentRole: { title: 'Backend Engineer', company: 'Sample Systems' },
   experience: [{ company: 'Sample Systems', title: 'Backend Engineer', current: true }],
   tags: [{ id: '0f0e0d0c0b0a09080706050403020100', label: 'Talent Community' }],
+  profileTags: [],
   customFields: [],
   assignedToUserId: 'b2c3d4e5f6a7b8c9d0e1',
   statusLabel: 'Engaged',

@@ -25,7 +25,8 @@ describe('candidate lifecycle: merge, anonymize, delete', () => {
 
   const key = (id: number) => `greenhouse#candidate#${id}`;
   const contactOf = (id: string) => h.beamery.state.contacts.get(id)!;
-  const tagLabels = (id: string) => contactOf(id).globalTags.map((t) => t.value);
+  // Greenhouse's tags are the contact's profile tags; the bridge's own (merge, deletion) are global tags.
+  const tagLabels = (id: string) => [...contactOf(id).tags, ...contactOf(id).globalTags.map((t) => t.value)];
   const later = async () => h.greenhouse.clock.advance(1_000);
 
   const deps = (options: Partial<LifecycleOptions> = {}): LifecycleDependencies => ({
@@ -170,7 +171,7 @@ describe('candidate lifecycle: merge, anonymize, delete', () => {
       expect(contact.firstName || undefined).toBeUndefined();
       expect(contact.lastName || undefined).toBeUndefined();
       expect(contact.fullName).toBeUndefined();
-      expect(contact.globalTags).toEqual([]);
+      expect(contact.tags).toEqual([]);
       expect(contact.location ?? {}).toEqual({});
       // current_title only: the role keeps its company.
       expect(contact.experience).toEqual([expect.objectContaining({ organisationName: 'Quillfeather Systems', current: true })]);

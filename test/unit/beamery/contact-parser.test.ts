@@ -12,7 +12,7 @@ describe('contact parser', () => {
   it('reads the documented example (S2): `email` instead of primaryEmail, no timestamps', () => {
     const page = parsePage(docsPage, 'contacts', (raw) => parseContact(raw), { offset: 0, limit: 50 });
     expect(page.items).toEqual([
-      { id: 'contact_123', firstName: 'John', lastName: 'Doe', fullName: 'John Doe', primaryEmail: 'john.doe@example.com', emails: ['john.doe@example.com'], phoneNumbers: [], links: [], experience: [], tags: [], customFields: [], mergedFromIds: [], anonymized: false },
+      { id: 'contact_123', firstName: 'John', lastName: 'Doe', fullName: 'John Doe', primaryEmail: 'john.doe@example.com', emails: ['john.doe@example.com'], phoneNumbers: [], links: [], experience: [], tags: [], profileTags: [], customFields: [], mergedFromIds: [], anonymized: false },
     ]);
   });
 

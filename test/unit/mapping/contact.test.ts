@@ -105,13 +105,9 @@ const CONTACT_DATA_MAPPING: readonly Row[] = [
     expected: 'Kestrel Labs',
   },
   {
-    row: 'Profile Tags ← Tags: the label is the tag name, the id a known Beamery tag id',
-    given: { beameryTagIds: new Map([['python', 'tag-py']]) },
-    read: (m) => m.contact.tags,
-    expected: [
-      { id: 'tag-py', label: 'Python' },
-      { id: derivedTagId('Referral'), label: 'Referral' },
-    ],
+    row: 'Profile Tags ← Tags: the tag names as profile tags, no global tags',
+    read: (m) => [m.contact.profileTags, m.contact.tags],
+    expected: [['Python', 'Referral'], undefined],
   },
   {
     row: 'Source: the creation source is Greenhouse, only on contact creation',
@@ -230,8 +226,8 @@ describe('Contacts / Candidates: prospects, candidates, hired and rejected', () 
   });
 });
 
-describe('Profile Tags ← Tags: Beamery tag ids', () => {
-  it('a tag without a known Beamery id gets an id derived from its name, the same every time', () => {
+describe('Profile Tags ← Tags: profile tag labels; the bridge\'s own global tags', () => {
+  it('a global tag gets an id derived from its name, the same every time', () => {
     expect(derivedTagId('Referral')).toBe(derivedTagId(' referral '));
     expect(derivedTagId('Referral')).toMatch(/^greenhouse-tag-[0-9a-f]{16}$/);
     expect(derivedTagId('Referral')).not.toBe(derivedTagId('Python'));
@@ -239,7 +235,7 @@ describe('Profile Tags ← Tags: Beamery tag ids', () => {
 
   it('tags are one per name (any case), sorted by name', () => {
     const mapped = mapCandidateToContact(candidateSnapshot({ candidate: candidate({ tags: ['zeta', 'Alpha', 'ALPHA', ' '] }) }));
-    expect(mapped.contact.tags?.map((t) => t.label)).toEqual(['Alpha', 'zeta']);
+    expect(mapped.contact.profileTags).toEqual(['Alpha', 'zeta']);
     expect(normaliseTagName(' Alpha ')).toBe('alpha');
   });
 });
@@ -263,7 +259,7 @@ describe('a candidate with little data', () => {
       emails: [],
       phoneNumbers: [],
       links: [],
-      tags: [],
+      profileTags: [],
       greenhouseCandidateId: '4401',
       greenhouseProfileUrl: 'https://app.greenhouse.io/people/4401',
     });
@@ -282,7 +278,7 @@ describe('contact field groups', () => {
       links: { links: ['https://noor.example.test', 'https://social.example.test/noorv'] },
       location: { location: { address: '12 Quay Street, Bristol' } },
       role: { currentRole: { title: 'Data Engineer', company: 'Kestrel Labs' } },
-      tags: { tags: mapped.contact.tags },
+      tags: { profileTags: ['Python', 'Referral'] },
       applications: [{ vacancyId: 'vac-71', stageName: 'Phone Screen' }],
     });
   });

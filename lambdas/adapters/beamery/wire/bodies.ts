@@ -1,6 +1,7 @@
 import type { ContactWrite, VacancyWrite } from '../types.ts';
 import type { GreenhouseIdField } from './greenhouse-id.ts';
 import { uniqueStrings } from './values.ts';
+import { DEFAULT_PROFILE_TAGS_FIELD } from './contact.ts';
 
 /**
  * Our writes → Beamery request bodies, in the shape real client code sends (S4, MED): identity lists
@@ -15,7 +16,12 @@ function put(body: Body, key: string, value: unknown): void {
   if (value !== undefined) body[key] = value;
 }
 
-export function contactBody(write: ContactWrite, greenhouseField: GreenhouseIdField, currentCustomFields?: readonly { id: string; value: unknown }[]): Body {
+export function contactBody(
+  write: ContactWrite,
+  greenhouseField: GreenhouseIdField,
+  currentCustomFields?: readonly { id: string; value: unknown }[],
+  profileTagsField: string = DEFAULT_PROFILE_TAGS_FIELD,
+): Body {
   const body: Body = {};
   put(body, 'firstName', write.firstName);
   put(body, 'lastName', write.lastName);
@@ -33,6 +39,7 @@ export function contactBody(write: ContactWrite, greenhouseField: GreenhouseIdFi
     body['experience'] = [{ organisationName: write.currentRole.company, role: write.currentRole.title, current: true }];
   }
   if (write.tags) body['globalTags'] = write.tags.map((t) => (t.label ? { id: t.id, value: t.label } : { id: t.id }));
+  if (write.profileTags) body[profileTagsField] = uniqueStrings([...write.profileTags], true);
   put(body, 'assignedTo', write.assignedToUserId);
   put(body, 'status', write.statusLabel !== undefined ? { value: write.statusLabel } : undefined);
   put(body, 'creationSource', write.creationSource !== undefined ? { value: write.creationSource } : undefined);

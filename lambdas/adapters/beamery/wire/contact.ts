@@ -62,7 +62,18 @@ export interface ContactParseOptions {
   /** Custom fields that hold consent, when the tenant keeps it there; the top-level fields are then not read. */
   readonly consentStatusCustomFieldId?: string;
   readonly consentDateCustomFieldId?: string;
+  /** The contact field of the seed's profile tags (default DEFAULT_PROFILE_TAGS_FIELD). */
+  readonly profileTagsField?: string;
 }
+
+/**
+ * The seed's "Profile Tags" field reference is `tags` (an array), beside "Global Tag" `globalTag`; no
+ * public code or API document names it, so the name is ASSUMED and configurable (`profileTags` is the
+ * plausible alternative the simulator can switch to).
+ */
+export const DEFAULT_PROFILE_TAGS_FIELD = 'tags';
+/** A top-level contact field name (letters and digits, starting with a letter). */
+export const PROFILE_TAGS_FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** A custom field's value as sent: a select's label (`displayValue`, S4 read shape) before its option id. */
 export function customFieldValue(raw: unknown, fieldId: string): unknown {
@@ -96,6 +107,7 @@ export function parseContact(raw: unknown, options: ContactParseOptions = {}): B
     currentRole: current && (current.title || current.company) ? strip({ title: current.title, company: current.company }) : undefined,
     experience: c.experience,
     tags: c.globalTags,
+    profileTags: stringList(true).parse((raw as Record<string, unknown>)[options.profileTagsField ?? DEFAULT_PROFILE_TAGS_FIELD]),
     customFields: c.customFields,
     assignedToUserId: c.assignedTo,
     statusLabel: c.status,

@@ -70,8 +70,17 @@ export function registerContactRoutes(app: FastifyInstance, context: SimContext)
 }
 
 /** `fields.greenhouseId: 'ignored'`: an API client's `integrations` is dropped without an error, as a read-only field would be. */
-function acceptedFields(body: ContactWriteBody, settings: SimulatorSettings): ContactWriteBody {
+function acceptedFields(input: ContactWriteBody, settings: SimulatorSettings): ContactWriteBody {
+  const body = profileTagsAsStored(input, settings);
   if (settings.fields.greenhouseId === 'integrations' || body.integrations === undefined) return body;
   const { integrations: _ignored, ...accepted } = body;
   return accepted;
+}
+
+/** Profile tags under the name `fields.profileTags` gives them, stored as `tags`; the other name is an unknown field. */
+function profileTagsAsStored(body: ContactWriteBody, settings: SimulatorSettings): ContactWriteBody {
+  const { tags, profileTags, ...rest } = body;
+  const [accepted, refused] = settings.fields.profileTags === 'tags' ? [tags, profileTags] : [profileTags, tags];
+  if (refused !== undefined) throw new SimError(400, `unknown field: ${settings.fields.profileTags === 'tags' ? 'profileTags' : 'tags'}`);
+  return accepted === undefined ? rest : { ...rest, tags: accepted };
 }
