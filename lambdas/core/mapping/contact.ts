@@ -199,7 +199,18 @@ export function profileTagLabels(names: readonly string[]): string[] {
  * label always yields the same id and a re-sync is no change; the label is sent either way.
  */
 export function derivedTagId(name: string): string {
-  return `greenhouse-tag-${createHash('sha256').update(normaliseTagName(name)).digest('hex').slice(0, 16)}`;
+  return `${DERIVED_TAG_PREFIX}${createHash('sha256').update(normaliseTagName(name)).digest('hex').slice(0, 16)}`;
+}
+
+const DERIVED_TAG_PREFIX = 'greenhouse-tag-';
+
+/**
+ * A global tag the bridge wrote itself (its id is derived): its own markers (deleted, merged in
+ * Greenhouse), and Greenhouse's tags as versions before issue 13 wrote them. Neither is a tag a
+ * Beamery user gave, so neither goes back to Greenhouse (a stale copy would re-add a removed tag).
+ */
+export function isBridgeTag(tag: Pick<BeameryTag, 'id'>): boolean {
+  return tag.id.startsWith(DERIVED_TAG_PREFIX);
 }
 
 /** Labels → Beamery global tags, one per normalised name, sorted by label for a stable hash. */

@@ -1,6 +1,6 @@
 import type { BeameryContact } from '#adapters/beamery/types';
 import type { Candidate } from '#adapters/greenhouse/schemas';
-import { normaliseTagName } from './contact.ts';
+import { isBridgeTag, normaliseTagName } from './contact.ts';
 import { hashFieldGroup } from './field-groups.ts';
 import { compareStrings, strip, trimmed, uniqueBy } from './values.ts';
 
@@ -17,7 +17,7 @@ import { compareStrings, strip, trimmed, uniqueBy } from './values.ts';
  * | links     | website_addresses + social_media_addresses         | links                                  | `linkKey`: host lower-cased, no scheme/www/trailing /; unique; sorted |
  * | address   | addresses (the first)                              | location > address                     | trimmed                                                  |
  * | role      | title, company                                     | currentRole title, company             | trimmed                                                  |
- * | tags      | tags (names)                                       | global and profile tags (labels)       | trimmed labels, unique and sorted by `tagKey`            |
+ * | tags      | tags (names)                                       | global (not the bridge's) and profile tags (labels) | trimmed labels, unique and sorted by `tagKey`            |
  * | consent   | custom fields with the configured name_keys        | consentStatus, lastConsentDate         | status a string ('true'/'false' or the label); date YYYY-MM-DD |
  *
  * The list groups hold compare keys, not the values as typed: a number written `+44 20 7946 0001` on
@@ -157,7 +157,7 @@ export function personFromContact(c: BeameryContact, consentKeys?: ConsentFieldK
     ...(address ? { address } : {}),
     role: strip({ title: trimmed(c.currentRole?.title), company: trimmed(c.currentRole?.company) }),
     // Seed: Beamery global and profile tags → Greenhouse tags; Greenhouse tags → profile tags only.
-    tags: tagList([...c.tags.map((t) => t.label), ...(c.profileTags ?? [])]),
+    tags: tagList([...c.tags.filter((t) => !isBridgeTag(t)).map((t) => t.label), ...(c.profileTags ?? [])]),
     consent: strip({
       status: synced('status') ? consentStatusText(c.consentStatus) : undefined,
       lastConsentDate: synced('lastConsentDate') ? consentDate(c.lastConsentDate) : undefined,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashFieldGroup } from '#core/mapping/field-groups';
+import { derivedTagId } from '#core/mapping/contact';
 import {
   consentDate,
   consentGivenAt,
@@ -375,5 +376,20 @@ describe('consentGivenAt', () => {
     // No zone: which instant it names depends on where it is read.
     expect(consentGivenAt(true, '2026-12-04T09:30:00')).toBeUndefined();
     expect(consentGivenAt(true, 20261204)).toBeUndefined();
+  });
+});
+
+describe('the Beamery side\'s tags', () => {
+  it('are the global and the profile tags, without the global tags the bridge wrote itself', () => {
+    const beamery = contact({
+      tags: [
+        { id: 'g-talent-pool', label: 'Talent Pool' },
+        { id: derivedTagId('Deleted in Greenhouse'), label: 'Deleted in Greenhouse' },
+        // Written from a Greenhouse tag before profile tags: removed there, it must not come back.
+        { id: derivedTagId('Old Greenhouse Tag'), label: 'Old Greenhouse Tag' },
+      ],
+      profileTags: ['SRE', 'talent pool'],
+    });
+    expect(personFromContact(beamery, {}).tags).toEqual(['SRE', 'Talent Pool']);
   });
 });
