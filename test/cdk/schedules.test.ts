@@ -146,6 +146,11 @@ describe('poll schedules', () => {
       [ENV.beameryGreenhouseIdField]: 'integrations',
       [ENV.beameryConsentStatusField]: 'top-level',
       [ENV.beameryConsentDateField]: 'top-level',
+      [ENV.beameryProfileTagsField]: 'tags',
+      [ENV.beameryVacancyDepartmentField]: 'department',
+      [ENV.beameryVacancyManagerField]: 'manager',
+      [ENV.beameryVacancySourcerField]: 'sourcer',
+      [ENV.beameryVacancyPrivacyField]: 'visibility',
       [ENV.tenant]: 'GreenhouseBeameryBridge',
     });
   });

@@ -157,10 +157,10 @@ export function mapCandidateToContact(snapshot: CandidateSnapshot, options: Cont
 
 /**
  * The source a contact is created with: Greenhouse keeps sources per application, Beamery one per
- * contact, so the first application's (earliest `applied_at`, then id) tells how the person came.
+ * contact, so the first application's (earliest `created_at`, v1's `applied_at` [H], then id) tells how the person came.
  */
-export function firstApplicationSourceId(applications: readonly Pick<Application, 'id' | 'applied_at' | 'source_id'>[]): number | undefined {
-  const first = [...applications].sort((a, b) => (a.applied_at ?? '').localeCompare(b.applied_at ?? '') || a.id - b.id)[0];
+export function firstApplicationSourceId(applications: readonly Pick<Application, 'id' | 'created_at' | 'source_id'>[]): number | undefined {
+  const first = [...applications].sort((a, b) => (a.created_at ?? '').localeCompare(b.created_at ?? '') || a.id - b.id)[0];
   return first?.source_id ?? undefined;
 }
 

@@ -4,14 +4,14 @@ import { application, candidateSnapshot } from './fixtures.ts';
 
 /** Seed contact table: Source (`source`, enum), "Only on contact creation"; issue 13, item 5. */
 describe('Source ← the Greenhouse source, on contact creation only', () => {
-  it('is the source of the first application: earliest applied_at, then lowest id', () => {
+  it('is the source of the first application: earliest created_at, then lowest id', () => {
     expect(
       firstApplicationSourceId([
-        application({ id: 12, applied_at: '2026-03-01T00:00:00Z', source_id: 402 }),
-        application({ id: 11, applied_at: '2026-02-01T00:00:00Z', source_id: 401 }),
+        application({ id: 12, created_at: '2026-03-01T00:00:00Z', source_id: 402 }),
+        application({ id: 11, created_at: '2026-02-01T00:00:00Z', source_id: 401 }),
       ]),
     ).toBe(401);
-    expect(firstApplicationSourceId([application({ id: 21, applied_at: null, source_id: 403 }), application({ id: 20, applied_at: null, source_id: 404 })])).toBe(404);
+    expect(firstApplicationSourceId([application({ id: 21, created_at: null, source_id: 403 }), application({ id: 20, created_at: null, source_id: 404 })])).toBe(404);
     expect(firstApplicationSourceId([application({ id: 30, source_id: null })])).toBeUndefined();
     expect(firstApplicationSourceId([])).toBeUndefined();
   });
