@@ -8,6 +8,7 @@
  *   npx tsx bin/bridge.ts push <contactId…> [--file ids.txt]
  *   npx tsx bin/bridge.ts audit <applicationId> [--json]
  *   npx tsx bin/bridge.ts doctor [--write-test] [--json] [--local]
+ *   npx tsx bin/bridge.ts pause|resume <greenhouse-to-beamery|beamery-to-greenhouse|ai|pollers|all> [--json] [--local]
  *
  * `audit` prints the Audit trail of one Greenhouse application (AI inferences, reuses, failures,
  * with score, evidence and provenance), oldest first: it answers "why this score?".
@@ -36,6 +37,7 @@ import { SqsQueuePublisher, type QueuePublisher } from '#adapters/queue/sqs-publ
 import { runDoctor } from '#adapters/doctor/run-doctor';
 import { doctorExitCode, formatReport } from '#core/doctor/report';
 import { readLocalStackEnvironment } from '#local/stack-file';
+import { registerPauseCommands } from './commands/pause.ts';
 
 /** One progress line on stderr: redrawn in place on a terminal, a line per update (throttled) otherwise. */
 function progressLine(stream: NodeJS.WriteStream = process.stderr) {
@@ -205,6 +207,7 @@ export function program(): Command {
     .option('--json', 'print the report as one JSON object')
     .option('--local', 'run against the running local stack (npm start)')
     .action(doctor);
+  registerPauseCommands(cli);
   return cli;
 }
 

@@ -3,6 +3,7 @@ import { QUEUES, TABLES, type QueueId, type TableId } from '#lib/resource-defini
 import { DEFAULT_PUSH_TAG } from '#core/sync/beamery-poll';
 import { aiSettingsSchema } from '#core/ai/settings';
 import { DEFAULT_MAX_FAILURES } from '#core/queue/redelivery';
+import { DEFAULT_SWITCH_CACHE_SECONDS } from '#core/queue/pause';
 import { BEAMERY_AUTH_VARIANTS, DEFAULT_BEAMERY_AUTH } from '#adapters/beamery/auth';
 import { consentFieldFrom, consentFieldText, greenhouseIdFieldFrom, greenhouseIdFieldText } from '#adapters/beamery/field-locations';
 import { DEFAULT_VACANCY_FIELD_NAMES, vacancyFieldName } from '#adapters/beamery/wire/vacancy';
@@ -78,6 +79,8 @@ export const ENV = {
   maxMessageFailures: 'MAX_MESSAGE_FAILURES',
   /** Local stack only (its tests' short visibility timeout): what a failed message waits at most. */
   localQueueVisibilitySeconds: 'LOCAL_QUEUE_VISIBILITY_SECONDS',
+  /** Local stack only: how long a container trusts the pause switch it read (default 60; tests shorten it). */
+  localSwitchCacheSeconds: 'LOCAL_SWITCH_CACHE_SECONDS',
   /** The AI settings (core/ai/settings.ts) as one JSON object; absent = every workflow off. */
   aiSettings: 'AI_SETTINGS',
   /** Local stack only, in place of the secrets above. */
@@ -129,6 +132,7 @@ const configSchema = z.object({
     payloadCapBytes: z.coerce.number().int().positive().max(MAX_PAYLOAD_CAP_BYTES).default(DEFAULT_PAYLOAD_CAP_BYTES),
   }),
   tenant: z.string().min(1).default('default'),
+  switchCacheSeconds: z.coerce.number().int().min(0).max(3600).default(DEFAULT_SWITCH_CACHE_SECONDS),
   identityKey: z.object({ secretArn: z.string().startsWith('arn:').optional(), value: z.string().min(16).optional() }),
   beameryPushKey: z.object({ secretArn: z.string().startsWith('arn:').optional(), value: z.string().min(16).optional() }),
   sync: z.object({
@@ -195,6 +199,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
       payloadCapBytes: env[ENV.payloadCapBytes] || undefined,
     },
     tenant: env[ENV.tenant] || undefined,
+    switchCacheSeconds: runtime === 'local' ? env[ENV.localSwitchCacheSeconds] || undefined : undefined,
     identityKey: {
       secretArn: env[ENV.identityKeyArn] || undefined,
       value: runtime === 'local' ? env[ENV.identityKeyValue] || undefined : undefined,

@@ -6,6 +6,7 @@ import { readConfig, requireTableName } from '#lambdas/config';
 import { lambdaRuntime } from '#lambdas/runtime';
 import { aiProvidersFrom } from '#adapters/ai-providers';
 import { consumerQueueFrom } from '#adapters/queue/consumer-queue';
+import { pauseSwitchFrom } from '#adapters/store/switches';
 import { greenhouseClientFrom } from '#adapters/api-clients';
 import { extractResumeText } from '#adapters/resume-text';
 import { DynamoDbAiMemory } from '#adapters/store/ai-memory';
@@ -41,6 +42,7 @@ export const handler = makeAiTasksHandler({
     synthesizeFeedback(applicationId, { greenhouse, provider: providers.feedback, memory, audit, clock: systemClock, settings: config.ai.feedback, ...noteAuthor }),
   settings: config.ai,
   queue: consumerQueueFrom(config, 'ai-tasks', { sqs, dynamodb }),
+  pause: pauseSwitchFrom(config, dynamodb, 'ai'),
   logger,
   metrics,
 });

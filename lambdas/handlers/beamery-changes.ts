@@ -5,6 +5,7 @@ import { readConfig, requireTableName } from '#lambdas/config';
 import { lambdaRuntime } from '#lambdas/runtime';
 import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
 import { consumerQueueFrom } from '#adapters/queue/consumer-queue';
+import { pauseSwitchFrom } from '#adapters/store/switches';
 import { identityKeyReader } from '#adapters/secrets/string-secrets';
 import { DynamoDbAudit } from '#adapters/store/audit';
 import { DynamoDbIdMap } from '#adapters/store/id-map';
@@ -34,6 +35,7 @@ export const handler = makeBeameryChangesHandler({
     },
   },
   queue: consumerQueueFrom(config, 'beamery-changes', { sqs: new SQSClient({}), dynamodb }),
+  pause: pauseSwitchFrom(config, dynamodb, 'beamery-to-greenhouse'),
   logger,
   metrics,
 });

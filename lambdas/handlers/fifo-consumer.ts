@@ -7,6 +7,7 @@ import { failureVisibilitySeconds, transientVisibilitySeconds, waitedTooLong } f
 import { CapabilityBroken } from '#adapters/beamery/errors';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import { classifyOutcome, errorDetail } from '#adapters/queue/message-outcome';
+import type { PauseSwitch } from '#adapters/store/switches';
 import type { MetricsSink } from './make-ingest-handler.ts';
 
 /**
@@ -23,6 +24,8 @@ export interface FifoConsumerDependencies {
   readonly logger: Logger;
   readonly metrics: MetricsSink;
   readonly now?: () => number;
+  /** The operator's pause switch for this consumer's flow (`bridge pause`); absent, never paused. */
+  readonly pause?: PauseSwitch;
 }
 
 export const CONSUMER_METRICS = {
@@ -128,6 +131,7 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     if (context) logger.addContext(context);
     try {
+      if (deps.pause && (await deps.pause.isPaused())) return await handBackPaused(event);
       // State per invocation: it must not leak between concurrent local invocations.
       const batch = new BatchState();
       const response = await processPartialResponse(
@@ -147,6 +151,22 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
       deps.metrics.publishStoredMetrics();
     }
   };
+
+  /**
+   * A paused flow's batch goes back untried, as a transient wait: never counted as a failure, so a
+   * pause of any length dead-letters nothing (the receive schedule keeps it below the redrive backstop).
+   */
+  async function handBackPaused(event: SQSEvent): Promise<SQSBatchResponse> {
+    const seconds = deps.pause!.waitSeconds;
+    const items = event.Records.map((record) => ({ record, seconds: transientWait(record, seconds) }));
+    if (items.length > 0) {
+      const refused = await queue.handBack(items);
+      if (refused > 0) logger.warn('some messages could not be handed back', { refused });
+      count(CONSUMER_METRICS.waiting, items.length);
+      logger.info('flow paused; batch handed back', { received: items.length, waitSeconds: seconds });
+    }
+    return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })) };
+  }
 
   /**
    * Every failed record waits for its own time; a record the FIFO processor skipped (its group had

@@ -5,6 +5,7 @@ import { readConfig, requireTableName } from '#lambdas/config';
 import { lambdaRuntime } from '#lambdas/runtime';
 import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
 import { consumerQueueFrom } from '#adapters/queue/consumer-queue';
+import { pauseSwitchFrom } from '#adapters/store/switches';
 import { identityKeyReader } from '#adapters/secrets/string-secrets';
 import { DynamoDbAudit } from '#adapters/store/audit';
 import { DynamoDbIdMap } from '#adapters/store/id-map';
@@ -49,6 +50,7 @@ export const handler = makeGreenhouseChangesHandler({
   audit,
   clock: systemClock,
   queue: consumerQueueFrom(config, 'greenhouse-changes', { sqs, dynamodb }),
+  pause: pauseSwitchFrom(config, dynamodb, 'greenhouse-to-beamery'),
   logger,
   metrics,
 });

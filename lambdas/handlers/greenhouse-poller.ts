@@ -9,6 +9,7 @@ import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
 import { queueDepth } from '#adapters/queue/queue-depth';
 import { DynamoDbIdMap } from '#adapters/store/id-map';
 import { DynamoDbLedger } from '#adapters/store/ledger';
+import { pauseSwitchFrom } from '#adapters/store/switches';
 import { makeGreenhousePoller } from './make-greenhouse-poller.ts';
 
 /**
@@ -47,6 +48,7 @@ export const handler = makeGreenhousePoller({
     },
     budgetMs: POLL_BACKPRESSURE_BUDGET_MS,
   },
+  pause: pauseSwitchFrom(config, dynamodb, 'pollers'),
   clock: systemClock,
   logger,
   metrics,

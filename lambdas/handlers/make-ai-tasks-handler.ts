@@ -6,6 +6,7 @@ import type { TokenUsage } from '#core/ai/model';
 import { screenApplication, type ScreeningDependencies, type ScreeningOutcome } from '#core/ai/screen-application';
 import type { AiSettings } from '#core/ai/settings';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
+import type { PauseSwitch } from '#adapters/store/switches';
 import { makeFifoConsumer } from './fifo-consumer.ts';
 import type { MetricsSink } from './make-ingest-handler.ts';
 
@@ -33,6 +34,8 @@ export interface AiTasksDependencies {
   readonly applicationsOf: (candidateId: number) => Promise<number[]>;
   readonly settings: AiSettings;
   readonly queue: ConsumerQueue;
+  /** The operator's pause switch of this flow (`bridge pause`). */
+  readonly pause?: PauseSwitch;
   readonly logger: Logger;
   readonly metrics: MetricsSink;
 }
@@ -117,5 +120,5 @@ export function makeAiTasksHandler(deps: AiTasksDependencies) {
     deps.logger.info('AI task with no workflow to run', base);
   }
 
-  return makeFifoConsumer({ handle, queue: deps.queue, logger: deps.logger, metrics });
+  return makeFifoConsumer({ handle, queue: deps.queue, logger: deps.logger, metrics, ...(deps.pause ? { pause: deps.pause } : {}) });
 }

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Envelope } from '#core/envelope';
 import { reconcileContact, type ContactSyncDependencies } from '#core/sync/reconcile-contact';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
+import type { PauseSwitch } from '#adapters/store/switches';
 import { makeFifoConsumer } from './fifo-consumer.ts';
 import type { MetricsSink } from './make-ingest-handler.ts';
 
@@ -14,6 +15,8 @@ import type { MetricsSink } from './make-ingest-handler.ts';
 export interface BeameryChangesDependencies {
   readonly contacts: ContactSyncDependencies;
   readonly queue: ConsumerQueue;
+  /** The operator's pause switch of this flow (`bridge pause`). */
+  readonly pause?: PauseSwitch;
   readonly logger: Logger;
   readonly metrics: MetricsSink;
 }
@@ -39,5 +42,5 @@ export function makeBeameryChangesHandler(deps: BeameryChangesDependencies) {
     deps.logger.info('beamery change applied', { entityKey: envelope.entityKey, deliveryId: envelope.deliveryId, origin: envelope.origin, ...result });
   }
 
-  return makeFifoConsumer({ handle, queue: deps.queue, logger: deps.logger, metrics: deps.metrics });
+  return makeFifoConsumer({ handle, queue: deps.queue, logger: deps.logger, metrics: deps.metrics, ...(deps.pause ? { pause: deps.pause } : {}) });
 }

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Envelope } from '#core/envelope';
 import { applyGreenhouseChange, type GreenhouseChangeDependencies } from '#core/sync/apply-greenhouse-change';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
+import type { PauseSwitch } from '#adapters/store/switches';
 import { makeFifoConsumer } from './fifo-consumer.ts';
 import type { MetricsSink } from './make-ingest-handler.ts';
 
@@ -11,6 +12,8 @@ import type { MetricsSink } from './make-ingest-handler.ts';
  */
 export interface GreenhouseChangesDependencies extends GreenhouseChangeDependencies {
   readonly queue: ConsumerQueue;
+  /** The operator's pause switch of this flow (`bridge pause`). */
+  readonly pause?: PauseSwitch;
   readonly logger: Logger;
   readonly metrics: MetricsSink;
 }
@@ -27,5 +30,5 @@ export function makeGreenhouseChangesHandler(deps: GreenhouseChangesDependencies
     });
   }
 
-  return makeFifoConsumer({ handle, queue: deps.queue, logger: deps.logger, metrics: deps.metrics });
+  return makeFifoConsumer({ handle, queue: deps.queue, logger: deps.logger, metrics: deps.metrics, ...(deps.pause ? { pause: deps.pause } : {}) });
 }

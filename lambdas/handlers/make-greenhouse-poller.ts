@@ -14,6 +14,7 @@ import {
   pollMessages,
   type PollWindow,
   type PollerName,
+  type ScheduledRun,
   type WindowPolicy,
 } from '#core/sync/poll-window';
 import type { BackpressurePolicy } from '#core/sync/backfill-plan';
@@ -26,6 +27,7 @@ import type { ResourceName, ResourceOf } from '#adapters/greenhouse/schemas';
 import { RateLimited } from '#adapters/http/errors';
 import { queueRoom, type QueueRoom } from '#adapters/queue/backpressure';
 import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
+import type { PauseSwitch } from '#adapters/store/switches';
 import type { MetricsSink } from './make-ingest-handler.ts';
 
 /**
@@ -161,7 +163,13 @@ export interface GreenhousePollerHandler {
   (event: unknown, context?: Context): Promise<ScheduledRunSummary>;
 }
 
-export type ScheduledRunSummary = PollRunSummary | UsersRunSummary | BeameryPollSummary | SweepSummary;
+export type ScheduledRunSummary = PollRunSummary | UsersRunSummary | BeameryPollSummary | SweepSummary | PausedRunSummary;
+
+/** A run skipped because the operator paused the pollers (`bridge pause pollers`): watermarks untouched. */
+export interface PausedRunSummary {
+  readonly poller: ScheduledRun;
+  readonly paused: true;
+}
 
 /** What a `{ "poller": "users" }` run returns. */
 export interface UsersRunSummary extends UserSyncResult {
@@ -171,6 +179,8 @@ export interface UsersRunSummary extends UserSyncResult {
 export type PollerGreenhouse = Pick<GreenhouseApi, 'list' | 'listUsers'>;
 
 export interface GreenhousePollerDependencies {
+  /** The operator's `pollers` switch: a paused run does nothing and keeps every watermark. */
+  readonly pause?: PauseSwitch;
   readonly greenhouse: PollerGreenhouse;
   /** Watermarks; the deletions sweep keeps its cursor in a sync-state item. */
   readonly ledger: Pick<LedgerStore, 'getWatermark' | 'advanceWatermark' | 'getSyncState' | 'putSyncState'>;
@@ -386,6 +396,10 @@ export function makeGreenhousePoller(deps: GreenhousePollerDependencies) {
       if (!parsed.success) {
         count(POLLER_METRICS.failed);
         throw new Error(`poller input must be {"poller":${SCHEDULED_RUNS.map((name) => `"${name}"`).join('|')}}: ${z.prettifyError(parsed.error)}`);
+      }
+      if (deps.pause && (await deps.pause.isPaused())) {
+        logger.info('pollers paused; run skipped, watermark kept', { poller: parsed.data.poller });
+        return { poller: parsed.data.poller, paused: true };
       }
       try {
         return await handle(parsed.data);
