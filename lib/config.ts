@@ -64,6 +64,8 @@ export const stackConfigSchema = z.strictObject({
        * region). Turn off when the account already has one, so this stack does not replace it.
        */
       createCloudWatchRole: z.boolean().default(true),
+      /** API Gateway's detailed per-method metrics (charged per metric); the dashboard reads only the API-wide ones. */
+      methodMetrics: z.boolean().default(false),
     })
     .prefault({}),
   beamery: z

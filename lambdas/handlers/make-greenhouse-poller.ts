@@ -56,6 +56,8 @@ export const POLLER_METRICS = {
   failed: 'PollFailed',
   /** A run stopped waiting for room on greenhouse-changes; its window is listed again next run. */
   backpressure: 'PollBackpressure',
+  /** How far behind now a poller's watermark is after its run: the sync lag of changes without a webhook. */
+  lagSeconds: 'PollLagSeconds',
 } as const;
 
 /** Counts of a users reference sync run (lambdas/core/sync/reference-users.ts). */
@@ -402,7 +404,11 @@ export function makeGreenhousePoller(deps: GreenhousePollerDependencies) {
         return { poller: parsed.data.poller, paused: true };
       }
       try {
-        return await handle(parsed.data);
+        const summary = await handle(parsed.data);
+        if ('watermark' in summary && typeof summary.watermark === 'string') {
+          deps.metrics.addMetric(POLLER_METRICS.lagSeconds, MetricUnit.Seconds, Math.max(0, Math.round((deps.clock.now() - Date.parse(summary.watermark)) / 1000)));
+        }
+        return summary;
       } catch (error) {
         if (error instanceof RateLimited) {
           count(POLLER_METRICS.rateLimited);

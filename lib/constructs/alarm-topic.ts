@@ -1,11 +1,11 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, type IAspect } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 
 export interface AlarmTopicProps {
   /** Subscribed by email when set; the recipient must confirm the subscription from AWS's email. */
@@ -70,4 +70,31 @@ export function anyOccurrenceAlarm(scope: Construct, id: string, metric: cloudwa
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
+}
+
+/**
+ * Gives every alarm a name an operator can predict and search for, `<prefix>-<what>`, where `what` is
+ * the alarm's place in the stack in kebab case (`queues-greenhouse-changes-dead-letter`), instead of
+ * CloudFormation's generated `Bridge-QueuesgreenhousechangesDeadLetterAlarm1A2B3C-XYZ`. The prefix
+ * carries `namePrefix`, as the queue and dashboard names do, so two deployments in one account differ.
+ */
+export class PredictableAlarmNames implements IAspect {
+  constructor(private readonly prefix: string) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof cloudwatch.CfnAlarm)) return;
+    const stack = Stack.of(node);
+    const path = node.node.scopes.slice(node.node.scopes.indexOf(stack) + 1).map((scope) => scope.node.id);
+    // The L2 alarm's own id ends in Alarm and holds a `Resource`: neither says anything.
+    const parts = path.filter((id) => id !== 'Resource').map((id, i, all) => (i === all.length - 1 ? id.replace(/Alarm$/, '') : id));
+    node.alarmName = [this.prefix, ...parts.map(kebab)].join('-');
+  }
+}
+
+function kebab(id: string): string {
+  return id
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
 }

@@ -1,10 +1,17 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { AI_WORKFLOW_METRIC_PREFIX, type AiWorkflowName } from '#core/metrics';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AI_SERVICE, AI_WORKFLOW_METRIC_PREFIX, type AiWorkflowName } from '#core/metrics';
+import { CONSUMER_METRICS } from '#handlers/fifo-consumer';
+import { POLLER_METRICS } from '#handlers/make-greenhouse-poller';
 import type { AiMetricName, AiWorkflows } from './ai-workflows.ts';
+import { notifyOn } from './alarm-topic.ts';
 import type { EventQueue, EventQueues } from './event-queues.ts';
-import type { IngestMetric, WebhookApi } from './webhook-api.ts';
+import { BEAMERY_SYNC_SERVICE, GREENHOUSE_SYNC_SERVICE } from './greenhouse-sync.ts';
+import { POLLER_SERVICE } from './schedules.ts';
+import { serviceCountMetric, type IngestMetric, type WebhookApi } from './webhook-api.ts';
 
 export interface BridgeDashboardProps {
   readonly dashboardName: string;
@@ -13,7 +20,27 @@ export interface BridgeDashboardProps {
   readonly aiWorkflows: AiWorkflows;
   readonly alarms: readonly cloudwatch.IAlarm[];
   readonly messageAgeAlarmSeconds: number;
+  /** Every function of the stack, with the label its widget gets. */
+  readonly functions: readonly { readonly label: string; readonly function: lambda.IFunction }[];
+  /** Dead-letter queues besides the event queues' own (the poller schedules'). */
+  readonly otherDeadLetterQueues: readonly { readonly label: string; readonly queue: sqs.IQueue }[];
+  /** Where the sustained-rate-limit alarm goes. */
+  readonly alarmAction: cloudwatch.IAlarmAction;
 }
+
+/** The consumers' `service` dimensions, as Powertools emits their metrics, with a label each. */
+const CONSUMERS = [
+  { label: 'greenhouse → beamery', service: GREENHOUSE_SYNC_SERVICE },
+  { label: 'beamery → greenhouse', service: BEAMERY_SYNC_SERVICE },
+  { label: 'ai', service: AI_SERVICE },
+] as const;
+
+/**
+ * Rate limiting is the budget at work, so one batch paused by it alarms nobody; batches paused in
+ * every 5-minute period for half an hour mean the work outruns the tenants' limits (or another
+ * client spends them), and the backlog only grows.
+ */
+export const SUSTAINED_RATE_LIMIT_PERIODS = 6;
 
 const PERIOD = Duration.minutes(5);
 const FULL = 24;
@@ -31,12 +58,12 @@ const AI_WORKFLOW_TITLES: Readonly<Record<AiWorkflowName, string>> = { screening
  */
 export class BridgeDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
+  readonly alarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: BridgeDashboardProps) {
     super(scope, id);
     const { webhookApi, queues } = props;
     const api = webhookApi.api;
-    const ingest = webhookApi.ingest.function;
     const sum = { period: PERIOD, statistic: cloudwatch.Stats.SUM };
     const ingestMetrics = (names: readonly IngestMetric[]) => names.map((name) => webhookApi.ingestMetric(name, PERIOD));
 
@@ -45,27 +72,41 @@ export class BridgeDashboard extends Construct {
       defaultInterval: Duration.hours(24),
     });
 
+    const consumerMetric = (name: string) => CONSUMERS.map((c) => serviceCountMetric(name, c.service, PERIOD).with({ label: c.label }));
+    const rateLimited = new cloudwatch.MathExpression({
+      expression: CONSUMERS.map((_, i) => `FILL(m${i}, 0)`).join(' + '),
+      usingMetrics: Object.fromEntries(consumerMetric(CONSUMER_METRICS.rateLimited).map((metric, i) => [`m${i}`, metric])),
+      period: PERIOD,
+      label: 'rate-limited batches',
+    });
+    this.alarms = notifyOn(
+      props.alarmAction,
+      rateLimited.createAlarm(this, 'SustainedRateLimitAlarm', {
+        alarmDescription: `The consumers met a rate limit in every 5-minute period for ${(SUSTAINED_RATE_LIMIT_PERIODS * 5).toString()} minutes: the work outruns the Greenhouse or Beamery limit (a bulk change, a backfill, another client of the tenant). Nothing is lost; messages wait. See docs/operations.md (a 429 storm): pause what can wait (bridge pause ai), or lower the load.`,
+        threshold: 1,
+        evaluationPeriods: SUSTAINED_RATE_LIMIT_PERIODS,
+        datapointsToAlarm: SUSTAINED_RATE_LIMIT_PERIODS,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
     this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: FULL, height: 4 }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms, ...this.alarms], width: FULL, height: 4 }),
     );
 
     this.dashboard.addWidgets(
       graph(
         'Webhook requests',
         [api.metricCount(sum), api.metricClientError(sum), api.metricServerError(sum)],
-        THIRD,
+        HALF,
       ),
       graph(
         'Webhook latency (ms)',
         [cloudwatch.Stats.p(50), cloudwatch.Stats.p(99), cloudwatch.Stats.MAXIMUM].map((statistic) =>
           api.metricLatency({ period: PERIOD, statistic }),
         ),
-        THIRD,
-      ),
-      graph(
-        'Ingest Lambda',
-        [ingest.metricInvocations(sum), ingest.metricErrors(sum), ingest.metricThrottles(sum)],
-        THIRD,
+        HALF,
       ),
     );
 
@@ -87,22 +128,53 @@ export class BridgeDashboard extends Construct {
         THIRD,
       ),
       graph(
-        'Oldest message age (s)',
-        queueMetrics((q) => q.queue.metricApproximateAgeOfOldestMessage({ ...latest, label: q.definition.id })),
+        'Sync lag (s): oldest message, poll watermark',
+        [
+          ...queueMetrics((q) => q.queue.metricApproximateAgeOfOldestMessage({ ...latest, label: `${q.definition.id} oldest message` })),
+          pollerMetric(POLLER_METRICS.lagSeconds, cloudwatch.Stats.MAXIMUM).with({ label: 'poll lag (worst poller)' }),
+        ],
         THIRD,
-        [{ value: props.messageAgeAlarmSeconds, label: 'alarm', color: cloudwatch.Color.RED }],
+        [{ value: props.messageAgeAlarmSeconds, label: 'message age alarm', color: cloudwatch.Color.RED }],
       ),
       graph(
         'Dead-letter queues',
-        queueMetrics((q) =>
-          q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ ...latest, label: `${q.definition.id} DLQ` }),
-        ),
+        [
+          ...queueMetrics((q) => q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ ...latest, label: `${q.definition.id} DLQ` })),
+          ...props.otherDeadLetterQueues.map((d) => d.queue.metricApproximateNumberOfMessagesVisible({ ...latest, label: d.label })),
+        ],
         THIRD,
         [{ value: 1, label: 'alarm', color: cloudwatch.Color.RED }],
       ),
     );
 
+    this.dashboard.addWidgets(
+      graph('Rate limited (batches paused by a limit)', [...consumerMetric(CONSUMER_METRICS.rateLimited), pollerMetric(POLLER_METRICS.rateLimited).with({ label: 'pollers' })], THIRD),
+      graph('Poll backpressure (runs that waited for room)', [pollerMetric(POLLER_METRICS.backpressure).with({ label: 'greenhouse pollers' })], THIRD),
+      graph('Failed and dead-lettered messages', [...consumerMetric(CONSUMER_METRICS.failed), ...consumerMetric(CONSUMER_METRICS.deadLettered).map((m) => m.with({ label: `${m.label ?? ''} dead-lettered` }))], THIRD),
+    );
+
+    this.addFunctionRows(props.functions);
+
     this.addAiWorkflowRows(props.aiWorkflows);
+  }
+
+  /** Per function: invocations, errors and throttles (left), duration p50/p99/max (right). */
+  private addFunctionRows(functions: BridgeDashboardProps['functions']): void {
+    const sum = { period: PERIOD, statistic: cloudwatch.Stats.SUM };
+    this.dashboard.addWidgets(
+      ...functions.map(({ label, function: fn }) =>
+        new cloudwatch.GraphWidget({
+          title: `Lambda: ${label}`,
+          left: [fn.metricInvocations(sum), fn.metricErrors(sum), fn.metricThrottles(sum)],
+          right: [cloudwatch.Stats.p(50), cloudwatch.Stats.p(99), cloudwatch.Stats.MAXIMUM].map((statistic) =>
+            fn.metricDuration({ period: PERIOD, statistic, label: `duration ${statistic}` }),
+          ),
+          rightYAxis: { min: 0, label: 'ms', showUnits: false },
+          width: THIRD,
+          height: 6,
+        }),
+      ),
+    );
   }
 
   /**
@@ -160,6 +232,10 @@ export class BridgeDashboard extends Construct {
       this.dashboard.addWidgets(...widgets);
     }
   }
+}
+
+function pollerMetric(name: string, statistic: string = cloudwatch.Stats.SUM): cloudwatch.Metric {
+  return serviceCountMetric(name, POLLER_SERVICE, PERIOD).with({ statistic });
 }
 
 function graph(

@@ -90,7 +90,8 @@ export class WebhookApi extends Construct {
         stageName: WEBHOOK_STAGE_NAME,
         throttlingRateLimit: config.api.throttlingRateLimit,
         throttlingBurstLimit: config.api.throttlingBurstLimit,
-        metricsEnabled: true,
+        // Per-method metrics cost money and nothing reads them; Count, 4XX, 5XX and Latency per API stay.
+        metricsEnabled: config.api.methodMetrics,
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         // Bodies hold candidate PII; neither execution nor access logs may carry them.
         dataTraceEnabled: false,

@@ -28,7 +28,7 @@ describe('stack configuration', () => {
       webhookPayloadCapBytes: DEFAULT_PAYLOAD_CAP_BYTES,
       logRetentionDays: 30,
       logLevel: 'INFO',
-      api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, createCloudWatchRole: true },
+      api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, createCloudWatchRole: true, methodMetrics: false },
       waf: { enabled: false, rateLimitPerFiveMinutes: 3000 },
       beamery: {
         region: 'us',

@@ -1,5 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CONSUMER_METRICS } from '#handlers/fifo-consumer';
+import { POLLER_METRICS } from '#handlers/make-greenhouse-poller';
+import { SUSTAINED_RATE_LIMIT_PERIODS } from '#lib/constructs/dashboard';
+import { POLLER_SERVICE } from '#lib/constructs/schedules';
 import { AI_SERVICE, AI_WORKFLOW_METRIC_PREFIX, INGEST_METRICS, METRICS_NAMESPACE, SCREENING_SCORE_METRIC, SERVICES, aiMetrics, type AiWorkflowName } from '#core/metrics';
 import { QUEUES, deadLetterQueueName, queueName } from '#lib/resource-definitions';
 import { BEAMERY_SYNC_SERVICE, GREENHOUSE_SYNC_SERVICE } from '#lib/constructs/greenhouse-sync';
@@ -154,5 +158,83 @@ describe('alarms and dashboard', () => {
     // The consumer's errors alarm is on the alarm widget with every other alarm.
     const alarmId = logicalIdOf(bridge.stack, bridge.stack.aiWorkflows.alarms[0]!.alarmArn);
     expect(body).toContain(`"Fn::GetAtt":["${alarmId}","Arn"]`);
+  });
+
+  const dashboardBody = (synthesized: SynthesizedBridge) => {
+    const [dashboard] = Object.values(synthesized.template.findResources('AWS::CloudWatch::Dashboard'));
+    return JSON.stringify(dashboard!.Properties.DashboardBody);
+  };
+
+  it('shows invocations, errors, throttles and duration for every function of the stack', () => {
+    const body = dashboardBody(bridge);
+    const { stack } = bridge;
+    const functions = [stack.webhookApi.ingest, stack.pushApi.push, stack.greenhouseSync.consumer, stack.beamerySync.consumer, stack.aiWorkflows.consumer, stack.polling.poller];
+    for (const { function: fn } of functions) {
+      const id = logicalIdOf(stack, fn.functionName);
+      for (const metric of ['Invocations', 'Errors', 'Throttles', 'Duration']) {
+        expect(body, `${metric} of ${id}`).toContain(`[\\"AWS/Lambda\\",\\"${metric}\\",\\"FunctionName\\",\\"",{"Ref":"${id}"}`);
+      }
+    }
+    // The bridge's own functions are all there: none is left off the page.
+    const ownFunctions = Object.entries(bridge.template.findResources('AWS::Lambda::Function')).filter(([, f]) => f.Properties.Runtime === 'nodejs24.x');
+    expect(ownFunctions.map(([id]) => id).sort()).toEqual(functions.map(({ function: fn }) => logicalIdOf(stack, fn.functionName)).sort());
+  });
+
+  it("shows the poller schedules' DLQ with the event queues' DLQs", () => {
+    const id = logicalIdOf(bridge.stack, bridge.stack.polling.deadLetterQueue.queueName);
+    expect(dashboardBody(bridge)).toContain(`"Fn::GetAtt":["${id}","QueueName"]`);
+  });
+
+  it('has widgets for rate-limited batches, poll backpressure and failed messages, per consumer', () => {
+    const body = dashboardBody(bridge);
+    const shown = (metric: string, service: string) => `\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"${service}\\"`;
+    for (const service of [GREENHOUSE_SYNC_SERVICE, BEAMERY_SYNC_SERVICE, AI_SERVICE]) {
+      for (const metric of [CONSUMER_METRICS.rateLimited, CONSUMER_METRICS.failed, CONSUMER_METRICS.deadLettered]) expect(body).toContain(shown(metric, service));
+    }
+    for (const metric of [POLLER_METRICS.backpressure, POLLER_METRICS.rateLimited]) expect(body).toContain(shown(metric, POLLER_SERVICE));
+  });
+
+  it('has a sync-lag widget: the oldest message on each queue and the pollers\' watermark lag', () => {
+    const body = dashboardBody(bridge);
+    expect(body).toContain('Sync lag');
+    expect(body).toContain(`\\"${METRICS_NAMESPACE}\\",\\"${POLLER_METRICS.lagSeconds}\\",\\"service\\",\\"${POLLER_SERVICE}\\"`);
+    expect(body).toContain('ApproximateAgeOfOldestMessage');
+  });
+
+  it('alarms on rate limiting sustained over every period of half an hour, summed over the consumers', () => {
+    const [alarm, ...others] = Object.values(bridge.template.findResources('AWS::CloudWatch::Alarm', { Properties: { Metrics: Match.anyValue() } })).filter((a) =>
+      JSON.stringify(a.Properties.Metrics).includes(CONSUMER_METRICS.rateLimited),
+    );
+    expect(others).toHaveLength(0);
+    expect(alarm!.Properties).toMatchObject({
+      EvaluationPeriods: SUSTAINED_RATE_LIMIT_PERIODS,
+      DatapointsToAlarm: SUSTAINED_RATE_LIMIT_PERIODS,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topic],
+    });
+    const stats = (alarm!.Properties.Metrics as { MetricStat?: { Metric: { MetricName: string; Dimensions: { Value: string }[] }; Period: number } }[]).flatMap((m) => (m.MetricStat ? [m.MetricStat] : []));
+    expect(stats.map((m) => m.Metric.Dimensions[0]!.Value).sort()).toEqual([AI_SERVICE, BEAMERY_SYNC_SERVICE, GREENHOUSE_SYNC_SERVICE].sort());
+    for (const stat of stats) expect(stat).toMatchObject({ Metric: { MetricName: CONSUMER_METRICS.rateLimited }, Period: 300 });
+  });
+
+  it('names every alarm <prefix>-<what>, unique and stable, with the namePrefix of the deployment', () => {
+    for (const [synthesized, prefix] of [
+      [bridge, 'greenhouse-beamery-bridge'],
+      [synthBridge({ bridge: { namePrefix: 'staging-' } }), 'staging-greenhouse-beamery-bridge'],
+    ] as const) {
+      const names = Object.values(synthesized.template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName as string);
+      expect(new Set(names).size).toBe(names.length);
+      for (const name of names) expect(name).toMatch(new RegExp(`^${prefix}-[a-z0-9]+(-[a-z0-9]+)*$`));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          `${prefix}-queues-greenhouse-changes-dead-letter`,
+          `${prefix}-queues-beamery-changes-message-age`,
+          `${prefix}-polling-dead-letter`,
+          `${prefix}-monitoring-sustained-rate-limit`,
+        ]),
+      );
+    }
   });
 });

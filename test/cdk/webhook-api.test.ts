@@ -80,7 +80,7 @@ describe('webhook API', () => {
     }
   });
 
-  it('writes JSON access logs without bodies, error execution logs without data traces, and metrics', () => {
+  it('writes JSON access logs without bodies, error execution logs without data traces, and no per-method metrics', () => {
     const logGroupId = logicalIdOf(bridge.stack, bridge.stack.webhookApi.accessLogGroup.logGroupArn);
     const [stage] = Object.values(bridge.template.findResources('AWS::ApiGateway::Stage'));
     const { AccessLogSetting, MethodSettings } = stage!.Properties;
@@ -89,8 +89,11 @@ describe('webhook API', () => {
     expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
     expect(AccessLogSetting.Format).not.toMatch(/\$input|body|requestOverride|header/i);
     expect(MethodSettings).toEqual([
-      expect.objectContaining({ LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true }),
+      expect.objectContaining({ LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: false }),
     ]);
+    // Detailed per-method metrics are charged: only on when api.methodMetrics asks for them.
+    const [configuredStage] = Object.values(synthBridge({ bridge: { api: { methodMetrics: true } } }).template.findResources('AWS::ApiGateway::Stage'));
+    expect(configuredStage!.Properties.MethodSettings).toEqual([expect.objectContaining({ MetricsEnabled: true })]);
     bridge.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 

@@ -121,6 +121,8 @@ describe('scheduled Greenhouse polling', () => {
     expect(keys).toEqual([...keysOf('job', fresh.jobs), ...keysOf('candidate', fresh.candidates)].sort());
     expect(deduplicationIds).toContain(`poll:jobs:greenhouse#job#${fresh.jobs[0]}:${to}`);
     expect(counted[POLLER_METRICS.queued]).toBe(5);
+    // Each run reports how far its watermark is behind now (the dashboard's sync lag).
+    expect(counted[POLLER_METRICS.lagSeconds]).toBe(2 * Math.round((clock.now() - Date.parse(to)) / 1000));
   });
 
   it('next run: finds only what changed after the watermark, a note included', async () => {
