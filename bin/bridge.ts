@@ -15,67 +15,42 @@
  *
  * `doctor` checks the configured Greenhouse and Beamery tenants the way the bridge uses them (one line
  * per check: ok / fail / unknown, with its evidence), stores the report in the Ledger so consumers stop
- * on a capability it found broken, and exits 1 on any `fail`. `--local` runs any command against the
- * running `npm start` stack, without other configuration.
+ * on a capability it found broken, and exits 1 on any `fail`.
  *
- * `backfill`, `push`, `audit` and `doctor` so far; dlq, status, demo and local are still to come.
- * Exit codes: 0 done, 1 failed, 2 invalid arguments.
+ * `bridge --help` lists every command. Each takes its configuration from the caller's environment,
+ * or `--local` (the running `npm start` stack), or `--stack <name>` (a deployed stack's outputs:
+ * bin/cli-settings.ts); a command names every missing setting at once before it calls or writes anything.
+ * Exit codes: 0 done, 1 failed, 2 usage (unknown or no command, invalid arguments, missing settings);
+ * `backfill` stopped by Ctrl-C exits 130 (it resumes from its checkpoint when run again).
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { Command, Option } from 'commander';
-import { formatProgress, phasesFor } from '#core/sync/backfill-plan';
+import { Command, CommanderError, Option } from 'commander';
 import { BEAMERY_CONTACT_ID, MAX_PUSH_CONTACTS, beameryChangeMessage, pushContactIds } from '#core/sync/beamery-messages';
 import { formatAuditTrail } from '#core/ai/audit-trail';
 import { entityKey } from '#core/envelope';
 import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
 import { DynamoDbAudit } from '#adapters/store/audit';
-import { awsBackfillDependencies, runBackfill } from '#adapters/backfill-runner';
 import { SqsQueuePublisher, type QueuePublisher } from '#adapters/queue/sqs-publisher';
 import { runDoctor } from '#adapters/doctor/run-doctor';
 import { doctorExitCode, formatReport } from '#core/doctor/report';
 import { readLocalStackEnvironment } from '#local/stack-file';
+import { UsageError, readStackEnvironment, requireCliSettings } from './cli-settings.ts';
+import { backfillCommand, type BackfillCommandOptions } from './commands/backfill.ts';
 import { registerPauseCommands } from './commands/pause.ts';
 
-/** One progress line on stderr: redrawn in place on a terminal, a line per update (throttled) otherwise. */
-function progressLine(stream: NodeJS.WriteStream = process.stderr) {
-  let lastPlain = 0;
-  return {
-    update(line: string, final = false) {
-      if (stream.isTTY) {
-        stream.write(`\r\x1b[2K${line}${final ? '\n' : ''}`);
-      } else if (final || Date.now() - lastPlain > 5_000) {
-        lastPlain = Date.now();
-        stream.write(`${line}\n`);
-      }
-    },
-  };
-}
-
-async function backfill(options: { jobsOnly?: boolean; candidatesOnly?: boolean; restart?: boolean }): Promise<void> {
-  const phases = phasesFor(options);
-  const config = readConfig();
-  const line = progressLine();
+async function backfill(options: BackfillCommandOptions): Promise<void> {
   const abort = new AbortController();
-  process.once('SIGINT', () => abort.abort(new Error('interrupted')));
-
-  const result = await runBackfill(
-    awsBackfillDependencies(config, { dynamodb: new DynamoDBClient({}), sqs: new SQSClient({}) }, (progress) => line.update(formatProgress(progress))),
-    { phases, restart: options.restart ?? false, signal: abort.signal },
-  ).catch((error: unknown) => {
-    line.update('', true);
-    throw error;
-  });
-
-  const { checkpoint, action, enqueued } = result;
-  line.update(formatProgress({ phase: 'done', phaseDone: 0, totalDone: checkpoint.counts.jobs + checkpoint.counts.candidates, pages: checkpoint.counts.pages, skippedPrivate: checkpoint.counts.skippedPrivate, sessionDone: enqueued, sessionMs: 0 }), true);
-  if (action === 'finished') {
-    process.stderr.write(`run ${checkpoint.runId} (started ${checkpoint.startedAt}) already finished; use --restart for a new run\n`);
+  const interrupted = () => abort.abort(new Error('interrupted'));
+  // The first Ctrl-C stops cleanly after the message in hand; a second one ends the process at once.
+  process.once('SIGINT', interrupted);
+  try {
+    process.exitCode = await backfillCommand(options, { stdout: process.stdout, stderr: process.stderr, signal: abort.signal });
+  } finally {
+    process.removeListener('SIGINT', interrupted);
   }
-  // A summary on stdout, for scripts.
-  process.stdout.write(`${JSON.stringify({ action, runId: checkpoint.runId, startedAt: checkpoint.startedAt, counts: checkpoint.counts, enqueuedNow: enqueued })}\n`);
 }
 
 /** A file of contact ids: one per line; blank lines and `#` comments are skipped. */
@@ -123,6 +98,7 @@ export async function pushContacts(ids: readonly string[], deps: PushDependencie
 async function push(contactIds: string[], options: { file?: string }): Promise<void> {
   const fromFile = options.file === undefined ? [] : parseIdList(options.file === '-' ? await readStdin() : await readFile(options.file, 'utf8'));
   const config = readConfig();
+  requireCliSettings(config, [{ queue: 'beamery-changes' }]);
   const queueUrl = requireQueueUrl(config, 'beamery-changes');
   const { queued, deliveryId } = await pushContacts([...contactIds, ...fromFile], {
     publisher: new SqsQueuePublisher(new SQSClient({}), (queue, deadLetter) => {
@@ -137,11 +113,7 @@ async function push(contactIds: string[], options: { file?: string }): Promise<v
   process.stdout.write(`${JSON.stringify({ queued, deliveryId })}\n`);
 }
 
-/** Invalid arguments: exit code 2 rather than 1, so a script tells a typo from a failure. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  readonly exitCode = 2;
-}
+export { UsageError };
 
 /** A Greenhouse application id: a positive integer, written in decimal digits only. */
 export function parseApplicationId(value: string): number {
@@ -154,6 +126,7 @@ export function parseApplicationId(value: string): number {
 async function audit(applicationId: string, options: { json?: boolean }): Promise<void> {
   const id = parseApplicationId(applicationId);
   const config = readConfig();
+  requireCliSettings(config, [{ table: 'audit' }]);
   const trail = await new DynamoDbAudit(new DynamoDBClient({}), requireTableName(config, 'audit'), { retentionDays: config.ai.auditRetentionDays }).list(
     entityKey('greenhouse', 'application', id),
   );
@@ -177,12 +150,20 @@ async function readStdin(): Promise<string> {
 export function program(): Command {
   const cli = new Command('bridge')
     .description('greenhouse-beamery-bridge operator CLI')
-    .hook('preAction', (_cli, command) => {
-      // A command's --local, before it reads its configuration: the stack's environment replaces the caller's.
-      if (command.opts<{ local?: boolean }>().local) Object.assign(process.env, readLocalStackEnvironment());
+    // Usage errors (unknown command, no command, bad option) throw instead of exiting 1: exit code 2 below.
+    .exitOverride()
+    .showHelpAfterError('(bridge --help lists the commands)')
+    // The list: one line per command (its summary, or its description's first clause); the details in `bridge <command> --help`.
+    .configureHelp({ subcommandTerm: (command) => command.name(), subcommandDescription: (command) => command.summary() || firstClause(command.description()) })
+    .hook('preAction', async (_cli, command) => {
+      // A command's --local or --stack, before it reads its configuration: that environment replaces the caller's.
+      const { local, stack } = command.opts<{ local?: boolean; stack?: string }>();
+      if (local) Object.assign(process.env, readLocalStackEnvironment());
+      if (stack !== undefined) Object.assign(process.env, await readStackEnvironment(stack));
     });
   cli
     .command('backfill')
+    .summary('enqueue every Greenhouse job and candidate (resumable)')
     .description('historic sync: enqueue every Greenhouse job, then every non-private candidate (resumable)')
     .addOption(new Option('--jobs-only', 'only jobs').conflicts('candidatesOnly'))
     .addOption(new Option('--candidates-only', 'only candidates').conflicts('jobsOnly'))
@@ -190,32 +171,65 @@ export function program(): Command {
     .action(backfill);
   cli
     .command('push')
+    .summary('push Beamery contacts to Greenhouse')
     .description('push Beamery contacts to Greenhouse: queue each on beamery-changes, as POST /beamery/push does')
     .argument('[contactIds...]', 'Beamery contact ids')
     .option('--file <path>', 'also read contact ids from a file, one per line (- for stdin)')
     .action(push);
   cli
     .command('audit')
+    .summary('why this score: the AI audit trail of an application')
     .description('print the audit trail of a Greenhouse application: AI inferences with score, evidence, model and prompt version, oldest first')
     .argument('<applicationId>', 'Greenhouse application id')
     .option('--json', 'print one JSON array of the entries (model output parsed) instead of text')
     .action(audit);
   cli
     .command('doctor')
+    .summary('check the Greenhouse and Beamery tenants as the bridge uses them')
     .description('check the configured Greenhouse and Beamery tenants as the bridge uses them; exit 1 on any failed check')
     .option('--write-test', 'also create, change, verify and anonymize a throwaway prospect and contact (for a sandbox)')
     .option('--json', 'print the report as one JSON object')
     .option('--local', 'run against the running local stack (npm start)')
     .action(doctor);
   registerPauseCommands(cli);
+  for (const command of cli.commands) withConfigurationSources(command);
   return cli;
+}
+
+/**
+ * Every command takes its configuration from one place: the caller's environment, `--local` or
+ * `--stack <name>`, and reports usage errors with exit code 2 (commands added with addCommand do not
+ * inherit the program's settings, so they are applied here, after every registration).
+ */
+function withConfigurationSources(command: Command): void {
+  command.exitOverride().showHelpAfterError();
+  // A command with subcommands (`dlq list`): the options belong on each leaf, whose action reads them.
+  if (command.commands.length > 0) {
+    for (const sub of command.commands) withConfigurationSources(sub);
+    return;
+  }
+  const has = (flag: string) => command.options.some((o) => o.long === flag);
+  if (!has('--local')) command.addOption(new Option('--local', 'run against the running local stack (npm start)').conflicts('stack'));
+  if (!has('--stack')) command.addOption(new Option('--stack <name>', "run against a deployed stack: read its outputs (CloudFormation) in the caller's AWS account and region").conflicts('local'));
+}
+
+function firstClause(description: string): string {
+  const clause = description.split(/[:;]| \(/)[0]!.trim();
+  return clause.length <= 60 ? clause : `${clause.slice(0, clause.lastIndexOf(' ', 58))} …`;
+}
+
+/** The exit code of an error that reached the top: 2 for usage (commander's parse errors included), 1 for any other failure. */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  return error instanceof UsageError ? error.exitCode : 1;
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bin/bridge.ts')) {
   program()
     .parseAsync(process.argv)
     .catch((error: unknown) => {
-      process.stderr.write(`bridge: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = error instanceof UsageError ? error.exitCode : 1;
+      // commander has printed its own message (and the help) already.
+      if (!(error instanceof CommanderError)) process.stderr.write(`bridge: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = exitCodeOf(error);
     });
 }

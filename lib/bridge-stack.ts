@@ -1,8 +1,8 @@
-import { Aspects, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { StackConfig } from '#lib/config';
+import { beameryEnvironment, type StackConfig } from '#lib/config';
 import { AiWorkflows } from './constructs/ai-workflows.ts';
-import { AlarmTopic, PredictableAlarmNames } from './constructs/alarm-topic.ts';
+import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { BridgeDashboard } from './constructs/dashboard.ts';
 import { EventQueues } from './constructs/event-queues.ts';
 import { BridgeSecrets } from './constructs/secrets.ts';
@@ -11,6 +11,9 @@ import { WebhookApi } from './constructs/webhook-api.ts';
 import { BeamerySync, GreenhouseSync } from './constructs/greenhouse-sync.ts';
 import { PollSchedules } from './constructs/schedules.ts';
 import { PushApi } from './constructs/push-api.ts';
+import { ENV } from '#lambdas/config';
+import { QUEUES, TABLES } from '#lib/resource-definitions';
+import { SETTINGS_OUTPUT, STACK_OUTPUT_VARIABLES } from '#lib/stack-outputs';
 
 export interface BridgeStackProps extends StackProps {
   readonly config: StackConfig;
@@ -101,42 +104,29 @@ export class BridgeStack extends Stack {
         ...this.aiWorkflows.alarms,
       ],
       messageAgeAlarmSeconds: config.messageAgeAlarmSeconds,
-      functions: [
-        { label: 'ingest (webhooks)', function: this.webhookApi.ingest.function },
-        { label: 'beamery push', function: this.pushApi.push.function },
-        { label: 'greenhouse → beamery', function: this.greenhouseSync.consumer.function },
-        { label: 'beamery → greenhouse', function: this.beamerySync.consumer.function },
-        { label: 'ai workflows', function: this.aiWorkflows.consumer.function },
-        { label: 'pollers', function: this.polling.poller.function },
-      ],
-      otherDeadLetterQueues: [{ label: 'poller schedules DLQ', queue: this.polling.deadLetterQueue }],
-      alarmAction,
     });
-    Aspects.of(this).add(new PredictableAlarmNames(`${config.namePrefix}greenhouse-beamery-bridge`));
 
     new CfnOutput(this, 'WebhookUrl', {
       description: 'Enter as the endpoint URL of each Greenhouse web hook (Configure > Dev Center > Web Hooks)',
       value: this.webhookApi.webhookUrl,
     });
-    new CfnOutput(this, 'GreenhouseWebhookSecretArn', {
-      description: 'Store the Greenhouse web hook secret key here (plain string)',
-      value: this.secrets.secret('greenhouse-webhook').secretArn,
-    });
-    new CfnOutput(this, 'GreenhouseHarvestCredentialsArn', {
-      description: 'Store the Harvest v3 OAuth client credentials here ({"clientId","clientSecret"})',
-      value: this.secrets.secret('greenhouse-harvest').secretArn,
-    });
-    new CfnOutput(this, 'BeameryCredentialsArn', {
-      description: 'Store the Beamery client credentials here ({"clientId","clientSecret"})',
-      value: this.secrets.secret('beamery').secretArn,
+    // Every queue, DLQ, table and secret the operator CLI reads with `--stack <name>` (lib/stack-outputs.ts).
+    const outputValues: Record<string, string> = {
+      ...Object.fromEntries(QUEUES.flatMap((q) => [[q.urlEnv, this.queues.get(q.id).queue.queueUrl], [q.dlqUrlEnv, this.queues.get(q.id).deadLetterQueue.queueUrl]])),
+      ...this.tables.environmentFor(TABLES.map((t) => t.id)),
+      [ENV.webhookSecretArn]: this.secrets.secret('greenhouse-webhook').secretArn,
+      [ENV.greenhouseCredentialsArn]: this.secrets.secret('greenhouse-harvest').secretArn,
+      [ENV.beameryCredentialsArn]: this.secrets.secret('beamery').secretArn,
+      [ENV.beameryPushKeyArn]: this.secrets.beameryPushApiKey.secretArn,
+    };
+    for (const { output, env, description } of STACK_OUTPUT_VARIABLES) new CfnOutput(this, output, { description, value: outputValues[env]! });
+    new CfnOutput(this, SETTINGS_OUTPUT, {
+      description: 'The Lambdas\' settings besides resources and secrets, as environment variables (JSON), for the operator CLI',
+      value: JSON.stringify(cliSettingsEnvironment(config)),
     });
     new CfnOutput(this, 'BeameryPushUrl', {
       description: 'POST {"contactIds":[...]} here to push Beamery contacts to Greenhouse (Authorization: Bearer <BeameryPushApiKeySecretArn value>)',
       value: this.pushApi.pushUrl,
-    });
-    new CfnOutput(this, 'BeameryPushApiKeySecretArn', {
-      description: 'The generated API key of BeameryPushUrl: aws secretsmanager get-secret-value --secret-id <this ARN>',
-      value: this.secrets.beameryPushApiKey.secretArn,
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'Subscribe further endpoints (chat, paging) to receive bridge alarms',
@@ -144,4 +134,23 @@ export class BridgeStack extends Stack {
     });
     new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName });
   }
+}
+
+/** What the consumers and pollers read besides resources and secrets; the CLI takes the same (tenant above all). */
+function cliSettingsEnvironment(config: StackConfig): Record<string, string> {
+  const { consentStatusField, consentDateField, anonymizeFields, pushTag } = config.beameryToGreenhouse;
+  return {
+    [ENV.tenant]: config.stackName,
+    ...beameryEnvironment(config),
+    ...(config.sync.greenhouseActingUserId !== undefined ? { [ENV.greenhouseActingUserId]: String(config.sync.greenhouseActingUserId) } : {}),
+    [ENV.anonymizationMode]: config.sync.anonymizationMode,
+    [ENV.syncBlockPrivate]: String(config.sync.blockPrivate),
+    [ENV.syncExcludeConfidentialJobs]: String(config.sync.excludeConfidentialJobs),
+    [ENV.syncCopyAiNotes]: String(config.sync.copyAiNotes),
+    [ENV.greenhouseAppUrl]: config.sync.greenhouseAppUrl,
+    [ENV.beameryPushTag]: pushTag,
+    ...(consentStatusField ? { [ENV.consentStatusField]: consentStatusField } : {}),
+    ...(consentDateField ? { [ENV.consentDateField]: consentDateField } : {}),
+    [ENV.anonymizeFields]: anonymizeFields.join(','),
+  };
 }

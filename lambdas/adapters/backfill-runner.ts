@@ -92,7 +92,13 @@ export async function runBackfill(deps: BackfillRunnerDependencies, options: Bac
   // Backpressure (queue/backpressure.ts): without a queue depth, every page is enqueued at once.
   const queue = deps.queueDepth ? queueRoom({ queueDepth: deps.queueDepth, clock, policy: deps.backpressure, depthPollMs: deps.depthPollMs }) : undefined;
   const waitForRoom = async (): Promise<number> => (queue ? queue.waitForRoom({ signal: options.signal }) : PUBLISH_BATCH);
-  const report = (waitingSeconds?: number) => deps.onProgress?.(progressOf(checkpoint, { done: enqueued, ms: clock.now() - startedMs }, waitingSeconds), checkpoint);
+  // The page in hand, so progress moves message by message rather than once per (up to 500-record) page.
+  let page = { enqueued: 0, remaining: 0 };
+  const report = (waitingSeconds?: number) =>
+    deps.onProgress?.(
+      progressOf(checkpoint, { done: enqueued + page.enqueued, ms: clock.now() - startedMs, pageEnqueued: page.enqueued, pageRemaining: page.remaining }, waitingSeconds),
+      checkpoint,
+    );
 
   if (decision.action === 'finished') {
     report();
@@ -110,16 +116,23 @@ export async function runBackfill(deps: BackfillRunnerDependencies, options: Bac
         options.signal?.throwIfAborted();
         const plan = planPage(phase, records, checkpoint.mark);
         const messages = backfillMessages(phase, plan.enqueue, checkpoint.runId, iso(clock.now()));
+        page = { enqueued: 0, remaining: messages.length };
+        report();
         for (let i = 0; i < messages.length; ) {
+          // Ctrl-C stops between batches; the page's checkpoint is not advanced, so a resume sends it again (same deduplication ids).
+          options.signal?.throwIfAborted();
           const room = await waitForRoom();
           const chunk = messages.slice(i, i + Math.min(PUBLISH_BATCH, room));
           await publisher.publish(chunk);
           i += chunk.length;
+          page = { enqueued: i, remaining: messages.length - i };
+          if (i < messages.length) report();
         }
         // Only now: the whole page is on the queue.
         checkpoint = afterPage(checkpoint, plan, iso(clock.now()));
         await store.save(checkpoint);
         enqueued += messages.length;
+        page = { enqueued: 0, remaining: 0 };
         consecutiveWaits = 0;
         report();
         // After a long wait for room the listing's next cursor may have expired (reference §2): list
@@ -131,6 +144,8 @@ export async function runBackfill(deps: BackfillRunnerDependencies, options: Bac
       await store.save(checkpoint);
       report();
     } catch (error) {
+      // A page cut short is listed again from the checkpoint: its messages already sent are deduplicated (or reconciled twice, harmlessly).
+      page = { enqueued: 0, remaining: 0 };
       if (!(error instanceof RateLimited)) throw error;
       waits++;
       if (++consecutiveWaits > (deps.maxConsecutiveWaits ?? 100)) throw error;

@@ -53,7 +53,7 @@ export interface BackfillCheckpoint {
   /** Where the phase in progress stands; absent at its start. */
   readonly mark?: PhaseMark;
   readonly counts: BackfillCounts;
-  /** Totals of the last completed run, kept across `--restart` for an ETA estimate. */
+  /** Totals of the last completed run, kept across `--restart` (for the record; no longer an ETA source). */
   readonly previousTotals?: Readonly<Record<BackfillPhase, number>>;
 }
 
@@ -213,7 +213,7 @@ export const entityOf = (phase: BackfillPhase) => POLLERS[phase].entity;
 
 export interface ProgressSnapshot {
   readonly phase: BackfillPhase | 'done';
-  /** Entities enqueued in the phase in progress, and in the run. */
+  /** Entities enqueued in the phase in progress, and in the run (message by message, within a page too). */
   readonly phaseDone: number;
   readonly totalDone: number;
   readonly pages: number;
@@ -221,8 +221,12 @@ export interface ProgressSnapshot {
   /** Entities enqueued by this process, and the time it has spent, for the rate. */
   readonly sessionDone: number;
   readonly sessionMs: number;
-  /** Expected size of the phase, when something tells (a previous completed run); never from Greenhouse. */
-  readonly expectedPhaseTotal?: number;
+  /**
+   * Entities this run has listed and not yet enqueued (the rest of the page in hand). Greenhouse gives
+   * no totals, so this is all the ETA can be computed from: it covers the listing so far, and more
+   * pages may follow until the phase ends.
+   */
+  readonly listedAhead: number;
   /** Waiting for the rate limit, in seconds, when it is. */
   readonly waitingSeconds?: number;
 }
@@ -238,47 +242,53 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * One line for stderr. Greenhouse gives no totals, so the bar and the ETA appear only when an expected
- * total is known (marked `~`, an estimate from the previous completed run); otherwise counts and rate.
+ * One line for stderr: counts, this process's rate, and an ETA for what the current run has listed
+ * but not yet enqueued (`≥`: later pages, unknown until listed, come on top). Never an estimate from a
+ * previous run: a run of other phases or another tenant size made it wrong by orders of magnitude.
  */
-export function formatProgress(p: ProgressSnapshot, width = 20): string {
+export function formatProgress(p: ProgressSnapshot): string {
   const rate = p.sessionMs > 0 ? (p.sessionDone * 1000) / p.sessionMs : 0;
   const parts: string[] = [];
   if (p.phase === 'done') {
     parts.push(`done: ${p.totalDone} enqueued`);
-  } else if (p.expectedPhaseTotal !== undefined && p.expectedPhaseTotal > 0) {
-    const fraction = Math.min(1, p.phaseDone / p.expectedPhaseTotal);
-    const filled = Math.round(fraction * width);
-    parts.push(`${p.phase} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.phaseDone}/~${p.expectedPhaseTotal}`);
   } else {
     parts.push(`${p.phase} ${p.phaseDone} enqueued`);
   }
-  parts.push(`${p.pages} pages`);
+  parts.push(`${p.pages} page${p.pages === 1 ? '' : 's'}`);
   if (p.skippedPrivate > 0) parts.push(`${p.skippedPrivate} private skipped`);
-  parts.push(`${rate.toFixed(1)}/s`);
-  if (p.phase !== 'done') {
-    if (p.expectedPhaseTotal !== undefined && rate > 0 && p.phaseDone < p.expectedPhaseTotal) {
-      parts.push(`ETA ~${formatDuration(((p.expectedPhaseTotal - p.phaseDone) / rate) * 1000)}`);
-    } else if (p.expectedPhaseTotal === undefined) {
-      parts.push('ETA unknown (no totals in Greenhouse)');
+  if (p.phase === 'done') {
+    parts.push(`${rate.toFixed(1)}/s over ${formatDuration(p.sessionMs)}`);
+  } else {
+    parts.push(`${rate.toFixed(1)}/s`);
+    if (p.listedAhead > 0) {
+      parts.push(rate > 0 ? `${p.listedAhead} listed to go, ETA ≥${formatDuration((p.listedAhead / rate) * 1000)} (more pages may follow)` : `${p.listedAhead} listed to go`);
     }
   }
   if (p.waitingSeconds !== undefined) parts.push(`rate limited, waiting ${p.waitingSeconds}s`);
   return parts.join(' · ');
 }
 
-export function progressOf(checkpoint: BackfillCheckpoint, session: { done: number; ms: number }, waitingSeconds?: number): ProgressSnapshot {
+/** Where this process stands: its enqueued count and time, and the page in hand (enqueued so far, still to enqueue). */
+export interface SessionProgress {
+  readonly done: number;
+  readonly ms: number;
+  readonly pageEnqueued?: number;
+  readonly pageRemaining?: number;
+}
+
+export function progressOf(checkpoint: BackfillCheckpoint, session: SessionProgress, waitingSeconds?: number): ProgressSnapshot {
   const { phase, counts } = checkpoint;
-  const expected = phase === 'done' ? undefined : checkpoint.previousTotals?.[phase];
+  const inPage = session.pageEnqueued ?? 0;
+  const totalDone = counts.jobs + counts.candidates + inPage;
   return {
     phase,
-    phaseDone: phase === 'done' ? counts.jobs + counts.candidates : counts[phase],
-    totalDone: counts.jobs + counts.candidates,
+    phaseDone: phase === 'done' ? totalDone : counts[phase] + inPage,
+    totalDone,
     pages: counts.pages,
     skippedPrivate: counts.skippedPrivate,
     sessionDone: session.done,
     sessionMs: session.ms,
-    ...(expected !== undefined ? { expectedPhaseTotal: expected } : {}),
+    listedAhead: session.pageRemaining ?? 0,
     ...(waitingSeconds !== undefined ? { waitingSeconds } : {}),
   };
 }

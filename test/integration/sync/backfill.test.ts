@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '#core/clock';
 import { parseEnvelope } from '#core/envelope';
-import { DEFAULT_BACKPRESSURE, queueCap, type BackfillCheckpoint } from '#core/sync/backfill-plan';
+import { DEFAULT_BACKPRESSURE, formatProgress, queueCap, type BackfillCheckpoint, type ProgressSnapshot } from '#core/sync/backfill-plan';
+import { PUBLISH_BATCH } from '#core/sync/poll-window';
 import { collect } from '#adapters/greenhouse/client';
 import { InMemoryCheckpointStore } from '#adapters/backfill-checkpoint-store';
 import { runBackfill, type BackfillGreenhouse, type BackfillRunnerDependencies } from '#adapters/backfill-runner';
@@ -78,9 +79,21 @@ describe('bridge backfill', () => {
   it('enqueues every job and every non-private candidate once, page by page, checkpointing each page', async () => {
     expect(expected.candidates.length).toBeGreaterThan(1_000);
     const store = new InMemoryCheckpointStore();
-    const result = await runBackfill(deps(store), { phases: ['jobs', 'candidates'] });
+    const progress: ProgressSnapshot[] = [];
+    const result = await runBackfill(deps(store, { onProgress: (p) => progress.push(p) }), { phases: ['jobs', 'candidates'] });
 
     expect(result).toMatchObject({ action: 'start', enqueued: all().length });
+    // Progress moves message by message (a publish batch at a time), not once per 500-record page:
+    // within the first candidate page, enqueued + listed-to-go stays the page's 500.
+    const firstPage = progress.filter((p) => p.phase === 'candidates' && p.pages === Math.ceil(expected.jobs.length / 500) && p.listedAhead > 0);
+    expect(firstPage.length).toBeGreaterThanOrEqual(500 / PUBLISH_BATCH);
+    for (const p of firstPage) expect(p.phaseDone + p.listedAhead).toBe(500);
+    for (let i = 1; i < firstPage.length; i++) expect(firstPage[i]!.phaseDone - firstPage[i - 1]!.phaseDone).toBeLessThanOrEqual(PUBLISH_BATCH);
+    expect(formatProgress(firstPage[1]!)).toMatch(/^candidates \d+ enqueued · \d+ pages? · [\d.]+\/s · \d+ listed to go, ETA ≥[\dhms]+ \(more pages may follow\)$/);
+    const last = progress.at(-1)!;
+    expect(last).toMatchObject({ phase: 'done', totalDone: all().length, sessionDone: all().length, listedAhead: 0 });
+    expect(last.sessionMs).toBeGreaterThan(0);
+    expect(formatProgress(last)).not.toContain(' 0.0/s');
     expect(result.checkpoint).toMatchObject({ phase: 'done', counts: { jobs: expected.jobs.length, candidates: expected.candidates.length } });
     // 3 candidate pages at 500 (private ones left out by private=false, so none skipped client-side).
     expect(store.history.filter((c) => c.phase === 'candidates' && c.mark).length).toBe(3);

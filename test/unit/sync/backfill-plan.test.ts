@@ -8,6 +8,7 @@ import {
   listQuery,
   phasesFor,
   planPage,
+  progressOf,
   startCheckpoint,
 } from '#core/sync/backfill-plan';
 
@@ -90,11 +91,19 @@ describe('backfill plan', () => {
     expect(backfillMessages('jobs', [7], 'run1', T0)[0]!.envelope).toMatchObject({ entityKey: 'greenhouse#job#7', action: 'job_updated', refs: { jobIds: ['7'] } });
   });
 
-  it('progress: counts and rate without a total, a bar and an ETA only with an expected total', () => {
-    const base = { phase: 'candidates' as const, phaseDone: 500, totalDone: 510, pages: 2, skippedPrivate: 3, sessionDone: 500, sessionMs: 10_000 };
-    expect(formatProgress(base)).toBe('candidates 500 enqueued · 2 pages · 3 private skipped · 50.0/s · ETA unknown (no totals in Greenhouse)');
-    expect(formatProgress({ ...base, expectedPhaseTotal: 1000 }, 10)).toBe('candidates [#####.....] 500/~1000 · 2 pages · 3 private skipped · 50.0/s · ETA ~10s');
+  it('progress: counts and the rate; an ETA only for what this run has listed and not yet enqueued, never from a previous run', () => {
+    const base = { phase: 'candidates' as const, phaseDone: 500, totalDone: 510, pages: 2, skippedPrivate: 3, sessionDone: 500, sessionMs: 10_000, listedAhead: 0 };
+    expect(formatProgress(base)).toBe('candidates 500 enqueued · 2 pages · 3 private skipped · 50.0/s');
+    expect(formatProgress({ ...base, listedAhead: 1000 })).toBe('candidates 500 enqueued · 2 pages · 3 private skipped · 50.0/s · 1000 listed to go, ETA ≥20s (more pages may follow)');
+    expect(formatProgress({ ...base, sessionDone: 0, listedAhead: 40 })).toBe('candidates 500 enqueued · 2 pages · 3 private skipped · 0.0/s · 40 listed to go');
     expect(formatProgress({ ...base, waitingSeconds: 12 })).toContain('rate limited, waiting 12s');
-    expect(formatProgress({ ...base, phase: 'done' })).toBe('done: 510 enqueued · 2 pages · 3 private skipped · 50.0/s');
+    expect(formatProgress({ ...base, phase: 'done', sessionMs: 65_000 })).toBe('done: 510 enqueued · 2 pages · 3 private skipped · 7.7/s over 1m05s');
+  });
+
+  it('progress within a page: the page in hand counts message by message; a previous run\'s totals set no expectation', () => {
+    const checkpoint = { ...startCheckpoint('r', T0, ['jobs', 'candidates']), phase: 'candidates' as const, counts: { jobs: 3, candidates: 500, skippedPrivate: 0, pages: 2 }, previousTotals: { jobs: 3, candidates: 6 } };
+    const p = progressOf(checkpoint, { done: 120, ms: 30_000, pageEnqueued: 20, pageRemaining: 480 });
+    expect(p).toMatchObject({ phase: 'candidates', phaseDone: 520, totalDone: 523, sessionDone: 120, listedAhead: 480 });
+    expect(formatProgress(p)).toBe('candidates 520 enqueued · 2 pages · 4.0/s · 480 listed to go, ETA ≥2m00s (more pages may follow)');
   });
 });

@@ -1,0 +1,110 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { formatProgress, phasesFor, type ProgressSnapshot } from '#core/sync/backfill-plan';
+import { readConfig, type BridgeConfig } from '#lambdas/config';
+import { awsBackfillDependencies, runBackfill, type BackfillRunnerDependencies } from '#adapters/backfill-runner';
+import { requireCliSettings } from '../cli-settings.ts';
+
+/** Exit code of a backfill stopped by Ctrl-C: 128 + SIGINT, as a shell reports a process it interrupted. */
+export const INTERRUPTED_EXIT_CODE = 130;
+/** Without a terminal (a log, CI, `| tee`), the latest progress line at least this often, even while waiting. */
+export const PLAIN_PROGRESS_INTERVAL_MS = 5_000;
+
+interface Stream {
+  readonly isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/**
+ * One progress line on stderr: redrawn in place on a terminal. Otherwise a line per interval at most,
+ * and the latest line again every interval while nothing changes (a rate-limit or backpressure wait
+ * must not look like a hang), its rate brought up to date.
+ */
+export function progressLine(stream: Stream = process.stderr, intervalMs = PLAIN_PROGRESS_INTERVAL_MS, now: () => number = Date.now) {
+  let lastPlain = Number.NEGATIVE_INFINITY;
+  let latest: { snapshot: ProgressSnapshot; at: number } | undefined;
+  let midLine = false;
+  const heartbeat = stream.isTTY
+    ? undefined
+    : setInterval(() => {
+        if (latest && now() - lastPlain >= intervalMs) {
+          lastPlain = now();
+          stream.write(`${formatProgress({ ...latest.snapshot, sessionMs: latest.snapshot.sessionMs + (now() - latest.at) })}\n`);
+        }
+      }, intervalMs);
+  heartbeat?.unref();
+  return {
+    update(snapshot: ProgressSnapshot, final = false) {
+      latest = { snapshot, at: now() };
+      if (stream.isTTY) {
+        stream.write(`\r\x1b[2K${formatProgress(snapshot)}${final ? '\n' : ''}`);
+        midLine = !final;
+      } else if (final || now() - lastPlain >= intervalMs) {
+        lastPlain = now();
+        stream.write(`${formatProgress(snapshot)}\n`);
+      }
+    },
+    /** Ends the line in place (a terminal) and the heartbeat. */
+    close() {
+      clearInterval(heartbeat);
+      if (midLine) stream.write('\n');
+      midLine = false;
+    },
+  };
+}
+
+export interface BackfillCommandOptions {
+  readonly jobsOnly?: boolean;
+  readonly candidatesOnly?: boolean;
+  readonly restart?: boolean;
+}
+
+export interface BackfillCommandIo {
+  readonly stdout: Stream;
+  readonly stderr: Stream;
+  /** Ctrl-C: the CLI aborts it on SIGINT. */
+  readonly signal: AbortSignal;
+  /** The runner's dependencies; by default the configured AWS (or local) resources. */
+  readonly dependencies?: (config: BridgeConfig, onProgress: NonNullable<BackfillRunnerDependencies['onProgress']>) => BackfillRunnerDependencies;
+}
+
+/**
+ * `bridge backfill`: checks every setting it needs before it calls Greenhouse or writes the
+ * checkpoint, runs the resumable backfill with a progress line, and prints a JSON summary on stdout.
+ * Returns the exit code: 0 done, 130 stopped by Ctrl-C (the checkpoint keeps every whole page sent).
+ */
+export async function backfillCommand(options: BackfillCommandOptions, io: BackfillCommandIo): Promise<number> {
+  const phases = phasesFor(options);
+  const config = readConfig();
+  const dependencies =
+    io.dependencies ??
+    ((c, onProgress) => {
+      requireCliSettings(c, [{ queue: 'greenhouse-changes' }, { table: 'ledger' }, 'greenhouse']);
+      return awsBackfillDependencies(c, { dynamodb: new DynamoDBClient({}), sqs: new SQSClient({}) }, onProgress);
+    });
+  const line = progressLine(io.stderr);
+  let last: ProgressSnapshot | undefined;
+  const deps = dependencies(config, (progress) => {
+    last = progress;
+    line.update(progress);
+  });
+  try {
+    const { checkpoint, action, enqueued } = await runBackfill(deps, { phases, restart: options.restart ?? false, signal: io.signal });
+    if (last) line.update(last, true);
+    if (action === 'finished') {
+      io.stderr.write(`run ${checkpoint.runId} (started ${checkpoint.startedAt}) already finished; use --restart for a new run\n`);
+    }
+    // A summary on stdout, for scripts.
+    io.stdout.write(`${JSON.stringify({ action, runId: checkpoint.runId, startedAt: checkpoint.startedAt, counts: checkpoint.counts, enqueuedNow: enqueued })}\n`);
+    return 0;
+  } catch (error) {
+    // Whatever the abort surfaced as (the signal's reason, an AbortError from a wait or a request).
+    if (!io.signal.aborted) throw error;
+    if (last) line.update(last, true);
+    const sent = last ? `${last.sessionDone} enqueued by this run so far; ` : '';
+    io.stderr.write(`stopped; ${sent}run it again to resume from the last whole page (its checkpoint is saved)\n`);
+    return INTERRUPTED_EXIT_CODE;
+  } finally {
+    line.close();
+  }
+}
