@@ -40,6 +40,9 @@ import { readLocalStackEnvironment } from '#local/stack-file';
 import { UsageError, readStackEnvironment, requireCliSettings } from './cli-settings.ts';
 import { backfillCommand, type BackfillCommandOptions } from './commands/backfill.ts';
 import { registerPauseCommands } from './commands/pause.ts';
+import { registerStatusCommand } from './commands/status.ts';
+import { registerDlqCommands } from './commands/dlq.ts';
+import { registerReconcileCommand } from './commands/reconcile.ts';
 
 async function backfill(options: BackfillCommandOptions): Promise<void> {
   const abort = new AbortController();
@@ -192,6 +195,9 @@ export function program(): Command {
     .option('--local', 'run against the running local stack (npm start)')
     .action(doctor);
   registerPauseCommands(cli);
+  registerStatusCommand(cli);
+  registerDlqCommands(cli);
+  registerReconcileCommand(cli);
   for (const command of cli.commands) withConfigurationSources(command);
   return cli;
 }

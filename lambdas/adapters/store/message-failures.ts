@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '#core/clock';
 
 /**
@@ -14,6 +14,8 @@ export interface FailureCounter {
 }
 
 export const messageFailureKey = (queue: string, messageId: string) => ({ pk: `message-failures#${queue}#${messageId}`, sk: 'failures' });
+/** The latest real failure on a queue (reason, time, message id): what `bridge status` shows per consumer. */
+export const lastFailureKey = (queue: string) => ({ pk: `last-failure#${queue}`, sk: 'last-failure' });
 
 export class DynamoDbFailureCounter implements FailureCounter {
   private readonly documents: DynamoDBDocumentClient;
@@ -29,19 +31,23 @@ export class DynamoDbFailureCounter implements FailureCounter {
   }
 
   async add(queue: string, messageId: string, reason: string): Promise<number> {
-    const { Attributes } = await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: messageFailureKey(queue, messageId),
-        UpdateExpression: 'ADD failures :one SET lastReason = :reason, expiresAt = :expiresAt',
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':reason': reason,
-          ':expiresAt': Math.ceil(this.clock.now() / 1000) + this.keepSeconds,
-        },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
+    // Unconditional and never expiring: the newest failure wins, and an old one is still worth showing.
+    const [, { Attributes }] = await Promise.all([
+      this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...lastFailureKey(queue), reason, messageId, at: new Date(this.clock.now()).toISOString() } })),
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: messageFailureKey(queue, messageId),
+          UpdateExpression: 'ADD failures :one SET lastReason = :reason, expiresAt = :expiresAt',
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':reason': reason,
+            ':expiresAt': Math.ceil(this.clock.now() / 1000) + this.keepSeconds,
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    ]);
     return Number(Attributes?.['failures'] ?? 1);
   }
 }

@@ -1,0 +1,236 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  StartMessageMoveTaskCommand,
+  type Message,
+  type MessageAttributeValue,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { envelopeSchema } from '#core/envelope';
+import { requireQueueUrl, type BridgeConfig } from '#lambdas/config';
+import type { QueueId } from '#lib/resource-definitions';
+
+/**
+ * `bridge dlq list|show|redrive`: what waits on the dead-letter queues, why, and sending it back.
+ *
+ * Reading a queue means receiving: messages are received with a short visibility timeout, and once
+ * read they are made visible again at once, so a listing leaves the queue as it found it (a DLQ has no
+ * consumer and no redrive policy, so the receive counts cost nothing).
+ */
+
+/** What the consumers add when they dead-letter a message (lambdas/adapters/queue/consumer-queue.ts). */
+const FAILURE_ATTRIBUTES = ['failureReason', 'failureCount', 'sourceQueue', 'firstSentAt'] as const;
+/** Long enough to read the whole queue and resend what is chosen before anything comes back. */
+const READ_VISIBILITY_SECONDS = 60;
+/** A DLQ holding more than this is a case for `redrive` without `--ids`, not for reading by eye. */
+export const MAX_READ = 1_000;
+
+export interface DeadLetter {
+  readonly queue: QueueId;
+  readonly messageId: string;
+  readonly groupId?: string;
+  readonly deadLetteredAt?: string;
+  readonly firstSentAt?: string;
+  readonly failureReason?: string;
+  readonly failureCount?: number;
+  readonly sourceQueue?: string;
+  /**
+   * The envelope without its payload: what and which entity, never a person's data. A quarantined
+   * delivery's raw body stays out too (it is the unrecognised webhook, PII and all); its reason and
+   * detail are the bridge's own words and stay in.
+   */
+  readonly envelope:
+    | { readonly valid: true; readonly kind: string; readonly entityKey: string; readonly origin: string; readonly observedAt: string; readonly deliveryId: string; readonly action?: string; readonly quarantineReason?: string; readonly quarantineDetail?: string }
+    | { readonly valid: false };
+  /** Only with `--body`: quarantined deliveries and event payloads hold PII. */
+  readonly body?: string;
+}
+
+interface ReadMessage {
+  readonly message: Message;
+  readonly letter: DeadLetter;
+}
+
+/**
+ * Every message on a queue's DLQ (up to MAX_READ). `act` is shown each one and answers whether it
+ * took it (deleted it); the rest are made visible again. A FIFO queue hands out no more of a group
+ * while part of it is being read, so a group with more than ten dead letters shows its first ten.
+ */
+async function readDeadLetters(
+  sqs: SQSClient,
+  queue: QueueId,
+  url: string,
+  options: { body: boolean },
+  act?: (read: ReadMessage) => Promise<boolean>,
+): Promise<DeadLetter[]> {
+  const read: ReadMessage[] = [];
+  const handled = new Set<string>();
+  try {
+    while (read.length < MAX_READ) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: READ_VISIBILITY_SECONDS,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      if (Messages.length === 0) break;
+      for (const message of Messages) {
+        const entry = { message, letter: describe(queue, message, options) };
+        read.push(entry);
+        if (act && (await act(entry))) handled.add(message.MessageId!);
+      }
+    }
+  } finally {
+    await releaseAll(sqs, url, read.filter((r) => !handled.has(r.message.MessageId!)).map((r) => r.message));
+  }
+  return read.map((r) => r.letter);
+}
+
+/** Makes read messages visible again now instead of after READ_VISIBILITY_SECONDS. */
+async function releaseAll(sqs: SQSClient, url: string, messages: readonly Message[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 10) {
+    const chunk = messages.slice(i, i + 10);
+    await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: url,
+        Entries: chunk.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
+      }),
+    );
+  }
+}
+
+export function describe(queue: QueueId, message: Message, options: { body: boolean }): DeadLetter {
+  const attribute = (name: string) => message.MessageAttributes?.[name]?.StringValue;
+  const sent = Number(message.Attributes?.SentTimestamp);
+  const count = attribute('failureCount');
+  return {
+    queue,
+    messageId: message.MessageId!,
+    ...(message.Attributes?.MessageGroupId ? { groupId: message.Attributes.MessageGroupId } : {}),
+    ...(Number.isFinite(sent) && sent > 0 ? { deadLetteredAt: new Date(sent).toISOString() } : {}),
+    ...optional('firstSentAt', attribute('firstSentAt')),
+    ...optional('failureReason', attribute('failureReason')),
+    ...(count !== undefined ? { failureCount: Number(count) } : {}),
+    ...optional('sourceQueue', attribute('sourceQueue')),
+    envelope: summarise(message.Body ?? ''),
+    ...(options.body ? { body: message.Body ?? '' } : {}),
+  };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+function summarise(body: string): DeadLetter['envelope'] {
+  let parsed;
+  try {
+    parsed = envelopeSchema.safeParse(JSON.parse(body));
+  } catch {
+    return { valid: false };
+  }
+  if (!parsed.success) return { valid: false };
+  const e = parsed.data;
+  return {
+    valid: true,
+    kind: e.kind,
+    entityKey: e.entityKey,
+    origin: e.origin,
+    observedAt: e.observedAt,
+    deliveryId: e.deliveryId,
+    ...('action' in e && e.action !== undefined ? { action: e.action } : {}),
+    ...(e.kind === 'greenhouse.quarantined' ? { quarantineReason: e.reason, quarantineDetail: e.detail } : {}),
+  };
+}
+
+export async function listDeadLetters(config: BridgeConfig, sqs: SQSClient, queues: readonly QueueId[], options: { body: boolean; ids?: readonly string[] }): Promise<DeadLetter[]> {
+  const all: DeadLetter[] = [];
+  for (const queue of queues) all.push(...(await readDeadLetters(sqs, queue, requireQueueUrl(config, queue, true), options)));
+  return options.ids ? all.filter((letter) => options.ids!.includes(letter.messageId)) : all;
+}
+
+export type RedriveResult =
+  | { readonly queue: QueueId; readonly method: 'move-task'; readonly taskHandle: string }
+  | { readonly queue: QueueId; readonly method: 'resend'; readonly moved: readonly string[] };
+
+/**
+ * Sends dead letters back to their queue. On AWS, a whole queue goes by SQS's own move task (it keeps
+ * each message's group and is resumable). Chosen ids, and every local redrive (the emulator has no
+ * move tasks), are received and resent: same body, same group, the producer's attributes without the
+ * failure ones, and a deduplication id of the dead letter's own id, so a redrive interrupted between
+ * the send and the delete sends one copy, not two. The copy is a new message: its failure count
+ * starts again at zero.
+ */
+export async function redrive(config: BridgeConfig, sqs: SQSClient, queues: readonly QueueId[], options: { ids?: readonly string[] }): Promise<RedriveResult[]> {
+  const results: RedriveResult[] = [];
+  for (const queue of queues) {
+    const source = requireQueueUrl(config, queue, true);
+    const destination = requireQueueUrl(config, queue);
+    if (config.runtime === 'aws' && options.ids === undefined) {
+      const [sourceArn, destinationArn] = await Promise.all([queueArn(sqs, source), queueArn(sqs, destination)]);
+      const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn }));
+      results.push({ queue, method: 'move-task', taskHandle: TaskHandle ?? '' });
+      continue;
+    }
+    const moved: string[] = [];
+    await readDeadLetters(sqs, queue, source, { body: false }, async ({ message }) => {
+      if (options.ids !== undefined && !options.ids.includes(message.MessageId!)) return false;
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: destination,
+          MessageBody: message.Body!,
+          MessageGroupId: message.Attributes?.MessageGroupId ?? 'unknown',
+          MessageDeduplicationId: `redrive:${message.MessageId!}`,
+          MessageAttributes: producerAttributes(message),
+        }),
+      );
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: source, ReceiptHandle: message.ReceiptHandle! }));
+      moved.push(message.MessageId!);
+      return true;
+    });
+    results.push({ queue, method: 'resend', moved });
+  }
+  return results;
+}
+
+function producerAttributes(message: Message): Record<string, MessageAttributeValue> {
+  return Object.fromEntries(
+    Object.entries(message.MessageAttributes ?? {}).filter(([name, value]) => !(FAILURE_ATTRIBUTES as readonly string[]).includes(name) && value.StringValue !== undefined).map(([name, value]) => [name, { DataType: value.DataType, StringValue: value.StringValue }]),
+  );
+}
+
+async function queueArn(sqs: SQSClient, url: string): Promise<string> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  return Attributes!.QueueArn!;
+}
+
+/** One line per dead letter, no body. */
+export function formatDeadLetterList(letters: readonly DeadLetter[]): string {
+  if (letters.length === 0) return 'no dead letters';
+  return letters
+    .map((l) => {
+      const what = l.envelope.valid ? `${l.envelope.kind} ${l.envelope.entityKey}${l.envelope.action ? ` ${l.envelope.action}` : ''}` : 'not a valid envelope';
+      return `${l.queue}  ${l.messageId}  ${l.deadLetteredAt ?? '-'}  ${what}  failures=${l.failureCount ?? '-'}  ${l.failureReason ?? ''}`.trimEnd();
+    })
+    .join('\n');
+}
+
+/** Every field of each dead letter, a block each; the body only when it was asked for. */
+export function formatDeadLetters(letters: readonly DeadLetter[]): string {
+  if (letters.length === 0) return 'no such dead letters';
+  return letters
+    .map((l) => {
+      const { envelope, body, ...rest } = l;
+      const decoded: [string, unknown][] = envelope.valid ? Object.entries(envelope).filter(([k]) => k !== 'valid') : [['envelope', 'not a valid envelope']];
+      const fields: [string, unknown][] = [...Object.entries(rest), ...decoded];
+      const lines = fields.map(([k, v]) => `  ${k.padEnd(16)} ${String(v)}`);
+      return [`${l.messageId}`, ...lines, ...(body !== undefined ? ['  body', body] : [])].join('\n');
+    })
+    .join('\n\n');
+}
