@@ -24,30 +24,35 @@ export function progressLine(stream: Stream = process.stderr, intervalMs = PLAIN
   let lastPlain = Number.NEGATIVE_INFINITY;
   let latest: { snapshot: ProgressSnapshot; at: number } | undefined;
   let midLine = false;
+  // The latest snapshot with the time since it was taken counted in: the rate falls while nothing is sent.
+  const current = () => (latest ? formatProgress({ ...latest.snapshot, sessionMs: latest.snapshot.sessionMs + (now() - latest.at) }) : undefined);
+  // Checked five times an interval, so a quiet spell shows a line within an interval of the last one, not two.
   const heartbeat = stream.isTTY
     ? undefined
     : setInterval(() => {
         if (latest && now() - lastPlain >= intervalMs) {
           lastPlain = now();
-          stream.write(`${formatProgress({ ...latest.snapshot, sessionMs: latest.snapshot.sessionMs + (now() - latest.at) })}\n`);
+          stream.write(`${current()}\n`);
         }
-      }, intervalMs);
+      }, intervalMs / 5);
   heartbeat?.unref();
   return {
-    update(snapshot: ProgressSnapshot, final = false) {
+    update(snapshot: ProgressSnapshot) {
       latest = { snapshot, at: now() };
       if (stream.isTTY) {
-        stream.write(`\r\x1b[2K${formatProgress(snapshot)}${final ? '\n' : ''}`);
-        midLine = !final;
-      } else if (final || now() - lastPlain >= intervalMs) {
+        stream.write(`\r\x1b[2K${formatProgress(snapshot)}`);
+        midLine = true;
+      } else if (now() - lastPlain >= intervalMs) {
         lastPlain = now();
         stream.write(`${formatProgress(snapshot)}\n`);
       }
     },
-    /** Ends the line in place (a terminal) and the heartbeat. */
-    close() {
+    /** The latest line once more, brought up to date and ended, whatever the interval; the heartbeat stops. */
+    finish() {
       clearInterval(heartbeat);
-      if (midLine) stream.write('\n');
+      const line = current();
+      if (line !== undefined) stream.write(`${stream.isTTY ? '\r\x1b[2K' : ''}${line}\n`);
+      else if (midLine) stream.write('\n');
       midLine = false;
     },
   };
@@ -88,9 +93,14 @@ export async function backfillCommand(options: BackfillCommandOptions, io: Backf
     last = progress;
     line.update(progress);
   });
+  let finished = false;
+  const finishLine = () => {
+    if (!finished) line.finish();
+    finished = true;
+  };
   try {
     const { checkpoint, action, enqueued } = await runBackfill(deps, { phases, restart: options.restart ?? false, signal: io.signal });
-    if (last) line.update(last, true);
+    finishLine();
     if (action === 'finished') {
       io.stderr.write(`run ${checkpoint.runId} (started ${checkpoint.startedAt}) already finished; use --restart for a new run\n`);
     }
@@ -100,11 +110,11 @@ export async function backfillCommand(options: BackfillCommandOptions, io: Backf
   } catch (error) {
     // Whatever the abort surfaced as (the signal's reason, an AbortError from a wait or a request).
     if (!io.signal.aborted) throw error;
-    if (last) line.update(last, true);
+    finishLine();
     const sent = last ? `${last.sessionDone} enqueued by this run so far; ` : '';
     io.stderr.write(`stopped; ${sent}run it again to resume from the last whole page (its checkpoint is saved)\n`);
     return INTERRUPTED_EXIT_CODE;
   } finally {
-    line.close();
+    finishLine();
   }
 }

@@ -171,8 +171,12 @@ describe('backfill progress and Ctrl-C', () => {
     expect(text).toHaveLength(3);
     expect(text[1]).toMatch(/^candidates 59 enqueued · 0 pages · [\d.]+\/s/);
     expect(text[2]).toContain('0.9/s');
-    line.close();
+    // The last line, at the end or on Ctrl-C, is brought up to date too (not the rate of the last batch sent).
+    vi.advanceTimersByTime(1_000);
+    line.finish();
+    expect(text).toHaveLength(4);
+    expect(text[3]).toContain('0.8/s');
     vi.advanceTimersByTime(10_000);
-    expect(text).toHaveLength(3);
+    expect(text).toHaveLength(4);
   });
 });
