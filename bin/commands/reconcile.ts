@@ -10,6 +10,7 @@ import { UsageError, requireCliSettings } from '../cli-settings.ts';
 export function registerReconcileCommand(cli: Command): void {
   cli
     .command('reconcile')
+    .summary('queue candidates, jobs or contacts for a sync now')
     .description('queue Greenhouse candidates or jobs, or Beamery contacts, for the consumers now, as a poll would')
     .addArgument(new Argument('<kind>', 'what the ids name').choices(RECONCILE_KINDS))
     .argument('<ids...>', 'Greenhouse candidate or job ids, or Beamery contact ids')

@@ -10,6 +10,7 @@ import { requireCliSettings } from '../cli-settings.ts';
 export function registerStatusCommand(cli: Command): void {
   cli
     .command('status')
+    .summary('queues, dead letters, poller lag, rate budgets, last failures')
     .description('show queue depths and dead letters, poller watermarks and lag, rate budgets, each consumer\'s last failure and the backfill checkpoint')
     .option('--json', 'print the status as one JSON object')
     .action(async (options: { json?: boolean }) => {
