@@ -70,6 +70,27 @@ async function onFreePort(port: number, host: string, start: (port: number) => P
   }
 }
 
+/**
+ * No `java` on the PATH: what to install, instead of `spawn java ENOENT` and a stack trace. A JDK
+ * rather than a JRE, so DynamoDB Local can listen on one address (see above).
+ */
+export class JavaMissing extends Error {
+  override readonly name = 'JavaMissing';
+  constructor() {
+    super(
+      [
+        'Java was not found on the PATH: the local stack runs the official DynamoDB Local, which needs Java 17 or newer (a JDK).',
+        'Install one, then run npm start again:',
+        '  Debian/Ubuntu: sudo apt-get install openjdk-17-jdk-headless',
+        '  Fedora/RHEL:   sudo dnf install java-17-openjdk-devel',
+        '  macOS:         brew install openjdk@17 (then follow brew\'s note to put it on the PATH)',
+        '  Windows:       winget install Microsoft.OpenJDK.17',
+        '  or any JDK 17+ from https://adoptium.net; `java -version` should then answer.',
+      ].join('\n'),
+    );
+  }
+}
+
 class JvmExitedEarly extends Error {
   override readonly name = 'JvmExitedEarly';
   constructor(
@@ -129,7 +150,9 @@ async function launch({ child, bindFailed }: Launched, port: number, host: strin
   // An 'error' after start-up (a failed kill) must not surface as an unhandled rejection.
   spawnFailed.catch(() => undefined);
   if (child.pid === undefined) {
-    await spawnFailed;
+    await spawnFailed.catch((error: unknown) => {
+      throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new JavaMissing() : error;
+    });
   }
   const pid = child.pid!;
   const killOnExit = () => killQuietly(pid, 'SIGKILL');

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import * as z from 'zod';
 import { DEFAULT_SCHEDULE_MINUTES, SCHEDULED_RUNS, type ScheduledRun } from '#core/sync/poll-window';
 import type { PollerEvent, ScheduledRunSummary } from '#handlers/make-greenhouse-poller';
 import { invokeWithTimeout, lambdaContext } from './lambda-context.ts';
@@ -17,13 +18,44 @@ export type PollerHandler = (event: PollerEvent, context: Context) => Promise<Sc
 /** The deployed poller's timeout. */
 const FUNCTION_TIMEOUT_MS = 5 * 60 * 1000;
 
+/** One interval for every poller, or some pollers' own (ms). */
+export type PollIntervals = number | Readonly<Partial<Record<ScheduledRun, number>>>;
+
+/** `npm start`'s variables for the intervals: one for every poller, and one per poller that wins over it. */
+export const POLL_INTERVAL_VARIABLE = 'LOCAL_POLL_INTERVAL_SECONDS';
+export const pollIntervalVariable = (poller: ScheduledRun) => `${POLL_INTERVAL_VARIABLE}_${poller.toUpperCase()}`;
+
+const intervalSeconds = z.coerce.number().min(0).max(7 * 24 * 3600);
+
+/**
+ * The local schedules' intervals from the environment (seconds, decimals allowed; 0 = never on a timer,
+ * only `schedules.trigger()`): LOCAL_POLL_INTERVAL_SECONDS for every poller, and
+ * LOCAL_POLL_INTERVAL_SECONDS_<POLLER> (JOBS, CANDIDATES, SCORECARDS, USERS, BEAMERY, DELETIONS) for one.
+ * Unset, each poller keeps its deployed rate. Throws naming every bad variable.
+ */
+export function pollIntervalsFromEnvironment(env: NodeJS.ProcessEnv): Partial<Record<ScheduledRun, number>> {
+  const names = [POLL_INTERVAL_VARIABLE, ...SCHEDULED_RUNS.map(pollIntervalVariable)];
+  const parsed = z
+    .object(Object.fromEntries(names.map((name) => [name, intervalSeconds.optional()])))
+    .safeParse(Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : []))));
+  if (!parsed.success) throw new Error(`invalid poll interval: ${z.prettifyError(parsed.error)} (seconds from 0 to a week)`);
+  const seconds = parsed.data as Record<string, number | undefined>;
+  const intervals: Partial<Record<ScheduledRun, number>> = {};
+  for (const poller of SCHEDULED_RUNS) {
+    const value = seconds[pollIntervalVariable(poller)] ?? seconds[POLL_INTERVAL_VARIABLE];
+    if (value !== undefined) intervals[poller] = Math.round(value * 1000);
+  }
+  return intervals;
+}
+
 export interface LocalSchedulesOptions {
   readonly handler: PollerHandler;
   /**
-   * Between ticks of every poller; by default each poller's deployed rate (DEFAULT_SCHEDULE_MINUTES:
-   * hourly, the Beamery poller every 5 minutes, the deletions sweep daily). 0 = no timer: only `trigger()` runs.
+   * Between ticks of every poller, or per poller; by default (and for a poller not named) each poller's
+   * deployed rate (DEFAULT_SCHEDULE_MINUTES: hourly, the Beamery poller every 5 minutes, the deletions
+   * sweep daily). 0 = no timer: only `trigger()` runs.
    */
-  readonly intervalMs?: number;
+  readonly intervalMs?: PollIntervals;
   readonly pollers?: readonly ScheduledRun[];
   /** Sent with every run, as the deployed schedules send theirs. */
   readonly window?: PollerEvent['window'];
@@ -53,8 +85,11 @@ export function startLocalSchedules(options: LocalSchedulesOptions): LocalSchedu
     functionName = 'greenhouse-poller',
     onRun = reportFailure(functionName),
   } = options;
-  if (intervalMs !== undefined && (!Number.isFinite(intervalMs) || intervalMs < 0)) throw new Error('the poll interval must be 0 (manual only) or a positive number of ms');
-  const intervalOf = (poller: ScheduledRun) => intervalMs ?? DEFAULT_SCHEDULE_MINUTES[poller] * 60_000;
+  const given = typeof intervalMs === 'number' ? Object.fromEntries(SCHEDULED_RUNS.map((poller) => [poller, intervalMs])) : (intervalMs ?? {});
+  for (const value of Object.values(given)) {
+    if (value !== undefined && (!Number.isFinite(value) || value < 0)) throw new Error('the poll interval must be 0 (manual only) or a positive number of ms');
+  }
+  const intervalOf = (poller: ScheduledRun) => given[poller] ?? DEFAULT_SCHEDULE_MINUTES[poller] * 60_000;
 
   // One chain per poller: runs of a poller happen one after another, never side by side.
   const chains = new Map<ScheduledRun, Promise<unknown>>();

@@ -10,7 +10,7 @@ import { startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler 
 import { LOOPBACK_HOST } from './listen-host.ts';
 import { createResources, resourceEnvironment, type LocalResources } from './resources.ts';
 import { startSaas, type SaasOptions } from './saas.ts';
-import { startLocalSchedules, type LocalSchedules } from './schedules.ts';
+import { startLocalSchedules, type LocalSchedules, type PollIntervals } from './schedules.ts';
 
 /**
  * The whole bridge on one machine: emulators, the stack's queues and tables, the webhook route, and
@@ -40,8 +40,8 @@ export interface LocalStackOptions {
   readonly consumers?: Partial<Record<QueueId, SqsBatchHandler>>;
   /** Greenhouse and Beamery: simulators (on free ports unless given) or the real APIs. */
   readonly saas?: Pick<SaasOptions, 'greenhouse' | 'beamery' | 'variants'>;
-  /** Between scheduled polls (default: each poller's deployed rate); 0 = only when `schedules.trigger()` is called. */
-  readonly pollIntervalMs?: number;
+  /** Between scheduled polls, for all or per poller (default: each poller's deployed rate); 0 = only when `schedules.trigger()` is called. */
+  readonly pollIntervalMs?: PollIntervals;
   /** TEST ONLY: every queue's visibility timeout, so a failed message comes back in seconds, not minutes. */
   readonly visibilityTimeoutSeconds?: number;
   /**

@@ -4,6 +4,8 @@ import { isLoopback, LOOPBACK_HOST } from './listen-host.ts';
 import { startLocalStack } from './stack.ts';
 import { saasChoiceFromEnvironment } from './saas.ts';
 import { removeLocalStackFile, writeLocalStackFile } from './stack-file.ts';
+import { pollIntervalsFromEnvironment } from './schedules.ts';
+import { JavaMissing } from './dynamodb-local.ts';
 import { DEFAULT_GREENHOUSE_SIM_PORT } from './simulators/greenhouse/server.ts';
 import { DEFAULT_BEAMERY_SIM_PORT } from './simulators/beamery/paths.ts';
 import { resolveSettings } from './simulators/beamery/settings.ts';
@@ -27,7 +29,8 @@ import { apiContractSchema, STRICT_API_CONTRACT } from './simulators/greenhouse/
  * GREENHOUSE_SIM_API_CONTRACT (`strict`, or JSON switches of local/simulators/greenhouse/api-contract.ts)
  * and BEAMERY_SIM_SETTINGS (JSON, local/simulators/beamery/settings.ts, e.g. `{"auth":"basic"}`) start
  * the simulators on the other readings of what their vendors leave open; `bridge doctor --local` names
- * each one the bridge's configuration does not expect.
+ * each one the bridge's configuration does not expect. LOCAL_POLL_INTERVAL_SECONDS (every poller) and
+ * LOCAL_POLL_INTERVAL_SECONDS_<POLLER> (one) set the schedules (local/schedules.ts); unset, the deployed rates.
  */
 /**
  * `npm start` shows the AI workflows at work on every job, with the offline providers (which say in
@@ -96,6 +99,13 @@ if (!settings.success) {
   process.exit(2);
 }
 const env = settings.data;
+let pollIntervals: ReturnType<typeof pollIntervalsFromEnvironment>;
+try {
+  pollIntervals = pollIntervalsFromEnvironment(process.env);
+} catch (error) {
+  process.stderr.write(`local stack: invalid settings\n${(error as Error).message}\n`);
+  process.exit(2);
+}
 
 let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
 let stopping = false;
@@ -125,6 +135,7 @@ try {
     webhookSecret: env.GREENHOUSE_WEBHOOK_SECRET,
     pushApiKey: env.BEAMERY_PUSH_API_KEY,
     ...(env.LOCAL_CONSUMERS === 'off' ? { consumers: {} } : {}),
+    pollIntervalMs: pollIntervals,
     saas: {
       ...saasChoiceFromEnvironment(process.env, { greenhouse: env.GREENHOUSE_SIM_PORT, beamery: env.BEAMERY_SIM_PORT }),
       variants: { greenhouse: env.GREENHOUSE_SIM_API_CONTRACT, beamery: env.BEAMERY_SIM_SETTINGS },
@@ -132,7 +143,9 @@ try {
     ai: env.AI_SETTINGS ? (JSON.parse(env.AI_SETTINGS) as object) : LOCAL_AI_DEMO,
   });
 } catch (error) {
-  process.stderr.write(`local stack failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // A missing Java is a setup step, not a bug: its message says what to install, with no stack trace.
+  const detail = error instanceof JavaMissing ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`local stack failed to start: ${detail}\n`);
   process.exit(1);
 }
 

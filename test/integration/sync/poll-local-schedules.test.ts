@@ -82,6 +82,16 @@ describe('local schedules', () => {
   it('refuses a negative interval', () => {
     expect(() => startLocalSchedules({ intervalMs: -1, handler: async (e) => summary(e.poller) })).toThrow(/interval/);
   });
+
+  it('runs each poller on its own interval when given per poller; the others keep their deployed rate', async () => {
+    const runs: string[] = [];
+    const schedules = startLocalSchedules({ intervalMs: { beamery: 10, users: 0 }, handler: async (e) => (runs.push(e.poller), summary(e.poller)) });
+    await sleep(120);
+    await schedules.stop();
+    expect(runs.filter((p) => p === 'beamery').length).toBeGreaterThanOrEqual(2);
+    // jobs and the rest are hourly or daily: no tick within the test.
+    expect(runs.filter((p) => p !== 'beamery')).toEqual([]);
+  });
 });
 
 /**
