@@ -90,13 +90,44 @@ export async function runBackfill(deps: BackfillRunnerDependencies, options: Bac
   let waits = 0;
   let consecutiveWaits = 0;
   // Backpressure (queue/backpressure.ts): without a queue depth, every page is enqueued at once.
-  const queue = deps.queueDepth ? queueRoom({ queueDepth: deps.queueDepth, clock, policy: deps.backpressure, depthPollMs: deps.depthPollMs }) : undefined;
-  const waitForRoom = async (): Promise<number> => (queue ? queue.waitForRoom({ signal: options.signal }) : PUBLISH_BATCH);
+  // A second look at the depth within one wait means the queue is full: the progress line says so
+  // (otherwise it only shows a falling rate while the consumers catch up).
+  let looks = 0;
+  let queuedWhileWaiting: number | undefined;
+  const depth = deps.queueDepth;
+  const queue = depth
+    ? queueRoom({
+        queueDepth: async () => {
+          const queued = await depth();
+          if (++looks > 1) {
+            queuedWhileWaiting = queued;
+            report();
+          }
+          return queued;
+        },
+        clock,
+        policy: deps.backpressure,
+        depthPollMs: deps.depthPollMs,
+      })
+    : undefined;
+  const waitForRoom = async (): Promise<number> => {
+    if (!queue) return PUBLISH_BATCH;
+    looks = 0;
+    try {
+      return await queue.waitForRoom({ signal: options.signal });
+    } finally {
+      queuedWhileWaiting = undefined;
+    }
+  };
   // The page in hand, so progress moves message by message rather than once per (up to 500-record) page.
   let page = { enqueued: 0, remaining: 0 };
   const report = (waitingSeconds?: number) =>
     deps.onProgress?.(
-      progressOf(checkpoint, { done: enqueued + page.enqueued, ms: clock.now() - startedMs, pageEnqueued: page.enqueued, pageRemaining: page.remaining }, waitingSeconds),
+      progressOf(
+        checkpoint,
+        { done: enqueued + page.enqueued, ms: clock.now() - startedMs, pageEnqueued: page.enqueued, pageRemaining: page.remaining, queuedWhileWaiting },
+        waitingSeconds,
+      ),
       checkpoint,
     );
 

@@ -229,6 +229,8 @@ export interface ProgressSnapshot {
   readonly listedAhead: number;
   /** Waiting for the rate limit, in seconds, when it is. */
   readonly waitingSeconds?: number;
+  /** Waiting for room on greenhouse-changes (backpressure): the messages queued there at the last look. */
+  readonly queuedWhileWaiting?: number;
 }
 
 export function formatDuration(ms: number): string {
@@ -265,6 +267,7 @@ export function formatProgress(p: ProgressSnapshot): string {
     }
   }
   if (p.waitingSeconds !== undefined) parts.push(`rate limited, waiting ${p.waitingSeconds}s`);
+  if (p.queuedWhileWaiting !== undefined) parts.push(`waiting for the consumers: ${p.queuedWhileWaiting} queued on greenhouse-changes`);
   return parts.join(' · ');
 }
 
@@ -274,6 +277,7 @@ export interface SessionProgress {
   readonly ms: number;
   readonly pageEnqueued?: number;
   readonly pageRemaining?: number;
+  readonly queuedWhileWaiting?: number;
 }
 
 export function progressOf(checkpoint: BackfillCheckpoint, session: SessionProgress, waitingSeconds?: number): ProgressSnapshot {
@@ -290,6 +294,7 @@ export function progressOf(checkpoint: BackfillCheckpoint, session: SessionProgr
     sessionMs: session.ms,
     listedAhead: session.pageRemaining ?? 0,
     ...(waitingSeconds !== undefined ? { waitingSeconds } : {}),
+    ...(session.queuedWhileWaiting !== undefined ? { queuedWhileWaiting: session.queuedWhileWaiting } : {}),
   };
 }
 

@@ -205,8 +205,16 @@ describe('backpressure', () => {
       drained = Math.min(published, Math.floor((now - Date.parse('2026-11-23T12:00:00Z')) / 200));
       return published - drained;
     };
-    const result = await runBackfill(deps(new InMemoryCheckpointStore(), { clock, publisher, queueDepth, depthPollMs: 1_000 }), { phases: ['candidates'] });
+    const progress: ProgressSnapshot[] = [];
+    const result = await runBackfill(deps(new InMemoryCheckpointStore(), { clock, publisher, queueDepth, depthPollMs: 1_000, onProgress: (p) => progress.push(p) }), {
+      phases: ['candidates'],
+    });
     expect(result.enqueued).toBe(expected.candidates.length);
+    // While it waits for room the progress line says why, with what is queued; once sent, it no longer does.
+    const waiting = progress.filter((p) => p.queuedWhileWaiting !== undefined);
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(formatProgress(waiting[0]!)).toMatch(/ · waiting for the consumers: \d+ queued on greenhouse-changes$/);
+    expect(progress.at(-1)!.queuedWhileWaiting).toBeUndefined();
     // 5 per second over a 15 s horizon: about 75 queued at the most, never the whole page of 500.
     expect(most).toBeLessThanOrEqual(queueCap(5) + 50);
     expect(most).toBeGreaterThan(DEFAULT_BACKPRESSURE.minQueued);

@@ -97,6 +97,7 @@ describe('backfill plan', () => {
     expect(formatProgress({ ...base, listedAhead: 1000 })).toBe('candidates 500 enqueued · 2 pages · 3 private skipped · 50.0/s · 1000 listed to go, ETA ≥20s (more pages may follow)');
     expect(formatProgress({ ...base, sessionDone: 0, listedAhead: 40 })).toBe('candidates 500 enqueued · 2 pages · 3 private skipped · 0.0/s · 40 listed to go');
     expect(formatProgress({ ...base, waitingSeconds: 12 })).toContain('rate limited, waiting 12s');
+    expect(formatProgress({ ...base, queuedWhileWaiting: 75 })).toBe('candidates 500 enqueued · 2 pages · 3 private skipped · 50.0/s · waiting for the consumers: 75 queued on greenhouse-changes');
     expect(formatProgress({ ...base, phase: 'done', sessionMs: 65_000 })).toBe('done: 510 enqueued · 2 pages · 3 private skipped · 7.7/s over 1m05s');
   });
 
