@@ -82,7 +82,7 @@ describe('bridge pause|resume', () => {
 
   it('refuses an unknown flow with a usage error, before touching anything', async () => {
     const wrong = await bridge('pause', 'everything');
-    expect(wrong.code).not.toBe(0);
+    expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/Allowed choices are greenhouse-to-beamery, beamery-to-greenhouse, ai, pollers, all/);
   });
 });
