@@ -1,8 +1,8 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { beameryEnvironment, type StackConfig } from '#lib/config';
 import { AiWorkflows } from './constructs/ai-workflows.ts';
-import { AlarmTopic } from './constructs/alarm-topic.ts';
+import { AlarmTopic, PredictableAlarmNames } from './constructs/alarm-topic.ts';
 import { BridgeDashboard } from './constructs/dashboard.ts';
 import { EventQueues } from './constructs/event-queues.ts';
 import { BridgeSecrets } from './constructs/secrets.ts';
@@ -104,7 +104,18 @@ export class BridgeStack extends Stack {
         ...this.aiWorkflows.alarms,
       ],
       messageAgeAlarmSeconds: config.messageAgeAlarmSeconds,
+      functions: [
+        { label: 'ingest (webhooks)', function: this.webhookApi.ingest.function },
+        { label: 'beamery push', function: this.pushApi.push.function },
+        { label: 'greenhouse → beamery', function: this.greenhouseSync.consumer.function },
+        { label: 'beamery → greenhouse', function: this.beamerySync.consumer.function },
+        { label: 'ai workflows', function: this.aiWorkflows.consumer.function },
+        { label: 'pollers', function: this.polling.poller.function },
+      ],
+      otherDeadLetterQueues: [{ label: 'poller schedules DLQ', queue: this.polling.deadLetterQueue }],
+      alarmAction,
     });
+    Aspects.of(this).add(new PredictableAlarmNames(`${config.namePrefix}greenhouse-beamery-bridge`));
 
     new CfnOutput(this, 'WebhookUrl', {
       description: 'Enter as the endpoint URL of each Greenhouse web hook (Configure > Dev Center > Web Hooks)',
