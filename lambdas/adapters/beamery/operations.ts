@@ -1,6 +1,6 @@
 /**
  * Every Beamery call the bridge makes, with the evidence behind its method and path (the levels of
- * shared/reference/beamery-api.md: HIGH official and uncontradicted; MED official-but-partial or
+ * docs/reference/beamery-api.md: HIGH official and uncontradicted; MED official-but-partial or
  * real client code; LOW one weak source or an inference; ASSUMED no public source). The client
  * builds its URLs from this table, so the table cannot drift from what is called, and the
  * capabilities name the operations that a tenant may simply not have (or have at another path).

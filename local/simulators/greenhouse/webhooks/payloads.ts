@@ -17,7 +17,7 @@ import type { GreenhouseState } from '../state.ts';
 /**
  * Harvest v3 records turned into the v1-shaped webhook payloads Greenhouse still sends (reference
  * §5.1, §5.6–5.7 [H]). Each action's key set follows its official example in
- * shared/fixtures/greenhouse/ exactly — the examples differ between actions (a `url` on the
+ * fixtures/greenhouse/ exactly — the examples differ between actions (a `url` on the
  * candidate here, no `prospect_detail` there, `source.public_name` instead of `source.name` in
  * hire/reject/unhire/unreject), and the contract test holds every emitted payload to its own
  * example. Mapping decisions (v3 → v1):
