@@ -369,7 +369,7 @@ export function makeGreenhousePoller(deps: GreenhousePollerDependencies) {
     const summary = await sweepDeletions(
       {
         links,
-        existing: async (type, ids) => new Set((await collectIds(deps.greenhouse, type, ids)).values()),
+        existing: (type, ids) => collectIds(deps.greenhouse, type, ids),
         publish: (messages) => deps.publisher.publish(messages),
         ledger: deps.ledger,
         clock: deps.clock,
