@@ -154,18 +154,27 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
 
   /**
    * A paused flow's batch goes back untried, as a transient wait: never counted as a failure, so a
-   * pause of any length dead-letters nothing (the receive schedule keeps it below the redrive backstop).
+   * pause dead-letters nothing, except, as for every wait, a message whose queue retention is running
+   * out (kept on the DLQ with its reason rather than deleted by SQS unseen).
    */
   async function handBackPaused(event: SQSEvent): Promise<SQSBatchResponse> {
     const seconds = deps.pause!.waitSeconds;
-    const items = event.Records.map((record) => ({ record, seconds: transientWait(record, seconds) }));
-    if (items.length > 0) {
-      const refused = await queue.handBack(items);
-      if (refused > 0) logger.warn('some messages could not be handed back', { refused });
-      count(CONSUMER_METRICS.waiting, items.length);
-      logger.info('flow paused; batch handed back', { received: items.length, waitSeconds: seconds });
+    const batch = new BatchState();
+    const waiting: SQSRecord[] = [];
+    for (const record of event.Records) {
+      if (waitedTooLong(sentAt(record, now), now(), queue.retentionSeconds)) {
+        await deadLetter(record, "still waiting when the queue's retention ran out: flow paused (bridge pause)", 0, batch);
+      } else {
+        waiting.push(record);
+      }
     }
-    return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })) };
+    if (waiting.length > 0) {
+      const refused = await queue.handBack(waiting.map((record) => ({ record, seconds: transientWait(record, seconds) })));
+      if (refused > 0) logger.warn('some messages could not be handed back', { refused });
+      count(CONSUMER_METRICS.waiting, waiting.length);
+      logger.info('flow paused; batch handed back', { received: event.Records.length, waitSeconds: seconds, deadLettered: batch.deadLettered });
+    }
+    return { batchItemFailures: waiting.map((record) => ({ itemIdentifier: record.messageId })) };
   }
 
   /**
