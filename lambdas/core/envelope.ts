@@ -109,3 +109,8 @@ export function messageBytes(body: string, attributes: Record<string, string>): 
 export function entityKey(system: 'greenhouse' | 'beamery', type: string, id: string | number): string {
   return `${system}#${type}#${id}`;
 }
+
+/** The id part of an entity key (`greenhouse#candidate#42` → `42`): the inverse of entityKey. */
+export function entityIdOf(key: string): string {
+  return key.split('#')[2]!;
+}

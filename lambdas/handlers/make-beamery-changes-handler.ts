@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Envelope } from '#core/envelope';
+import { entityIdOf, type Envelope } from '#core/envelope';
 import { reconcileContact, type ContactSyncDependencies } from '#core/sync/reconcile-contact';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import type { PauseSwitch } from '#adapters/store/switches';
@@ -35,7 +35,7 @@ export function makeBeameryChangesHandler(deps: BeameryChangesDependencies) {
       return;
     }
     const result = await reconcileContact(
-      { contactId: envelope.entityKey.split('#')[2]!, observedAt: envelope.observedAt, origin: envelope.origin, pushRequested: envelope.pushRequested },
+      { contactId: entityIdOf(envelope.entityKey), observedAt: envelope.observedAt, origin: envelope.origin, pushRequested: envelope.pushRequested },
       deps.contacts,
     );
     // Results carry ids, outcomes and counts only.

@@ -1,4 +1,4 @@
-import { entityKey } from '#core/envelope';
+import { entityKey, entityIdOf } from '#core/envelope';
 import { collect } from '#core/async-iterables';
 import { ValidationFailed } from '#adapters/http/errors';
 import type { GreenhouseApi } from '#adapters/greenhouse/client';
@@ -27,7 +27,7 @@ export async function applyToLinkedVacancies(contactId: string, candidateId: num
   const jobIds = new Set<number>();
   for (const membership of memberships) {
     const job = (await deps.idMap.byBeamery(entityKey('beamery', 'vacancy', membership.vacancyId))).find((l) => l.status === 'active');
-    if (job) jobIds.add(Number(job.greenhouseKey.split('#')[2]));
+    if (job) jobIds.add(Number(entityIdOf(job.greenhouseKey)));
   }
   if (jobIds.size === 0) return [];
   const held = new Set((await collect(deps.greenhouse.listApplications({ candidate_ids: [candidateId] }))).map((a) => a.job_id));

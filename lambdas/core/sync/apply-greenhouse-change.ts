@@ -1,3 +1,4 @@
+import { entityIdOf } from '#core/envelope';
 import type { Clock } from '#core/clock';
 import type { Envelope } from '#core/envelope';
 import type { AuditStore } from './ports.ts';
@@ -51,7 +52,7 @@ export async function applyGreenhouseChange(envelope: Envelope, deps: Greenhouse
       const { outcome } = await handleCandidateLifecycle(envelope, deps.lifecycle);
       // After a merge the winner's contact may have taken over the loser's: bring it up to date.
       if (envelope.action === 'merge_candidate' && outcome === 'merged') {
-        const winner = envelope.entityKey.split('#')[2]!;
+        const winner = entityIdOf(envelope.entityKey);
         await reconcileCandidate({ candidateId: winner, observedAt: now(), origin: envelope.origin }, deps.candidates);
       }
       return { synced: 'candidate-lifecycle', outcome };

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Clock } from '#core/clock';
-import { entityKey, type GreenhouseEventEnvelope } from '#core/envelope';
+import { entityKey, type GreenhouseEventEnvelope, entityIdOf } from '#core/envelope';
 import { identityHash, normaliseEmail } from '#core/identity-hash';
 import { greenhouseProfileUrl, mapTags, normaliseTagName } from '#core/mapping/contact';
 import { ValidationFailed } from '#adapters/http/errors';
@@ -364,7 +364,7 @@ async function addTag(deps: LifecycleDependencies, contact: BeameryContact, labe
 }
 
 function contactIdOf(link: Link): string {
-  return link.beameryKey.split('#')[2]!;
+  return entityIdOf(link.beameryKey);
 }
 
 function isoNow(deps: LifecycleDependencies): string {

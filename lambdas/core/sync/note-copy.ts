@@ -1,3 +1,4 @@
+import { entityIdOf } from '#core/envelope';
 import { createHash } from 'node:crypto';
 import { collect } from '#core/async-iterables';
 import type { BeameryApi } from '#adapters/beamery/api';
@@ -106,7 +107,7 @@ export interface BeameryNoteCopyDependencies {
 export async function copyBeameryNotes(key: string, contactId: string, greenhouseKey: string, deps: BeameryNoteCopyDependencies): Promise<number> {
   const notes = await deps.beamery.listNotesSince(contactId);
   if (notes === 'unsupported' || notes.length === 0) return 0;
-  const candidateId = Number(greenhouseKey.split('#')[2]);
+  const candidateId = Number(entityIdOf(greenhouseKey));
   return copyNotesOnce({
     ledger: deps.ledger,
     key,

@@ -1,5 +1,5 @@
 import type { Clock } from '#core/clock';
-import { entityKey, type Origin } from '#core/envelope';
+import { entityKey, type Origin, entityIdOf } from '#core/envelope';
 import { identityHash } from '#core/identity-hash';
 import type { GreenhouseApi } from '#adapters/greenhouse/client';
 import type { Candidate } from '#adapters/greenhouse/schemas';
@@ -211,11 +211,11 @@ async function resolveContact(
   mapping: ContactMapping,
   deps: CandidateSyncDependencies,
 ): Promise<{ contactId: string; outcome: 'created' | 'linked' | 'update'; previous: SyncState | undefined }> {
-  if (link) return { contactId: link.beameryKey.split('#')[2]!, outcome: 'update', previous: state };
+  if (link) return { contactId: entityIdOf(link.beameryKey), outcome: 'update', previous: state };
   const primary = mapping.contact.primaryEmail ?? mapping.contact.emails?.[0];
   const matches = primary ? await deps.beamery.findContactsByEmail(primary) : [];
   const decision = matchContact({
-    candidateId: key.split('#')[2]!,
+    candidateId: entityIdOf(key),
     emailMatches: matches.map((c) => ({ contactId: c.id, ...(c.greenhouseCandidateId ? { greenhouseCandidateId: c.greenhouseCandidateId } : {}) })),
   });
   const now = new Date(deps.clock.now()).toISOString();
@@ -255,7 +255,7 @@ async function loadSnapshot(candidate: NonNullable<Awaited<ReturnType<Greenhouse
   for (const job of jobs) {
     const jobLink = await idMap.byGreenhouse(entityKey('greenhouse', 'job', job.id));
     linkedJobs.set(job.id, {
-      ...(jobLink?.status === 'active' ? { vacancyId: jobLink.beameryKey.split('#')[2]! } : {}),
+      ...(jobLink?.status === 'active' ? { vacancyId: entityIdOf(jobLink.beameryKey) } : {}),
       confidential: job.confidential === true,
     });
   }

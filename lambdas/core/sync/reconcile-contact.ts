@@ -1,5 +1,5 @@
 import type { Clock } from '#core/clock';
-import { entityKey, type Origin } from '#core/envelope';
+import { entityKey, type Origin, entityIdOf } from '#core/envelope';
 import { identityHash } from '#core/identity-hash';
 import { collect } from '#core/async-iterables';
 import { candidateCreateFromContact, candidateWriteForGroups, referrerIdFor, sourceIdFor } from '#core/mapping/candidate';
@@ -81,7 +81,6 @@ export type ContactSyncResult =
       readonly jobsApplied?: readonly number[];
     };
 
-const idOf = (key: string) => key.split('#')[2]!;
 
 export async function reconcileContact(trigger: ContactTrigger, deps: ContactSyncDependencies): Promise<ContactSyncResult> {
   // A revision conflict means the other direction stored the pair's state meanwhile: once more on its result.
@@ -126,7 +125,7 @@ async function updateLinked(
   deps: ContactSyncDependencies,
 ): Promise<ContactSyncResult | 'conflict'> {
   const { greenhouse, options } = deps;
-  const candidateId = Number(idOf(link.greenhouseKey));
+  const candidateId = Number(entityIdOf(link.greenhouseKey));
   const source = personGroupHashes(personFromContact(contact, options.consentKeys));
   const base = state?.fieldHashes;
   const changedSinceBase = base === undefined || Object.entries(source).some(([group, hash]) => base[group] !== hash);
@@ -226,7 +225,7 @@ async function creditedTo(contact: BeameryContact, deps: ContactSyncDependencies
   if (contact.assignedToUserId === undefined) return undefined;
   const user = (await deps.idMap.byBeamery(entityKey('beamery', 'user', contact.assignedToUserId))).find((l) => l.status === 'active');
   if (!user) return undefined;
-  return referrerIdFor(Number(idOf(user.greenhouseKey)), await collect(deps.greenhouse.listReferrers()));
+  return referrerIdFor(Number(entityIdOf(user.greenhouseKey)), await collect(deps.greenhouse.listReferrers()));
 }
 
 async function existingCandidate(contact: BeameryContact, deps: ContactSyncDependencies): Promise<number | undefined> {
@@ -244,7 +243,7 @@ async function jobOfVacancies(contactId: string, deps: ContactSyncDependencies):
   for (const membership of memberships) {
     const links = await deps.idMap.byBeamery(entityKey('beamery', 'vacancy', membership.vacancyId));
     const job = links.find((l) => l.status === 'active');
-    if (job) return Number(idOf(job.greenhouseKey));
+    if (job) return Number(entityIdOf(job.greenhouseKey));
   }
   return undefined;
 }
@@ -258,20 +257,20 @@ async function mergedInBeamery(key: string, winnerContactId: string, links: read
   const winner = (await deps.idMap.byBeamery(winnerKey)).find((l) => l.status === 'active');
   if (!winner) {
     await deps.idMap.put({ greenhouseKey: loser.greenhouseKey, beameryKey: winnerKey, status: 'active', updatedAt: now });
-    return { outcome: 'link-moved', candidateId: Number(idOf(loser.greenhouseKey)) };
+    return { outcome: 'link-moved', candidateId: Number(entityIdOf(loser.greenhouseKey)) };
   }
   if (winner.greenhouseKey !== loser.greenhouseKey) {
-    await deps.greenhouse.mergeCandidates(Number(idOf(winner.greenhouseKey)), Number(idOf(loser.greenhouseKey)));
+    await deps.greenhouse.mergeCandidates(Number(entityIdOf(winner.greenhouseKey)), Number(entityIdOf(loser.greenhouseKey)));
   }
   await deps.idMap.put({ greenhouseKey: loser.greenhouseKey, beameryKey: key, status: 'merged-into', mergedInto: winner.greenhouseKey, updatedAt: now });
   await deps.audit.record({
     kind: 'operator-task',
     entityKey: loser.greenhouseKey,
-    summary: `Beamery merged contact ${idOf(key)} into ${winnerContactId}; Greenhouse candidate ${idOf(loser.greenhouseKey)} merged into ${idOf(winner.greenhouseKey)}`,
-    detail: { reason: 'merged-in-beamery', winnerCandidateId: Number(idOf(winner.greenhouseKey)) },
+    summary: `Beamery merged contact ${entityIdOf(key)} into ${winnerContactId}; Greenhouse candidate ${entityIdOf(loser.greenhouseKey)} merged into ${entityIdOf(winner.greenhouseKey)}`,
+    detail: { reason: 'merged-in-beamery', winnerCandidateId: Number(entityIdOf(winner.greenhouseKey)) },
     at: now,
   });
-  return { outcome: 'merged', candidateId: Number(idOf(winner.greenhouseKey)) };
+  return { outcome: 'merged', candidateId: Number(entityIdOf(winner.greenhouseKey)) };
 }
 
 /**
@@ -282,7 +281,7 @@ async function mergedInBeamery(key: string, winnerContactId: string, links: read
 async function anonymizedInBeamery(key: string, contact: BeameryContact, link: Link | undefined, deps: ContactSyncDependencies): Promise<ContactSyncResult> {
   if (!link) return { outcome: 'skipped', reason: 'anonymized-not-linked' };
   const now = new Date(deps.clock.now()).toISOString();
-  const candidateId = Number(idOf(link.greenhouseKey));
+  const candidateId = Number(entityIdOf(link.greenhouseKey));
   const { mode, greenhouseFields } = deps.options.anonymization;
   if (mode === 'bidirectional') await deps.greenhouse.anonymizeCandidate(candidateId, greenhouseFields);
   for (const email of contact.emails) await deps.ledger.recordAnonymized(identityHash(email, deps.options.identityKey), now);
