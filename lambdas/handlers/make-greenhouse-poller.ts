@@ -35,9 +35,11 @@ import type { MetricsSink } from './make-ingest-handler.ts';
  * `{ "poller": "candidates" }` (optionally with a window policy), or `{ "poller": "users" }` for the
  * users reference sync (lambdas/core/sync/reference-users.ts). A window poller lists what Greenhouse updated
  * since the poller's watermark, enqueues one message per entity on greenhouse-changes.fifo, and only
- * then moves the watermark. Any failure (RateLimited included) is thrown: the watermark stays, the
- * invocation is retried (Lambda's asynchronous retries, then the next tick), and the same time is
- * listed again; the messages already sent dedupe in SQS or coalesce in the consumer.
+ * then moves the watermark. A rate limit ends the run with `{ rateLimited: true }`: the watermark
+ * stays and the next tick lists the same time again (thrown, it would reach the schedules' DLQ after
+ * Lambda's retries, and a rate limit is never poison). Any other failure is thrown: the watermark
+ * stays, Lambda retries, then the next tick; the messages already sent dedupe in SQS or coalesce in
+ * the consumer.
  *
  * Backpressure. With `backpressure`, the pollers that publish to greenhouse-changes keep no more work
  * on it than the backfill does (adapters/queue/backpressure.ts): a bulk change in Greenhouse (a
@@ -165,7 +167,22 @@ export interface GreenhousePollerHandler {
   (event: unknown, context?: Context): Promise<ScheduledRunSummary>;
 }
 
-export type ScheduledRunSummary = PollRunSummary | UsersRunSummary | BeameryPollSummary | SweepSummary | PausedRunSummary;
+export type ScheduledRunSummary = PollRunSummary | UsersRunSummary | BeameryPollSummary | SweepSummary | PausedRunSummary | RateLimitedRunSummary;
+
+/**
+ * A run that met a rate limit: it stopped where it was, watermark and cursor untouched, and the next
+ * tick lists the same time again. Returned, not thrown: a thrown run is retried by Lambda and then sent
+ * to the schedules' dead-letter queue, and a rate limit, however long it lasts, is a wait, not a failure.
+ */
+export interface RateLimitedRunSummary {
+  readonly poller: ScheduledRun;
+  readonly rateLimited: true;
+  readonly retryAfterSeconds: number;
+}
+
+export function isRateLimitedRun(summary: ScheduledRunSummary): summary is RateLimitedRunSummary {
+  return 'rateLimited' in summary && summary.rateLimited === true;
+}
 
 /** A run skipped because the operator paused the pollers (`bridge pause pollers`): watermarks untouched. */
 export interface PausedRunSummary {
@@ -412,15 +429,15 @@ export function makeGreenhousePoller(deps: GreenhousePollerDependencies) {
       } catch (error) {
         if (error instanceof RateLimited) {
           count(POLLER_METRICS.rateLimited);
-          logger.warn('poller rate limited; watermark kept, the window is listed again on retry', {
+          logger.warn('poller rate limited; watermark kept, the next run lists the window again', {
             poller: parsed.data.poller,
             retryAfterSeconds: error.retryAfterSeconds,
             operation: error.operation,
           });
-        } else {
-          count(POLLER_METRICS.failed);
-          logger.error('poller failed; watermark kept', { poller: parsed.data.poller, error: error instanceof Error ? error.name : 'unknown' });
+          return { poller: parsed.data.poller, rateLimited: true, retryAfterSeconds: error.retryAfterSeconds };
         }
+        count(POLLER_METRICS.failed);
+        logger.error('poller failed; watermark kept', { poller: parsed.data.poller, error: error instanceof Error ? error.name : 'unknown' });
         throw error;
       }
     } finally {

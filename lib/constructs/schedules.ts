@@ -201,7 +201,7 @@ export class PollSchedules extends Construct {
 
     const errors = fn.metricErrors({ period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }).createAlarm(this, 'ErrorsAlarm', {
       alarmDescription:
-        `The Greenhouse poller failed ${RUN_RETRY_ATTEMPTS + 1} or more times within an hour (a run and its retries). Watermarks stay where they were, so nothing is skipped, but changes without a webhook wait until a run succeeds; see the poller's logs (rate limits, credentials).`,
+        `The Greenhouse poller failed ${RUN_RETRY_ATTEMPTS + 1} or more times within an hour (a run and its retries). Watermarks stay where they were, so nothing is skipped, but changes without a webhook wait until a run succeeds; see the poller's logs (credentials, network; a rate-limited run is not a failure: it ends early and the next tick continues).`,
       threshold: RUN_RETRY_ATTEMPTS + 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -7,7 +7,8 @@ import { LOCAL_BEAMERY_PUSH_API_KEY } from '#local/defaults';
 import { ENV } from '#lambdas/config';
 import type { LocalStack } from '#local/stack';
 import { callJson } from '../support/http.ts';
-import { startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
+import { isRateLimitedRun } from '#handlers/make-greenhouse-poller';
+import { runScheduled, startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
 import { eventually, queueDepth } from '../support/queues.ts';
 
 /**
@@ -115,8 +116,8 @@ describe('Beamery → Greenhouse, end to end on the local stack', () => {
 
   /** One run of the Beamery poller, as the next scheduled tick would make it. */
   async function poll(): Promise<void> {
-    const [outcome] = await stack.schedules.trigger('beamery');
-    if (!outcome?.ok) throw new Error(`the Beamery poll failed: ${String(outcome && !outcome.ok ? outcome.error : 'no outcome')}`);
+    const outcome = await runScheduled(stack.schedules, 'beamery');
+    if (!outcome.ok || isRateLimitedRun(outcome.summary)) throw new Error(`the Beamery poll failed: ${outcome.ok ? 'still rate limited' : String(outcome.error)}`);
   }
 
   /** Every Greenhouse webhook delivered and both sync queues empty: the bridge is idle. */

@@ -2,6 +2,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDbAudit } from '#adapters/store/audit';
 import { DynamoDbIdMap } from '#adapters/store/id-map';
+import type { ScheduledRun } from '#core/sync/poll-window';
+import { isRateLimitedRun } from '#handlers/make-greenhouse-poller';
+import type { LocalPollOutcome, LocalSchedules } from '#local/schedules';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '#local/stack';
 import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';
 import { callJson } from './http.ts';
@@ -43,4 +46,20 @@ export async function startE2eStack(options: LocalStackOptions & { readonly gree
       await stack.stop();
     },
   };
+}
+
+/**
+ * One scheduled run as the schedule would see it through: a run that met a rate limit ends early with
+ * its watermark kept, and the next tick runs it again. Here the next tick comes when the limit's
+ * window has passed, so a scenario waits for the run's work instead of failing on a busy simulator.
+ */
+export async function runScheduled(schedules: LocalSchedules, poller: ScheduledRun, deadlineMs = 60_000): Promise<LocalPollOutcome> {
+  const giveUpAt = Date.now() + deadlineMs;
+  for (;;) {
+    const [outcome] = await schedules.trigger(poller);
+    if (!outcome) throw new Error(`no outcome for the ${poller} run`);
+    const summary = outcome.ok ? outcome.summary : undefined;
+    if (!summary || !isRateLimitedRun(summary) || Date.now() > giveUpAt) return outcome;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, summary.retryAfterSeconds) * 1000));
+  }
 }

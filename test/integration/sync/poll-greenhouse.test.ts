@@ -4,7 +4,6 @@ import type { Clock } from '#core/clock';
 import { parseEnvelope } from '#core/envelope';
 import { POLLERS, type PollerName } from '#core/sync/poll-window';
 import { InMemoryLedger } from '#adapters/store/in-memory';
-import { RateLimited } from '#adapters/http/errors';
 import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
 import { makeGreenhousePoller, pinnedEndKey, POLLER_METRICS, type GreenhousePollerDependencies, type PollerBackpressure } from '#handlers/make-greenhouse-poller';
 import { startSqsEmulator, type SqsEmulator } from '#local/emulators';
@@ -176,7 +175,7 @@ describe('scheduled Greenhouse polling', () => {
     expect(counted[POLLER_METRICS.queued]).toBe(6);
   });
 
-  it('RateLimited in the middle of a window: thrown, watermark unchanged; the retry lists the window again', async () => {
+  it('RateLimited in the middle of a window: the run ends as rate limited (not thrown, so never dead-lettered), watermark unchanged; the next run lists the window again', async () => {
     await run('candidates');
     await queued();
     const before = await ledger.getWatermark(POLLERS.candidates.watermarkKey);
@@ -190,7 +189,7 @@ describe('scheduled Greenhouse polling', () => {
     greenhouse.clock.advance(30_000);
     await greenhouse.admin('PUT', '/rate-limit', { limit: 2 });
     const pageByPage = poller({ greenhouse: greenhouse.client({ perPage: 1 }) });
-    await expect(run('candidates', pageByPage)).rejects.toBeInstanceOf(RateLimited);
+    expect(await pageByPage({ poller: 'candidates' })).toMatchObject({ poller: 'candidates', rateLimited: true, retryAfterSeconds: expect.any(Number) });
     expect(await ledger.getWatermark(POLLERS.candidates.watermarkKey)).toBe(before);
     expect(counted[POLLER_METRICS.rateLimited]).toBe(1);
 
