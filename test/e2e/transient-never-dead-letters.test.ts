@@ -10,6 +10,8 @@ import { drain, eventually, untilQuiet } from '../support/queues.ts';
  * a change that meets a rate limit is that it waits.
  */
 const SECRET = 'transient-secret';
+/** How long the queue must stay empty to count as drained. */
+const QUIET_MS = 2_000;
 
 interface StoredContact {
   readonly experience: { role?: string; current?: boolean }[];
@@ -60,21 +62,27 @@ describe('transient outcomes never dead-letter a healthy change', () => {
 
   it('a bulk edit many rate windows long reaches Beamery in full, with nothing dead-lettered', async () => {
     // Small scale of the 200-candidate bulk edit (`npx tsx bench/run.ts bulk-edit` runs the full size at
-    // the simulator's default limit): Greenhouse's 30-second window cut to 12 requests, about two
-    // edits' worth, so 12 edits wait six windows and each waiting message is handed back more than
-    // the five receives that used to dead-letter it.
+    // the simulator's default limit): 6 requests a window, one or two edits' worth, so 12 edits wait
+    // eight windows or more and each waiting message is handed back more than the five receives that
+    // used to dead-letter it. The window is 3 seconds instead of Greenhouse's 30 so the test waits
+    // seconds, not minutes: the bridge takes window ends from X-RateLimit-Reset, and SQS counts a
+    // hand-back as a receive however short the wait.
     const count = 12;
+    const windowSeconds = 3;
     const generated = (await greenhouse('POST', '/generate/candidates', { count, seed: 11 })) as { minId: number; maxId: number };
     const ids = Array.from({ length: generated.maxId - generated.minId + 1 }, (_, i) => generated.minId + i);
     expect(ids).toHaveLength(count);
-    await greenhouse('PUT', '/rate-limit', { limit: 12 });
+    await greenhouse('PUT', '/rate-limit', { limit: 6, windowSeconds });
+    const started = Date.now();
     try {
       for (const id of ids) await greenhouse('PATCH', `/candidates/${id}`, { title: `Bulk Title ${id}` });
       await greenhouse('POST', '/webhooks/settle');
-      await untilQuiet(e2e.sqs, [e2e.stack.resources.queues['greenhouse-changes'].url], 2_000, 300_000);
+      await untilQuiet(e2e.sqs, [e2e.stack.resources.queues['greenhouse-changes'].url], QUIET_MS, 300_000);
     } finally {
-      await greenhouse('PUT', '/rate-limit', { limit: 10_000 });
+      await greenhouse('PUT', '/rate-limit', { limit: 10_000, windowSeconds: 30 });
     }
+    // The premise: the work spanned more windows than the five receives that used to dead-letter it.
+    expect((Date.now() - started - QUIET_MS) / 1000).toBeGreaterThan(6 * windowSeconds);
     const stale = [];
     for (const id of ids) if ((await roleInBeamery(id)) !== `Bulk Title ${id}`) stale.push(id);
     expect(stale).toEqual([]);

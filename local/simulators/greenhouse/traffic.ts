@@ -12,6 +12,10 @@ import { FixedWindowLimit } from '../shared/fixed-window.ts';
  * is unpublished: 75 is the docs' example [M], the default here. The token endpoint is metered on
  * its own 60-second window [M]; its limit is unknown (20 assumed).
  *
+ * The window is settable (admin `PUT /rate-limit {"windowSeconds"}`) only so that a scenario that must
+ * wait many windows runs in seconds: the bridge takes each window's end from `X-RateLimit-Reset`, so
+ * it follows a shorter window as it would follow Greenhouse's 30 seconds.
+ *
  * Counts per route (method + route pattern) let tests prove what a client did and did not call.
  */
 export const API_WINDOW_MS = 30_000;
@@ -50,7 +54,13 @@ export class RateLimits {
   }
 
   settings() {
-    return { limit: this.api.limit, tokenLimit: this.token.limit, apiRejected: this.api.rejected, tokenRejected: this.token.rejected };
+    return {
+      limit: this.api.limit,
+      windowSeconds: this.api.windowMs / 1000,
+      tokenLimit: this.token.limit,
+      apiRejected: this.api.rejected,
+      tokenRejected: this.token.rejected,
+    };
   }
 }
 

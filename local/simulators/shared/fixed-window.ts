@@ -21,7 +21,8 @@ export class FixedWindowLimit {
 
   constructor(
     public limit: number,
-    readonly windowMs: number,
+    /** Settable for tests that must wait many windows (the client follows the server's announced window end). */
+    public windowMs: number,
     private readonly clock: Clock,
   ) {}
 

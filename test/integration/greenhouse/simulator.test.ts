@@ -58,6 +58,24 @@ describe('the Greenhouse simulator itself', () => {
       expect([unknown.statusCode, unknown.json()]).toEqual([404, { message: 'Resource not found' }]);
     });
 
+    it('counts in 30-second windows, or in the window a scenario sets, and says so in X-RateLimit-Reset', async () => {
+      h = await startHarness({ rateLimit: { limit: 1 } });
+      const resetIn = async () => {
+        const reply = await inject(h!, 'GET', '/v3/candidates');
+        return { status: reply.statusCode, seconds: Number(reply.headers['x-ratelimit-reset']) - Math.floor(h!.clock.now() / 1000) };
+      };
+      // Just after a window starts (windows are aligned to multiples of their length).
+      const toNextWindow = (ms: number) => h!.clock.advance(ms - (h!.clock.now() % ms) + 5);
+      toNextWindow(30_000);
+      expect(await resetIn()).toEqual({ status: 401, seconds: 30 });
+      expect(await h.admin('PUT', '/rate-limit', { windowSeconds: 3 })).toMatchObject({ limit: 1, windowSeconds: 3 });
+      toNextWindow(3_000);
+      expect(await resetIn()).toEqual({ status: 401, seconds: 3 });
+      expect(await resetIn()).toMatchObject({ status: 429 });
+      toNextWindow(3_000);
+      expect(await resetIn()).toMatchObject({ status: 401 });
+    });
+
     it('never rate-limits or faults the admin API', async () => {
       h = await startHarness({ rateLimit: { limit: 1 }, faults: { serverErrorRate: 1 } });
       for (let i = 0; i < 5; i++) expect((await inject(h, 'GET', '/_admin/state/counts')).statusCode).toBe(200);

@@ -88,8 +88,16 @@ export function registerAdminControlRoutes(app: FastifyInstance, deps: ControlDe
   // Rate limits
   app.get(`${A}/rate-limit`, async () => deps.limits.settings());
   app.put(`${A}/rate-limit`, async (request) => {
-    const body = parseBody(z.object({ limit: z.number().int().min(1).optional(), tokenLimit: z.number().int().min(1).optional() }), request.body);
+    const body = parseBody(
+      z.object({
+        limit: z.number().int().min(1).optional(),
+        windowSeconds: z.number().int().min(1).max(300).optional(),
+        tokenLimit: z.number().int().min(1).optional(),
+      }),
+      request.body,
+    );
     if (body.limit !== undefined) deps.limits.api.limit = body.limit;
+    if (body.windowSeconds !== undefined) deps.limits.api.windowMs = body.windowSeconds * 1000;
     if (body.tokenLimit !== undefined) deps.limits.token.limit = body.tokenLimit;
     return deps.limits.settings();
   });
