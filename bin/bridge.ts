@@ -98,7 +98,7 @@ export async function pushContacts(ids: readonly string[], deps: PushDependencie
   return { queued, deliveryId };
 }
 
-async function push(contactIds: string[], options: { file?: string }): Promise<void> {
+async function push(contactIds: string[], options: { file?: string; json?: boolean }): Promise<void> {
   const fromFile = options.file === undefined ? [] : parseIdList(options.file === '-' ? await readStdin() : await readFile(options.file, 'utf8'));
   const config = readConfig();
   requireCliSettings(config, [{ queue: 'beamery-changes' }]);
@@ -111,9 +111,9 @@ async function push(contactIds: string[], options: { file?: string }): Promise<v
     now: () => new Date(),
     newDeliveryId: () => randomUUID(),
   });
-  process.stderr.write(`queued ${queued} contact${queued === 1 ? '' : 's'} on beamery-changes for Greenhouse\n`);
-  // A summary on stdout, for scripts.
-  process.stdout.write(`${JSON.stringify({ queued, deliveryId })}\n`);
+  process.stdout.write(
+    options.json ? `${JSON.stringify({ queued, deliveryId })}\n` : `queued ${queued} contact${queued === 1 ? '' : 's'} on beamery-changes for Greenhouse (delivery ${deliveryId})\n`,
+  );
 }
 
 export { UsageError };
@@ -171,6 +171,7 @@ export function program(): Command {
     .addOption(new Option('--jobs-only', 'only jobs').conflicts('candidatesOnly'))
     .addOption(new Option('--candidates-only', 'only candidates').conflicts('jobsOnly'))
     .option('--restart', 'ignore the stored checkpoint and start a new run')
+    .option('--json', 'print the summary as one JSON object')
     .action(backfill);
   cli
     .command('push')
@@ -178,6 +179,7 @@ export function program(): Command {
     .description('push Beamery contacts to Greenhouse: queue each on beamery-changes, as POST /beamery/push does')
     .argument('[contactIds...]', 'Beamery contact ids')
     .option('--file <path>', 'also read contact ids from a file, one per line (- for stdin)')
+    .option('--json', 'print the summary as one JSON object: {"queued": n, "deliveryId": id}')
     .action(push);
   cli
     .command('audit')

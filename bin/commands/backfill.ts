@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { formatProgress, phasesFor, type ProgressSnapshot } from '#core/sync/backfill-plan';
+import { formatProgress, phasesFor, type BackfillCounts, type ProgressSnapshot } from '#core/sync/backfill-plan';
 import { readConfig, type BridgeConfig } from '#lambdas/config';
 import { awsBackfillDependencies, runBackfill, type BackfillRunnerDependencies } from '#adapters/backfill-runner';
 import { requireCliSettings } from '../cli-settings.ts';
@@ -58,10 +58,27 @@ export function progressLine(stream: Stream = process.stderr, intervalMs = PLAIN
   };
 }
 
+export interface BackfillSummary {
+  readonly action: 'start' | 'resume' | 'finished';
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly counts: BackfillCounts;
+  readonly enqueuedNow: number;
+}
+
+/** The text summary: what this invocation did, the run's totals, and what running it again would do. */
+export function formatBackfillSummary({ action, runId, startedAt, counts, enqueuedNow }: BackfillSummary): string {
+  const totals = `${counts.jobs} jobs, ${counts.candidates} candidates (${counts.skippedPrivate} private skipped), ${counts.pages} pages`;
+  if (action === 'finished') return `backfill ${runId} (started ${startedAt}) had already finished, nothing enqueued: ${totals}; use --restart for a new run`;
+  return `backfill ${runId} ${action === 'start' ? 'started and finished' : `resumed (started ${startedAt}) and finished`}: ${enqueuedNow} enqueued now; the run in all: ${totals}; use --restart for a new run`;
+}
+
 export interface BackfillCommandOptions {
   readonly jobsOnly?: boolean;
   readonly candidatesOnly?: boolean;
   readonly restart?: boolean;
+  /** The summary on stdout as one JSON object instead of a line of text. */
+  readonly json?: boolean;
 }
 
 export interface BackfillCommandIo {
@@ -75,7 +92,8 @@ export interface BackfillCommandIo {
 
 /**
  * `bridge backfill`: checks every setting it needs before it calls Greenhouse or writes the
- * checkpoint, runs the resumable backfill with a progress line, and prints a JSON summary on stdout.
+ * checkpoint, runs the resumable backfill with a progress line, and prints a summary on stdout (a
+ * line of text, or one JSON object with `json`).
  * Returns the exit code: 0 done, 130 stopped by Ctrl-C (the checkpoint keeps every whole page sent).
  */
 export async function backfillCommand(options: BackfillCommandOptions, io: BackfillCommandIo): Promise<number> {
@@ -101,11 +119,8 @@ export async function backfillCommand(options: BackfillCommandOptions, io: Backf
   try {
     const { checkpoint, action, enqueued } = await runBackfill(deps, { phases, restart: options.restart ?? false, signal: io.signal });
     finishLine();
-    if (action === 'finished') {
-      io.stderr.write(`run ${checkpoint.runId} (started ${checkpoint.startedAt}) already finished; use --restart for a new run\n`);
-    }
-    // A summary on stdout, for scripts.
-    io.stdout.write(`${JSON.stringify({ action, runId: checkpoint.runId, startedAt: checkpoint.startedAt, counts: checkpoint.counts, enqueuedNow: enqueued })}\n`);
+    const summary = { action, runId: checkpoint.runId, startedAt: checkpoint.startedAt, counts: checkpoint.counts, enqueuedNow: enqueued };
+    io.stdout.write(`${options.json ? JSON.stringify(summary) : formatBackfillSummary(summary)}\n`);
     return 0;
   } catch (error) {
     // Whatever the abort surfaced as (the signal's reason, an AbortError from a wait or a request).

@@ -6,12 +6,14 @@ import { QUEUES } from '#lib/resource-definitions';
 import { formatStatus, readStatus } from '#adapters/operator/status';
 import { requireCliSettings } from '../cli-settings.ts';
 
-/** `bridge status`: queues, dead letters, pollers, rate budgets, last failures, backfill (lambdas/adapters/operator/status.ts). */
+/** `bridge status`: queues (depth, in flight, oldest age), dead letters, pollers, rate budgets, last failures, backfill (lambdas/adapters/operator/status.ts). */
 export function registerStatusCommand(cli: Command): void {
   cli
     .command('status')
     .summary('queues, dead letters, poller lag, rate budgets, last failures')
-    .description('show queue depths and dead letters, poller watermarks and lag, rate budgets, each consumer\'s last failure and the backfill checkpoint')
+    .description(
+      'show queue depths, messages in flight and the oldest message\'s age (CloudWatch; not locally), dead letters, poller watermarks and lag, rate budgets, each consumer\'s last failure and the backfill checkpoint',
+    )
     .option('--json', 'print the status as one JSON object')
     .action(async (options: { json?: boolean }) => {
       const config = readConfig();

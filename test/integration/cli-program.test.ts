@@ -12,7 +12,7 @@ import { startSqsEmulator, type SqsEmulator } from '#local/emulators';
 import { createQueues } from '#local/resources';
 import { queueDefinition } from '#lib/resource-definitions';
 import { UsageError } from '../../bin/cli-settings.ts';
-import { INTERRUPTED_EXIT_CODE, backfillCommand, progressLine, type BackfillCommandIo } from '../../bin/commands/backfill.ts';
+import { INTERRUPTED_EXIT_CODE, backfillCommand, progressLine, type BackfillCommandIo, type BackfillSummary } from '../../bin/commands/backfill.ts';
 import { program } from '../../bin/bridge.ts';
 import { runBridgeCli } from '../support/local-stack-process.ts';
 import { drain } from '../support/queues.ts';
@@ -147,9 +147,9 @@ describe('backfill progress and Ctrl-C', () => {
     expect(store.saved).toMatchObject({ runId: 'run-1', phase: 'candidates' });
 
     const [again, againErr] = [output(), output()];
-    const resumed = await backfillCommand({ candidatesOnly: true }, { stdout: again.stream, stderr: againErr.stream, signal: new AbortController().signal, dependencies: dependencies(-1) });
+    const resumed = await backfillCommand({ candidatesOnly: true, json: true }, { stdout: again.stream, stderr: againErr.stream, signal: new AbortController().signal, dependencies: dependencies(-1) });
     expect(resumed).toBe(0);
-    const summary = JSON.parse(again.text.join('')) as { action: string; runId: string; counts: { candidates: number } };
+    const summary = JSON.parse(again.text.join('')) as BackfillSummary;
     expect(summary).toMatchObject({ action: 'resume', runId: 'run-1' });
     // Every candidate once on the queue (the interrupted page's repeats are dropped by their deduplication ids).
     const keys = (await drain(emulator.sqs, queues['greenhouse-changes'].url)).map((m) => m.Attributes?.['MessageGroupId']);
@@ -157,6 +157,13 @@ describe('backfill progress and Ctrl-C', () => {
     expect(keys.length).toBe(summary.counts.candidates);
     expect(againErr.text.at(-1)).toMatch(/^done: \d+ enqueued · \d+ pages? · [\d.]+\/s over \d+s\n$/);
     expect(againErr.text.at(-1)).not.toContain(' 0.0/s');
+
+    // Without --json the summary is a line of text: here, that there was nothing left to do.
+    const [done, doneErr] = [output(), output()];
+    expect(await backfillCommand({ candidatesOnly: true }, { stdout: done.stream, stderr: doneErr.stream, signal: new AbortController().signal, dependencies: dependencies(-1) })).toBe(0);
+    expect(done.text.join('')).toBe(
+      `backfill run-1 (started ${summary.startedAt}) had already finished, nothing enqueued: 0 jobs, ${summary.counts.candidates} candidates (0 private skipped), ${summary.counts.pages} pages; use --restart for a new run\n`,
+    );
   });
 
   it('without a terminal: a line at most every few seconds, and the latest one again while nothing moves', () => {

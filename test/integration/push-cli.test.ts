@@ -90,7 +90,7 @@ describe('bridge push', () => {
     ]);
   });
 
-  it('runs as `bridge push <id…> --file ids.txt` with the environment the local stack sets, printing a summary', async () => {
+  it('runs as `bridge push <id…> --file ids.txt --json` with the environment the local stack sets, printing a summary (a line of text without --json)', async () => {
     const file = join(dir, 'ids.txt');
     await writeFile(file, 'c0ffee0000000000000b\nc0ffee0000000000000c\n');
     const env = {
@@ -105,15 +105,19 @@ describe('bridge push', () => {
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      await program().parseAsync(['node', 'bridge', 'push', 'c0ffee0000000000000a', 'c0ffee0000000000000b', '--file', file]);
+      await program().parseAsync(['node', 'bridge', 'push', 'c0ffee0000000000000a', 'c0ffee0000000000000b', '--file', file, '--json']);
       const summary = JSON.parse(String(stdout.mock.calls.at(-1)![0])) as { queued: number; deliveryId: string };
       expect(summary).toEqual({ queued: 3, deliveryId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-      expect(String(stderr.mock.calls.at(-1)![0])).toBe('queued 3 contacts on beamery-changes for Greenhouse\n');
+      expect(stdout).toHaveBeenCalledTimes(1);
       const messages = await queued();
       expect(messages.map((m) => m.envelope.entityKey).sort()).toEqual(
         ['c0ffee0000000000000a', 'c0ffee0000000000000b', 'c0ffee0000000000000c'].map((id) => `beamery#contact#${id}`),
       );
       for (const { envelope } of messages) expect(envelope).toMatchObject({ origin: 'push', pushRequested: true, deliveryId: summary.deliveryId });
+
+      await program().parseAsync(['node', 'bridge', 'push', 'c0ffee0000000000000d']);
+      const [again] = await queued();
+      expect(String(stdout.mock.calls.at(-1)![0])).toBe(`queued 1 contact on beamery-changes for Greenhouse (delivery ${again!.envelope.deliveryId})\n`);
     } finally {
       stdout.mockRestore();
       stderr.mockRestore();

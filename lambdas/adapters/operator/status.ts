@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,21 +12,26 @@ import { DynamoDbCheckpointStore } from '#adapters/backfill-checkpoint-store';
 import { rateBudgetKey } from '#adapters/store/dynamodb-budget-store';
 import { ledgerKeys } from '#adapters/store/ledger';
 import { lastFailureKey } from '#adapters/store/message-failures';
+import { readOldestAges, type OldestAges } from '#adapters/operator/queue-age';
 
 /**
  * `bridge status`: one read of everything an operator asks first — what waits on each queue and its
  * dead-letter queue, how far behind each poller is, where each API's shared rate budget stands, each
  * consumer's last real failure, and the backfill's checkpoint. Read-only: SQS attributes and Ledger
  * items by key (no scan), so it is cheap to run on a live stack. The age of a queue's oldest message
- * is not among SQS's attributes (CloudWatch's ApproximateAgeOfOldestMessage has it, on the dashboard):
- * it is left out rather than estimated by receiving messages a consumer is waiting for.
+ * is not among SQS's attributes: on AWS it is CloudWatch's ApproximateAgeOfOldestMessage (one
+ * GetMetricData call, queue-age.ts); locally, and when CloudWatch will not answer, it is left out (with
+ * the reason) rather than estimated by receiving messages a consumer is waiting for.
  */
 export interface QueueStatus {
   readonly queue: QueueId;
   readonly visible: number;
   readonly inFlight: number;
   readonly delayed: number;
+  /** Seconds, from CloudWatch (a minute or more behind); absent locally or when CloudWatch has no datapoint. */
+  readonly oldestAgeSeconds?: number;
   readonly deadLetters: number;
+  readonly deadLetterOldestAgeSeconds?: number;
   readonly lastFailure?: { readonly reason: string; readonly at: string; readonly messageId: string };
 }
 
@@ -48,6 +54,8 @@ export interface BudgetStatus {
 export interface BridgeStatus {
   readonly at: string;
   readonly queues: readonly QueueStatus[];
+  /** Why no queue has an oldest age: a local stack (no CloudWatch), or CloudWatch's error. */
+  readonly oldestAgeUnavailable?: string;
   readonly pollers: readonly PollerStatus[];
   readonly rateBudgets: readonly BudgetStatus[];
   readonly backfill?: Pick<BackfillCheckpoint, 'runId' | 'startedAt' | 'updatedAt' | 'phase' | 'counts'>;
@@ -56,6 +64,8 @@ export interface BridgeStatus {
 export interface StatusClients {
   readonly sqs: SQSClient;
   readonly dynamodb: DynamoDBClient;
+  /** On AWS, for the oldest messages' ages; the default client when absent. Never called locally. */
+  readonly cloudwatch?: CloudWatchClient;
   readonly now?: () => Date;
 }
 
@@ -69,19 +79,29 @@ export async function readStatus(config: BridgeConfig, clients: StatusClients): 
   const item = async (key: { pk: string; sk: string }) =>
     (await documents.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item as Record<string, unknown> | undefined;
 
+  const ages: Promise<OldestAges> =
+    config.runtime === 'local'
+      ? Promise.resolve({ ok: false, reason: 'n/a locally (the local stack has no CloudWatch)' })
+      : readOldestAges(clients.cloudwatch ?? new CloudWatchClient({}), QUEUES.flatMap(({ id }) => [requireQueueUrl(config, id), requireQueueUrl(config, id, true)]), now);
   const queues = Promise.all(
     QUEUES.map(async ({ id }): Promise<QueueStatus> => {
-      const [main, dead, failure] = await Promise.all([
+      const [main, dead, failure, age] = await Promise.all([
         queueCounts(clients.sqs, requireQueueUrl(config, id)),
         queueCounts(clients.sqs, requireQueueUrl(config, id, true)),
         item(lastFailureKey(id)),
+        ages,
       ]);
+      const ageOf = (url: string) => (age.ok ? age.ages.get(url) : undefined);
+      const oldest = ageOf(requireQueueUrl(config, id));
+      const deadOldest = ageOf(requireQueueUrl(config, id, true));
       return {
         queue: id,
         visible: main.visible,
         inFlight: main.inFlight,
+        ...(oldest !== undefined ? { oldestAgeSeconds: oldest } : {}),
         delayed: main.delayed,
         deadLetters: dead.visible + dead.inFlight + dead.delayed,
+        ...(deadOldest !== undefined ? { deadLetterOldestAgeSeconds: deadOldest } : {}),
         ...(failure ? { lastFailure: { reason: String(failure['reason']), at: String(failure['at']), messageId: String(failure['messageId']) } } : {}),
       };
     }),
@@ -110,9 +130,11 @@ export async function readStatus(config: BridgeConfig, clients: StatusClients): 
   const checkpoint = new DynamoDbCheckpointStore(clients.dynamodb, table, BACKFILL_CHECKPOINT_NAME).load();
 
   const backfill = await checkpoint;
+  const age = await ages;
   return {
     at: now.toISOString(),
     queues: await queues,
+    ...(age.ok ? {} : { oldestAgeUnavailable: age.reason }),
     pollers: await pollers,
     rateBudgets: await rateBudgets,
     ...(backfill
@@ -137,11 +159,15 @@ async function queueCounts(sqs: SQSClient, queueUrl: string): Promise<{ visible:
 
 /** The text form: a block per concern, aligned for a terminal. */
 export function formatStatus(status: BridgeStatus): string {
-  const lines = [`status at ${status.at}`, '', 'queues                 waiting  in flight  delayed  dead letters  last failure'];
+  const lines = [`status at ${status.at}`, '', 'queues                 waiting  in flight   oldest  delayed  dead letters  dlq oldest  last failure'];
+  const age = (seconds: number | undefined) => (seconds === undefined ? '-' : formatSeconds(seconds));
   for (const q of status.queues) {
     const failure = q.lastFailure ? `${q.lastFailure.at} ${q.lastFailure.reason}` : '-';
-    lines.push(`  ${q.queue.padEnd(20)} ${String(q.visible).padStart(7)}  ${String(q.inFlight).padStart(9)}  ${String(q.delayed).padStart(7)}  ${String(q.deadLetters).padStart(12)}  ${failure}`);
+    lines.push(
+      `  ${q.queue.padEnd(20)} ${String(q.visible).padStart(7)}  ${String(q.inFlight).padStart(9)}  ${age(q.oldestAgeSeconds).padStart(7)}  ${String(q.delayed).padStart(7)}  ${String(q.deadLetters).padStart(12)}  ${age(q.deadLetterOldestAgeSeconds).padStart(10)}  ${failure}`,
+    );
   }
+  if (status.oldestAgeUnavailable) lines.push(`  oldest: ${status.oldestAgeUnavailable}`);
   lines.push('', 'pollers                watermark                  lag');
   for (const p of status.pollers) {
     lines.push(`  ${p.poller.padEnd(20)} ${(p.watermark ?? 'never ran').padEnd(26)} ${p.lagSeconds === undefined ? '-' : formatSeconds(p.lagSeconds)}`);
