@@ -17,8 +17,8 @@ export class UsageError extends Error {
   readonly exitCode = 2;
 }
 
-/** What a command needs configured: a queue (or its DLQ), a table, or one of the two APIs. */
-export type CliSetting = { readonly queue: QueueId; readonly deadLetter?: boolean } | { readonly table: TableId } | 'greenhouse' | 'beamery';
+/** What a command needs configured: a queue (or its DLQ), the poller schedules' DLQ, a table, or one of the two APIs. */
+export type CliSetting = { readonly queue: QueueId; readonly deadLetter?: boolean } | { readonly table: TableId } | 'poller-dlq' | 'greenhouse' | 'beamery';
 
 const outputOf = new Map(STACK_OUTPUT_VARIABLES.map((o) => [o.env, o.output]));
 /** `NAME (stack output Output)` when a deployed stack has it, so an operator knows both ways to set it. */
@@ -55,6 +55,9 @@ export function missingCliSettings(config: BridgeConfig, needs: readonly CliSett
         if (!config.beamery.baseUrl) want(`${ENV.beameryRegion} or ${ENV.beameryBaseUrl}`, config.beamery.region);
       }
       want(TABLES.find((t) => t.id === 'ledger')!.nameEnv, config.tableNames['ledger']);
+    } else if (need === 'poller-dlq') {
+      want(ENV.pollerDlqUrl, config.pollerDeadLetterQueueUrl);
+      if (local) want('AWS_ENDPOINT_URL_SQS', env['AWS_ENDPOINT_URL_SQS']);
     } else if ('queue' in need) {
       const def = QUEUES.find((q) => q.id === need.queue)!;
       want(need.deadLetter ? def.dlqUrlEnv : def.urlEnv, (need.deadLetter ? config.deadLetterQueueUrls : config.queueUrls)[need.queue]);

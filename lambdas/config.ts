@@ -75,6 +75,11 @@ export const ENV = {
   consentDateField: 'GREENHOUSE_CONSENT_DATE_FIELD',
   /** Comma-separated Greenhouse anonymize fields for a Beamery anonymization in `bidirectional` mode. */
   anonymizeFields: 'GREENHOUSE_ANONYMIZE_FIELDS',
+  /**
+   * The poller schedules' dead-letter queue (a standard queue, lib/constructs/schedules.ts): read by
+   * the operator CLI only (`bridge dlq --queue pollers`, `bridge status`); the local stack has none.
+   */
+  pollerDlqUrl: 'POLLER_DLQ_URL',
   /** Real failures (never transient ones) before a consumer moves a message to its DLQ (default 5). */
   maxMessageFailures: 'MAX_MESSAGE_FAILURES',
   /** Local stack only (its tests' short visibility timeout): what a failed message waits at most. */
@@ -121,6 +126,7 @@ const configSchema = z.object({
   runtime: z.enum(['aws', 'local']).default('aws'),
   queueUrls: z.record(z.string(), z.url()),
   deadLetterQueueUrls: z.record(z.string(), z.url()),
+  pollerDeadLetterQueueUrl: z.url().optional(),
   tableNames: z.record(z.string(), z.string().min(1)),
   queues: z.object({
     maxFailures: z.coerce.number().int().min(1).max(100).default(DEFAULT_MAX_FAILURES),
@@ -187,6 +193,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
     runtime,
     queueUrls: pick(QUEUES, (q) => q.urlEnv),
     deadLetterQueueUrls: pick(QUEUES, (q) => q.dlqUrlEnv),
+    pollerDeadLetterQueueUrl: env[ENV.pollerDlqUrl] || undefined,
     tableNames: pick(TABLES, (t) => t.nameEnv),
     queues: {
       maxFailures: env[ENV.maxMessageFailures] || undefined,

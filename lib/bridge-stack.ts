@@ -124,6 +124,7 @@ export class BridgeStack extends Stack {
     // Every queue, DLQ, table and secret the operator CLI reads with `--stack <name>` (lib/stack-outputs.ts).
     const outputValues: Record<string, string> = {
       ...Object.fromEntries(QUEUES.flatMap((q) => [[q.urlEnv, this.queues.get(q.id).queue.queueUrl], [q.dlqUrlEnv, this.queues.get(q.id).deadLetterQueue.queueUrl]])),
+      [ENV.pollerDlqUrl]: this.polling.deadLetterQueue.queueUrl,
       ...this.tables.environmentFor(TABLES.map((t) => t.id)),
       [ENV.webhookSecretArn]: this.secrets.secret('greenhouse-webhook').secretArn,
       [ENV.greenhouseCredentialsArn]: this.secrets.secret('greenhouse-harvest').secretArn,

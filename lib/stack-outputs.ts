@@ -20,6 +20,11 @@ export const STACK_OUTPUT_VARIABLES: readonly StackOutputVariable[] = [
     { output: `${pascal(q.id)}QueueUrl`, env: q.urlEnv, description: `URL of ${q.id}.fifo (${q.purpose})` },
     { output: `${pascal(q.id)}DlqUrl`, env: q.dlqUrlEnv, description: `URL of the dead-letter queue of ${q.id}.fifo` },
   ]),
+  {
+    output: 'PollerDlqUrl',
+    env: ENV.pollerDlqUrl,
+    description: 'URL of the poller schedules\' dead-letter queue (Scheduler DLQ events and the poller\'s on-failure records)',
+  },
   ...TABLES.map((t) => ({ output: `${pascal(t.id)}TableName`, env: t.nameEnv, description: `Name of the ${t.id} table` })),
   { output: 'GreenhouseWebhookSecretArn', env: ENV.webhookSecretArn, description: 'Store the Greenhouse web hook secret key here (plain string)' },
   { output: 'GreenhouseHarvestCredentialsArn', env: ENV.greenhouseCredentialsArn, description: 'Store the Harvest v3 OAuth client credentials here ({"clientId","clientSecret"})' },

@@ -22,6 +22,10 @@ function deployedValue(output: string, value: unknown): string {
 }
 
 describe('stack outputs for the operator CLI', () => {
+  it('names the pollers\' DLQ setting by its stack output when it is missing', () => {
+    expect(missingCliSettings(readConfig({ [ENV.runtime]: 'aws' }), ['poller-dlq'], {})).toEqual([`${ENV.pollerDlqUrl} (stack output PollerDlqUrl)`]);
+  });
+
   it('declares an output for every queue URL, DLQ URL and table name, each pointing at that resource', () => {
     for (const q of QUEUES) {
       const queue = stack.queues.get(q.id);
@@ -31,7 +35,9 @@ describe('stack outputs for the operator CLI', () => {
     for (const t of TABLES) {
       expect(outputs[STACK_OUTPUT_VARIABLES.find((o) => o.env === t.nameEnv)!.output]?.Value).toEqual({ Ref: logicalIdOf(stack, stack.tables.table(t.id).tableName) });
     }
-    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['GreenhouseChangesQueueUrl', 'BeameryChangesDlqUrl', 'AiTasksQueueUrl', 'LedgerTableName', 'IdMapTableName']));
+    // The poller schedules' DLQ (a standard queue of its own, not one of QUEUES'), for `bridge dlq --queue pollers`.
+    expect(outputs[STACK_OUTPUT_VARIABLES.find((o) => o.env === ENV.pollerDlqUrl)!.output]?.Value).toEqual({ Ref: logicalIdOf(stack, stack.polling.deadLetterQueue.queueUrl) });
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['PollerDlqUrl', 'GreenhouseChangesQueueUrl', 'BeameryChangesDlqUrl', 'AiTasksQueueUrl', 'LedgerTableName', 'IdMapTableName']));
     for (const { output } of STACK_OUTPUT_VARIABLES) expect(outputs[output]?.Description).toBeTruthy();
   });
 
@@ -43,7 +49,7 @@ describe('stack outputs for the operator CLI', () => {
     expect(Object.keys(settings).filter((name) => /SECRET|KEY$|PASSWORD/.test(name) && !name.endsWith('_FIELD'))).toEqual([]);
   });
 
-  it('mapped back, the outputs configure backfill, push, audit and doctor with nothing missing', () => {
+  it('mapped back, the outputs configure backfill, push, audit, doctor and every DLQ command with nothing missing', () => {
     const env = environmentFromStackOutputs(Object.entries(outputs).map(([OutputKey, o]) => ({ OutputKey, OutputValue: deployedValue(OutputKey, o.Value) })));
     const config = readConfig({ ...env, [ENV.runtime]: 'aws' });
     expect(config.tenant).toBe('AcmeBridge');
@@ -51,7 +57,8 @@ describe('stack outputs for the operator CLI', () => {
     expect(Object.keys(config.queueUrls).sort()).toEqual(QUEUES.map((q) => q.id).sort());
     expect(Object.keys(config.deadLetterQueueUrls).sort()).toEqual(QUEUES.map((q) => q.id).sort());
     expect(Object.keys(config.tableNames).sort()).toEqual(TABLES.map((t) => t.id).sort());
-    const everything = [...QUEUES.flatMap((q) => [{ queue: q.id }, { queue: q.id, deadLetter: true }]), ...TABLES.map((t) => ({ table: t.id })), 'greenhouse', 'beamery'] as const;
+    expect(config.pollerDeadLetterQueueUrl).toMatch(/^https:\/\/sqs\./);
+    const everything = [...QUEUES.flatMap((q) => [{ queue: q.id }, { queue: q.id, deadLetter: true }]), ...TABLES.map((t) => ({ table: t.id })), 'poller-dlq', 'greenhouse', 'beamery'] as const;
     expect(missingCliSettings(config, everything, env)).toEqual([]);
   });
 });

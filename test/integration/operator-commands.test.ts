@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeBody } from '#core/envelope';
 import { pollMessages } from '#core/sync/poll-window';
 import { readConfig, requireTableName } from '#lambdas/config';
@@ -12,7 +12,7 @@ import { readStatus } from '#adapters/operator/status';
 import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';
 import { createQueues } from '#local/resources';
 import { startLocalStack, type LocalStack } from '#local/stack';
-import { exitCodeOf, program } from '../../bin/bridge.ts';
+import { bridgeInProcess as bridge } from '../support/bridge-in-process.ts';
 import { drain, eventually, queueDepth } from '../support/queues.ts';
 
 /**
@@ -38,25 +38,6 @@ afterAll(async () => {
   dynamodb?.destroy();
   await stack?.stop();
 });
-
-/** Runs `bridge <args…>` as the CLI does and answers its stdout and exit code. */
-async function bridge(...args: string[]): Promise<{ stdout: string; exitCode: number }> {
-  const writes: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (writes.push(String(chunk)), true));
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  let exitCode = 0;
-  try {
-    await program().parseAsync(['node', 'bridge', ...args]);
-    exitCode = Number(process.exitCode ?? 0);
-  } catch (error) {
-    exitCode = exitCodeOf(error);
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-    process.exitCode = undefined;
-  }
-  return { stdout: writes.join(''), exitCode };
-}
 
 const syncedAt = async (key: string) => (await ledger.getSyncState(key))?.reconciledAt;
 

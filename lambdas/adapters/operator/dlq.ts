@@ -10,16 +10,23 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { envelopeSchema } from '#core/envelope';
-import { requireQueueUrl, type BridgeConfig } from '#lambdas/config';
-import type { QueueId } from '#lib/resource-definitions';
+import { ENV, requireQueueUrl, type BridgeConfig } from '#lambdas/config';
+import { QUEUES, type QueueId } from '#lib/resource-definitions';
+import { decodePollFailure, pollFailureReason, type PollFailure } from './poll-failure-record.ts';
 
 /**
- * `bridge dlq list|show|redrive`: what waits on the dead-letter queues, why, and sending it back.
+ * `bridge dlq list|show|redrive|delete`: what waits on the dead-letter queues, why, sending it back
+ * and deleting it.
  *
  * Reading a queue means receiving: messages are received with a short visibility timeout, and once
  * read they are made visible again at once, so a listing leaves the queue as it found it (a DLQ has no
  * consumer and no redrive policy, so the receive counts cost nothing).
  */
+
+/** The poller schedules' dead-letter queue, besides the three FIFO queues' own. */
+export const POLLERS_DLQ = 'pollers';
+export type DeadLetterQueueId = QueueId | typeof POLLERS_DLQ;
+export const DEAD_LETTER_QUEUES: readonly DeadLetterQueueId[] = [...QUEUES.map((q) => q.id), POLLERS_DLQ];
 
 /** What the consumers add when they dead-letter a message (lambdas/adapters/queue/consumer-queue.ts). */
 const FAILURE_ATTRIBUTES = ['failureReason', 'failureCount', 'sourceQueue', 'firstSentAt'] as const;
@@ -29,7 +36,7 @@ const READ_VISIBILITY_SECONDS = 60;
 export const MAX_READ = 1_000;
 
 export interface DeadLetter {
-  readonly queue: QueueId;
+  readonly queue: DeadLetterQueueId;
   readonly messageId: string;
   readonly groupId?: string;
   readonly deadLetteredAt?: string;
@@ -40,11 +47,13 @@ export interface DeadLetter {
   /**
    * The envelope without its payload: what and which entity, never a person's data. A quarantined
    * delivery's raw body stays out too (it is the unrecognised webhook, PII and all); its reason and
-   * detail are the bridge's own words and stay in.
+   * detail are the bridge's own words and stay in. Absent on the pollers' DLQ, which holds no envelopes.
    */
-  readonly envelope:
+  readonly envelope?:
     | { readonly valid: true; readonly kind: string; readonly entityKey: string; readonly origin: string; readonly observedAt: string; readonly deliveryId: string; readonly action?: string; readonly quarantineReason?: string; readonly quarantineDetail?: string }
     | { readonly valid: false };
+  /** The pollers' DLQ only: the failed poll run, as Lambda or Scheduler recorded it. */
+  readonly pollRun?: PollFailure;
   /** Only with `--body`: quarantined deliveries and event payloads hold PII. */
   readonly body?: string;
 }
@@ -61,7 +70,7 @@ interface ReadMessage {
  */
 async function readDeadLetters(
   sqs: SQSClient,
-  queue: QueueId,
+  queue: DeadLetterQueueId,
   url: string,
   options: { body: boolean },
   act?: (read: ReadMessage) => Promise<boolean>,
@@ -74,7 +83,9 @@ async function readDeadLetters(
         new ReceiveMessageCommand({
           QueueUrl: url,
           MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 0,
+          // The pollers' DLQ is a standard queue, where a short poll samples some of SQS's servers and
+          // can answer empty while messages wait; a long poll asks them all (a FIFO queue has no gaps).
+          WaitTimeSeconds: queue === POLLERS_DLQ ? 1 : 0,
           VisibilityTimeout: READ_VISIBILITY_SECONDS,
           MessageSystemAttributeNames: ['All'],
           MessageAttributeNames: ['All'],
@@ -106,21 +117,35 @@ async function releaseAll(sqs: SQSClient, url: string, messages: readonly Messag
   }
 }
 
-export function describe(queue: QueueId, message: Message, options: { body: boolean }): DeadLetter {
+export function describe(queue: DeadLetterQueueId, message: Message, options: { body: boolean }): DeadLetter {
   const attribute = (name: string) => message.MessageAttributes?.[name]?.StringValue;
   const sent = Number(message.Attributes?.SentTimestamp);
+  const deadLetteredAt = Number.isFinite(sent) && sent > 0 ? { deadLetteredAt: new Date(sent).toISOString() } : {};
+  const body = options.body ? { body: message.Body ?? '' } : {};
+  if (queue === POLLERS_DLQ) {
+    const pollRun = decodePollFailure(message);
+    return {
+      queue,
+      messageId: message.MessageId!,
+      ...deadLetteredAt,
+      ...optional('failureReason', pollFailureReason(pollRun)),
+      ...(pollRun.attempts !== undefined ? { failureCount: pollRun.attempts } : {}),
+      pollRun,
+      ...body,
+    };
+  }
   const count = attribute('failureCount');
   return {
     queue,
     messageId: message.MessageId!,
     ...(message.Attributes?.MessageGroupId ? { groupId: message.Attributes.MessageGroupId } : {}),
-    ...(Number.isFinite(sent) && sent > 0 ? { deadLetteredAt: new Date(sent).toISOString() } : {}),
+    ...deadLetteredAt,
     ...optional('firstSentAt', attribute('firstSentAt')),
     ...optional('failureReason', attribute('failureReason')),
     ...(count !== undefined ? { failureCount: Number(count) } : {}),
     ...optional('sourceQueue', attribute('sourceQueue')),
     envelope: summarise(message.Body ?? ''),
-    ...(options.body ? { body: message.Body ?? '' } : {}),
+    ...body,
   };
 }
 
@@ -149,10 +174,42 @@ function summarise(body: string): DeadLetter['envelope'] {
   };
 }
 
-export async function listDeadLetters(config: BridgeConfig, sqs: SQSClient, queues: readonly QueueId[], options: { body: boolean; ids?: readonly string[] }): Promise<DeadLetter[]> {
+export function requireDeadLetterQueueUrl(config: BridgeConfig, queue: DeadLetterQueueId): string {
+  if (queue !== POLLERS_DLQ) return requireQueueUrl(config, queue, true);
+  if (!config.pollerDeadLetterQueueUrl) throw new Error(`configuration: ${ENV.pollerDlqUrl} is not set`);
+  return config.pollerDeadLetterQueueUrl;
+}
+
+export async function listDeadLetters(config: BridgeConfig, sqs: SQSClient, queues: readonly DeadLetterQueueId[], options: { body: boolean; ids?: readonly string[] }): Promise<DeadLetter[]> {
   const all: DeadLetter[] = [];
-  for (const queue of queues) all.push(...(await readDeadLetters(sqs, queue, requireQueueUrl(config, queue, true), options)));
+  for (const queue of queues) all.push(...(await readDeadLetters(sqs, queue, requireDeadLetterQueueUrl(config, queue), options)));
   return options.ids ? all.filter((letter) => options.ids!.includes(letter.messageId)) : all;
+}
+
+export interface DeleteResult {
+  readonly queue: DeadLetterQueueId;
+  /** What was deleted, as `list` shows it (no body). */
+  readonly deleted: readonly DeadLetter[];
+  /** Chosen ids not on the queue (already deleted or redriven, or a typo). */
+  readonly notFound: readonly string[];
+}
+
+/**
+ * Deletes the chosen dead letters of one queue, never all of them: the case is closed (reconciled,
+ * or a poll run the next tick covered) or the runbook says the message can go. The others are made
+ * visible again as a listing leaves them.
+ */
+export async function deleteDeadLetters(config: BridgeConfig, sqs: SQSClient, queue: DeadLetterQueueId, ids: readonly string[]): Promise<DeleteResult> {
+  const url = requireDeadLetterQueueUrl(config, queue);
+  const deleted: DeadLetter[] = [];
+  await readDeadLetters(sqs, queue, url, { body: false }, async ({ message, letter }) => {
+    // A standard queue may hand out a message twice; the second copy's delete would only repeat the first.
+    if (!ids.includes(letter.messageId) || deleted.some((d) => d.messageId === letter.messageId)) return false;
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle! }));
+    deleted.push(letter);
+    return true;
+  });
+  return { queue, deleted, notFound: ids.filter((id) => !deleted.some((d) => d.messageId === id)) };
 }
 
 export type RedriveResult =
@@ -215,7 +272,11 @@ export function formatDeadLetterList(letters: readonly DeadLetter[]): string {
   if (letters.length === 0) return 'no dead letters';
   return letters
     .map((l) => {
-      const what = l.envelope.valid ? `${l.envelope.kind} ${l.envelope.entityKey}${l.envelope.action ? ` ${l.envelope.action}` : ''}` : 'not a valid envelope';
+      const what = l.pollRun
+        ? `poll ${l.pollRun.poller ?? '?'} (${l.pollRun.source})`
+        : l.envelope?.valid
+          ? `${l.envelope.kind} ${l.envelope.entityKey}${l.envelope.action ? ` ${l.envelope.action}` : ''}`
+          : 'not a valid envelope';
       return `${l.queue}  ${l.messageId}  ${l.deadLetteredAt ?? '-'}  ${what}  failures=${l.failureCount ?? '-'}  ${l.failureReason ?? ''}`.trimEnd();
     })
     .join('\n');
@@ -226,8 +287,12 @@ export function formatDeadLetters(letters: readonly DeadLetter[]): string {
   if (letters.length === 0) return 'no such dead letters';
   return letters
     .map((l) => {
-      const { envelope, body, ...rest } = l;
-      const decoded: [string, unknown][] = envelope.valid ? Object.entries(envelope).filter(([k]) => k !== 'valid') : [['envelope', 'not a valid envelope']];
+      const { envelope, pollRun, body, ...rest } = l;
+      const decoded: [string, unknown][] = pollRun
+        ? Object.entries(pollRun)
+        : envelope?.valid
+          ? Object.entries(envelope).filter(([k]) => k !== 'valid')
+          : [['envelope', 'not a valid envelope']];
       const fields: [string, unknown][] = [...Object.entries(rest), ...decoded];
       const lines = fields.map(([k, v]) => `  ${k.padEnd(16)} ${String(v)}`);
       return [`${l.messageId}`, ...lines, ...(body !== undefined ? ['  body', body] : [])].join('\n');

@@ -54,6 +54,8 @@ export interface BudgetStatus {
 export interface BridgeStatus {
   readonly at: string;
   readonly queues: readonly QueueStatus[];
+  /** Messages on the poller schedules' DLQ (poll runs that gave up); absent when its URL is not configured (the local stack has none). */
+  readonly pollerDeadLetters?: number;
   /** Why no queue has an oldest age: a local stack (no CloudWatch), or CloudWatch's error. */
   readonly oldestAgeUnavailable?: string;
   readonly pollers: readonly PollerStatus[];
@@ -106,6 +108,9 @@ export async function readStatus(config: BridgeConfig, clients: StatusClients): 
       };
     }),
   );
+  const pollerDeadLetters = config.pollerDeadLetterQueueUrl
+    ? queueCounts(clients.sqs, config.pollerDeadLetterQueueUrl).then((c) => c.visible + c.inFlight + c.delayed)
+    : Promise.resolve(undefined);
   const pollers = Promise.all(
     POLLER_WATERMARKS.map(async (poller): Promise<PollerStatus> => {
       const watermark = (await item(ledgerKeys.watermark(poller)))?.['watermark'];
@@ -131,9 +136,11 @@ export async function readStatus(config: BridgeConfig, clients: StatusClients): 
 
   const backfill = await checkpoint;
   const age = await ages;
+  const pollerDeadLetterCount = await pollerDeadLetters;
   return {
     at: now.toISOString(),
     queues: await queues,
+    ...(pollerDeadLetterCount !== undefined ? { pollerDeadLetters: pollerDeadLetterCount } : {}),
     ...(age.ok ? {} : { oldestAgeUnavailable: age.reason }),
     pollers: await pollers,
     rateBudgets: await rateBudgets,
@@ -168,6 +175,7 @@ export function formatStatus(status: BridgeStatus): string {
     );
   }
   if (status.oldestAgeUnavailable) lines.push(`  oldest: ${status.oldestAgeUnavailable}`);
+  if (status.pollerDeadLetters !== undefined) lines.push(`  ${'pollers DLQ'.padEnd(20)} ${status.pollerDeadLetters} dead letters (failed poll runs)`);
   lines.push('', 'pollers                watermark                  lag');
   for (const p of status.pollers) {
     lines.push(`  ${p.poller.padEnd(20)} ${(p.watermark ?? 'never ran').padEnd(26)} ${p.lagSeconds === undefined ? '-' : formatSeconds(p.lagSeconds)}`);
