@@ -4,11 +4,16 @@
  * (lambdas/config.ts): queue URLs, the Ledger table, Greenhouse credentials (Secrets Manager ARNs on
  * AWS; plain values with BRIDGE_RUNTIME=local, as the local stack sets them).
  *
+ *   npx tsx bin/bridge.ts status
+ *   npx tsx bin/bridge.ts dlq list|show|redrive|delete [--queue q] [--ids …] [--body]
+ *   npx tsx bin/bridge.ts reconcile candidate|job|contact <id…>
+ *   npx tsx bin/bridge.ts pause|resume <greenhouse-to-beamery|beamery-to-greenhouse|ai|pollers|all>
  *   npx tsx bin/bridge.ts backfill [--jobs-only | --candidates-only] [--restart]
  *   npx tsx bin/bridge.ts push <contactId…> [--file ids.txt]
- *   npx tsx bin/bridge.ts audit <applicationId> [--json]
- *   npx tsx bin/bridge.ts doctor [--write-test] [--json] [--local]
- *   npx tsx bin/bridge.ts pause|resume <greenhouse-to-beamery|beamery-to-greenhouse|ai|pollers|all> [--json] [--local]
+ *   npx tsx bin/bridge.ts audit <applicationId>
+ *   npx tsx bin/bridge.ts doctor [--write-test]
+ *
+ * Every command takes --json (one JSON value on stdout instead of text) and --local / --stack <name>.
  *
  * `audit` prints the Audit trail of one Greenhouse application (AI inferences, reuses, failures,
  * with score, evidence and provenance), oldest first: it answers "why this score?".

@@ -211,7 +211,7 @@ export class PollSchedules extends Construct {
       .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM })
       .createAlarm(this, 'DeadLetterAlarm', {
         alarmDescription:
-          'A scheduled Greenhouse poll gave up (every retry failed, or Scheduler could not invoke the poller). The next tick lists the same time again; inspect the message for the error, then delete it.',
+          'A scheduled Greenhouse poll gave up (every retry failed, or Scheduler could not invoke the poller). The next tick lists the same time again; read the error with `bridge dlq show --queue pollers`, fix the cause, then `bridge dlq delete --queue pollers --ids <id>`.',
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
