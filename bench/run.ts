@@ -3,7 +3,8 @@
  *
  *  1. decisions/s of the pure core (verify the signature, parse, route) over the official examples;
  *  2. verified webhooks/s through the real ingest handler into the SQS emulator (fauxqs), with one
- *     delivery at a time and with 16 in flight, and their latency percentiles;
+ *     delivery at a time and with 16 in flight, and their latency percentiles (without the delivery
+ *     record on DynamoDB, which section 8 measures, so this bounds the handler and SQS alone);
  *  3. the minified bundle of each Lambda, as `cdk synth` builds it;
  *  4. the shared rate budget: eight workers against each simulator's limit for 60 simulated seconds
  *     (bench/rate-limit.ts), as a share of the limit and the 429s they caused;
@@ -13,13 +14,15 @@
  *  6. a 200-candidate bulk edit at the Greenhouse simulator's default limit through the local stack
  *     (bench/bulk-edit.ts; about eight minutes): converged, stale, dead-lettered, calls per edit;
  *  7. the AI workflows (bench/ai.ts): resume text extraction cold and warm, the pure screening path,
- *     the Converse adapter against the Bedrock simulator, and the estimated Bedrock cost per screening.
+ *     the Converse adapter against the Bedrock simulator, and the estimated Bedrock cost per screening;
+ *  8. late redeliveries (bench/redelivery.ts): messages queued when each webhook is retried 16 simulated
+ *     minutes later, with SQS's deduplication alone and with ingest's delivery record (seconds).
  *
  * Numbers are for this machine and an in-process emulator: they bound the bridge's own overhead, not
  * SQS's service latency. Results are printed and written to .bench/results.json.
  *
  * `npx tsx bench/run.ts <section...>` runs only the sections named (core, ingest, bundles, rate-limit,
- * backfill, bulk-edit, ai) and updates only theirs in .bench/results.json; with none, all run.
+ * backfill, bulk-edit, ai, redelivery) and updates only theirs in .bench/results.json; with none, all run.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +43,7 @@ import { backfillOptionsFromEnv, benchBackfill, describeBackfill, type BackfillB
 import { ingestOnQueues, signedDelivery } from '../test/support/ingest.ts';
 import { benchAi, describeAi, type AiBenchResult } from './ai.ts';
 import { benchBulkEdit, describeBulkEdit, type BulkEditResult } from './bulk-edit.ts';
+import { benchRedelivery, describeRedelivery, type RedeliveryResult } from './redelivery.ts';
 
 const SECRET = 'bench-secret';
 const fixtures = greenhouseWebhookFixtures().filter((f) => f.action !== 'ping');
@@ -54,9 +58,10 @@ interface Results {
   backfill: BackfillBenchResult | { error: string };
   bulkEdit: BulkEditResult;
   ai: AiBenchResult;
+  redelivery: RedeliveryResult;
 }
 
-const SECTIONS = ['core', 'ingest', 'bundles', 'rate-limit', 'backfill', 'bulk-edit', 'ai'] as const;
+const SECTIONS = ['core', 'ingest', 'bundles', 'rate-limit', 'backfill', 'bulk-edit', 'ai', 'redelivery'] as const;
 type Section = (typeof SECTIONS)[number];
 const requested = process.argv.slice(2);
 for (const name of requested) if (!SECTIONS.includes(name as Section)) throw new Error(`unknown bench section ${name}; one of ${SECTIONS.join(', ')}`);
@@ -167,6 +172,7 @@ if (runs('backfill')) {
 }
 if (runs('bulk-edit')) results.bulkEdit = await benchBulkEdit();
 if (runs('ai')) results.ai = await benchAi();
+if (runs('redelivery')) results.redelivery = await benchRedelivery();
 
 console.log(`node ${results.machine.node}, ${results.machine.cpus} cpus`);
 if (runs('core') && results.core) {
@@ -192,5 +198,6 @@ if (runs('backfill') && results.backfill) {
 }
 if (runs('bulk-edit') && results.bulkEdit) for (const line of describeBulkEdit(results.bulkEdit)) console.log(line);
 if (runs('ai') && results.ai) for (const line of describeAi(results.ai)) console.log(line);
+if (runs('redelivery') && results.redelivery) for (const line of describeRedelivery(results.redelivery)) console.log(line);
 mkdirSync('.bench', { recursive: true });
 writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);

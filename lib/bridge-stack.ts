@@ -51,6 +51,7 @@ export class BridgeStack extends Stack {
     this.webhookApi = new WebhookApi(this, 'Webhook', {
       config,
       queues: this.queues,
+      tables: this.tables,
       webhookSecret: this.secrets.secret('greenhouse-webhook'),
       alarmAction,
     });

@@ -15,6 +15,12 @@ export const INGEST_METRICS = {
   ping: 'WebhookPing',
   messagesQueued: 'WebhookMessagesQueued',
   enqueueFailed: 'WebhookEnqueueFailed',
+  /** A repeat of a delivery queued or kept within two days, answered without queueing it again. */
+  duplicate: 'WebhookDuplicate',
+  /** A repeat that arrived while the first was still being queued: answered 409, to be retried. */
+  duplicateInProgress: 'WebhookDuplicateInProgress',
+  /** Queued without its delivery record (the idempotency table failed): a late repeat would be queued again. */
+  dedupUnavailable: 'WebhookDedupUnavailable',
 } as const;
 
 /** `POST /beamery/push` outcomes (lambdas/handlers/make-beamery-push-handler.ts). */

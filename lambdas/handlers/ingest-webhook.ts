@@ -1,8 +1,10 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { readConfig, requireQueueUrl } from '#lambdas/config';
+import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
 import { lambdaRuntime } from '#lambdas/runtime';
 import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
 import { webhookSecretReader } from '#adapters/secrets/string-secrets';
+import { dynamoDbDeliveryOnce } from '#adapters/store/delivery-once';
 import { ROUTED_QUEUES } from '#core/webhooks/catalogue';
 import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
 import { makeIngestHandler } from './make-ingest-handler.ts';
@@ -24,6 +26,7 @@ export const handler = makeIngestHandler({
     if (!url) throw new Error(`ingest does not send to ${queue}${deadLetter ? ' (dead-letter)' : ''}`);
     return url;
   }),
+  deliveries: dynamoDbDeliveryOnce({ client: new DynamoDBClient({}), tableName: requireTableName(config, 'idempotency') }),
   payloadCapBytes: config.webhook.payloadCapBytes,
   logger,
   metrics,

@@ -5,6 +5,7 @@ import { decideDelivery, type IngestDecision } from '#core/webhooks/delivery';
 import { INGEST_METRICS } from '#core/metrics';
 import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
 import type { SecretReader } from '#adapters/secrets/string-secrets';
+import type { DeliveryOnce } from '#adapters/store/delivery-once';
 import { headerValue, jsonResponse, rawBody } from './http.ts';
 import { errorDetail } from '#adapters/queue/message-outcome';
 
@@ -14,10 +15,15 @@ import { errorDetail } from '#adapters/queue/message-outcome';
  * action the catalogue does not know, kept on a dead-letter queue); a 400 once a delivery the bridge
  * refuses (malformed, an id that is not one, no ids) is kept; and a 5xx only when SQS or Secrets
  * Manager fails, so that it retries. No body can cause a 5xx: the core has written every message.
+ * A delivery queued within the last two days (a late Greenhouse retry, which SQS's five-minute
+ * deduplication no longer catches) is answered as the first time, with `duplicate: true`, and not
+ * queued again; one still being queued by a concurrent request is answered 409, to be retried.
  */
 export interface IngestDependencies {
   readonly readSecret: SecretReader;
   readonly publisher: QueuePublisher;
+  /** Publishes each routed or kept delivery once (adapters/store/delivery-once.ts). */
+  readonly deliveries: DeliveryOnce;
   readonly payloadCapBytes: number;
   readonly logger: Logger;
   /** The part of Powertools Metrics the handler uses, so tests and the benchmark can count without EMF output. */
@@ -52,13 +58,13 @@ export function makeIngestHandler(deps: IngestDependencies) {
         },
         { secret, payloadCapBytes: deps.payloadCapBytes },
       );
-      return await carryOut(decision);
+      return await carryOut(decision, context);
     } finally {
       deps.metrics.publishStoredMetrics();
     }
   };
 
-  async function carryOut(decision: IngestDecision): Promise<APIGatewayProxyResult> {
+  async function carryOut(decision: IngestDecision, context: Context | undefined): Promise<APIGatewayProxyResult> {
     switch (decision.outcome) {
       case 'too-large':
         count(INGEST_METRICS.tooLarge);
@@ -78,12 +84,35 @@ export function makeIngestHandler(deps: IngestDependencies) {
         count(INGEST_METRICS.verified);
         const { deliveryId, messages } = decision;
         const action = decision.action;
+        // The key SQS deduplicates on (the delivery id; for a kept delivery, the id with its body),
+        // remembered for two days instead of five minutes.
+        const key = messages[0]!.deduplicationId;
+        let published;
         try {
-          await deps.publisher.publish(messages);
+          published = await deps.deliveries.publishOnce(key, () => deps.publisher.publish(messages), context);
         } catch (error) {
           count(INGEST_METRICS.enqueueFailed);
           deps.logger.error('webhook not queued; Greenhouse will retry', { deliveryId, action, ...errorDetail(error) });
           return jsonResponse(503, { message: 'not queued, retry later' });
+        }
+        if (published.outcome === 'in-progress') {
+          count(INGEST_METRICS.duplicateInProgress);
+          deps.logger.info('webhook being queued by another request; asked to retry', { deliveryId, action });
+          // Not a 5xx: nothing failed, and Greenhouse retries any answer but 200.
+          return jsonResponse(409, { message: 'this delivery is being queued by another request, retry later', deliveryId });
+        }
+        if (published.outcome === 'duplicate') {
+          count(INGEST_METRICS.duplicate);
+          deps.logger.info('webhook already queued; not queued again', { deliveryId, action });
+          return answer(decision, { duplicate: true });
+        }
+        if (published.outcome === 'unrecorded') {
+          count(INGEST_METRICS.dedupUnavailable);
+          deps.logger.error('webhook queued without its delivery record; a late retry will be queued again', {
+            deliveryId,
+            action,
+            ...errorDetail(published.storeError),
+          });
         }
         if (decision.outcome === 'routed') {
           count(INGEST_METRICS.messagesQueued, messages.length);
@@ -93,19 +122,25 @@ export function makeIngestHandler(deps: IngestDependencies) {
             entityKey: decision.entityKey,
             queues: messages.map((m) => m.queue),
           });
-          return jsonResponse(200, { status: 'queued', deliveryId });
-        }
-        const { reason, detail } = decision;
-        if (reason === 'unknown-action') {
+        } else if (decision.reason === 'unknown-action') {
           count(INGEST_METRICS.quarantined);
-          deps.logger.warn('webhook action unknown; kept on the dead-letter queue', { deliveryId, action, reason });
-          return jsonResponse(200, { status: 'kept', reason, deliveryId });
+          deps.logger.warn('webhook action unknown; kept on the dead-letter queue', { deliveryId, action, reason: decision.reason });
+        } else {
+          count(INGEST_METRICS.malformed);
+          deps.logger.warn('webhook refused; kept on the dead-letter queue', { deliveryId, action, reason: decision.reason, detail: decision.detail });
         }
-        count(INGEST_METRICS.malformed);
-        deps.logger.warn('webhook refused; kept on the dead-letter queue', { deliveryId, action, reason, detail });
-        return jsonResponse(400, { message: detail, reason, deliveryId });
+        return answer(decision, {});
       }
     }
+  }
+
+  /** A queued or kept delivery's answer; a repeat gets the first time's, marked `duplicate`. */
+  function answer(decision: Extract<IngestDecision, { outcome: 'routed' | 'quarantined' }>, repeat: { duplicate?: true }): APIGatewayProxyResult {
+    const { deliveryId } = decision;
+    if (decision.outcome === 'routed') return jsonResponse(200, { status: 'queued', deliveryId, ...repeat });
+    const { reason, detail } = decision;
+    if (reason === 'unknown-action') return jsonResponse(200, { status: 'kept', reason, deliveryId, ...repeat });
+    return jsonResponse(400, { message: detail, reason, deliveryId, ...repeat });
   }
 }
 

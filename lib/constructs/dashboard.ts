@@ -111,10 +111,10 @@ export class BridgeDashboard extends Construct {
     );
 
     this.dashboard.addWidgets(
-      graph('Deliveries: accepted', ingestMetrics(['verified', 'ping', 'messagesQueued']), HALF),
+      graph('Deliveries: accepted', ingestMetrics(['verified', 'ping', 'messagesQueued', 'duplicate']), HALF),
       graph(
         'Deliveries: refused or parked',
-        ingestMetrics(['signatureRejected', 'malformed', 'tooLarge', 'quarantined', 'enqueueFailed']),
+        ingestMetrics(['signatureRejected', 'malformed', 'tooLarge', 'quarantined', 'enqueueFailed', 'duplicateInProgress', 'dedupUnavailable']),
         HALF,
       ),
     );

@@ -12,6 +12,7 @@ import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
 import type { StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
 import type { EventQueues } from './event-queues.ts';
+import type { BridgeTables } from './tables.ts';
 import { WebhookFirewall } from './webhook-firewall.ts';
 import { notifyOn } from './alarm-topic.ts';
 
@@ -30,6 +31,8 @@ export type IngestMetric = keyof typeof INGEST_METRICS;
 export interface WebhookApiProps {
   readonly config: StackConfig;
   readonly queues: EventQueues;
+  /** Ingest keeps a record per delivery in the idempotency table, so a late Greenhouse retry is not queued again. */
+  readonly tables: BridgeTables;
   readonly webhookSecret: secretsmanager.ISecret;
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
@@ -66,6 +69,7 @@ export class WebhookApi extends Construct {
         [quarantine.definition.dlqUrlEnv]: quarantine.deadLetterQueue.queueUrl,
         [ENV.webhookSecretArn]: props.webhookSecret.secretArn,
         [ENV.payloadCapBytes]: String(config.webhookPayloadCapBytes),
+        ...props.tables.environmentFor(['idempotency']),
       },
     });
     // Not grantSendMessages/grantRead: those add GetQueueAttributes, GetQueueUrl and DescribeSecret,
@@ -78,6 +82,14 @@ export class WebhookApi extends Construct {
     );
     this.ingest.role.addToPolicy(
       new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.webhookSecret.secretArn] }),
+    );
+    // What Powertools' DynamoDBPersistenceLayer calls, and no more (grantReadWriteData adds Query,
+    // Scan, batch writes and DescribeTable). The table's key is AWS-managed: no KMS grant is needed.
+    this.ingest.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [props.tables.table('idempotency').tableArn],
+      }),
     );
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', { retention: config.logRetentionDays });

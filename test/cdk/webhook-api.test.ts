@@ -8,7 +8,7 @@ import { ACTION_ROUTES } from '#core/webhooks/catalogue';
 import { WEBHOOK_PATH_PARTS } from '#lib/constructs/webhook-api';
 import { BEAMERY_PUSH_PATH_PARTS } from '#lib/constructs/push-api';
 import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
-import { queueDefinition, type QueueId } from '#lib/resource-definitions';
+import { queueDefinition, tableDefinition, type QueueId } from '#lib/resource-definitions';
 import { WEBHOOK_PATH } from '#local/defaults';
 import { logicalIdOf, synthBridge, type SynthesizedBridge } from './support.ts';
 
@@ -137,6 +137,7 @@ describe('webhook API', () => {
       [quarantine.dlqUrlEnv]: queueRef(QUARANTINE_QUEUE, true),
       [ENV.webhookSecretArn]: { Ref: secretId },
       [ENV.payloadCapBytes]: '262144',
+      [tableDefinition('idempotency').nameEnv]: { Ref: logicalIdOf(bridge.stack, bridge.stack.tables.table('idempotency').tableArn) },
       POWERTOOLS_SERVICE_NAME: SERVICES.ingest,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       NODE_OPTIONS: '--enable-source-maps',
@@ -166,8 +167,16 @@ describe('webhook API', () => {
     expect(secrets.flatMap(resourcesOf)).toEqual([{ Ref: secretId }]);
   });
 
+  it('lets the ingest Lambda read and write items of the idempotency table only, with the four calls Powertools makes', () => {
+    const dynamodb = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamodb.flatMap(actionsOf).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    const tableId = logicalIdOf(bridge.stack, bridge.stack.tables.table('idempotency').tableArn);
+    expect(dynamodb.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [tableId, 'Arn'] }]);
+    expect(statements.some((s) => actionsOf(s).some((a) => a.startsWith('kms:')))).toBe(false);
+  });
+
   it('gives the ingest Lambda nothing else: its own log group, no managed policies, no wildcards', () => {
-    const rest = statements.filter((s) => !actionsOf(s).some((a) => a.startsWith('sqs:') || a.startsWith('secretsmanager:')));
+    const rest = statements.filter((s) => !actionsOf(s).some((a) => a.startsWith('sqs:') || a.startsWith('secretsmanager:') || a.startsWith('dynamodb:')));
     const logGroupId = logicalIdOf(bridge.stack, bridge.stack.webhookApi.ingest.logGroup.logGroupArn);
     expect(rest).toEqual([
       expect.objectContaining({

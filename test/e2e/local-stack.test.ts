@@ -91,11 +91,13 @@ describe('local stack (npm start) end to end', () => {
     expect(await drainAll()).toEqual(expected);
   });
 
-  it('queues a redelivery with the same Greenhouse-Event-ID only once', async () => {
+  it('queues a redelivery with the same Greenhouse-Event-ID only once, and answers it from the delivery record', async () => {
     const fixture = greenhouseWebhookFixtures().find((f) => f.action === 'new_candidate_application')!;
     const first = await post(fixture.raw);
     const again = await post(fixture.raw, { eventId: first.eventId });
     expect([first.status, again.status]).toEqual([200, 200]);
+    // The local stack's ingest keeps its records in DynamoDB Local's Idempotency table, as on AWS.
+    expect(JSON.parse(again.body)).toEqual({ ...JSON.parse(first.body), duplicate: true });
 
     expect(await drainAll()).toEqual({
       'greenhouse-changes.fifo': [first.eventId],

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { makeIngestHandler } from '#handlers/make-ingest-handler';
 import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
+import { publishEveryTime, type DeliveryOnce } from '#adapters/store/delivery-once';
 import { signGreenhouseBody } from '#core/webhooks/signature';
 import type { LocalResources } from '#local/resources';
 import { proxyEvent } from '#local/api-gateway-event';
@@ -10,12 +11,20 @@ import { WEBHOOK_PATH } from '#local/defaults';
 
 /**
  * The real ingest handler on real SQS (the emulator), with logs and metrics silenced: for the
- * integration tests and the benchmark, which call it many times in one process.
+ * integration tests and the benchmark, which call it many times in one process. Without `deliveries`,
+ * only SQS's five-minute deduplication applies (no DynamoDB needed).
  */
-export function ingestOnQueues(sqs: SQSClient, queues: LocalResources['queues'], secret: string, payloadCapBytes = 256 * 1024) {
+export function ingestOnQueues(
+  sqs: SQSClient,
+  queues: LocalResources['queues'],
+  secret: string,
+  payloadCapBytes = 256 * 1024,
+  deliveries: DeliveryOnce = publishEveryTime,
+) {
   return makeIngestHandler({
     readSecret: async () => secret,
     publisher: new SqsQueuePublisher(sqs, (queue, deadLetter) => (deadLetter ? queues[queue].deadLetter.url : queues[queue].url)),
+    deliveries,
     payloadCapBytes,
     logger: new Logger({ serviceName: 'ingest', logLevel: 'SILENT' }),
     metrics: { addMetric: () => undefined, publishStoredMetrics: () => undefined },

@@ -6,6 +6,7 @@ import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
 import { signGreenhouseBody } from '#core/webhooks/signature';
 import { INGEST_METRICS } from '#core/metrics';
+import { publishEveryTime } from '#adapters/store/delivery-once';
 import { greenhouseWebhookFixtures, signatureTestVector } from '../../support/fixtures.ts';
 
 const SECRET = 'handler-test-secret';
@@ -70,6 +71,8 @@ describe('ingest handler', () => {
     handler = makeIngestHandler({
       readSecret: () => readSecret(),
       publisher,
+      // Deduplication is the adapter's, tested on DynamoDB Local (test/integration/store/delivery-once.test.ts).
+      deliveries: publishEveryTime,
       payloadCapBytes: 64 * 1024,
       logger: new Logger({ serviceName: 'ingest' }),
       metrics,
@@ -186,6 +189,24 @@ describe('ingest handler', () => {
     publisher.fail = true;
     const res = await handler(signed(Buffer.from('{"action":"brand_new_event","payload":{}}')));
     expect(res.statusCode).toBe(503);
+  });
+
+  it('answers 200 to a delivery queued while the idempotency table failed, and counts it (fail open)', async () => {
+    handler = makeIngestHandler({
+      readSecret: async () => SECRET,
+      publisher,
+      // Labelled fake: the table failed, the delivery was published anyway.
+      deliveries: { publishOnce: async (_key, publish) => (await publish(), { outcome: 'unrecorded', storeError: Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }) }) },
+      payloadCapBytes: 64 * 1024,
+      logger: new Logger({ serviceName: 'ingest' }),
+      metrics,
+    });
+    const res = await handler(signed(fixture('update_candidate').raw));
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ status: 'queued', deliveryId: 'evt-1' });
+    expect(publisher.sent).toHaveLength(1);
+    expect(counted[INGEST_METRICS.dedupUnavailable]).toBe(1);
+    expect(output.join('')).toContain('"errorName":"ProvisionedThroughputExceededException"');
   });
 
   it('answers 503 when the secret cannot be read', async () => {
