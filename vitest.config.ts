@@ -9,9 +9,9 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'all', include: ['test/**/*.test.ts'] } },
       {
-        // The simulators are our guesses (issue 12): the sync runs again on the other reading of every
-        // assumption, Greenhouse's write contract and Beamery's login and field locations, with the
-        // clients configured as a tenant of that kind would need (test/integration/beamery/harness.ts).
+        // The simulators are our guesses: the sync runs again on the other reading of every assumption,
+        // Greenhouse's write contract and Beamery's login and field locations, with the clients
+        // configured as a tenant of that kind would need (test/integration/beamery/harness.ts).
         extends: true,
         test: {
           name: 'sync on the strict simulators',

@@ -22,9 +22,9 @@ import { greenhouseIdOf } from '#local/simulators/beamery/state';
 import { queueDepth } from '#adapters/queue/queue-depth';
 
 /**
- * The backfill benchmark of issue 4: `bridge backfill` (lambdas/adapters/backfill-runner.ts, wired as
- * bin/bridge.ts wires it) over 300 jobs and 5,000 candidates in the Greenhouse simulator, with the
- * real greenhouse-changes consumer draining the queue into the Beamery simulator, on the local stack
+ * The backfill benchmark: `bridge backfill` (lambdas/adapters/backfill-runner.ts, wired as
+ * bin/bridge.ts wires it) over 300 jobs and 5,000 candidates in the Greenhouse simulator, with the real
+ * greenhouse-changes consumer draining the queue into the Beamery simulator, on the local stack
  * (DynamoDB Local, fauxqs, both simulators; everything but DynamoDB Local in this process).
  *
  * Measured: the wall time from the backfill's start until the last message is handled, and the API

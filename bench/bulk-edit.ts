@@ -5,11 +5,11 @@ import { callJson } from '../test/support/http.ts';
 import { drain, untilQuiet } from '../test/support/queues.ts';
 
 /**
- * Issue 11's everyday case at full size: a recruiter bulk-edits 200 candidates, Greenhouse sends 200
- * webhooks at once, and the bridge must reconcile all of them at the simulator's default rate limit
- * (75 per 30 s, about twelve edits a window) with nothing dead-lettered. Before the consumers stopped
- * counting rate-limited hand-backs, 145 of the 200 ended on the DLQ. About eight minutes: the bound is
- * the rate limit, not the bridge.
+ * The everyday case of "What reaches a dead-letter queue" (docs/architecture.md) at full size: a
+ * recruiter bulk-edits 200 candidates, Greenhouse sends 200 webhooks at once, and the bridge must
+ * reconcile all of them at the simulator's default rate limit (75 per 30 s, about twelve edits a
+ * window) with nothing dead-lettered. Before the consumers stopped counting rate-limited hand-backs,
+ * 145 of the 200 ended on the DLQ. About eight minutes: the bound is the rate limit, not the bridge.
  */
 export interface BulkEditResult {
   readonly candidates: number;

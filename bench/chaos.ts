@@ -1,12 +1,12 @@
 /**
- * `npm run chaos`: the bridge's promise under everything at once (issue 11), a benchmark rather than a
- * test. 2,000 changes in the Greenhouse and Beamery simulators reach the bridge with every webhook
- * delivered three times (same and new event ids) in shuffled order, 20 % 5xx on both APIs, 429
- * storms, lost answers, and consumer processes killed with SIGKILL mid-batch; and, the stack keeping
- * its data on disk, the whole stack goes down and comes back halfway. Then it prints what the
- * bridge left: contacts per candidate, missing, duplicated, stale fields, messages on each DLQ,
- * healthy messages dead-lettered, and writes per real change. Exits 1 unless 0 missing, duplicated,
- * stale and healthy messages dead-lettered. Details: bench/chaos/run.ts.
+ * `npm run chaos`: the bridge's promise ("What reaches a dead-letter queue", docs/architecture.md)
+ * under everything at once, a benchmark rather than a test. 2,000 changes in the Greenhouse and Beamery
+ * simulators reach the bridge with every webhook delivered three times (same and new event ids) in
+ * shuffled order, 20 % 5xx on both APIs, 429 storms, lost answers, and consumer processes killed with
+ * SIGKILL mid-batch; and, the stack keeping its data on disk, the whole stack goes down and comes back
+ * halfway. Then it prints what the bridge left: contacts per candidate, missing, duplicated, stale
+ * fields, messages on each DLQ, healthy messages dead-lettered, and writes per real change. Exits 1
+ * unless 0 missing, duplicated, stale and healthy messages dead-lettered. Details: bench/chaos/run.ts.
  *
  * Options: --changes N (2000), --rate N (changes per second, 8), --seed N, --no-stack-restart (in-memory
  * emulators, no whole-stack restart).

@@ -105,7 +105,7 @@ export const stackConfigSchema = z.strictObject({
       greenhouseAppUrl: z.url().default('https://app.greenhouse.io'),
       /** The Harvest `sub` (a Site Admin's user id) the sync acts as; none = the credential's service user. */
       greenhouseActingUserId: positiveInt.optional(),
-      /** Seed "GDPR - Anonymize Contacts": whether a Beamery anonymization also anonymizes Greenhouse (later issue). */
+      /** Seed "GDPR - Anonymize Contacts": whether a Beamery anonymization also anonymizes Greenhouse. */
       anonymizationMode: z.enum(['bidirectional', 'greenhouse-authoritative']).default('bidirectional'),
       /** Hours between deletions sweeps (1-168): hard deletes in Greenhouse that no webhook announced. */
       deletionSweepHours: positiveInt.max(168).default(24),

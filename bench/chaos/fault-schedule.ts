@@ -36,7 +36,7 @@ export interface FaultStats {
   beameryLostAnswers: number;
 }
 
-/** 429s in a row per storm and API (issue 11: five in a row lost an update). */
+/** 429s in a row per storm and API: more than the five that used to dead-letter a healthy update. */
 const BURST = 6;
 
 const LOSABLE_BEAMERY_WRITES = [

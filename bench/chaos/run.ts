@@ -14,11 +14,11 @@ import { judge, type Verdict } from './verdict.ts';
 import { Dispatcher, startWebhookRelay } from './webhook-relay.ts';
 
 /**
- * One chaos run (issue 11): `changes` changes made in the Greenhouse and Beamery simulators reach the
- * bridge on the local stack through everything that goes wrong in production at once (see
- * webhook-relay.ts, fault-schedule.ts, greenhouse-proxy.ts, consumer-fleet.ts), then the run waits
- * until the bridge is quiet (nothing queued, in flight or on its way) and judges the end state
- * (verdict.ts). Webhooks and pushes alone must converge: no poller runs.
+ * One chaos run: `changes` changes made in the Greenhouse and Beamery simulators reach the bridge on
+ * the local stack through everything that goes wrong in production at once (see webhook-relay.ts,
+ * fault-schedule.ts, greenhouse-proxy.ts, consumer-fleet.ts), then the run waits until the bridge is
+ * quiet (nothing queued, in flight or on its way) and judges the end state (verdict.ts). Webhooks and
+ * pushes alone must converge: no poller runs.
  *
  * Topology: the simulators, the webhook relay, the Greenhouse proxy and the local stack's emulators
  * and webhook route run in this process; the consumers run in `consumerProcesses` child processes, so

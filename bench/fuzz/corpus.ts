@@ -268,7 +268,7 @@ function caseMakers(rng: Rng, { secret, payloadCapBytes, fixtures }: CorpusConte
 
     'invalid-ids': () => {
       const bad = rng.pick(BAD_IDS);
-      // Ids the issue found queued (candidate -5, 0, 300 digits; job -7) and others the bridge groups on.
+      // Ids that used to be queued (candidate -5, 0, 300 digits; job -7) and others the bridge groups on.
       const targeted: [string, string[]][] = [
         ['update_candidate', ['payload', 'candidate', 'id']],
         ['job_updated', ['payload', 'job', 'id']],

@@ -1,6 +1,6 @@
 /**
- * Resume text from the downloaded file (issue 6: "text from PDF and DOCX with well-kept libraries;
- * scanned or unreadable files are recorded as 'not screenable', not guessed").
+ * Resume text from the downloaded file: text from PDF and DOCX with well-kept libraries; a scanned or
+ * unreadable file is recorded as not screenable (docs/ai-governance.md), never guessed.
  *
  * PDF through unpdf (Mozilla's pdf.js, in a build that runs without a worker or a canvas), DOCX
  * through mammoth, UTF-8 plain text as is. There is no OCR and no best-effort recovery: a file that

@@ -28,10 +28,10 @@ export interface PushApiProps {
 }
 
 /**
- * `POST /beamery/push` on the bridge's REST API, proxied to the push Lambda, which checks the API key
- * from Secrets Manager and enqueues one `beamery.change` per contact on beamery-changes.fifo (issue 5,
- * push triggers). Owns the push function, its grants and its alarms; the API, its stage and its
- * firewall belong to WebhookApi.
+ * `POST /beamery/push` on the bridge's REST API (docs/configuration.md, "Pushing Beamery contacts to
+ * Greenhouse"), proxied to the push Lambda, which checks the API key from Secrets Manager and enqueues
+ * one `beamery.change` per contact on beamery-changes.fifo. Owns the push function, its grants and its
+ * alarms; the API, its stage and its firewall belong to WebhookApi.
  */
 export class PushApi extends Construct {
   readonly push: BridgeFunction;

@@ -9,9 +9,9 @@ import { eventually, untilQuiet } from '../support/queues.ts';
 import { APPLICATIONS, CANDIDATES, ENABLED_JOB, INTERVIEWERS, TECHNICAL_JOB_INTERVIEW, aiScenario, modelAnswer } from '../support/ai-scenario.ts';
 
 /**
- * Issue 6's acceptance on the local stack, in `assist` mode, with the real Converse adapter talking
- * to the Bedrock simulator: Greenhouse webhooks → ingest → ai-tasks.fifo → the AI consumer → the
- * Greenhouse simulator, Audit and the Ledger on DynamoDB Local.
+ * The AI workflows end to end on the local stack, in `assist` mode, with the real Converse adapter
+ * talking to the Bedrock simulator: Greenhouse webhooks → ingest → ai-tasks.fifo → the AI consumer →
+ * the Greenhouse simulator, Audit and the Ledger on DynamoDB Local.
  */
 const SECRET = 'ai-workflows-secret';
 const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';

@@ -12,12 +12,13 @@ import { runScheduled, startE2eStack, type E2eStack } from '../support/e2e-stack
 import { eventually, queueDepth } from '../support/queues.ts';
 
 /**
- * Issue 5's acceptance, end to end on the local stack: contacts are created and edited in the Beamery
- * simulator (its admin API, as a recruiter in the UI; its v1 API for notes and anonymization), pushed
- * through POST /beamery/push or found by the Beamery poller (run with `schedules.trigger('beamery')`),
- * reconciled by the real beamery-changes consumer, and the assertions read the Greenhouse simulator's
- * state and request counts, the IdMap and the Audit table. The Greenhouse webhooks our writes cause
- * come back through the real ingest handler and the greenhouse-changes consumer, so echoes are real.
+ * The Beamery → Greenhouse sync, end to end on the local stack: contacts are created and edited in the
+ * Beamery simulator (its admin API, as a recruiter in the UI; its v1 API for notes and anonymization),
+ * pushed through POST /beamery/push or found by the Beamery poller (run with
+ * `schedules.trigger('beamery')`), reconciled by the real beamery-changes consumer, and the assertions
+ * read the Greenhouse simulator's state and request counts, the IdMap and the Audit table. The
+ * Greenhouse webhooks our writes cause come back through the real ingest handler and the
+ * greenhouse-changes consumer, so echoes are real.
  */
 const SECRET = 'beamery-to-greenhouse-secret';
 const WAIT = 15_000;
@@ -388,7 +389,7 @@ describe('Beamery → Greenhouse, end to end on the local stack', () => {
 
     const { candidateId, contactId } = await pushedContact('Cato', 'Consent', { consentStatus: true, lastConsentDate: '2026-11-02', assignedTo: 'e00000000000000003a2' });
     const created = await candidate(candidateId);
-    // work_remotely is a yes_no field: written as a boolean (issue 12, item 1).
+    // work_remotely is a yes_no field: written as a boolean, the type Greenhouse declares for it.
     expect(created.custom_fields?.[CONSENT.status]?.value).toBe(true);
     expect(created.custom_fields?.[CONSENT.lastConsentDate]?.value).toBe('2026-11-02');
     const [application] = (await table<GhApplication>('applications')).filter((a) => a.candidate_id === candidateId);

@@ -16,12 +16,12 @@ import { startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
 import { eventually, untilQuiet } from '../support/queues.ts';
 
 /**
- * Issue 4's acceptance, rule by rule, end to end on the local stack: each scenario changes something
- * in the Greenhouse simulator (its admin API, as a recruiter in the UI, or its Harvest v3 API for the
- * writes Greenhouse fires no webhook for: notes, attachments, tags), the simulator sends its signed
- * webhook to the real ingest handler, the message goes through the FIFO queue to the real consumer,
- * and the assertions read what the Beamery simulator then holds (its admin state, in its stored
- * shape), the IdMap and the Audit table. Nothing calls the sync core directly.
+ * The Greenhouse → Beamery sync, rule by rule, end to end on the local stack: each scenario changes
+ * something in the Greenhouse simulator (its admin API, as a recruiter in the UI, or its Harvest v3 API
+ * for the writes Greenhouse fires no webhook for: notes, attachments, tags), the simulator sends its
+ * signed webhook to the real ingest handler, the message goes through the FIFO queue to the real
+ * consumer, and the assertions read what the Beamery simulator then holds (its admin state, in its
+ * stored shape), the IdMap and the Audit table. Nothing calls the sync core directly.
  */
 const SECRET = 'greenhouse-to-beamery-secret';
 const WAIT = 15_000;

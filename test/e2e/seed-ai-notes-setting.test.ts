@@ -5,7 +5,7 @@ import { startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
 import { seedScenarios } from '../support/seed-e2e.ts';
 
 /**
- * Issue 13, item 9: leaving the bridge's own AI notes out of the Beamery copy is a documented setting
+ * Leaving the bridge's own AI notes out of the Beamery copy is a documented setting
  * (SYNC_COPY_AI_NOTES, docs/configuration.md), not a fixed rule. Its default is covered by
  * seed-deletions-notes.test.ts; this file turns it on. A file of its own: the handlers read their
  * configuration once, when their modules load, as on Lambda.

@@ -10,10 +10,10 @@ import { runScheduled, startE2eStack, type E2eStack } from '../support/e2e-stack
 import { eventually, untilQuiet } from '../support/queues.ts';
 
 /**
- * Issue 13's contact rules of the seed document, end to end on the local stack (one stack for all):
- * changes are made in the simulators (their admin APIs, as a recruiter in either UI), the real ingest
- * handler, queues and consumers carry them, and the assertions read what the other simulator then
- * holds, the IdMap and the Audit table.
+ * The seed document's contact rules, end to end on the local stack (one stack for all): changes are
+ * made in the simulators (their admin APIs, as a recruiter in either UI), the real ingest handler,
+ * queues and consumers carry them, and the assertions read what the other simulator then holds, the
+ * IdMap and the Audit table.
  */
 const SECRET = 'seed-contacts-secret';
 const WAIT = 15_000;

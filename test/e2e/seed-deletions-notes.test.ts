@@ -12,7 +12,7 @@ import { SEED_WAIT_MS, seedScenarios, type StoredContact } from '../support/seed
 import { eventually } from '../support/queues.ts';
 
 /**
- * Issue 13's rules on deletions, notes and rejection reasons, end to end on the local stack, with the
+ * The seed's rules on deletions, notes and rejection reasons, end to end on the local stack, with the
  * Greenhouse simulator on its strict contract (STRICT_API_CONTRACT: rejection reasons only on
  * rejection_details, bearer-only attachment links, form-encoded Basic credentials, ...). Changes are
  * made in the simulators, the real ingest handler, queues, consumers and the scheduled poller carry

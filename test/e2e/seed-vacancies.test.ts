@@ -9,9 +9,9 @@ import { startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
 import { eventually, untilQuiet } from '../support/queues.ts';
 
 /**
- * Issue 13, items 1, 2 and 5 (the job side of the seed), end to end on the local stack: a job changed
- * in the Greenhouse simulator fires its webhook, the consumer reconciles it, and the assertions read
- * the vacancy the Beamery simulator stores (its admin state, under the seed's Field References).
+ * The job side of the seed, end to end on the local stack: a job changed in the Greenhouse simulator
+ * fires its webhook, the consumer reconciles it, and the assertions read the vacancy the Beamery
+ * simulator stores (its admin state, under the seed's Field References).
  *
  * The stack runs with SYNC_EXCLUDE_CONFIDENTIAL_JOBS=true (the consumers read it once, at start);
  * the default (a confidential job's vacancy carries Privacy = private) is in

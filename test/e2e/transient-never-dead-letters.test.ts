@@ -4,10 +4,10 @@ import { startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
 import { drain, eventually, untilQuiet } from '../support/queues.ts';
 
 /**
- * Issue 11, finding 1, end to end: rate limits used to burn SQS receives, so a healthy Greenhouse
- * change reached greenhouse-changes-dlq after five hand-backs and Beamery kept the old value. Here the
- * real webhook path and consumers run against the simulators, and the only thing that may happen to
- * a change that meets a rate limit is that it waits.
+ * End to end: rate limits used to burn SQS receives, so a healthy Greenhouse change reached
+ * greenhouse-changes-dlq after five hand-backs and Beamery kept the old value. Here the real webhook
+ * path and consumers run against the simulators, and the only thing that may happen to a change that
+ * meets a rate limit is that it waits.
  */
 const SECRET = 'transient-secret';
 /** How long the queue must stay empty to count as drained. */

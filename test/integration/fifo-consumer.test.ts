@@ -118,7 +118,7 @@ describe('FIFO consumer shell (fauxqs, DynamoDB Local, event-source mapping as L
   });
 
   it('never dead-letters a message for transient outcomes, however many: rate limits, a 5xx and a race, then done', async () => {
-    // Issue 11, finding 1: with SQS counting every hand-back, the fifth 429 sent a healthy update to the DLQ.
+    // When SQS counted every hand-back, the fifth 429 sent a healthy update to the DLQ.
     const transient = [
       ...Array.from({ length: 6 }, () => new RateLimited('beamery', 'GET /v1/contact/abc', 1, 'server')),
       new ServerError('beamery', 'GET /v1/contact/abc', 503),

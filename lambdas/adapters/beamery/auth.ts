@@ -4,10 +4,10 @@ import type { BeameryApiCredentials, BeameryBasicCredentials, BeameryCredentials
 import { parseToken } from './wire/activity.ts';
 
 /**
- * Beamery's two ways to mint a token (issue 12, item 9). `oauth`: `POST /v1/oauth/token` with a JSON
- * `{clientId, clientSecret}` body (HIGH: S2 docs, S4 code). `basic`: `GET /v1/auth` with Basic
- * `username:password` of the API user (MED: the older render of the official Swagger, S1; its reply
- * is not public, so `{token}` and `{access_token}` are both read). Which one a tenant serves is
+ * Beamery's two ways to mint a token (docs/beamery-assumptions.md). `oauth`: `POST /v1/oauth/token`
+ * with a JSON `{clientId, clientSecret}` body (HIGH: S2 docs, S4 code). `basic`: `GET /v1/auth` with
+ * Basic `username:password` of the API user (MED: the older render of the official Swagger, S1; its
+ * reply is not public, so `{token}` and `{access_token}` are both read). Which one a tenant serves is
  * configuration (`BEAMERY_AUTH`); `tryBeameryAuth` lets `bridge doctor` find out.
  */
 

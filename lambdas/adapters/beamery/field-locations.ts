@@ -3,11 +3,11 @@ import type { ContactParseOptions } from './wire/contact.ts';
 import type { GreenhouseIdField } from './wire/greenhouse-id.ts';
 
 /**
- * Where a tenant keeps what no public source locates (issue 12, item 10), as configuration text:
- * the Greenhouse id `integrations` (today: `integrations.greenhouse.id`, ASSUMED writable) or
- * `customField:<id>` (the reference's recommendation); consent status and date each `top-level`
- * (today: `consentStatus`, `lastConsentDate`, the seed's names) or `customField:<id>` (the only public
- * code, S4, keeps consent in tenant custom fields). The ids are the tenant's custom-field ids.
+ * Where a tenant keeps what no public source locates (docs/beamery-assumptions.md), as configuration
+ * text: the Greenhouse id `integrations` (today: `integrations.greenhouse.id`, ASSUMED writable) or
+ * `customField:<id>` (the reference's recommendation); consent status and date each `top-level` (today:
+ * `consentStatus`, `lastConsentDate`, the seed's names) or `customField:<id>` (the only public code,
+ * S4, keeps consent in tenant custom fields). The ids are the tenant's custom-field ids.
  */
 
 export type FieldLocation = { readonly kind: 'top-level' } | { readonly kind: 'custom-field'; readonly fieldId: string };

@@ -6,10 +6,11 @@ import { greenhouseIdFromIntegrations, type GreenhouseIdField } from './wire/gre
 
 /**
  * Read-only checks for `bridge doctor` of where the tenant keeps what the configuration says it keeps
- * (issue 12, item 10): raw contact records as Beamery sent them (a page of the documented list call,
- * MED) are looked at, without the parser's fallbacks. `ok`: some contact carries a value at the
- * configured location. `fail`: none does, but contacts carry one somewhere else the bridge knows of
- * (so the configuration is wrong). `unknown`: nothing anywhere, which a new tenant also shows.
+ * (docs/beamery-assumptions.md, "Doctor probes"): raw contact records as Beamery sent them (a page of
+ * the documented list call, MED) are looked at, without the parser's fallbacks. `ok`: some contact
+ * carries a value at the configured location. `fail`: none does, but contacts carry one somewhere else
+ * the bridge knows of (so the configuration is wrong). `unknown`: nothing anywhere, which a new tenant
+ * also shows.
  */
 
 const EPOCH = '1970-01-01T00:00:00.000Z';

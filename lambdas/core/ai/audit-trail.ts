@@ -2,9 +2,9 @@ import { entityKey } from '#core/envelope';
 import type { AuditEntry } from '#core/sync/ports';
 
 /**
- * `bridge audit <applicationId>` (issue 6: an operator answers "why this score?"): the Audit entries
- * of one Greenhouse application as text, oldest first, or as one JSON array. Pure: the CLI lists the
- * entries (DynamoDbAudit, newest first) and prints what this returns.
+ * `bridge audit <applicationId>`, how an operator answers "why this score?" (docs/ai-governance.md):
+ * the Audit entries of one Greenhouse application as text, oldest first, or as one JSON array. Pure:
+ * the CLI lists the entries (DynamoDbAudit, newest first) and prints what this returns.
  *
  * The entries hold ids, provenance and the model's answer (evidence quotes included), never the
  * resume or scorecards. The answer is stored as a JSON string in `detail.output`; whatever is stored

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Interview-feedback synthesis (issue text: "when a stage's scorecards are all submitted"), the part
- * that decides WHEN: which interview stages of one application have their feedback in, and the key
- * that says whether the set of scorecards behind a stage's note has changed since the last synthesis.
+ * Interview-feedback synthesis (a note per stage once its scorecards are all submitted), the part that
+ * decides WHEN: which interview stages of one application have their feedback in, and the key that says
+ * whether the set of scorecards behind a stage's note has changed since the last synthesis.
  *
  * Greenhouse v3 ties a scorecard to a stage only through a chain (scorecard → interview kit → job
  * interview → stage); the views below are the plain shapes the Greenhouse adapter produces. A

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { JobScope, WorkflowGate } from './settings.ts';
 
 /**
- * Whether a workflow runs for one application (issue 6, "Gated by config"), decided from the job it
- * is on. Pure: the same settings, job and application always give the same answer, so a retried
+ * Whether a workflow runs for one application, as the operator's settings gate it, decided from the job
+ * it is on. Pure: the same settings, job and application always give the same answer, so a retried
  * message cannot fall in and out of a percentage rollout.
  */
 export interface JobView {

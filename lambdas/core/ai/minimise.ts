@@ -1,8 +1,9 @@
 /**
- * What leaves the resume before any provider sees it (issue 6, "Minimises PII before the prompt"):
- * contact details (emails, phone numbers), links, and every line that states a protected attribute or
- * a proxy for one (age or date of birth, gender, nationality or citizenship, marital status, religion,
- * a photo). The screening judges skills and experience; nothing else should be able to move a score.
+ * What leaves the resume before any provider sees it (docs/ai-governance.md, "What is sent to the
+ * model"): contact details (emails, phone numbers), links, and every line that states a protected
+ * attribute or a proxy for one (age or date of birth, gender, nationality or citizenship, marital
+ * status, religion, a photo). The screening judges skills and experience; nothing else should be able
+ * to move a score.
  *
  * Written by hand: no maintained library redacts resume text for this purpose, and the rules are
  * a few regular expressions that a reviewer can read in full here.

@@ -1,11 +1,11 @@
 import type * as z from 'zod';
 
 /**
- * The port every language-model call goes through (issue 6, "Model access"): one prompt in, one
- * answer out that satisfies a zod schema, with the token usage and latency the Audit records. The
- * Bedrock adapter (lambdas/adapters/bedrock/) implements it on the Converse API with a single forced
- * tool whose input schema is the answer's JSON schema; tests and the local stack may point it at the
- * Bedrock simulator. Prompts arrive already minimised: an implementation never sees contact details.
+ * The port every language-model call goes through: one prompt in, one answer out that satisfies a zod
+ * schema, with the token usage and latency the Audit records. The Bedrock adapter
+ * (lambdas/adapters/bedrock/) implements it on the Converse API with a single forced tool whose input
+ * schema is the answer's JSON schema; tests and the local stack may point it at the Bedrock simulator.
+ * Prompts arrive already minimised: an implementation never sees contact details.
  */
 export interface StructuredRequest<T> {
   /** For metrics and errors only (`screening`, `feedback-synthesis`). */

@@ -1,9 +1,9 @@
 import { SCREENING_PROMPT_VERSION, type ScreeningInput, type ScreeningProvider, type ScreeningResult } from './screening.ts';
 
 /**
- * The offline provider (issue 6): a deterministic, explainable skills-and-requirements matcher with
- * the same interface as the Bedrock provider, for the local stack, the tests and `npm run eval`. It
- * is not a language model and says so in every result (`provider: offline`).
+ * The offline provider: a deterministic, explainable skills-and-requirements matcher with the same
+ * interface as the Bedrock provider, for the local stack, the tests and `npm run eval`. It is not a
+ * language model and says so in every result (`provider: offline`).
  *
  * How it judges: each requirement line of the job post gives its keywords (words of three or more
  * letters that are not common English or job-ad words, and technology names such as `C++`, `Node.js`,

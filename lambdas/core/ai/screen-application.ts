@@ -15,10 +15,10 @@ import type { ScreeningSettings } from './settings.ts';
 import { candidateNames, gatedApplication, inferenceAuditFields } from './workflow-common.ts';
 
 /**
- * Resume screening of one application (issue 6): gate → read the application, job, job post and
- * resume → minimise → screen (or reuse) → audit → write back (assist mode only). It writes a custom
- * field, a private note and tags, and nothing else: no code here moves, rejects or advances an
- * application (a test reads the whole AI tree for such calls).
+ * Resume screening of one application: gate → read the application, job, job post and resume → minimise
+ * → screen (or reuse) → audit → write back (assist mode only). It writes a custom field, a private note
+ * and tags, and nothing else: no code here moves, rejects or advances an application (a test reads the
+ * whole AI tree for such calls).
  */
 export const SCREENING_WORKFLOW = 'screening';
 

@@ -2,11 +2,11 @@ import * as z from 'zod';
 import type { Provenance } from './model.ts';
 
 /**
- * Resume screening (issue 6), the part every provider shares: what a provider is given, what it must
- * answer, and the versioned template's identity. A provider is an LLM on Bedrock or the offline
- * matcher (offline-screening.ts); every result names the provider and model it came from, so no one
- * mistakes the offline matcher's output for an LLM's. Screening is advice: nothing here moves,
- * rejects or advances an application.
+ * Resume screening, the part every provider shares: what a provider is given, what it must answer, and
+ * the versioned template's identity. A provider is an LLM on Bedrock or the offline matcher
+ * (offline-screening.ts); every result names the provider and model it came from, so no one mistakes
+ * the offline matcher's output for an LLM's. Screening is advice: nothing here moves, rejects or
+ * advances an application.
  */
 
 /** Changes whenever the prompt or the answer's shape changes: part of the reuse key and of every audit record. */

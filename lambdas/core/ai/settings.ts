@@ -1,11 +1,11 @@
 import * as z from 'zod';
 
 /**
- * The operator's AI settings (issue 6), one schema for both sides: the stack config validates them at
- * `cdk synth` (`context.bridge.ai`) and hands them to the AI consumer as one JSON variable, which the
- * Lambda validates again at cold start. Every workflow is off until the operator turns it on, and a
- * new one starts in `shadow` mode: inference and audit only, nothing written to Greenhouse.
- * Documented key by key in docs/configuration.md and docs/ai-governance.md.
+ * The operator's AI settings, one schema for both sides: the stack config validates them at `cdk synth`
+ * (`context.bridge.ai`) and hands them to the AI consumer as one JSON variable, which the Lambda
+ * validates again at cold start. Every workflow is off until the operator turns it on, and a new one
+ * starts in `shadow` mode: inference and audit only, nothing written to Greenhouse. Documented key by
+ * key in docs/configuration.md and docs/ai-governance.md.
  */
 
 /** Claude Haiku 4.5 through the US cross-Region inference profile: fast and cheap enough to screen every application. */

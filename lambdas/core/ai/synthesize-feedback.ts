@@ -13,11 +13,11 @@ import type { FeedbackSettings } from './settings.ts';
 import { candidateNames, gatedApplication, inferenceAuditFields } from './workflow-common.ts';
 
 /**
- * Interview-feedback synthesis for one application (issue 6): read its scorecards and the chain that
- * places each in a stage (scorecard → interview kit → job interview → stage), and for every stage
- * whose feedback is all in, write one private note, unless this exact set of scorecards was already
- * synthesised. Triggered by `candidate_stage_change` and the hourly scorecard poll; never moves,
- * rejects or advances anything.
+ * Interview-feedback synthesis for one application: read its scorecards and the chain that places each
+ * in a stage (scorecard → interview kit → job interview → stage), and for every stage whose feedback is
+ * all in, write one private note, unless this exact set of scorecards was already synthesised.
+ * Triggered by `candidate_stage_change` and the hourly scorecard poll; never moves, rejects or advances
+ * anything.
  */
 export interface FeedbackDependencies {
   readonly greenhouse: Pick<

@@ -206,7 +206,7 @@ const DERIVED_TAG_PREFIX = 'greenhouse-tag-';
 
 /**
  * A global tag the bridge wrote itself (its id is derived): its own markers (deleted, merged in
- * Greenhouse), and Greenhouse's tags as versions before issue 13 wrote them. Neither is a tag a
+ * Greenhouse), and Greenhouse's tags as earlier versions of the bridge wrote them. Neither is a tag a
  * Beamery user gave, so neither goes back to Greenhouse (a stale copy would re-add a removed tag).
  */
 export function isBridgeTag(tag: Pick<BeameryTag, 'id'>): boolean {

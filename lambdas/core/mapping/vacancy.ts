@@ -167,9 +167,9 @@ function officeLocation(officeNames: readonly string[]): BeameryLocation | undef
 export const VACANCY_FIELD_GROUPS = ['identity', 'status', 'department', 'team', 'description', 'location', 'visibility', 'salary', 'stages'] as const;
 export type VacancyFieldGroup = (typeof VACANCY_FIELD_GROUPS)[number];
 
-// Issue 13 moved Department, Managed By, Sourced By and Privacy into VacancyWrite under new keys, so
-// the department, team and visibility hashes of every linked vacancy differ once and its next
-// reconcile writes them: vacancies synced before were never sent these fields.
+// Department, Managed By, Sourced By and Privacy moved into VacancyWrite under new keys, so the
+// department, team and visibility hashes of every linked vacancy differ once and its next reconcile
+// writes them: vacancies synced before were never sent these fields.
 const GROUP_FIELDS: Readonly<Record<VacancyFieldGroup, { vacancy: readonly (keyof VacancyWrite)[]; extras: readonly (keyof VacancyExtras)[] }>> = {
   identity: { vacancy: ['title', 'requisitionId', 'greenhouseJobId'], extras: [] },
   status: { vacancy: ['status'], extras: [] },

@@ -8,7 +8,7 @@ import type { OutgoingMessage } from '#core/webhooks/delivery';
  *
  * Deduplication ids:
  * - poll: the contact id and the `updatedAt` the poller saw, so overlapping windows that find the same
- *   version again are dropped by SQS (issue 5: "de-duplicated by id and version");
+ *   version again are dropped by SQS;
  * - push: the contact id and the request's id, so a client retrying one request enqueues once, while
  *   a second click later is a new request.
  */

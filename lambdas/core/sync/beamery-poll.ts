@@ -2,10 +2,10 @@ import { normaliseTagName } from '#core/mapping/contact';
 import type { BeameryContact } from '#adapters/beamery/types';
 
 /**
- * The pure core of the Beamery poller (issue 5 "Detecting changes"). Beamery publishes no webhooks:
- * every few minutes the poller lists the contacts updated since its watermark and enqueues the ones
- * the bridge has business with on beamery-changes.fifo. Like the Greenhouse pollers it only detects;
- * the beamery-changes consumer reads each contact and reconciles.
+ * The pure core of the Beamery poller. Beamery publishes no webhooks: every few minutes the poller
+ * lists the contacts updated since its watermark and enqueues the ones the bridge has business with on
+ * beamery-changes.fifo. Like the Greenhouse pollers it only detects; the beamery-changes consumer reads
+ * each contact and reconciles.
  *
  * Beamery's listing is one-sided (`updated_at >= since`, docs/beamery-assumptions.md), so a window
  * cannot be bounded above in the API: each run lists from `from` (the watermark less the overlap) to

@@ -10,7 +10,7 @@ import { DEFAULT_BACKPRESSURE, queueCap, type BackpressurePolicy } from './backf
  * whatever others sent only add to the depth. Counting only the falls therefore never overstates the
  * drain, whatever the deduplication did or who else publishes. Counting what a publisher sent instead
  * did: a resumed backfill sends the interrupted page again, SQS drops those repeats, the queue does not
- * grow, and the sends looked like a drain of hundreds a second, which opened the cap (issue 11).
+ * grow, and the sends looked like a drain of hundreds a second, which opened the cap.
  *
  * The rate is the total fall over the last two horizons, divided by no less than one horizon: a fall
  * seen in the first milliseconds (a consumer deleting a batch right after the first look) is not a

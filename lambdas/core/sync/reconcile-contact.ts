@@ -14,8 +14,8 @@ import { recordConsentOf } from './consent-record.ts';
 import { applyToLinkedVacancies } from './applications-from-vacancies.ts';
 
 /**
- * "Beamery contact X may have changed" → Greenhouse made to match (issue 5; the seed's Beamery →
- * Greenhouse column). Reads the contact, then:
+ * "Beamery contact X may have changed" → Greenhouse made to match (the seed's Beamery → Greenhouse
+ * column). Reads the contact, then:
  * - merged away in Beamery: merges the two Greenhouse candidates when both contacts are linked, or
  *   moves the link to the survivor;
  * - anonymized in Beamery: marks the link (Greenhouse updates stop flowing to it) and, in
@@ -23,7 +23,7 @@ import { applyToLinkedVacancies } from './applications-from-vacancies.ts';
  * - linked: the three-way rule of lambdas/core/mapping/person.ts against the pair's agreed state,
  *   then copies Beamery's notes once each;
  * - not linked: creates the person in Greenhouse only when a push was asked for.
- * It never moves, rejects or hires (issue 5).
+ * It never moves, rejects or hires: those decisions are a person's, in Greenhouse.
  *
  * The agreed state of a pair is the SyncState of its Beamery contact key: `fieldHashes` are the
  * person-view hashes both sides last agreed on (the Greenhouse → Beamery reconciler maintains the same

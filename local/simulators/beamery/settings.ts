@@ -38,7 +38,7 @@ export const pathsSchema = z.strictObject({
 });
 
 /**
- * Where the tenant keeps what no public source locates (issue 12, item 10). `greenhouseId`:
+ * Where the tenant keeps what no public source locates (docs/beamery-assumptions.md). `greenhouseId`:
  * `integrations` accepts `integrations.greenhouse.id` on API writes (ASSUMED, today's client);
  * `ignored` drops `integrations` from API writes silently, as a field owned by the native integration
  * would be (admin edits and scenarios still set it). `consent`: `top-level` renders `consentStatus` and
@@ -56,9 +56,9 @@ export const fieldsSchema = z.strictObject({
    */
   profileTags: z.enum(['tags', 'profileTags']).default('tags'),
   /**
-   * The seed's vacancy fields without a public API name (issue 13): `seed` accepts `department`,
-   * `manager`, `sourcer` and `visibility` (the seed's Field References); `model-only` has only the
-   * S2 vacancy model and refuses them as unknown fields (400), as a tenant would if they are UI-only.
+   * The seed's vacancy fields without a public API name: `seed` accepts `department`, `manager`,
+   * `sourcer` and `visibility` (the seed's Field References); `model-only` has only the S2 vacancy
+   * model and refuses them as unknown fields (400), as a tenant would if they are UI-only.
    */
   vacancy: z.enum(['seed', 'model-only']).default('seed'),
 });
@@ -110,9 +110,9 @@ export const simulatorSettingsSchema = z.strictObject({
     })
     .prefault({}),
   /**
-   * Which login the tenant serves (issue 12, item 9): `oauth` `POST /v1/oauth/token` (HIGH, S2/S4),
-   * `basic` `GET /v1/auth` with Basic `username:password` (MED, S1's older render), or `both`. The
-   * other answers 404. Basic checks `credentials.clientId` as the username, `clientSecret` as the password.
+   * Which login the tenant serves: `oauth` `POST /v1/oauth/token` (HIGH, S2/S4), `basic` `GET /v1/auth`
+   * with Basic `username:password` (MED, S1's older render), or `both`. The other answers 404. Basic
+   * checks `credentials.clientId` as the username, `clientSecret` as the password.
    */
   auth: z.enum(['oauth', 'basic', 'both']).default('oauth'),
   /** `expires_in` of minted tokens, in simulated seconds. Beamery's real value is undocumented. */

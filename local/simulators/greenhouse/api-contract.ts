@@ -1,11 +1,11 @@
 import * as z from 'zod';
 
 /**
- * How the simulated tenant behaves where no official source settles v3's contract (issue 12). Each
- * switch is ASSUMED: its default is the reading the simulator always had (or, for `tokenBasicAuth`,
- * what the public clients send), and the other value is the plausible alternative, so the client is
- * tested against both rather than one guess. Set them with `PUT /_admin/settings {"apiContract": {...}}`
- * or the simulator's `apiContract` start option.
+ * How the simulated tenant behaves where no official source settles v3's contract
+ * (docs/api-contract.md). Each switch is ASSUMED: its default is the reading the simulator always had
+ * (or, for `tokenBasicAuth`, what the public clients send), and the other value is the plausible
+ * alternative, so the client is tested against both rather than one guess. Set them with
+ * `PUT /_admin/settings {"apiContract": {...}}` or the simulator's `apiContract` start option.
  */
 export const apiContractSchema = z.strictObject({
   /**

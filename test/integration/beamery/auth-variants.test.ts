@@ -6,10 +6,10 @@ import { DEFAULT_BEAMERY_SCENARIO_PATH } from '#local/simulators/beamery/paths';
 import { calls, clientFor, CREDENTIALS, resetSimulator, startSimulator } from './harness.ts';
 
 /**
- * Issue 12, item 9: Beamery's official Swagger shows `GET /v1/auth` with Basic `username:password`
- * (MED, S1 older render), the newer docs and real code `POST /v1/oauth/token` (HIGH). The simulator
- * serves one, the other or both (`auth`); the client mints with the configured variant only, and a
- * variant the tenant does not serve fails as CapabilityBroken naming the setting, never as "gone".
+ * Beamery's official Swagger shows `GET /v1/auth` with Basic `username:password` (MED, S1 older
+ * render), the newer docs and real code `POST /v1/oauth/token` (HIGH). The simulator serves one, the
+ * other or both (`auth`); the client mints with the configured variant only, and a variant the tenant
+ * does not serve fails as CapabilityBroken naming the setting, never as "gone".
  */
 
 const AVERY = '0b7e1c9a-0000-4000-8000-000000000001';

@@ -6,10 +6,10 @@ import { DEFAULT_BEAMERY_SCENARIO_PATH } from '#local/simulators/beamery/paths';
 import { clientFor, resetSimulator, startSimulator } from './harness.ts';
 
 /**
- * Issue 12, item 10: no public source shows `integrations.greenhouse.id` to be writable by API
- * clients, and the only public code keeps consent in tenant custom fields. The simulator can ignore
- * `integrations` on API writes (as the native integration's own field would be) and keep consent in
- * custom fields; today's configuration then loses the id and reads no consent, the other works.
+ * No public source shows `integrations.greenhouse.id` to be writable by API clients, and the only
+ * public code keeps consent in tenant custom fields. The simulator can ignore `integrations` on API
+ * writes (as the native integration's own field would be) and keep consent in custom fields; today's
+ * configuration then loses the id and reads no consent, the other works.
  */
 
 const AVERY = '0b7e1c9a-0000-4000-8000-000000000001';

@@ -13,9 +13,9 @@ export const TIME_SCALE = 20;
 
 /**
  * BEAMERY_SIM_VARIANT=strict runs a suite on the other reading of each ASSUMED behaviour that
- * configuration can follow (issue 12, items 9–10): the simulator serves only the Basic login, ignores
- * writes to `integrations` and keeps consent in custom fields; the clients are configured to expect it.
- * The ASSUMED paths have no such setting (a wrong one is a broken capability), so they stay as they are.
+ * configuration can follow: the simulator serves only the Basic login, ignores writes to `integrations`
+ * and keeps consent in custom fields; the clients are configured to expect it. The ASSUMED paths have
+ * no such setting (a wrong one is a broken capability), so they stay as they are.
  */
 const STRICT = process.env['BEAMERY_SIM_VARIANT'] === 'strict';
 const STRICT_SETTINGS = { auth: 'basic', fields: { greenhouseId: 'ignored', consent: 'custom-fields' } } as const;

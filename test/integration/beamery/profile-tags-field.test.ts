@@ -6,9 +6,9 @@ import { DEFAULT_BEAMERY_SCENARIO_PATH } from '#local/simulators/beamery/paths';
 import { clientFor, resetSimulator, startSimulator } from './harness.ts';
 
 /**
- * Issue 13, item 4: the seed names the profile tags `tags`; no public source confirms the API name.
- * The simulator can call them `profileTags` instead (`fields.profileTags`), refusing the other name;
- * the client follows BEAMERY_PROFILE_TAGS_FIELD.
+ * The seed names the profile tags `tags`; no public source confirms the API name. The simulator can
+ * call them `profileTags` instead (`fields.profileTags`), refusing the other name; the client follows
+ * BEAMERY_PROFILE_TAGS_FIELD.
  */
 const NEW_CONTACT = { firstName: 'Fictional', lastName: 'Tagged', primaryEmail: 'fictional.tagged@example.com' };
 

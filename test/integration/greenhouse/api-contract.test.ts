@@ -6,10 +6,10 @@ import type { ApiContractInput } from '#local/simulators/greenhouse/api-contract
 import { startHarness, type Harness } from './support.ts';
 
 /**
- * Issue 12, items 3, 4 and 6 on the client: rejection reasons read from rejection_details, merge and
- * anonymize taken on any 2xx and confirmed by reading, attachment links that may want the bearer
- * token. Each runs against the simulator's default readings and their plausible alternatives
- * (api-contract.ts). Item 5 (token Basic auth) is in token-basic-auth.test.ts.
+ * The client where v3's contract is unsettled: rejection reasons read from rejection_details, merge and
+ * anonymize taken on any 2xx and confirmed by reading, attachment links that may want the bearer token.
+ * Each runs against the simulator's default readings and their plausible alternatives
+ * (api-contract.ts). Token Basic auth is in token-basic-auth.test.ts.
  */
 let h: Harness;
 let client: GreenhouseClient;

@@ -8,10 +8,10 @@ import type { ApiContractInput } from '#local/simulators/greenhouse/api-contract
 import { startHarness, type Harness } from './support.ts';
 
 /**
- * Issue 12, items 1–2: custom fields written in their declared types inside the record's complete
- * set, and title/company cleared with "". Every case runs against the simulator's default (today's
- * assumed semantics) and its strict variant (PATCH replaces the set, select values only as option
- * ids, null title/company a 422), so the client is right whichever one the real API turns out to be.
+ * Custom fields written in their declared types inside the record's complete set, and title/company
+ * cleared with "". Every case runs against the simulator's default (today's assumed semantics) and its
+ * strict variant (PATCH replaces the set, select values only as option ids, null title/company a 422),
+ * so the client is right whichever one the real API turns out to be.
  */
 const base = JSON.parse(readFileSync(DEFAULT_SCENARIO_PATH, 'utf8')) as ScenarioInput;
 const scenario: ScenarioInput = {

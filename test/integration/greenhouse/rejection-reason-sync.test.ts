@@ -5,7 +5,7 @@ import { clientFor } from '../beamery/harness.ts';
 import { startSyncHarness, type SyncHarness } from '../sync/candidate-harness.ts';
 
 /**
- * Issue 12, item 3 through the Greenhouse → Beamery sync: a rejected application's reason reaches its
+ * Rejection reasons through the Greenhouse → Beamery sync: a rejected application's reason reaches its
  * vacancy membership whether or not v3 applications carry `rejection_reason_id` (ASSUMED
  * `rejectionReasons`), because the sync reads it from `/v3/rejection_details`.
  */

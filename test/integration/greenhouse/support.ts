@@ -36,7 +36,7 @@ export async function startHarness(options: GreenhouseSimulatorOptions = {}): Pr
   const sim = await startGreenhouseSimulator({
     scenario: DEFAULT_SCENARIO_PATH,
     rateLimit: { limit: 10_000, tokenLimit: 1_000 },
-    // GREENHOUSE_SIM_API_CONTRACT=strict runs a suite against the strict write semantics (issue 12).
+    // GREENHOUSE_SIM_API_CONTRACT=strict runs a suite against the strict write semantics.
     ...(process.env['GREENHOUSE_SIM_API_CONTRACT'] === 'strict' ? { apiContract: STRICT_API_CONTRACT } : {}),
     ...options,
     clock,

@@ -5,9 +5,9 @@ import { Unauthorized } from '#adapters/http/errors';
 import { FAST_RETRY, startHarness, type Harness } from './support.ts';
 
 /**
- * Issue 12, item 5: the token request sends the client id and secret raw in Basic auth, as the public
- * clients do; RFC 6749 §2.3.1 would form-urlencode them. Against both readings of the simulator
- * (ASSUMED `tokenBasicAuth`), with a secret whose two encodings differ.
+ * The token request sends the client id and secret raw in Basic auth, as the public clients do;
+ * RFC 6749 §2.3.1 would form-urlencode them. Against both readings of the simulator (ASSUMED
+ * `tokenBasicAuth`), with a secret whose two encodings differ.
  */
 const CLIENT_ID = 'bridge-client';
 const SECRET = 'a+b/c=d%e:f';

@@ -15,12 +15,12 @@ import { drain, eventually, queueDepth } from '../../support/queues.ts';
 import { startHarness, type Harness } from '../greenhouse/support.ts';
 
 /**
- * Issue 11, finding 2: `bridge backfill` interrupted (Ctrl-C aborts its signal, bin/bridge.ts) in the
- * middle of a page and resumed at once sends that page's first messages again; SQS drops them as
- * duplicates (same deduplication id within five minutes), and the resumed run must still keep the queue
- * within the documented bound, `queueCap` of the rate at which the queue really drains. Real time,
- * fauxqs, the Greenhouse simulator and a consumer that deletes a fixed number of messages per tick,
- * kept running through the resume or stopped once the queue is empty (then the bound is the floor).
+ * `bridge backfill` interrupted (Ctrl-C aborts its signal, bin/bridge.ts) in the middle of a page and
+ * resumed at once sends that page's first messages again; SQS drops them as duplicates (same
+ * deduplication id within five minutes), and the resumed run must still keep the queue within the
+ * documented bound, `queueCap` of the rate at which the queue really drains. Real time, fauxqs, the
+ * Greenhouse simulator and a consumer that deletes a fixed number of messages per tick, kept running
+ * through the resume or stopped once the queue is empty (then the bound is the floor).
  */
 
 /** Half a second of work at the consumer's rate, so the test runs in seconds. */

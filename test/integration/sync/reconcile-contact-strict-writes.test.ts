@@ -6,10 +6,10 @@ import { STRICT_API_CONTRACT } from '#local/simulators/greenhouse/api-contract';
 import { IDENTITY_KEY, startSyncHarness, type SyncHarness } from './candidate-harness.ts';
 
 /**
- * Beamery → Greenhouse against the strict Greenhouse variant (issue 12, items 1–2): PATCH replaces
- * the custom-field set, selects take only option ids, a null title or company is a 422. A contact
- * that loses its role and changes its consent must clear title and company and write consent while
- * the candidate keeps the customer's own custom fields.
+ * Beamery → Greenhouse against the strict Greenhouse variant: PATCH replaces the custom-field set,
+ * selects take only option ids, a null title or company is a 422. A contact that loses its role and
+ * changes its consent must clear title and company and write consent while the candidate keeps the
+ * customer's own custom fields.
  */
 describe('reconcileContact against strict Greenhouse writes', () => {
   let h: SyncHarness;

@@ -77,7 +77,7 @@ describe('reconcileContact', () => {
     expect(candidate!.email_addresses!.map((e) => e.value)).toEqual(['noor.vale@example.test', 'noor@work.example.test']);
     expect(candidate!.social_media_addresses!.map((s) => s.value)).toEqual(['https://www.linkedin.com/in/noorvale']);
     expect(candidate!.website_addresses!.map((w) => w.value)).toEqual(['https://noorvale.dev']);
-    // A yes_no field is written as a boolean (issue 12, item 1), whatever text the consent status had.
+    // A yes_no field is written as a boolean, whatever text the consent status had.
     expect(candidate!.custom_fields?.['work_remotely']?.value).toBe(true);
     expect(candidate!.custom_fields?.['desired_salary']?.value).toBe('2026-10-01');
     const applications = await collect(h.greenhouse.client().listApplications({ candidate_ids: [candidateId] }));

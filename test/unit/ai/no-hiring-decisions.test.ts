@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { GreenhouseClient } from '#adapters/greenhouse/client';
 
 /**
- * Issue 6: "AI output is advice: it never moves, rejects or advances." Asserted on the code itself,
- * so it holds for paths no end-to-end scenario walks: the Greenhouse client has no method that makes
- * a hiring decision, and no deployed source (lambdas/, bin/) names a decision endpoint of Harvest v3
+ * AI output is advice: the bridge never moves, rejects or advances (docs/ai-governance.md). Asserted on
+ * the code itself, so it holds for paths no end-to-end scenario walks: the Greenhouse client has no
+ * method that makes a hiring decision, and no deployed source (lambdas/, bin/) names a decision
+ * endpoint of Harvest v3
  * (`POST /v3/applications/{id}/move|reject|unreject|hire|unhire|convert_to_candidate`, v1's `advance`).
  * test/e2e/ai-workflows.test.ts checks the same on the simulator's request log.
  */

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readConfig } from '#lambdas/config';
 import { beameryClientFrom } from '#adapters/api-clients';
 
-/** Issue 12, items 9-10: the Lambda environment chooses the Beamery login and field locations; unset keeps today's behaviour. */
+/** The Lambda environment chooses the Beamery login and field locations; unset keeps today's behaviour. */
 describe('Beamery auth and field locations from the Lambda environment', () => {
   it('defaults to the oauth login, integrations.greenhouse.id and top-level consent', () => {
     expect(readConfig({}).beamery).toMatchObject({

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { program } from '../../../bin/bridge.ts';
 
-/** Issue 14: every operator command prints text for a person by default and one JSON document with --json. */
+/** Every operator command prints text for a person by default and one JSON document with --json. */
 describe('bridge --json', () => {
   const leaves = (command: Command, path: string[] = []): [string, Command][] =>
     command.commands.flatMap((sub) => (sub.commands.length > 0 ? leaves(sub, [...path, sub.name()]) : [[[...path, sub.name()].join(' '), sub] as [string, Command]]));

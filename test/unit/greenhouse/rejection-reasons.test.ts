@@ -3,7 +3,7 @@ import { mapCandidateToContact, rejectionReasonIdsOf } from '#core/mapping/conta
 import type { RejectionDetail } from '#adapters/greenhouse/schemas';
 import { application, candidateSnapshot } from '../mapping/fixtures.ts';
 
-/** Issue 12, item 3: a rejected application's reason comes from rejection_details, its own field only as a fallback. */
+/** A rejected application's reason comes from rejection_details, its own field only as a fallback. */
 const detail = (patch: Partial<RejectionDetail> & { id: number }): RejectionDetail => ({ application_id: 5001, rejection_reason_id: 61, rejected_at: '2026-09-30T10:00:00Z', ...patch });
 const reasons = new Map([
   [61, 'Lacks skills or qualifications'],

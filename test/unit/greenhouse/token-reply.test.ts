@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { basicAuthorization, clearGreenhouseTokenCache, TokenSource } from '#adapters/greenhouse/token-cache';
 import { systemClock } from '#core/clock';
 
-/** What `bridge doctor` learns from a token reply, and the two Basic encodings (issue 12, item 5). */
+/** What `bridge doctor` learns from a token reply, and the two Basic encodings. */
 afterEach(() => clearGreenhouseTokenCache());
 
 const sourceAnswering = (reply: object) =>

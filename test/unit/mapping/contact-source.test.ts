@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contactWriteForCreate, firstApplicationSourceId, mapCandidateToContact } from '#core/mapping/contact';
 import { application, candidateSnapshot } from './fixtures.ts';
 
-/** Seed contact table: Source (`source`, enum), "Only on contact creation"; issue 13, item 5. */
+/** Seed contact table: Source (`source`, enum), "Only on contact creation". */
 describe('Source ← the Greenhouse source, on contact creation only', () => {
   it('is the source of the first application: earliest created_at, then lowest id', () => {
     expect(

@@ -194,7 +194,7 @@ describe('deliveries that are not routed', () => {
 /** `depth` levels of arrays around a value, as a string (building it as a value would overflow the stack). */
 const nested = (depth: number, inner = '1') => `${'['.repeat(depth)}${inner}${']'.repeat(depth)}`;
 
-describe('payloads that could not travel (issue 11, finding 3)', () => {
+describe('payloads that could not travel', () => {
   it('keeps a signed delete_candidate nested 5,000 levels deep as malformed instead of failing to queue it', () => {
     const raw = `{"action":"delete_candidate","payload":{"person":{"id":37031511,"history":${nested(5_000)}}}}`;
     const decision = deliver(raw);
@@ -246,7 +246,7 @@ describe('payloads that could not travel (issue 11, finding 3)', () => {
   });
 });
 
-describe('ids the bridge routes on (issue 11, finding 4)', () => {
+describe('ids the bridge routes on', () => {
   const BAD_IDS: [string, string][] = [
     ['-5', '-5'],
     ['0', '0'],
@@ -313,7 +313,7 @@ describe('ids the bridge routes on (issue 11, finding 4)', () => {
   });
 });
 
-describe('deduplication of kept deliveries (issue 11, finding 6)', () => {
+describe('deduplication of kept deliveries', () => {
   const keptId = (raw: string, eventId: string | null = 'same-event') => {
     const decision = deliver(raw, eventId);
     if (decision.outcome !== 'quarantined') throw new Error(`expected quarantined, got ${decision.outcome}`);

@@ -80,10 +80,10 @@ export function parseVacancy(raw: unknown): BeameryVacancy {
 }
 
 /**
- * Where the seed's vacancy fields that the public model lacks are written (issue 13, item 1). The
- * seed's "Field Reference" column names them (`department`, `manager`, `sourcer`, `visibility`);
- * no public API source does (reference §2.3), so each is ASSUMED and configurable: a top-level field
- * name, or `none` to leave the field out for a tenant whose API refuses it.
+ * Where the seed's vacancy fields that the public model lacks are written. The seed's "Field Reference"
+ * column names them (`department`, `manager`, `sourcer`, `visibility`); no public API source does
+ * (reference §2.3), so each is ASSUMED and configurable: a top-level field name, or `none` to leave the
+ * field out for a tenant whose API refuses it.
  */
 export interface VacancyFieldNames {
   /** Seed "Department" (`department`, string): the Greenhouse department's name. */
