@@ -4,7 +4,7 @@ import type { Clock } from '#core/clock';
 import { BeameryClient } from '#adapters/beamery/client';
 import { BEAMERY_BUDGET_POLICY } from '#adapters/beamery/transport';
 import { GreenhouseClient, GREENHOUSE_BUDGET_POLICY } from '#adapters/greenhouse/client';
-import { RateLimited, type ApiSystem } from '#adapters/http/errors';
+import { RateLimited, type ApiSystem } from '#core/api-errors';
 import { SharedRateBudget } from '#adapters/http/rate-budget';
 import { DynamoDbBudgetStore } from '#adapters/store/dynamodb-budget-store';
 import { startDynamoDbLocal } from '#local/dynamodb-local';

@@ -1,6 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
 import { ENV, type BridgeConfig } from '#lambdas/config';
-import { QUEUES, TABLES, type QueueId, type TableId } from '#lib/resource-definitions';
+import { QUEUES, TABLES, type TableId } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
 import { SETTINGS_OUTPUT, STACK_OUTPUT_VARIABLES } from '#lib/stack-outputs';
 
 /**

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { QUEUES, TABLES, type QueueId, type TableId } from '#lib/resource-definitions';
+import { QUEUES, TABLES, type TableId } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
 import { DEFAULT_PUSH_TAG } from '#core/sync/beamery-poll';
 import { aiSettingsSchema } from '#core/ai/settings';
 import { DEFAULT_MAX_FAILURES } from '#core/queue/redelivery';

@@ -1,3 +1,4 @@
+import type { QueueId } from '#core/queues';
 /**
  * The one definition of the bridge's queues and tables.
  *
@@ -6,7 +7,6 @@
  * imports nothing from aws-cdk-lib on purpose: the local stack must not need the CDK to start.
  */
 
-export type QueueId = 'greenhouse-changes' | 'beamery-changes' | 'ai-tasks';
 
 export interface QueueDefinition {
   readonly id: QueueId;

@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { QUEUES, type QueueId } from '#lib/resource-definitions';
+import { QUEUES } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
 import { startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler } from './event-source-mapping.ts';
 import { localSqsClient } from './sdk-clients.ts';
 import { CONSUMER_HANDLERS, FUNCTION_NAMES } from './stack.ts';

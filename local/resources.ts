@@ -15,19 +15,8 @@ import {
   type QueueAttributeName,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import {
-  DEFAULT_MAX_RECEIVE_COUNT,
-  DLQ_RETENTION_DAYS,
-  QUEUES,
-  TABLES,
-  deadLetterQueueName,
-  queueName,
-  type KeyAttribute,
-  type QueueDefinition,
-  type QueueId,
-  type TableDefinition,
-  type TableId,
-} from '#lib/resource-definitions';
+import { DEFAULT_MAX_RECEIVE_COUNT, DLQ_RETENTION_DAYS, QUEUES, TABLES, deadLetterQueueName, queueName, type KeyAttribute, type QueueDefinition, type TableDefinition, type TableId } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
 
 /**
  * Creates the bridge's queues and tables on the emulators from lib/resource-definitions.ts, the same

@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { DEFAULT_SCHEDULE_MINUTES, SCHEDULED_RUNS, type ScheduledRun } from '#core/sync/poll-window';
-import type { PollerEvent, ScheduledRunSummary } from '#handlers/make-greenhouse-poller';
+import type { ScheduledRunSummary } from '#handlers/make-greenhouse-poller';
+import type { PollerEvent } from '#core/sync/poll-window';
 import { invokeWithTimeout, lambdaContext } from './lambda-context.ts';
 
 /**

@@ -2,7 +2,7 @@ import type * as z from 'zod';
 import { ENV } from '#lambdas/config';
 import type { aiSettingsSchema } from '#core/ai/settings';
 import type { LambdaFunctionName } from '#lambdas/runtime';
-import type { QueueId } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
 import { startApiGateway, type LocalApiGateway } from './api-gateway.ts';
 import { BEAMERY_PUSH_PATH, LOCAL_BEAMERY_PUSH_API_KEY, LOCAL_CREDENTIALS, LOCAL_REGION } from './defaults.ts';
 import { startEmulators, type Emulators } from './emulators.ts';

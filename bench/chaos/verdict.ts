@@ -2,7 +2,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { parseEnvelope } from '#core/envelope';
 import type { LocalResources } from '#local/resources';
 import { greenhouseIdOf } from '#local/simulators/beamery/state';
-import type { QueueId } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
 import { callJson } from '../../test/support/http.ts';
 import { drain } from '../../test/support/queues.ts';
 import { POISON_MARKERS } from './changes.ts';

@@ -1,7 +1,8 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Option, type Command } from 'commander';
 import { ENV, readConfig, type BridgeConfig } from '#lambdas/config';
-import { QUEUES, type QueueId } from '#lib/resource-definitions';
+import { QUEUES } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
 import { UsageError, requireCliSettings } from '../cli-settings.ts';
 import {
   DEAD_LETTER_QUEUES,

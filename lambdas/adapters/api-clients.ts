@@ -1,13 +1,14 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { systemClock, type Clock } from '#core/clock';
+import { systemClock } from '#adapters/system-clock';
+import type { Clock } from '#core/clock';
 import type { BudgetPolicy } from '#core/rate/budget';
 import { ENV, requireTableName, type BridgeConfig } from '#lambdas/config';
 import { BeameryClient } from './beamery/client.ts';
 import { BEAMERY_BUDGET_POLICY } from './beamery/transport.ts';
 import { GreenhouseClient, GREENHOUSE_BUDGET_POLICY } from './greenhouse/client.ts';
-import type { ApiSystem } from './http/errors.ts';
+import type { ApiSystem } from '#core/api-errors';
 import { SharedRateBudget } from './http/rate-budget.ts';
 import { DynamoDbBudgetStore } from './store/dynamodb-budget-store.ts';
 import { brokenCapabilitiesReader, DynamoDbDoctorReports } from './doctor/doctor-store.ts';

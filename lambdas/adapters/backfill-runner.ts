@@ -17,7 +17,7 @@ import {
 import { PUBLISH_BATCH } from '#core/sync/poll-window';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { systemClock } from '#core/clock';
+import { systemClock } from '#adapters/system-clock';
 import { BACKFILL_CHECKPOINT_NAME } from '#core/sync/backfill-plan';
 import { requireQueueUrl, requireTableName, type BridgeConfig } from '#lambdas/config';
 import { SqsQueuePublisher, type QueuePublisher } from '#adapters/queue/sqs-publisher';
@@ -25,7 +25,7 @@ import { queueDepth } from '#adapters/queue/queue-depth';
 import { queueRoom } from '#adapters/queue/backpressure';
 import { greenhouseClientFrom } from '#adapters/api-clients';
 import { DynamoDbCheckpointStore, type BackfillCheckpointStore } from './backfill-checkpoint-store.ts';
-import { RateLimited } from './http/errors.ts';
+import { RateLimited } from '#core/api-errors';
 
 /**
  * `bridge backfill` as a long-running process: lists every job, then every non-private candidate,

@@ -55,3 +55,40 @@ export const AI_TASKS_IGNORED_METRIC = 'AiTasksIgnored';
 
 /** One datapoint per screened application: the dashboard shows its percentiles as the score distribution. */
 export const SCREENING_SCORE_METRIC = 'ScreeningScore';
+
+/** What every queue consumer counts (lambdas/handlers/fifo-consumer.ts). */
+export const CONSUMER_METRICS = {
+  processed: 'MessagesProcessed',
+  failed: 'MessagesFailed',
+  rateLimited: 'MessagesRateLimited',
+  waiting: 'MessagesHandedBack',
+  deadLettered: 'MessagesDeadLettered',
+  malformed: 'MessagesMalformed',
+} as const;
+
+/** What the scheduled runs count (lambdas/handlers/make-greenhouse-poller.ts). */
+export const POLLER_METRICS = {
+  windows: 'PollWindowsCompleted',
+  found: 'PollEntitiesFound',
+  queued: 'PollMessagesQueued',
+  rateLimited: 'PollRateLimited',
+  failed: 'PollFailed',
+  /** A run stopped waiting for room on greenhouse-changes; its window is listed again next run. */
+  backpressure: 'PollBackpressure',
+  /** How far behind now a poller's watermark is after its run: the sync lag of changes without a webhook. */
+  lagSeconds: 'PollLagSeconds',
+} as const;
+
+/** Counts of a users reference sync run (lambdas/core/sync/reference-users.ts). */
+export const USERS_METRICS = {
+  linked: 'UsersLinked',
+  unmatched: 'UsersUnmatched',
+  unlinked: 'UsersUnlinked',
+} as const;
+
+/** Counts of a deletions sweep (lambdas/core/sync/deletion-sweep.ts). */
+export const DELETIONS_METRICS = {
+  checked: 'DeletionSweepLinksChecked',
+  /** Links whose Greenhouse record was absent twice: enqueued as the missed webhook. */
+  deleted: 'DeletionSweepAbsencesFound',
+} as const;

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { collect } from '#core/async-iterables';
-import { systemClock } from '#core/clock';
+import { systemClock } from '#adapters/system-clock';
 import { readConfig, requireTableName } from '#lambdas/config';
 import { lambdaRuntime } from '#lambdas/runtime';
 import { aiProvidersFrom } from '#adapters/ai-providers';

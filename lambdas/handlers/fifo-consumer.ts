@@ -1,3 +1,4 @@
+import { CONSUMER_METRICS } from '#core/metrics';
 import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -28,14 +29,6 @@ export interface FifoConsumerDependencies {
   readonly pause?: PauseSwitch;
 }
 
-export const CONSUMER_METRICS = {
-  processed: 'MessagesProcessed',
-  failed: 'MessagesFailed',
-  rateLimited: 'MessagesRateLimited',
-  waiting: 'MessagesHandedBack',
-  deadLettered: 'MessagesDeadLettered',
-  malformed: 'MessagesMalformed',
-} as const;
 
 /** Thrown for a record the batch's rate limit kept from being tried; never counted. */
 class PausedByRateLimit extends Error {

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { systemClock } from '#core/clock';
+import { systemClock } from '#adapters/system-clock';
 import { readConfig, requireTableName } from '#lambdas/config';
 import { lambdaRuntime } from '#lambdas/runtime';
 import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';

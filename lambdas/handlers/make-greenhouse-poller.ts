@@ -1,3 +1,5 @@
+import { DELETIONS_METRICS, POLLER_METRICS, USERS_METRICS } from '#core/metrics';
+import { pollerEventSchema, type PollerEvent } from '#core/sync/poll-window';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
@@ -21,10 +23,10 @@ import type { BackpressurePolicy } from '#core/sync/backfill-plan';
 import { sweepDeletions, type SweepDependencies, type SweepOptions, type SweepSummary, type SweptType } from '#core/sync/deletion-sweep';
 import { syncUsers, type UserSyncDependencies, type UserSyncResult } from '#core/sync/reference-users';
 import { runBeameryPoll, type BeameryPollDependencies, type BeameryPollSummary } from './run-beamery-poll.ts';
-import type { GreenhouseApi } from '#adapters/greenhouse/client';
+import type { GreenhouseApi } from '#core/ports/greenhouse-api';
 import { between } from '#adapters/greenhouse/query';
-import type { ResourceName, ResourceOf } from '#adapters/greenhouse/schemas';
-import { RateLimited } from '#adapters/http/errors';
+import type { ResourceName, ResourceOf } from '#core/greenhouse/records';
+import { RateLimited } from '#core/api-errors';
 import { queueRoom, type QueueRoom } from '#adapters/queue/backpressure';
 import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
 import type { PauseSwitch } from '#adapters/store/switches';
@@ -50,31 +52,6 @@ import type { MetricsSink } from './make-ingest-handler.ts';
  * `PollBackpressure` is counted, and the next run lists that same window again (what it repeats
  * carries the same observedAt, which the consumer has covered) before the time after it.
  */
-export const POLLER_METRICS = {
-  windows: 'PollWindowsCompleted',
-  found: 'PollEntitiesFound',
-  queued: 'PollMessagesQueued',
-  rateLimited: 'PollRateLimited',
-  failed: 'PollFailed',
-  /** A run stopped waiting for room on greenhouse-changes; its window is listed again next run. */
-  backpressure: 'PollBackpressure',
-  /** How far behind now a poller's watermark is after its run: the sync lag of changes without a webhook. */
-  lagSeconds: 'PollLagSeconds',
-} as const;
-
-/** Counts of a users reference sync run (lambdas/core/sync/reference-users.ts). */
-export const USERS_METRICS = {
-  linked: 'UsersLinked',
-  unmatched: 'UsersUnmatched',
-  unlinked: 'UsersUnlinked',
-} as const;
-
-/** Counts of a deletions sweep (lambdas/core/sync/deletion-sweep.ts). */
-export const DELETIONS_METRICS = {
-  checked: 'DeletionSweepLinksChecked',
-  /** Links whose Greenhouse record was absent twice: enqueued as the missed webhook. */
-  deleted: 'DeletionSweepAbsencesFound',
-} as const;
 
 /** One `ids=` request (at most 50 ids, so one page): the ids Greenhouse still has. */
 async function collectIds(greenhouse: PollerGreenhouse, type: SweptType, ids: readonly number[]): Promise<Set<number>> {
@@ -121,26 +98,7 @@ export const POLLER_SOURCES: Readonly<Record<PollerName, readonly Source[]>> = {
   scorecards: [source('scorecards', (s) => s.application_id)],
 };
 
-const seconds = z.number().int().nonnegative();
 
-/** The Scheduler's input (lib/constructs/schedules.ts puts it in each schedule's target). */
-export const pollerEventSchema = z.object({
-  poller: z.enum(SCHEDULED_RUNS),
-  window: z
-    .object({
-      overlapSeconds: seconds,
-      maxWindowSeconds: seconds,
-      firstRunLookbackSeconds: seconds,
-      alignSeconds: seconds,
-    })
-    .partial()
-    .optional(),
-  maxWindowsPerRun: z.number().int().min(1).max(100).optional(),
-  /** The deletions sweep's pacing (deletion-sweep.ts), for an on-demand run. */
-  maxRequests: z.number().int().min(1).max(10_000).optional(),
-  paceMs: z.number().int().min(0).max(60_000).optional(),
-});
-export type PollerEvent = z.input<typeof pollerEventSchema>;
 
 export interface PolledWindow extends PollWindow {
   /** Distinct entities found. */

@@ -4,7 +4,7 @@ import { BEAMERY_POLL_WATERMARK, beameryWindow, pollDecision, type BeameryWindow
 import { beameryChangeMessage } from '#core/sync/beamery-messages';
 import { PUBLISH_BATCH } from '#core/sync/poll-window';
 import type { IdMapStore, LedgerStore } from '#core/sync/ports';
-import type { BeameryApi } from '#adapters/beamery/api';
+import type { BeameryApi } from '#core/ports/beamery-api';
 import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
 

@@ -3,14 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import {
-  DLQ_RETENTION_DAYS,
-  QUEUES,
-  deadLetterQueueName,
-  queueName,
-  type QueueDefinition,
-  type QueueId,
-} from '#lib/resource-definitions';
+import { DLQ_RETENTION_DAYS, QUEUES, deadLetterQueueName, queueName, type QueueDefinition } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
 import { ENV } from '#lambdas/config';
 import { notifyOn } from './alarm-topic.ts';
 

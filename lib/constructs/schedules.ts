@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { ENV } from '#lambdas/config';
 import { DEFAULT_SCHEDULE_MINUTES, DEFAULT_WINDOW_POLICY, POLLER_TIMEOUT_SECONDS, SCHEDULED_RUNS, checkWindowPolicy, type ScheduledRun } from '#core/sync/poll-window';
 import { BY_BEAMERY_KEY_INDEX } from '#adapters/store/id-map';
-import type { PollerEvent } from '#handlers/make-greenhouse-poller';
+import type { PollerEvent } from '#core/sync/poll-window';
 import { beameryEnvironment, type StackConfig } from '#lib/config';
 import { DLQ_RETENTION_DAYS } from '#lib/resource-definitions';
 import { BridgeFunction } from './bridge-function.ts';

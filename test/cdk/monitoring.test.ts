@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONSUMER_METRICS } from '#handlers/fifo-consumer';
-import { POLLER_METRICS } from '#handlers/make-greenhouse-poller';
+import { CONSUMER_METRICS } from '#core/metrics';
+import { POLLER_METRICS } from '#core/metrics';
 import { SUSTAINED_RATE_LIMIT_PERIODS } from '#lib/constructs/dashboard';
 import { POLLER_SERVICE } from '#lib/constructs/schedules';
 import { AI_SERVICE, AI_WORKFLOW_METRIC_PREFIX, INGEST_METRICS, METRICS_NAMESPACE, SCREENING_SCORE_METRIC, SERVICES, aiMetrics, type AiWorkflowName } from '#core/metrics';

@@ -11,7 +11,7 @@ import { EventQueues } from '#lib/constructs/event-queues';
 import { PollSchedules, type PollSchedulesProps } from '#lib/constructs/schedules';
 import { BridgeSecrets } from '#lib/constructs/secrets';
 import { BridgeTables } from '#lib/constructs/tables';
-import { pollerEventSchema } from '#handlers/make-greenhouse-poller';
+import { pollerEventSchema } from '#core/sync/poll-window';
 
 /**
  * The poll schedules in a small app of their own (the stack wires them in lib/bridge-stack.ts): the

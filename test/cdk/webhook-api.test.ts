@@ -8,7 +8,8 @@ import { ACTION_ROUTES } from '#core/webhooks/catalogue';
 import { WEBHOOK_PATH_PARTS } from '#lib/constructs/webhook-api';
 import { BEAMERY_PUSH_PATH_PARTS } from '#lib/constructs/push-api';
 import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
-import { queueDefinition, tableDefinition, type QueueId } from '#lib/resource-definitions';
+import { queueDefinition, tableDefinition } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
 import { WEBHOOK_PATH } from '#local/defaults';
 import { logicalIdOf, synthBridge, type SynthesizedBridge } from './support.ts';
 

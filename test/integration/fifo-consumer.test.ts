@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENVELOPE_VERSION, type Envelope } from '#core/envelope';
-import { RateLimited, ServerError, ValidationFailed } from '#adapters/http/errors';
+import { RateLimited, ServerError, ValidationFailed } from '#core/api-errors';
 import { CAPABILITY_BROKEN_METRIC, CapabilityBroken } from '#adapters/beamery/errors';
 import { SqsConsumerQueue } from '#adapters/queue/consumer-queue';
 import { DynamoDbFailureCounter } from '#adapters/store/message-failures';

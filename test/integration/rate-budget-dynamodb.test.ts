@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '#core/clock';
 import type { BudgetPolicy } from '#core/rate/budget';
-import { RateLimited } from '#adapters/http/errors';
+import { RateLimited } from '#core/api-errors';
 import { SharedRateBudget } from '#adapters/http/rate-budget';
 import { DynamoDbBudgetStore } from '#adapters/store/dynamodb-budget-store';
 import { startDynamoDbLocal, type DynamoDbLocal } from '#local/dynamodb-local';

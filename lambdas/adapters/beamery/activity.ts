@@ -2,7 +2,7 @@ import { checkAttachment } from './attachment-limits.ts';
 import { getContact } from './contacts.ts';
 import { BEAMERY_OPERATIONS } from './operations.ts';
 import type { BeameryTransport } from './transport.ts';
-import type { AttachmentUpload, BeameryAttachment, BeameryNote, BeameryPage, NoteWrite, Unsupportable } from './types.ts';
+import type { AttachmentUpload, BeameryAttachment, BeameryNote, BeameryPage, NoteWrite, Unsupportable } from '#core/beamery/records';
 import { parseAttachment, parseNote } from './wire/activity.ts';
 import { idOf, parsePage } from './wire/envelope.ts';
 

@@ -1,13 +1,7 @@
 import { AttachmentRejected } from './errors.ts';
-import type { AttachmentUpload } from './types.ts';
+import { BEAMERY_ATTACHMENT_EXTENSIONS, BEAMERY_ATTACHMENT_MAX_BYTES, type AttachmentUpload } from '#core/beamery/records';
 
-/**
- * Beamery's profile-attachment limits: 25 MB and these types (HIGH for the product, S12 bulk
- * attachments article; the API's own limits are unknown, and the migration path caps files at 10 MB).
- * Checked before any upload, so an oversized resume fails fast and costs no request.
- */
-export const BEAMERY_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
-export const BEAMERY_ATTACHMENT_EXTENSIONS = ['.txt', '.doc', '.docx', '.pdf', '.jpg', '.jpeg', '.tif', '.png'] as const;
+/** Checked before any upload, so an oversized resume fails fast and costs no request. */
 
 const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain',

@@ -1,6 +1,6 @@
 import { BEAMERY_OPERATIONS, operationUrl } from './operations.ts';
 import { authorizationFor } from './token-cache.ts';
-import type { BeameryApiCredentials, BeameryBasicCredentials, BeameryCredentials, DoctorProbe } from './types.ts';
+import type { BeameryApiCredentials, BeameryBasicCredentials, BeameryCredentials, DoctorProbe } from './connection.ts';
 import { parseToken } from './wire/activity.ts';
 
 /**

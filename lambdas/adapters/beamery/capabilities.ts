@@ -1,4 +1,4 @@
-import { BEAMERY_CAPABILITIES, type BeameryCapability } from './operations.ts';
+import { BEAMERY_CAPABILITIES, type BeameryCapability, type CapabilityStatus } from '#core/ports/beamery-api';
 
 /**
  * Which of the evidence-less features (merge, anonymize, notes, attachments, vacancy stages, and the
@@ -12,7 +12,6 @@ import { BEAMERY_CAPABILITIES, type BeameryCapability } from './operations.ts';
  * `report()` lets an operator see it.
  */
 export type CapabilitySetting = boolean | 'probe';
-export type CapabilityStatus = 'supported' | 'unsupported' | 'unknown';
 
 export class Capabilities {
   private readonly learned = new Map<BeameryCapability, boolean>();

@@ -1,15 +1,13 @@
-import { Unsupported } from '#adapters/http/errors';
+import { Unsupported } from '#core/api-errors';
 import { anonymizeContact, mergeContacts } from './lifecycle.ts';
 import { createNote, listAttachments, listNotesSince, uploadAttachment } from './activity.ts';
-import type { BeameryApi } from './api.ts';
-import type { CapabilityStatus } from './capabilities.ts';
+import type { BeameryApi, BeameryCapability, CapabilityStatus } from '#core/ports/beamery-api';
 import type { ContactReadPath } from './contact-read-check.ts';
 import type { ConsentFields } from './field-locations.ts';
 import type { GreenhouseIdField } from './wire/greenhouse-id.ts';
 import { contactsUpdatedSince, createContact, findContactsByEmail, getContact, listContactsUpdatedSince, updateContact } from './contacts.ts';
-import type { BeameryCapability } from './operations.ts';
 import { BeameryTransport, type BeameryClientOptions } from './transport.ts';
-import { UNSUPPORTED, type AttachmentUpload, type ContactWrite, type NoteWrite, type Unsupportable, type VacancyWrite } from './types.ts';
+import { UNSUPPORTED, type AttachmentUpload, type ContactWrite, type NoteWrite, type Unsupportable, type VacancyWrite } from '#core/beamery/records';
 import { listUsers } from './users.ts';
 import {
   allVacancies,
@@ -23,12 +21,10 @@ import {
   type MembershipDetails,
 } from './vacancies.ts';
 
-export type { BeameryApi } from './api.ts';
 export type { BeameryClientOptions } from './transport.ts';
 export { BEAMERY_BUDGET_POLICY } from './transport.ts';
-export { BEAMERY_OPERATIONS, BEAMERY_CAPABILITIES, type BeameryCapability, type Evidence } from './operations.ts';
+export { BEAMERY_OPERATIONS, type Evidence } from './operations.ts';
 export { clearBeameryTokenCache } from './token-cache.ts';
-export * from './types.ts';
 export { AttachmentRejected, BeameryResponseInvalid, CapabilityBroken, CAPABILITY_BROKEN_METRIC } from './errors.ts';
 export type { ContactReadPath } from './contact-read-check.ts';
 export { BEAMERY_AUTH_VARIANTS, DEFAULT_BEAMERY_AUTH, tryBeameryAuth, type AuthAttempt, type BeameryAuthVariant } from './auth.ts';

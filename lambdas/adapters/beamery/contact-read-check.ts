@@ -1,8 +1,8 @@
-import { NotFound } from '#adapters/http/errors';
+import { NotFound } from '#core/api-errors';
 import { CapabilityBroken } from './errors.ts';
 import { BEAMERY_OPERATIONS } from './operations.ts';
 import type { BeameryTransport } from './transport.ts';
-import type { BeameryContact } from './types.ts';
+import type { BeameryContact } from '#core/beamery/records';
 import { parseContact } from './wire/contact.ts';
 import { parsePage, unwrapOne } from './wire/envelope.ts';
 

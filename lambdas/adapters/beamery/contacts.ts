@@ -1,6 +1,6 @@
-import { NotFound } from '#adapters/http/errors';
+import { NotFound } from '#core/api-errors';
 import type { BeameryTransport } from './transport.ts';
-import type { BeameryContact, BeameryPage, ContactWrite } from './types.ts';
+import type { BeameryContact, BeameryPage, ContactWrite } from '#core/beamery/records';
 import { contactBody } from './wire/bodies.ts';
 import { parseContact } from './wire/contact.ts';
 import { idOf, parsePage, unwrapOne } from './wire/envelope.ts';

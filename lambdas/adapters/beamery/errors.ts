@@ -1,7 +1,7 @@
-import { ApiError } from '#adapters/http/errors';
+import { ApiError } from '#core/api-errors';
 
 /**
- * Beamery-specific failures beside the shared ones of lambdas/adapters/http/errors.ts. Like those,
+ * Beamery-specific failures beside the shared ones of lambdas/core/api-errors.ts. Like those,
  * messages name the operation and field paths, never values from a contact.
  */
 

@@ -1,6 +1,6 @@
 import { getContact } from './contacts.ts';
 import type { BeameryTransport } from './transport.ts';
-import type { Unsupportable } from './types.ts';
+import type { Unsupportable } from '#core/beamery/records';
 
 /**
  * Merge and anonymize: product features (S10, S11) with no public API, so both are ASSUMED and gated.

@@ -1,3 +1,5 @@
+import type { BeameryCapability } from '#core/ports/beamery-api';
+
 /**
  * Every Beamery call the bridge makes, with the evidence behind its method and path (the levels of
  * docs/reference/beamery-api.md: HIGH official and uncontradicted; MED official-but-partial or
@@ -8,9 +10,6 @@
 
 export type Evidence = 'HIGH' | 'MED' | 'LOW' | 'ASSUMED';
 
-/** Features with no public API evidence; each is probed or configured, never taken for granted. */
-export const BEAMERY_CAPABILITIES = ['merge', 'anonymize', 'notes', 'attachments', 'vacancyStages', 'vacancyCreate', 'vacancyUpdate'] as const;
-export type BeameryCapability = (typeof BEAMERY_CAPABILITIES)[number];
 
 export interface BeameryOperation {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -1,6 +1,7 @@
 import type { BeameryClient } from './client.ts';
 import { describeLocation, type ConsentFields, type FieldLocation } from './field-locations.ts';
-import type { BeameryContact, DoctorProbe } from './types.ts';
+import type { BeameryContact } from '#core/beamery/records';
+import type { DoctorProbe } from './connection.ts';
 import { customFieldValue } from './wire/contact.ts';
 import { greenhouseIdFromIntegrations, type GreenhouseIdField } from './wire/greenhouse-id.ts';
 

@@ -1,5 +1,5 @@
 import type { BeameryTransport } from './transport.ts';
-import type { BeameryPage, BeameryUser } from './types.ts';
+import type { BeameryPage, BeameryUser } from '#core/beamery/records';
 import { parseUser } from './wire/activity.ts';
 import { parsePage } from './wire/envelope.ts';
 

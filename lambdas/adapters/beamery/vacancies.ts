@@ -1,9 +1,9 @@
-import { NotFound, Unsupported } from '#adapters/http/errors';
+import { NotFound, Unsupported } from '#core/api-errors';
 import { getContact } from './contacts.ts';
 import { CapabilityBroken } from './errors.ts';
 import { BEAMERY_OPERATIONS } from './operations.ts';
 import type { BeameryTransport } from './transport.ts';
-import { UNSUPPORTED, type BeameryMembership, type BeameryPage, type BeameryVacancy, type Unsupportable, type VacancyWrite } from './types.ts';
+import { UNSUPPORTED, type BeameryMembership, type BeameryPage, type BeameryVacancy, type Unsupportable, type VacancyWrite } from '#core/beamery/records';
 import { parseMembership } from './wire/activity.ts';
 import { idOf, parsePage, unwrapOne } from './wire/envelope.ts';
 import { parseVacancy, vacancyWriteBody } from './wire/vacancy.ts';

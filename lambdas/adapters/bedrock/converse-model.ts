@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import * as z from 'zod';
 import { GuardrailIntervened, ModelAnswerInvalid, type Inference, type StructuredModel, type StructuredRequest } from '#core/ai/model';
-import { RateLimited } from '#adapters/http/errors';
+import { RateLimited } from '#core/api-errors';
 
 /**
  * The StructuredModel port on Bedrock's Converse API. The answer's JSON schema is the input schema of

@@ -2,7 +2,7 @@ import type { CheckResult } from '#core/doctor/report';
 import type { BridgeConfig } from '#lambdas/config';
 import { BEAMERY_AUTH_VARIANTS, tryBeameryAuth } from '../beamery/auth.ts';
 import { consentLocationCheck, greenhouseIdLocationCheck } from '../beamery/probes.ts';
-import type { BeameryApiCredentials } from '../beamery/types.ts';
+import type { BeameryApiCredentials } from '#adapters/beamery/connection';
 
 /**
  * The Beamery checks that compare the configuration with the tenant: which login it serves (item 9)

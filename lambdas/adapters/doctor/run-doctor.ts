@@ -1,10 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { systemClock, type Clock } from '#core/clock';
+import { systemClock } from '#adapters/system-clock';
+import type { Clock } from '#core/clock';
 import type { CheckResult, DoctorReport } from '#core/doctor/report';
 import type { BridgeConfig } from '#lambdas/config';
 import { describeError } from '#adapters/queue/message-outcome';
 import { beameryCredentialsFrom, greenhouseCredentialsFrom } from '../api-clients.ts';
-import { BEAMERY_BASE_URLS } from '../beamery/types.ts';
+import { BEAMERY_BASE_URLS } from '#adapters/beamery/connection';
 import { beameryChecks, type BeameryTenant } from './beamery-checks.ts';
 import { beameryAuthentication, beameryFieldLocations } from './beamery-config-checks.ts';
 import { DynamoDbDoctorReports } from './doctor-store.ts';

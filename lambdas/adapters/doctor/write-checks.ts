@@ -7,7 +7,7 @@ import { describeError } from '#adapters/queue/message-outcome';
 import { beameryClientFrom, greenhouseClientFrom } from '../api-clients.ts';
 import type { BeameryClient } from '../beamery/client.ts';
 import type { GreenhouseClient } from '../greenhouse/client.ts';
-import type { CustomField } from '../greenhouse/schemas.ts';
+import type { CustomField } from '#core/greenhouse/records';
 import { collect } from '#core/async-iterables';
 import { greenhouseTokenFor, type GreenhouseTenant } from './greenhouse-checks.ts';
 import { statusText, type Probe } from './http-probe.ts';

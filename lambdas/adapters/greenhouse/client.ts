@@ -1,9 +1,10 @@
 import * as z from 'zod';
-import { systemClock, type Clock } from '#core/clock';
+import { systemClock } from '#adapters/system-clock';
+import type { Clock } from '#core/clock';
 import { collect } from '#core/async-iterables';
 import type { BudgetPolicy } from '#core/rate/budget';
 import { ApiClient, operationOf, type ApiRequest, type ApiResponse, type HttpMethod, type RetryPolicy } from '../http/api-client.ts';
-import { Forbidden, NetworkError, NotFound, ServerError, Unauthorized, WriteOutcomeUnknown } from '../http/errors.ts';
+import { Forbidden, NetworkError, NotFound, ServerError, Unauthorized, WriteOutcomeUnknown } from '#core/api-errors';
 import type { RateBudget } from '../http/rate-budget.ts';
 import {
   addToCollection,
@@ -12,13 +13,25 @@ import {
   sameTagName,
   type CollectionField,
   type CollectionItem,
-  type TypedValueWrite,
-  type UntypedValueWrite,
-} from './collections.ts';
+} from '#core/greenhouse/collections';
+import type {
+  ApplicationQuery,
+  AttachmentUpload,
+  CandidateCreate,
+  CandidateQuery,
+  CandidateWrite,
+  CustomFieldWrite,
+  DownloadedFile,
+  GreenhouseApi,
+  InterviewQuery,
+  JobQuery,
+  ListQuery,
+  NoteCreate,
+} from '#core/ports/greenhouse-api';
 import { greenhouseErrorDetail } from './error-bodies.ts';
 import { ActionNotConfirmed, ForeignNextLink, UnexpectedResponse } from './errors.ts';
 import { parseNextLink } from './link-header.ts';
-import { batchQueries, listUrl, MAX_PER_PAGE, pipeWindow, type ListQuery } from './query.ts';
+import { batchQueries, listUrl, MAX_PER_PAGE, pipeWindow } from './query.ts';
 import { readGreenhouseRateLimit } from './rate-limit-headers.ts';
 import {
   appliedCandidateTagSchema,
@@ -36,13 +49,12 @@ import {
   type Note,
   type ResourceName,
   type ResourceOf,
-} from './schemas.ts';
+} from '#core/greenhouse/records';
 import { TokenSource, type ClientCredentials } from './token-cache.ts';
 import {
   completeCustomFieldSet,
   encodeCustomFieldWrites,
   fieldDefinitions,
-  type CustomFieldWrite,
   type FieldDefinitions,
   type WritableFieldType,
 } from './custom-field-values.ts';
@@ -96,90 +108,13 @@ export interface GreenhouseClientOptions {
   readonly definitionsTtlMs?: number;
 }
 
-export type { CustomFieldWrite } from './custom-field-values.ts';
-
 /** Field definitions change rarely; a few minutes of staleness costs at most one refused write. */
 const DEFINITIONS_TTL_MS = 5 * 60_000;
-
-/** PATCH /v3/candidates/{id} body. Write key `is_private` (reads say `private`) [H]. */
-export interface CandidateWrite {
-  readonly first_name?: string;
-  readonly last_name?: string;
-  readonly preferred_name?: string | null;
-  readonly company?: string | null;
-  readonly title?: string | null;
-  readonly is_private?: boolean;
-  readonly can_email?: boolean;
-  readonly time_zone?: string | null;
-  readonly linked_user_ids?: readonly number[];
-  /** Replaces the whole collection; to add or remove one value use the collection helpers. */
-  readonly email_addresses?: readonly TypedValueWrite[];
-  readonly phone_numbers?: readonly TypedValueWrite[];
-  readonly addresses?: readonly TypedValueWrite[];
-  readonly website_addresses?: readonly TypedValueWrite[];
-  readonly social_media_addresses?: readonly UntypedValueWrite[];
-  readonly tags?: readonly string[];
-  readonly custom_fields?: readonly CustomFieldWrite[];
-}
-
-interface ApplicationParties {
-  readonly source_id?: number;
-  readonly referrer_id?: number;
-  readonly recruiter_id?: number;
-  readonly coordinator_id?: number;
-}
-/** The nested first application: a job application, or a prospect one [M]. */
-export type FirstApplication =
-  | (ApplicationParties & { readonly job_id: number; readonly initial_stage_id?: number })
-  | (ApplicationParties & { readonly prospect: true; readonly job_ids?: readonly number[] });
-
-export interface CandidateCreate extends CandidateWrite {
-  readonly first_name: string;
-  readonly last_name: string;
-  readonly application?: FirstApplication;
-}
-
-export interface NoteCreate {
-  readonly candidate_id: number;
-  readonly body: string;
-  /** Write spelling; reads say publicly_visible / privately_visible / admin_only_visible [M]. */
-  readonly visibility: 'public' | 'private' | 'admin_only';
-  readonly application_id?: number;
-  /** Author; the token's `sub` when absent. */
-  readonly user_id?: number;
-  readonly note_type?: 'NOTE' | 'ACTIVITY';
-}
-
-export type AttachmentType =
-  | 'resume'
-  | 'cover_letter'
-  | 'take_home_test'
-  | 'offer_packet'
-  | 'offer_letter'
-  | 'signed_offer_letter'
-  | 'other'
-  | 'form_attachment';
-
-export interface AttachmentUpload {
-  readonly application_id: number;
-  /** With its extension; some are blocklisted per type [H]. */
-  readonly filename: string;
-  readonly type: AttachmentType;
-  readonly content: Uint8Array;
-  readonly content_type?: string;
-  readonly visibility?: 'public' | 'admin_only' | 'private';
-}
-
-export interface DownloadedFile {
-  readonly bytes: Uint8Array;
-  readonly contentType: string | null;
-}
-
 
 /** Re-exported for the client's callers, who collect its listings. */
 export { collect };
 
-export class GreenhouseClient {
+export class GreenhouseClient implements GreenhouseApi {
   private readonly baseUrl: string;
   private readonly clock: Clock;
   private readonly tokens: TokenSource;
@@ -299,15 +234,7 @@ export class GreenhouseClient {
 
   // --- Typed reads ----------------------------------------------------------------------------------
 
-  listCandidates(query: {
-    ids?: readonly number[];
-    updated_at?: string;
-    created_at?: string;
-    last_activity_at?: string;
-    email?: string;
-    tag?: string;
-    private?: boolean;
-  } = {}) {
+  listCandidates(query: CandidateQuery = {}) {
     return this.list('candidates', query);
   }
 
@@ -316,20 +243,11 @@ export class GreenhouseClient {
   }
 
   /** `status` uses the filter vocabulary: `active`, not the record's `in_process` [H] (gotcha 3). */
-  listApplications(query: {
-    ids?: readonly number[];
-    candidate_ids?: readonly number[];
-    job_ids?: readonly number[];
-    status?: 'active' | 'rejected' | 'hired' | 'converted';
-    prospect?: boolean;
-    updated_at?: string;
-    created_at?: string;
-    last_activity_at?: string;
-  } = {}) {
+  listApplications(query: ApplicationQuery = {}) {
     return this.list('applications', query);
   }
 
-  listJobs(query: { ids?: readonly number[]; status?: 'open' | 'draft' | 'closed'; updated_at?: string; created_at?: string; department_id?: number } = {}) {
+  listJobs(query: JobQuery = {}) {
     return this.list('jobs', query);
   }
 
@@ -351,13 +269,7 @@ export class GreenhouseClient {
    * Scheduled interviews. Greenhouse fires no webhook when one is scheduled or its feedback comes
    * in [H]: `status` (awaiting_feedback → complete) and `updated_at` are what a poller watches.
    */
-  listInterviews(query: {
-    ids?: readonly number[];
-    application_ids?: readonly number[];
-    job_interview_ids?: readonly number[];
-    updated_at?: string;
-    status?: 'to_be_scheduled' | 'scheduled' | 'awaiting_feedback' | 'complete' | 'skipped' | 'collect_feedback' | 'to_be_sent' | 'sent' | 'received';
-  } = {}) {
+  listInterviews(query: InterviewQuery = {}) {
     return this.list('interviews', query);
   }
 
@@ -781,7 +693,6 @@ const ANONYMIZED_ON_CANDIDATE: Readonly<Record<string, (c: Candidate) => boolean
 };
 
 /** The client's surface, for fakes in tests of code that uses it. */
-export type GreenhouseApi = { [K in keyof GreenhouseClient]: GreenhouseClient[K] };
 
 /** Zod parse as the shared client's `parse`: a shape error becomes a typed UnexpectedResponse. */
 function parser<T>(schema: z.ZodType<T>, operation: string): (body: unknown) => T {

@@ -1,5 +1,6 @@
-import type { CustomField, CustomFieldOption } from './schemas.ts';
-import { ApiError } from '../http/errors.ts';
+import type { CustomField, CustomFieldOption } from '#core/greenhouse/records';
+import { ApiError } from '#core/api-errors';
+import type { CustomFieldWrite } from '#core/ports/greenhouse-api';
 
 /**
  * Custom-field values as Harvest v3 takes them on writes (reference §4.9): each in its field's
@@ -7,7 +8,6 @@ import { ApiError } from '../http/errors.ts';
  * numbers as numbers, currency as `{amount, currency_code}`. The write shapes come from one public
  * implementation tested against the live API [L]; reads show select values as option labels [L].
  */
-export type CustomFieldWrite = { readonly name_key: string; readonly value: unknown };
 
 /** The field types whose definitions the bridge reads to write values. */
 export type WritableFieldType = 'candidate' | 'application';

@@ -1,7 +1,7 @@
-import { ApiError } from '../http/errors.ts';
+import { ApiError } from '#core/api-errors';
 
 /**
- * Greenhouse-specific failures beside the shared typed errors (lambdas/adapters/http/errors.ts).
+ * Greenhouse-specific failures beside the shared typed errors (lambdas/core/api-errors.ts).
  */
 
 /**

@@ -1,3 +1,5 @@
+import type { ListQuery, QueryValue } from '#core/ports/greenhouse-api';
+
 /**
  * Building v3 list queries (reference §2):
  * - `ids` and parent-id filters take at most 50 values [H] (gotcha 17): larger sets are split into
@@ -10,8 +12,6 @@
 export const MAX_FILTER_VALUES = 50;
 export const MAX_PER_PAGE = 500;
 
-export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined | null;
-export type ListQuery = Readonly<Record<string, QueryValue>>;
 
 export function chunk<T>(items: readonly T[], size: number = MAX_FILTER_VALUES): T[][] {
   if (size < 1) throw new Error('chunk size must be positive');

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Clock } from '#core/clock';
 import { ApiClient, type RetryPolicy } from '../http/api-client.ts';
-import { Unauthorized } from '../http/errors.ts';
+import { Unauthorized } from '#core/api-errors';
 import { greenhouseErrorDetail } from './error-bodies.ts';
 import { readGreenhouseRateLimit } from './rate-limit-headers.ts';
 

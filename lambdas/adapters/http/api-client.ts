@@ -1,4 +1,5 @@
-import { systemClock, type Clock } from '#core/clock';
+import { systemClock } from '#adapters/system-clock';
+import type { Clock } from '#core/clock';
 import type { RateObservation } from '#core/rate/budget';
 import {
   ApiError,
@@ -11,7 +12,7 @@ import {
   ValidationFailed,
   WriteOutcomeUnknown,
   type ApiSystem,
-} from './errors.ts';
+} from '#core/api-errors';
 import type { RateBudget } from './rate-budget.ts';
 
 /**

@@ -8,7 +8,7 @@ import {
   type BudgetState,
   type RateObservation,
 } from '#core/rate/budget';
-import { RateLimited, type ApiSystem } from './errors.ts';
+import { RateLimited, type ApiSystem } from '#core/api-errors';
 
 /**
  * A tenant's request budget as the HTTP client uses it: `acquire` before each request, `observe`

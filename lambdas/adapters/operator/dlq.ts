@@ -11,7 +11,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { envelopeSchema } from '#core/envelope';
 import { ENV, requireQueueUrl, type BridgeConfig } from '#lambdas/config';
-import { QUEUES, type QueueId } from '#lib/resource-definitions';
+import { QUEUES } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
 import { decodePollFailure, pollFailureReason, type PollFailure } from './poll-failure-record.ts';
 
 /**

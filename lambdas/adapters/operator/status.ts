@@ -6,8 +6,9 @@ import { BACKFILL_CHECKPOINT_NAME, type BackfillCheckpoint } from '#core/sync/ba
 import { BEAMERY_POLL_WATERMARK } from '#core/sync/beamery-poll';
 import { POLLERS } from '#core/sync/poll-window';
 import { requireQueueUrl, requireTableName, type BridgeConfig } from '#lambdas/config';
-import { QUEUES, type QueueId } from '#lib/resource-definitions';
-import type { ApiSystem } from '#adapters/http/errors';
+import { QUEUES } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
+import type { ApiSystem } from '#core/api-errors';
 import { DynamoDbCheckpointStore } from '#adapters/backfill-checkpoint-store';
 import { rateBudgetKey } from '#adapters/store/dynamodb-budget-store';
 import { ledgerKeys } from '#adapters/store/ledger';

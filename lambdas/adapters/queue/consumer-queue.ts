@@ -8,7 +8,8 @@ import {
 import type { SQSRecord } from 'aws-lambda';
 import { DEFAULT_MAX_FAILURES } from '#core/queue/redelivery';
 import { requireQueueUrl, requireTableName, type BridgeConfig } from '#lambdas/config';
-import { queueDefinition, type QueueId } from '#lib/resource-definitions';
+import { queueDefinition } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
 import { DynamoDbFailureCounter, type FailureCounter } from '#adapters/store/message-failures';
 
 /**

@@ -1,6 +1,6 @@
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { SdkError } from '@smithy/types';
-import { ApiError, NetworkError, RateLimited, ServerError } from '#adapters/http/errors';
+import { ApiError, NetworkError, RateLimited, ServerError } from '#core/api-errors';
 import { RetryLater } from '#core/sync/retry-later';
 
 /**

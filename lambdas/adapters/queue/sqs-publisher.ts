@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueId } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
 import { envelopeAttributes, envelopeBody } from '#core/envelope';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
 

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { systemClock, type Clock } from '#core/clock';
+import { systemClock } from '#adapters/system-clock';
+import type { Clock } from '#core/clock';
 import type { AiMemory } from '#core/ai/ports';
 import { assertRetentionDays, DEFAULT_AUDIT_RETENTION_DAYS } from '#adapters/store/audit';
 

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BudgetState } from '#core/rate/budget';
-import type { ApiSystem } from '#adapters/http/errors';
+import type { ApiSystem } from '#core/api-errors';
 import type { BudgetStore } from '#adapters/http/rate-budget';
 
 /**

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { systemClock, type Clock } from '#core/clock';
+import { systemClock } from '#adapters/system-clock';
+import type { Clock } from '#core/clock';
 import type { LedgerStore, SyncState } from '#core/sync/ports';
 
 /**

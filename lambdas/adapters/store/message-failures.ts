@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { systemClock, type Clock } from '#core/clock';
+import { systemClock } from '#adapters/system-clock';
+import type { Clock } from '#core/clock';
 
 /**
  * How many times a queue message has really failed (never its transient hand-backs), kept in the

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { GreenhouseApi } from '#adapters/greenhouse/client';
+import type { GreenhouseApi } from '#core/ports/greenhouse-api';
 import { collect } from '#core/async-iterables';
 import type { Clock } from '#core/clock';
 import { entityKey } from '#core/envelope';

@@ -1,5 +1,5 @@
-import type { GreenhouseApi } from '#adapters/greenhouse/client';
-import type { Application, Candidate, Job } from '#adapters/greenhouse/schemas';
+import type { GreenhouseApi } from '#core/ports/greenhouse-api';
+import type { Application, Candidate, Job } from '#core/greenhouse/records';
 import { collect } from '#core/async-iterables';
 import { decideGate, type GateDecision } from './gating.ts';
 import type { Inference, Provenance } from './model.ts';

@@ -1,5 +1,5 @@
-import { BEAMERY_ATTACHMENT_EXTENSIONS, BEAMERY_ATTACHMENT_MAX_BYTES } from '#adapters/beamery/attachment-limits';
-import type { Attachment } from '#adapters/greenhouse/schemas';
+import { BEAMERY_ATTACHMENT_EXTENSIONS, BEAMERY_ATTACHMENT_MAX_BYTES } from '#core/beamery/records';
+import type { Attachment } from '#core/greenhouse/records';
 
 /**
  * Which Greenhouse attachments are copied to the Beamery contact. Seed: "By default, CV / Resumes and

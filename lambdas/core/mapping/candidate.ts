@@ -1,7 +1,7 @@
-import type { BeameryContact } from '#adapters/beamery/types';
-import { currentCollection, type TypedValueWrite, type UntypedValueWrite } from '#adapters/greenhouse/collections';
-import type { CandidateCreate, CandidateWrite, CustomFieldWrite, FirstApplication } from '#adapters/greenhouse/client';
-import type { Candidate } from '#adapters/greenhouse/schemas';
+import type { BeameryContact } from '#core/beamery/records';
+import { currentCollection, type TypedValueWrite, type UntypedValueWrite } from '#core/greenhouse/collections';
+import type { CandidateCreate, CandidateWrite, CustomFieldWrite, FirstApplication } from '#core/ports/greenhouse-api';
+import type { Candidate } from '#core/greenhouse/records';
 import {
   consentDate,
   consentStatusText,

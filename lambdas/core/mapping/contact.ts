@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { BeameryTag, ContactWrite } from '#adapters/beamery/types';
-import type { Application, Attachment, Candidate, RejectionDetail } from '#adapters/greenhouse/schemas';
+import type { BeameryTag, ContactWrite } from '#core/beamery/records';
+import type { Application, Attachment, Candidate, RejectionDetail } from '#core/greenhouse/records';
 import { selectAttachments, type AttachmentPolicy, type AttachmentSelection } from './attachments.ts';
 import { confidentialCandidateRule, confidentialJobRule } from './rules.ts';
 import { compareStrings, pick, strip, trimmed, uniqueBy } from './values.ts';

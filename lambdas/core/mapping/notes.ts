@@ -1,6 +1,6 @@
-import type { NoteWrite } from '#adapters/beamery/types';
+import type { NoteWrite } from '#core/beamery/records';
 import { isAiNote } from '#core/ai/ai-notes';
-import type { Note } from '#adapters/greenhouse/schemas';
+import type { Note } from '#core/greenhouse/records';
 
 /**
  * Which Greenhouse notes go to the Beamery contact, and how. Seed: "The integration automatically

@@ -1,5 +1,5 @@
-import type { BeameryContact } from '#adapters/beamery/types';
-import type { Candidate } from '#adapters/greenhouse/schemas';
+import type { BeameryContact } from '#core/beamery/records';
+import type { Candidate } from '#core/greenhouse/records';
 import { isBridgeTag, normaliseTagName } from './contact.ts';
 import { hashFieldGroup } from './field-groups.ts';
 import { compareStrings, strip, trimmed, uniqueBy } from './values.ts';

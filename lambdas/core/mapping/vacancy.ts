@@ -1,5 +1,5 @@
-import type { BeameryLocation, VacancyWrite } from '#adapters/beamery/types';
-import type { Job, JobHiringManager, JobInterviewStage, JobOwner, User } from '#adapters/greenhouse/schemas';
+import type { BeameryLocation, VacancyWrite } from '#core/beamery/records';
+import type { Job, JobHiringManager, JobInterviewStage, JobOwner, User } from '#core/greenhouse/records';
 import { pick, strip, trimmed } from './values.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { entityKey, entityIdOf } from '#core/envelope';
 import { collect } from '#core/async-iterables';
-import { ValidationFailed } from '#adapters/http/errors';
-import type { GreenhouseApi } from '#adapters/greenhouse/client';
-import type { BeameryApi } from '#adapters/beamery/api';
+import { ValidationFailed } from '#core/api-errors';
+import type { GreenhouseApi } from '#core/ports/greenhouse-api';
+import type { BeameryApi } from '#core/ports/beamery-api';
 import type { AuditStore, IdMapStore } from './ports.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { normaliseTagName } from '#core/mapping/contact';
-import type { BeameryContact } from '#adapters/beamery/types';
+import type { BeameryContact } from '#core/beamery/records';
 
 /**
  * The pure core of the Beamery poller. Beamery publishes no webhooks: every few minutes the poller

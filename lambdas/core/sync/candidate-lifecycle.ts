@@ -3,9 +3,9 @@ import type { Clock } from '#core/clock';
 import { entityKey, type GreenhouseEventEnvelope, entityIdOf } from '#core/envelope';
 import { identityHash, normaliseEmail } from '#core/identity-hash';
 import { greenhouseProfileUrl, mapTags, normaliseTagName } from '#core/mapping/contact';
-import { ValidationFailed } from '#adapters/http/errors';
-import type { BeameryApi } from '#adapters/beamery/api';
-import type { BeameryContact, ContactWrite } from '#adapters/beamery/types';
+import { ValidationFailed } from '#core/api-errors';
+import type { BeameryApi } from '#core/ports/beamery-api';
+import type { BeameryContact, ContactWrite } from '#core/beamery/records';
 import { anonymizationPlan, isEmptyWrite } from './lifecycle-anonymization.ts';
 import type { AuditStore, IdMapStore, LedgerStore, Link } from './ports.ts';
 

@@ -1,6 +1,6 @@
 import { entityKey } from '#core/envelope';
-import type { GreenhouseApi } from '#adapters/greenhouse/client';
-import type { Job } from '#adapters/greenhouse/schemas';
+import type { GreenhouseApi } from '#core/ports/greenhouse-api';
+import type { Job } from '#core/greenhouse/records';
 import { userDisplayName, type JobSnapshot } from '#core/mapping/vacancy';
 import type { IdMapStore } from './ports.ts';
 import { collect } from '#core/async-iterables';

@@ -1,4 +1,4 @@
-import type { BeameryContact, ContactWrite } from '#adapters/beamery/types';
+import type { BeameryContact, ContactWrite } from '#core/beamery/records';
 
 /**
  * Greenhouse anonymized field names → what the bridge blanks on the Beamery contact, for tenants

@@ -1,8 +1,8 @@
 import { entityIdOf } from '#core/envelope';
 import { createHash } from 'node:crypto';
 import { collect } from '#core/async-iterables';
-import type { BeameryApi } from '#adapters/beamery/api';
-import type { GreenhouseApi } from '#adapters/greenhouse/client';
+import type { BeameryApi } from '#core/ports/beamery-api';
+import type { GreenhouseApi } from '#core/ports/greenhouse-api';
 import type { LedgerStore } from './ports.ts';
 
 /**

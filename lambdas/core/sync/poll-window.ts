@@ -1,6 +1,7 @@
+import * as z from 'zod';
 import { ENVELOPE_VERSION, entityKey, type Refs } from '#core/envelope';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
-import type { QueueId } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
 
 /**
  * The pure core of the scheduled Greenhouse pollers (DESIGN "Shape": EventBridge Scheduler → poller
@@ -167,3 +168,24 @@ export function pollMessages(poller: PollerName, ids: Iterable<string | number>,
 
 /** How many messages go to the publisher at once (SqsQueuePublisher sends them concurrently). */
 export const PUBLISH_BATCH = 50;
+
+const seconds = z.number().int().nonnegative();
+
+/** The Scheduler's input (lib/constructs/schedules.ts puts it in each schedule's target). */
+export const pollerEventSchema = z.object({
+  poller: z.enum(SCHEDULED_RUNS),
+  window: z
+    .object({
+      overlapSeconds: seconds,
+      maxWindowSeconds: seconds,
+      firstRunLookbackSeconds: seconds,
+      alignSeconds: seconds,
+    })
+    .partial()
+    .optional(),
+  maxWindowsPerRun: z.number().int().min(1).max(100).optional(),
+  /** The deletions sweep's pacing (deletion-sweep.ts), for an on-demand run. */
+  maxRequests: z.number().int().min(1).max(10_000).optional(),
+  paceMs: z.number().int().min(0).max(60_000).optional(),
+});
+export type PollerEvent = z.input<typeof pollerEventSchema>;

@@ -1,9 +1,9 @@
 import type { Clock } from '#core/clock';
 import { entityKey, type Origin, entityIdOf } from '#core/envelope';
 import { identityHash } from '#core/identity-hash';
-import type { GreenhouseApi } from '#adapters/greenhouse/client';
-import type { Candidate } from '#adapters/greenhouse/schemas';
-import type { BeameryApi } from '#adapters/beamery/api';
+import type { GreenhouseApi } from '#core/ports/greenhouse-api';
+import type { Candidate } from '#core/greenhouse/records';
+import type { BeameryApi } from '#core/ports/beamery-api';
 import {
   CONTACT_FIELD_GROUPS,
   contactFieldGroups,

@@ -1,9 +1,9 @@
 import type { Clock } from '#core/clock';
 import { entityKey, type GreenhouseEventEnvelope } from '#core/envelope';
-import type { GreenhouseApi } from '#adapters/greenhouse/client';
-import type { BeameryApi } from '#adapters/beamery/api';
-import type { VacancyWrite } from '#adapters/beamery/types';
-import { NotFound, ValidationFailed } from '#adapters/http/errors';
+import type { GreenhouseApi } from '#core/ports/greenhouse-api';
+import type { BeameryApi } from '#core/ports/beamery-api';
+import type { VacancyWrite } from '#core/beamery/records';
+import { NotFound, ValidationFailed } from '#core/api-errors';
 import { changedFieldGroups, hashFieldGroups } from '#core/mapping/field-groups';
 import { confidentialJobRule, templateJobRule } from '#core/mapping/rules';
 import { mapJobToVacancy, vacancyFieldGroups, vacancyStatus, vacancyWriteForGroups, type VacancyFieldGroup, type VacancyMapping, type VacancyMappingOptions } from '#core/mapping/vacancy';

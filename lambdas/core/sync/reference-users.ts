@@ -1,8 +1,8 @@
 import type { Clock } from '#core/clock';
 import { entityKey } from '#core/envelope';
 import { normaliseEmail } from '#core/identity-hash';
-import type { GreenhouseApi } from '#adapters/greenhouse/client';
-import type { BeameryApi } from '#adapters/beamery/api';
+import type { GreenhouseApi } from '#core/ports/greenhouse-api';
+import type { BeameryApi } from '#core/ports/beamery-api';
 import type { IdMapStore, Link } from './ports.ts';
 
 /**

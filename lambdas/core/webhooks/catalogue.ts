@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { QueueId } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
 import { entityKey, type Refs } from '#core/envelope';
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { QueueId } from '#lib/resource-definitions';
+import type { QueueId } from '#core/queues';
 import {
   ENVELOPE_VERSION,
   SQS_MAX_MESSAGE_BYTES,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { ValidationFailed } from '#adapters/http/errors';
+import { ValidationFailed } from '#core/api-errors';
 import { AttachmentRejected } from '#adapters/beamery/client';
-import { BEAMERY_ATTACHMENT_MAX_BYTES } from '#adapters/beamery/attachment-limits';
+import { BEAMERY_ATTACHMENT_MAX_BYTES } from '#core/beamery/records';
 import type { BeamerySimulator } from '#local/simulators/beamery/server';
 import type { SimClock } from '#local/simulators/shared/clock';
 import { readScenarioFile } from '#local/simulators/beamery/scenario';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NotFound, Unsupported } from '#adapters/http/errors';
+import { NotFound, Unsupported } from '#core/api-errors';
 import { CapabilityBroken, CAPABILITY_BROKEN_METRIC } from '#adapters/beamery/client';
 import type { BeamerySimulator } from '#local/simulators/beamery/server';
 import { readScenarioFile } from '#local/simulators/beamery/scenario';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Unauthorized } from '#adapters/http/errors';
+import { Unauthorized } from '#core/api-errors';
 import type { BeamerySimulator } from '#local/simulators/beamery/server';
 import { readScenarioFile } from '#local/simulators/beamery/scenario';
 import { DEFAULT_BEAMERY_SCENARIO_PATH } from '#local/simulators/beamery/paths';

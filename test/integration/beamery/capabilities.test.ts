@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NotFound, Unsupported } from '#adapters/http/errors';
-import { orThrowUnsupported, UNSUPPORTED, type BeameryClient } from '#adapters/beamery/client';
+import { NotFound, Unsupported } from '#core/api-errors';
+import { UNSUPPORTED } from '#core/beamery/records';
+import { orThrowUnsupported, type BeameryClient } from '#adapters/beamery/client';
 import type { BeamerySimulator } from '#local/simulators/beamery/server';
 import type { Capability } from '#local/simulators/beamery/settings';
 import { readScenarioFile } from '#local/simulators/beamery/scenario';

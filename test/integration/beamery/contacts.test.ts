@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BeamerySimulator } from '#local/simulators/beamery/server';
 import { readScenarioFile } from '#local/simulators/beamery/scenario';
 import { DEFAULT_BEAMERY_SCENARIO_PATH } from '#local/simulators/beamery/paths';
-import type { BeameryContact } from '#adapters/beamery/client';
+import type { BeameryContact } from '#core/beamery/records';
 import { calls, clientFor, collect, resetSimulator, startSimulator } from './harness.ts';
 
 const AVERY = '0b7e1c9a-0000-4000-8000-000000000001';

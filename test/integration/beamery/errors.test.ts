@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Forbidden, NetworkError, NotFound, RateLimited, ServerError, ValidationFailed, WriteOutcomeUnknown } from '#adapters/http/errors';
+import { Forbidden, NetworkError, NotFound, RateLimited, ServerError, ValidationFailed, WriteOutcomeUnknown } from '#core/api-errors';
 import { BeameryResponseInvalid } from '#adapters/beamery/client';
 import { DEFAULT_RETRY } from '#adapters/http/api-client';
 import type { BeamerySimulator } from '#local/simulators/beamery/server';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryBudgetStore, SharedRateBudget } from '#adapters/http/rate-budget';
-import { RateLimited } from '#adapters/http/errors';
+import { RateLimited } from '#core/api-errors';
 import { BEAMERY_BUDGET_POLICY } from '#adapters/beamery/client';
 import type { BeamerySimulator } from '#local/simulators/beamery/server';
 import { readScenarioFile } from '#local/simulators/beamery/scenario';

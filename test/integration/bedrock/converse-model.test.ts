@@ -3,7 +3,7 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { createConverseModel } from '#adapters/bedrock/converse-model';
-import { RateLimited } from '#adapters/http/errors';
+import { RateLimited } from '#core/api-errors';
 import { GuardrailIntervened, ModelAnswerInvalid, type StructuredRequest } from '#core/ai/model';
 import { startBedrockSimulator, type BedrockSimulator } from '#local/simulators/bedrock/server';
 

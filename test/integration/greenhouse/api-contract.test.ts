@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { collect, type GreenhouseClient } from '#adapters/greenhouse/client';
 import { ActionNotConfirmed } from '#adapters/greenhouse/errors';
-import { Forbidden, ServerError, Unauthorized } from '#adapters/http/errors';
+import { Forbidden, ServerError, Unauthorized } from '#core/api-errors';
 import type { ApiContractInput } from '#local/simulators/greenhouse/api-contract';
 import { startHarness, type Harness } from './support.ts';
 

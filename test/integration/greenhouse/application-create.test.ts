@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from '#adapters/greenhouse/client';
-import { ValidationFailed } from '#adapters/http/errors';
+import { ValidationFailed } from '#core/api-errors';
 import { startHarness, type Harness } from './support.ts';
 
 let h: Harness | undefined;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from '#adapters/greenhouse/client';
 import { clearGreenhouseTokenCache } from '#adapters/greenhouse/token-cache';
-import { Forbidden, Unauthorized } from '#adapters/http/errors';
+import { Forbidden, Unauthorized } from '#core/api-errors';
 import { startHarness, type Harness } from './support.ts';
 
 let h: Harness | undefined;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from '#adapters/greenhouse/client';
-import { Forbidden, NetworkError, NotFound, RateLimited, ServerError, ValidationFailed } from '#adapters/http/errors';
+import { Forbidden, NetworkError, NotFound, RateLimited, ServerError, ValidationFailed } from '#core/api-errors';
 import { ALL_SCOPES } from '#local/simulators/greenhouse/server';
 import { startHarness, type Harness } from './support.ts';
 

@@ -3,7 +3,7 @@ import { collect } from '#adapters/greenhouse/client';
 import { ForeignNextLink } from '#adapters/greenhouse/errors';
 import { between } from '#adapters/greenhouse/query';
 import { parseNextLink } from '#adapters/greenhouse/link-header';
-import { ValidationFailed } from '#adapters/http/errors';
+import { ValidationFailed } from '#core/api-errors';
 import { CURSOR_WITH_PARAMS_MESSAGE } from '#local/simulators/greenhouse/pagination';
 import { startHarness, type Harness } from './support.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from '#adapters/greenhouse/client';
 import { TokenSource } from '#adapters/greenhouse/token-cache';
-import { Unauthorized } from '#adapters/http/errors';
+import { Unauthorized } from '#core/api-errors';
 import { FAST_RETRY, startHarness, type Harness } from './support.ts';
 
 /**

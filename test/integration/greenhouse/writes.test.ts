@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, GreenhouseClient } from '#adapters/greenhouse/client';
-import { Forbidden } from '#adapters/http/errors';
+import { Forbidden } from '#core/api-errors';
 import { startHarness, startWebhookReceiver, type Harness } from './support.ts';
 
 let h: Harness;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { systemClock } from '#core/clock';
+import { systemClock } from '#adapters/system-clock';
 import { parseEnvelope } from '#core/envelope';
 import { queueCap, type BackpressurePolicy } from '#core/sync/backfill-plan';
 import type { OutgoingMessage } from '#core/webhooks/delivery';

@@ -6,7 +6,7 @@ import { PUBLISH_BATCH } from '#core/sync/poll-window';
 import { collect } from '#adapters/greenhouse/client';
 import { InMemoryCheckpointStore } from '#adapters/backfill-checkpoint-store';
 import { runBackfill, type BackfillGreenhouse, type BackfillRunnerDependencies } from '#adapters/backfill-runner';
-import { RateLimited } from '#adapters/http/errors';
+import { RateLimited } from '#core/api-errors';
 import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
 import { startSqsEmulator, type SqsEmulator } from '#local/emulators';
 import { createQueues, type LocalResources } from '#local/resources';

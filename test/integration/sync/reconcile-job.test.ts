@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RetryLater } from '#core/sync/retry-later';
 import { reconcileJob, type JobSyncDependencies, type JobTrigger } from '#core/sync/reconcile-job';
 import type { GreenhouseEventEnvelope } from '#core/envelope';
-import type { VacancyWrite } from '#adapters/beamery/types';
+import type { VacancyWrite } from '#core/beamery/records';
 import { InMemoryAudit, InMemoryIdMap, InMemoryLedger } from '#adapters/store/in-memory';
 import { SimClock } from '#local/simulators/shared/clock';
 import type { BeamerySimulator } from '#local/simulators/beamery/server';

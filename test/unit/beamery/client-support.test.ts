@@ -1,10 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AttachmentRejected } from '#adapters/beamery/errors';
-import { BEAMERY_ATTACHMENT_MAX_BYTES, checkAttachment } from '#adapters/beamery/attachment-limits';
+import { BEAMERY_ATTACHMENT_MAX_BYTES } from '#core/beamery/records';
+import { checkAttachment } from '#adapters/beamery/attachment-limits';
 import { Capabilities } from '#adapters/beamery/capabilities';
-import { BEAMERY_CAPABILITIES, BEAMERY_OPERATIONS, operationUrl } from '#adapters/beamery/operations';
+import { BEAMERY_CAPABILITIES } from '#core/ports/beamery-api';
+import { BEAMERY_OPERATIONS, operationUrl } from '#adapters/beamery/operations';
 import { authorizationHeader, clearBeameryTokenCache, dropRejectedToken, refreshAtFor } from '#adapters/beamery/token-cache';
-import { BeameryClient, BEAMERY_BASE_URLS } from '#adapters/beamery/client';
+import { BEAMERY_BASE_URLS } from '#adapters/beamery/connection';
+import { BeameryClient } from '#adapters/beamery/client';
 import { SimClock } from '#local/simulators/shared/clock';
 
 describe('the operations table', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addToCollection, currentCollection, removeFromCollection } from '#adapters/greenhouse/collections';
-import type { Candidate } from '#adapters/greenhouse/schemas';
+import { addToCollection, currentCollection, removeFromCollection } from '#core/greenhouse/collections';
+import type { Candidate } from '#core/greenhouse/records';
 
 const emails = [
   { value: 'ada@example.test', type: 'personal' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapCandidateToContact, rejectionReasonIdsOf } from '#core/mapping/contact';
-import type { RejectionDetail } from '#adapters/greenhouse/schemas';
+import type { RejectionDetail } from '#core/greenhouse/records';
 import { application, candidateSnapshot } from '../mapping/fixtures.ts';
 
 /** A rejected application's reason comes from rejection_details, its own field only as a fallback. */

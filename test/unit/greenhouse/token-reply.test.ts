@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { basicAuthorization, clearGreenhouseTokenCache, TokenSource } from '#adapters/greenhouse/token-cache';
-import { systemClock } from '#core/clock';
+import { systemClock } from '#adapters/system-clock';
 
 /** What `bridge doctor` learns from a token reply, and the two Basic encodings. */
 afterEach(() => clearGreenhouseTokenCache());

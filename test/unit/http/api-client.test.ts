@@ -11,7 +11,7 @@ import {
   Unauthorized,
   ValidationFailed,
   WriteOutcomeUnknown,
-} from '#adapters/http/errors';
+} from '#core/api-errors';
 
 type Answer = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachmentSizeSkip, fileExtension, selectAttachments, type AttachmentPolicy, type AttachmentSkipReason } from '#core/mapping/attachments';
-import type { Attachment } from '#adapters/greenhouse/schemas';
+import type { Attachment } from '#core/greenhouse/records';
 import { attachment } from './fixtures.ts';
 
 const MB = 1024 * 1024;

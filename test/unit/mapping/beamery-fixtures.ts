@@ -1,4 +1,4 @@
-import type { BeameryContact } from '#adapters/beamery/types';
+import type { BeameryContact } from '#core/beamery/records';
 
 /**
  * A literal Beamery contact for the same fictional person as fixtures.ts's Greenhouse candidate

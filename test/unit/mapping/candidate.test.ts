@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { BeameryContact } from '#adapters/beamery/types';
-import type { CandidateCreate, CandidateWrite } from '#adapters/greenhouse/client';
-import type { Candidate } from '#adapters/greenhouse/schemas';
+import type { BeameryContact } from '#core/beamery/records';
+import type { CandidateCreate, CandidateWrite } from '#core/ports/greenhouse-api';
+import type { Candidate } from '#core/greenhouse/records';
 import {
   candidateCreateFromContact,
   candidateWriteForGroups,

@@ -1,4 +1,4 @@
-import type { Application, Attachment, Candidate, Job, JobInterviewStage, Note } from '#adapters/greenhouse/schemas';
+import type { Application, Attachment, Candidate, Job, JobInterviewStage, Note } from '#core/greenhouse/records';
 import type { CandidateSnapshot } from '#core/mapping/contact';
 import type { JobSnapshot } from '#core/mapping/vacancy';
 

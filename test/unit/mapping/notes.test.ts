@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapNote, selectNotes, type NotePolicy, type NoteSkipReason } from '#core/mapping/notes';
-import type { Note } from '#adapters/greenhouse/schemas';
+import type { Note } from '#core/greenhouse/records';
 import { note } from './fixtures.ts';
 
 const AUTHORS = new Map([

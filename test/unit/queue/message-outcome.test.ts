@@ -1,7 +1,7 @@
 import { ModelTimeoutException, ServiceUnavailableException } from '@aws-sdk/client-bedrock-runtime';
 import { ProvisionedThroughputExceededException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { Forbidden, NetworkError, RateLimited, ServerError, ValidationFailed, WriteOutcomeUnknown } from '#adapters/http/errors';
+import { Forbidden, NetworkError, RateLimited, ServerError, ValidationFailed, WriteOutcomeUnknown } from '#core/api-errors';
 import { classifyOutcome, describeError, errorDetail, pathTemplate } from '#adapters/queue/message-outcome';
 import { RetryLater } from '#core/sync/retry-later';
 

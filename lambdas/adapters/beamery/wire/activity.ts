@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { BeameryAttachment, BeameryMembership, BeameryNote, BeameryUser } from '../types.ts';
+import type { BeameryAttachment, BeameryMembership, BeameryNote, BeameryUser } from '#core/beamery/records';
 import { strip } from './contact.ts';
 import { count, flag, id, optionalId, parseOrThrow, reference, text, time } from './values.ts';
 

@@ -1,4 +1,4 @@
-import type { ContactWrite, VacancyWrite } from '../types.ts';
+import type { ContactWrite, VacancyWrite } from '#core/beamery/records';
 import type { GreenhouseIdField } from './greenhouse-id.ts';
 import { uniqueStrings } from './values.ts';
 import { DEFAULT_PROFILE_TAGS_FIELD } from './contact.ts';

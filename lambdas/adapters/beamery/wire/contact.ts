@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { BeameryContact, BeameryCustomFieldValue, BeameryExperience } from '../types.ts';
+import type { BeameryContact, BeameryCustomFieldValue, BeameryExperience } from '#core/beamery/records';
 import { greenhouseIdFromIntegrations } from './greenhouse-id.ts';
 import { asList, flag, id, label, labelOrFlag, listOf, location, parseOrThrow, reference, stringList, tag, text, time, uniqueStrings, withRaw } from './values.ts';
 

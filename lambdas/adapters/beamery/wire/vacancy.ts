@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { BeameryStage, BeameryVacancy, VacancyWrite } from '../types.ts';
+import type { BeameryStage, BeameryVacancy, VacancyWrite } from '#core/beamery/records';
 import { vacancyBody } from './bodies.ts';
 import { strip } from './contact.ts';
 import { greenhouseIdFromIntegrations } from './greenhouse-id.ts';

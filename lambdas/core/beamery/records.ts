@@ -6,36 +6,6 @@
  * `operations.ts` and docs/beamery-assumptions.md.
  */
 
-export type BeameryRegion = 'us' | 'us-sandbox' | 'eu';
-
-/** HIGH (S1; S3 lists the same three). Which one a tenant is on is confirmed with its Beamery CSM. */
-export const BEAMERY_BASE_URLS: Readonly<Record<BeameryRegion, string>> = {
-  us: 'https://frontier.beamery.com/v1',
-  'us-sandbox': 'https://frontier.sandbox.beamery.com/v1',
-  eu: 'https://frontier.beamery.eu/v1',
-};
-
-export interface BeameryCredentials {
-  readonly clientId: string;
-  readonly clientSecret: string;
-}
-
-/** The API user's login for `GET /v1/auth` (auth variant `basic`). */
-export interface BeameryBasicCredentials {
-  readonly username: string;
-  readonly password: string;
-}
-
-/** One read-only check's verdict for `bridge doctor`: `unknown` when the tenant gave no evidence either way. */
-export interface DoctorProbe {
-  readonly status: 'ok' | 'fail' | 'unknown';
-  /** Method, path, status code, field locations and counts; never a credential, token or contact value. */
-  readonly evidence: string;
-}
-
-/** What the credentials secret may hold: `basic` takes either shape (clientId as the username), `oauth` only the first. */
-export type BeameryApiCredentials = BeameryCredentials | BeameryBasicCredentials;
-
 export interface BeameryLocation {
   readonly address?: string;
   readonly city?: string;
@@ -218,6 +188,14 @@ export interface BeameryAttachment {
   readonly sizeBytes?: number;
   readonly createdAt?: string;
 }
+
+/**
+ * Beamery's profile-attachment limits: 25 MB and these types (HIGH for the product, S12 bulk
+ * attachments article; the API's own limits are unknown, and the migration path caps files at 10 MB).
+ * The mapping leaves other files in Greenhouse; the adapter refuses them before any request.
+ */
+export const BEAMERY_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
+export const BEAMERY_ATTACHMENT_EXTENSIONS = ['.txt', '.doc', '.docx', '.pdf', '.jpg', '.jpeg', '.tif', '.png'] as const;
 
 export interface AttachmentUpload {
   readonly fileName: string;

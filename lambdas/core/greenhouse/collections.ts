@@ -1,4 +1,4 @@
-import type { Candidate } from './schemas.ts';
+import type { Candidate } from './records.ts';
 
 /**
  * PATCH /v3/candidates/{id} replaces a collection field wholesale: sending one email address

@@ -1,5 +1,3 @@
-import type { CapabilityStatus } from './capabilities.ts';
-import type { BeameryCapability } from './operations.ts';
 import type {
   AttachmentUpload,
   BeameryAttachment,
@@ -13,13 +11,18 @@ import type {
   NoteWrite,
   Unsupportable,
   VacancyWrite,
-} from './types.ts';
+} from '#core/beamery/records';
+
+/** Features with no public API evidence; each is probed or configured, never taken for granted. */
+export const BEAMERY_CAPABILITIES = ['merge', 'anonymize', 'notes', 'attachments', 'vacancyStages', 'vacancyCreate', 'vacancyUpdate'] as const;
+export type BeameryCapability = (typeof BEAMERY_CAPABILITIES)[number];
+export type CapabilityStatus = 'supported' | 'unsupported' | 'unknown';
 
 /**
  * The port the sync depends on (reference §6, in our names). BeameryClient implements it against the
  * real API or the simulator; tests of the core can implement it in memory. Operations of the five
  * evidence-less features answer 'unsupported' when the tenant lacks them; everything else fails with
- * the shared typed errors (lambdas/adapters/http/errors.ts) or BeameryResponseInvalid/AttachmentRejected.
+ * the shared typed errors (lambdas/core/api-errors.ts) or BeameryResponseInvalid/AttachmentRejected.
  */
 export interface BeameryApi {
   findContactsByEmail(email: string): Promise<BeameryContact[]>;
