@@ -9,3 +9,8 @@ export interface Clock {
   /** Waits `ms` milliseconds of this clock's time. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
+
+/** The clock's current time as the ISO 8601 string every stored timestamp and audit entry carries. */
+export function isoNow(clock: Pick<Clock, 'now'>): string {
+  return new Date(clock.now()).toISOString();
+}

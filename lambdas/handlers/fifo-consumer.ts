@@ -9,7 +9,8 @@ import { CapabilityBroken } from '#adapters/beamery/errors';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import { classifyOutcome, errorDetail } from '#adapters/queue/message-outcome';
 import type { PauseSwitch } from '#adapters/store/switches';
-import type { MetricsSink } from './make-ingest-handler.ts';
+import type { MetricsSink } from '#adapters/metrics-sink';
+import { errorName } from '#core/error-name';
 
 /**
  * The shell of every queue consumer: Powertools' FIFO batch processor (a failed message fails the
@@ -76,7 +77,7 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
     } catch (error) {
       // No retry can fix it: kept on the DLQ at once, body and all.
       count(CONSUMER_METRICS.malformed);
-      await deadLetter(record, `not a valid envelope (${(error as Error).name})`, 1, batch);
+      await deadLetter(record, `not a valid envelope (${errorName(error)})`, 1, batch);
       return;
     }
     try {

@@ -4,7 +4,8 @@ import { reconcileContact, type ContactSyncDependencies } from '#core/sync/recon
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import type { PauseSwitch } from '#adapters/store/switches';
 import { makeFifoConsumer } from './fifo-consumer.ts';
-import type { MetricsSink } from './make-ingest-handler.ts';
+import type { MetricsSink } from '#adapters/metrics-sink';
+import { isoNow } from '#core/clock';
 
 /**
  * The beamery-changes consumer: the one writer to Greenhouse of the sync (DESIGN principle 1). Each
@@ -29,7 +30,7 @@ export function makeBeameryChangesHandler(deps: BeameryChangesDependencies) {
         kind: 'sync-skipped',
         entityKey: envelope.entityKey,
         summary: `${envelope.kind} does not belong on beamery-changes`,
-        at: new Date(clock.now()).toISOString(),
+        at: isoNow(clock),
       });
       deps.logger.warn('not a beamery change; kept in Audit', { entityKey: envelope.entityKey, kind: envelope.kind });
       return;

@@ -4,7 +4,7 @@ import { applyGreenhouseChange, type GreenhouseChangeDependencies } from '#core/
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import type { PauseSwitch } from '#adapters/store/switches';
 import { makeFifoConsumer } from './fifo-consumer.ts';
-import type { MetricsSink } from './make-ingest-handler.ts';
+import type { MetricsSink } from '#adapters/metrics-sink';
 
 /**
  * The greenhouse-changes consumer: the one writer to Beamery (DESIGN principle 1). Each message names

@@ -1,4 +1,4 @@
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { decideDelivery, type IngestDecision } from '#core/webhooks/delivery';
@@ -8,6 +8,7 @@ import type { SecretReader } from '#adapters/secrets/string-secrets';
 import type { DeliveryOnce } from '#adapters/store/delivery-once';
 import { headerValue, jsonResponse, rawBody } from './http.ts';
 import { errorDetail } from '#adapters/queue/message-outcome';
+import type { MetricsSink } from '#adapters/metrics-sink';
 
 /**
  * POST /webhooks/greenhouse: verify, route, queue, answer. Greenhouse retries anything but a 200
@@ -31,10 +32,8 @@ export interface IngestDependencies {
   readonly now?: () => Date;
 }
 
-export interface MetricsSink {
-  addMetric(...args: Parameters<Metrics['addMetric']>): unknown;
-  publishStoredMetrics(): unknown;
-}
+// Re-exported until the poller and AI-task handlers import it from its own module.
+export type { MetricsSink } from '#adapters/metrics-sink';
 
 export function makeIngestHandler(deps: IngestDependencies) {
   const count = (name: string, value = 1) => deps.metrics.addMetric(name, MetricUnit.Count, value);

@@ -2,6 +2,7 @@ import { BEAMERY_OPERATIONS, operationUrl } from './operations.ts';
 import { authorizationFor } from './token-cache.ts';
 import type { BeameryApiCredentials, BeameryBasicCredentials, BeameryCredentials, DoctorProbe } from './connection.ts';
 import { parseToken } from './wire/activity.ts';
+import { errorName } from '#core/error-name';
 
 /**
  * Beamery's two ways to mint a token (docs/beamery-assumptions.md). `oauth`: `POST /v1/oauth/token`
@@ -81,7 +82,7 @@ export async function tryBeameryAuth(
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    return { status: 'unknown', evidence: `${at} → no answer (${(error as Error).name})` };
+    return { status: 'unknown', evidence: `${at} → no answer (${errorName(error)})` };
   }
   const status = response.status;
   if (response.ok) {

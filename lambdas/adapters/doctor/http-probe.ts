@@ -1,3 +1,4 @@
+import { errorName } from '#core/error-name';
 /**
  * One raw HTTP exchange for `bridge doctor`. Unlike the clients (lambdas/adapters/http/api-client.ts),
  * it never turns a status into an error, retries or parses for the sync: the doctor's job is to show
@@ -41,7 +42,7 @@ export function httpProbe(fetchFn: typeof fetch = globalThis.fetch): Probe {
       const text = await response.text();
       return { status: response.status, headers: response.headers, body: parseBody(text) };
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name ?? 'unknown';
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? errorName(error);
       return { status: 0, headers: new Headers(), body: undefined, error: cause };
     }
   };

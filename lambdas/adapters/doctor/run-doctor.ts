@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock } from '#adapters/system-clock';
-import type { Clock } from '#core/clock';
+import { isoNow, type Clock } from '#core/clock';
 import type { CheckResult, DoctorReport } from '#core/doctor/report';
 import type { BridgeConfig } from '#lambdas/config';
 import { describeError } from '#adapters/queue/message-outcome';
@@ -32,7 +32,7 @@ export interface DoctorOptions {
 export async function runDoctor(config: BridgeConfig, deps: DoctorDependencies, options: DoctorOptions): Promise<DoctorReport> {
   const clock = deps.clock ?? systemClock;
   const probe = httpProbe(deps.fetch);
-  const ranAt = new Date(clock.now()).toISOString();
+  const ranAt = isoNow(clock);
   const greenhouse = greenhouseTenantFrom(config);
   const beamery = beameryTenantFrom(config, deps.fetch);
   const checks: CheckResult[] = [

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Clock } from '#core/clock';
+import { isoNow, type Clock } from '#core/clock';
 import type { CheckResult } from '#core/doctor/report';
 import { mapTags } from '#core/mapping/contact';
 import type { BridgeConfig } from '#lambdas/config';
@@ -50,7 +50,7 @@ async function step(results: CheckResult[], id: string, run: () => Promise<strin
 }
 
 export async function writeChecks(config: BridgeConfig, deps: WriteCheckDependencies): Promise<CheckResult[]> {
-  const runId = new Date(deps.clock.now()).toISOString().replace(/\D/g, '').slice(0, 14);
+  const runId = isoNow(deps.clock).replace(/\D/g, '').slice(0, 14);
   // The tenant's shared budget is honoured, but a CLI may wait for it where a Lambda would hand back.
   const clients = { ...deps, budgetMaxWaitMs: CLI_BUDGET_WAIT_MS };
   return [

@@ -14,6 +14,7 @@ import {
   type ApiSystem,
 } from '#core/api-errors';
 import type { RateBudget } from './rate-budget.ts';
+import { errorName } from '#core/error-name';
 
 /**
  * The one HTTP path of the Greenhouse and Beamery adapters: budget, auth, timeout, typed errors,
@@ -210,5 +211,5 @@ function networkCauseName(error: unknown): string {
   const cause = (error as { cause?: { code?: string; name?: string } })?.cause;
   if (cause?.code) return cause.code;
   if (error instanceof Error && error.name === 'TimeoutError') return 'Timeout';
-  return cause?.name ?? (error instanceof Error ? error.name : 'unknown');
+  return cause?.name ?? errorName(error);
 }

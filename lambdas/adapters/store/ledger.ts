@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '#adapters/system-clock';
-import type { Clock } from '#core/clock';
+import { isoNow, type Clock } from '#core/clock';
 import type { LedgerStore, SyncState } from '#core/sync/ports';
 
 /**
@@ -121,7 +121,7 @@ export class DynamoDbLedger implements LedgerStore {
     return this.conditionally(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...ledgerKeys.copyMark(entityKey, kind, itemId), markedAt: new Date(this.clock.now()).toISOString() },
+        Item: { ...ledgerKeys.copyMark(entityKey, kind, itemId), markedAt: isoNow(this.clock) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '#adapters/system-clock';
-import type { Clock } from '#core/clock';
+import { isoNow, type Clock } from '#core/clock';
 
 /**
  * How many times a queue message has really failed (never its transient hand-backs), kept in the
@@ -34,7 +34,7 @@ export class DynamoDbFailureCounter implements FailureCounter {
   async add(queue: string, messageId: string, reason: string): Promise<number> {
     // Unconditional and never expiring: the newest failure wins, and an old one is still worth showing.
     const [, { Attributes }] = await Promise.all([
-      this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...lastFailureKey(queue), reason, messageId, at: new Date(this.clock.now()).toISOString() } })),
+      this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...lastFailureKey(queue), reason, messageId, at: isoNow(this.clock) } })),
       this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,

@@ -1,5 +1,5 @@
 import { entityIdOf } from '#core/envelope';
-import type { Clock } from '#core/clock';
+import { isoNow, type Clock } from '#core/clock';
 import type { Envelope } from '#core/envelope';
 import type { AuditStore } from './ports.ts';
 import { greenhouseTask } from './greenhouse-dispatch.ts';
@@ -27,7 +27,7 @@ export type GreenhouseChangeResult =
   | { readonly synced: 'nothing'; readonly reason: string };
 
 export async function applyGreenhouseChange(envelope: Envelope, deps: GreenhouseChangeDependencies): Promise<GreenhouseChangeResult> {
-  const now = () => new Date(deps.clock.now()).toISOString();
+  const now = () => isoNow(deps.clock);
   if (envelope.kind === 'greenhouse.quarantined') {
     // A quarantined delivery redriven from the DLQ: this release still cannot route it.
     return notSynced(envelope.entityKey, `quarantined delivery (${envelope.reason}) is not processed by this release`);

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Clock } from '#core/clock';
+import { isoNow, type Clock } from '#core/clock';
 import { entityKey, type GreenhouseEventEnvelope, entityIdOf } from '#core/envelope';
 import { identityHash, normaliseEmail } from '#core/identity-hash';
 import { greenhouseProfileUrl, mapTags, normaliseTagName } from '#core/mapping/contact';
@@ -192,7 +192,7 @@ async function handleMerge(envelope: GreenhouseEventEnvelope, deps: LifecycleDep
   if (loser.status === 'merged-into' && loser.mergedInto === winnerKey) return unchanged(action, loserKey, 'already-merged-into');
   if (loser.status !== 'active') return skip(deps, action, loserKey, `link-${loser.status}`);
 
-  const now = isoNow(deps);
+  const now = isoNow(deps.clock);
   const loserContactId = contactIdOf(loser);
   const winner = await deps.idMap.byGreenhouse(winnerKey);
   let effect: MergeEffect;
@@ -309,7 +309,7 @@ async function handleAnonymized(envelope: GreenhouseEventEnvelope, deps: Lifecyc
       notBlanked = plan.notBlanked;
     }
   }
-  await deps.idMap.put({ ...link, status: 'anonymized', updatedAt: isoNow(deps) });
+  await deps.idMap.put({ ...link, status: 'anonymized', updatedAt: isoNow(deps.clock) });
   return { outcome: 'anonymized', action, candidateKey: key, contactId, beamery: effect, mode: options.anonymization.mode, identitiesRecorded: emails.length, notBlanked };
 }
 
@@ -339,7 +339,7 @@ async function handleDeleted(envelope: GreenhouseEventEnvelope, deps: LifecycleD
     const contact = await deps.beamery.getContact(contactId);
     tag = contact ? await addTag(deps, contact, label) : 'contact-missing';
   }
-  await deps.idMap.put({ ...link, status: 'deleted', updatedAt: isoNow(deps) });
+  await deps.idMap.put({ ...link, status: 'deleted', updatedAt: isoNow(deps.clock) });
   return { outcome: 'deleted', action, candidateKey: key, contactId, tag };
 }
 
@@ -367,19 +367,15 @@ function contactIdOf(link: Link): string {
   return entityIdOf(link.beameryKey);
 }
 
-function isoNow(deps: LifecycleDependencies): string {
-  return new Date(deps.clock.now()).toISOString();
-}
-
 function unchanged(action: LifecycleAction, candidateKey: string, reason: string): LifecycleResult {
   return { outcome: 'unchanged', action, candidateKey, reason };
 }
 
 async function skip(deps: LifecycleDependencies, action: LifecycleAction, key: string, reason: string): Promise<LifecycleResult> {
-  await deps.audit.record({ kind: 'sync-skipped', entityKey: key, summary: `${action} not applied: ${reason}`, detail: { action, reason }, at: isoNow(deps) });
+  await deps.audit.record({ kind: 'sync-skipped', entityKey: key, summary: `${action} not applied: ${reason}`, detail: { action, reason }, at: isoNow(deps.clock) });
   return { outcome: 'skipped', action, candidateKey: key, reason };
 }
 
 async function operatorTask(deps: LifecycleDependencies, key: string, summary: string, detail: Record<string, string>): Promise<void> {
-  await deps.audit.record({ kind: 'operator-task', entityKey: key, summary, detail, at: isoNow(deps) });
+  await deps.audit.record({ kind: 'operator-task', entityKey: key, summary, detail, at: isoNow(deps.clock) });
 }

@@ -1,4 +1,4 @@
-import type { Clock } from '#core/clock';
+import { isoNow, type Clock } from '#core/clock';
 import { ENVELOPE_VERSION, entityKey } from '#core/envelope';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
 import type { LedgerStore, Link } from './ports.ts';
@@ -104,7 +104,7 @@ export async function sweepDeletions(deps: SweepDependencies, options: SweepOpti
     await deps.ledger.putSyncState({
       entityKey: SWEEP_CURSOR_KEY,
       fieldHashes: { [CURSOR]: cursor },
-      reconciledAt: new Date(deps.clock.now()).toISOString(),
+      reconciledAt: isoNow(deps.clock),
       revision: current?.revision ?? 0,
     });
   };
@@ -153,7 +153,7 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
  */
 export function deletionMessage(type: SweptType, id: number, clock: Clock): OutgoingMessage {
   const key = entityKey('greenhouse', type, String(id));
-  const observedAt = new Date(clock.now()).toISOString();
+  const observedAt = isoNow(clock);
   const day = observedAt.slice(0, 10);
   return {
     queue: 'greenhouse-changes',

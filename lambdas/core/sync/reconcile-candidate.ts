@@ -1,4 +1,4 @@
-import type { Clock } from '#core/clock';
+import { isoNow, type Clock } from '#core/clock';
 import { entityKey, type Origin, entityIdOf } from '#core/envelope';
 import { identityHash } from '#core/identity-hash';
 import type { GreenhouseApi } from '#core/ports/greenhouse-api';
@@ -27,6 +27,7 @@ import { isCovered, nextSyncState } from './sync-state.ts';
 import { baseAfterGreenhouseWrite, checkAgainstBeamery, pairStateKey, storePairBase } from './pair-state.ts';
 import { consentGivenAt, personFromCandidate, personFromContact, personGroupHashes, type ConsentFieldKeys, type PersonView } from '#core/mapping/person';
 import { recordConsentOf } from './consent-record.ts';
+import { withRevisionRetry } from './revision-retry.ts';
 import { collect } from '#core/async-iterables';
 
 /**
@@ -83,14 +84,8 @@ export type CandidateSyncResult =
     };
 
 export async function reconcileCandidate(trigger: CandidateTrigger, deps: CandidateSyncDependencies): Promise<CandidateSyncResult> {
-  // A revision conflict means another reconcile of this candidate finished meanwhile: run once more on its result.
-  const first = await reconcileOnce(trigger, deps);
-  return first === 'conflict' ? assertDone(await reconcileOnce(trigger, deps)) : first;
-}
-
-function assertDone(result: CandidateSyncResult | 'conflict'): CandidateSyncResult {
-  if (result === 'conflict') throw new Error('candidate reconcile lost two revision races in a row');
-  return result;
+  // A revision conflict means another reconcile of this candidate finished meanwhile.
+  return withRevisionRetry(() => reconcileOnce(trigger, deps), 'candidate reconcile lost two revision races in a row');
 }
 
 async function reconcileOnce(trigger: CandidateTrigger, deps: CandidateSyncDependencies): Promise<CandidateSyncResult | 'conflict'> {
@@ -99,7 +94,7 @@ async function reconcileOnce(trigger: CandidateTrigger, deps: CandidateSyncDepen
   const state = await ledger.getSyncState(key);
   if (isCovered(state, trigger.observedAt)) return { outcome: 'covered' };
 
-  const readAt = new Date(clock.now()).toISOString();
+  const readAt = isoNow(clock);
   const candidate = await greenhouse.getCandidate(Number(trigger.candidateId));
   if (!candidate) return { outcome: 'gone' };
   const link = await idMap.byGreenhouse(key);
@@ -190,7 +185,7 @@ async function writeChangedGroups(
       entityKey: key,
       summary: `Greenhouse and Beamery both changed ${check.conflicts.join(', ')} of contact ${contactId}; Greenhouse wins`,
       detail: { contactId, groups: check.conflicts.join(','), direction: 'greenhouse-to-beamery' },
-      at: new Date(deps.clock.now()).toISOString(),
+      at: isoNow(deps.clock),
     });
   }
   if (check.write.length > 0) await deps.beamery.updateContact(contactId, contactWriteForGroups(mapping, check.write));
@@ -218,7 +213,7 @@ async function resolveContact(
     candidateId: entityIdOf(key),
     emailMatches: matches.map((c) => ({ contactId: c.id, ...(c.greenhouseCandidateId ? { greenhouseCandidateId: c.greenhouseCandidateId } : {}) })),
   });
-  const now = new Date(deps.clock.now()).toISOString();
+  const now = isoNow(deps.clock);
   if (decision.kind === 'create') {
     const { id } = await deps.beamery.createContact(contactWriteForCreate(mapping));
     await deps.idMap.put({ greenhouseKey: key, beameryKey: entityKey('beamery', 'contact', id), status: 'active', updatedAt: now });
@@ -320,7 +315,7 @@ async function copyAttachments(key: string, contactId: string, mapping: ContactM
           kind: 'sync-skipped',
           entityKey: key,
           summary: `attachment ${attachment.id} not copied: ${tooBig}`,
-          at: new Date(deps.clock.now()).toISOString(),
+          at: isoNow(deps.clock),
         });
         continue;
       }

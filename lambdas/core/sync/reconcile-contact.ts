@@ -1,7 +1,8 @@
-import type { Clock } from '#core/clock';
+import { isoNow, type Clock } from '#core/clock';
 import { entityKey, type Origin, entityIdOf } from '#core/envelope';
 import { identityHash } from '#core/identity-hash';
 import { collect } from '#core/async-iterables';
+import { withRevisionRetry } from './revision-retry.ts';
 import { candidateCreateFromContact, candidateWriteForGroups, referrerIdFor, sourceIdFor } from '#core/mapping/candidate';
 import { consentGivenAt, diffGroups, nextBase, personFromCandidate, personFromContact, personGroupHashes, type ConsentFieldKeys } from '#core/mapping/person';
 import type { GreenhouseApi } from '#core/ports/greenhouse-api';
@@ -83,12 +84,8 @@ export type ContactSyncResult =
 
 
 export async function reconcileContact(trigger: ContactTrigger, deps: ContactSyncDependencies): Promise<ContactSyncResult> {
-  // A revision conflict means the other direction stored the pair's state meanwhile: once more on its result.
-  const first = await reconcileOnce(trigger, deps);
-  if (first !== 'conflict') return first;
-  const second = await reconcileOnce(trigger, deps);
-  if (second === 'conflict') throw new Error('contact reconcile lost two revision races in a row');
-  return second;
+  // A revision conflict means the other direction stored the pair's state meanwhile.
+  return withRevisionRetry(() => reconcileOnce(trigger, deps), 'contact reconcile lost two revision races in a row');
 }
 
 async function reconcileOnce(trigger: ContactTrigger, deps: ContactSyncDependencies): Promise<ContactSyncResult | 'conflict'> {
@@ -98,7 +95,7 @@ async function reconcileOnce(trigger: ContactTrigger, deps: ContactSyncDependenc
   // A push request is never covered: the person asked after whatever read came before.
   if (!trigger.pushRequested && isCovered(state, trigger.observedAt)) return { outcome: 'covered' };
 
-  const readAt = new Date(clock.now()).toISOString();
+  const readAt = isoNow(clock);
   const contact = await beamery.getContact(trigger.contactId);
   if (!contact) return { outcome: 'gone' };
   const links = await idMap.byBeamery(key);
@@ -250,7 +247,7 @@ async function jobOfVacancies(contactId: string, deps: ContactSyncDependencies):
 
 /** Merged away in Beamery (this contact lost). */
 async function mergedInBeamery(key: string, winnerContactId: string, links: readonly Link[], deps: ContactSyncDependencies): Promise<ContactSyncResult> {
-  const now = new Date(deps.clock.now()).toISOString();
+  const now = isoNow(deps.clock);
   const loser = links.find((l) => l.status === 'active');
   if (!loser) return { outcome: 'skipped', reason: 'merged-not-linked' };
   const winnerKey = entityKey('beamery', 'contact', winnerContactId);
@@ -280,7 +277,7 @@ async function mergedInBeamery(key: string, winnerContactId: string, links: read
  */
 async function anonymizedInBeamery(key: string, contact: BeameryContact, link: Link | undefined, deps: ContactSyncDependencies): Promise<ContactSyncResult> {
   if (!link) return { outcome: 'skipped', reason: 'anonymized-not-linked' };
-  const now = new Date(deps.clock.now()).toISOString();
+  const now = isoNow(deps.clock);
   const candidateId = Number(entityIdOf(link.greenhouseKey));
   const { mode, greenhouseFields } = deps.options.anonymization;
   if (mode === 'bidirectional') await deps.greenhouse.anonymizeCandidate(candidateId, greenhouseFields);

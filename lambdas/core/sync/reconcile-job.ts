@@ -1,4 +1,4 @@
-import type { Clock } from '#core/clock';
+import { isoNow, type Clock } from '#core/clock';
 import { entityKey, type GreenhouseEventEnvelope } from '#core/envelope';
 import type { GreenhouseApi } from '#core/ports/greenhouse-api';
 import type { BeameryApi } from '#core/ports/beamery-api';
@@ -11,6 +11,7 @@ import type { AuditStore, IdMapStore, LedgerStore, Link, SyncState } from './por
 import { isCovered, nextSyncState } from './sync-state.ts';
 import { loadJobSnapshot } from './job-snapshot.ts';
 import { collect } from '#core/async-iterables';
+import { withRevisionRetry } from './revision-retry.ts';
 import { RetryLater } from './retry-later.ts';
 
 /**
@@ -83,16 +84,12 @@ export interface JobSyncResult {
  */
 export async function reconcileJob(input: GreenhouseEventEnvelope | JobTrigger | string | number, deps: JobSyncDependencies): Promise<JobSyncResult> {
   const trigger = jobTrigger(input, deps.clock);
-  // A revision conflict means another reconcile of this job finished meanwhile: run once more on its result.
-  const first = await reconcileOnce(trigger, deps);
-  if (first !== 'conflict') return first;
-  const second = await reconcileOnce(trigger, deps);
-  if (second === 'conflict') throw new Error(`job ${trigger.jobId}: reconcile lost two revision races in a row`);
-  return second;
+  // A revision conflict means another reconcile of this job finished meanwhile.
+  return withRevisionRetry(() => reconcileOnce(trigger, deps), `job ${trigger.jobId}: reconcile lost two revision races in a row`);
 }
 
 export function jobTrigger(input: GreenhouseEventEnvelope | JobTrigger | string | number, clock: Clock): JobTrigger {
-  if (typeof input === 'string' || typeof input === 'number') return { jobId: String(input), observedAt: new Date(clock.now()).toISOString() };
+  if (typeof input === 'string' || typeof input === 'number') return { jobId: String(input), observedAt: isoNow(clock) };
   if ('jobId' in input) return input;
   const [system, type, id] = input.entityKey.split('#');
   if (system !== 'greenhouse' || type !== 'job' || !id) throw new Error(`not a Greenhouse job message: ${input.entityKey}`);
@@ -105,7 +102,7 @@ async function reconcileOnce(trigger: JobTrigger, deps: JobSyncDependencies): Pr
   const state = await ledger.getSyncState(key);
   if (isCovered(state, trigger.observedAt)) return { outcome: 'covered', writes: 0 };
 
-  const readAt = new Date(clock.now()).toISOString();
+  const readAt = isoNow(clock);
   const link = await idMap.byGreenhouse(key);
   // job_deleted carries only {id, name}: the job is gone, there is nothing left in Harvest to read.
   if (trigger.action === 'job_deleted') return closeVacancy(key, link, state, readAt, 'job-deleted', deps);

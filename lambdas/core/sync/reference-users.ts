@@ -1,4 +1,4 @@
-import type { Clock } from '#core/clock';
+import { isoNow, type Clock } from '#core/clock';
 import { entityKey } from '#core/envelope';
 import { normaliseEmail } from '#core/identity-hash';
 import type { GreenhouseApi } from '#core/ports/greenhouse-api';
@@ -131,7 +131,7 @@ export async function syncUsers(deps: UserSyncDependencies): Promise<UserSyncRes
   const beameryUsers = await deps.beamery.listUsers();
   const { matches, unmatched } = matchUsersByEmail(active, beameryUsers);
 
-  const now = () => new Date(deps.clock.now()).toISOString();
+  const now = () => isoNow(deps.clock);
   let linked = 0;
   let unchanged = 0;
   let unlinked = 0;

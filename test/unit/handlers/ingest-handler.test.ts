@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeIngestHandler, type MetricsSink } from '#handlers/make-ingest-handler';
+import { makeIngestHandler } from '#handlers/make-ingest-handler';
+import type { MetricsSink } from '#adapters/metrics-sink';
 import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
 import { signGreenhouseBody } from '#core/webhooks/signature';
