@@ -1,6 +1,6 @@
-import { requirementsFromJobPost } from '#core/ai/job-requirements';
+import { requirementsFromJobPost } from '#core/ai/screening/job-requirements';
 import { minimiseResume, type MinimisedText } from '#core/ai/minimise';
-import type { ScreeningProvider } from '#core/ai/screening';
+import type { ScreeningProvider } from '#core/ai/screening/contract';
 import { LABELS, labelOrdinal, type EvalDataset, type EvalResume, type Label } from './dataset.ts';
 import {
   kendallTauB,

@@ -1,5 +1,5 @@
-import { OFFLINE_MODEL, offlineScreeningProvider } from '#core/ai/offline-screening';
-import type { ScreeningProvider } from '#core/ai/screening';
+import { OFFLINE_MODEL, offlineScreeningProvider } from '#core/ai/screening/offline';
+import type { ScreeningProvider } from '#core/ai/screening/contract';
 import { aiSettingsSchema } from '#core/ai/settings';
 import { aiProvidersFrom } from '#adapters/ai-providers';
 

@@ -1,8 +1,9 @@
-import { offlineFeedbackProvider } from '#core/ai/feedback-offline';
-import { llmFeedbackProvider, type FeedbackSynthesisProvider } from '#core/ai/feedback-synthesis';
-import { llmScreeningProvider } from '#core/ai/llm-screening';
-import { offlineScreeningProvider } from '#core/ai/offline-screening';
-import type { ScreeningProvider } from '#core/ai/screening';
+import { offlineFeedbackProvider } from '#core/ai/feedback/offline';
+import type { FeedbackSynthesisProvider } from '#core/ai/feedback/contract';
+import { llmFeedbackProvider } from '#core/ai/feedback/prompt';
+import { llmScreeningProvider } from '#core/ai/screening/prompt';
+import { offlineScreeningProvider } from '#core/ai/screening/offline';
+import type { ScreeningProvider } from '#core/ai/screening/contract';
 import type { AiSettings } from '#core/ai/settings';
 import { createConverseModel } from './bedrock/converse-model.ts';
 

@@ -31,7 +31,7 @@ export const PUSH_METRICS = {
   enqueueFailed: 'PushEnqueueFailed',
 } as const;
 
-/** The AI consumer's service name and the per-workflow metrics the dashboard reads (lambdas/handlers/make-ai-tasks-handler.ts). */
+/** The AI consumer's service name and the per-workflow metrics the dashboard reads (lambdas/core/ai/run-task.ts). */
 export const AI_SERVICE = 'ai-workflows';
 export const AI_WORKFLOW_METRIC_PREFIX = { screening: 'Screening', feedback: 'FeedbackSynthesis' } as const;
 export type AiWorkflowName = keyof typeof AI_WORKFLOW_METRIC_PREFIX;

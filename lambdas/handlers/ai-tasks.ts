@@ -11,7 +11,7 @@ import { greenhouseClientFrom } from '#adapters/api-clients';
 import { extractResumeText } from '#adapters/resume-text';
 import { DynamoDbAiMemory } from '#adapters/store/ai-memory';
 import { DynamoDbAudit } from '#adapters/store/audit';
-import { synthesizeFeedback } from '#core/ai/synthesize-feedback';
+import { synthesizeFeedback } from '#core/ai/feedback/workflow';
 import { makeAiTasksHandler } from './make-ai-tasks-handler.ts';
 
 /** Lambda entry point of the ai-tasks consumer; the behaviour is in make-ai-tasks-handler.ts. */

@@ -1,3 +1,5 @@
+import type { Candidate } from '#core/greenhouse/records';
+
 /**
  * What leaves the resume before any provider sees it (docs/ai-governance.md, "What is sent to the
  * model"): contact details (emails, phone numbers), links, and every line that states a protected
@@ -67,4 +69,9 @@ export function minimiseResume(text: string, options: MinimiseOptions = {}): Min
     lines.push(kept);
   }
   return { text: lines.join('\n').replace(/\n{3,}/g, '\n\n').trim(), removed };
+}
+
+/** The candidate's names as Greenhouse holds them, for minimisation to take out. */
+export function candidateNames(candidate: Candidate | undefined): string[] {
+  return [candidate?.first_name, candidate?.last_name, candidate?.preferred_name].filter((n): n is string => !!n);
 }

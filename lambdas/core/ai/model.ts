@@ -35,15 +35,6 @@ export interface Inference<T> {
   readonly latencyMs: number;
 }
 
-/** Where a result came from: on every result, in every audit item and at the foot of every note. */
-export interface Provenance {
-  readonly provider: string;
-  readonly model: string;
-  readonly promptVersion: string;
-  readonly usage: TokenUsage;
-  readonly latencyMs: number;
-}
-
 export interface StructuredModel {
   /** `bedrock`. */
   readonly provider: string;

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import { entityKey } from '#core/envelope';
 import type { AuditEntry } from '#core/sync/ports';
-import { offlineFeedbackProvider } from '#core/ai/feedback-offline';
+import { offlineFeedbackProvider } from '#core/ai/feedback/offline';
 import { GuardrailIntervened, ModelAnswerInvalid } from '#core/ai/model';
 import { feedbackSettingsSchema } from '#core/ai/settings';
-import { synthesizeFeedback, type FeedbackDependencies, type FeedbackRunResult } from '#core/ai/synthesize-feedback';
+import { synthesizeFeedback, type FeedbackDependencies, type FeedbackRunResult } from '#core/ai/feedback/workflow';
 import { recorded, useAiHarness } from '../../support/ai-harness.ts';
 import { APPLICATIONS, CANDIDATES, DISABLED_JOB, ENABLED_JOB, INTERVIEWERS, TECHNICAL_JOB_INTERVIEW, TECHNICAL_STAGE, aiScenario } from '../../support/ai-scenario.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { synthesizeOffline } from '#core/ai/feedback-offline';
-import { renderFeedbackNote } from '#core/ai/feedback-note';
-import type { FeedbackResult } from '#core/ai/feedback-synthesis';
+import { synthesizeOffline } from '#core/ai/feedback/offline';
+import { renderFeedbackNote } from '#core/ai/feedback/note';
+import type { FeedbackResult } from '#core/ai/feedback/contract';
 
 const labels = new Map([
   ['Interviewer A', 'Priya Raman'],

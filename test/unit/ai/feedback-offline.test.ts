@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { offlineFeedbackProvider, synthesizeOffline } from '#core/ai/feedback-offline';
-import { FEEDBACK_PROMPT_VERSION, feedbackAnswerSchema, type FeedbackInput } from '#core/ai/feedback-synthesis';
+import { offlineFeedbackProvider, synthesizeOffline } from '#core/ai/feedback/offline';
+import { FEEDBACK_PROMPT_VERSION, feedbackAnswerSchema, type FeedbackInput } from '#core/ai/feedback/contract';
 
 const input: FeedbackInput = {
   jobTitle: 'Data Engineer',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scorecardSetKey, stagesReadyForSynthesis, type ScorecardView, type StageReadinessInput } from '#core/ai/feedback-stages';
+import { scorecardSetKey, stagesReadyForSynthesis, type ScorecardView, type StageReadinessInput } from '#core/ai/feedback/stages';
 
 const card = (id: number, overrides: Partial<ScorecardView> = {}): ScorecardView => ({
   id,

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { stagesReadyForSynthesis, type ScorecardView } from '#core/ai/feedback-stages';
-import {
-  FEEDBACK_PROMPT_VERSION,
-  feedbackAnswerSchema,
-  feedbackInputFor,
-  interviewerLabelAt,
-  llmFeedbackProvider,
-  type FeedbackAnswer,
-} from '#core/ai/feedback-synthesis';
+import { stagesReadyForSynthesis, type ScorecardView } from '#core/ai/feedback/stages';
+import { FEEDBACK_PROMPT_VERSION, feedbackAnswerSchema, type FeedbackAnswer } from '#core/ai/feedback/contract';
+import { feedbackInputFor, interviewerLabelAt } from '#core/ai/feedback/input';
+import { llmFeedbackProvider } from '#core/ai/feedback/prompt';
 import { GuardrailIntervened, ModelAnswerInvalid, type Inference, type StructuredModel, type StructuredRequest } from '#core/ai/model';
 
 const card = (id: number, interviewerId: number, rating: ScorecardView['rating'], notes: string | null, overrides: Partial<ScorecardView> = {}): ScorecardView => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_REQUIREMENTS, requirementsFromJobPost } from '#core/ai/job-requirements';
+import { MAX_REQUIREMENTS, requirementsFromJobPost } from '#core/ai/screening/job-requirements';
 
 describe('requirementsFromJobPost', () => {
   it('takes each list item of the post as one requirement, as text', () => {

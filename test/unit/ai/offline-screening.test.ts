@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { keywordsOf, offlineScreeningProvider, screenOffline } from '#core/ai/offline-screening';
-import { screeningAnswerSchema, SCREENING_PROMPT_VERSION } from '#core/ai/screening';
+import { keywordsOf, offlineScreeningProvider, screenOffline } from '#core/ai/screening/offline';
+import { screeningAnswerSchema, SCREENING_PROMPT_VERSION } from '#core/ai/screening/contract';
 
 const requirements = [
   '5+ years of experience with Python and SQL',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requirementsFromJobPost } from '#core/ai/job-requirements';
+import { requirementsFromJobPost } from '#core/ai/screening/job-requirements';
 import { checkDataset, LABELS, loadDataset, type EvalDataset } from '../../../eval/dataset.ts';
 
 const dataset = loadDataset();

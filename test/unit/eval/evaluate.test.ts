@@ -1,6 +1,6 @@
 import { DEFAULT_MODEL_ID } from '#core/ai/settings';
 import { describe, expect, it } from 'vitest';
-import type { ScreeningProvider } from '#core/ai/screening';
+import type { ScreeningProvider } from '#core/ai/screening/contract';
 import { loadDataset, type Label } from '../../../eval/dataset.ts';
 import { evaluate, formatReport, gateFailures, minimiseFor } from '../../../eval/evaluate.ts';
 import { providerFor } from '../../../eval/providers.ts';

@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { ENVELOPE_VERSION, type Envelope, type GreenhouseEventEnvelope } from '#core/envelope';
 import { AI_TASKS_IGNORED_METRIC, aiMetrics } from '#core/metrics';
 import { aiSettingsSchema } from '#core/ai/settings';
-import { offlineScreeningProvider } from '#core/ai/offline-screening';
+import { offlineScreeningProvider } from '#core/ai/screening/offline';
 import { InMemoryAiMemory } from '#adapters/store/ai-memory';
 import { InMemoryAudit } from '#adapters/store/in-memory';
-import { makeAiTasksHandler, type FeedbackRun } from '#handlers/make-ai-tasks-handler';
+import type { FeedbackRun } from '#core/ai/run-task';
+import { makeAiTasksHandler } from '#handlers/make-ai-tasks-handler';
 
 /**
  * The ai-tasks consumer's dispatch and metrics, without queues: which action runs which workflow, what

@@ -4,13 +4,16 @@ import { collect } from '#core/async-iterables';
 import type { Clock } from '#core/clock';
 import { entityKey } from '#core/envelope';
 import type { AuditStore } from '#core/sync/ports';
-import { renderFeedbackNote } from './feedback-note.ts';
-import { stagesReadyForSynthesis, type ScorecardRating, type StageFeedback } from './feedback-stages.ts';
-import { FEEDBACK_PROMPT_VERSION, FEEDBACK_WORKFLOW, feedbackInputFor, type FeedbackResult, type FeedbackSynthesisProvider } from './feedback-synthesis.ts';
-import { GuardrailIntervened, ModelAnswerInvalid, type TokenUsage } from './model.ts';
-import type { AiMemory } from './ports.ts';
-import type { FeedbackSettings } from './settings.ts';
-import { candidateNames, gatedApplication, inferenceAuditFields } from './workflow-common.ts';
+import { gatedApplication } from '../gated-application.ts';
+import { candidateNames } from '../minimise.ts';
+import { GuardrailIntervened, ModelAnswerInvalid, type TokenUsage } from '../model.ts';
+import type { AiMemory } from '../ports.ts';
+import { inferenceAuditFields } from '../provenance.ts';
+import type { FeedbackSettings } from '../settings.ts';
+import { FEEDBACK_PROMPT_VERSION, FEEDBACK_WORKFLOW, type FeedbackResult, type FeedbackSynthesisProvider } from './contract.ts';
+import { feedbackInputFor } from './input.ts';
+import { renderFeedbackNote } from './note.ts';
+import { stagesReadyForSynthesis, type ScorecardRating, type StageFeedback } from './stages.ts';
 
 /**
  * Interview-feedback synthesis for one application: read its scorecards and the chain that places each

@@ -1,5 +1,5 @@
-import { RATING_WORDS, type FeedbackResult } from './feedback-synthesis.ts';
-import { AI_NOTE_PREFIX } from './ai-notes.ts';
+import { AI_NOTE_PREFIX } from '../ai-notes.ts';
+import { RATING_WORDS, type FeedbackResult } from './contract.ts';
 
 /**
  * The private note a synthesis becomes: plain text with line breaks (Greenhouse notes are not HTML),

@@ -1,11 +1,11 @@
-import type { StructuredModel } from './model.ts';
-import { withProvenance } from './workflow-common.ts';
-import { SCREENING_PROMPT_VERSION, screeningAnswerSchema, type ScreeningInput, type ScreeningProvider } from './screening.ts';
+import type { StructuredModel } from '../model.ts';
+import { withProvenance } from '../provenance.ts';
+import { SCREENING_PROMPT_VERSION, screeningAnswerSchema, type ScreeningInput, type ScreeningProvider } from './contract.ts';
 
 /**
  * Resume screening by a language model: the versioned template (SCREENING_PROMPT_VERSION; change the
  * version with any change to these words) and the call through the StructuredModel port, which forces
- * the answer into screeningAnswerSchema. The resume arrives minimised (minimise.ts).
+ * the answer into screeningAnswerSchema. The resume arrives minimised (../minimise.ts).
  */
 export const SCREENING_TOOL = { name: 'record_screening', description: 'Record the screening of one resume against one job post.' } as const;
 

@@ -4,15 +4,16 @@ import type { Clock } from '#core/clock';
 import { collect } from '#core/async-iterables';
 import { entityKey } from '#core/envelope';
 import type { AuditStore } from '#core/sync/ports';
-import { AI_NOTE_PREFIX } from './ai-notes.ts';
-import { inSample } from './gating.ts';
+import { gatedApplication } from '../gated-application.ts';
+import { inSample } from '../gating.ts';
+import { candidateNames, minimiseResume } from '../minimise.ts';
+import { GuardrailIntervened, ModelAnswerInvalid } from '../model.ts';
+import type { AiMemory, ExtractResumeText } from '../ports.ts';
+import { inferenceAuditFields } from '../provenance.ts';
+import type { ScreeningSettings } from '../settings.ts';
+import { SCREENING_PROMPT_VERSION, type ScreeningProvider, type ScreeningResult } from './contract.ts';
 import { requirementsFromJobPost } from './job-requirements.ts';
-import { minimiseResume } from './minimise.ts';
-import { GuardrailIntervened, ModelAnswerInvalid } from './model.ts';
-import type { AiMemory, ExtractResumeText } from './ports.ts';
-import { SCREENING_PROMPT_VERSION, type ScreeningProvider, type ScreeningResult } from './screening.ts';
-import type { ScreeningSettings } from './settings.ts';
-import { candidateNames, gatedApplication, inferenceAuditFields } from './workflow-common.ts';
+import { screeningNote } from './note.ts';
 
 /**
  * Resume screening of one application: gate → read the application, job, job post and resume → minimise
@@ -181,19 +182,4 @@ export async function screenApplication(applicationId: number, deps: ScreeningDe
 /** The audit item's detail: ids, provenance, usage and the output as JSON (evidence quotes included; never the resume). */
 function auditDetail(result: ScreeningResult, extra: Record<string, string | number | boolean> & { reused: boolean }): Record<string, string | number | boolean> {
   return { workflow: SCREENING_WORKFLOW, ...extra, ...inferenceAuditFields(result, { reused: extra.reused }), score: result.score };
-}
-
-/** The private note a recruiter reads on the application: advice, with its evidence and its provenance. */
-export function screeningNote(result: ScreeningResult, context: { jobTitle: string; threshold: number }): string {
-  const lines = [
-    `${AI_NOTE_PREFIX.screening}${context.jobTitle}: ${result.score}/100 · advisory, not a decision`,
-    '',
-    result.summary,
-  ];
-  if (result.strengths.length) lines.push('', 'Strengths:', ...result.strengths.map((s) => `• ${s.point} — “${s.evidence}”`));
-  if (result.gaps.length) lines.push('', 'Gaps:', ...result.gaps.map((g) => `• ${g.point} — ${g.evidence}`));
-  if (result.notJudged.length) lines.push('', 'Could not judge from the resume:', ...result.notJudged.map((n) => `• ${n}`));
-  if (result.score < context.threshold) lines.push('', `Below the review threshold (${context.threshold}): a person should read this application.`);
-  lines.push('', `Provider ${result.provider} · model ${result.model} · prompt ${result.promptVersion}. Names, contact details and protected-attribute lines were removed before screening.`);
-  return lines.join('\n');
 }

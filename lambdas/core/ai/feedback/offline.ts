@@ -1,4 +1,4 @@
-import type { ScorecardRating } from './feedback-stages.ts';
+import type { ScorecardRating } from './stages.ts';
 import {
   FEEDBACK_PROMPT_VERSION,
   RATING_WORDS,
@@ -6,7 +6,7 @@ import {
   type FeedbackInput,
   type FeedbackResult,
   type FeedbackSynthesisProvider,
-} from './feedback-synthesis.ts';
+} from './contract.ts';
 
 /**
  * The offline feedback provider: a deterministic tally with the same interface as the LLM provider,

@@ -1,4 +1,4 @@
-import { SCREENING_PROMPT_VERSION, type ScreeningInput, type ScreeningProvider, type ScreeningResult } from './screening.ts';
+import { SCREENING_PROMPT_VERSION, type ScreeningInput, type ScreeningProvider, type ScreeningResult } from './contract.ts';
 
 /**
  * The offline provider: a deterministic, explainable skills-and-requirements matcher with the same

@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import type { Provenance } from './model.ts';
+import type { Provenance } from '../provenance.ts';
 
 /**
  * Resume screening, the part every provider shares: what a provider is given, what it must answer, and
  * the versioned template's identity. A provider is an LLM on Bedrock or the offline matcher
- * (offline-screening.ts); every result names the provider and model it came from, so no one mistakes
+ * (offline.ts); every result names the provider and model it came from, so no one mistakes
  * the offline matcher's output for an LLM's. Screening is advice: nothing here moves, rejects or
  * advances an application.
  */
