@@ -2,10 +2,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Envelope } from '#core/envelope';
 import { runAiTask, type AiTaskDependencies, type AiTaskReport } from '#core/ai/run-task';
+import type { MetricsSink } from '#adapters/metrics-sink';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import type { PauseSwitch } from '#adapters/store/switches';
 import { makeFifoConsumer } from './fifo-consumer.ts';
-import type { MetricsSink } from './make-ingest-handler.ts';
 
 /**
  * The ai-tasks consumer: the AI workflows on Greenhouse events (DESIGN principle 1: AI writes happen
