@@ -13,7 +13,8 @@ export const FUNCTION_SERVICES = {
   'greenhouse-changes': 'greenhouse-sync',
   'beamery-changes': 'beamery-sync',
   'ai-tasks': AI_SERVICE,
-  'greenhouse-poller': 'greenhouse-poller',
+  // The scheduled runs keep the service the poller was deployed under: its metrics and alarms use it.
+  'scheduled-runs': 'greenhouse-poller',
 } as const;
 
 export type LambdaFunctionName = keyof typeof FUNCTION_SERVICES;

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { DEFAULT_SCHEDULE_MINUTES, SCHEDULED_RUNS, type ScheduledRun } from '#core/sync/poll-window';
-import type { ScheduledRunSummary } from '#handlers/make-greenhouse-poller';
+import type { ScheduledRunSummary } from '#core/sync/scheduled-runs';
 import type { PollerEvent } from '#core/sync/poll-window';
 import { invokeWithTimeout, lambdaContext } from './lambda-context.ts';
 
@@ -83,7 +83,7 @@ export function startLocalSchedules(options: LocalSchedulesOptions): LocalSchedu
     handler,
     intervalMs,
     pollers = SCHEDULED_RUNS,
-    functionName = 'greenhouse-poller',
+    functionName = 'scheduled-runs',
     onRun = reportFailure(functionName),
   } = options;
   const given = typeof intervalMs === 'number' ? Object.fromEntries(SCHEDULED_RUNS.map((poller) => [poller, intervalMs])) : (intervalMs ?? {});

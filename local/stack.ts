@@ -111,7 +111,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     cleanups.push(() => Promise.all(mappings.map((m) => m.stop())).then(() => undefined));
 
     // Imported only now: the poller reads its configuration when its module is evaluated.
-    const { handler: poller } = await import('#handlers/greenhouse-poller');
+    const { handler: poller } = await import('#handlers/scheduled-runs');
     const schedules = startLocalSchedules({ handler: poller, functionName: FUNCTION_NAMES.poller, ...(options.pollIntervalMs !== undefined ? { intervalMs: options.pollIntervalMs } : {}) });
     cleanups.push(() => schedules.stop());
 
@@ -167,7 +167,7 @@ export function lambdaEnvironment(
 export const FUNCTION_NAMES = {
   ingest: 'ingest-webhook',
   push: 'beamery-push',
-  poller: 'greenhouse-poller',
+  poller: 'scheduled-runs',
   consumers: { 'greenhouse-changes': 'greenhouse-changes', 'beamery-changes': 'beamery-changes', 'ai-tasks': 'ai-tasks' },
 } as const satisfies { readonly [role: string]: LambdaFunctionName | Record<QueueId, LambdaFunctionName> };
 

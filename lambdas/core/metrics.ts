@@ -66,7 +66,7 @@ export const CONSUMER_METRICS = {
   malformed: 'MessagesMalformed',
 } as const;
 
-/** What the scheduled runs count (lambdas/handlers/make-greenhouse-poller.ts). */
+/** What the scheduled runs count (lambdas/handlers/scheduled-run-report.ts). */
 export const POLLER_METRICS = {
   windows: 'PollWindowsCompleted',
   found: 'PollEntitiesFound',

@@ -123,7 +123,7 @@ export class PollSchedules extends Construct {
     });
 
     this.poller = new BridgeFunction(this, 'Poller', {
-      entry: 'lambdas/handlers/greenhouse-poller.ts',
+      entry: 'lambdas/handlers/scheduled-runs.ts',
       service: POLLER_SERVICE,
       description: 'Lists Greenhouse records updated since the watermark and enqueues them for the sync; links users to Beamery users',
       // Up to a week of catch-up windows in one run, each listing every page; the watermark is

@@ -136,7 +136,7 @@ describe('interview-feedback synthesis (assist mode)', () => {
   const pollScorecards = async () => {
     // The deployed schedule aligns windows to the minute; the test aligns to the second and waits one out.
     await sleep(1_100);
-    const { handler } = await import('#handlers/greenhouse-poller');
+    const { handler } = await import('#handlers/scheduled-runs');
     await handler({ poller: 'scorecards', window: { alignSeconds: 1, overlapSeconds: 600, maxWindowSeconds: 86_400, firstRunLookbackSeconds: 3_600 } });
     await quiet();
   };

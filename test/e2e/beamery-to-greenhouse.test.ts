@@ -7,7 +7,7 @@ import { LOCAL_BEAMERY_PUSH_API_KEY } from '#local/defaults';
 import { ENV } from '#lambdas/config';
 import type { LocalStack } from '#local/stack';
 import { callJson } from '../support/http.ts';
-import { isRateLimitedRun } from '#handlers/make-greenhouse-poller';
+import { isRateLimitedRun } from '#core/sync/scheduled-runs';
 import { runScheduled, startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
 import { eventually, queueDepth } from '../support/queues.ts';
 

@@ -450,7 +450,7 @@ describe('Greenhouse → Beamery, end to end on the local stack', () => {
       // The hourly candidates poller, run now (as its schedule would), with windows ending on whole seconds
       // instead of minutes so the window that ends after the tagging is due at once.
       await sleep(Math.max(0, taggedAt + 1_100 - Date.now()));
-      const { handler: poll } = await import('#handlers/greenhouse-poller');
+      const { handler: poll } = await import('#handlers/scheduled-runs');
       const summary = await poll({ poller: 'candidates', window: { alignSeconds: 1, firstRunLookbackSeconds: 60 } });
       expect(summary).toMatchObject({ poller: 'candidates', caughtUp: true });
 

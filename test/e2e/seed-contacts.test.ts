@@ -5,7 +5,7 @@ import type { DynamoDbIdMap } from '#adapters/store/id-map';
 import { ENV } from '#lambdas/config';
 import type { LocalStack } from '#local/stack';
 import { callJson } from '../support/http.ts';
-import { isRateLimitedRun } from '#handlers/make-greenhouse-poller';
+import { isRateLimitedRun } from '#core/sync/scheduled-runs';
 import { runScheduled, startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
 import { eventually, untilQuiet } from '../support/queues.ts';
 

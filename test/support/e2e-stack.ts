@@ -3,7 +3,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDbAudit } from '#adapters/store/audit';
 import { DynamoDbIdMap } from '#adapters/store/id-map';
 import type { ScheduledRun } from '#core/sync/poll-window';
-import { isRateLimitedRun } from '#handlers/make-greenhouse-poller';
+import { isRateLimitedRun } from '#core/sync/scheduled-runs';
 import type { LocalPollOutcome, LocalSchedules } from '#local/schedules';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '#local/stack';
 import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';

@@ -1,11 +1,12 @@
 import type { Clock } from '#core/clock';
+import type { QueueRoom } from '#core/ports/queue-room';
 import { DEFAULT_BACKPRESSURE, type BackpressurePolicy } from '#core/sync/backfill-plan';
 import { NO_DRAIN_SEEN, lookedAtDepth, roomOnQueue, type DrainTrack } from '#core/sync/queue-drain';
 
 /**
  * Backpressure on greenhouse-changes for a publisher that can enqueue far more than the consumers can
  * reconcile within the rate limits: the backfill (backfill-runner.ts) and the window pollers
- * (make-greenhouse-poller.ts). It keeps the queue (visible and in flight) at no more than `queueCap`
+ * (lambdas/core/sync/poll-greenhouse.ts). It keeps the queue (visible and in flight) at no more than `queueCap`
  * of the drain rate, as backfill-plan.ts "Backpressure" explains.
  *
  * The drain rate comes from the queue's depth alone (core/sync/queue-drain.ts), never from what the
@@ -19,13 +20,6 @@ export interface QueueRoomOptions {
   readonly policy?: BackpressurePolicy;
   /** Between looks at the queue depth while waiting for room. Default a second. */
   readonly depthPollMs?: number;
-}
-
-export interface QueueRoom {
-  /** Waits until the queue has room and says how much (at least 1). */
-  waitForRoom(options?: { readonly signal?: AbortSignal }): Promise<number>;
-  /** The same, but gives up at `deadlineMs` (the clock's epoch ms): undefined when the deadline came first. */
-  waitForRoom(options: { readonly signal?: AbortSignal; readonly deadlineMs: number | undefined }): Promise<number | undefined>;
 }
 
 export function queueRoom(options: QueueRoomOptions): QueueRoom {

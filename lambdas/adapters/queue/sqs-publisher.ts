@@ -2,11 +2,9 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueId } from '#core/queues';
 import { envelopeAttributes, envelopeBody } from '#core/envelope';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
+import type { QueuePublisher } from '#core/ports/queue-publisher';
 
-export interface QueuePublisher {
-  /** Resolves once every message is durably stored by SQS; rejects if any send fails. */
-  publish(messages: readonly OutgoingMessage[]): Promise<void>;
-}
+export type { QueuePublisher } from '#core/ports/queue-publisher';
 
 export type QueueUrlResolver = (queue: QueueId, deadLetter: boolean) => string;
 

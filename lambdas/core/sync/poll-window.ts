@@ -42,7 +42,7 @@ export const POLLER_TIMEOUT_SECONDS = 300;
 
 /**
  * How long a window poller's run may take before it stops waiting for room on greenhouse-changes
- * (make-greenhouse-poller.ts, backpressure): the Lambda's timeout less a minute, so the run ends on its
+ * (poll-greenhouse.ts, backpressure): the Lambda's timeout less a minute, so the run ends on its
  * own, with its metric and summary, rather than timed out.
  */
 export const POLL_BACKPRESSURE_BUDGET_MS = (POLLER_TIMEOUT_SECONDS - 60) * 1000;

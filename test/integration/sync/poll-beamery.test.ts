@@ -5,7 +5,7 @@ import type { OutgoingMessage } from '#core/webhooks/delivery';
 import { InMemoryIdMap, InMemoryLedger } from '#adapters/store/in-memory';
 import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
 import type { BeamerySimulator } from '#local/simulators/beamery/server';
-import { runBeameryPoll, type BeameryPollDependencies } from '#handlers/run-beamery-poll';
+import { runBeameryPoll, type BeameryPollDependencies } from '#core/sync/poll-beamery';
 import { clientFor, startSimulator } from '../beamery/harness.ts';
 
 describe('beameryWindow', () => {

@@ -5,7 +5,8 @@ import { parseEnvelope } from '#core/envelope';
 import { POLLERS, type PollerName } from '#core/sync/poll-window';
 import { InMemoryLedger } from '#adapters/store/in-memory';
 import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
-import { makeGreenhousePoller, pinnedEndKey, type GreenhousePollerDependencies, type PollerBackpressure } from '#handlers/make-greenhouse-poller';
+import { makeScheduledRunsHandler, type ScheduledRunsHandlerDependencies, type PollerBackpressure } from '#handlers/make-scheduled-runs-handler';
+import { pinnedEndKey } from '#core/sync/poll-greenhouse';
 import { POLLER_METRICS } from '#core/metrics';
 import { startSqsEmulator, type SqsEmulator } from '#local/emulators';
 import { createQueues, type LocalResources } from '#local/resources';
@@ -77,8 +78,8 @@ afterEach(async () => {
   await drain(emulator.sqs, queues['greenhouse-changes'].url);
 });
 
-function poller(overrides: Partial<GreenhousePollerDependencies> = {}) {
-  return makeGreenhousePoller({
+function poller(overrides: Partial<ScheduledRunsHandlerDependencies> = {}) {
+  return makeScheduledRunsHandler({
     greenhouse: greenhouse.client(),
     ledger,
     publisher: new SqsQueuePublisher(emulator.sqs, (queue) => queues[queue].url),
@@ -154,7 +155,7 @@ describe('scheduled Greenhouse polling', () => {
 
   it('a re-run of the same window (the checkpoint write failed) enqueues no duplicates', async () => {
     let failures = 1;
-    const flaky: GreenhousePollerDependencies['ledger'] = {
+    const flaky: ScheduledRunsHandlerDependencies['ledger'] = {
       getSyncState: (key) => ledger.getSyncState(key),
       putSyncState: (state) => ledger.putSyncState(state),
       getWatermark: (key) => ledger.getWatermark(key),
@@ -244,7 +245,7 @@ describe('scheduled Greenhouse polling with backpressure', () => {
   });
 
   /** The real queue behind a publisher that counts what is outstanding at the fake consumer. */
-  function counting(): GreenhousePollerDependencies['publisher'] {
+  function counting(): ScheduledRunsHandlerDependencies['publisher'] {
     const sqs = new SqsQueuePublisher(emulator.sqs, (queue) => queues[queue].url);
     return {
       publish: async (messages) => {
@@ -265,7 +266,7 @@ describe('scheduled Greenhouse polling with backpressure', () => {
     };
   }
 
-  const backpressured = (queueDepth: () => Promise<number>, budgetMs = 60_000): Partial<GreenhousePollerDependencies> => ({
+  const backpressured = (queueDepth: () => Promise<number>, budgetMs = 60_000): Partial<ScheduledRunsHandlerDependencies> => ({
     publisher: counting(),
     backpressure: { queueDepth, budgetMs, policy, depthPollMs: 1_000 } satisfies PollerBackpressure,
   });

@@ -4,7 +4,7 @@ import { ENV } from '#lambdas/config';
 import { parseEnvelope } from '#core/envelope';
 import { POLLERS, type ScheduledRun } from '#core/sync/poll-window';
 import { DynamoDbLedger } from '#adapters/store/ledger';
-import type { ScheduledRunSummary } from '#handlers/make-greenhouse-poller';
+import type { ScheduledRunSummary } from '#core/sync/scheduled-runs';
 import type { PollerEvent } from '#core/sync/poll-window';
 import { startEmulators, type Emulators } from '#local/emulators';
 import { createResources, type LocalResources } from '#local/resources';
@@ -96,7 +96,7 @@ describe('local schedules', () => {
 });
 
 /**
- * The deployed entry module (lambdas/handlers/greenhouse-poller.ts) as the local stack runs it:
+ * The deployed entry module (lambdas/handlers/scheduled-runs.ts) as the local stack runs it:
  * configuration from the environment, DynamoDB Local for the watermarks and the shared rate budget,
  * fauxqs for the queue, the Greenhouse simulator for Harvest, the Beamery simulator for its users.
  */
@@ -135,7 +135,7 @@ describe('the poller Lambda on the local emulators', () => {
     const job = await greenhouse.admin<{ id: number }>('POST', '/jobs', { name: 'Site Reliability Engineer' });
     greenhouse.clock.advance(2 * 60_000);
     // The Lambda reads its configuration when its module is evaluated: import it only now.
-    const { handler } = await import('#handlers/greenhouse-poller');
+    const { handler } = await import('#handlers/scheduled-runs');
     const schedules = startLocalSchedules({ intervalMs: 0, handler });
     try {
       const [outcome] = await schedules.trigger('jobs');
@@ -158,7 +158,7 @@ describe('the poller Lambda on the local emulators', () => {
       payload: { users: [{ id: 'e00000000000000000aa', email: user.primary_email.toUpperCase() }] },
     });
     expect(seeded.statusCode).toBe(200);
-    const { handler } = await import('#handlers/greenhouse-poller');
+    const { handler } = await import('#handlers/scheduled-runs');
     const schedules = startLocalSchedules({ intervalMs: 0, handler });
     try {
       const [first] = await schedules.trigger('users');

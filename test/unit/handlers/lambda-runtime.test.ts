@@ -26,7 +26,7 @@ describe('lambdaRuntime', () => {
       'greenhouse-changes': GREENHOUSE_SYNC_SERVICE,
       'beamery-changes': BEAMERY_SYNC_SERVICE,
       'ai-tasks': AI_SERVICE,
-      'greenhouse-poller': POLLER_SERVICE,
+      'scheduled-runs': POLLER_SERVICE,
     });
   });
 

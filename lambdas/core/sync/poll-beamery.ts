@@ -5,7 +5,7 @@ import { beameryChangeMessage } from '#core/sync/beamery-messages';
 import { PUBLISH_BATCH } from '#core/sync/poll-window';
 import type { IdMapStore, LedgerStore } from '#core/sync/ports';
 import type { BeameryApi } from '#core/ports/beamery-api';
-import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
+import type { QueuePublisher } from '#core/ports/queue-publisher';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
 
 /**

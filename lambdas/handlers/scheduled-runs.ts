@@ -10,13 +10,14 @@ import { queueDepth } from '#adapters/queue/queue-depth';
 import { DynamoDbIdMap } from '#adapters/store/id-map';
 import { DynamoDbLedger } from '#adapters/store/ledger';
 import { pauseSwitchFrom } from '#adapters/store/switches';
-import { makeGreenhousePoller } from './make-greenhouse-poller.ts';
+import { makeScheduledRunsHandler } from './make-scheduled-runs-handler.ts';
 
 /**
- * Lambda entry point of the scheduled Greenhouse pollers (all three schedules invoke this one function
- * with `{ "poller": ... }`, the users reference sync and the deletions sweep included); the behaviour is in make-greenhouse-poller.ts.
+ * Lambda entry point of the scheduled runs: every schedule invokes this one function with
+ * `{ "poller": ... }` (the Greenhouse window pollers, the Beamery contacts poller, the users reference
+ * sync and the deletions sweep); the behaviour is in make-scheduled-runs-handler.ts.
  */
-const { logger, metrics } = lambdaRuntime('greenhouse-poller');
+const { logger, metrics } = lambdaRuntime('scheduled-runs');
 const config = readConfig();
 const dynamodb = new DynamoDBClient({});
 // Resolved now, so a missing variable fails the cold start with its name.
@@ -33,7 +34,7 @@ const publisher = new SqsQueuePublisher(sqs, (queue, deadLetter) => {
 const beamery = beameryClientFrom(config, { dynamodb });
 const idMap = new DynamoDbIdMap(dynamodb, requireTableName(config, 'id-map'));
 
-export const handler = makeGreenhousePoller({
+export const handler = makeScheduledRunsHandler({
   greenhouse: greenhouseClientFrom(config, { dynamodb }),
   ledger: new DynamoDbLedger(dynamodb, requireTableName(config, 'ledger')),
   publisher,
