@@ -36,9 +36,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { BEAMERY_CONTACT_ID, MAX_PUSH_CONTACTS, beameryChangeMessage, pushContactIds } from '#core/sync/beamery-messages';
 import { formatAuditTrail } from '#core/ai/audit-trail';
 import { entityKey } from '#core/envelope';
-import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
+import { readConfig, requireTableName } from '#lambdas/config';
 import { DynamoDbAudit } from '#adapters/store/audit';
-import { SqsQueuePublisher, type QueuePublisher } from '#adapters/queue/sqs-publisher';
+import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
+import { publisherFor } from '#adapters/queue/publisher-for';
 import { runDoctor } from '#adapters/doctor/run-doctor';
 import { doctorExitCode, formatReport } from '#core/doctor/report';
 import { readLocalStackEnvironment } from '#local/stack-file';
@@ -107,12 +108,8 @@ async function push(contactIds: string[], options: { file?: string; json?: boole
   const fromFile = options.file === undefined ? [] : parseIdList(options.file === '-' ? await readStdin() : await readFile(options.file, 'utf8'));
   const config = readConfig();
   requireCliSettings(config, [{ queue: 'beamery-changes' }]);
-  const queueUrl = requireQueueUrl(config, 'beamery-changes');
   const { queued, deliveryId } = await pushContacts([...contactIds, ...fromFile], {
-    publisher: new SqsQueuePublisher(new SQSClient({}), (queue, deadLetter) => {
-      if (queue !== 'beamery-changes' || deadLetter) throw new Error(`push does not send to ${queue}`);
-      return queueUrl;
-    }),
+    publisher: publisherFor(config, new SQSClient({}), { sender: 'push', queues: ['beamery-changes'] }),
     now: () => new Date(),
     newDeliveryId: () => randomUUID(),
   });

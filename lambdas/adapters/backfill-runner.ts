@@ -20,7 +20,8 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '#adapters/system-clock';
 import { BACKFILL_CHECKPOINT_NAME } from '#core/sync/backfill-plan';
 import { requireQueueUrl, requireTableName, type BridgeConfig } from '#lambdas/config';
-import { SqsQueuePublisher, type QueuePublisher } from '#adapters/queue/sqs-publisher';
+import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
+import { publisherFor } from '#adapters/queue/publisher-for';
 import { queueDepth } from '#adapters/queue/queue-depth';
 import { queueRoom } from '#adapters/queue/backpressure';
 import { greenhouseClientFrom } from '#adapters/api-clients';
@@ -202,10 +203,7 @@ export function awsBackfillDependencies(
   const queueUrl = requireQueueUrl(config, 'greenhouse-changes');
   return {
     greenhouse: greenhouseClientFrom(config, { dynamodb: clients.dynamodb }),
-    publisher: new SqsQueuePublisher(clients.sqs, (queue, deadLetter) => {
-      if (queue !== 'greenhouse-changes' || deadLetter) throw new Error(`the backfill does not send to ${queue}`);
-      return queueUrl;
-    }),
+    publisher: publisherFor(config, clients.sqs, { sender: 'the backfill', queues: ['greenhouse-changes'] }),
     store: new DynamoDbCheckpointStore(clients.dynamodb, requireTableName(config, 'ledger'), BACKFILL_CHECKPOINT_NAME),
     clock: systemClock,
     queueDepth: async () => {
