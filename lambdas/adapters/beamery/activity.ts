@@ -2,9 +2,11 @@ import { checkAttachment } from './attachment-limits.ts';
 import { getContact } from './contacts.ts';
 import { BEAMERY_OPERATIONS } from './operations.ts';
 import type { BeameryTransport } from './transport.ts';
-import type { AttachmentUpload, BeameryAttachment, BeameryNote, BeameryPage, NoteWrite, Unsupportable } from '#core/beamery/records';
+import type { AttachmentUpload, BeameryAttachment, BeameryNote, NoteWrite, Unsupportable } from '#core/beamery/records';
 import { parseAttachment, parseNote } from './wire/activity.ts';
 import { idOf, parsePage } from './wire/envelope.ts';
+import { offsetPaged } from './offset-paging.ts';
+import { collect } from '#core/async-iterables';
 
 /**
  * Notes and attachments on a contact. No public source documents either API (reference §2.5, §2.6):
@@ -16,19 +18,14 @@ const CREATE_SKEW_MS = 30_000;
 const contactExists = (t: BeameryTransport, contactId: string) => async () => (await getContact(t, contactId)) !== null;
 
 async function notesSince(t: BeameryTransport, contactId: string, sinceIso?: string): Promise<BeameryNote[]> {
-  const notes: BeameryNote[] = [];
-  let offset: number | undefined = 0;
-  while (offset !== undefined) {
-    const request = { offset, limit: t.pageSize };
-    const page: BeameryPage<BeameryNote> = await t.call('listNotes', {
+  const pages = offsetPaged(t.pageSize, (request) =>
+    t.call('listNotes', {
       params: { id: contactId },
       query: { limit: request.limit, offset: request.offset, ...(sinceIso ? { created_at: sinceIso, created_at_op: 'gte' } : {}) },
       parse: (body) => parsePage(body, 'notes', parseNote, request),
-    });
-    notes.push(...page.items);
-    offset = page.nextOffset;
-  }
-  return notes;
+    }),
+  );
+  return collect(pages);
 }
 
 /**
@@ -61,19 +58,14 @@ export async function listNotesSince(t: BeameryTransport, contactId: string, sin
 }
 
 async function attachmentsOf(t: BeameryTransport, contactId: string): Promise<BeameryAttachment[]> {
-  const found: BeameryAttachment[] = [];
-  let offset: number | undefined = 0;
-  while (offset !== undefined) {
-    const request = { offset, limit: t.pageSize };
-    const page: BeameryPage<BeameryAttachment> = await t.call('listAttachments', {
+  const pages = offsetPaged(t.pageSize, (request) =>
+    t.call('listAttachments', {
       params: { id: contactId },
       query: { limit: request.limit, offset: request.offset },
       parse: (body) => parsePage(body, 'attachments', parseAttachment, request),
-    });
-    found.push(...page.items);
-    offset = page.nextOffset;
-  }
-  return found;
+    }),
+  );
+  return collect(pages);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { BeameryContact, BeameryPage, ContactWrite } from '#core/beamery/re
 import { contactBody } from './wire/bodies.ts';
 import { parseContact } from './wire/contact.ts';
 import { idOf, parsePage, unwrapOne } from './wire/envelope.ts';
+import { offsetPaged } from './offset-paging.ts';
 
 /**
  * Contacts: search by email, poll by `updated_at`, get, create, update. Evidence per call is in
@@ -51,16 +52,11 @@ export async function listContactsUpdatedSince(t: BeameryTransport, sinceIso: st
  */
 export async function* contactsUpdatedSince(t: BeameryTransport, sinceIso: string): AsyncGenerator<BeameryContact> {
   const seen = new Set<string>();
-  let offset: number | undefined = 0;
-  while (offset !== undefined) {
-    const page: BeameryPage<BeameryContact> = await listContactsUpdatedSince(t, sinceIso, { offset });
-    for (const contact of page.items) {
-      const key = `${contact.id}@${contact.updatedAt ?? ''}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      yield contact;
-    }
-    offset = page.nextOffset;
+  for await (const contact of offsetPaged(t.pageSize, (request) => listContactsUpdatedSince(t, sinceIso, { offset: request.offset }))) {
+    const key = `${contact.id}@${contact.updatedAt ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    yield contact;
   }
 }
 

@@ -7,6 +7,8 @@ import { UNSUPPORTED, type BeameryMembership, type BeameryPage, type BeameryVaca
 import { parseMembership } from './wire/activity.ts';
 import { idOf, parsePage, unwrapOne } from './wire/envelope.ts';
 import { parseVacancy, vacancyWriteBody } from './wire/vacancy.ts';
+import { offsetPaged } from './offset-paging.ts';
+import { collect } from '#core/async-iterables';
 
 /**
  * Vacancies (LOW list, ASSUMED get/create/update; create and update behind the `vacancyCreate` and
@@ -21,12 +23,7 @@ export async function listVacancies(t: BeameryTransport, cursor: { offset: numbe
 }
 
 export async function* allVacancies(t: BeameryTransport): AsyncGenerator<BeameryVacancy> {
-  let offset: number | undefined = 0;
-  while (offset !== undefined) {
-    const page: BeameryPage<BeameryVacancy> = await listVacancies(t, { offset });
-    yield* page.items;
-    offset = page.nextOffset;
-  }
+  yield* offsetPaged(t.pageSize, (request) => listVacancies(t, { offset: request.offset }));
 }
 
 export async function getVacancy(t: BeameryTransport, id: string): Promise<BeameryVacancy | null> {
@@ -145,19 +142,14 @@ export async function listContactVacancies(t: BeameryTransport, contactId: strin
   return t.gated(
     'vacancyStages',
     async () => {
-      const memberships: BeameryMembership[] = [];
-      let offset: number | undefined = 0;
-      while (offset !== undefined) {
-        const request = { offset, limit: t.pageSize };
-        const page: BeameryPage<BeameryMembership> = await t.call('listContactVacancies', {
+      const pages = offsetPaged(t.pageSize, (request) =>
+        t.call('listContactVacancies', {
           params: { id: contactId },
           query: { limit: request.limit, offset: request.offset },
           parse: (body) => parsePage(body, 'vacancies', (raw) => parseMembership(raw, { contactId }), request),
-        });
-        memberships.push(...page.items);
-        offset = page.nextOffset;
-      }
-      return memberships;
+        }),
+      );
+      return collect(pages);
     },
     async () => (await getContact(t, contactId)) !== null,
   );
