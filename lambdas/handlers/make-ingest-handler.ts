@@ -32,9 +32,6 @@ export interface IngestDependencies {
   readonly now?: () => Date;
 }
 
-// Re-exported until the poller and AI-task handlers import it from its own module.
-export type { MetricsSink } from '#adapters/metrics-sink';
-
 export function makeIngestHandler(deps: IngestDependencies) {
   const count = (name: string, value = 1) => deps.metrics.addMetric(name, MetricUnit.Count, value);
 
