@@ -11,7 +11,7 @@ import { SCHEDULED_RUNS, pollerEventSchema, type PollerEvent, type PollerName } 
 import { runScheduled, type ScheduledRunSummary, type ScheduledRunsDependencies, type UsersRunSummary } from '#core/sync/scheduled-runs';
 import { queueRoom } from '#adapters/queue/backpressure';
 import type { PauseSwitch } from '#adapters/store/switches';
-import type { MetricsSink } from './make-ingest-handler.ts';
+import type { MetricsSink } from '#adapters/metrics-sink';
 import { scheduledRunReport } from './scheduled-run-report.ts';
 
 /**

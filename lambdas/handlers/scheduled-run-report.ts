@@ -4,7 +4,7 @@ import { DELETIONS_METRICS, POLLER_METRICS, USERS_METRICS } from '#core/metrics'
 import type { Clock } from '#core/clock';
 import type { PollProgress } from '#core/sync/poll-greenhouse';
 import type { CompletedRunSummary } from '#core/sync/scheduled-runs';
-import type { MetricsSink } from './make-ingest-handler.ts';
+import type { MetricsSink } from '#adapters/metrics-sink';
 
 /**
  * The metrics and log lines of the scheduled runs (make-scheduled-runs-handler.ts): counts and ids
