@@ -3,12 +3,12 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { ENV } from '#lambdas/config';
 import { AI_SERVICE, SCREENING_SCORE_METRIC, aiMetrics, type AiWorkflowName } from '#core/metrics';
 import type { AiSettings } from '#core/ai/settings';
 import type { StackConfig } from '#lib/config';
 import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
 import { BridgeFunction } from './bridge-function.ts';
+import { stackEnvironment } from './function-environment.ts';
 import { wireConsumer, type EventQueues } from './event-queues.ts';
 import type { BridgeSecrets } from './secrets.ts';
 import type { BridgeTables } from './tables.ts';
@@ -101,16 +101,10 @@ export class AiWorkflows extends Construct {
       // A sixth of the queue's visibility timeout (AWS's rule for SQS event sources).
       timeout: Duration.seconds(queue.definition.visibilityTimeoutSeconds / 6),
       config,
-      environment: {
-        ...tables.environmentFor(['ledger', 'audit']),
-        [ENV.greenhouseCredentialsArn]: harvest.secretArn,
-        [ENV.tenant]: config.stackName,
-        ...(config.sync.greenhouseActingUserId !== undefined ? { [ENV.greenhouseActingUserId]: String(config.sync.greenhouseActingUserId) } : {}),
-        [ENV.aiSettings]: JSON.stringify(config.ai),
-      },
+      environment: stackEnvironment('ai-tasks', config, { queues, tables, secretArns: { 'greenhouse-harvest': harvest.secretArn } }),
     });
     const fn = this.consumer.function;
-    wireConsumer(queue, fn, config.maxFailures);
+    wireConsumer(queue, fn);
     fn.addEventSource(new SqsEventSource(queue.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: config.sync.maxConcurrency }));
 
     // The actions the stores call: AI memory (get, put) and the Greenhouse rate budget (get, put,

@@ -5,7 +5,6 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DLQ_RETENTION_DAYS, QUEUES, deadLetterQueueName, queueName, type QueueDefinition } from '#lib/resource-definitions';
 import type { QueueId } from '#core/queues';
-import { ENV } from '#lambdas/config';
 import { notifyOn } from './alarm-topic.ts';
 
 export interface EventQueuesProps {
@@ -96,13 +95,10 @@ function buildQueue(parent: Construct, definition: QueueDefinition, props: Event
 }
 
 /**
- * What a consumer of a queue needs besides its event source: the queue's and its DLQ's URLs, the
- * failure count at which it moves a poison message to the DLQ itself, and the right to send there
- * (lambdas/core/queue/redelivery.ts says why the consumer, not SQS, decides).
+ * What a consumer of a queue needs besides its event source and its environment (the queue's and
+ * DLQ's URLs and the failure count, from lib/function-environments.ts): the right to move a poison
+ * message to the DLQ itself (lambdas/core/queue/redelivery.ts says why the consumer, not SQS, decides).
  */
-export function wireConsumer(queue: EventQueue, fn: lambda.Function, maxFailures: number): void {
-  fn.addEnvironment(queue.definition.urlEnv, queue.queue.queueUrl);
-  fn.addEnvironment(queue.definition.dlqUrlEnv, queue.deadLetterQueue.queueUrl);
-  fn.addEnvironment(ENV.maxMessageFailures, String(maxFailures));
+export function wireConsumer(queue: EventQueue, fn: lambda.Function): void {
   queue.deadLetterQueue.grantSendMessages(fn);
 }

@@ -3,10 +3,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { ENV } from '#lambdas/config';
 import { BY_BEAMERY_KEY_INDEX } from '#adapters/store/id-map';
-import { beameryEnvironment, type StackConfig } from '#lib/config';
+import type { StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
+import { stackEnvironment } from './function-environment.ts';
 import { wireConsumer, type EventQueues } from './event-queues.ts';
 import type { BridgeSecrets } from './secrets.ts';
 import type { BridgeTables } from './tables.ts';
@@ -32,8 +32,6 @@ interface Direction {
   readonly service: string;
   readonly description: string;
   readonly alarmDescription: string;
-  /** What only this direction reads from its environment. */
-  readonly environment: (config: StackConfig) => Record<string, string>;
 }
 
 /**
@@ -60,20 +58,18 @@ abstract class SyncConsumer extends Construct {
       // A sixth of the queue's visibility timeout (AWS's rule for SQS event sources).
       timeout: Duration.seconds(queue.definition.visibilityTimeoutSeconds / 6),
       config,
-      environment: {
-        ...tables.environmentFor(['ledger', 'id-map', 'audit']),
-        [ENV.greenhouseCredentialsArn]: secrets.secret('greenhouse-harvest').secretArn,
-        [ENV.beameryCredentialsArn]: secrets.secret('beamery').secretArn,
-        ...beameryEnvironment(config),
-        [ENV.identityKeyArn]: secrets.identityHashKey.secretArn,
-        [ENV.tenant]: config.stackName,
-        [ENV.anonymizationMode]: config.sync.anonymizationMode,
-        ...(config.sync.greenhouseActingUserId !== undefined ? { [ENV.greenhouseActingUserId]: String(config.sync.greenhouseActingUserId) } : {}),
-        ...direction.environment(config),
-      },
+      environment: stackEnvironment(direction.queue, config, {
+        queues,
+        tables,
+        secretArns: {
+          'greenhouse-harvest': secrets.secret('greenhouse-harvest').secretArn,
+          beamery: secrets.secret('beamery').secretArn,
+          'identity-hash-key': secrets.identityHashKey.secretArn,
+        },
+      }),
     });
     const fn = this.consumer.function;
-    wireConsumer(queue, fn, config.maxFailures);
+    wireConsumer(queue, fn);
     fn.addEventSource(new SqsEventSource(queue.queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: config.sync.maxConcurrency }));
     // The actions the stores call, and the one index the IdMap reads: no `index/*`, no scans, no batch writes.
     const ledger = tables.table('ledger');
@@ -113,12 +109,6 @@ export class GreenhouseSync extends SyncConsumer {
       service: GREENHOUSE_SYNC_SERVICE,
       description: 'Reconciles Greenhouse candidates into Beamery contacts',
       alarmDescription: 'The Greenhouse → Beamery consumer failed; failed messages return to greenhouse-changes.fifo and reach its DLQ after maxFailures real failures (rate limits and outages only wait).',
-      environment: (config) => ({
-        [ENV.syncBlockPrivate]: String(config.sync.blockPrivate),
-        [ENV.syncExcludeConfidentialJobs]: String(config.sync.excludeConfidentialJobs),
-        [ENV.syncCopyAiNotes]: String(config.sync.copyAiNotes),
-        [ENV.greenhouseAppUrl]: config.sync.greenhouseAppUrl,
-      }),
     });
   }
 }
@@ -132,14 +122,6 @@ export class BeamerySync extends SyncConsumer {
       service: BEAMERY_SYNC_SERVICE,
       description: 'Reconciles Beamery contacts into Greenhouse candidates (pushes, updates, notes, merges, anonymization)',
       alarmDescription: 'The Beamery → Greenhouse consumer failed; failed messages return to beamery-changes.fifo and reach its DLQ after maxFailures real failures (rate limits and outages only wait).',
-      environment: (config) => {
-        const { consentStatusField, consentDateField, anonymizeFields } = config.beameryToGreenhouse;
-        return {
-          ...(consentStatusField ? { [ENV.consentStatusField]: consentStatusField } : {}),
-          ...(consentDateField ? { [ENV.consentDateField]: consentDateField } : {}),
-          [ENV.anonymizeFields]: anonymizeFields.join(','),
-        };
-      },
     });
   }
 }

@@ -4,10 +4,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ENV } from '#lambdas/config';
 import { PUSH_METRICS, SERVICES } from '#core/metrics';
 import type { StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
+import { stackEnvironment } from './function-environment.ts';
 import type { EventQueues } from './event-queues.ts';
 import { serviceCountMetric } from './webhook-api.ts';
 import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
@@ -52,10 +52,7 @@ export class PushApi extends Construct {
       // Up to 500 SendMessage calls; the caller (a button, a recipe) waits for the answer.
       timeout: Duration.seconds(15),
       config,
-      environment: {
-        [queue.definition.urlEnv]: queue.queue.queueUrl,
-        [ENV.beameryPushKeyArn]: props.apiKeySecret.secretArn,
-      },
+      environment: stackEnvironment('beamery-push', config, { queues, secretArns: { 'beamery-push-key': props.apiKeySecret.secretArn } }),
     });
     // Not grantSendMessages/grantRead: those add GetQueueAttributes, GetQueueUrl and DescribeSecret,
     // which the handler never calls (the queue URL arrives in the environment).

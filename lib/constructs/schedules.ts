@@ -7,13 +7,13 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '#lambdas/config';
 import { DEFAULT_SCHEDULE_MINUTES, DEFAULT_WINDOW_POLICY, POLLER_TIMEOUT_SECONDS, SCHEDULED_RUNS, checkWindowPolicy, type ScheduledRun } from '#core/sync/poll-window';
 import { BY_BEAMERY_KEY_INDEX } from '#adapters/store/id-map';
 import type { PollerEvent } from '#core/sync/poll-window';
-import { beameryEnvironment, type StackConfig } from '#lib/config';
+import type { StackConfig } from '#lib/config';
 import { DLQ_RETENTION_DAYS } from '#lib/resource-definitions';
 import { BridgeFunction } from './bridge-function.ts';
+import { stackEnvironment } from './function-environment.ts';
 import type { EventQueues } from './event-queues.ts';
 import type { BridgeSecrets } from './secrets.ts';
 import type { BridgeTables } from './tables.ts';
@@ -131,18 +131,7 @@ export class PollSchedules extends Construct {
       // greenhouse-changes stops a minute before it (POLL_BACKPRESSURE_BUDGET_MS).
       timeout: Duration.seconds(POLLER_TIMEOUT_SECONDS),
       config,
-      environment: {
-        [changes.definition.urlEnv]: changes.queue.queueUrl,
-        [beameryChanges.definition.urlEnv]: beameryChanges.queue.queueUrl,
-        [aiTasks.definition.urlEnv]: aiTasks.queue.queueUrl,
-        ...tables.environmentFor(['ledger', 'id-map']),
-        [ENV.greenhouseCredentialsArn]: harvest.secretArn,
-        [ENV.beameryCredentialsArn]: beamery.secretArn,
-        ...beameryEnvironment(config),
-        [ENV.tenant]: config.stackName,
-        [ENV.beameryPushTag]: config.beameryToGreenhouse.pushTag,
-        ...(config.sync.greenhouseActingUserId !== undefined ? { [ENV.greenhouseActingUserId]: String(config.sync.greenhouseActingUserId) } : {}),
-      },
+      environment: stackEnvironment('scheduled-runs', config, { queues, tables, secretArns: { 'greenhouse-harvest': harvest.secretArn, beamery: beamery.secretArn } }),
     });
     const fn = this.poller.function;
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [changes.queue.queueArn, beameryChanges.queue.queueArn, aiTasks.queue.queueArn] }));

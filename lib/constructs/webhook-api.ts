@@ -5,12 +5,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ENV } from '#lambdas/config';
 import { INGEST_METRICS, METRICS_NAMESPACE, SERVICES } from '#core/metrics';
 import { ROUTED_QUEUES } from '#core/webhooks/catalogue';
 import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
 import type { StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
+import { stackEnvironment } from './function-environment.ts';
 import type { EventQueues } from './event-queues.ts';
 import type { BridgeTables } from './tables.ts';
 import { WebhookFirewall } from './webhook-firewall.ts';
@@ -64,13 +64,7 @@ export class WebhookApi extends Construct {
       // two, so anything near this limit is already a failure worth seeing as one.
       timeout: Duration.seconds(10),
       config,
-      environment: {
-        ...Object.fromEntries(routed.map((q) => [q.definition.urlEnv, q.queue.queueUrl])),
-        [quarantine.definition.dlqUrlEnv]: quarantine.deadLetterQueue.queueUrl,
-        [ENV.webhookSecretArn]: props.webhookSecret.secretArn,
-        [ENV.payloadCapBytes]: String(config.webhookPayloadCapBytes),
-        ...props.tables.environmentFor(['idempotency']),
-      },
+      environment: stackEnvironment('ingest-webhook', config, { queues, tables: props.tables, secretArns: { 'greenhouse-webhook': props.webhookSecret.secretArn } }),
     });
     // Not grantSendMessages/grantRead: those add GetQueueAttributes, GetQueueUrl and DescribeSecret,
     // which the handler never calls (queue URLs arrive in the environment).
