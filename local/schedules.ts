@@ -1,3 +1,4 @@
+import { errorName } from '#core/error-name';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { DEFAULT_SCHEDULE_MINUTES, SCHEDULED_RUNS, type ScheduledRun } from '#core/sync/poll-window';
@@ -147,7 +148,7 @@ function reportFailure(functionName: string): (outcome: LocalPollOutcome) => voi
     if (outcome.ok) return;
     const { error } = outcome;
     // Names only: a poll failure is a rate limit, credentials or a network error, never a payload.
-    const detail = error instanceof Error ? error.name : 'unknown';
+    const detail = errorName(error);
     process.stderr.write(`${JSON.stringify({ level: 'ERROR', source: 'local-schedules', function: functionName, poller: outcome.poller, error: detail })}\n`);
   };
 }

@@ -1,3 +1,4 @@
+import { errorName } from '#core/error-name';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
@@ -84,7 +85,7 @@ export function makeScheduledRunsHandler(deps: ScheduledRunsHandlerDependencies)
           return { poller, rateLimited: true, retryAfterSeconds: error.retryAfterSeconds };
         }
         report.count(POLLER_METRICS.failed);
-        logger.error('poller failed; watermark kept', { poller, error: error instanceof Error ? error.name : 'unknown' });
+        logger.error('poller failed; watermark kept', { poller, error: errorName(error) });
         throw error;
       }
     } finally {

@@ -5,7 +5,7 @@ import { POLL_BACKPRESSURE_BUDGET_MS } from '#core/sync/poll-window';
 import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
 import { lambdaRuntime } from '#lambdas/runtime';
 import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
-import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
+import { publisherFor } from '#adapters/queue/publisher-for';
 import { queueDepth } from '#adapters/queue/queue-depth';
 import { DynamoDbIdMap } from '#adapters/store/id-map';
 import { DynamoDbLedger } from '#adapters/store/ledger';
@@ -20,17 +20,9 @@ import { makeScheduledRunsHandler } from './make-scheduled-runs-handler.ts';
 const { logger, metrics } = lambdaRuntime('scheduled-runs');
 const config = readConfig();
 const dynamodb = new DynamoDBClient({});
-// Resolved now, so a missing variable fails the cold start with its name.
-const queueUrls = {
-  'greenhouse-changes': requireQueueUrl(config, 'greenhouse-changes'),
-  'beamery-changes': requireQueueUrl(config, 'beamery-changes'),
-  'ai-tasks': requireQueueUrl(config, 'ai-tasks'),
-} as const;
 const sqs = new SQSClient({});
-const publisher = new SqsQueuePublisher(sqs, (queue, deadLetter) => {
-  if (!(queue in queueUrls) || deadLetter) throw new Error(`the poller does not send to ${queue}${deadLetter ? ' (dead-letter)' : ''}`);
-  return queueUrls[queue as keyof typeof queueUrls];
-});
+const publisher = publisherFor(config, sqs, { sender: 'the scheduled runs', queues: ['greenhouse-changes', 'beamery-changes', 'ai-tasks'] });
+const greenhouseChangesUrl = requireQueueUrl(config, 'greenhouse-changes');
 const beamery = beameryClientFrom(config, { dynamodb });
 const idMap = new DynamoDbIdMap(dynamodb, requireTableName(config, 'id-map'));
 
@@ -44,7 +36,7 @@ export const handler = makeScheduledRunsHandler({
   // The jobs and candidates pollers keep greenhouse-changes within what the consumer can reconcile.
   backpressure: {
     queueDepth: async () => {
-      const depth = await queueDepth(sqs, queueUrls['greenhouse-changes']);
+      const depth = await queueDepth(sqs, greenhouseChangesUrl);
       return depth.visible + depth.inFlight;
     },
     budgetMs: POLL_BACKPRESSURE_BUDGET_MS,

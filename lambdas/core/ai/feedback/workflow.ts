@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { GreenhouseApi } from '#core/ports/greenhouse-api';
 import { collect } from '#core/async-iterables';
-import type { Clock } from '#core/clock';
+import { isoNow, type Clock } from '#core/clock';
 import { entityKey } from '#core/envelope';
 import type { AuditStore } from '#core/sync/ports';
 import { gatedApplication } from '../gated-application.ts';
@@ -132,7 +132,7 @@ interface StageContext {
 
 async function synthesizeStage(stage: StageFeedback, context: StageContext, deps: FeedbackDependencies): Promise<FeedbackResult | 'failed'> {
   const prepared = feedbackInputFor(stage, { jobTitle: context.jobTitle, candidateNames: context.candidateNames, interviewerNames: context.interviewerNames });
-  const at = new Date(deps.clock.now()).toISOString();
+  const at = isoNow(deps.clock);
   const auditKey = entityKey('greenhouse', 'application', context.applicationId);
   // The hash of exactly what the provider was given (pseudonymised, minimised), never the text itself.
   const inputHash = createHash('sha256').update(JSON.stringify(prepared.input)).digest('hex');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { GreenhouseApi } from '#core/ports/greenhouse-api';
-import type { Clock } from '#core/clock';
+import { isoNow, type Clock } from '#core/clock';
 import { collect } from '#core/async-iterables';
 import { entityKey } from '#core/envelope';
 import type { AuditStore } from '#core/sync/ports';
@@ -67,7 +67,7 @@ export function jobVersion(jobTitle: string, requirements: readonly string[]): s
 export async function screenApplication(applicationId: number, deps: ScreeningDependencies): Promise<ScreeningOutcome> {
   const { greenhouse, settings } = deps;
   const auditKey = entityKey('greenhouse', 'application', applicationId);
-  const now = () => new Date(deps.clock.now()).toISOString();
+  const now = () => isoNow(deps.clock);
 
   const gate = await gatedApplication(greenhouse, settings, SCREENING_WORKFLOW, applicationId);
   if (!gate.run) return { outcome: 'skipped', reason: gate.reason };
