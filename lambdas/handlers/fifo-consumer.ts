@@ -1,3 +1,4 @@
+import { withInvocation } from './invocation.ts';
 import { CONSUMER_METRICS } from '#core/metrics';
 import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -123,8 +124,7 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
   }
 
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
-    if (context) logger.addContext(context);
-    try {
+    return withInvocation({ logger, metrics: deps.metrics }, context, async () => {
       if (deps.pause && (await deps.pause.isPaused())) return await handBackPaused(event);
       // State per invocation: it must not leak between concurrent local invocations.
       const batch = new BatchState();
@@ -141,9 +141,7 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
         throw new Error(`all ${event.Records.length} messages of the batch failed`);
       }
       return response;
-    } finally {
-      deps.metrics.publishStoredMetrics();
-    }
+    });
   };
 
   /**

@@ -1,3 +1,4 @@
+import { withInvocation } from './invocation.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -35,9 +36,8 @@ export function makeBeameryPushHandler(deps: BeameryPushDependencies) {
   const count = (name: string, value = 1) => deps.metrics.addMetric(name, MetricUnit.Count, value);
 
   return async (event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> => {
-    if (context) deps.logger.addContext(context);
     const deliveryId = event.requestContext.requestId;
-    try {
+    return withInvocation(deps, context, async () => {
       let expected: string;
       try {
         expected = await deps.readApiKey();
@@ -77,9 +77,7 @@ export function makeBeameryPushHandler(deps: BeameryPushDependencies) {
       count(PUSH_METRICS.contactsQueued, messages.length);
       deps.logger.info('push queued', { deliveryId, contacts: messages.length });
       return jsonResponse(202, { queued: messages.length, deliveryId });
-    } finally {
-      deps.metrics.publishStoredMetrics();
-    }
+    });
   };
 }
 

@@ -1,3 +1,4 @@
+import { withInvocation } from './invocation.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -29,8 +30,7 @@ export interface IngestDependencies {
 
 export function makeIngestHandler(deps: IngestDependencies) {
   return async (event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> => {
-    if (context) deps.logger.addContext(context);
-    try {
+    return withInvocation(deps, context, async () => {
       let secret: string;
       try {
         secret = await deps.readSecret();
@@ -49,9 +49,7 @@ export function makeIngestHandler(deps: IngestDependencies) {
       );
       if (decision.outcome !== 'routed' && decision.outcome !== 'quarantined') return carryOut(reportUnqueued(decision, deps.payloadCapBytes));
       return carryOut(...(await publish(decision, context)));
-    } finally {
-      deps.metrics.publishStoredMetrics();
-    }
+    });
   };
 
   /**

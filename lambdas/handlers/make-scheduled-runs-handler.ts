@@ -1,3 +1,4 @@
+import { withInvocation } from './invocation.ts';
 import { errorName } from '#core/error-name';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
@@ -62,8 +63,7 @@ export function makeScheduledRunsHandler(deps: ScheduledRunsHandlerDependencies)
   };
 
   const handler = async (rawEvent: unknown, context?: Context): Promise<ScheduledRunSummary> => {
-    if (context) logger.addContext(context);
-    try {
+    return withInvocation({ logger, metrics }, context, async () => {
       const parsed = pollerEventSchema.safeParse(rawEvent);
       if (!parsed.success) {
         report.count(POLLER_METRICS.failed);
@@ -88,9 +88,7 @@ export function makeScheduledRunsHandler(deps: ScheduledRunsHandlerDependencies)
         logger.error('poller failed; watermark kept', { poller, error: errorName(error) });
         throw error;
       }
-    } finally {
-      metrics.publishStoredMetrics();
-    }
+    });
   };
   return handler as ScheduledRunsHandler;
 }
