@@ -39,7 +39,7 @@ import { entityKey } from '#core/envelope';
 import { readConfig, requireTableName } from '#lambdas/config';
 import { DynamoDbAudit } from '#adapters/store/audit';
 import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
-import { publisherFor } from '#adapters/queue/publisher-for';
+import { publisherFor } from '#wiring/publisher-for';
 import { runDoctor } from '#adapters/doctor/run-doctor';
 import { doctorExitCode, formatReport } from '#core/doctor/report';
 import { readLocalStackEnvironment } from '#local/stack-file';

@@ -1,7 +1,7 @@
 import { OFFLINE_MODEL, offlineScreeningProvider } from '#core/ai/screening/offline';
 import type { ScreeningProvider } from '#core/ai/screening/contract';
 import { aiSettingsSchema } from '#core/ai/settings';
-import { aiProvidersFrom } from '#adapters/ai-providers';
+import { aiProvidersFrom } from '#wiring/ai-providers';
 
 /** The providers `npm run eval` can score with. */
 export const PROVIDER_NAMES = ['offline', 'bedrock'] as const;

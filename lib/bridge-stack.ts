@@ -8,7 +8,7 @@ import { EventQueues } from './constructs/event-queues.ts';
 import { BridgeSecrets } from './constructs/secrets.ts';
 import { BridgeTables } from './constructs/tables.ts';
 import { WebhookApi } from './constructs/webhook-api.ts';
-import { BeamerySync, GreenhouseSync } from './constructs/greenhouse-sync.ts';
+import { BeameryToGreenhouseSync, GreenhouseToBeamerySync } from './constructs/sync-consumers.ts';
 import { PollSchedules } from './constructs/schedules.ts';
 import { PushApi } from './constructs/push-api.ts';
 import { ENV } from '#lambdas/config';
@@ -27,8 +27,8 @@ export class BridgeStack extends Stack {
   readonly secrets: BridgeSecrets;
   readonly webhookApi: WebhookApi;
   readonly pushApi: PushApi;
-  readonly greenhouseSync: GreenhouseSync;
-  readonly beamerySync: BeamerySync;
+  readonly greenhouseSync: GreenhouseToBeamerySync;
+  readonly beamerySync: BeameryToGreenhouseSync;
   readonly polling: PollSchedules;
   readonly aiWorkflows: AiWorkflows;
   readonly dashboard: BridgeDashboard;
@@ -62,14 +62,15 @@ export class BridgeStack extends Stack {
       apiKeySecret: this.secrets.beameryPushApiKey,
       alarmAction,
     });
-    this.greenhouseSync = new GreenhouseSync(this, 'GreenhouseSync', {
+    // The construct ids predate the classes' direction names; changing them would replace the functions and their alarms.
+    this.greenhouseSync = new GreenhouseToBeamerySync(this, 'GreenhouseSync', {
       config,
       queues: this.queues,
       tables: this.tables,
       secrets: this.secrets,
       alarmAction,
     });
-    this.beamerySync = new BeamerySync(this, 'BeamerySync', {
+    this.beamerySync = new BeameryToGreenhouseSync(this, 'BeamerySync', {
       config,
       queues: this.queues,
       tables: this.tables,

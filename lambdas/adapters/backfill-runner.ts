@@ -21,10 +21,10 @@ import { systemClock } from '#adapters/system-clock';
 import { BACKFILL_CHECKPOINT_NAME } from '#core/sync/backfill-plan';
 import { requireQueueUrl, requireTableName, type BridgeConfig } from '#lambdas/config';
 import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
-import { publisherFor } from '#adapters/queue/publisher-for';
+import { publisherFor } from '#wiring/publisher-for';
 import { queueDepth } from '#adapters/queue/queue-depth';
 import { queueRoom } from '#adapters/queue/backpressure';
-import { greenhouseClientFrom } from '#adapters/api-clients';
+import { greenhouseClientFrom } from '#wiring/api-clients';
 import { DynamoDbCheckpointStore, type BackfillCheckpointStore } from './backfill-checkpoint-store.ts';
 import { RateLimited } from '#core/api-errors';
 

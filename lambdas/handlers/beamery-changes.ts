@@ -3,7 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '#adapters/system-clock';
 import { readConfig, requireTableName } from '#lambdas/config';
 import { lambdaRuntime } from '#lambdas/runtime';
-import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
+import { beameryClientFrom, greenhouseClientFrom } from '#wiring/api-clients';
 import { consumerQueueFrom } from '#adapters/queue/consumer-queue';
 import { pauseSwitchFrom } from '#adapters/store/switches';
 import { identityKeyReader } from '#adapters/secrets/string-secrets';

@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { readConfig } from '#lambdas/config';
 import { lambdaRuntime } from '#lambdas/runtime';
-import { publisherFor } from '#adapters/queue/publisher-for';
+import { publisherFor } from '#wiring/publisher-for';
 import { beameryPushKeyReader } from '#adapters/secrets/string-secrets';
 import { makeBeameryPushHandler } from './make-beamery-push-handler.ts';
 

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { readConfig, requireTableName } from '#lambdas/config';
 import { lambdaRuntime } from '#lambdas/runtime';
-import { publisherFor } from '#adapters/queue/publisher-for';
+import { publisherFor } from '#wiring/publisher-for';
 import { webhookSecretReader } from '#adapters/secrets/string-secrets';
 import { dynamoDbDeliveryOnce } from '#adapters/store/delivery-once';
 import { ROUTED_QUEUES } from '#core/webhooks/catalogue';

@@ -9,7 +9,7 @@ import { POLLER_METRICS } from '#core/metrics';
 import type { AiMetricName, AiWorkflows } from './ai-workflows.ts';
 import { notifyOn } from './alarm-topic.ts';
 import type { EventQueue, EventQueues } from './event-queues.ts';
-import { BEAMERY_SYNC_SERVICE, GREENHOUSE_SYNC_SERVICE } from './greenhouse-sync.ts';
+import { BEAMERY_SYNC_SERVICE, GREENHOUSE_SYNC_SERVICE } from './sync-consumers.ts';
 import { POLLER_SERVICE } from './schedules.ts';
 import { serviceCountMetric, type IngestMetric, type WebhookApi } from './webhook-api.ts';
 

@@ -6,7 +6,7 @@ import { SUSTAINED_RATE_LIMIT_PERIODS } from '#lib/constructs/dashboard';
 import { POLLER_SERVICE } from '#lib/constructs/schedules';
 import { AI_SERVICE, AI_WORKFLOW_METRIC_PREFIX, INGEST_METRICS, METRICS_NAMESPACE, SCREENING_SCORE_METRIC, SERVICES, aiMetrics, type AiWorkflowName } from '#core/metrics';
 import { QUEUES, deadLetterQueueName, queueName } from '#lib/resource-definitions';
-import { BEAMERY_SYNC_SERVICE, GREENHOUSE_SYNC_SERVICE } from '#lib/constructs/greenhouse-sync';
+import { BEAMERY_SYNC_SERVICE, GREENHOUSE_SYNC_SERVICE } from '#lib/constructs/sync-consumers';
 import { CAPABILITY_BROKEN_METRIC } from '#adapters/beamery/errors';
 import { logicalIdOf, synthBridge, type SynthesizedBridge } from './support.ts';
 

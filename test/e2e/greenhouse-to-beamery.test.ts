@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '#lambdas/config';
-import { beameryClientFrom } from '#adapters/api-clients';
+import { beameryClientFrom } from '#wiring/api-clients';
 import type { DynamoDbAudit } from '#adapters/store/audit';
 import type { DynamoDbIdMap } from '#adapters/store/id-map';
 import type { Link } from '#core/sync/ports';

@@ -6,7 +6,7 @@ import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES, deadLetterQueueName, queueDefinition, queueName, tableDefinition } from '#lib/resource-definitions';
 import type { QueueId } from '#core/queues';
-import { GREENHOUSE_SYNC_SERVICE } from '#lib/constructs/greenhouse-sync';
+import { GREENHOUSE_SYNC_SERVICE } from '#lib/constructs/sync-consumers';
 import { AI_SERVICE } from '#core/metrics';
 import { ACTION_ROUTES, isKnownAction } from '#core/webhooks/catalogue';
 import { localDynamoDbClient, localSqsClient } from '#local/sdk-clients';

@@ -2,7 +2,7 @@ import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '#lambdas/config';
-import { beameryClientFrom, greenhouseClientFrom } from '#adapters/api-clients';
+import { beameryClientFrom, greenhouseClientFrom } from '#wiring/api-clients';
 import { rateBudgetKey } from '#adapters/store/dynamodb-budget-store';
 import { DynamoDbAudit } from '#adapters/store/audit';
 import { startLocalStack, type LocalStack } from '#local/stack';

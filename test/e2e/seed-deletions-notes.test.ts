@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '#lambdas/config';
-import { beameryClientFrom } from '#adapters/api-clients';
+import { beameryClientFrom } from '#wiring/api-clients';
 import type { Note } from '#core/greenhouse/records';
 import type { DynamoDbIdMap } from '#adapters/store/id-map';
 import { AI_NOTE_PREFIX } from '#core/ai/ai-notes';

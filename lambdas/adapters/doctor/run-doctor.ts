@@ -4,7 +4,7 @@ import { isoNow, type Clock } from '#core/clock';
 import type { CheckResult, DoctorReport } from '#core/doctor/report';
 import type { BridgeConfig } from '#lambdas/config';
 import { describeError } from '#adapters/queue/message-outcome';
-import { beameryCredentialsFrom, greenhouseCredentialsFrom } from '../api-clients.ts';
+import { beameryCredentialsFrom, greenhouseCredentialsFrom } from '#wiring/api-clients';
 import { BEAMERY_BASE_URLS } from '#adapters/beamery/connection';
 import { beameryChecks, type BeameryTenant } from './beamery-checks.ts';
 import { beameryAuthentication, beameryFieldLocations } from './beamery-config-checks.ts';

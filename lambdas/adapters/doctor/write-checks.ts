@@ -4,7 +4,7 @@ import type { CheckResult } from '#core/doctor/report';
 import { mapTags } from '#core/mapping/contact';
 import type { BridgeConfig } from '#lambdas/config';
 import { describeError } from '#adapters/queue/message-outcome';
-import { beameryClientFrom, greenhouseClientFrom } from '../api-clients.ts';
+import { beameryClientFrom, greenhouseClientFrom } from '#wiring/api-clients';
 import type { BeameryClient } from '../beamery/client.ts';
 import type { GreenhouseClient } from '../greenhouse/client.ts';
 import type { CustomField } from '#core/greenhouse/records';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readConfig } from '#lambdas/config';
-import { beameryClientFrom } from '#adapters/api-clients';
+import { beameryClientFrom } from '#wiring/api-clients';
 
 /** The Lambda environment chooses the Beamery login and field locations; unset keeps today's behaviour. */
 describe('Beamery auth and field locations from the Lambda environment', () => {

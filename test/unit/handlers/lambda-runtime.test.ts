@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AI_SERVICE, SERVICES } from '#core/metrics';
-import { BEAMERY_SYNC_SERVICE, GREENHOUSE_SYNC_SERVICE } from '#lib/constructs/greenhouse-sync';
+import { BEAMERY_SYNC_SERVICE, GREENHOUSE_SYNC_SERVICE } from '#lib/constructs/sync-consumers';
 import { POLLER_SERVICE } from '#lib/constructs/schedules';
 import { FUNCTION_SERVICES, lambdaRuntime } from '#lambdas/runtime';
 import { lambdaContext } from '#local/lambda-context';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '#lambdas/config';
-import { queueUrlsFor } from '#adapters/queue/publisher-for';
+import { queueUrlsFor } from '#wiring/publisher-for';
 
 const config = readConfig({
   BRIDGE_RUNTIME: 'local',

@@ -101,7 +101,7 @@ abstract class SyncConsumer extends Construct {
 }
 
 /** Greenhouse → Beamery: the one writer to Beamery, fed by greenhouse-changes.fifo. */
-export class GreenhouseSync extends SyncConsumer {
+export class GreenhouseToBeamerySync extends SyncConsumer {
   constructor(scope: Construct, id: string, props: SyncConsumerProps) {
     super(scope, id, props, {
       queue: 'greenhouse-changes',
@@ -114,7 +114,7 @@ export class GreenhouseSync extends SyncConsumer {
 }
 
 /** Beamery → Greenhouse: the one writer to Greenhouse of the sync, fed by beamery-changes.fifo. */
-export class BeamerySync extends SyncConsumer {
+export class BeameryToGreenhouseSync extends SyncConsumer {
   constructor(scope: Construct, id: string, props: SyncConsumerProps) {
     super(scope, id, props, {
       queue: 'beamery-changes',

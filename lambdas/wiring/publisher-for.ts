@@ -1,7 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueId } from '#core/queues';
 import { requireQueueUrl, type BridgeConfig } from '#lambdas/config';
-import { SqsQueuePublisher, type QueueUrlResolver } from './sqs-publisher.ts';
+import { SqsQueuePublisher, type QueueUrlResolver } from '#adapters/queue/sqs-publisher';
 
 /** Which queues a sender may publish to; `sender` names it in the refusal of any other. */
 export interface PublisherScope {

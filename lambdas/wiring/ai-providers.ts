@@ -5,7 +5,7 @@ import { llmScreeningProvider } from '#core/ai/screening/prompt';
 import { offlineScreeningProvider } from '#core/ai/screening/offline';
 import type { ScreeningProvider } from '#core/ai/screening/contract';
 import type { AiSettings } from '#core/ai/settings';
-import { createConverseModel } from './bedrock/converse-model.ts';
+import { createConverseModel } from '#adapters/bedrock/converse-model';
 
 export interface AiProviders {
   readonly screening: ScreeningProvider;

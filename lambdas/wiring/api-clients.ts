@@ -5,13 +5,13 @@ import { systemClock } from '#adapters/system-clock';
 import type { Clock } from '#core/clock';
 import type { BudgetPolicy } from '#core/rate/budget';
 import { ENV, requireTableName, type BridgeConfig } from '#lambdas/config';
-import { BeameryClient } from './beamery/client.ts';
-import { BEAMERY_BUDGET_POLICY } from './beamery/transport.ts';
-import { GreenhouseClient, GREENHOUSE_BUDGET_POLICY } from './greenhouse/client.ts';
+import { BeameryClient } from '#adapters/beamery/client';
+import { BEAMERY_BUDGET_POLICY } from '#adapters/beamery/transport';
+import { GreenhouseClient, GREENHOUSE_BUDGET_POLICY } from '#adapters/greenhouse/client';
 import type { ApiSystem } from '#core/api-errors';
-import { SharedRateBudget } from './http/rate-budget.ts';
-import { DynamoDbBudgetStore } from './store/dynamodb-budget-store.ts';
-import { brokenCapabilitiesReader, DynamoDbDoctorReports } from './doctor/doctor-store.ts';
+import { SharedRateBudget } from '#adapters/http/rate-budget';
+import { DynamoDbBudgetStore } from '#adapters/store/dynamodb-budget-store';
+import { brokenCapabilitiesReader, DynamoDbDoctorReports } from '#adapters/doctor/doctor-store';
 
 /**
  * The Greenhouse and Beamery clients as a Lambda (or the local stack) builds them from its
