@@ -1,4 +1,4 @@
-import { entityKey } from '#core/envelope';
+import { entityIdOf, entityKey } from '#core/envelope';
 import type { GreenhouseApi } from '#core/ports/greenhouse-api';
 import type { Job } from '#core/greenhouse/records';
 import { userDisplayName, type JobSnapshot } from '#core/mapping/vacancy';
@@ -40,7 +40,7 @@ export async function loadJobSnapshot(job: Job, greenhouse: JobSnapshotReads, id
   }
 
   const departmentName = departments.find((d) => d.id === departmentId)?.name ?? undefined;
-  const beameryDepartmentId = departmentLink?.status === 'active' ? departmentLink.beameryKey.split('#')[2] : undefined;
+  const beameryDepartmentId = departmentLink?.status === 'active' ? entityIdOf(departmentLink.beameryKey) : undefined;
   return {
     job,
     hiringManagers: managers,

@@ -1,5 +1,5 @@
 import { isoNow, type Clock } from '#core/clock';
-import { entityKey, type GreenhouseEventEnvelope } from '#core/envelope';
+import { entityIdOf, entityKey, type GreenhouseEventEnvelope } from '#core/envelope';
 import type { GreenhouseApi } from '#core/ports/greenhouse-api';
 import type { BeameryApi } from '#core/ports/beamery-api';
 import type { VacancyWrite } from '#core/beamery/records';
@@ -252,7 +252,7 @@ async function closeVacancy(
 }
 
 function vacancyIdOf(link: Link): string {
-  const id = link.beameryKey.split('#')[2];
+  const id = entityIdOf(link.beameryKey);
   if (!id) throw new Error(`malformed Beamery key on the link of ${link.greenhouseKey}`);
   return id;
 }
