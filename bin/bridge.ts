@@ -38,7 +38,7 @@ import { formatAuditTrail } from '#core/ai/audit-trail';
 import { entityKey } from '#core/envelope';
 import { readConfig, requireTableName } from '#lambdas/config';
 import { DynamoDbAudit } from '#adapters/store/audit';
-import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
+import type { QueuePublisher } from '#core/ports/queue-publisher';
 import { publisherFor } from '#wiring/publisher-for';
 import { runDoctor } from '#adapters/doctor/run-doctor';
 import { doctorExitCode, formatReport } from '#core/doctor/report';

@@ -20,7 +20,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '#adapters/system-clock';
 import { BACKFILL_CHECKPOINT_NAME } from '#core/sync/backfill-plan';
 import { requireQueueUrl, requireTableName, type BridgeConfig } from '#lambdas/config';
-import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
+import type { QueuePublisher } from '#core/ports/queue-publisher';
 import { publisherFor } from '#wiring/publisher-for';
 import { queueDepth } from '#adapters/queue/queue-depth';
 import { queueRoom } from '#adapters/queue/backpressure';

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { PUSH_METRICS } from '#core/metrics';
 import { beameryChangeMessage, MAX_PUSH_CONTACTS } from '#core/sync/beamery-messages';
 import { judgePushRequest, MAX_PUSH_BODY_BYTES } from '#core/push/push-request';
-import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
+import type { QueuePublisher } from '#core/ports/queue-publisher';
 import type { SecretReader } from '#adapters/secrets/string-secrets';
 import { headerValue, jsonResponse, rawBody } from './http.ts';
 import type { MetricsSink } from '#adapters/metrics-sink';

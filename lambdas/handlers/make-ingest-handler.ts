@@ -4,7 +4,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { decideDelivery, type IngestDecision } from '#core/webhooks/delivery';
 import { reportQueued, reportUnqueued, type IngestReport } from '#core/webhooks/ingest-report';
-import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
+import type { QueuePublisher } from '#core/ports/queue-publisher';
 import type { SecretReader } from '#adapters/secrets/string-secrets';
 import type { DeliveryOnce } from '#adapters/store/delivery-once';
 import { headerValue, jsonResponse, rawBody } from './http.ts';

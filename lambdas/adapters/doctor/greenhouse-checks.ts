@@ -3,7 +3,7 @@ import type { CheckResult } from '#core/doctor/report';
 import { describeError } from '#adapters/queue/message-outcome';
 import { greenhouseErrorDetail } from '../greenhouse/error-bodies.ts';
 import { parseNextLink } from '../greenhouse/link-header.ts';
-import { pipeWindow } from '../greenhouse/query.ts';
+import { pipeWindow } from '#core/greenhouse/time-window';
 import { RESOURCE_SCHEMAS, type ResourceName } from '#core/greenhouse/records';
 import { TokenSource, type ClientCredentials } from '../greenhouse/token-cache.ts';
 import { statusText, type Probe, type ProbeResult } from './http-probe.ts';

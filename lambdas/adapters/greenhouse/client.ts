@@ -31,7 +31,8 @@ import type {
 import { greenhouseErrorDetail } from './error-bodies.ts';
 import { ActionNotConfirmed, ForeignNextLink, UnexpectedResponse } from './errors.ts';
 import { parseNextLink } from './link-header.ts';
-import { batchQueries, listUrl, MAX_PER_PAGE, pipeWindow } from './query.ts';
+import { batchQueries, listUrl, MAX_PER_PAGE } from './query.ts';
+import { pipeWindow } from '#core/greenhouse/time-window';
 import { readGreenhouseRateLimit } from './rate-limit-headers.ts';
 import {
   appliedCandidateTagSchema,

@@ -21,7 +21,6 @@ export function chunk<T>(items: readonly T[], size: number = MAX_FILTER_VALUES):
 }
 
 // Pure, so the core's pollers build the same windows (lambdas/core/greenhouse/time-window.ts).
-export { between, pipeWindow, type TimeWindow } from '#core/greenhouse/time-window';
 
 /**
  * The queries to send for one logical listing: arrays over 50 values are split into batches. Only

@@ -1,7 +1,7 @@
 import { beameryChangeMessage } from '#core/sync/beamery-messages';
 import { pollMessages } from '#core/sync/poll-window';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
-import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
+import type { QueuePublisher } from '#core/ports/queue-publisher';
 
 /**
  * `bridge reconcile candidate|job|contact <id…>`: queues each entity now, as the pollers would have

@@ -4,7 +4,6 @@ import { envelopeAttributes, envelopeBody } from '#core/envelope';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
 import type { QueuePublisher } from '#core/ports/queue-publisher';
 
-export type { QueuePublisher } from '#core/ports/queue-publisher';
 
 export type QueueUrlResolver = (queue: QueueId, deadLetter: boolean) => string;
 

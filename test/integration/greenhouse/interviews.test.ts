@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, type GreenhouseClient } from '#adapters/greenhouse/client';
-import { between } from '#adapters/greenhouse/query';
+import { between } from '#core/greenhouse/time-window';
 import { startHarness, type Harness } from './support.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '#adapters/greenhouse/client';
 import { ForeignNextLink } from '#adapters/greenhouse/errors';
-import { between } from '#adapters/greenhouse/query';
+import { between } from '#core/greenhouse/time-window';
 import { parseNextLink } from '#adapters/greenhouse/link-header';
 import { ValidationFailed } from '#core/api-errors';
 import { CURSOR_WITH_PARAMS_MESSAGE } from '#local/simulators/greenhouse/pagination';

@@ -3,7 +3,7 @@ import { entityKey, type BeameryChangeEnvelope } from '#core/envelope';
 import { BEAMERY_POLL_WATERMARK, beameryWindow, hasPushTag, pollDecision } from '#core/sync/beamery-poll';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
 import { InMemoryIdMap, InMemoryLedger } from '#adapters/store/in-memory';
-import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
+import type { QueuePublisher } from '#core/ports/queue-publisher';
 import type { BeamerySimulator } from '#local/simulators/beamery/server';
 import { runBeameryPoll, type BeameryPollDependencies } from '#core/sync/poll-beamery';
 import { clientFor, startSimulator } from '../beamery/harness.ts';

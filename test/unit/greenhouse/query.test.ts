@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { batchQueries, between, chunk, listUrl, pipeWindow } from '#adapters/greenhouse/query';
+import { batchQueries, chunk, listUrl } from '#adapters/greenhouse/query';
+import { between, pipeWindow } from '#core/greenhouse/time-window';
 
 describe('pipe-delimited date windows', () => {
   it('formats a two-sided window with whole seconds', () => {

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeIngestHandler } from '#handlers/make-ingest-handler';
 import type { MetricsSink } from '#adapters/metrics-sink';
-import type { QueuePublisher } from '#adapters/queue/sqs-publisher';
+import type { QueuePublisher } from '#core/ports/queue-publisher';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
 import { signGreenhouseBody } from '#core/webhooks/signature';
 import { INGEST_METRICS } from '#core/metrics';
