@@ -1,6 +1,7 @@
 import { Aspects, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { beameryEnvironment, type StackConfig } from '#lib/config';
+import type { StackConfig } from '#lib/config';
+import { settingsEnvironment } from '#lib/function-environments';
 import { AiWorkflows } from './constructs/ai-workflows.ts';
 import { AlarmTopic, PredictableAlarmNames } from './constructs/alarm-topic.ts';
 import { BridgeDashboard } from './constructs/dashboard.ts';
@@ -152,19 +153,8 @@ export class BridgeStack extends Stack {
 
 /** What the consumers and pollers read besides resources and secrets; the CLI takes the same (tenant above all). */
 function cliSettingsEnvironment(config: StackConfig): Record<string, string> {
-  const { consentStatusField, consentDateField, anonymizeFields, pushTag } = config.beameryToGreenhouse;
-  return {
-    [ENV.tenant]: config.stackName,
-    ...beameryEnvironment(config),
-    ...(config.sync.greenhouseActingUserId !== undefined ? { [ENV.greenhouseActingUserId]: String(config.sync.greenhouseActingUserId) } : {}),
-    [ENV.anonymizationMode]: config.sync.anonymizationMode,
-    [ENV.syncBlockPrivate]: String(config.sync.blockPrivate),
-    [ENV.syncExcludeConfidentialJobs]: String(config.sync.excludeConfidentialJobs),
-    [ENV.syncCopyAiNotes]: String(config.sync.copyAiNotes),
-    [ENV.greenhouseAppUrl]: config.sync.greenhouseAppUrl,
-    [ENV.beameryPushTag]: pushTag,
-    ...(consentStatusField ? { [ENV.consentStatusField]: consentStatusField } : {}),
-    ...(consentDateField ? { [ENV.consentDateField]: consentDateField } : {}),
-    [ENV.anonymizeFields]: anonymizeFields.join(','),
-  };
+  return settingsEnvironment(
+    ['tenant', 'beamery-connection', 'greenhouse-acting-user', 'anonymization-mode', 'greenhouse-to-beamery', 'push-tag', 'beamery-to-greenhouse'],
+    config,
+  );
 }

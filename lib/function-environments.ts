@@ -3,7 +3,7 @@ import { ROUTED_QUEUES } from '#core/webhooks/catalogue';
 import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
 import { ENV } from '#lambdas/config';
 import { beameryEnvironment, type StackConfig } from '#lib/config';
-import { QUEUES, TABLES, type TableId } from '#lib/resource-definitions';
+import { queueDefinition, tableDefinition, type TableId } from '#lib/resource-definitions';
 
 /**
  * Which variables each Lambda gets: the one list the constructs build their environments from, and
@@ -140,6 +140,11 @@ function settingVariables(group: SettingGroup, config: StackConfig): Record<stri
   }
 }
 
+/** The variables of the given setting groups, as the functions and the CLI read them. */
+export function settingsEnvironment(groups: readonly SettingGroup[], config: StackConfig): Record<string, string> {
+  return Object.assign({}, ...groups.map((group) => settingVariables(group, config)));
+}
+
 /** Where the values come from: CDK tokens in the stack, anything resolvable in a test. */
 export interface EnvironmentSources {
   queueUrl(id: QueueId, deadLetter: boolean): string;
@@ -150,12 +155,10 @@ export interface EnvironmentSources {
 
 export function functionEnvironment(id: BridgeFunctionId, config: StackConfig, sources: EnvironmentSources): Record<string, string> {
   const spec = FUNCTION_ENVIRONMENTS[id];
-  const queue = (queueId: QueueId) => QUEUES.find((q) => q.id === queueId)!;
-  const table = (tableId: TableId) => TABLES.find((t) => t.id === tableId)!;
   return {
-    ...Object.fromEntries(spec.queues.map((q) => [queue(q).urlEnv, sources.queueUrl(q, false)])),
-    ...Object.fromEntries(spec.deadLetters.map((q) => [queue(q).dlqUrlEnv, sources.queueUrl(q, true)])),
-    ...Object.fromEntries(spec.tables.map((t) => [table(t).nameEnv, sources.tableName(t)])),
+    ...Object.fromEntries(spec.queues.map((q) => [queueDefinition(q).urlEnv, sources.queueUrl(q, false)])),
+    ...Object.fromEntries(spec.deadLetters.map((q) => [queueDefinition(q).dlqUrlEnv, sources.queueUrl(q, true)])),
+    ...Object.fromEntries(spec.tables.map((t) => [tableDefinition(t).nameEnv, sources.tableName(t)])),
     ...Object.fromEntries(
       spec.secrets.map((ref) => {
         const arn = sources.secretArns[ref];
@@ -163,6 +166,6 @@ export function functionEnvironment(id: BridgeFunctionId, config: StackConfig, s
         return [SECRET_ARN_VARIABLES[ref], arn];
       }),
     ),
-    ...Object.assign({}, ...spec.settings.map((group) => settingVariables(group, config))),
+    ...settingsEnvironment(spec.settings, config),
   };
 }

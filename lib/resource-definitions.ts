@@ -1,4 +1,3 @@
-import type { QueueId } from '#core/queues';
 /**
  * The one definition of the bridge's queues and tables.
  *
@@ -7,6 +6,7 @@ import type { QueueId } from '#core/queues';
  * imports nothing from aws-cdk-lib on purpose: the local stack must not need the CDK to start.
  */
 
+import type { QueueId } from '#core/queues';
 
 export interface QueueDefinition {
   readonly id: QueueId;

@@ -1,9 +1,8 @@
-import { errorName } from '#core/error-name';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { DEFAULT_SCHEDULE_MINUTES, SCHEDULED_RUNS, type ScheduledRun } from '#core/sync/poll-window';
+import { errorName } from '#core/error-name';
+import { DEFAULT_SCHEDULE_MINUTES, SCHEDULED_RUNS, type PollerEvent, type ScheduledRun } from '#core/sync/poll-window';
 import type { ScheduledRunSummary } from '#core/sync/scheduled-runs';
-import type { PollerEvent } from '#core/sync/poll-window';
 import { invokeWithTimeout, lambdaContext } from './lambda-context.ts';
 
 /**

@@ -1,7 +1,7 @@
 /**
- * Time as the bridge sees it. Production uses the system clock (lambdas/adapters/system-clock.ts); the simulators and the benchmark
- * hand the clients a scaled clock (local/simulators/shared/clock.ts) so windows of 30 seconds and
- * retry schedules of hours pass in moments.
+ * Time as the bridge sees it. Production uses the system clock (lambdas/adapters/system-clock.ts);
+ * the simulators and the benchmark hand the clients a scaled clock (local/simulators/shared/clock.ts)
+ * so windows of 30 seconds and retry schedules of hours pass in moments.
  */
 export interface Clock {
   /** Epoch milliseconds. */

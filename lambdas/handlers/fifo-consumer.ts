@@ -1,4 +1,3 @@
-import { withInvocation } from './invocation.ts';
 import { CONSUMER_METRICS } from '#core/metrics';
 import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -7,6 +6,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { parseEnvelope, type Envelope } from '#core/envelope';
 import { BatchTally } from '#core/queue/batch-tally';
 import { failureVisibilitySeconds, waitedTooLong } from '#core/queue/redelivery';
+import { withInvocation } from './invocation.ts';
 import { batchMessage, deadLetter, handBackAll, handBackPaused, sentAt, transientWait, type ConsumerIo } from './fifo-hand-back.ts';
 import { CapabilityBroken } from '#adapters/beamery/errors';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';

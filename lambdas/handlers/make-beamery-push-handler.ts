@@ -1,4 +1,3 @@
-import { withInvocation } from './invocation.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -10,6 +9,7 @@ import type { SecretReader } from '#adapters/secrets/string-secrets';
 import { headerValue, jsonResponse, rawBody } from './http.ts';
 import type { MetricsSink } from '#adapters/metrics-sink';
 import { errorDetail } from '#adapters/queue/message-outcome';
+import { withInvocation } from './invocation.ts';
 
 /**
  * POST /beamery/push: "push these Beamery contacts to Greenhouse", from Beamery's "Add to Greenhouse"

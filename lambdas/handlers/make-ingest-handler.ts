@@ -1,4 +1,3 @@
-import { withInvocation } from './invocation.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -10,6 +9,7 @@ import type { DeliveryOnce } from '#adapters/store/delivery-once';
 import { headerValue, jsonResponse, rawBody } from './http.ts';
 import { errorDetail } from '#adapters/queue/message-outcome';
 import type { MetricsSink } from '#adapters/metrics-sink';
+import { withInvocation } from './invocation.ts';
 
 /**
  * POST /webhooks/greenhouse: verify and route (core/webhooks/delivery.ts), publish each delivery once

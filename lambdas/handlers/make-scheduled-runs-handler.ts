@@ -1,4 +1,3 @@
-import { withInvocation } from './invocation.ts';
 import { errorName } from '#core/error-name';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
@@ -15,6 +14,7 @@ import { queueRoom } from '#adapters/queue/backpressure';
 import type { PauseSwitch } from '#adapters/store/switches';
 import type { MetricsSink } from '#adapters/metrics-sink';
 import { scheduledRunReport } from './scheduled-run-report.ts';
+import { withInvocation } from './invocation.ts';
 
 /**
  * The scheduled runs' Lambda: EventBridge Scheduler invokes it with `{ "poller": ... }` (poll-window.ts
