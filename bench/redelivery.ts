@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { startEmulators } from '#local/emulators';
+import { startEmulators, type Emulators } from '#local/emulators';
 import { createResources, type LocalResources } from '#local/resources';
-import { dynamoDbDeliveryOnce, publishEveryTime, type DeliveryOnce } from '#adapters/store/delivery-once';
+import type { DeliveryOnce } from '#core/ports/delivery-once';
+import { dynamoDbDeliveryOnce, publishEveryTime } from '#adapters/store/delivery-once';
 import { QUEUES } from '#lib/resource-definitions';
 import { greenhouseWebhookFixtures } from '../test/support/fixtures.ts';
 import { drain } from '../test/support/queues.ts';
@@ -49,7 +50,7 @@ export async function benchRedelivery(deliveries = 100): Promise<RedeliveryResul
 }
 
 async function queuedFor(
-  emulators: Awaited<ReturnType<typeof startEmulators>>,
+  emulators: Emulators,
   prefix: string,
   deliveriesFor: (resources: LocalResources) => DeliveryOnce,
   count: number,

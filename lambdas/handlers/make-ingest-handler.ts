@@ -5,7 +5,7 @@ import { decideDelivery, type IngestDecision } from '#core/webhooks/delivery';
 import { reportQueued, reportUnqueued, type IngestReport } from '#core/webhooks/ingest-report';
 import type { QueuePublisher } from '#core/ports/queue-publisher';
 import type { SecretReader } from '#adapters/secrets/string-secrets';
-import type { DeliveryOnce } from '#adapters/store/delivery-once';
+import type { DeliveryOnce } from '#core/ports/delivery-once';
 import { headerValue, jsonResponse, rawBody } from './http.ts';
 import { errorDetail } from '#adapters/queue/message-outcome';
 import type { MetricsSink } from '#adapters/metrics-sink';

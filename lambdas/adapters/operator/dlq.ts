@@ -77,6 +77,7 @@ async function readDeadLetters(
   act?: (read: ReadMessage) => Promise<boolean>,
 ): Promise<DeadLetter[]> {
   const read: ReadMessage[] = [];
+  const copies: Message[] = [];
   const handled = new Set<string>();
   try {
     while (read.length < MAX_READ) {
@@ -94,13 +95,19 @@ async function readDeadLetters(
       );
       if (Messages.length === 0) break;
       for (const message of Messages) {
+        // A standard queue (the pollers') may hand out a message twice: the copy is released, not read again.
+        if (read.some((r) => r.message.MessageId === message.MessageId)) {
+          copies.push(message);
+          continue;
+        }
         const entry = { message, letter: describe(queue, message, options) };
         read.push(entry);
         if (act && (await act(entry))) handled.add(message.MessageId!);
       }
     }
   } finally {
-    await releaseAll(sqs, url, read.filter((r) => !handled.has(r.message.MessageId!)).map((r) => r.message));
+    const unhandled = (message: Message) => !handled.has(message.MessageId!);
+    await releaseAll(sqs, url, [...read.map((r) => r.message), ...copies].filter(unhandled));
   }
   return read.map((r) => r.letter);
 }
@@ -175,7 +182,7 @@ function summarise(body: string): DeadLetter['envelope'] {
   };
 }
 
-export function requireDeadLetterQueueUrl(config: BridgeConfig, queue: DeadLetterQueueId): string {
+function requireDeadLetterQueueUrl(config: BridgeConfig, queue: DeadLetterQueueId): string {
   if (queue !== POLLERS_DLQ) return requireQueueUrl(config, queue, true);
   if (!config.pollerDeadLetterQueueUrl) throw new Error(`configuration: ${ENV.pollerDlqUrl} is not set`);
   return config.pollerDeadLetterQueueUrl;
@@ -204,8 +211,7 @@ export async function deleteDeadLetters(config: BridgeConfig, sqs: SQSClient, qu
   const url = requireDeadLetterQueueUrl(config, queue);
   const deleted: DeadLetter[] = [];
   await readDeadLetters(sqs, queue, url, { body: false }, async ({ message, letter }) => {
-    // A standard queue may hand out a message twice; the second copy's delete would only repeat the first.
-    if (!ids.includes(letter.messageId) || deleted.some((d) => d.messageId === letter.messageId)) return false;
+    if (!ids.includes(letter.messageId)) return false;
     await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle! }));
     deleted.push(letter);
     return true;

@@ -82,35 +82,31 @@ export async function readStatus(config: BridgeConfig, clients: StatusClients): 
   const item = async (key: { pk: string; sk: string }) =>
     (await documents.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item as Record<string, unknown> | undefined;
 
+  const urls = QUEUES.map(({ id }) => ({ id, url: requireQueueUrl(config, id), deadLetterUrl: requireQueueUrl(config, id, true) }));
   const ages: Promise<OldestAges> =
     config.runtime === 'local'
       ? Promise.resolve({ ok: false, reason: 'n/a locally (the local stack has no CloudWatch)' })
-      : readOldestAges(clients.cloudwatch ?? new CloudWatchClient({}), QUEUES.flatMap(({ id }) => [requireQueueUrl(config, id), requireQueueUrl(config, id, true)]), now);
+      : readOldestAges(clients.cloudwatch ?? new CloudWatchClient({}), urls.flatMap((q) => [q.url, q.deadLetterUrl]), now);
   const queues = Promise.all(
-    QUEUES.map(async ({ id }): Promise<QueueStatus> => {
-      const [main, dead, failure, age] = await Promise.all([
-        queueCounts(clients.sqs, requireQueueUrl(config, id)),
-        queueCounts(clients.sqs, requireQueueUrl(config, id, true)),
-        item(lastFailureKey(id)),
-        ages,
-      ]);
-      const ageOf = (url: string) => (age.ok ? age.ages.get(url) : undefined);
-      const oldest = ageOf(requireQueueUrl(config, id));
-      const deadOldest = ageOf(requireQueueUrl(config, id, true));
+    urls.map(async ({ id, url, deadLetterUrl }): Promise<QueueStatus> => {
+      const [main, dead, failure, age] = await Promise.all([queueCounts(clients.sqs, url), queueCounts(clients.sqs, deadLetterUrl), item(lastFailureKey(id)), ages]);
+      const ageOf = (queueUrl: string) => (age.ok ? age.ages.get(queueUrl) : undefined);
+      const oldest = ageOf(url);
+      const deadOldest = ageOf(deadLetterUrl);
       return {
         queue: id,
         visible: main.visible,
         inFlight: main.inFlight,
         ...(oldest !== undefined ? { oldestAgeSeconds: oldest } : {}),
         delayed: main.delayed,
-        deadLetters: dead.visible + dead.inFlight + dead.delayed,
+        deadLetters: messagesOn(dead),
         ...(deadOldest !== undefined ? { deadLetterOldestAgeSeconds: deadOldest } : {}),
         ...(failure ? { lastFailure: { reason: String(failure['reason']), at: String(failure['at']), messageId: String(failure['messageId']) } } : {}),
       };
     }),
   );
   const pollerDeadLetters = config.pollerDeadLetterQueueUrl
-    ? queueCounts(clients.sqs, config.pollerDeadLetterQueueUrl).then((c) => c.visible + c.inFlight + c.delayed)
+    ? queueCounts(clients.sqs, config.pollerDeadLetterQueueUrl).then(messagesOn)
     : Promise.resolve(undefined);
   const pollers = Promise.all(
     POLLER_WATERMARKS.map(async (poller): Promise<PollerStatus> => {
@@ -150,6 +146,9 @@ export async function readStatus(config: BridgeConfig, clients: StatusClients): 
       : {}),
   };
 }
+
+/** Every message a queue holds, whatever its state. */
+const messagesOn = (counts: { visible: number; inFlight: number; delayed: number }) => counts.visible + counts.inFlight + counts.delayed;
 
 async function queueCounts(sqs: SQSClient, queueUrl: string): Promise<{ visible: number; inFlight: number; delayed: number }> {
   const { Attributes = {} } = await sqs.send(

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
+import type { DeliveryOnce } from '#core/ports/delivery-once';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyPersistenceLayerError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 
@@ -21,20 +22,6 @@ const IN_PROGRESS_WITHOUT_CONTEXT_MS = 10_000;
 /** Prefix of the stored keys: stable, unlike the generated function name Powertools uses by default. */
 const KEY_PREFIX = 'greenhouse-delivery';
 
-export type DeliveryOnceOutcome =
-  | { readonly outcome: 'published' }
-  /** Published earlier within DELIVERY_RECORD_SECONDS: nothing was sent now. */
-  | { readonly outcome: 'duplicate' }
-  /** Another invocation is publishing this delivery right now: nothing was sent, the caller should be retried. */
-  | { readonly outcome: 'in-progress' }
-  /** Published, but the record could not be read or written, so a later repeat will be published again. */
-  | { readonly outcome: 'unrecorded'; readonly storeError: unknown };
-
-/** Runs a delivery's publish at most once per key within DELIVERY_RECORD_SECONDS. A publish that throws leaves no record. */
-export interface DeliveryOnce {
-  publishOnce(key: string, publish: () => Promise<void>, context?: Context): Promise<DeliveryOnceOutcome>;
-}
-
 export interface DynamoDbDeliveryOnceOptions {
   readonly client: DynamoDBClient;
   readonly tableName: string;
@@ -53,7 +40,7 @@ export function dynamoDbDeliveryOnce({ client, tableName, recordSeconds = DELIVE
     },
     { persistenceStore, config, keyPrefix: KEY_PREFIX },
   );
-  const withoutContext = { getRemainingTimeInMillis: () => IN_PROGRESS_WITHOUT_CONTEXT_MS } as Context;
+  const withoutContext = { getRemainingTimeInMillis: () => IN_PROGRESS_WITHOUT_CONTEXT_MS };
 
   return {
     async publishOnce(key, publish, context) {
@@ -66,7 +53,8 @@ export function dynamoDbDeliveryOnce({ client, tableName, recordSeconds = DELIVE
       };
       // Sets the in-progress record's expiry to the invocation's deadline, as the Powertools docs ask:
       // a record left by a timed-out invocation then stops blocking Greenhouse's next retry.
-      config.registerLambdaContext(context ?? withoutContext);
+      // Powertools reads only getRemainingTimeInMillis from it, all the port asks of a context.
+      config.registerLambdaContext((context ?? withoutContext) as Context);
       try {
         await publishRecorded({ key }, tracked);
         return published ? { outcome: 'published' } : { outcome: 'duplicate' };

@@ -1,4 +1,5 @@
 import { INGEST_METRICS } from '#core/metrics';
+import type { DeliveryOnceOutcome } from '#core/ports/delivery-once';
 import type { IngestDecision } from './delivery.ts';
 
 /**
@@ -18,7 +19,7 @@ export interface IngestReport {
 }
 
 /** How publishing a routed or kept delivery went (adapters/store/delivery-once.ts, or its failure). */
-export type PublishOutcome = 'published' | 'duplicate' | 'in-progress' | 'unrecorded' | 'failed';
+export type PublishOutcome = DeliveryOnceOutcome['outcome'] | 'failed';
 
 type Queued = Extract<IngestDecision, { outcome: 'routed' | 'quarantined' }>;
 
