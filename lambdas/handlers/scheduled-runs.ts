@@ -6,6 +6,7 @@ import { readConfig, requireQueueUrl, requireTableName } from '#lambdas/config';
 import { lambdaRuntime } from '#lambdas/runtime';
 import { beameryClientFrom, greenhouseClientFrom } from '#wiring/api-clients';
 import { publisherFor } from '#wiring/publisher-for';
+import { queueRoom } from '#adapters/queue/backpressure';
 import { queueDepth } from '#adapters/queue/queue-depth';
 import { DynamoDbIdMap } from '#adapters/store/id-map';
 import { DynamoDbLedger } from '#adapters/store/ledger';
@@ -35,11 +36,15 @@ export const handler = makeScheduledRunsHandler({
   beameryPoll: { beamery, idMap, publisher, ...(config.beameryToGreenhouse.pushTag ? { pushTag: config.beameryToGreenhouse.pushTag } : {}) },
   // The jobs and candidates pollers keep greenhouse-changes within what the consumer can reconcile.
   backpressure: {
-    queueDepth: async () => {
-      const depth = await queueDepth(sqs, greenhouseChangesUrl);
-      return depth.visible + depth.inFlight;
-    },
     budgetMs: POLL_BACKPRESSURE_BUDGET_MS,
+    room: () =>
+      queueRoom({
+        queueDepth: async () => {
+          const depth = await queueDepth(sqs, greenhouseChangesUrl);
+          return depth.visible + depth.inFlight;
+        },
+        clock: systemClock,
+      }),
   },
   pause: pauseSwitchFrom(config, dynamodb, 'pollers'),
   clock: systemClock,

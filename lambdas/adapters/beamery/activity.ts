@@ -4,9 +4,8 @@ import { BEAMERY_OPERATIONS } from './operations.ts';
 import type { BeameryTransport } from './transport.ts';
 import type { AttachmentUpload, BeameryAttachment, BeameryNote, NoteWrite, Unsupportable } from '#core/beamery/records';
 import { parseAttachment, parseNote } from './wire/activity.ts';
-import { idOf, parsePage } from './wire/envelope.ts';
-import { offsetPaged } from './offset-paging.ts';
-import { collect } from '#core/async-iterables';
+import { idOf } from './wire/envelope.ts';
+import { listAll } from './offset-paging.ts';
 
 /**
  * Notes and attachments on a contact. No public source documents either API (reference §2.5, §2.6):
@@ -18,14 +17,7 @@ const CREATE_SKEW_MS = 30_000;
 const contactExists = (t: BeameryTransport, contactId: string) => async () => (await getContact(t, contactId)) !== null;
 
 async function notesSince(t: BeameryTransport, contactId: string, sinceIso?: string): Promise<BeameryNote[]> {
-  const pages = offsetPaged(t.pageSize, (request) =>
-    t.call('listNotes', {
-      params: { id: contactId },
-      query: { limit: request.limit, offset: request.offset, ...(sinceIso ? { created_at: sinceIso, created_at_op: 'gte' } : {}) },
-      parse: (body) => parsePage(body, 'notes', parseNote, request),
-    }),
-  );
-  return collect(pages);
+  return listAll(t, 'listNotes', 'notes', parseNote, { params: { id: contactId }, query: sinceIso ? { created_at: sinceIso, created_at_op: 'gte' } : {} });
 }
 
 /**
@@ -58,14 +50,7 @@ export async function listNotesSince(t: BeameryTransport, contactId: string, sin
 }
 
 async function attachmentsOf(t: BeameryTransport, contactId: string): Promise<BeameryAttachment[]> {
-  const pages = offsetPaged(t.pageSize, (request) =>
-    t.call('listAttachments', {
-      params: { id: contactId },
-      query: { limit: request.limit, offset: request.offset },
-      parse: (body) => parsePage(body, 'attachments', parseAttachment, request),
-    }),
-  );
-  return collect(pages);
+  return listAll(t, 'listAttachments', 'attachments', parseAttachment, { params: { id: contactId } });
 }
 
 /**

@@ -1,4 +1,8 @@
+import { collect } from '#core/async-iterables';
 import type { BeameryPage } from '#core/beamery/records';
+import type { BeameryOperationName } from './operations.ts';
+import type { BeameryTransport, CallSpec } from './transport.ts';
+import { parsePage } from './wire/envelope.ts';
 
 /** The window one page request asks for: Beamery lists page by `offset` and `limit`. */
 export interface PageRequest {
@@ -18,4 +22,26 @@ export async function* offsetPaged<T>(pageSize: number, fetchPage: (request: Pag
     yield* page.items;
     offset = page.nextOffset;
   }
+}
+
+/**
+ * Every item of a listing operation, read to its end: each page is one call with `limit`/`offset`
+ * added to the query, parsed from the envelope's `key` list.
+ */
+export function listAll<T>(
+  t: BeameryTransport,
+  operation: BeameryOperationName,
+  key: string,
+  parseItem: (raw: unknown) => T,
+  request: Pick<CallSpec<unknown>, 'params' | 'query'> = {},
+): Promise<T[]> {
+  return collect(
+    offsetPaged(t.pageSize, (page) =>
+      t.call(operation, {
+        ...(request.params ? { params: request.params } : {}),
+        query: { limit: page.limit, offset: page.offset, ...request.query },
+        parse: (body) => parsePage(body, key, parseItem, page),
+      }),
+    ),
+  );
 }

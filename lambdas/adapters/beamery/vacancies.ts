@@ -7,8 +7,7 @@ import { UNSUPPORTED, type BeameryMembership, type BeameryPage, type BeameryVaca
 import { parseMembership } from './wire/activity.ts';
 import { idOf, parsePage, unwrapOne } from './wire/envelope.ts';
 import { parseVacancy, vacancyWriteBody } from './wire/vacancy.ts';
-import { offsetPaged } from './offset-paging.ts';
-import { collect } from '#core/async-iterables';
+import { listAll, offsetPaged } from './offset-paging.ts';
 
 /**
  * Vacancies (LOW list, ASSUMED get/create/update; create and update behind the `vacancyCreate` and
@@ -141,16 +140,7 @@ export async function removeContactFromVacancy(t: BeameryTransport, contactId: s
 export async function listContactVacancies(t: BeameryTransport, contactId: string): Promise<Unsupportable<BeameryMembership[]>> {
   return t.gated(
     'vacancyStages',
-    async () => {
-      const pages = offsetPaged(t.pageSize, (request) =>
-        t.call('listContactVacancies', {
-          params: { id: contactId },
-          query: { limit: request.limit, offset: request.offset },
-          parse: (body) => parsePage(body, 'vacancies', (raw) => parseMembership(raw, { contactId }), request),
-        }),
-      );
-      return collect(pages);
-    },
+    () => listAll(t, 'listContactVacancies', 'vacancies', (raw) => parseMembership(raw, { contactId }), { params: { id: contactId } }),
     async () => (await getContact(t, contactId)) !== null,
   );
 }

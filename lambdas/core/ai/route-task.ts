@@ -10,8 +10,8 @@ import type { GreenhouseEventEnvelope } from '#core/envelope';
  */
 
 /** Actions that ask for feedback synthesis; `scorecards_changed` is the hourly poll's own (Greenhouse has no scorecard webhook). */
-export const FEEDBACK_ACTIONS = new Set(['candidate_stage_change', 'scorecards_changed']);
-export const SCREENING_ACTIONS = new Set(['new_candidate_application']);
+const FEEDBACK_ACTIONS = new Set(['candidate_stage_change', 'scorecards_changed']);
+const SCREENING_ACTIONS = new Set(['new_candidate_application']);
 
 export type AiTaskRoute =
   | { readonly workflow: 'screening'; readonly applicationId: number }

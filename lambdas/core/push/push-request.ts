@@ -9,12 +9,12 @@ import { MAX_PUSH_CONTACTS, pushContactIds } from '#core/sync/beamery-messages';
 /** 500 ids of 64 characters, quoted and comma-separated, are about 33 KB; room for whitespace on top. */
 export const MAX_PUSH_BODY_BYTES = 128 * 1024;
 
-export type PushBodyCheck = { readonly ok: true; readonly ids: string[] } | { readonly ok: false; readonly reason: string };
+type PushBodyCheck = { readonly ok: true; readonly ids: string[] } | { readonly ok: false; readonly reason: string };
 
-export type KeyCheck = 'valid' | 'missing' | 'mismatch';
+type KeyCheck = 'valid' | 'missing' | 'mismatch';
 
 /** A request header by name, case-insensitive; undefined when absent. */
-export type HeaderLookup = (name: string) => string | undefined;
+type HeaderLookup = (name: string) => string | undefined;
 
 export type PushRequestVerdict =
   | { readonly outcome: 'accepted'; readonly ids: string[] }
@@ -65,14 +65,14 @@ export function parsePushBody(body: Uint8Array): PushBodyCheck {
  * comparison is over equal-length digests and neither the key's length nor a matching prefix shows in
  * the timing.
  */
-export function checkApiKey(presented: string | undefined, expected: string): KeyCheck {
+function checkApiKey(presented: string | undefined, expected: string): KeyCheck {
   if (presented === undefined) return 'missing';
   const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
   return timingSafeEqual(digest(presented), digest(expected)) ? 'valid' : 'mismatch';
 }
 
 /** `Authorization: Bearer <key>` or `x-api-key: <key>`. */
-export function presentedKey(header: HeaderLookup): string | undefined {
+function presentedKey(header: HeaderLookup): string | undefined {
   const bearer = /^Bearer\s+(\S+)$/i.exec(header('Authorization')?.trim() ?? '');
   if (bearer) return bearer[1];
   const apiKey = header('x-api-key')?.trim();

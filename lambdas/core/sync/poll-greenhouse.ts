@@ -37,7 +37,7 @@ import {
  */
 
 /** Windows one invocation works through when catching up after an outage (a week at the default 24 h). */
-export const DEFAULT_MAX_WINDOWS_PER_RUN = 7;
+const DEFAULT_MAX_WINDOWS_PER_RUN = 7;
 
 export type PollerGreenhouse = Pick<GreenhouseApi, 'list' | 'listUsers'>;
 
@@ -60,7 +60,7 @@ function source<K extends ResourceName>(resource: K, idOf: (record: ResourceOf<K
   };
 }
 
-export const POLLER_SOURCES: Readonly<Record<PollerName, readonly Source[]>> = {
+const POLLER_SOURCES: Readonly<Record<PollerName, readonly Source[]>> = {
   // The vacancy mapping reads the job and its interview stages (reference §4.4).
   jobs: [source('jobs', (j) => j.id), source('job_interview_stages', (s) => s.job_id)],
   // A candidate, its applications (stage moves, rejections, bulk actions), notes, attachments and
@@ -129,7 +129,7 @@ export interface PollGreenhouseDependencies {
 
 export type PollerRunEvent = z.infer<typeof pollerEventSchema>;
 
-export function windowPolicyOf(event: PollerRunEvent, defaults: Partial<WindowPolicy> = {}): WindowPolicy {
+function windowPolicyOf(event: PollerRunEvent, defaults: Partial<WindowPolicy> = {}): WindowPolicy {
   const base = { ...DEFAULT_WINDOW_POLICY, ...defaults };
   const w = event.window ?? {};
   const ms = (value: number | undefined, fallback: number) => (value === undefined ? fallback : value * 1000);

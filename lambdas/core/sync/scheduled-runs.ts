@@ -1,3 +1,4 @@
+import { RateLimited } from '#core/api-errors';
 import type { Clock } from '#core/clock';
 import type { QueuePublisher } from '#core/ports/queue-publisher';
 import type { LedgerStore } from '#core/sync/ports';
@@ -20,7 +21,7 @@ import {
  * SCHEDULED_RUNS): the Greenhouse window pollers (poll-greenhouse.ts), the users reference sync
  * (reference-users.ts), the Beamery contacts poller (poll-beamery.ts) and the deletions sweep
  * (deletion-sweep.ts). The handler around it parses the input, honours the pause switch, counts and
- * logs; the outcome of a rate limit is decided there too, since it is how the run reports, not what it does.
+ * logs.
  */
 
 /** What a `{ "poller": "users" }` run returns. */
@@ -43,6 +44,8 @@ export interface RateLimitedRunSummary {
   readonly poller: ScheduledRun;
   readonly rateLimited: true;
   readonly retryAfterSeconds: number;
+  /** The call that met the limit (`GET /v3/candidates`), for the log. */
+  readonly operation: string;
 }
 
 /** What a run that did its work returns. */
@@ -105,8 +108,24 @@ async function runDeletions(deps: ScheduledRunsDependencies, event: PollerRunEve
   );
 }
 
-/** Runs what the (parsed) Scheduler input names; `progress` hears a window poller's steps as they happen. */
-export async function runScheduled(deps: ScheduledRunsDependencies, event: PollerRunEvent, progress?: (event: PollProgress) => void): Promise<CompletedRunSummary> {
+/**
+ * Runs what the (parsed) Scheduler input names; `progress` hears a window poller's steps as they
+ * happen. A rate limit ends the run where it was, as a RateLimitedRunSummary.
+ */
+export async function runScheduled(
+  deps: ScheduledRunsDependencies,
+  event: PollerRunEvent,
+  progress?: (event: PollProgress) => void,
+): Promise<CompletedRunSummary | RateLimitedRunSummary> {
+  try {
+    return await runNamed(deps, event, progress);
+  } catch (error) {
+    if (!(error instanceof RateLimited)) throw error;
+    return { poller: event.poller, rateLimited: true, retryAfterSeconds: error.retryAfterSeconds, operation: error.operation };
+  }
+}
+
+function runNamed(deps: ScheduledRunsDependencies, event: PollerRunEvent, progress?: (event: PollProgress) => void): Promise<CompletedRunSummary> {
   const { poller } = event;
   if (poller === 'users') return runUsers(deps);
   if (poller === 'beamery') return runBeamery(deps);

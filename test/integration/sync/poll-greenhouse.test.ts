@@ -5,7 +5,8 @@ import { parseEnvelope } from '#core/envelope';
 import { POLLERS, type PollerName } from '#core/sync/poll-window';
 import { InMemoryLedger } from '#adapters/store/in-memory';
 import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
-import { makeScheduledRunsHandler, type ScheduledRunsHandlerDependencies, type PollerBackpressure } from '#handlers/make-scheduled-runs-handler';
+import { makeScheduledRunsHandler, type ScheduledRunsHandlerDependencies } from '#handlers/make-scheduled-runs-handler';
+import { queueRoom } from '#adapters/queue/backpressure';
 import { pinnedEndKey } from '#core/sync/poll-greenhouse';
 import { POLLER_METRICS } from '#core/metrics';
 import { startSqsEmulator, type SqsEmulator } from '#local/emulators';
@@ -268,7 +269,7 @@ describe('scheduled Greenhouse polling with backpressure', () => {
 
   const backpressured = (queueDepth: () => Promise<number>, budgetMs = 60_000): Partial<ScheduledRunsHandlerDependencies> => ({
     publisher: counting(),
-    backpressure: { queueDepth, budgetMs, policy, depthPollMs: 1_000 } satisfies PollerBackpressure,
+    backpressure: { budgetMs, room: () => queueRoom({ queueDepth, clock, policy, depthPollMs: 1_000 }) },
   });
 
   it('publishes only as the queue drains: at most the room each time, never more than the cap outstanding', async () => {
