@@ -23,8 +23,13 @@ import { errorName } from '#core/error-name';
  * message to the dead-letter queue with its reason. A rate limit pauses the rest of the batch: its
  * messages are handed back untried instead of each meeting the same limit.
  */
-export interface FifoConsumerDependencies {
-  readonly handle: (envelope: Envelope, record: SQSRecord) => Promise<void>;
+export interface FifoConsumerDependencies<Batch = undefined> {
+  readonly handle: (envelope: Envelope, record: SQSRecord, batch: Batch) => Promise<void>;
+  /**
+   * State shared by the messages of one invocation (for example reads made once for the whole batch),
+   * built from the envelopes that parse; without it, `batch` is undefined.
+   */
+  readonly openBatch?: (envelopes: readonly Envelope[]) => Batch;
   readonly queue: ConsumerQueue;
   readonly logger: Logger;
   readonly metrics: MetricsSink;
@@ -38,11 +43,11 @@ class PausedByRateLimit extends Error {
   override readonly name = 'PausedByRateLimit';
 }
 
-export function makeFifoConsumer(deps: FifoConsumerDependencies) {
+export function makeFifoConsumer<Batch = undefined>(deps: FifoConsumerDependencies<Batch>) {
   const { queue, logger } = deps;
   const io: ConsumerIo = { queue, logger, now: deps.now ?? Date.now, count: (name, value = 1) => deps.metrics.addMetric(name, MetricUnit.Count, value) };
 
-  const recordHandlerFor = (tally: BatchTally) => async (record: SQSRecord): Promise<void> => {
+  const recordHandlerFor = (tally: BatchTally, batch: Batch) => async (record: SQSRecord): Promise<void> => {
     if (tally.pause) {
       tally.wait(batchMessage(record), transientWait(io, record, tally.pause.seconds), tally.pause.reason);
       throw new PausedByRateLimit();
@@ -57,7 +62,7 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
       return;
     }
     try {
-      await deps.handle(envelope, record);
+      await deps.handle(envelope, record, batch);
       tally.processed++;
       io.count(CONSUMER_METRICS.processed);
     } catch (error) {
@@ -102,7 +107,8 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
       // State per invocation: it must not leak between concurrent local invocations.
       const tally = new BatchTally();
       if (deps.pause && (await deps.pause.isPaused())) return await handBackPaused(io, event, deps.pause.waitSeconds, tally);
-      const response = await processPartialResponse(event, recordHandlerFor(tally), new SqsFifoPartialProcessorAsync(), {
+      const batch = deps.openBatch ? deps.openBatch(parsedEnvelopes(event.Records)) : (undefined as Batch);
+      const response = await processPartialResponse(event, recordHandlerFor(tally, batch), new SqsFifoPartialProcessorAsync(), {
         skipGroupOnError: true,
         throwOnFullBatchFailure: false,
       });
@@ -115,4 +121,15 @@ export function makeFifoConsumer(deps: FifoConsumerDependencies) {
       return response;
     });
   };
+}
+
+/** The batch's envelopes that parse; a malformed body is dead-lettered by its own record handler. */
+function parsedEnvelopes(records: readonly SQSRecord[]): Envelope[] {
+  return records.flatMap((record) => {
+    try {
+      return [parseEnvelope(record.body)];
+    } catch {
+      return [];
+    }
+  });
 }
