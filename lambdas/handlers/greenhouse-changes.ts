@@ -31,6 +31,7 @@ const common = {
 const key = await identityKeyReader(config)();
 
 export const handler = makeGreenhouseChangesHandler({
+  greenhouse: common.greenhouse,
   jobs: { ...common, options: { excludeConfidentialJobs: config.sync.excludeConfidentialJobs } },
   lifecycle: {
     ...common,

@@ -1,6 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Envelope } from '#core/envelope';
+import { entityIdOf, type Envelope } from '#core/envelope';
 import { applyGreenhouseChange, type GreenhouseChangeDependencies } from '#core/sync/apply-greenhouse-change';
+import { batchCandidateReads, type BatchableReads } from '#core/sync/batched-candidate-reads';
+import { greenhouseTask } from '#core/sync/greenhouse-dispatch';
+import { GreenhouseReferenceCache } from '#core/sync/greenhouse-reference-cache';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import type { PauseSwitch } from '#adapters/store/switches';
 import { makeFifoConsumer } from './fifo-consumer.ts';
@@ -8,9 +11,14 @@ import type { MetricsSink } from '#adapters/metrics-sink';
 
 /**
  * The greenhouse-changes consumer: the one writer to Beamery (DESIGN principle 1). Each message names
- * an entity that may have changed; lambdas/core/sync/apply-greenhouse-change.ts reconciles it.
+ * an entity that may have changed; lambdas/core/sync/apply-greenhouse-change.ts reconciles it. The
+ * candidates of one invocation's messages are read from Greenhouse together, and the company's jobs,
+ * stages, reasons, sources and users are kept for a few minutes per container (the Greenhouse rate
+ * limit is the product's bound: see docs/architecture.md, "Reading Greenhouse in batches").
  */
 export interface GreenhouseChangesDependencies extends GreenhouseChangeDependencies {
+  /** The Greenhouse client the candidates' reconciles read through (batched here). */
+  readonly greenhouse: BatchableReads;
   readonly queue: ConsumerQueue;
   /** The operator's pause switch of this flow (`bridge pause`). */
   readonly pause?: PauseSwitch;
@@ -19,8 +27,23 @@ export interface GreenhouseChangesDependencies extends GreenhouseChangeDependenc
 }
 
 export function makeGreenhouseChangesHandler(deps: GreenhouseChangesDependencies) {
-  async function handle(envelope: Envelope): Promise<void> {
-    const result = await applyGreenhouseChange(envelope, deps);
+  // Per container: warm invocations share it; a cold start reads the company's records again.
+  const references = new GreenhouseReferenceCache(deps.clock);
+  const greenhouse = references.over(deps.greenhouse);
+
+  function openBatch(envelopes: readonly Envelope[]): GreenhouseChangeDependencies {
+    const candidateIds = envelopes.flatMap((envelope) => {
+      if (envelope.kind !== 'greenhouse.event') return [];
+      const task = greenhouseTask(envelope);
+      return task.kind === 'candidate' ? [Number(task.candidateId)] : [];
+    });
+    const { reads, since } = batchCandidateReads(greenhouse, candidateIds, deps.clock);
+    return { ...deps, candidates: { ...deps.candidates, greenhouse: reads, readsSince: since } };
+  }
+
+  async function handle(envelope: Envelope, _record: unknown, batch: GreenhouseChangeDependencies): Promise<void> {
+    const result = await applyGreenhouseChange(envelope, batch);
+    if (result.synced === 'job') references.forgetJob(Number(entityIdOf(envelope.entityKey)));
     // Results carry ids, outcomes and counts only.
     deps.logger.info('greenhouse change applied', {
       entityKey: envelope.entityKey,
@@ -30,5 +53,5 @@ export function makeGreenhouseChangesHandler(deps: GreenhouseChangesDependencies
     });
   }
 
-  return makeFifoConsumer({ handle, queue: deps.queue, logger: deps.logger, metrics: deps.metrics, ...(deps.pause ? { pause: deps.pause } : {}) });
+  return makeFifoConsumer({ handle, openBatch, queue: deps.queue, logger: deps.logger, metrics: deps.metrics, ...(deps.pause ? { pause: deps.pause } : {}) });
 }

@@ -200,6 +200,14 @@ describe('Beamery → Greenhouse, end to end on the local stack', () => {
     return { greenhouse: delta(gh0, gh1), beamery: delta(b0, b1) };
   }
 
+  /** Greenhouse reads (GET requests, token mints aside) made during `action`, by route. */
+  async function greenhouseReadsDuring(action: () => Promise<void>): Promise<Record<string, number>> {
+    const reads = async () => Object.fromEntries(Object.entries(await greenhouse<Record<string, number>>('GET', '/requests')).filter(([route]) => route.startsWith('GET ')));
+    const before = await reads();
+    await action();
+    return delta(before, await reads());
+  }
+
   const role = (title: string, company = 'Northwind') => ({ experience: [{ role: title, organisationName: company, current: true }] });
 
   /** A contact pushed and linked, with everything it caused settled. */
@@ -288,6 +296,19 @@ describe('Beamery → Greenhouse, end to end on the local stack', () => {
     const echo = await writesDuring(pollAndSettle);
     expect(echo).toEqual({ greenhouse: {}, beamery: {} });
     expect(await candidate(candidateId)).toMatchObject({ title: 'Senior Analyst' });
+  });
+
+  it('4b. a Beamery edit costs Greenhouse two reads and one write, its echo included: the echo is one read of the candidate, found as the write left it', async () => {
+    const { contactId, candidateId } = await pushedContact('Iris', 'Echoed', role('Analyst'));
+    await beamery('PATCH', `/contacts/${contactId}`, role('Lead Analyst'));
+    const reads = await greenhouseReadsDuring(async () => {
+      await poll();
+      await eventually(async () => ((await candidate(candidateId)).title === 'Lead Analyst' ? true : undefined), WAIT, 'the new title in Greenhouse');
+      await settled();
+    });
+    // One read before the write (what it changes), one for the update_candidate webhook it causes;
+    // before the echo was recognised, that webhook also read the applications, attachments and notes.
+    expect(reads).toEqual({ 'GET /v3/candidates': 2 });
   });
 
   it('5. a public and a private Beamery note become Greenhouse notes with the same visibility, once each', async () => {

@@ -41,6 +41,7 @@ export class InMemoryLedger implements LedgerStore {
   private readonly syncStates = new Map<string, SyncState>();
   private readonly copyMarks = new Set<string>();
   private readonly watermarks = new Map<string, string>();
+  private readonly ownWrites = new Map<string, string>();
   private readonly anonymized = new Map<string, AnonymizedRecord>();
 
   async getSyncState(entityKey: string): Promise<SyncState | undefined> {
@@ -69,6 +70,14 @@ export class InMemoryLedger implements LedgerStore {
 
   async unmarkCopied(entityKey: string, kind: CopyKind, itemId: string): Promise<void> {
     this.copyMarks.delete(copyMarkKey(entityKey, kind, itemId));
+  }
+
+  async recordOwnWrite(entityKey: string, version: string): Promise<void> {
+    this.ownWrites.set(entityKey, version);
+  }
+
+  async ownWriteVersion(entityKey: string): Promise<string | undefined> {
+    return this.ownWrites.get(entityKey);
   }
 
   async getWatermark(poller: string): Promise<string | undefined> {

@@ -13,6 +13,7 @@ import type { LedgerStore, SyncState } from '#core/sync/ports';
 export const ledgerKeys = {
   syncState: (entityKey: string) => ({ pk: entityKey, sk: 'sync' }),
   copyMark: (entityKey: string, kind: CopyKind, itemId: string) => ({ pk: entityKey, sk: `copied#${kind}#${itemId}` }),
+  ownWrite: (entityKey: string) => ({ pk: entityKey, sk: 'own-write' }),
   watermark: (poller: string) => ({ pk: `watermark#${poller}`, sk: 'watermark' }),
   anonymized: (identityHash: string) => ({ pk: `anonymized#${identityHash}`, sk: 'identity' }),
 } as const;
@@ -133,6 +134,14 @@ export class DynamoDbLedger implements LedgerStore {
 
   async unmarkCopied(entityKey: string, kind: CopyKind, itemId: string): Promise<void> {
     await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: ledgerKeys.copyMark(entityKey, kind, itemId) }));
+  }
+
+  async recordOwnWrite(entityKey: string, version: string): Promise<void> {
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...ledgerKeys.ownWrite(entityKey), version, writtenAt: isoNow(this.clock) } }));
+  }
+
+  async ownWriteVersion(entityKey: string): Promise<string | undefined> {
+    return (await this.get<{ version?: string }>(ledgerKeys.ownWrite(entityKey)))?.version;
   }
 
   async getWatermark(poller: string): Promise<string | undefined> {

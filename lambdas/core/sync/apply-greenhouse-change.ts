@@ -36,7 +36,7 @@ export async function applyGreenhouseChange(envelope: Envelope, deps: Greenhouse
   const task = greenhouseTask(envelope);
   switch (task.kind) {
     case 'candidate': {
-      const trigger = { candidateId: task.candidateId, observedAt: envelope.observedAt, origin: envelope.origin };
+      const trigger = { candidateId: task.candidateId, observedAt: envelope.observedAt, origin: envelope.origin, action: envelope.action };
       let result = await reconcileCandidate(trigger, deps.candidates);
       // A contact belongs on its jobs' vacancies: sync the jobs not linked yet, then the candidate
       // again, so one message converges instead of waiting for the hourly job sync.

@@ -64,6 +64,13 @@ export interface LedgerStore {
   /** Forgets a mark, when the copy it announced failed after all. */
   unmarkCopied(entityKey: string, kind: 'note' | 'attachment', itemId: string): Promise<void>;
 
+  /**
+   * The fingerprint (own-write.ts) of the state the bridge's own last write to `entityKey` left it in,
+   * so the webhook or poll that reports that write back is recognised with one read. Only the latest is kept.
+   */
+  recordOwnWrite(entityKey: string, version: string): Promise<void>;
+  ownWriteVersion(entityKey: string): Promise<string | undefined>;
+
   getWatermark(poller: string): Promise<string | undefined>;
   /** Only moves forward: a smaller value than the stored one is ignored. */
   advanceWatermark(poller: string, value: string): Promise<void>;

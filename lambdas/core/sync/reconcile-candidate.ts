@@ -27,6 +27,7 @@ import { isCovered, nextSyncState } from './sync-state.ts';
 import { baseAfterGreenhouseWrite, checkAgainstBeamery, pairStateKey, storePairBase } from './pair-state.ts';
 import { consentGivenAt, personFromCandidate, personFromContact, personGroupHashes, type ConsentFieldKeys, type PersonView } from '#core/mapping/person';
 import { recordConsentOf } from './consent-record.ts';
+import { ownWriteFingerprint } from './own-write.ts';
 import { withRevisionRetry } from './revision-retry.ts';
 import { collect } from '#core/async-iterables';
 
@@ -52,11 +53,19 @@ export interface CandidateSyncOptions extends ContactMappingOptions {
   readonly consentKeys?: ConsentFieldKeys;
 }
 
+/** What a candidate's reconcile reads from Greenhouse. */
+export type CandidateReads = Pick<
+  GreenhouseApi,
+  'getCandidate' | 'listApplications' | 'listJobs' | 'listJobInterviewStages' | 'listRejectionReasons' | 'listRejectionDetails' | 'listAttachments' | 'listNotes' | 'listUsers' | 'listSources' | 'downloadAttachment'
+>;
+
 export interface CandidateSyncDependencies {
-  readonly greenhouse: Pick<
-    GreenhouseApi,
-    'getCandidate' | 'listApplications' | 'listJobs' | 'listJobInterviewStages' | 'listRejectionReasons' | 'listRejectionDetails' | 'listAttachments' | 'listNotes' | 'listUsers' | 'listSources' | 'downloadAttachment'
-  >;
+  readonly greenhouse: CandidateReads;
+  /**
+   * When reads shared with other reconciles began (batched-candidate-reads.ts): the reconcile covers
+   * changes up to then only. Absent, its own reads begin when it does.
+   */
+  readonly readsSince?: string;
   readonly beamery: Pick<BeameryApi, 'findContactsByEmail' | 'getContact' | 'createContact' | 'updateContact' | 'addContactToVacancy' | 'createNote' | 'listNotesSince' | 'uploadAttachment'>;
   readonly idMap: IdMapStore;
   readonly ledger: LedgerStore;
@@ -69,10 +78,16 @@ export interface CandidateTrigger {
   readonly candidateId: string;
   readonly observedAt: string;
   readonly origin: Origin;
+  /** The webhook action (or the poll's stand-in for one) that announced the change. */
+  readonly action?: string;
 }
 
+/** The announcement of a change to the candidate's own fields, which a Beamery → Greenhouse write causes. */
+const CANDIDATE_FIELDS_CHANGED = 'update_candidate';
+
 export type CandidateSyncResult =
-  | { readonly outcome: 'covered' | 'gone' }
+  /** `echo`: the candidate is as the bridge's own last write left it (one read, nothing to do). */
+  | { readonly outcome: 'covered' | 'gone' | 'echo' }
   | { readonly outcome: 'skipped'; readonly reason: string }
   | {
       readonly outcome: 'created' | 'linked' | 'updated' | 'unchanged';
@@ -94,9 +109,10 @@ async function reconcileOnce(trigger: CandidateTrigger, deps: CandidateSyncDepen
   const state = await ledger.getSyncState(key);
   if (isCovered(state, trigger.observedAt)) return { outcome: 'covered' };
 
-  const readAt = isoNow(clock);
+  const readAt = deps.readsSince ?? isoNow(clock);
   const candidate = await greenhouse.getCandidate(Number(trigger.candidateId));
   if (!candidate) return { outcome: 'gone' };
+  if (await isOwnWriteEcho(trigger, candidate, key, ledger)) return { outcome: 'echo' };
   const link = await idMap.byGreenhouse(key);
   if (link && link.status !== 'active') return skip(deps, key, `link-${link.status}`, readAt);
 
@@ -264,6 +280,18 @@ async function loadSnapshot(candidate: NonNullable<Awaited<ReturnType<Greenhouse
     attachments,
     ...(sourceName ? { sourceName } : {}),
   };
+}
+
+/**
+ * The candidate's fields changed, and its version is the one the bridge's own Beamery → Greenhouse
+ * write produced: nothing changed after that write, and what it wrote came from Beamery. Only the
+ * fields' own announcement qualifies: an application, note or attachment change has its own message
+ * and may not move the candidate's `updated_at`.
+ */
+async function isOwnWriteEcho(trigger: CandidateTrigger, candidate: Candidate, key: string, ledger: LedgerStore): Promise<boolean> {
+  const fingerprint = ownWriteFingerprint(candidate);
+  if (trigger.action !== CANDIDATE_FIELDS_CHANGED || fingerprint === undefined) return false;
+  return (await ledger.ownWriteVersion(key)) === fingerprint;
 }
 
 function greenhouseConsentAt(candidate: Candidate, keys: ConsentFieldKeys | undefined): string | undefined {

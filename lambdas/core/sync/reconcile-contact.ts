@@ -9,6 +9,7 @@ import type { GreenhouseApi } from '#core/ports/greenhouse-api';
 import type { BeameryApi } from '#core/ports/beamery-api';
 import type { BeameryContact } from '#core/beamery/records';
 import type { AuditStore, IdMapStore, LedgerStore, Link, SyncState } from './ports.ts';
+import { ownWriteFingerprint } from './own-write.ts';
 import { isCovered } from './sync-state.ts';
 import { copyBeameryNotes } from './note-copy.ts';
 import { recordConsentOf } from './consent-record.ts';
@@ -146,7 +147,10 @@ async function updateLinked(
     }
     const patch = diff.write.length > 0 ? candidateWriteForGroups(contact, diff.write, candidate, options.consentKeys) : undefined;
     if (patch) {
-      await greenhouse.updateCandidate(candidateId, patch, candidate);
+      const written = await greenhouse.updateCandidate(candidateId, patch, candidate);
+      // Its webhook will come back: recognised by this version with one read (reconcile-candidate.ts).
+      const fingerprint = ownWriteFingerprint(written);
+      if (fingerprint) await deps.ledger.recordOwnWrite(link.greenhouseKey, fingerprint);
       groupsWritten = diff.write;
     }
   }

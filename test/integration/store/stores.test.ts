@@ -227,6 +227,18 @@ describe.each([
     });
   });
 
+  describe('LedgerStore: own writes', () => {
+    it('keeps the latest version the bridge wrote per entity, apart from its sync state', async () => {
+      const key = `greenhouse#candidate#${unique('w')}`;
+      expect(await stores.ledger.ownWriteVersion(key)).toBeUndefined();
+      await stores.ledger.recordOwnWrite(key, '2026-12-04T10:00:00.000Z');
+      await stores.ledger.recordOwnWrite(key, '2026-12-04T10:05:00.000Z');
+      expect(await stores.ledger.ownWriteVersion(key)).toBe('2026-12-04T10:05:00.000Z');
+      expect(await stores.ledger.getSyncState(key)).toBeUndefined();
+      expect(await stores.ledger.ownWriteVersion(`greenhouse#candidate#${unique('w')}`)).toBeUndefined();
+    });
+  });
+
   describe('LedgerStore: watermarks', () => {
     it('moves forward only, comparing instants, not the strings it was given', async () => {
       const poller = unique('beamery-contacts');

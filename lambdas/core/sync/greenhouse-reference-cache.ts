@@ -1,0 +1,137 @@
+import type { Clock } from '#core/clock';
+import type { ResourceOf } from '#core/greenhouse/records';
+import type { GreenhouseApi } from '#core/ports/greenhouse-api';
+import { collect } from '#core/async-iterables';
+
+/**
+ * The Greenhouse records a candidate's reconcile needs that belong to the company rather than to the
+ * candidate (jobs, interview stages, rejection reasons, sources, note authors), kept for a few minutes
+ * per warm container. A backfill of thousands of candidates spread over a few hundred jobs read each
+ * job and its stages once per candidate before; these change rarely, and what uses them tolerates a
+ * few minutes of staleness: a job's own change is reconciled from the job's message (which drops the
+ * job here, see `forgetJob`), a renamed stage or reason reaches Beamery at the next reconcile.
+ */
+export type ReferenceReads = Pick<GreenhouseApi, 'listJobs' | 'listJobInterviewStages' | 'listRejectionReasons' | 'listSources' | 'listUsers'>;
+
+type Job = ResourceOf<'jobs'>;
+type Stage = ResourceOf<'job_interview_stages'>;
+type User = ResourceOf<'users'>;
+
+interface Entry<T> {
+  readonly value: T;
+  readonly at: number;
+}
+
+/** Five minutes: shorter than the hourly job poll, long enough to serve a backfill's pages. */
+export const REFERENCE_TTL_MS = 5 * 60_000;
+
+export class GreenhouseReferenceCache {
+  private readonly jobs = new Map<number, Entry<Job>>();
+  private readonly stages = new Map<number, Entry<Stage[]>>();
+  private readonly users = new Map<number, Entry<User>>();
+  private readonly lists = new Map<string, Entry<unknown[]>>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly ttlMs = REFERENCE_TTL_MS,
+  ) {}
+
+  /** A job's message was just handled: its next read comes from Greenhouse. */
+  forgetJob(jobId: number): void {
+    this.jobs.delete(jobId);
+    this.stages.delete(jobId);
+  }
+
+  /** `reads` with the company's records served from this cache; every other read passes through. */
+  over<R extends ReferenceReads>(reads: R): R {
+    return withReads<R>(reads, {
+      listJobs: (query = {}) => {
+        const { ids, ...rest } = query;
+        if (!ids || Object.values(rest).some((v) => v !== undefined)) return reads.listJobs(query);
+        return this.byId(this.jobs, ids, async (missing) => collect(reads.listJobs({ ids: missing })), (job) => [job.id]);
+      },
+      listJobInterviewStages: (jobIds) =>
+        flatten(
+          this.byId(
+          this.stages,
+          jobIds,
+          async (missing) => {
+            const found = await collect(reads.listJobInterviewStages(missing));
+            // A job without stages is an answer too: cached as empty.
+            return missing.map((jobId) => found.filter((s) => s.job_id === jobId));
+          },
+            (_stagesOfJob, index, missing) => [missing[index]!],
+          ),
+        ),
+      listUsers: (query = {}) => {
+        const { ids, includeServiceAccounts, ...rest } = query;
+        if (!ids || includeServiceAccounts !== true || Object.values(rest).some((v) => v !== undefined)) return reads.listUsers(query);
+        return this.byId(this.users, ids, async (missing) => collect(reads.listUsers({ ids: missing, includeServiceAccounts: true })), (user) => [user.id]);
+      },
+      listRejectionReasons: (query = {}) => this.whole(`rejection_reasons:${query.includeDefaults === true}`, () => reads.listRejectionReasons(query)),
+      listSources: () => this.whole('sources', () => reads.listSources()),
+    } as Partial<R>);
+  }
+
+  private fresh<T>(entry: Entry<T> | undefined): entry is Entry<T> {
+    return entry !== undefined && this.clock.now() - entry.at < this.ttlMs;
+  }
+
+  /**
+   * The records for `ids`, reading only the ones not held (one call, batched by the client). A record
+   * Greenhouse does not return is not held, so it is asked for again next time.
+   */
+  private byId<T, V>(
+    held: Map<number, Entry<V>>,
+    ids: readonly number[],
+    fetch: (missing: readonly number[]) => Promise<T[]>,
+    idsOf: (record: T, index: number, missing: readonly number[]) => number[],
+  ): AsyncIterable<V> {
+    const self = this;
+    return (async function* () {
+      const missing = [...new Set(ids)].filter((id) => !self.fresh(held.get(id)));
+      if (missing.length > 0) {
+        const at = self.clock.now();
+        const found = await fetch(missing);
+        found.forEach((record, index) => {
+          for (const id of idsOf(record, index, missing)) held.set(id, { value: record as unknown as V, at });
+        });
+      }
+      for (const id of new Set(ids)) {
+        const entry = held.get(id);
+        if (entry) yield entry.value;
+      }
+    })();
+  }
+
+  private whole<T>(key: string, read: () => AsyncIterable<T>): AsyncIterable<T> {
+    const self = this;
+    return (async function* () {
+      let entry = self.lists.get(key);
+      if (!self.fresh(entry)) {
+        const at = self.clock.now();
+        entry = { value: await collect(read()), at };
+        self.lists.set(key, entry);
+      }
+      yield* entry.value as T[];
+    })();
+  }
+}
+
+async function* flatten<T>(groups: AsyncIterable<T[]>): AsyncIterable<T> {
+  for await (const group of groups) yield* group;
+}
+
+/**
+ * `target` with some of its methods replaced. A Proxy rather than a spread: the Greenhouse client is a
+ * class, whose methods live on its prototype and must run bound to the client itself.
+ */
+export function withReads<R extends object>(target: R, overrides: Partial<R>): R {
+  return new Proxy(target, {
+    get(object, property) {
+      if (Object.hasOwn(overrides, property)) return overrides[property as keyof R];
+      const value = Reflect.get(object, property, object);
+      return typeof value === 'function' ? value.bind(object) : value;
+    },
+  });
+}
