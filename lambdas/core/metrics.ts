@@ -50,9 +50,6 @@ export function aiMetrics(workflow: AiWorkflowName) {
   } as const;
 }
 
-/** An ai-tasks message with no workflow to run (a new job before drafts exist, a deleted interview). */
-export const AI_TASKS_IGNORED_METRIC = 'AiTasksIgnored';
-
 /** One datapoint per screened application: the dashboard shows its percentiles as the score distribution. */
 export const SCREENING_SCORE_METRIC = 'ScreeningScore';
 
@@ -66,29 +63,46 @@ export const CONSUMER_METRICS = {
   malformed: 'MessagesMalformed',
 } as const;
 
-/** What the scheduled runs count (lambdas/handlers/scheduled-run-report.ts). */
+/**
+ * What the scheduled runs count (lambdas/handlers/scheduled-run-report.ts). Windows completed and
+ * records found are in the runs' log lines only, and a failed run is the poller's Errors alarm.
+ */
 export const POLLER_METRICS = {
-  windows: 'PollWindowsCompleted',
-  found: 'PollEntitiesFound',
+  /** Messages the pollers queued: what reached the queues without a webhook (Greenhouse) or from Beamery. */
   queued: 'PollMessagesQueued',
   rateLimited: 'PollRateLimited',
-  failed: 'PollFailed',
   /** A run stopped waiting for room on greenhouse-changes; its window is listed again next run. */
   backpressure: 'PollBackpressure',
   /** How far behind now a poller's watermark is after its run: the sync lag of changes without a webhook. */
   lagSeconds: 'PollLagSeconds',
 } as const;
 
-/** Counts of a users reference sync run (lambdas/core/sync/reference-users.ts). */
-export const USERS_METRICS = {
-  linked: 'UsersLinked',
-  unmatched: 'UsersUnmatched',
-  unlinked: 'UsersUnlinked',
-} as const;
+/**
+ * Greenhouse users the users reference sync could not link to a Beamery user by email: the notes
+ * they write reach Beamery without an author (lambdas/core/sync/reference-users.ts). Users linked or
+ * unlinked, and the deletions sweep's counts, are in the runs' log lines only.
+ */
+export const USERS_UNMATCHED_METRIC = 'UsersUnmatched';
 
-/** Counts of a deletions sweep (lambdas/core/sync/deletion-sweep.ts). */
-export const DELETIONS_METRICS = {
-  checked: 'DeletionSweepLinksChecked',
-  /** Links whose Greenhouse record was absent twice: enqueued as the missed webhook. */
-  deleted: 'DeletionSweepAbsencesFound',
-} as const;
+/** A consumer's failure on a Beamery route that is wrong for the tenant (CapabilityBroken): one name, so one alarm covers both consumers. */
+export const CAPABILITY_BROKEN_METRIC = 'BeameryCapabilityBroken';
+
+/**
+ * Every metric a function can emit, by the function (its entry name, lambdas/runtime.ts) whose
+ * `service` dimension it carries. Each name × service is one CloudWatch custom metric, billed for
+ * every hour it receives a datapoint; test/cdk/metric-use.test.ts fails when one of them is read by
+ * no dashboard widget, alarm or runbook line, and bench/cost.ts prices them.
+ */
+export const EMITTED_METRICS = {
+  'ingest-webhook': Object.values(INGEST_METRICS),
+  'beamery-push': Object.values(PUSH_METRICS),
+  'greenhouse-changes': [...Object.values(CONSUMER_METRICS), CAPABILITY_BROKEN_METRIC],
+  'beamery-changes': [...Object.values(CONSUMER_METRICS), CAPABILITY_BROKEN_METRIC],
+  'ai-tasks': [
+    ...Object.values(CONSUMER_METRICS),
+    ...Object.values(aiMetrics('screening')),
+    SCREENING_SCORE_METRIC,
+    ...(['inferences', 'errors', 'latencyMs', 'inputTokens', 'outputTokens', 'estimatedCostUsd'] as const).map((name) => aiMetrics('feedback')[name]),
+  ],
+  'scheduled-runs': [...Object.values(POLLER_METRICS), USERS_UNMATCHED_METRIC],
+} as const satisfies Readonly<Record<string, readonly string[]>>;

@@ -44,7 +44,6 @@ export function makeScheduledRunsHandler(deps: ScheduledRunsHandlerDependencies)
     return withInvocation({ logger, metrics }, context, async () => {
       const parsed = pollerEventSchema.safeParse(rawEvent);
       if (!parsed.success) {
-        report.count(POLLER_METRICS.failed);
         throw new Error(`poller input must be {"poller":${SCHEDULED_RUNS.map((name) => `"${name}"`).join('|')}}: ${z.prettifyError(parsed.error)}`);
       }
       const { poller } = parsed.data;
@@ -62,7 +61,7 @@ export function makeScheduledRunsHandler(deps: ScheduledRunsHandlerDependencies)
         }
         return summary;
       } catch (error) {
-        report.count(POLLER_METRICS.failed);
+        // Counted by the poller's Errors alarm: the error is thrown on.
         logger.error('poller failed; watermark kept', { poller, error: errorName(error) });
         throw error;
       }

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DELETIONS_METRICS, POLLER_METRICS, USERS_METRICS } from '#core/metrics';
+import { POLLER_METRICS, USERS_UNMATCHED_METRIC } from '#core/metrics';
 import type { Clock } from '#core/clock';
 import type { PollProgress } from '#core/sync/poll-greenhouse';
 import type { CompletedRunSummary } from '#core/sync/scheduled-runs';
@@ -19,8 +19,6 @@ export function scheduledRunReport(logger: Logger, metrics: MetricsSink, clock: 
       count(POLLER_METRICS.queued, event.messages);
     } else if (event.kind === 'window-done') {
       const { poller, window } = event;
-      count(POLLER_METRICS.windows);
-      count(POLLER_METRICS.found, window.found);
       logger.info('poll window done', { poller, from: window.from, to: window.to, found: window.found });
     } else {
       const { poller, window, found, queued, windows, budgetMs } = event;
@@ -40,17 +38,12 @@ export function scheduledRunReport(logger: Logger, metrics: MetricsSink, clock: 
   function completed(summary: CompletedRunSummary): void {
     if (summary.poller === 'users') {
       const { poller: _poller, ...result } = summary;
-      count(USERS_METRICS.linked, result.linked);
-      count(USERS_METRICS.unmatched, result.unmatched);
-      count(USERS_METRICS.unlinked, result.unlinked);
+      count(USERS_UNMATCHED_METRIC, result.unmatched);
       logger.info('users reference sync done', { ...result });
     } else if (summary.poller === 'beamery') {
-      count(POLLER_METRICS.found, summary.listed);
       count(POLLER_METRICS.queued, summary.queued);
       logger.info('beamery poll done', { ...summary });
     } else if (summary.poller === 'deletions') {
-      count(DELETIONS_METRICS.checked, summary.checked);
-      count(DELETIONS_METRICS.deleted, summary.candidatesDeleted + summary.jobsDeleted);
       if (!summary.complete) logger.warn('deletions sweep reached its request cap; the next run continues from its cursor', { ...summary });
       else logger.info('deletions sweep done', { ...summary });
     } else if (!summary.caughtUp && !summary.backpressured) {

@@ -4,8 +4,7 @@ import { Construct } from 'constructs';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AI_SERVICE, AI_WORKFLOW_METRIC_PREFIX, type AiWorkflowName } from '#core/metrics';
-import { CONSUMER_METRICS } from '#core/metrics';
-import { POLLER_METRICS } from '#core/metrics';
+import { CONSUMER_METRICS, POLLER_METRICS, PUSH_METRICS, SERVICES } from '#core/metrics';
 import type { AiMetricName, AiWorkflows } from './ai-workflows.ts';
 import { notifyOn } from './alarm-topic.ts';
 import type { EventQueue, EventQueues } from './event-queues.ts';
@@ -110,23 +109,36 @@ export class BridgeDashboard extends Construct {
       ),
     );
 
+    const push = (name: keyof typeof PUSH_METRICS, label: string) => serviceCountMetric(PUSH_METRICS[name], SERVICES.beameryPush, PERIOD).with({ label });
     this.dashboard.addWidgets(
-      graph('Deliveries: accepted', ingestMetrics(['verified', 'ping', 'messagesQueued', 'duplicate']), HALF),
+      graph(
+        'Deliveries: accepted, and what the pollers queued',
+        [...ingestMetrics(['verified', 'ping', 'messagesQueued', 'duplicate']), pollerMetric(POLLER_METRICS.queued).with({ label: 'messages queued by pollers' })],
+        THIRD,
+      ),
       graph(
         'Deliveries: refused or parked',
         ingestMetrics(['signatureRejected', 'malformed', 'tooLarge', 'quarantined', 'enqueueFailed', 'duplicateInProgress', 'dedupUnavailable']),
-        HALF,
+        THIRD,
+      ),
+      graph(
+        'Push requests (POST /beamery/push)',
+        [push('contactsQueued', 'contacts queued'), push('unauthorized', 'unauthorized'), push('rejected', 'rejected (body)'), push('enqueueFailed', 'not queued (SQS)')],
+        THIRD,
       ),
     );
 
     const queueMetrics = (metric: (q: EventQueue) => cloudwatch.IMetric) => queues.all.map(metric);
     const latest = { period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM };
     this.dashboard.addWidgets(
-      graph(
-        'Messages waiting',
-        queueMetrics((q) => q.queue.metricApproximateNumberOfMessagesVisible({ ...latest, label: q.definition.id })),
-        THIRD,
-      ),
+      // Processed beside waiting: a count that rises while nothing is processed is a stuck consumer or a pause.
+      new cloudwatch.GraphWidget({
+        title: 'Messages waiting (left) and processed (right)',
+        left: queueMetrics((q) => q.queue.metricApproximateNumberOfMessagesVisible({ ...latest, label: q.definition.id })),
+        right: consumerMetric(CONSUMER_METRICS.processed).map((m) => m.with({ label: `${m.label ?? ''} processed` })),
+        width: THIRD,
+        height: 6,
+      }),
       graph(
         'Sync lag (s): oldest message, poll watermark',
         [
@@ -150,7 +162,15 @@ export class BridgeDashboard extends Construct {
     this.dashboard.addWidgets(
       graph('Rate limited (batches paused by a limit)', [...consumerMetric(CONSUMER_METRICS.rateLimited), pollerMetric(POLLER_METRICS.rateLimited).with({ label: 'pollers' })], THIRD),
       graph('Poll backpressure (runs that waited for room)', [pollerMetric(POLLER_METRICS.backpressure).with({ label: 'greenhouse pollers' })], THIRD),
-      graph('Failed and dead-lettered messages', [...consumerMetric(CONSUMER_METRICS.failed), ...consumerMetric(CONSUMER_METRICS.deadLettered).map((m) => m.with({ label: `${m.label ?? ''} dead-lettered` }))], THIRD),
+      graph(
+        'Failed and dead-lettered messages',
+        [
+          ...consumerMetric(CONSUMER_METRICS.failed),
+          ...consumerMetric(CONSUMER_METRICS.deadLettered).map((m) => m.with({ label: `${m.label ?? ''} dead-lettered` })),
+          ...consumerMetric(CONSUMER_METRICS.malformed).map((m) => m.with({ label: `${m.label ?? ''} not an envelope` })),
+        ],
+        THIRD,
+      ),
     );
 
     this.addFunctionRows(props.functions);

@@ -1,4 +1,5 @@
 import { ApiError } from '#core/api-errors';
+import { CAPABILITY_BROKEN_METRIC } from '#core/metrics';
 
 /**
  * Beamery-specific failures beside the shared ones of lambdas/core/api-errors.ts. Like those,
@@ -27,8 +28,8 @@ export class AttachmentRejected extends ApiError {
   }
 }
 
-/** The metric a consumer counts for a CapabilityBroken failure (one name, so one alarm covers them all). */
-export const CAPABILITY_BROKEN_METRIC = 'BeameryCapabilityBroken';
+/** The metric a consumer counts for a CapabilityBroken failure (named with the others in core/metrics.ts). */
+export { CAPABILITY_BROKEN_METRIC };
 
 /**
  * An ASSUMED route that the tenant's API shows to be wrong: it answers 404 for records that a

@@ -1,4 +1,4 @@
-import { AI_TASKS_IGNORED_METRIC, aiMetrics, SCREENING_SCORE_METRIC, type AiWorkflowName } from '#core/metrics';
+import { aiMetrics, SCREENING_SCORE_METRIC, type AiWorkflowName } from '#core/metrics';
 import type { TokenUsage } from './model.ts';
 import { estimatedCostUsd, type TokenPricing } from './pricing.ts';
 import { routeAiTask, type AiTaskEvent } from './route-task.ts';
@@ -56,7 +56,6 @@ export async function runAiTask(event: AiTaskEvent & { readonly deliveryId: stri
       for (const id of await deps.applicationsOf(route.candidateId)) await synthesize(id, { ...base, applicationId: String(id) }, deps, report);
       return;
     case 'none':
-      report.metric(AI_TASKS_IGNORED_METRIC, 'Count', 1);
       report.info('AI task with no workflow to run', base);
   }
 }

@@ -3,7 +3,7 @@ import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ENVELOPE_VERSION, type Envelope, type GreenhouseEventEnvelope } from '#core/envelope';
-import { AI_TASKS_IGNORED_METRIC, aiMetrics } from '#core/metrics';
+import { CONSUMER_METRICS, aiMetrics } from '#core/metrics';
 import { aiSettingsSchema } from '#core/ai/settings';
 import { offlineScreeningProvider } from '#core/ai/screening/offline';
 import { InMemoryAiMemory } from '#adapters/store/ai-memory';
@@ -77,13 +77,15 @@ function harness(feedback: FeedbackRun) {
 }
 
 describe('ai-tasks consumer', () => {
-  it('screens new candidate applications, synthesises on stage changes and scorecard polls, and counts the rest as ignored', async () => {
+  it('screens new candidate applications, synthesises on stage changes and scorecard polls, and acknowledges the rest without a workflow run', async () => {
     const h = harness({ outcome: 'synthesised', inferences: [{ usage: { inputTokens: 1_500, outputTokens: 400 }, latencyMs: 900 }], failures: 0 });
     const response = await h.handler(event(task('new_candidate_application', '41'), task('candidate_stage_change', '42'), task('scorecards_changed', '43'), task('job_created')));
     expect(response.batchItemFailures).toEqual([]);
     expect(h.screeningReads).toEqual([41]);
     expect(h.feedbackCalls).toEqual([42, 43]);
-    expect(h.metrics.filter(([name]) => name === AI_TASKS_IGNORED_METRIC)).toEqual([[AI_TASKS_IGNORED_METRIC, 1]]);
+    // job_created has no workflow: processed (acknowledged), and no workflow metric of its own.
+    expect(h.metrics.filter(([name]) => name === CONSUMER_METRICS.processed)).toHaveLength(4);
+    expect(h.metrics.filter(([name]) => name === aiMetrics('feedback').inferences)).toHaveLength(2);
   });
 
   it("a deleted scorecard names only the candidate: each of the candidate's applications is synthesised again", async () => {
