@@ -16,13 +16,15 @@
  *  7. the AI workflows (bench/ai.ts): resume text extraction cold and warm, the pure screening path,
  *     the Converse adapter against the Bedrock simulator, and the estimated Bedrock cost per screening;
  *  8. late redeliveries (bench/redelivery.ts): messages queued when each webhook is retried 16 simulated
- *     minutes later, with SQS's deduplication alone and with ingest's delivery record (seconds).
+ *     minutes later, with SQS's deduplication alone and with ingest's delivery record (seconds);
+ *  9. the monthly AWS cost of a small, a medium and a large tenant, fixed and variable (bench/cost.ts),
+ *     from the default stack's inventory and the request counts sections 5–7 measured when they ran.
  *
  * Numbers are for this machine and an in-process emulator: they bound the bridge's own overhead, not
  * SQS's service latency. Results are printed and written to .bench/results.json.
  *
  * `npx tsx bench/run.ts <section...>` runs only the sections named (core, ingest, bundles, rate-limit,
- * backfill, bulk-edit, ai, redelivery) and updates only theirs in .bench/results.json; with none, all run.
+ * backfill, bulk-edit, ai, redelivery, cost) and updates only theirs in .bench/results.json; with none, all run.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +46,7 @@ import { ingestOnQueues, signedDelivery } from '../test/support/ingest.ts';
 import { benchAi, describeAi, type AiBenchResult } from './ai.ts';
 import { benchBulkEdit, describeBulkEdit, type BulkEditResult } from './bulk-edit.ts';
 import { benchRedelivery, describeRedelivery, type RedeliveryResult } from './redelivery.ts';
+import { benchCost, describeCost, type CostBenchResult } from './cost.ts';
 
 const SECRET = 'bench-secret';
 const fixtures = greenhouseWebhookFixtures().filter((f) => f.action !== 'ping');
@@ -59,9 +62,10 @@ interface Results {
   bulkEdit: BulkEditResult;
   ai: AiBenchResult;
   redelivery: RedeliveryResult;
+  cost: CostBenchResult;
 }
 
-const SECTIONS = ['core', 'ingest', 'bundles', 'rate-limit', 'backfill', 'bulk-edit', 'ai', 'redelivery'] as const;
+const SECTIONS = ['core', 'ingest', 'bundles', 'rate-limit', 'backfill', 'bulk-edit', 'ai', 'redelivery', 'cost'] as const;
 type Section = (typeof SECTIONS)[number];
 const requested = process.argv.slice(2);
 for (const name of requested) if (!SECTIONS.includes(name as Section)) throw new Error(`unknown bench section ${name}; one of ${SECTIONS.join(', ')}`);
@@ -173,6 +177,8 @@ if (runs('backfill')) {
 if (runs('bulk-edit')) results.bulkEdit = await benchBulkEdit();
 if (runs('ai')) results.ai = await benchAi();
 if (runs('redelivery')) results.redelivery = await benchRedelivery();
+// Last: it prices the request counts the sections above measured (or their estimates when they have not run).
+if (runs('cost')) results.cost = benchCost(results);
 
 console.log(`node ${results.machine.node}, ${results.machine.cpus} cpus`);
 if (runs('core') && results.core) {
@@ -199,5 +205,6 @@ if (runs('backfill') && results.backfill) {
 if (runs('bulk-edit') && results.bulkEdit) for (const line of describeBulkEdit(results.bulkEdit)) console.log(line);
 if (runs('ai') && results.ai) for (const line of describeAi(results.ai)) console.log(line);
 if (runs('redelivery') && results.redelivery) for (const line of describeRedelivery(results.redelivery)) console.log(line);
+if (runs('cost') && results.cost) for (const line of describeCost(results.cost)) console.log(line);
 mkdirSync('.bench', { recursive: true });
 writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);
