@@ -5,7 +5,7 @@ import { BeameryClient } from '#adapters/beamery/client';
 import { BEAMERY_BUDGET_POLICY } from '#adapters/beamery/transport';
 import { GreenhouseClient, GREENHOUSE_BUDGET_POLICY } from '#adapters/greenhouse/client';
 import { RateLimited, type ApiSystem } from '#core/api-errors';
-import { SharedRateBudget } from '#adapters/http/rate-budget';
+import { SharedRateBudget, type BudgetStore } from '#adapters/http/rate-budget';
 import { DynamoDbBudgetStore } from '#adapters/store/dynamodb-budget-store';
 import { startDynamoDbLocal } from '#local/dynamodb-local';
 import { createTables } from '#local/resources';
@@ -21,8 +21,9 @@ import { startBeamerySimulator } from '#local/simulators/beamery/server';
  * budget lets them. A budget refusal or a 429 makes
  * a worker wait the retry time, as a consumer returning its message to the queue would.
  *
- * Reported: requests the simulator answered 200 per window, as a share of its limit L, and the 429s
- * per window per worker (target: at least 0.9 of L, at most one 429 per window per worker).
+ * Reported: requests the simulator answered 200 per window, as a share of its limit L, the 429s
+ * per window per worker (target: at least 0.9 of L, at most one 429 per window per worker), and the
+ * budget's DynamoDB requests per API call sent (target: at most 0.5; each store method is one request).
  */
 export interface RateLimitResult {
   readonly system: SimulatedApi;
@@ -36,6 +37,34 @@ export interface RateLimitResult {
   readonly serverRejections: number;
   readonly maxRejectionsPerWindowPerWorker: number;
   readonly budgetWaits: number;
+  /** DynamoDB requests of the shared budget during the run, and per API call sent (answered or 429). */
+  readonly budgetRequests: number;
+  readonly budgetRequestsPerApiCall: number;
+}
+
+/** The target the lease design is held to: DynamoDB requests of the budget per API call. */
+export const BUDGET_REQUESTS_PER_CALL_TARGET = 0.5;
+
+export function describeRateLimit(r: RateLimitResult): string {
+  return (
+    `rate budget, ${r.system}: ${r.workers} workers, limit ${r.limit} per window, ${r.simulatedSeconds} simulated s (${r.realSeconds} s real): ` +
+    `${r.succeeded} answered = ${r.throughputOfLimit} of the limit; ${r.serverRejections} 429s (at most ${r.maxRejectionsPerWindowPerWorker} per window per worker); ` +
+    `${r.budgetWaits} budget waits; ${r.budgetRequestsPerApiCall} DynamoDB requests per API call (target ≤ ${BUDGET_REQUESTS_PER_CALL_TARGET})`
+  );
+}
+
+/** Counts the calls made to a store: each method of DynamoDbBudgetStore is one DynamoDB request. */
+function countingStore(store: BudgetStore, counter: { requests: number }): BudgetStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        counter.requests++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
 }
 
 /** One simulated API: how to start it with limit L, and one cheap budgeted GET against it. */
@@ -90,11 +119,12 @@ export async function benchRateLimit({ system = 'greenhouse' as SimulatedApi, wo
   const dynamodb: DynamoDBClient = localDynamoDbClient(dynamoDbLocal.endpoint);
   try {
     const ledger = (await createTables(dynamodb, `bench-rate-${system}-`)).ledger;
+    const counter = { requests: 0 };
     const callers = Array.from({ length: workers }, () =>
       target.caller(
         sim.url,
         clock,
-        new SharedRateBudget({ system, store: new DynamoDbBudgetStore(dynamodb, ledger, system, 'bench'), policy: target.policy, clock, maxWaitMs: 5_000 }),
+        new SharedRateBudget({ system, store: countingStore(new DynamoDbBudgetStore(dynamodb, ledger, system, 'bench'), counter), policy: target.policy, clock, maxWaitMs: 5_000 }),
       ),
     );
     // Mint the token (and learn the server's window) before the clock starts counting.
@@ -104,6 +134,7 @@ export async function benchRateLimit({ system = 'greenhouse' as SimulatedApi, wo
     await clock.sleep(start - clock.now());
 
     const end = start + simulatedSeconds * 1000;
+    counter.requests = 0;
     const rejections = new Map<string, number>();
     let succeeded = 0;
     let budgetWaits = 0;
@@ -127,6 +158,7 @@ export async function benchRateLimit({ system = 'greenhouse' as SimulatedApi, wo
     );
     const windows = (simulatedSeconds * 1000) / windowMs;
     const serverRejections = [...rejections.values()].reduce((a, b) => a + b, 0);
+    const budgetRequests = counter.requests;
     return {
       system,
       workers,
@@ -139,6 +171,8 @@ export async function benchRateLimit({ system = 'greenhouse' as SimulatedApi, wo
       serverRejections,
       maxRejectionsPerWindowPerWorker: Math.max(0, ...rejections.values()),
       budgetWaits,
+      budgetRequests,
+      budgetRequestsPerApiCall: Number((budgetRequests / Math.max(1, succeeded + serverRejections)).toFixed(2)),
     };
   } finally {
     dynamodb.destroy();

@@ -5,7 +5,8 @@
  *  2. verified webhooks/s through the real ingest handler into the SQS emulator (fauxqs), with one
  *     delivery at a time and with 16 in flight, and their latency percentiles (without the delivery
  *     record on DynamoDB, which section 8 measures, so this bounds the handler and SQS alone);
- *  3. the minified bundle of each Lambda, as `cdk synth` builds it;
+ *  3. the minified bundle of each Lambda, as `cdk synth` builds it, and its cold import, against their
+ *     targets (bench/bundles.ts);
  *  4. the shared rate budget: eight workers against each simulator's limit for 60 simulated seconds
  *     (bench/rate-limit.ts), as a share of the limit and the 429s they caused;
  *  5. the backfill: `bridge backfill` of 300 jobs and 5,000 candidates through both simulators on the
@@ -26,27 +27,22 @@
  * `npx tsx bench/run.ts <section...>` runs only the sections named (core, ingest, bundles, rate-limit,
  * backfill, bulk-edit, ai, redelivery, cost) and updates only theirs in .bench/results.json; with none, all run.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { App } from 'aws-cdk-lib';
 import { decideDelivery } from '#core/webhooks/delivery';
 import { signGreenhouseBody } from '#core/webhooks/signature';
-import { BridgeStack } from '#lib/bridge-stack';
-import { parseStackConfig } from '#lib/config';
 import { startSqsEmulator } from '#local/emulators';
 import { createQueues } from '#local/resources';
 import { greenhouseWebhookFixtures } from '../test/support/fixtures.ts';
 import { drain } from '../test/support/queues.ts';
-import { benchRateLimit, type RateLimitResult } from './rate-limit.ts';
+import { benchRateLimit, describeRateLimit, type RateLimitResult } from './rate-limit.ts';
 import { backfillOptionsFromEnv, benchBackfill, describeBackfill, type BackfillBenchResult } from './backfill.ts';
 import { ingestOnQueues, signedDelivery } from '../test/support/ingest.ts';
 import { benchAi, describeAi, type AiBenchResult } from './ai.ts';
 import { benchBulkEdit, describeBulkEdit, type BulkEditResult } from './bulk-edit.ts';
 import { benchRedelivery, describeRedelivery, type RedeliveryResult } from './redelivery.ts';
 import { benchCost, describeCost, type CostBenchResult } from './cost.ts';
+import { benchBundles, describeBundles, type BundleResult } from './bundles.ts';
 
 const SECRET = 'bench-secret';
 const fixtures = greenhouseWebhookFixtures().filter((f) => f.action !== 'ping');
@@ -55,7 +51,7 @@ interface Results {
   machine: { node: string; cpus: number };
   core: { decisions: number; perSecond: number };
   ingest: { concurrency: number; deliveries: number; perSecond: number; p50Ms: number; p99Ms: number; messages: number }[];
-  bundles: { function: string; bytes: number; gzipBytes: number }[];
+  bundles: BundleResult[];
   rateLimit: RateLimitResult[];
   /** The measurements, or why the bench failed (an incomplete sync, a dead-lettered message). */
   backfill: BackfillBenchResult | { error: string };
@@ -124,31 +120,6 @@ async function benchIngest(): Promise<Results['ingest']> {
   }
 }
 
-function benchBundles(): Results['bundles'] {
-  const outdir = mkdtempSync(join(tmpdir(), 'bridge-bench-synth-'));
-  try {
-    const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
-    new BridgeStack(app, 'Bench', { config: parseStackConfig({}) });
-    const assembly = app.synth();
-    const bundles: Results['bundles'] = [];
-    for (const stack of assembly.stacks) {
-      const resources = (stack.template as { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> }).Resources;
-      for (const [logicalId, resource] of Object.entries(resources)) {
-        const assetPath = resource.Metadata?.['aws:asset:path'];
-        if (resource.Type !== 'AWS::Lambda::Function' || !assetPath) continue;
-        const dir = join(outdir, assetPath);
-        const entry = readdirSync(dir).find((f) => /^index\.(mjs|js)$/.test(f));
-        if (!entry) continue;
-        const code = readFileSync(join(dir, entry));
-        bundles.push({ function: logicalId, bytes: statSync(join(dir, entry)).size, gzipBytes: gzipSync(code).byteLength });
-      }
-    }
-    return bundles;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
 const RESULTS_PATH = '.bench/results.json';
 const previous = (() => {
   try {
@@ -161,7 +132,7 @@ const results: Partial<Results> = requested.length === 0 ? {} : previous;
 results.machine = { node: process.version, cpus: (await import('node:os')).cpus().length };
 if (runs('core')) results.core = benchCore();
 if (runs('ingest')) results.ingest = await benchIngest();
-if (runs('bundles')) results.bundles = benchBundles();
+if (runs('bundles')) results.bundles = await benchBundles();
 if (runs('rate-limit')) {
   results.rateLimit = [await benchRateLimit({ system: 'greenhouse', limit: 50 }), await benchRateLimit({ system: 'beamery', limit: 40 })];
 }
@@ -189,14 +160,9 @@ for (const r of runs('ingest') ? (results.ingest ?? []) : []) {
     `ingest → fauxqs, ${r.concurrency} in flight: ${r.perSecond.toLocaleString('en')} verified webhooks/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (${r.deliveries} deliveries, ${r.messages} messages)`,
   );
 }
-for (const b of runs('bundles') ? (results.bundles ?? []) : []) {
-  console.log(`bundle ${b.function}: ${(b.bytes / 1024).toFixed(1)} KiB minified, ${(b.gzipBytes / 1024).toFixed(1)} KiB gzipped`);
-}
+if (runs('bundles') && results.bundles) for (const line of describeBundles(results.bundles)) console.log(line);
 for (const r of runs('rate-limit') ? (results.rateLimit ?? []) : []) {
-  console.log(
-    `rate budget, ${r.system}: ${r.workers} workers, limit ${r.limit} per window, ${r.simulatedSeconds} simulated s (${r.realSeconds} s real): ` +
-      `${r.succeeded} answered = ${r.throughputOfLimit} of the limit; ${r.serverRejections} 429s (at most ${r.maxRejectionsPerWindowPerWorker} per window per worker); ${r.budgetWaits} budget waits`,
-  );
+  console.log(describeRateLimit(r));
 }
 if (runs('backfill') && results.backfill) {
   if ('error' in results.backfill) console.error(`backfill: FAILED: ${results.backfill.error}`);

@@ -2,13 +2,11 @@
  * Resume text from the downloaded file: text from PDF and DOCX with well-kept libraries; a scanned or
  * unreadable file is recorded as not screenable (docs/ai-governance.md), never guessed.
  *
- * PDF through unpdf (Mozilla's pdf.js, in a build that runs without a worker or a canvas), DOCX
- * through mammoth, UTF-8 plain text as is. There is no OCR and no best-effort recovery: a file that
- * does not yield its own text is returned as `not-screenable` with a reason, so the screening never
- * scores a candidate on text that the candidate did not write.
+ * PDF through unpdf (Mozilla's pdf.js, in a build that runs without a worker or a canvas;
+ * pdf-text.ts), DOCX through mammoth (docx-text.ts), UTF-8 plain text as is. There is no OCR and no
+ * best-effort recovery: a file that does not yield its own text is returned as `not-screenable` with
+ * a reason, so the screening never scores a candidate on text that the candidate did not write.
  */
-import mammoth from 'mammoth';
-import { extractText, getDocumentProxy } from 'unpdf';
 
 export type ResumeText =
   | { kind: 'text'; format: 'pdf' | 'docx' | 'text'; text: string; pages?: number }
@@ -78,42 +76,35 @@ export async function extractResumeText(file: ResumeFile): Promise<ResumeText> {
 }
 
 async function fromPdf(bytes: Uint8Array): Promise<ResumeText> {
-  let pdf: Awaited<ReturnType<typeof getDocumentProxy>> | undefined;
-  let merged: string;
-  let pages: number;
-  try {
-    // A copy: pdf.js may take ownership of (detach) the array it is given, and it refuses a Buffer.
-    pdf = await getDocumentProxy(new Uint8Array(bytes), {
-      // Errors only: pdf.js warns on console about recoverable damage, which says nothing useful in our logs.
-      verbosity: 0,
-      // Text only: no font is ever loaded for rendering.
-      disableFontFace: true,
-      useSystemFonts: false,
-    });
-    pages = pdf.numPages;
-    if (pages > MAX_PDF_PAGES) return notScreenable('too-large', 'pdf');
-    ({ text: merged } = await extractText(pdf, { mergePages: true }));
-  } catch {
-    // Damaged, truncated, or encrypted with a password we do not have. The library's message is not
-    // passed on: the caller records the reason, and a retry would fail the same way.
-    return notScreenable('unreadable', 'pdf');
-  } finally {
-    await pdf?.loadingTask.destroy().catch(() => undefined);
-  }
-  const text = normalise(merged);
+  const { readPdfText } = await loadPdfText();
+  const reading = await readPdfText(bytes, MAX_PDF_PAGES);
+  if (reading.outcome === 'too-many-pages') return notScreenable('too-large', 'pdf');
+  if (reading.outcome === 'unreadable') return notScreenable('unreadable', 'pdf');
+  const { pages } = reading;
+  const text = normalise(reading.text);
   const letters = text.match(/\p{L}/gu)?.length ?? 0;
   if (letters < MIN_PDF_LETTERS_PER_PAGE * Math.max(pages, 1)) return notScreenable('no-text-layer', 'pdf');
   return { kind: 'text', format: 'pdf', text: cap(text), pages };
 }
 
+/**
+ * The parsers are most of the AI function's code (pdf.js about 1.5 MB minified; mammoth with its zip
+ * and XML libraries about 0.3 MB): each loads the first time a file of its format is screened, not at
+ * every cold start. The specifier is computed, so esbuild leaves the import to run time: from source
+ * (tsx, vitest) the module is the .ts file beside this one; in a Lambda bundle it is the .mjs file
+ * beside index.mjs, which lib/constructs/bridge-function.ts builds there (LAZY_MODULES).
+ */
+function sourceOrBundled(source: string, bundled: string): string {
+  return new URL(import.meta.url.endsWith('.ts') ? source : bundled, import.meta.url).href;
+}
+
+const loadPdfText = (): Promise<typeof import('./pdf-text.ts')> => import(sourceOrBundled('./pdf-text.ts', './pdf-text.mjs'));
+const loadDocxText = (): Promise<typeof import('./docx-text.ts')> => import(sourceOrBundled('./docx-text.ts', './docx-text.mjs'));
+
 async function fromDocx(bytes: Uint8Array): Promise<ResumeText> {
-  let raw: string;
-  try {
-    const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
-    raw = result.value;
-  } catch {
-    return notScreenable('unreadable', 'docx');
-  }
+  const { readDocxText } = await loadDocxText();
+  const raw = await readDocxText(bytes);
+  if (raw === undefined) return notScreenable('unreadable', 'docx');
   // mammoth ends every paragraph with a blank line; a paragraph is a line here, so an empty
   // paragraph (the author's own spacing) is what remains a blank line.
   const text = normalise(raw.replace(/\n\n/g, '\n'));

@@ -17,6 +17,64 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REQUIRE_SHIM =
   "import { createRequire as __bridgeCreateRequire } from 'node:module'; const require = __bridgeCreateRequire(import.meta.url);";
 
+/**
+ * Credential providers the SDK's default chain loads only by `import()`, after its first link (the
+ * environment variables) has failed. Lambda always sets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+ * AWS_SESSION_TOKEN from the function's role, so on Lambda the chain never goes past that link, and
+ * bundling these (SSO, shared ini files, sign-in, STS and SSO-OIDC clients, web identity, process,
+ * container and instance metadata) cost a fifth of each bundle for code that never runs. Left
+ * external, such an import would fail loudly (ERR_MODULE_NOT_FOUND) instead of being guessed at.
+ * docs/architecture.md, "Bundles", has the numbers.
+ */
+export const UNUSED_CREDENTIAL_PROVIDERS = [
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-login',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+  '@aws-sdk/nested-clients',
+] as const;
+
+/**
+ * Modules a handler loads with `import()` only when it needs them, built as files of their own beside
+ * index.mjs: NodejsFunction bundles into one output file, where esbuild cannot split code, so the
+ * importing module names the file at run time (lambdas/adapters/resume-text.ts) and it is built after
+ * the main bundle, into the assets whose bundle names it.
+ */
+export const LAZY_MODULES = [
+  { source: 'lambdas/adapters/pdf-text.ts', file: 'pdf-text.mjs' },
+  { source: 'lambdas/adapters/docx-text.ts', file: 'docx-text.mjs' },
+] as const;
+
+/** The esbuild options of every bundle, the lazy modules' included: one build, one set of settings. */
+const BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  banner: REQUIRE_SHIM,
+  externalModules: [...UNUSED_CREDENTIAL_PROVIDERS],
+} as const;
+
+const shellQuote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
+
+/** Shell commands that build each lazy module the main bundle names, with the main bundle's options. */
+function lazyModuleCommands(inputDir: string, outputDir: string): string[] {
+  return LAZY_MODULES.map(({ source, file }) => {
+    const args = [
+      'npx', '--no-install', 'esbuild', '--bundle', `${inputDir}/${source}`, `--outfile=${outputDir}/${file}`,
+      `--target=${BUNDLING.target}`, '--platform=node', `--format=${BUNDLING.format}`, '--minify', '--sourcemap', '--sources-content=false',
+      ...BUNDLING.externalModules.map((external) => `--external:${external}`),
+      `--banner:js=${BUNDLING.banner}`, `--main-fields=${BUNDLING.mainFields.join(',')}`,
+    ];
+    return `if grep -qF ${shellQuote(file)} ${shellQuote(`${outputDir}/index.mjs`)}; then ${args.map(shellQuote).join(' ')}; fi`;
+  });
+}
+
 export interface BridgeFunctionProps {
   /** Handler module, relative to the repository root, exporting `handler`. */
   readonly entry: string;
@@ -36,11 +94,14 @@ export interface BridgeFunctionProps {
  */
 export class BridgeFunction extends Construct {
   readonly function: NodejsFunction;
+  /** The handler module, relative to the repository root (the bench maps bundles to functions by it). */
+  readonly entry: string;
   readonly logGroup: logs.LogGroup;
   readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: BridgeFunctionProps) {
     super(scope, id);
+    this.entry = props.entry;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.config.logRetentionDays });
     // Instead of AWSLambdaBasicExecutionRole (logs:CreateLogGroup and writes to every log group):
@@ -73,14 +134,14 @@ export class BridgeFunction extends Construct {
         ...props.environment,
       },
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        banner: REQUIRE_SHIM,
-        externalModules: [],
+        ...BUNDLING,
+        mainFields: [...BUNDLING.mainFields],
+        externalModules: [...BUNDLING.externalModules],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: lazyModuleCommands,
+        },
       },
     });
   }

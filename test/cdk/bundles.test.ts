@@ -1,0 +1,48 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AssetStaging } from 'aws-cdk-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BridgeFunction, LAZY_MODULES, UNUSED_CREDENTIAL_PROVIDERS } from '#lib/constructs/bridge-function';
+import { resumeDocx, resumePdf } from '#local/resume-files';
+import type { PdfReading } from '#adapters/pdf-text';
+import { synthBridge } from './support.ts';
+
+/**
+ * The bundles as `cdk synth` builds them: what each loads at cold start, and the parsers the AI
+ * function loads on first use, built beside its index.mjs and working from there.
+ */
+describe('Lambda bundles', () => {
+  const bundles = new Map<string, string>();
+
+  beforeAll(() => {
+    const { stack } = synthBridge({ bundle: true });
+    for (const fn of stack.node.findAll().filter((c): c is BridgeFunction => c instanceof BridgeFunction)) {
+      const staging = fn.function.node.findAll().find((c): c is AssetStaging => c instanceof AssetStaging);
+      bundles.set(fn.entry, staging!.absoluteStagedPath);
+    }
+  }, 120_000);
+
+  it('import nothing at cold start but Node built-ins: the credential providers left out are only ever loaded by import()', () => {
+    expect(bundles.size).toBe(6);
+    for (const dir of bundles.values()) {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      const staticImports = [...code.matchAll(/\bimport\s*(?:[\w${},*\s]+from\s*)?"([^"]+)"/g)].map((m) => m[1]);
+      expect(staticImports.filter((specifier) => !specifier!.startsWith('node:'))).toEqual([]);
+      const dynamicImports = new Set([...code.matchAll(/\bimport\("([^"]+)"\)/g)].map((m) => m[1]!).filter((s) => !s.startsWith('node:')));
+      for (const specifier of dynamicImports) expect(UNUSED_CREDENTIAL_PROVIDERS.some((p) => specifier === p || specifier.startsWith(`${p}/`))).toBe(true);
+    }
+  });
+
+  it('build the resume parsers beside the AI function only, and they read a PDF and a DOCX from there', async () => {
+    const ai = bundles.get('lambdas/handlers/ai-tasks.ts')!;
+    for (const [entry, dir] of bundles) {
+      for (const { file } of LAZY_MODULES) expect(existsSync(join(dir, file))).toBe(entry === 'lambdas/handlers/ai-tasks.ts');
+    }
+    const lines = ['Sam Fictional', 'Staff Software Engineer', 'Built an idempotent webhook pipeline on AWS Lambda'];
+    const pdf = (await import(pathToFileURL(join(ai, 'pdf-text.mjs')).href)) as { readPdfText: (b: Uint8Array, max: number) => Promise<PdfReading> };
+    expect(await pdf.readPdfText(await resumePdf(lines), 100)).toMatchObject({ outcome: 'read', pages: 1 });
+    const docx = (await import(pathToFileURL(join(ai, 'docx-text.mjs')).href)) as { readDocxText: (b: Uint8Array) => Promise<string | undefined> };
+    expect(await docx.readDocxText(await resumeDocx(lines))).toContain(lines[2]);
+  });
+});
