@@ -51,13 +51,10 @@ const TARGETS: Record<BridgeFunctionId, { bytes: number; coldImportMs?: number }
 };
 const COLD_PROCESSES = 7;
 
-const SECRET_ARNS: Record<SecretRef, string> = {
-  'greenhouse-webhook': 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:webhook',
-  'greenhouse-harvest': 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:harvest',
-  beamery: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:beamery',
-  'identity-hash-key': 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:identity',
-  'beamery-push-key': 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:push',
-};
+/** Every secret a function's environment names, by a made-up ARN in the bench's account. */
+const SECRET_ARNS = new Proxy({} as Record<SecretRef, string>, {
+  get: (_, ref) => `arn:aws:secretsmanager:eu-west-1:111111111111:secret:${String(ref)}`,
+});
 
 const COLD_SCRIPT = `
 const t0 = performance.now();
@@ -170,7 +167,7 @@ async function startSecretsStub(): Promise<{ url: string; stop: () => Promise<vo
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify({ ARN: SECRET_ARNS['identity-hash-key'], Name: 'bench', SecretString: 'k'.repeat(32), VersionId: 'v1' }));
+      res.end(JSON.stringify({ ARN: SECRET_ARNS['identity-hash-key'], Name: 'identity-hash-key', SecretString: 'k'.repeat(32), VersionId: 'v1' }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

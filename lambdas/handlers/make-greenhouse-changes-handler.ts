@@ -30,6 +30,7 @@ export function makeGreenhouseChangesHandler(deps: GreenhouseChangesDependencies
   // Per container: warm invocations share it; a cold start reads the company's records again.
   const references = new GreenhouseReferenceCache(deps.clock);
   const greenhouse = references.over(deps.greenhouse);
+  const jobs = { ...deps.jobs, greenhouse: references.companyLists(deps.jobs.greenhouse) };
 
   function openBatch(envelopes: readonly Envelope[]): GreenhouseChangeDependencies {
     const candidateIds = envelopes.flatMap((envelope) => {
@@ -38,7 +39,7 @@ export function makeGreenhouseChangesHandler(deps: GreenhouseChangesDependencies
       return task.kind === 'candidate' ? [Number(task.candidateId)] : [];
     });
     const { reads, since } = batchCandidateReads(greenhouse, candidateIds, deps.clock);
-    return { ...deps, candidates: { ...deps.candidates, greenhouse: reads, readsSince: since } };
+    return { ...deps, jobs, candidates: { ...deps.candidates, greenhouse: reads, readsSince: since } };
   }
 
   async function handle(envelope: Envelope, _record: unknown, batch: GreenhouseChangeDependencies): Promise<void> {

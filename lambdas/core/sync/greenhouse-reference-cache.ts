@@ -11,7 +11,8 @@ import { collect } from '#core/async-iterables';
  * few minutes of staleness: a job's own change is reconciled from the job's message (which drops the
  * job here, see `forgetJob`), a renamed stage or reason reaches Beamery at the next reconcile.
  */
-export type ReferenceReads = Pick<GreenhouseApi, 'listJobs' | 'listJobInterviewStages' | 'listRejectionReasons' | 'listSources' | 'listUsers'>;
+export type CompanyReads = Pick<GreenhouseApi, 'listRejectionReasons' | 'listSources' | 'listUsers' | 'listDepartments' | 'listOffices'>;
+export type ReferenceReads = Partial<CompanyReads> & Pick<GreenhouseApi, 'listJobs' | 'listJobInterviewStages'>;
 
 type Job = ResourceOf<'jobs'>;
 type Stage = ResourceOf<'job_interview_stages'>;
@@ -28,7 +29,7 @@ export const REFERENCE_TTL_MS = 5 * 60_000;
 export class GreenhouseReferenceCache {
   private readonly jobs = new Map<number, Entry<Job>>();
   private readonly stages = new Map<number, Entry<Stage[]>>();
-  private readonly users = new Map<number, Entry<User>>();
+  private readonly users = new Map<string, Map<number, Entry<User>>>();
   private readonly lists = new Map<string, Entry<unknown[]>>();
 
   constructor(
@@ -42,34 +43,64 @@ export class GreenhouseReferenceCache {
     this.stages.delete(jobId);
   }
 
-  /** `reads` with the company's records served from this cache; every other read passes through. */
+  /**
+   * `reads` with the company-wide lists (rejection reasons, sources, departments, offices) and users by
+   * id served from this cache; a job's own reconcile reads through this, so its job and stages stay fresh.
+   */
+  companyLists<R extends Partial<CompanyReads>>(reads: R): R {
+    const overrides: Partial<CompanyReads> = {};
+    if (reads.listRejectionReasons) {
+      const list = reads.listRejectionReasons.bind(reads);
+      overrides.listRejectionReasons = (query = {}) => this.whole(`rejection_reasons:${query.includeDefaults === true}`, () => list(query));
+    }
+    if (reads.listSources) {
+      const list = reads.listSources.bind(reads);
+      overrides.listSources = () => this.whole('sources', list);
+    }
+    if (reads.listDepartments) {
+      const list = reads.listDepartments.bind(reads);
+      overrides.listDepartments = () => this.whole('departments', list);
+    }
+    if (reads.listOffices) {
+      const list = reads.listOffices.bind(reads);
+      overrides.listOffices = () => this.whole('offices', list);
+    }
+    if (reads.listUsers) {
+      const list = reads.listUsers.bind(reads);
+      overrides.listUsers = (query = {}) => {
+        const { ids, includeServiceAccounts, ...rest } = query;
+        if (!ids || hasOther(rest)) return list(query);
+        const flag = includeServiceAccounts === true;
+        const held = this.users.get(String(flag)) ?? new Map<number, Entry<User>>();
+        this.users.set(String(flag), held);
+        return this.byId(held, ids, async (missing) => collect(list({ ids: missing, ...(flag ? { includeServiceAccounts: true } : {}) })), (user) => [user.id]);
+      };
+    }
+    return withReads(reads, overrides as Partial<R>);
+  }
+
+  /** `companyLists`, and jobs by id and their interview stages too: for the reconciles of candidates. */
   over<R extends ReferenceReads>(reads: R): R {
-    return withReads<R>(reads, {
+    const company = this.companyLists(reads);
+    return withReads<R>(company, {
       listJobs: (query = {}) => {
         const { ids, ...rest } = query;
-        if (!ids || Object.values(rest).some((v) => v !== undefined)) return reads.listJobs(query);
-        return this.byId(this.jobs, ids, async (missing) => collect(reads.listJobs({ ids: missing })), (job) => [job.id]);
+        if (!ids || hasOther(rest)) return company.listJobs(query);
+        return this.byId(this.jobs, ids, async (missing) => collect(company.listJobs({ ids: missing })), (job) => [job.id]);
       },
       listJobInterviewStages: (jobIds) =>
         flatten(
           this.byId(
-          this.stages,
-          jobIds,
-          async (missing) => {
-            const found = await collect(reads.listJobInterviewStages(missing));
-            // A job without stages is an answer too: cached as empty.
-            return missing.map((jobId) => found.filter((s) => s.job_id === jobId));
-          },
+            this.stages,
+            jobIds,
+            async (missing) => {
+              const found = await collect(company.listJobInterviewStages(missing));
+              // A job without stages is an answer too: cached as empty.
+              return missing.map((jobId) => found.filter((s) => s.job_id === jobId));
+            },
             (_stagesOfJob, index, missing) => [missing[index]!],
           ),
         ),
-      listUsers: (query = {}) => {
-        const { ids, includeServiceAccounts, ...rest } = query;
-        if (!ids || includeServiceAccounts !== true || Object.values(rest).some((v) => v !== undefined)) return reads.listUsers(query);
-        return this.byId(this.users, ids, async (missing) => collect(reads.listUsers({ ids: missing, includeServiceAccounts: true })), (user) => [user.id]);
-      },
-      listRejectionReasons: (query = {}) => this.whole(`rejection_reasons:${query.includeDefaults === true}`, () => reads.listRejectionReasons(query)),
-      listSources: () => this.whole('sources', () => reads.listSources()),
     } as Partial<R>);
   }
 
@@ -116,6 +147,10 @@ export class GreenhouseReferenceCache {
       yield* entry.value as T[];
     })();
   }
+}
+
+function hasOther(rest: Record<string, unknown>): boolean {
+  return Object.values(rest).some((v) => v !== undefined);
 }
 
 async function* flatten<T>(groups: AsyncIterable<T[]>): AsyncIterable<T> {

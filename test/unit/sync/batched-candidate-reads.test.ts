@@ -41,7 +41,9 @@ function recordingGreenhouse() {
     listJobInterviewStages: (jobIds: readonly number[]) => list('listJobInterviewStages', jobIds, filter(stages, 'job_id', jobIds)),
     listRejectionReasons: () => list('listRejectionReasons', {}, [{ id: 7, name: 'Skills' }]),
     listSources: () => list('listSources', {}, [{ id: 1, name: 'Referral' }]),
-    listUsers: (q: { ids?: readonly number[] } = {}) => list('listUsers', q, []),
+    listUsers: (q: { ids?: readonly number[] } = {}) => list('listUsers', q, filter([{ id: 1 }, { id: 2 }], 'id', q.ids)),
+    listDepartments: () => list('listDepartments', {}, [{ id: 1, name: 'Engineering' }]),
+    listOffices: () => list('listOffices', {}, []),
     downloadAttachment: async () => ({ bytes: new Uint8Array(), contentType: null }),
   } as unknown as BatchableReads;
   return { api, calls, count: (method: string) => calls.filter((c) => c.method === method).length };
@@ -177,6 +179,23 @@ describe('GreenhouseReferenceCache', () => {
     const client = Object.assign(new Client(), { listJobs: api.listJobs }) as unknown as BatchableReads;
     const reads = batchCandidateReads(new GreenhouseReferenceCache(manualClock()).over(client), [1], manualClock()).reads;
     expect((await reads.downloadAttachment({ url: 'https://x' })).bytes).toEqual(new Uint8Array([1, 2]));
+  });
+
+  it('keeps the company lists and users for a job’s reconcile, and users apart by whether service accounts were asked for', async () => {
+    const { api, calls, count } = recordingGreenhouse();
+    const reads = new GreenhouseReferenceCache(manualClock()).companyLists(api as unknown as Parameters<GreenhouseReferenceCache['companyLists']>[0]);
+    await collect(reads.listDepartments!());
+    await collect(reads.listDepartments!());
+    expect(count('listDepartments')).toBe(1);
+    expect(await collect(reads.listUsers!({ ids: [1] }))).toEqual([{ id: 1 }]);
+    await collect(reads.listUsers!({ ids: [1, 2] }));
+    await collect(reads.listUsers!({ ids: [1], includeServiceAccounts: true }));
+    expect(calls.filter((c) => c.method === 'listUsers').map((c) => c.query)).toEqual([{ ids: [1] }, { ids: [2] }, { ids: [1], includeServiceAccounts: true }]);
+    // Jobs are not the company's lists: a job's own reconcile always reads its job.
+    const jobReads = reads as unknown as BatchableReads;
+    await collect(jobReads.listJobs({ ids: [100] }));
+    await collect(jobReads.listJobs({ ids: [100] }));
+    expect(count('listJobs')).toBe(2);
   });
 
   it('passes a job query that is not by ids straight through', async () => {
