@@ -5,8 +5,9 @@
  * What is counted, not assumed: the stack's alarms (and the metrics each evaluates), dashboards,
  * secrets, KMS keys and each function's memory come from the synthesized default stack; the custom
  * metrics from EMITTED_METRICS (lambdas/core/metrics.ts); API calls per edit from the bulk-edit
- * section, per synced candidate from the backfill section and the Bedrock cost per screening from
- * the ai section, when .bench/results.json holds them. Everything else is a per-unit constant below,
+ * section, per synced candidate from the backfill section, the rate budget's DynamoDB requests per
+ * API call from the rate-limit section and the Bedrock cost per screening from the ai section, when
+ * .bench/results.json holds them. Everything else is a per-unit constant below,
  * estimated from the code and marked as such; durations are estimates of AWS-side latency, not this
  * machine's. Free tiers are not subtracted (they are per account, and other workloads use them).
  */
@@ -19,6 +20,7 @@ import { DEFAULT_SCHEDULE_MINUTES } from '#core/sync/poll-window';
 import type { AiBenchResult } from './ai.ts';
 import type { BackfillBenchResult } from './backfill.ts';
 import type { BulkEditResult } from './bulk-edit.ts';
+import type { RateLimitResult } from './rate-limit.ts';
 
 /** us-east-1 public list prices, taken on this date from the pages named; re-check them before quoting a customer. */
 export const PRICES_AS_OF = '2026-12-04';
@@ -75,7 +77,7 @@ const ESTIMATE = {
   syncMessage: { baseMs: 150, msPerApiCall: 120, dynamoReads: 4, dynamoWrites: 2, sqsRequests: 3, logKb: 1.5 },
   /** A sync message for an entity already in sync (a poller's repeat): reads only. */
   noopMessage: { greenhouseCalls: 2, beameryCalls: 1 },
-  /** The rate budget (lambdas/adapters/http/rate-budget.ts): a strongly consistent read and two conditional writes per API call. */
+  /** The rate budget's DynamoDB requests per API call when the rate-limit section has not run: a read and two conditional writes, the most one call makes. */
   rateBudgetPerCall: { reads: 1, writes: 2 },
   /** API calls per edit when the bulk-edit section has not run. */
   callsPerEdit: { greenhouse: 3, beamery: 3 },
@@ -192,6 +194,7 @@ export interface MeasuredInputs {
   readonly backfill?: BackfillBenchResult | { error: string } | undefined;
   readonly bulkEdit?: BulkEditResult | undefined;
   readonly ai?: AiBenchResult | undefined;
+  readonly rateLimit?: readonly RateLimitResult[] | undefined;
 }
 
 /** Hours in a month with at least one of `events`, spread over the working hours (Poisson). */
@@ -210,11 +213,17 @@ export function benchCost(measured: MeasuredInputs, inventory: Inventory = stack
   const prompt = measured.ai?.prompt[0];
   sources['Bedrock cost per screening (ai)'] = prompt ? 'measured' : 'estimate';
   const bedrockPerScreening = prompt ? prompt.costUsdFullAnswer : ESTIMATE.bedrockPerScreeningUsd;
+  const limits = measured.rateLimit ?? [];
+  sources['rate budget DynamoDB requests per API call (rate-limit)'] = limits.length ? 'measured' : 'estimate';
+  // Measured: all of the budget's requests over all calls of both runs, priced as writes (most are conditional updates).
+  const budgetRequests = limits.reduce((n, r) => n + r.budgetRequests, 0);
+  const budgetCalls = limits.reduce((n, r) => n + (r.budgetRequestsPerApiCall > 0 ? r.budgetRequests / r.budgetRequestsPerApiCall : 0), 0);
+  const rateBudgetPerCall = budgetCalls > 0 ? { reads: 0, writes: budgetRequests / budgetCalls } : ESTIMATE.rateBudgetPerCall;
   sources['durations, DynamoDB units, SQS requests, log bytes'] = 'estimate';
 
   const mem = (service: string) => (inventory.memoryMb[service] ?? 512) / 1024;
   const emitted = Object.entries(EMITTED_METRICS).flatMap(([fn, names]) => names.map((name) => ({ fn: fn as LambdaFunctionName, name })));
-  const tenants = TENANTS.map((tenant) => tenantCost(tenant, { inventory, callsPerEdit, callsPerCandidate, bedrockPerScreening, mem, emitted }));
+  const tenants = TENANTS.map((tenant) => tenantCost(tenant, { inventory, callsPerEdit, callsPerCandidate, bedrockPerScreening, rateBudgetPerCall, mem, emitted }));
   const knobs = [
     { knob: 'dashboard (one)', monthlyUsd: DASHBOARD_MONTH_USD },
     { knob: `alarms (${inventory.alarms}, ${inventory.alarmMetrics} metrics evaluated)`, monthlyUsd: inventory.alarmMetrics * ALARM_METRIC_MONTH_USD },
@@ -231,6 +240,7 @@ interface Model {
   readonly callsPerEdit: { readonly greenhouse: number; readonly beamery: number };
   readonly callsPerCandidate: { readonly greenhouse: number; readonly beamery: number };
   readonly bedrockPerScreening: number;
+  readonly rateBudgetPerCall: { readonly reads: number; readonly writes: number };
   readonly mem: (service: string) => number;
   readonly emitted: readonly { readonly fn: LambdaFunctionName; readonly name: string }[];
 }
@@ -264,7 +274,7 @@ function tenantCost(t: Tenant, m: Model): TenantCost {
   const sqsVariable = (webhooks * E.webhook.sqsSends + pushContacts) + (changes + polledRepeats + beameryMessages + aiMessages) * E.syncMessage.sqsRequests;
   const sqsFixed = m.inventory.queues * E.idleReceivesPerQueue;
 
-  const budget = E.rateBudgetPerCall;
+  const budget = m.rateBudgetPerCall;
   const reads = apiCalls * budget.reads + (changes + polledRepeats + beameryMessages) * E.syncMessage.dynamoReads + t.screenings * E.screening.dynamoReads + runsPerMonth * E.pollRun.dynamoReads;
   const writes =
     apiCalls * budget.writes + webhooks * E.webhook.dynamoWrites + (changes + beameryMessages) * E.syncMessage.dynamoWrites + t.screenings * E.screening.dynamoWrites + runsPerMonth * E.pollRun.dynamoWrites;
@@ -329,16 +339,16 @@ function tenantCost(t: Tenant, m: Model): TenantCost {
     bedrockUsd: t.screenings * m.bedrockPerScreening,
     customMetricsBilled: metricMonths.fixed + metricMonths.variable,
     webhooks,
-    backfillUsd: backfillCostUsd(t.applications * 12, m.callsPerCandidate, m.mem(svc['greenhouse-changes'])),
+    backfillUsd: backfillCostUsd(t.applications * 12, m.callsPerCandidate, m.rateBudgetPerCall, m.mem(svc['greenhouse-changes'])),
   };
 }
 
 /** A one-time backfill: per candidate, its API calls through the rate budget, its message and its Lambda time. */
-function backfillCostUsd(candidates: number, calls: { readonly greenhouse: number; readonly beamery: number }, syncMemoryGb: number): number {
+function backfillCostUsd(candidates: number, calls: { readonly greenhouse: number; readonly beamery: number }, budget: Model['rateBudgetPerCall'], syncMemoryGb: number): number {
   const perCandidateCalls = calls.greenhouse + calls.beamery;
   const E = ESTIMATE;
   const lambda = candidates * ((E.syncMessage.baseMs + perCandidateCalls * E.syncMessage.msPerApiCall) / 1000) * syncMemoryGb * LAMBDA_ARM_GB_SECOND_USD + candidates * LAMBDA_REQUEST_USD;
-  const dynamo = candidates * perCandidateCalls * (E.rateBudgetPerCall.reads * DYNAMODB_READ_UNIT_USD + E.rateBudgetPerCall.writes * DYNAMODB_WRITE_UNIT_USD) + candidates * (E.syncMessage.dynamoReads * DYNAMODB_READ_UNIT_USD + E.syncMessage.dynamoWrites * DYNAMODB_WRITE_UNIT_USD);
+  const dynamo = candidates * perCandidateCalls * (budget.reads * DYNAMODB_READ_UNIT_USD + budget.writes * DYNAMODB_WRITE_UNIT_USD) + candidates * (E.syncMessage.dynamoReads * DYNAMODB_READ_UNIT_USD + E.syncMessage.dynamoWrites * DYNAMODB_WRITE_UNIT_USD);
   return lambda + dynamo + candidates * E.syncMessage.sqsRequests * SQS_FIFO_REQUEST_USD;
 }
 
