@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { entityIdOf, type Envelope } from '#core/envelope';
 import { applyGreenhouseChange, type GreenhouseChangeDependencies } from '#core/sync/apply-greenhouse-change';
-import { batchCandidateReads, type BatchableReads } from '#core/sync/batched-candidate-reads';
+import { batchCandidateReads, batchJobReads, type BatchableReads } from '#core/sync/batched-candidate-reads';
 import { greenhouseTask } from '#core/sync/greenhouse-dispatch';
 import { GreenhouseReferenceCache } from '#core/sync/greenhouse-reference-cache';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
@@ -30,21 +30,29 @@ export function makeGreenhouseChangesHandler(deps: GreenhouseChangesDependencies
   // Per container: warm invocations share it; a cold start reads the company's records again.
   const references = new GreenhouseReferenceCache(deps.clock);
   const greenhouse = references.over(deps.greenhouse);
-  const jobs = { ...deps.jobs, greenhouse: references.companyLists(deps.jobs.greenhouse) };
+  const jobReads = references.refreshing(references.companyLists(deps.jobs.greenhouse));
 
   function openBatch(envelopes: readonly Envelope[]): GreenhouseChangeDependencies {
-    const candidateIds = envelopes.flatMap((envelope) => {
-      if (envelope.kind !== 'greenhouse.event') return [];
-      const task = greenhouseTask(envelope);
-      return task.kind === 'candidate' ? [Number(task.candidateId)] : [];
-    });
-    const { reads, since } = batchCandidateReads(greenhouse, candidateIds, deps.clock);
-    return { ...deps, jobs, candidates: { ...deps.candidates, greenhouse: reads, readsSince: since } };
+    const idsOf = (kind: 'candidate' | 'job') =>
+      envelopes.flatMap((envelope) => {
+        if (envelope.kind !== 'greenhouse.event') return [];
+        const task = greenhouseTask(envelope);
+        if (task.kind === 'candidate' && kind === 'candidate') return [Number(task.candidateId)];
+        return task.kind === 'job' && kind === 'job' ? [Number(task.jobId)] : [];
+      });
+    const candidates = batchCandidateReads(greenhouse, idsOf('candidate'), deps.clock);
+    const jobs = batchJobReads(jobReads, idsOf('job'), deps.clock);
+    return {
+      ...deps,
+      jobs: { ...deps.jobs, greenhouse: jobs.reads, readsSince: jobs.since },
+      candidates: { ...deps.candidates, greenhouse: candidates.reads, readsSince: candidates.since },
+    };
   }
 
   async function handle(envelope: Envelope, _record: unknown, batch: GreenhouseChangeDependencies): Promise<void> {
     const result = await applyGreenhouseChange(envelope, batch);
-    if (result.synced === 'job') references.forgetJob(Number(entityIdOf(envelope.entityKey)));
+    // A job's reconcile refreshes the cache with what it read; a deleted job reads nothing, so it goes.
+    if ('action' in envelope && envelope.action === 'job_deleted') references.forgetJob(Number(entityIdOf(envelope.entityKey)));
     // Results carry ids, outcomes and counts only.
     deps.logger.info('greenhouse change applied', {
       entityKey: envelope.entityKey,

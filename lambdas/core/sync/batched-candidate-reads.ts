@@ -69,6 +69,34 @@ export function batchCandidateReads(api: BatchableReads, candidateIds: readonly 
   return { reads, since };
 }
 
+/** What a job's reconcile reads that a batch can share: the job and its stages, owners, hiring managers. */
+export type BatchableJobReads = Pick<GreenhouseApi, 'listJobs' | 'listJobInterviewStages' | 'listJobOwners' | 'listJobHiringManagers'>;
+
+/**
+ * The same for the jobs of one invocation: each job, and its stages, owners and hiring managers, read
+ * for the whole batch in one call each (`ids=`, `job_ids=`), served once per job. A backfill reconciles
+ * every job once, so without it each job cost four calls of its own.
+ */
+export function batchJobReads<R extends BatchableJobReads>(api: R, jobIds: readonly number[], clock: Clock): { readonly reads: R; readonly since: string } {
+  const ids = [...new Set(jobIds)];
+  const since = isoNow(clock);
+  const jobs = new ServedOnce(ids, (batch) => collect(api.listJobs({ ids: batch })), (j) => j.id);
+  const stages = new ServedOnce(ids, (batch) => collect(api.listJobInterviewStages(batch)), (s) => s.job_id);
+  const owners = new ServedOnce(ids, (batch) => collect(api.listJobOwners(batch)), (o) => o.job_id);
+  const managers = new ServedOnce(ids, (batch) => collect(api.listJobHiringManagers(batch)), (m) => m.job_id);
+  const onlyJob = (jobIds: readonly number[]) => (jobIds.length === 1 ? jobIds[0] : undefined);
+  const reads = withReads<BatchableJobReads>(api, {
+    listJobs: (query = {}) => {
+      const { ids: asked, ...rest } = query;
+      return servedOr(jobs, asked && !hasOther(rest) ? onlyJob(asked) : undefined, () => api.listJobs(query));
+    },
+    listJobInterviewStages: (jobIds) => servedOr(stages, onlyJob(jobIds), () => api.listJobInterviewStages(jobIds)),
+    listJobOwners: (jobIds) => servedOr(owners, onlyJob(jobIds), () => api.listJobOwners(jobIds)),
+    listJobHiringManagers: (jobIds) => servedOr(managers, onlyJob(jobIds), () => api.listJobHiringManagers(jobIds)),
+  }) as R;
+  return { reads, since };
+}
+
 /** The one candidate id a `{ candidate_ids: [id] }` query names, else undefined. */
 function onlyCandidate(query: { readonly candidate_ids?: readonly number[] }): number | undefined {
   const { candidate_ids, ...rest } = query as Record<string, unknown> & { candidate_ids?: readonly number[] };

@@ -12,7 +12,7 @@ import { collect } from '#core/async-iterables';
  * job here, see `forgetJob`), a renamed stage or reason reaches Beamery at the next reconcile.
  */
 export type CompanyReads = Pick<GreenhouseApi, 'listRejectionReasons' | 'listSources' | 'listUsers' | 'listDepartments' | 'listOffices'>;
-export type ReferenceReads = Partial<CompanyReads> & Pick<GreenhouseApi, 'listJobs' | 'listJobInterviewStages'>;
+export type ReferenceReads = Partial<CompanyReads> & Pick<GreenhouseApi, 'listJobs' | 'listJobInterviewStages' | 'listApplications' | 'listRejectionDetails'>;
 
 type Job = ResourceOf<'jobs'>;
 type Stage = ResourceOf<'job_interview_stages'>;
@@ -37,7 +37,25 @@ export class GreenhouseReferenceCache {
     private readonly ttlMs = REFERENCE_TTL_MS,
   ) {}
 
-  /** A job's message was just handled: its next read comes from Greenhouse. */
+  /**
+   * A record naming a department, office, source or rejection reason the held list lacks means the list
+   * changed since it was read (a department created and a job moved into it at once): the list is read
+   * again at its next use rather than served without it for minutes.
+   */
+  private expectListed(list: 'departments' | 'offices' | 'sources' | 'rejection_reasons', ids: readonly (number | null | undefined)[]): void {
+    for (const [key, entry] of this.lists) {
+      if (key.split(':')[0] !== list) continue;
+      const known = new Set((entry.value as { id: number }[]).map((r) => r.id));
+      if (ids.some((id) => id !== null && id !== undefined && !known.has(id))) this.lists.delete(key);
+    }
+  }
+
+  private seenJobs(jobs: readonly Job[]): void {
+    this.expectListed('departments', jobs.map((j) => j.department_id));
+    this.expectListed('offices', jobs.flatMap((j) => j.office_ids ?? []));
+  }
+
+  /** A job is gone (its deletion was handled): its next read comes from Greenhouse. */
   forgetJob(jobId: number): void {
     this.jobs.delete(jobId);
     this.stages.delete(jobId);
@@ -79,6 +97,31 @@ export class GreenhouseReferenceCache {
     return withReads(reads, overrides as Partial<R>);
   }
 
+  /**
+   * `reads` reading jobs and their stages fresh, as a job's own reconcile must, and keeping what they
+   * return for the candidates' reconciles: after a backfill's jobs, its candidates find every job held.
+   */
+  refreshing<R extends Pick<GreenhouseApi, 'listJobs' | 'listJobInterviewStages'>>(reads: R): R {
+    const self = this;
+    return withReads<R>(reads, {
+      listJobs: (query = {}) =>
+        (async function* () {
+          const at = self.clock.now();
+          const found = await collect(reads.listJobs(query));
+          self.seenJobs(found);
+          for (const job of found) self.jobs.set(job.id, { value: job, at });
+          yield* found;
+        })(),
+      listJobInterviewStages: (jobIds: readonly number[]) =>
+        (async function* () {
+          const at = self.clock.now();
+          const found = await collect(reads.listJobInterviewStages(jobIds));
+          for (const jobId of jobIds) self.stages.set(jobId, { value: found.filter((s) => s.job_id === jobId), at });
+          yield* found;
+        })(),
+    } as unknown as Partial<R>);
+  }
+
   /** `companyLists`, and jobs by id and their interview stages too: for the reconciles of candidates. */
   over<R extends ReferenceReads>(reads: R): R {
     const company = this.companyLists(reads);
@@ -86,8 +129,24 @@ export class GreenhouseReferenceCache {
       listJobs: (query = {}) => {
         const { ids, ...rest } = query;
         if (!ids || hasOther(rest)) return company.listJobs(query);
-        return this.byId(this.jobs, ids, async (missing) => collect(company.listJobs({ ids: missing })), (job) => [job.id]);
+        return this.byId(
+          this.jobs,
+          ids,
+          async (missing) => {
+            const found = await collect(company.listJobs({ ids: missing }));
+            this.seenJobs(found);
+            return found;
+          },
+          (job) => [job.id],
+        );
       },
+      listApplications: (query) =>
+        this.inspecting(company.listApplications(query), (applications) => {
+          this.expectListed('sources', applications.map((a) => a.source_id));
+          this.expectListed('rejection_reasons', applications.map((a) => a.rejection_reason_id));
+        }),
+      listRejectionDetails: (query) =>
+        this.inspecting(company.listRejectionDetails(query), (details) => this.expectListed('rejection_reasons', details.map((d) => d.rejection_reason_id))),
       listJobInterviewStages: (jobIds) =>
         flatten(
           this.byId(
@@ -102,6 +161,14 @@ export class GreenhouseReferenceCache {
           ),
         ),
     } as Partial<R>);
+  }
+
+  private inspecting<T>(records: AsyncIterable<T>, inspect: (all: T[]) => void): AsyncIterable<T> {
+    return (async function* () {
+      const all = await collect(records);
+      inspect(all);
+      yield* all;
+    })();
   }
 
   private fresh<T>(entry: Entry<T> | undefined): entry is Entry<T> {

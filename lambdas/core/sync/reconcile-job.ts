@@ -56,6 +56,8 @@ export interface JobSyncDependencies {
   readonly audit: AuditStore;
   readonly clock: Clock;
   readonly options: JobSyncOptions;
+  /** When reads shared with other reconciles began (batched-candidate-reads.ts `batchJobReads`): the reconcile covers changes up to then only. */
+  readonly readsSince?: string;
 }
 
 /** What a job reconcile is asked to look at. `action` is the Greenhouse webhook action, when there was one. */
@@ -102,7 +104,7 @@ async function reconcileOnce(trigger: JobTrigger, deps: JobSyncDependencies): Pr
   const state = await ledger.getSyncState(key);
   if (isCovered(state, trigger.observedAt)) return { outcome: 'covered', writes: 0 };
 
-  const readAt = isoNow(clock);
+  const readAt = deps.readsSince ?? isoNow(clock);
   const link = await idMap.byGreenhouse(key);
   // job_deleted carries only {id, name}: the job is gone, there is nothing left in Harvest to read.
   if (trigger.action === 'job_deleted') return closeVacancy(key, link, state, readAt, 'job-deleted', deps);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collect } from '#core/async-iterables';
-import { batchCandidateReads, type BatchableReads } from '#core/sync/batched-candidate-reads';
+import { batchCandidateReads, batchJobReads, type BatchableJobReads, type BatchableReads } from '#core/sync/batched-candidate-reads';
 import { GreenhouseReferenceCache, REFERENCE_TTL_MS } from '#core/sync/greenhouse-reference-cache';
 import type { Clock } from '#core/clock';
 
@@ -15,7 +15,7 @@ function recordingGreenhouse() {
   ];
   const notes = [{ id: 5, candidate_id: 3, body: 'x' }];
   const details = [{ id: 9, application_id: 21, rejection_reason_id: 7 }];
-  const jobs = [{ id: 100 }, { id: 200 }];
+  const jobs: { id: number; department_id?: number }[] = [{ id: 100, department_id: 1 }, { id: 200 }];
   const stages = [
     { id: 1000, job_id: 100, name: 'Screen' },
     { id: 2000, job_id: 200, name: 'Onsite' },
@@ -43,6 +43,8 @@ function recordingGreenhouse() {
     listSources: () => list('listSources', {}, [{ id: 1, name: 'Referral' }]),
     listUsers: (q: { ids?: readonly number[] } = {}) => list('listUsers', q, filter([{ id: 1 }, { id: 2 }], 'id', q.ids)),
     listDepartments: () => list('listDepartments', {}, [{ id: 1, name: 'Engineering' }]),
+    listJobOwners: (jobIds: readonly number[]) => list('listJobOwners', jobIds, filter([{ id: 1, job_id: 100, user_id: 1 }], 'job_id', jobIds)),
+    listJobHiringManagers: (jobIds: readonly number[]) => list('listJobHiringManagers', jobIds, []),
     listOffices: () => list('listOffices', {}, []),
     downloadAttachment: async () => ({ bytes: new Uint8Array(), contentType: null }),
   } as unknown as BatchableReads;
@@ -136,7 +138,54 @@ describe('batchCandidateReads', () => {
   });
 });
 
+describe('batchJobReads', () => {
+  it('reads the jobs of the batch and their stages, owners and hiring managers in one call each', async () => {
+    const { api, calls, count } = recordingGreenhouse();
+    const { reads } = batchJobReads(api as unknown as BatchableJobReads, [100, 200], manualClock());
+    for (const id of [100, 200]) {
+      expect((await collect(reads.listJobs({ ids: [id] }))).map((j) => j.id)).toEqual([id]);
+      expect((await collect(reads.listJobInterviewStages([id]))).every((s) => s.job_id === id)).toBe(true);
+      await collect(reads.listJobOwners([id]));
+      await collect(reads.listJobHiringManagers([id]));
+    }
+    for (const method of ['listJobs', 'listJobInterviewStages', 'listJobOwners', 'listJobHiringManagers']) expect(count(method)).toBe(1);
+    expect(calls.find((c) => c.method === 'listJobs')?.query).toEqual({ ids: [100, 200] });
+    await collect(reads.listJobs({ ids: [100] }));
+    expect(count('listJobs')).toBe(2);
+  });
+});
+
 describe('GreenhouseReferenceCache', () => {
+  it('reads a held list again when a record names an entry it lacks (a department created and used at once)', async () => {
+    const { api, count } = recordingGreenhouse();
+    const cache = new GreenhouseReferenceCache(manualClock());
+    const company = cache.companyLists(api as unknown as Parameters<GreenhouseReferenceCache['companyLists']>[0]);
+    const fresh = cache.refreshing(api);
+    await collect(company.listDepartments!());
+    await collect(fresh.listJobs({ ids: [100] })); // department 1: listed
+    await collect(company.listDepartments!());
+    expect(count('listDepartments')).toBe(1);
+    const moved = { ...api, listJobs: () => (async function* () { yield { id: 100, department_id: 2 }; })() } as unknown as BatchableReads;
+    await collect(cache.refreshing(moved).listJobs({ ids: [100] }));
+    await collect(company.listDepartments!());
+    expect(count('listDepartments')).toBe(2);
+  });
+
+  it('keeps what a job’s own reconcile read fresh, for the candidates after it', async () => {
+    const { api, count } = recordingGreenhouse();
+    const cache = new GreenhouseReferenceCache(manualClock());
+    const fresh = cache.refreshing(api);
+    await collect(fresh.listJobs({ ids: [100, 200] }));
+    await collect(fresh.listJobs({ ids: [100, 200] }));
+    await collect(fresh.listJobInterviewStages([100, 200]));
+    expect(count('listJobs')).toBe(2);
+    const forCandidates = cache.over(api);
+    expect((await collect(forCandidates.listJobs({ ids: [200] }))).map((j) => j.id)).toEqual([200]);
+    expect((await collect(forCandidates.listJobInterviewStages([100]))).map((s) => s.name)).toEqual(['Screen']);
+    expect(count('listJobs')).toBe(2);
+    expect(count('listJobInterviewStages')).toBe(1);
+  });
+
   it('reads each job and its stages once while fresh, only the missing ones, and again after the TTL', async () => {
     const { api, calls, count } = recordingGreenhouse();
     const clock = manualClock();
