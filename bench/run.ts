@@ -12,7 +12,7 @@
  *  5. the backfill: `bridge backfill` of 300 jobs and 5,000 candidates through both simulators on the
  *     local stack, the consumers draining into Beamery, against the bound the two rate limits set
  *     (bench/backfill.ts; about eight minutes, most of the whole run);
- *  6. a 200-candidate bulk edit at the Greenhouse simulator's default limit through the local stack
+ *  6. a 500-candidate bulk edit at Greenhouse's documented limit (50 per 30 s) through the local stack
  *     (bench/bulk-edit.ts; about eight minutes): converged, stale, dead-lettered, calls per edit;
  *  7. the AI workflows (bench/ai.ts): resume text extraction cold and warm, the pure screening path,
  *     the Converse adapter against the Bedrock simulator, and the estimated Bedrock cost per screening;
