@@ -12,6 +12,7 @@ import { DEFAULT_PUSH_TAG } from '#core/sync/beamery-poll';
 import { DEFAULT_SCHEDULE_MINUTES } from '#core/sync/poll-window';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '#lib/resource-definitions';
 import { DEFAULT_MAX_FAILURES } from '#core/queue/redelivery';
+import { DEFAULT_LIVE_SHARE, MAX_LIVE_SHARE } from '#core/rate/budget';
 import { aiSettingsSchema } from '#core/ai/settings';
 
 /**
@@ -127,6 +128,12 @@ export const stackConfigSchema = z.strictObject({
       consentDateField: z.string().min(1).optional(),
       /** What a Beamery anonymization erases in Greenhouse in `bidirectional` mode (Harvest's anonymize field names). */
       anonymizeFields: z.array(z.string().min(1)).min(1).default([...DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS]),
+    })
+    .prefault({}),
+  rateBudget: z
+    .strictObject({
+      /** Share of each Greenhouse and Beamery rate-limit window kept for live traffic (0-0.9); backfills and the deletions sweep use the rest. */
+      liveShare: z.number().min(0).max(MAX_LIVE_SHARE).default(DEFAULT_LIVE_SHARE),
     })
     .prefault({}),
   /** The AI workflows (lambdas/core/ai/settings.ts): every workflow off, and `shadow` when first turned on. */

@@ -24,6 +24,7 @@ export type SettingGroup =
   | 'payload-cap'
   | 'push-tag'
   | 'max-failures'
+  | 'rate-budget'
   | 'greenhouse-to-beamery'
   | 'beamery-to-greenhouse';
 
@@ -45,7 +46,7 @@ const syncConsumer = {
   tables: ['ledger', 'id-map', 'audit'],
   secrets: ['greenhouse-harvest', 'beamery', 'identity-hash-key'],
 } as const;
-const SYNC_SETTINGS = ['tenant', 'greenhouse-acting-user', 'beamery-connection', 'anonymization-mode', 'max-failures'] as const;
+const SYNC_SETTINGS = ['tenant', 'rate-budget', 'greenhouse-acting-user', 'beamery-connection', 'anonymization-mode', 'max-failures'] as const;
 
 export const FUNCTION_ENVIRONMENTS: Readonly<Record<BridgeFunctionId, FunctionEnvironmentSpec>> = {
   'ingest-webhook': {
@@ -84,7 +85,7 @@ export const FUNCTION_ENVIRONMENTS: Readonly<Record<BridgeFunctionId, FunctionEn
     deadLetters: ['ai-tasks'],
     tables: ['ledger', 'audit'],
     secrets: ['greenhouse-harvest'],
-    settings: ['tenant', 'greenhouse-acting-user', 'ai', 'max-failures'],
+    settings: ['tenant', 'rate-budget', 'greenhouse-acting-user', 'ai', 'max-failures'],
   },
   'scheduled-runs': {
     entry: 'lambdas/handlers/scheduled-runs.ts',
@@ -92,7 +93,7 @@ export const FUNCTION_ENVIRONMENTS: Readonly<Record<BridgeFunctionId, FunctionEn
     deadLetters: NONE,
     tables: ['ledger', 'id-map'],
     secrets: ['greenhouse-harvest', 'beamery'],
-    settings: ['tenant', 'greenhouse-acting-user', 'beamery-connection', 'push-tag'],
+    settings: ['tenant', 'rate-budget', 'greenhouse-acting-user', 'beamery-connection', 'push-tag'],
   },
 };
 
@@ -122,6 +123,8 @@ function settingVariables(group: SettingGroup, config: StackConfig): Record<stri
       return { [ENV.beameryPushTag]: config.beameryToGreenhouse.pushTag };
     case 'max-failures':
       return { [ENV.maxMessageFailures]: String(config.maxFailures) };
+    case 'rate-budget':
+      return { [ENV.rateBudgetLiveShare]: String(config.rateBudget.liveShare) };
     case 'greenhouse-to-beamery':
       return {
         [ENV.syncBlockPrivate]: String(config.sync.blockPrivate),

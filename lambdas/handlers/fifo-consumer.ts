@@ -10,6 +10,7 @@ import { withInvocation } from './invocation.ts';
 import { batchMessage, deadLetter, handBackAll, handBackPaused, sentAt, transientWait, type ConsumerIo } from './fifo-hand-back.ts';
 import { CapabilityBroken } from '#adapters/beamery/errors';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
+import { priorityOfOrigin, withPriority } from '#adapters/http/traffic-priority';
 import { classifyOutcome, errorDetail } from '#adapters/queue/message-outcome';
 import type { PauseSwitch } from '#adapters/store/switches';
 import type { MetricsSink } from '#adapters/metrics-sink';
@@ -62,7 +63,8 @@ export function makeFifoConsumer<Batch = undefined>(deps: FifoConsumerDependenci
       return;
     }
     try {
-      await deps.handle(envelope, record, batch);
+      // A backfill's API calls leave each window's live share to webhooks, pushes and polls.
+      await withPriority(priorityOfOrigin(envelope.origin), () => deps.handle(envelope, record, batch));
       tally.processed++;
       io.count(CONSUMER_METRICS.processed);
     } catch (error) {

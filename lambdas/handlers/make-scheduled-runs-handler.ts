@@ -9,6 +9,7 @@ import type { PollRunSummary } from '#core/sync/poll-greenhouse';
 import { SCHEDULED_RUNS, pollerEventSchema, type PollerEvent, type PollerName } from '#core/sync/poll-window';
 import { isRateLimitedRun, runScheduled, type ScheduledRunSummary, type ScheduledRunsDependencies, type UsersRunSummary } from '#core/sync/scheduled-runs';
 import type { PauseSwitch } from '#adapters/store/switches';
+import { withPriority } from '#adapters/http/traffic-priority';
 import type { MetricsSink } from '#adapters/metrics-sink';
 import { scheduledRunReport } from './scheduled-run-report.ts';
 import { withInvocation } from './invocation.ts';
@@ -52,7 +53,8 @@ export function makeScheduledRunsHandler(deps: ScheduledRunsHandlerDependencies)
         return { poller, paused: true };
       }
       try {
-        const summary = await runScheduled(run, parsed.data, report.progress);
+        // The deletions sweep is bulk: it leaves each window's live share to webhooks and polls.
+        const summary = await withPriority(poller === 'deletions' ? 'bulk' : 'live', () => runScheduled(run, parsed.data, report.progress));
         if (isRateLimitedRun(summary)) {
           report.count(POLLER_METRICS.rateLimited);
           logger.warn('poller rate limited; watermark kept, the next run lists the window again', { poller, retryAfterSeconds: summary.retryAfterSeconds, operation: summary.operation });

@@ -59,7 +59,7 @@ export function greenhouseClientFrom(config: BridgeConfig, deps: ClientDependenc
     ...(actingUserId !== undefined ? { sub: actingUserId } : {}),
     credentials: greenhouseCredentialsFrom(config),
     clock: deps.clock ?? systemClock,
-    budget: sharedBudget(config, deps, 'greenhouse', withMargin(GREENHOUSE_BUDGET_POLICY, config.greenhouse.rateLimitMargin)),
+    budget: sharedBudget(config, deps, 'greenhouse', configuredPolicy(GREENHOUSE_BUDGET_POLICY, config.greenhouse.rateLimitMargin, config)),
   });
 }
 
@@ -75,15 +75,15 @@ export function beameryClientFrom(config: BridgeConfig, deps: ClientDependencies
     profileTagsField,
     vacancyFields,
     clock: deps.clock ?? systemClock,
-    budget: sharedBudget(config, deps, 'beamery', withMargin(BEAMERY_BUDGET_POLICY, config.beamery.rateLimitMargin)),
+    budget: sharedBudget(config, deps, 'beamery', configuredPolicy(BEAMERY_BUDGET_POLICY, config.beamery.rateLimitMargin, config)),
     ...(deps.ignoreDoctorFindings
       ? {}
       : { doctorFindings: brokenCapabilitiesReader(new DynamoDbDoctorReports(deps.dynamodb, requireTableName(config, 'ledger'), config.tenant), () => (deps.clock ?? systemClock).now()) }),
   });
 }
 
-function withMargin(policy: BudgetPolicy, margin: number | undefined): BudgetPolicy {
-  return margin === undefined ? policy : { ...policy, safetyMargin: margin };
+function configuredPolicy(policy: BudgetPolicy, margin: number | undefined, config: BridgeConfig): BudgetPolicy {
+  return { ...policy, ...(margin === undefined ? {} : { safetyMargin: margin }), liveShare: config.rateBudget.liveShare };
 }
 
 function sharedBudget(config: BridgeConfig, deps: ClientDependencies, system: ApiSystem, policy: BudgetPolicy): SharedRateBudget {

@@ -30,6 +30,7 @@ describe('stack configuration', () => {
       logLevel: 'INFO',
       api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, createCloudWatchRole: true, methodMetrics: false },
       waf: { enabled: false, rateLimitPerFiveMinutes: 3000 },
+      rateBudget: { liveShare: 0.3 },
       beamery: {
         region: 'us',
         auth: 'oauth',

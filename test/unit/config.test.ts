@@ -16,6 +16,12 @@ describe('Lambda configuration from the environment', () => {
     expect(() => readConfig({ GREENHOUSE_RATE_LIMIT_MARGIN: '0.9' })).toThrow(/rateLimitMargin/);
   });
 
+  it('reads the live share of the rate budgets, 0.3 by default and at most 0.9', () => {
+    expect(readConfig({}).rateBudget.liveShare).toBe(0.3);
+    expect(readConfig({ RATE_BUDGET_LIVE_SHARE: '0.5' }).rateBudget.liveShare).toBe(0.5);
+    expect(() => readConfig({ RATE_BUDGET_LIVE_SHARE: '1' })).toThrow(/liveShare/);
+  });
+
   it('takes plain credentials and webhook secrets from the environment only on the local stack', () => {
     const plain = { GREENHOUSE_CLIENT_ID: 'id', GREENHOUSE_CLIENT_SECRET: 'secret', GREENHOUSE_WEBHOOK_SECRET: 'w' };
     expect(readConfig(plain).greenhouse.localCredentials).toBeUndefined();

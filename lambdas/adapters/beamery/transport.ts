@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { systemClock } from '#adapters/system-clock';
 import type { Clock } from '#core/clock';
-import type { BudgetPolicy } from '#core/rate/budget';
+import { DEFAULT_LIVE_SHARE, type BudgetPolicy } from '#core/rate/budget';
 import { ApiClient, operationOf, type RetryPolicy } from '#adapters/http/api-client';
 import { NotFound, ServerError, ValidationFailed } from '#core/api-errors';
 import type { RateBudget } from '#adapters/http/rate-budget';
@@ -71,7 +71,7 @@ export interface BeameryClientOptions {
  * near the allowance. 7.5% is left for requests in flight and the tenant's other API users: measured
  * with `npm run bench`, eight workers reach 0.91 of the limit with at most one 429 per second each.
  */
-export const BEAMERY_BUDGET_POLICY: BudgetPolicy = { windowMs: 1_000, initialLimit: 40, safetyMargin: 0.075, pacing: 'even' };
+export const BEAMERY_BUDGET_POLICY: BudgetPolicy = { windowMs: 1_000, initialLimit: 40, safetyMargin: 0.075, pacing: 'even', liveShare: DEFAULT_LIVE_SHARE };
 
 export const BEAMERY_MAX_PAGE_SIZE = 100;
 

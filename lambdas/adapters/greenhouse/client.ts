@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { systemClock } from '#adapters/system-clock';
 import type { Clock } from '#core/clock';
 import { collect } from '#core/async-iterables';
-import type { BudgetPolicy } from '#core/rate/budget';
+import { DEFAULT_LIVE_SHARE, type BudgetPolicy } from '#core/rate/budget';
 import { ApiClient, operationOf, type ApiRequest, type ApiResponse, type HttpMethod, type RetryPolicy } from '../http/api-client.ts';
 import { Forbidden, NetworkError, NotFound, ServerError, Unauthorized, WriteOutcomeUnknown } from '#core/api-errors';
 import type { RateBudget } from '../http/rate-budget.ts';
@@ -83,8 +83,9 @@ export const DEFAULT_TOKEN_URL = 'https://auth.greenhouse.io/token';
  * For a SharedRateBudget: 30-second windows [M]; until the first response announces the real
  * limit, 50 (Airbyte's deliberate undershoot [M]); a twentieth left for requests in flight. Other
  * clients of the same credential are accounted for by the server's count in every response.
+ * Bulk traffic keeps the default live share free (the stack's `rateBudget.liveShare` overrides it).
  */
-export const GREENHOUSE_BUDGET_POLICY: BudgetPolicy = { windowMs: 30_000, initialLimit: 50, safetyMargin: 0.05 };
+export const GREENHOUSE_BUDGET_POLICY: BudgetPolicy = { windowMs: 30_000, initialLimit: 50, safetyMargin: 0.05, liveShare: DEFAULT_LIVE_SHARE };
 
 /** How far around "now" a write is looked for after an ambiguous failure (clock skew, server latency). */
 const VERIFY_WINDOW_MS = 60_000;

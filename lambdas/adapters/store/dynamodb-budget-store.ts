@@ -1,13 +1,14 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BudgetState } from '#core/rate/budget';
 import type { ApiSystem } from '#core/api-errors';
-import type { BudgetStore } from '#adapters/http/rate-budget';
+import type { BudgetStore, OpenWindowRequest, StoreAnswer, TakeRequest } from '#adapters/http/rate-budget';
 
 /**
  * One item per (system, tenant) in the Ledger table, shared by every concurrent invocation. Each
  * operation is a single conditional write, so two Lambdas can never both spend the last request of a
- * window: the loser's condition fails and it re-reads.
+ * window: the loser's condition fails. A write returns the item either way (after it when it
+ * succeeds, as found when its condition fails), so the loser plans again without a read.
  */
 export function rateBudgetKey(system: ApiSystem, tenant: string) {
   return { pk: `ratelimit#${system}#${tenant}`, sk: 'budget' } as const;
@@ -16,6 +17,8 @@ export function rateBudgetKey(system: ApiSystem, tenant: string) {
 interface StoredBudget {
   windowEndsAt: number;
   used: number;
+  /** Absent on items written before bulk traffic was counted apart: none. */
+  bulkUsed?: number;
   limitPerWindow: number;
   blockedUntil: number;
 }
@@ -36,43 +39,56 @@ export class DynamoDbBudgetStore implements BudgetStore {
 
   async load(): Promise<BudgetState | undefined> {
     const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: this.key, ConsistentRead: true }));
-    if (!Item) return undefined;
-    const item = Item as StoredBudget;
-    return { windowEndsAt: item.windowEndsAt, used: item.used, limit: item.limitPerWindow, blockedUntil: item.blockedUntil };
+    return budgetOf(Item);
   }
 
-  take(windowEndsAt: number, allowed: number, now: number): Promise<boolean> {
-    return this.conditionally(
+  take({ windowEndsAt, count, allowed, bulkAllowed, partial, now }: TakeRequest): Promise<StoreAnswer> {
+    const bulk = bulkAllowed !== undefined;
+    const needed = partial ? 1 : count;
+    return this.write(
       new UpdateCommand({
         TableName: this.tableName,
         Key: this.key,
-        UpdateExpression: 'SET used = used + :one',
-        ConditionExpression: 'windowEndsAt = :window AND used < :allowed AND blockedUntil <= :now',
-        ExpressionAttributeValues: { ':one': 1, ':window': windowEndsAt, ':allowed': allowed, ':now': now },
+        UpdateExpression: bulk ? 'SET used = used + :n, bulkUsed = if_not_exists(bulkUsed, :zero) + :n' : 'SET used = used + :n',
+        ConditionExpression:
+          'windowEndsAt = :window AND used <= :usedBefore AND blockedUntil <= :now' +
+          (bulk ? ' AND (attribute_not_exists(bulkUsed) OR bulkUsed <= :bulkBefore)' : ''),
+        ExpressionAttributeValues: {
+          ':n': count,
+          ':window': windowEndsAt,
+          ':usedBefore': allowed - needed,
+          ':now': now,
+          ...(bulk ? { ':zero': 0, ':bulkBefore': bulkAllowed - needed } : {}),
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
   }
 
-  openWindow(windowEndsAt: number, limit: number, now: number): Promise<boolean> {
-    return this.conditionally(
+  openWindow({ windowEndsAt, limit, count, bulk, now }: OpenWindowRequest): Promise<StoreAnswer> {
+    return this.write(
       new UpdateCommand({
         TableName: this.tableName,
         Key: this.key,
-        UpdateExpression: 'SET windowEndsAt = :window, used = :one, limitPerWindow = :limit, blockedUntil = if_not_exists(blockedUntil, :zero)',
+        UpdateExpression: 'SET windowEndsAt = :window, used = :n, bulkUsed = :bulk, limitPerWindow = :limit, blockedUntil = if_not_exists(blockedUntil, :zero)',
         ConditionExpression: 'attribute_not_exists(pk) OR windowEndsAt <= :now',
-        ExpressionAttributeValues: { ':window': windowEndsAt, ':one': 1, ':limit': limit, ':zero': 0, ':now': now },
+        ExpressionAttributeValues: { ':window': windowEndsAt, ':n': count, ':bulk': bulk ? count : 0, ':limit': limit, ':zero': 0, ':now': now },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
   }
 
-  apply(next: BudgetState, expected: BudgetState): Promise<boolean> {
+  async apply(next: BudgetState, expected: BudgetState): Promise<boolean> {
     const item: StoredBudget = {
       windowEndsAt: next.windowEndsAt,
       used: next.used,
+      bulkUsed: next.bulkUsed,
       limitPerWindow: next.limit,
       blockedUntil: next.blockedUntil,
     };
-    return this.conditionally(
+    const answer = await this.write(
       new PutCommand({
         TableName: this.tableName,
         Item: { ...this.key, ...item },
@@ -80,15 +96,30 @@ export class DynamoDbBudgetStore implements BudgetStore {
         ExpressionAttributeValues: { ':expectedWindow': expected.windowEndsAt, ':used': next.used },
       }),
     );
+    return answer.granted;
   }
 
-  private async conditionally(command: UpdateCommand | PutCommand): Promise<boolean> {
+  private async write(command: UpdateCommand | PutCommand): Promise<StoreAnswer> {
     try {
-      await this.documents.send(command as UpdateCommand);
-      return true;
+      const output = await this.documents.send(command as UpdateCommand);
+      return { granted: true, state: budgetOf(output.Attributes) };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return { granted: false, state: budgetOf(error.Item && numbersOf(error.Item)) };
       throw error;
     }
   }
+}
+
+function budgetOf(item: Record<string, unknown> | undefined): BudgetState | undefined {
+  if (!item) return undefined;
+  const stored = item as unknown as StoredBudget;
+  return { windowEndsAt: stored.windowEndsAt, used: stored.used, bulkUsed: stored.bulkUsed ?? 0, limit: stored.limitPerWindow, blockedUntil: stored.blockedUntil };
+}
+
+/**
+ * The document client converts responses, not errors: the item a failed condition returns comes in
+ * DynamoDB's own format. The budget's attributes are all numbers.
+ */
+function numbersOf(item: Record<string, AttributeValue>): Record<string, number> {
+  return Object.fromEntries(Object.entries(item).flatMap(([name, value]) => (value.N === undefined ? [] : [[name, Number(value.N)]])));
 }

@@ -6,14 +6,37 @@
  * 40 per tenant). The budget keeps its own count per window, lets through `limit × (1 − margin)`
  * requests, and corrects itself from each response: the server's window end is the truth, and the
  * server's count wins when it is higher (other clients of the same tenant spend the same quota).
+ *
+ * Invocations take requests in leases: one conditional write counts a small block of the current
+ * window at once, and the invocation spends it without asking the store again. A lease ends with its
+ * window; what it did not spend is lost, which only under-uses the window (the shared count already
+ * holds it, so no other invocation can spend it twice).
+ *
+ * Two priorities share a window: `live` traffic (webhooks, pushes, polls) may use all of the
+ * allowance, `bulk` traffic (a backfill, the deletions sweep) only `1 − liveShare` of it, so a
+ * recruiter's edit finds room even while a backfill runs.
  * Storage (DynamoDB, or memory in a single process) lives in the adapters; this module decides.
  */
+
+export type TrafficPriority = 'live' | 'bulk';
+
+/**
+ * Default share of each window kept for live traffic. A recruiter's edit costs a handful of
+ * Greenhouse requests (the candidate, its applications, the reference data), so 0.3 of Greenhouse's
+ * 47 per 30 s keeps about 14 requests a window, two or three edits, free of any backfill; the backfill
+ * still has 0.7 of the limit. Higher shares slow every backfill for live traffic that rarely comes.
+ */
+export const DEFAULT_LIVE_SHARE = 0.3;
+/** Bulk traffic always keeps a tenth of each window, so a backfill never stalls outright. */
+export const MAX_LIVE_SHARE = 0.9;
 
 export interface BudgetState {
   /** Epoch ms at which the current window ends. */
   readonly windowEndsAt: number;
   /** Requests granted (or seen by the server) in the current window. */
   readonly used: number;
+  /** Of `used`, those granted to bulk traffic. */
+  readonly bulkUsed: number;
   /** The server's limit per window, as last announced. */
   readonly limit: number;
   /** Epoch ms before which nothing may be sent (after a 429). 0 when not blocked. */
@@ -33,6 +56,8 @@ export interface BudgetPolicy {
    * server's windows start. Greenhouse announces its window end, so it can burst.
    */
   readonly pacing?: 'burst' | 'even';
+  /** Share of each window's allowance kept for live traffic: bulk traffic stops at `1 − liveShare` (0–0.9; default 0). */
+  readonly liveShare?: number;
 }
 
 /** What the adapters read off one response. */
@@ -47,24 +72,106 @@ export interface RateObservation {
 }
 
 export type AcquirePlan =
-  | { readonly kind: 'take' }
-  | { readonly kind: 'open-window'; readonly windowEndsAt: number }
+  | { readonly kind: 'take'; readonly count: number }
+  | { readonly kind: 'open-window'; readonly windowEndsAt: number; readonly count: number }
   | { readonly kind: 'wait'; readonly untilMs: number };
 
 export function allowance(limit: number, safetyMargin: number): number {
   return Math.max(1, Math.floor(limit * (1 - safetyMargin)));
 }
 
-export function planAcquire(state: BudgetState | undefined, now: number, policy: BudgetPolicy): AcquirePlan {
+/** What bulk traffic may use of a window: at least one request, so a backfill always progresses. */
+export function bulkAllowance(limit: number, policy: BudgetPolicy): number {
+  return Math.max(1, Math.floor(allowance(limit, policy.safetyMargin) * (1 - (policy.liveShare ?? 0))));
+}
+
+/** Requests of the state's window still open to traffic of this priority. */
+export function room(state: BudgetState, priority: TrafficPriority, policy: BudgetPolicy): number {
+  const left = allowance(state.limit, policy.safetyMargin) - state.used;
+  return Math.max(0, priority === 'bulk' ? Math.min(left, bulkAllowance(state.limit, policy) - state.bulkUsed) : left);
+}
+
+export interface AcquireContext {
+  readonly priority: TrafficPriority;
+  /**
+   * Whether other invocations took from this window since this one last did (its previous lease
+   * found the count moved by more than its own requests). Unknown counts as contended.
+   */
+  readonly contended: boolean;
+}
+
+/**
+ * How many requests one lease takes of the `open` ones left to its priority: a quarter of them, or
+ * half when no other invocation has taken from the window since this one last did. Proportional to
+ * what is left, leases shrink as the window fills (the last requests go one by one, as they did
+ * before leases), and competing invocations each get a smaller block of a window they share.
+ */
+export function leaseSize(open: number, contended: boolean): number {
+  return Math.max(1, Math.min(open, Math.floor(open / (contended ? 4 : 2))));
+}
+
+export function planAcquire(
+  state: BudgetState | undefined,
+  now: number,
+  policy: BudgetPolicy,
+  context: AcquireContext = { priority: 'live', contended: true },
+): AcquirePlan {
   if (state && state.blockedUntil > now) return { kind: 'wait', untilMs: state.blockedUntil };
-  if (!state || now >= state.windowEndsAt) return { kind: 'open-window', windowEndsAt: nextWindowEnd(state, now, policy.windowMs) };
-  const allowed = allowance(state.limit, policy.safetyMargin);
-  if (state.used >= allowed) return { kind: 'wait', untilMs: state.windowEndsAt };
+  if (!state || now >= state.windowEndsAt) {
+    const limit = state?.limit ?? policy.initialLimit;
+    const open = context.priority === 'bulk' ? bulkAllowance(limit, policy) : allowance(limit, policy.safetyMargin);
+    return { kind: 'open-window', windowEndsAt: nextWindowEnd(state, now, policy.windowMs), count: leaseSize(open, context.contended) };
+  }
+  const open = room(state, context.priority, policy);
+  if (open <= 0) return { kind: 'wait', untilMs: state.windowEndsAt };
   if (policy.pacing === 'even') {
-    const slot = state.windowEndsAt - policy.windowMs + (state.used * policy.windowMs) / allowed;
+    const slot = pacedSlot(state.windowEndsAt, state.used, allowance(state.limit, policy.safetyMargin), policy);
     if (now < slot) return { kind: 'wait', untilMs: Math.ceil(slot) };
   }
-  return { kind: 'take' };
+  return { kind: 'take', count: leaseSize(open, context.contended) };
+}
+
+/** When the `index`-th request of a window may go out under `even` pacing. */
+function pacedSlot(windowEndsAt: number, index: number, allowed: number, policy: BudgetPolicy): number {
+  return windowEndsAt - policy.windowMs + (index * policy.windowMs) / allowed;
+}
+
+/**
+ * Requests an invocation took from the shared count and spends locally. It holds the window's
+ * requests `first` to `first + count − 1`, which under `even` pacing keeps each one's slot: leases
+ * held by many invocations still let requests out spaced across the window, never in a burst.
+ */
+export interface Lease {
+  readonly windowEndsAt: number;
+  /** The window's count before the lease was taken. */
+  readonly first: number;
+  readonly count: number;
+  readonly spent: number;
+  /** The window's allowance when the lease was taken (spaces paced requests). */
+  readonly allowed: number;
+}
+
+/**
+ * The lease a granted write of `requested` leaves, from the state it returned (the count after the
+ * write). A partial take (live traffic) is granted while one request is left and counts all it
+ * asked for: the lease holds only what was left, and the count past the allowance just marks the
+ * window spent.
+ */
+export function leaseFrom(after: BudgetState, requested: number, policy: BudgetPolicy): Lease {
+  const allowed = allowance(after.limit, policy.safetyMargin);
+  const first = after.used - requested;
+  return { windowEndsAt: after.windowEndsAt, first, count: Math.max(0, Math.min(requested, allowed - first)), spent: 0, allowed };
+}
+
+export type SpendPlan = { readonly kind: 'spend' } | { readonly kind: 'wait'; readonly untilMs: number } | { readonly kind: 'ended' };
+
+export function planSpend(lease: Lease, now: number, policy: BudgetPolicy): SpendPlan {
+  if (now >= lease.windowEndsAt || lease.spent >= lease.count) return { kind: 'ended' };
+  if (policy.pacing === 'even') {
+    const slot = pacedSlot(lease.windowEndsAt, lease.first + lease.spent, lease.allowed, policy);
+    if (now < slot) return { kind: 'wait', untilMs: Math.ceil(slot) };
+  }
+  return { kind: 'spend' };
 }
 
 /** Windows stay aligned to the server's once it has told us where one ends. */
@@ -93,7 +200,9 @@ export function reconcile(state: BudgetState, observation: RateObservation, now:
       observation.limit !== undefined && observation.remaining !== undefined ? Math.max(0, observation.limit - observation.remaining) : undefined;
     if (!sameWindow) {
       // The server is in another window than we thought (first contact, clock drift): adopt its window.
-      next = { ...next, windowEndsAt: observation.windowEndsAt, used: serverUsed ?? 0 };
+      // Requests leased in ours that is still running may yet go out in it, so they stay counted.
+      const carried = state.windowEndsAt > now ? state : { used: 0, bulkUsed: 0 };
+      next = { ...next, windowEndsAt: observation.windowEndsAt, used: Math.max(serverUsed ?? 0, carried.used), bulkUsed: carried.bulkUsed };
     } else if (serverUsed !== undefined && serverUsed > next.used) {
       next = { ...next, used: serverUsed };
     }
@@ -109,6 +218,16 @@ export function reconcile(state: BudgetState, observation: RateObservation, now:
   return next === state ? undefined : next;
 }
 
+/**
+ * Whether `next` only raises the count of `state`'s window. The shared count already holds every
+ * request the bridge leased, so such a correction matters only when the server has seen more than
+ * that (other clients of the tenant): the adapters defer it to their next write instead of paying
+ * one for each response.
+ */
+export function onlyRaisesCount(state: BudgetState, next: BudgetState): boolean {
+  return next.used > state.used && next.windowEndsAt === state.windowEndsAt && next.limit === state.limit && next.blockedUntil === state.blockedUntil;
+}
+
 export function initialState(now: number, policy: BudgetPolicy): BudgetState {
-  return { windowEndsAt: now + policy.windowMs, used: 0, limit: policy.initialLimit, blockedUntil: 0 };
+  return { windowEndsAt: now + policy.windowMs, used: 0, bulkUsed: 0, limit: policy.initialLimit, blockedUntil: 0 };
 }

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { allowance, initialState, nextWindowEnd, planAcquire, reconcile, type BudgetPolicy, type BudgetState } from '#core/rate/budget';
+import * as budget from '#core/rate/budget';
+import type { BudgetPolicy, BudgetState } from '#core/rate/budget';
+
+const { allowance, bulkAllowance, initialState, leaseFrom, leaseSize, nextWindowEnd, onlyRaisesCount, planAcquire, planSpend, reconcile } = budget;
 
 const POLICY: BudgetPolicy = { windowMs: 30_000, initialLimit: 50, safetyMargin: 0.1 };
 const NOW = 1_000_000;
 const POLICY_BURST_1S: BudgetPolicy = { windowMs: 1_000, initialLimit: 40, safetyMargin: 0.1 };
-const state = (over: Partial<BudgetState> = {}): BudgetState => ({ windowEndsAt: NOW + 10_000, used: 0, limit: 50, blockedUntil: 0, ...over });
+const state = (over: Partial<BudgetState> = {}): BudgetState => ({ windowEndsAt: NOW + 10_000, used: 0, bulkUsed: 0, limit: 50, blockedUntil: 0, ...over });
 
 describe('rate budget arithmetic', () => {
   it('lets through the limit less the safety margin, and at least one request', () => {
@@ -14,7 +17,7 @@ describe('rate budget arithmetic', () => {
   });
 
   it('takes from a window with room', () => {
-    expect(planAcquire(state({ used: 44 }), NOW, POLICY)).toEqual({ kind: 'take' });
+    expect(planAcquire(state({ used: 44 }), NOW, POLICY)).toEqual({ kind: 'take', count: 1 });
   });
 
   it('waits for the window end once the allowance is spent', () => {
@@ -29,23 +32,23 @@ describe('rate budget arithmetic', () => {
     const even: BudgetPolicy = { windowMs: 1_000, initialLimit: 40, safetyMargin: 0.1, pacing: 'even' };
     const windowStart = NOW;
     const s = (used: number) => state({ windowEndsAt: windowStart + 1_000, used, limit: 40 });
-    expect(planAcquire(s(0), NOW, even)).toEqual({ kind: 'take' });
+    expect(planAcquire(s(0), NOW, even)).toMatchObject({ kind: 'take' });
     // 36 allowed per second: the 19th request (used = 18) may go at the half second, not before.
     expect(planAcquire(s(18), NOW + 100, even)).toEqual({ kind: 'wait', untilMs: NOW + 500 });
-    expect(planAcquire(s(18), NOW + 500, even)).toEqual({ kind: 'take' });
-    expect(planAcquire(s(18), NOW + 100, POLICY_BURST_1S)).toEqual({ kind: 'take' });
+    expect(planAcquire(s(18), NOW + 500, even)).toMatchObject({ kind: 'take' });
+    expect(planAcquire(s(18), NOW + 100, POLICY_BURST_1S)).toMatchObject({ kind: 'take' });
   });
 
   it('opens a new window aligned to the last known one', () => {
     const ended = state({ windowEndsAt: NOW - 1_000, used: 45 });
-    expect(planAcquire(ended, NOW, POLICY)).toEqual({ kind: 'open-window', windowEndsAt: NOW + 29_000 });
+    expect(planAcquire(ended, NOW, POLICY)).toMatchObject({ kind: 'open-window', windowEndsAt: NOW + 29_000 });
     expect(nextWindowEnd(ended, NOW + 65_000, 30_000)).toBe(NOW - 1_000 + 3 * 30_000);
-    expect(planAcquire(undefined, NOW, POLICY)).toEqual({ kind: 'open-window', windowEndsAt: NOW + 30_000 });
+    expect(planAcquire(undefined, NOW, POLICY)).toMatchObject({ kind: 'open-window', windowEndsAt: NOW + 30_000 });
   });
 
   it('adopts the server window when it differs from ours, with the server count', () => {
     const next = reconcile(state({ used: 3 }), { status: 200, limit: 75, remaining: 70, windowEndsAt: NOW + 20_000 }, NOW, POLICY);
-    expect(next).toEqual({ windowEndsAt: NOW + 20_000, used: 5, limit: 75, blockedUntil: 0 });
+    expect(next).toEqual({ windowEndsAt: NOW + 20_000, used: 5, bulkUsed: 0, limit: 75, blockedUntil: 0 });
   });
 
   it('raises the count when the server has seen more requests than we granted (other clients of the tenant)', () => {
@@ -66,7 +69,7 @@ describe('rate budget arithmetic', () => {
   it('blocks for Retry-After on a 429, and spends the window', () => {
     const next = reconcile(state({ used: 2 }), { status: 429, retryAfterMs: 12_000 }, NOW, POLICY);
     expect(next).toMatchObject({ blockedUntil: NOW + 12_000, windowEndsAt: NOW + 12_000, used: 45 });
-    expect(planAcquire(next, NOW + 12_000, POLICY)).toEqual({ kind: 'open-window', windowEndsAt: NOW + 12_000 + 30_000 });
+    expect(planAcquire(next, NOW + 12_000, POLICY)).toMatchObject({ kind: 'open-window', windowEndsAt: NOW + 12_000 + 30_000 });
   });
 
   it('blocks until the server window ends on a 429 without Retry-After (Beamery)', () => {
@@ -75,6 +78,66 @@ describe('rate budget arithmetic', () => {
   });
 
   it('starts an unknown tenant at the assumed limit', () => {
-    expect(initialState(NOW, POLICY)).toEqual({ windowEndsAt: NOW + 30_000, used: 0, limit: 50, blockedUntil: 0 });
+    expect(initialState(NOW, POLICY)).toEqual({ windowEndsAt: NOW + 30_000, used: 0, bulkUsed: 0, limit: 50, blockedUntil: 0 });
+  });
+});
+
+describe('leases', () => {
+  it('take a quarter of what is left, half when no one else takes from the window, and one at the end', () => {
+    expect(leaseSize(45, true)).toBe(11);
+    expect(leaseSize(45, false)).toBe(22);
+    expect(leaseSize(3, true)).toBe(1);
+    expect(leaseSize(1, false)).toBe(1);
+    expect(planAcquire(state({ used: 5 }), NOW, POLICY, { priority: 'live', contended: true })).toEqual({ kind: 'take', count: 10 });
+    expect(planAcquire(undefined, NOW, POLICY, { priority: 'live', contended: false })).toEqual({ kind: 'open-window', windowEndsAt: NOW + 30_000, count: 22 });
+  });
+
+  it('are spent until their count or their window ends', () => {
+    const lease = leaseFrom(state({ used: 13 }), 3, POLICY);
+    expect(lease).toEqual({ windowEndsAt: NOW + 10_000, first: 10, count: 3, spent: 0, allowed: 45 });
+    expect(planSpend(lease, NOW, POLICY)).toEqual({ kind: 'spend' });
+    expect(planSpend({ ...lease, spent: 3 }, NOW, POLICY)).toEqual({ kind: 'ended' });
+    expect(planSpend(lease, NOW + 10_000, POLICY)).toEqual({ kind: 'ended' });
+  });
+
+  it('keep each request on its paced slot, so a lease is no burst', () => {
+    const even: BudgetPolicy = { ...POLICY_BURST_1S, pacing: 'even' };
+    // Requests 18 to 26 of a one-second window allowing 36: the first may go at the half second.
+    const lease = leaseFrom({ windowEndsAt: NOW + 1_000, used: 27, bulkUsed: 0, limit: 40, blockedUntil: 0 }, 9, even);
+    expect(planSpend(lease, NOW + 100, even)).toEqual({ kind: 'wait', untilMs: NOW + 500 });
+    expect(planSpend(lease, NOW + 500, even)).toEqual({ kind: 'spend' });
+    expect(planSpend({ ...lease, spent: 1 }, NOW + 500, even)).toEqual({ kind: 'wait', untilMs: Math.ceil(NOW + 500 + 1_000 / 36) });
+  });
+
+  it('defer a higher server count in the same window, but nothing else', () => {
+    expect(onlyRaisesCount(state({ used: 3 }), state({ used: 20 }))).toBe(true);
+    expect(onlyRaisesCount(state({ used: 3 }), state({ used: 20, blockedUntil: NOW + 1 }))).toBe(false);
+    expect(onlyRaisesCount(state({ used: 3 }), state({ used: 3, limit: 60 }))).toBe(false);
+  });
+});
+
+describe('priorities', () => {
+  const shared: BudgetPolicy = { ...POLICY, liveShare: 0.3 };
+
+  it('leave bulk traffic 1 − liveShare of the allowance, at least one request', () => {
+    expect(bulkAllowance(50, shared)).toBe(31);
+    expect(bulkAllowance(50, POLICY)).toBe(45);
+    expect(bulkAllowance(1, { ...shared, liveShare: 0.9 })).toBe(1);
+  });
+
+  it('make bulk wait for the next window when its share is spent, while live still takes', () => {
+    const s = state({ used: 31, bulkUsed: 31 });
+    expect(planAcquire(s, NOW, shared, { priority: 'bulk', contended: true })).toEqual({ kind: 'wait', untilMs: NOW + 10_000 });
+    expect(planAcquire(s, NOW, shared, { priority: 'live', contended: true })).toEqual({ kind: 'take', count: 3 });
+  });
+
+  it('count live traffic against bulk too: bulk never takes past the whole allowance', () => {
+    const s = state({ used: 44, bulkUsed: 0 });
+    expect(planAcquire(s, NOW, shared, { priority: 'bulk', contended: true })).toEqual({ kind: 'take', count: 1 });
+    expect(planAcquire(state({ used: 45 }), NOW, shared, { priority: 'bulk', contended: true })).toMatchObject({ kind: 'wait' });
+  });
+
+  it('open a window with a bulk lease sized from the bulk share', () => {
+    expect(planAcquire(undefined, NOW, shared, { priority: 'bulk', contended: true })).toEqual({ kind: 'open-window', windowEndsAt: NOW + 30_000, count: 7 });
   });
 });

@@ -1,0 +1,170 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import type { Clock } from '#core/clock';
+import { ENVELOPE_VERSION, type Origin } from '#core/envelope';
+import { RateLimited } from '#core/api-errors';
+import type { BudgetPolicy, TrafficPriority } from '#core/rate/budget';
+import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
+import { InMemoryBudgetStore, SharedRateBudget } from '#adapters/http/rate-budget';
+import { currentPriority, withPriority } from '#adapters/http/traffic-priority';
+import { makeFifoConsumer } from '#handlers/fifo-consumer';
+import { makeScheduledRunsHandler } from '#handlers/make-scheduled-runs-handler';
+import type { PollerGreenhouse } from '#core/sync/poll-greenhouse';
+
+/** A clock whose sleeps move it: a single caller's waits are exact. */
+class SteppingClock implements Clock {
+  constructor(public t: number) {}
+  now() {
+    return this.t;
+  }
+  async sleep(ms: number) {
+    this.t += ms;
+  }
+}
+
+const NOW = 1_700_000_000_000;
+const POLICY: BudgetPolicy = { windowMs: 30_000, initialLimit: 50, safetyMargin: 0.1, liveShare: 0.3 };
+
+const budgetOn = (store: InMemoryBudgetStore, clock: Clock, policy = POLICY, maxWaitMs = 0) =>
+  new SharedRateBudget({ system: 'greenhouse', store, policy, clock, maxWaitMs });
+
+async function spend(budget: SharedRateBudget, times: number): Promise<number> {
+  let granted = 0;
+  for (let i = 0; i < times; i++) {
+    try {
+      await budget.acquire('GET /v3/candidates');
+      granted++;
+    } catch (error) {
+      if (!(error instanceof RateLimited)) throw error;
+    }
+  }
+  return granted;
+}
+
+describe('shared rate budget in memory: priorities', () => {
+  it('stops a bulk caller at its share of the window while a live caller still gets through', async () => {
+    const clock = new SteppingClock(NOW);
+    const store = new InMemoryBudgetStore();
+    const backfill = budgetOn(store, clock);
+    const webhook = budgetOn(store, clock);
+    // allowance(50, 0.1) = 45, of which bulk may use 45 × 0.7 = 31.
+    expect(await withPriority('bulk', () => spend(backfill, 45))).toBe(31);
+    expect(await spend(webhook, 45)).toBe(14);
+    const error = (await withPriority('bulk', () => backfill.acquire('GET /v3/candidates')).catch((e: unknown) => e)) as RateLimited;
+    expect(error).toBeInstanceOf(RateLimited);
+    expect(error.retryAfterSeconds).toBe(30);
+  });
+
+  it('lets live traffic use the whole allowance when no backfill runs', async () => {
+    const budget = budgetOn(new InMemoryBudgetStore(), new SteppingClock(NOW));
+    expect(await spend(budget, 60)).toBe(45);
+  });
+
+  it('lets bulk traffic use the whole allowance when the live share is zero', async () => {
+    const budget = budgetOn(new InMemoryBudgetStore(), new SteppingClock(NOW), { ...POLICY, liveShare: 0 });
+    expect(await withPriority('bulk', () => spend(budget, 60))).toBe(45);
+  });
+});
+
+describe('shared rate budget in memory: leases under even pacing', () => {
+  it('spaces a lease over the window instead of letting it out in a burst', async () => {
+    const even: BudgetPolicy = { windowMs: 1_000, initialLimit: 40, safetyMargin: 0.1, pacing: 'even' };
+    const clock = new SteppingClock(NOW);
+    const budget = budgetOn(new InMemoryBudgetStore(), clock, even, 1_000);
+    const sentAt: number[] = [];
+    for (let i = 0; i < 36; i++) {
+      await budget.acquire('GET /v1/contacts');
+      sentAt.push(clock.now());
+    }
+    // 36 a second from the window's start (the first request): the i-th no earlier than i × 1000/36
+    // ms in, though each lease held several; all within the one window.
+    expect(sentAt.filter((t, i) => t < NOW + (i * 1_000) / 36 - 1)).toEqual([]);
+    expect(sentAt.at(-1)! - NOW).toBeLessThan(1_000);
+  });
+});
+
+describe('traffic priority', () => {
+  it('is live unless a caller says otherwise, and follows its calls through awaits', async () => {
+    expect(currentPriority()).toBe('live');
+    const seen = await withPriority('bulk', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return currentPriority();
+    });
+    expect(seen).toBe('bulk');
+    expect(currentPriority()).toBe('live');
+  });
+
+  it('is bulk inside the handler of a backfill message and live for every other origin', async () => {
+    const seen: Record<string, TrafficPriority> = {};
+    const queue: ConsumerQueue = {
+      id: 'greenhouse-changes',
+      maxFailures: 5,
+      retentionSeconds: 14 * 86_400,
+      visibilityTimeoutSeconds: 360,
+      handBack: async () => 0,
+      countFailure: async () => 1,
+      deadLetter: async () => undefined,
+    };
+    const consumer = makeFifoConsumer({
+      handle: async (envelope) => {
+        await Promise.resolve();
+        seen[envelope.origin] = currentPriority();
+      },
+      queue,
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: { addMetric: () => undefined, publishStoredMetrics: () => undefined },
+    });
+    const origins: Origin[] = ['webhook', 'backfill', 'poll', 'push'];
+    const event: SQSEvent = { Records: origins.map((origin, i) => record(`m${i}`, origin)) };
+    expect((await consumer(event)).batchItemFailures).toEqual([]);
+    expect(seen).toEqual({ webhook: 'live', backfill: 'bulk', poll: 'live', push: 'live' });
+  });
+});
+
+describe('traffic priority of the scheduled runs', () => {
+  it('is bulk for the deletions sweep and live for a poller', async () => {
+    const seen: TrafficPriority[] = [];
+    const greenhouse = {
+      list: async function* () {
+        seen.push(currentPriority());
+      },
+      listUsers: async function* () {},
+    } as unknown as PollerGreenhouse;
+    const handler = makeScheduledRunsHandler({
+      greenhouse,
+      ledger: { getWatermark: async () => undefined, advanceWatermark: async () => true, getSyncState: async () => undefined, putSyncState: async () => undefined },
+      publisher: { publish: async () => undefined },
+      clock: new SteppingClock(NOW),
+      deletions: {
+        links: async function* () {
+          yield { links: [{ greenhouseKey: 'greenhouse#candidate#7', beameryKey: 'beamery#contact#c7', status: 'active', updatedAt: new Date(NOW).toISOString() }] };
+        },
+      },
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: { addMetric: () => undefined, publishStoredMetrics: () => undefined },
+    } as unknown as Parameters<typeof makeScheduledRunsHandler>[0]);
+    await handler({ poller: 'deletions' });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set(['bulk']));
+    seen.length = 0;
+    await handler({ poller: 'jobs' });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set(['live']));
+  });
+});
+
+function record(id: string, origin: Origin): SQSRecord {
+  const body = JSON.stringify({ v: ENVELOPE_VERSION, kind: 'greenhouse.event', action: 'update_candidate', entityKey: `greenhouse#candidate#${id}`, origin, observedAt: new Date(NOW).toISOString(), deliveryId: id, refs: {} });
+  return {
+    messageId: id,
+    receiptHandle: `rh-${id}`,
+    body,
+    attributes: { SentTimestamp: String(NOW), ApproximateReceiveCount: '1', MessageGroupId: `g-${id}` } as SQSRecord['attributes'],
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:1:greenhouse-changes.fifo',
+    awsRegion: 'us-east-1',
+  };
+}
