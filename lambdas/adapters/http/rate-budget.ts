@@ -108,7 +108,7 @@ export class SharedRateBudget implements RateBudget {
       if (lease) {
         const spend = planSpend(lease, now, policy);
         if (spend.kind === 'spend') {
-          this.leases.set(priority, { ...lease, spent: lease.spent + 1 });
+          this.leases.set(priority, { ...lease, spent: spend.spent });
           return;
         }
         if (spend.kind === 'wait') {

@@ -163,15 +163,22 @@ export function leaseFrom(after: BudgetState, requested: number, policy: BudgetP
   return { windowEndsAt: after.windowEndsAt, first, count: Math.max(0, Math.min(requested, allowed - first)), spent: 0, allowed };
 }
 
-export type SpendPlan = { readonly kind: 'spend' } | { readonly kind: 'wait'; readonly untilMs: number } | { readonly kind: 'ended' };
+/** `spent`: what the lease has spent once this request goes out. */
+export type SpendPlan = { readonly kind: 'spend'; readonly spent: number } | { readonly kind: 'wait'; readonly untilMs: number } | { readonly kind: 'ended' };
 
+/**
+ * Under even pacing a request goes out no earlier than its slot, and no later than the next one: a
+ * lease whose holder fell behind skips the slots it missed (they are lost, like a lease's unspent
+ * requests) instead of sending them late, where they would bunch with the requests of the next slots.
+ */
 export function planSpend(lease: Lease, now: number, policy: BudgetPolicy): SpendPlan {
   if (now >= lease.windowEndsAt || lease.spent >= lease.count) return { kind: 'ended' };
-  if (policy.pacing === 'even') {
-    const slot = pacedSlot(lease.windowEndsAt, lease.first + lease.spent, lease.allowed, policy);
-    if (now < slot) return { kind: 'wait', untilMs: Math.ceil(slot) };
-  }
-  return { kind: 'spend' };
+  if (policy.pacing !== 'even') return { kind: 'spend', spent: lease.spent + 1 };
+  const spacing = policy.windowMs / lease.allowed;
+  const slot = pacedSlot(lease.windowEndsAt, lease.first + lease.spent, lease.allowed, policy);
+  if (now < slot) return { kind: 'wait', untilMs: Math.ceil(slot) };
+  const missed = Math.floor((now - slot) / spacing);
+  return lease.spent + missed >= lease.count ? { kind: 'ended' } : { kind: 'spend', spent: lease.spent + missed + 1 };
 }
 
 /** Windows stay aligned to the server's once it has told us where one ends. */

@@ -95,7 +95,7 @@ describe('leases', () => {
   it('are spent until their count or their window ends', () => {
     const lease = leaseFrom(state({ used: 13 }), 3, POLICY);
     expect(lease).toEqual({ windowEndsAt: NOW + 10_000, first: 10, count: 3, spent: 0, allowed: 45 });
-    expect(planSpend(lease, NOW, POLICY)).toEqual({ kind: 'spend' });
+    expect(planSpend(lease, NOW, POLICY)).toEqual({ kind: 'spend', spent: 1 });
     expect(planSpend({ ...lease, spent: 3 }, NOW, POLICY)).toEqual({ kind: 'ended' });
     expect(planSpend(lease, NOW + 10_000, POLICY)).toEqual({ kind: 'ended' });
   });
@@ -105,8 +105,17 @@ describe('leases', () => {
     // Requests 18 to 26 of a one-second window allowing 36: the first may go at the half second.
     const lease = leaseFrom({ windowEndsAt: NOW + 1_000, used: 27, bulkUsed: 0, limit: 40, blockedUntil: 0 }, 9, even);
     expect(planSpend(lease, NOW + 100, even)).toEqual({ kind: 'wait', untilMs: NOW + 500 });
-    expect(planSpend(lease, NOW + 500, even)).toEqual({ kind: 'spend' });
+    expect(planSpend(lease, NOW + 500, even)).toEqual({ kind: 'spend', spent: 1 });
     expect(planSpend({ ...lease, spent: 1 }, NOW + 500, even)).toEqual({ kind: 'wait', untilMs: Math.ceil(NOW + 500 + 1_000 / 36) });
+  });
+
+  it('skip the paced slots their holder missed rather than send them late, in a bunch', () => {
+    const even: BudgetPolicy = { ...POLICY_BURST_1S, pacing: 'even' };
+    const lease = leaseFrom({ windowEndsAt: NOW + 1_000, used: 27, bulkUsed: 0, limit: 40, blockedUntil: 0 }, 9, even);
+    // Request 18's slot is at 500 ms, 19's at 527.8, 20's at 555.6: at 560 ms request 20 goes, 18 and 19 are lost.
+    expect(planSpend(lease, NOW + 520, even)).toEqual({ kind: 'spend', spent: 1 });
+    expect(planSpend(lease, NOW + 560, even)).toEqual({ kind: 'spend', spent: 3 });
+    expect(planSpend(lease, NOW + 900, even)).toEqual({ kind: 'ended' });
   });
 
   it('defer a higher server count in the same window, but nothing else', () => {
