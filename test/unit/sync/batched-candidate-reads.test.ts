@@ -207,6 +207,17 @@ describe('GreenhouseReferenceCache', () => {
     expect(count('listRejectionReasons')).toBe(2);
   });
 
+  it('reads every expired job again in the call that needed one, not one call per later batch', async () => {
+    const { api, calls } = recordingGreenhouse();
+    const clock = manualClock();
+    const reads = new GreenhouseReferenceCache(clock).over(api);
+    await collect(reads.listJobs({ ids: [100, 200] }));
+    clock.advance(REFERENCE_TTL_MS);
+    await collect(reads.listJobs({ ids: [100] }));
+    await collect(reads.listJobs({ ids: [200] }));
+    expect(calls.filter((c) => c.method === 'listJobs').map((c) => c.query)).toEqual([{ ids: [100, 200] }, { ids: [100, 200] }]);
+  });
+
   it('reads a job again once its own message was handled', async () => {
     const { api, count } = recordingGreenhouse();
     const cache = new GreenhouseReferenceCache(manualClock());
