@@ -27,6 +27,7 @@
  * `npx tsx bench/run.ts <section...>` runs only the sections named (core, ingest, bundles, rate-limit,
  * backfill, bulk-edit, ai, redelivery, cost) and updates only theirs in .bench/results.json; with none, all run.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { decideDelivery } from '#core/webhooks/delivery';
@@ -136,7 +137,24 @@ if (runs('bundles')) results.bundles = await benchBundles();
 if (runs('rate-limit')) {
   results.rateLimit = [await benchRateLimit({ system: 'greenhouse', limit: 50 }), await benchRateLimit({ system: 'beamery', limit: 40 })];
 }
-if (runs('backfill')) {
+/**
+ * The sections that run the Lambda handlers on a local stack: Node caches a handler module with the
+ * first stack's endpoints, so a second stack in the same process would be served by handlers talking
+ * to the first (stopped) one. When both run, each runs in a child process of its own, which writes its
+ * results as a single-section run does; this process reads them back and does not print them again.
+ */
+const STACK_SECTIONS = { backfill: 'backfill', 'bulk-edit': 'bulkEdit' } as const;
+const isolated = new Set<Section>(Object.keys(STACK_SECTIONS).filter((section) => runs(section as Section)).length > 1 ? (Object.keys(STACK_SECTIONS) as Section[]) : []);
+function runInChild(section: keyof typeof STACK_SECTIONS): void {
+  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, section], { stdio: 'inherit', env: process.env });
+  if (child.status !== 0) process.exitCode = 1;
+  const written = JSON.parse(readFileSync(RESULTS_PATH, 'utf8')) as Partial<Results>;
+  Object.assign(results, { [STACK_SECTIONS[section]]: written[STACK_SECTIONS[section]] });
+}
+const printed = (section: Section) => runs(section) && !isolated.has(section);
+
+if (isolated.has('backfill')) runInChild('backfill');
+else if (runs('backfill')) {
   try {
     results.backfill = await benchBackfill(backfillOptionsFromEnv());
   } catch (error) {
@@ -145,7 +163,8 @@ if (runs('backfill')) {
     process.exitCode = 1;
   }
 }
-if (runs('bulk-edit')) results.bulkEdit = await benchBulkEdit();
+if (isolated.has('bulk-edit')) runInChild('bulk-edit');
+else if (runs('bulk-edit')) results.bulkEdit = await benchBulkEdit();
 if (runs('ai')) results.ai = await benchAi();
 if (runs('redelivery')) results.redelivery = await benchRedelivery();
 // Last: it prices the request counts the sections above measured (or their estimates when they have not run).
@@ -164,11 +183,11 @@ if (runs('bundles') && results.bundles) for (const line of describeBundles(resul
 for (const r of runs('rate-limit') ? (results.rateLimit ?? []) : []) {
   console.log(describeRateLimit(r));
 }
-if (runs('backfill') && results.backfill) {
+if (printed('backfill') && results.backfill) {
   if ('error' in results.backfill) console.error(`backfill: FAILED: ${results.backfill.error}`);
   else for (const line of describeBackfill(results.backfill)) console.log(line);
 }
-if (runs('bulk-edit') && results.bulkEdit) for (const line of describeBulkEdit(results.bulkEdit)) console.log(line);
+if (printed('bulk-edit') && results.bulkEdit) for (const line of describeBulkEdit(results.bulkEdit)) console.log(line);
 if (runs('ai') && results.ai) for (const line of describeAi(results.ai)) console.log(line);
 if (runs('redelivery') && results.redelivery) for (const line of describeRedelivery(results.redelivery)) console.log(line);
 if (runs('cost') && results.cost) for (const line of describeCost(results.cost)) console.log(line);
