@@ -13,10 +13,9 @@ import type { LedgerStore, Link } from './ports.ts';
  * webhook would have: a `delete_candidate` with its `person.id`, handled by candidate-lifecycle.ts, and
  * a job change, which reconcile-job.ts reads again and closes as `job-not-found`.
  *
- * Low priority. The shared rate budget has no priorities (lambdas/core/rate/budget.ts: one count per
- * window for every caller), so the sweep paces itself instead: at least `paceMs` between its requests
- * and at most `maxRequests` a run, leaving the rest of each Greenhouse window to the webhooks and
- * pollers. A run that reaches its cap keeps a cursor (the IdMap key after the last page it finished,
+ * Low priority. Its calls are bulk traffic in the shared rate budget (lambdas/core/rate/budget.ts:
+ * they never take the live share), and it also paces itself: at least `paceMs` between its requests
+ * and at most `maxRequests` a run, so one run never fills the bulk share a backfill may need. A run that reaches its cap keeps a cursor (the IdMap key after the last page it finished,
  * in a Ledger sync-state item) and the next run continues there; a run that reaches the end clears it.
  *
  * A merged-away candidate whose `merge_candidate` webhook was also missed is absent too, and is taken
