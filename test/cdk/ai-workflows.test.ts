@@ -78,6 +78,7 @@ describe('AI workflows consumer', () => {
       [ENV.tenant]: bridge.config.stackName,
       [ENV.greenhouseActingUserId]: '12',
       [ENV.aiSettings]: expect.any(String),
+      [ENV.rateBudgetLiveShare]: '0.3',
     });
     const settings: unknown = JSON.parse(variables[ENV.aiSettings] as string);
     expect(settings).toEqual(bridge.config.ai);

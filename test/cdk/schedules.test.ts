@@ -152,6 +152,7 @@ describe('poll schedules', () => {
       [ENV.beameryVacancySourcerField]: 'sourcer',
       [ENV.beameryVacancyPrivacyField]: 'visibility',
       [ENV.tenant]: 'GreenhouseBeameryBridge',
+      [ENV.rateBudgetLiveShare]: '0.3',
     });
   });
 

@@ -184,7 +184,7 @@ export class GreenhouseReferenceCache {
   private byId<T, V>(
     held: Map<number, Entry<V>>,
     ids: readonly number[],
-    fetch: (missing: readonly number[]) => Promise<T[]>,
+    readMissing: (missing: readonly number[]) => Promise<T[]>,
     idsOf: (record: T, index: number, missing: readonly number[]) => number[],
   ): AsyncIterable<V> {
     const self = this;
@@ -196,7 +196,7 @@ export class GreenhouseReferenceCache {
       const missing = [...asked, ...expired.slice(0, REFRESH_AT_ONCE - asked.length)];
       if (missing.length > 0) {
         const at = self.clock.now();
-        const found = await fetch(missing);
+        const found = await readMissing(missing);
         found.forEach((record, index) => {
           for (const id of idsOf(record, index, missing)) held.set(id, { value: record as unknown as V, at });
         });

@@ -10,6 +10,7 @@ import type { BeameryApi } from '#core/ports/beamery-api';
 import type { BeameryContact } from '#core/beamery/records';
 import type { AuditStore, IdMapStore, LedgerStore, Link, SyncState } from './ports.ts';
 import { ownWriteFingerprint } from './own-write.ts';
+import type { Candidate } from '#core/greenhouse/records';
 import { isCovered } from './sync-state.ts';
 import { copyBeameryNotes } from './note-copy.ts';
 import { recordConsentOf } from './consent-record.ts';
@@ -148,9 +149,7 @@ async function updateLinked(
     const patch = diff.write.length > 0 ? candidateWriteForGroups(contact, diff.write, candidate, options.consentKeys) : undefined;
     if (patch) {
       const written = await greenhouse.updateCandidate(candidateId, patch, candidate);
-      // Its webhook will come back: recognised by this version with one read (reconcile-candidate.ts).
-      const fingerprint = ownWriteFingerprint(written);
-      if (fingerprint) await deps.ledger.recordOwnWrite(link.greenhouseKey, fingerprint);
+      await recordOwnWrite(link.greenhouseKey, candidate, written, deps);
       groupsWritten = diff.write;
     }
   }
@@ -172,6 +171,20 @@ async function updateLinked(
     notesCopied,
     ...(jobsApplied.length > 0 ? { jobsApplied } : {}),
   };
+}
+
+/**
+ * The write's webhook will come back, and is recognised with one read (reconcile-candidate.ts) only if
+ * the write is the one change the Greenhouse → Beamery direction has not seen: the candidate it changed
+ * must be the version that direction last reconciled. A person's edit made before this write and not
+ * yet synced is in the reply too; a fingerprint of it would pass that edit off as an echo (the chaos
+ * test lost a name and a title that way).
+ */
+async function recordOwnWrite(greenhouseKey: string, before: Candidate, written: Candidate, deps: ContactSyncDependencies): Promise<void> {
+  const fingerprint = ownWriteFingerprint(written);
+  if (!fingerprint || !before.updated_at) return;
+  if ((await deps.ledger.getSyncState(greenhouseKey))?.sourceVersion !== before.updated_at) return;
+  await deps.ledger.recordOwnWrite(greenhouseKey, fingerprint);
 }
 
 /**

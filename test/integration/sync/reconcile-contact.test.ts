@@ -182,6 +182,22 @@ describe('reconcileContact', () => {
     expect(greenhouseWrites() - writesBefore).toBe(1);
   });
 
+  it('takes a Beamery write for an echo only when it was the one change Greenhouse → Beamery had not seen', async () => {
+    const contact = await sourcedContact();
+    const { candidateId } = (await reconcileContact(trigger(contact.id, true), deps)) as { candidateId: number };
+    later();
+    await reconcileCandidate(h.trigger(candidateId), h.deps);
+    // A recruiter renames the candidate; before its webhook is handled, a Beamery edit is written over it.
+    later();
+    await deps.greenhouse.updateCandidate(candidateId, { last_name: 'Renamed' });
+    await beameryAdmin('PATCH', `/contacts/${contact.id}`, { experience: [{ organisationName: 'Kestrel Labs', role: 'Staff Data Engineer', current: true }] });
+    expect(await reconcileContact(trigger(contact.id), deps)).toMatchObject({ outcome: 'updated', groupsWritten: ['role'] });
+    // The rename's update_candidate: the candidate is as the Beamery write left it, but that state holds the rename.
+    later();
+    expect(await reconcileCandidate({ ...h.trigger(candidateId), action: 'update_candidate' }, h.deps)).not.toMatchObject({ outcome: 'echo' });
+    expect((await beamery.getContact(contact.id))?.lastName).toBe('Renamed');
+  });
+
   it('resolves an edit of the same field on both sides with Greenhouse winning, and records the conflict', async () => {
     const contact = await sourcedContact();
     const { candidateId } = (await reconcileContact(trigger(contact.id, true), deps)) as { candidateId: number };
