@@ -102,8 +102,6 @@ export class SharedRateBudget implements RateBudget {
   async acquire(operation: string): Promise<void> {
     const { store, policy, clock } = this.options;
     const priority = currentPriority();
-    // A held view may be stale: another budget on the same item may have learnt a higher limit or a new window.
-    let fresh = false;
     for (;;) {
       const now = clock.now();
       const lease = this.leases.get(priority);
@@ -122,12 +120,6 @@ export class SharedRateBudget implements RateBudget {
       }
       const state = this.cached ?? (await store.load());
       const plan = planAcquire(state, now, policy, { priority, contended: this.contended });
-      if (plan.kind === 'wait' && plan.untilMs - now > this.options.maxWaitMs && this.cached !== undefined && !fresh) {
-        // Before handing a message back on what this budget last saw, read the item once.
-        this.cached = undefined;
-        fresh = true;
-        continue;
-      }
       if (plan.kind === 'wait') {
         const limit = state?.limit ?? policy.initialLimit;
         // Spread no wider than one request's share of the window, or short windows would go unused.
