@@ -1,3 +1,4 @@
+import { MAX_LEASE } from '#core/rate/budget';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '#core/clock';
@@ -112,14 +113,14 @@ describe('rate budget shared through DynamoDB (DynamoDB Local)', () => {
     expect(await race(budgets, 10)).toEqual({ granted: 10, refused: 70 });
   });
 
-  it('leases requests: one invocation alone spends a window for about a fifth of a store request each', async () => {
+  it('leases requests: one invocation alone spends a window for one store request each at most (leases capped at MAX_LEASE)', async () => {
     const clock = new ManualClock(1_700_000_000_000);
     const counter = { requests: 0 };
     const store = countingStore(new DynamoDbBudgetStore(dynamodb, ledger, 'greenhouse', 'tenant-g'), counter);
     const budget = new SharedRateBudget({ system: 'greenhouse', store, policy: POLICY, clock, maxWaitMs: 0 });
     for (let i = 0; i < 45; i++) await budget.acquire('GET /v3/candidates');
-    // One read, then leases of at most MAX_LEASE (10), smaller as the window's last requests go: 10 store requests.
-    expect(counter.requests).toBe(10);
+    // One read, then one conditional write per request while leases are capped at one (MAX_LEASE).
+    expect(counter.requests).toBe(1 + 45 / MAX_LEASE);
     await expect(budget.acquire('GET /v3/candidates')).rejects.toBeInstanceOf(RateLimited);
   });
 

@@ -1,6 +1,7 @@
 import type { Clock } from '#core/clock';
 import {
   allowance,
+  MAX_LEASE,
   bulkAllowance,
   initialState,
   leaseFrom,
@@ -127,15 +128,17 @@ export class SharedRateBudget implements RateBudget {
         continue;
       }
       const limit = state?.limit ?? policy.initialLimit;
-      const take = (windowEndsAt: number) => store.take({ windowEndsAt, count: plan.count, ...this.allowances(limit, priority), now });
+      // Capped: an unspent lease is lost for the window (core/rate/budget.ts MAX_LEASE).
+      const count = Math.min(plan.count, MAX_LEASE);
+      const take = (windowEndsAt: number) => store.take({ windowEndsAt, count, ...this.allowances(limit, priority), now });
       const answer =
         plan.kind === 'take'
           ? await take(state!.windowEndsAt)
           : await this.openOrJoin(plan.windowEndsAt, state !== undefined, take, () =>
-              store.openWindow({ windowEndsAt: plan.windowEndsAt, limit, count: plan.count, bulk: priority === 'bulk', now }),
+              store.openWindow({ windowEndsAt: plan.windowEndsAt, limit, count, bulk: priority === 'bulk', now }),
             );
       this.cached = answer.state;
-      if (answer.granted && answer.state) await this.granted(priority, plan.kind === 'take' ? state : undefined, answer.state, plan.count);
+      if (answer.granted && answer.state) await this.granted(priority, plan.kind === 'take' ? state : undefined, answer.state, count);
       // Granted: the loop spends the new lease (after its slot, when paced). Refused: plan again from the stored state.
     }
   }

@@ -107,16 +107,17 @@ export interface AcquireContext {
  * before leases), and competing invocations each get a smaller block of a window they share.
  */
 export function leaseSize(open: number, contended: boolean): number {
-  return Math.max(1, Math.min(open, MAX_LEASE, Math.floor(open / (contended ? 4 : 2))));
+  return Math.max(1, Math.min(open, Math.floor(open / (contended ? 4 : 2))));
 }
 
 /**
- * The most one lease takes. What a holder does not spend is lost for the window (an invocation ends, a
- * container idles), so under a high limit a share of what is left would leave thousands of requests
- * counted and never sent, and the other invocations waiting (the e2e stacks, at 5,000 a window, saw a
- * window counted at 5,931). Ten keeps the budget at about 0.1 DynamoDB requests per call.
+ * The most one lease takes (the adapter caps `leaseSize` with it): one, for now. What a holder does not spend is lost for the window (an
+ * invocation ends, a container idles, another invocation holds the rest), and with several handlers
+ * sharing a tenant, blocks of ten starved the others for a window (e2e suites saw live calls handed
+ * back for 12-20 s at limits of 75 and 5,000). Until unspent requests can be given back, a lease is a
+ * single request: one conditional write per call, reads only after a refusal.
  */
-export const MAX_LEASE = 10;
+export const MAX_LEASE = 1;
 
 export function planAcquire(
   state: BudgetState | undefined,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as budget from '#core/rate/budget';
 import type { BudgetPolicy, BudgetState } from '#core/rate/budget';
 
-const { allowance, bulkAllowance, initialState, leaseFrom, leaseSize, MAX_LEASE, nextWindowEnd, onlyRaisesCount, planAcquire, planSpend, reconcile } = budget;
+const { allowance, bulkAllowance, initialState, leaseFrom, leaseSize, nextWindowEnd, onlyRaisesCount, planAcquire, planSpend, reconcile } = budget;
 
 const POLICY: BudgetPolicy = { windowMs: 30_000, initialLimit: 50, safetyMargin: 0.1 };
 const NOW = 1_000_000;
@@ -83,14 +83,13 @@ describe('rate budget arithmetic', () => {
 });
 
 describe('leases', () => {
-  it('take a quarter of what is left, half when no one else takes from the window, at most MAX_LEASE, and one at the end', () => {
-    expect(leaseSize(30, true)).toBe(7);
-    expect(leaseSize(45, true)).toBe(MAX_LEASE);
-    expect(leaseSize(5_000, false)).toBe(MAX_LEASE);
+  it('take a quarter of what is left, half when no one else takes from the window, and one at the end', () => {
+    expect(leaseSize(45, true)).toBe(11);
+    expect(leaseSize(45, false)).toBe(22);
     expect(leaseSize(3, true)).toBe(1);
     expect(leaseSize(1, false)).toBe(1);
     expect(planAcquire(state({ used: 5 }), NOW, POLICY, { priority: 'live', contended: true })).toEqual({ kind: 'take', count: 10 });
-    expect(planAcquire(undefined, NOW, POLICY, { priority: 'live', contended: false })).toEqual({ kind: 'open-window', windowEndsAt: NOW + 30_000, count: MAX_LEASE });
+    expect(planAcquire(undefined, NOW, POLICY, { priority: 'live', contended: false })).toEqual({ kind: 'open-window', windowEndsAt: NOW + 30_000, count: 22 });
   });
 
   it('are spent until their count or their window ends', () => {
