@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { entityIdOf, type Envelope } from '#core/envelope';
 import { applyGreenhouseChange, type GreenhouseChangeDependencies } from '#core/sync/apply-greenhouse-change';
 import { batchCandidateReads, batchJobReads, type BatchableReads } from '#core/sync/batched-candidate-reads';
-import { greenhouseTask } from '#core/sync/greenhouse-dispatch';
+import { batchIdsOf } from '#core/sync/greenhouse-dispatch';
 import { GreenhouseReferenceCache } from '#core/sync/greenhouse-reference-cache';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import type { PauseSwitch } from '#adapters/store/switches';
@@ -33,15 +33,9 @@ export function makeGreenhouseChangesHandler(deps: GreenhouseChangesDependencies
   const jobReads = references.refreshing(references.companyLists(deps.jobs.greenhouse));
 
   function openBatch(envelopes: readonly Envelope[]): GreenhouseChangeDependencies {
-    const idsOf = (kind: 'candidate' | 'job') =>
-      envelopes.flatMap((envelope) => {
-        if (envelope.kind !== 'greenhouse.event') return [];
-        const task = greenhouseTask(envelope);
-        if (task.kind === 'candidate' && kind === 'candidate') return [Number(task.candidateId)];
-        return task.kind === 'job' && kind === 'job' ? [Number(task.jobId)] : [];
-      });
-    const candidates = batchCandidateReads(greenhouse, idsOf('candidate'), deps.clock);
-    const jobs = batchJobReads(jobReads, idsOf('job'), deps.clock);
+    const { candidateIds, jobIds } = batchIdsOf(envelopes);
+    const candidates = batchCandidateReads(greenhouse, candidateIds, deps.clock);
+    const jobs = batchJobReads(jobReads, jobIds, deps.clock);
     return {
       ...deps,
       jobs: { ...deps.jobs, greenhouse: jobs.reads, readsSince: jobs.since },

@@ -4,7 +4,7 @@ import type { Application, Attachment, Candidate, Note, ResourceOf } from '#core
 import type { GreenhouseApi } from '#core/ports/greenhouse-api';
 import { collect } from '#core/async-iterables';
 import type { CandidateReads } from './reconcile-candidate.ts';
-import { withReads } from './greenhouse-reference-cache.ts';
+import { hasOther, withReads } from './read-overrides.ts';
 
 /**
  * The reads of a batch of candidate reconciles made once for the whole batch: Harvest v3 lists take up
@@ -101,10 +101,6 @@ export function batchJobReads<R extends BatchableJobReads>(api: R, jobIds: reado
 function onlyCandidate(query: { readonly candidate_ids?: readonly number[] }): number | undefined {
   const { candidate_ids, ...rest } = query as Record<string, unknown> & { candidate_ids?: readonly number[] };
   return candidate_ids?.length === 1 && !hasOther(rest) ? candidate_ids[0] : undefined;
-}
-
-function hasOther(rest: Record<string, unknown>): boolean {
-  return Object.values(rest).some((v) => v !== undefined);
 }
 
 function servedOr<T>(batch: ServedOnce<T>, id: number | undefined, direct: () => AsyncIterable<T>): AsyncIterable<T> {

@@ -1,4 +1,4 @@
-import type { GreenhouseEventEnvelope } from '#core/envelope';
+import type { Envelope, GreenhouseEventEnvelope } from '#core/envelope';
 import { isLifecycleAction } from './candidate-lifecycle.ts';
 
 /**
@@ -20,4 +20,17 @@ export function greenhouseTask(envelope: GreenhouseEventEnvelope): GreenhouseTas
   if (type === 'candidate' && id) return { kind: 'candidate', candidateId: id };
   if (type === 'job' && id) return { kind: 'job', jobId: id };
   return { kind: 'not-handled', reason: `${envelope.action} on ${type ?? 'unknown'} is not synced by this release` };
+}
+
+/** The candidates and jobs a batch of messages will reconcile: what its reads can share (batched-candidate-reads.ts). */
+export function batchIdsOf(envelopes: readonly Envelope[]): { readonly candidateIds: number[]; readonly jobIds: number[] } {
+  const candidateIds: number[] = [];
+  const jobIds: number[] = [];
+  for (const envelope of envelopes) {
+    if (envelope.kind !== 'greenhouse.event') continue;
+    const task = greenhouseTask(envelope);
+    if (task.kind === 'candidate') candidateIds.push(Number(task.candidateId));
+    if (task.kind === 'job') jobIds.push(Number(task.jobId));
+  }
+  return { candidateIds, jobIds };
 }

@@ -2,6 +2,7 @@ import type { Clock } from '#core/clock';
 import type { ResourceOf } from '#core/greenhouse/records';
 import type { GreenhouseApi } from '#core/ports/greenhouse-api';
 import { collect } from '#core/async-iterables';
+import { hasOther, withReads } from './read-overrides.ts';
 
 /**
  * The Greenhouse records a candidate's reconcile needs that belong to the company rather than to the
@@ -15,6 +16,14 @@ export type CompanyReads = Pick<GreenhouseApi, 'listRejectionReasons' | 'listSou
 export type ReferenceReads = Partial<CompanyReads> & Pick<GreenhouseApi, 'listJobs' | 'listJobInterviewStages' | 'listApplications' | 'listRejectionDetails'>;
 
 type Job = ResourceOf<'jobs'>;
+type ListName = 'departments' | 'offices' | 'sources' | 'rejection_reasons';
+/** The record fields that name an entry of a company-wide list. */
+const REFERENCED_LISTS: readonly (readonly [field: string, list: ListName])[] = [
+  ['department_id', 'departments'],
+  ['office_ids', 'offices'],
+  ['source_id', 'sources'],
+  ['rejection_reason_id', 'rejection_reasons'],
+];
 type Stage = ResourceOf<'job_interview_stages'>;
 type User = ResourceOf<'users'>;
 
@@ -44,7 +53,7 @@ export class GreenhouseReferenceCache {
    * changed since it was read (a department created and a job moved into it at once): the list is read
    * again at its next use rather than served without it for minutes.
    */
-  private expectListed(list: 'departments' | 'offices' | 'sources' | 'rejection_reasons', ids: readonly (number | null | undefined)[]): void {
+  private expectListed(list: ListName, ids: readonly (number | null | undefined)[]): void {
     for (const [key, entry] of this.lists) {
       if (key.split(':')[0] !== list) continue;
       const known = new Set((entry.value as { id: number }[]).map((r) => r.id));
@@ -52,9 +61,22 @@ export class GreenhouseReferenceCache {
     }
   }
 
-  private seenJobs(jobs: readonly Job[]): void {
-    this.expectListed('departments', jobs.map((j) => j.department_id));
-    this.expectListed('offices', jobs.flatMap((j) => j.office_ids ?? []));
+  /** Drops each held list that lacks a department, office, source or rejection reason `records` name. */
+  private notice(records: readonly object[]): void {
+    for (const [field, list] of REFERENCED_LISTS) {
+      const ids = records.flatMap((record) => [(record as Record<string, unknown>)[field]].flat()) as (number | null | undefined)[];
+      this.expectListed(list, ids);
+    }
+  }
+
+  /** `records` passed on whole after `notice`. */
+  private noticing<T extends object>(records: AsyncIterable<T>): AsyncIterable<T> {
+    const self = this;
+    return (async function* () {
+      const all = await collect(records);
+      self.notice(all);
+      yield* all;
+    })();
   }
 
   /** A job is gone (its deletion was handled): its next read comes from Greenhouse. */
@@ -110,7 +132,7 @@ export class GreenhouseReferenceCache {
         (async function* () {
           const at = self.clock.now();
           const found = await collect(reads.listJobs(query));
-          self.seenJobs(found);
+          self.notice(found);
           for (const job of found) self.jobs.set(job.id, { value: job, at });
           yield* found;
         })(),
@@ -136,19 +158,15 @@ export class GreenhouseReferenceCache {
           ids,
           async (missing) => {
             const found = await collect(company.listJobs({ ids: missing }));
-            this.seenJobs(found);
+            this.notice(found);
             return found;
           },
           (job) => [job.id],
         );
       },
-      listApplications: (query) =>
-        this.inspecting(company.listApplications(query), (applications) => {
-          this.expectListed('sources', applications.map((a) => a.source_id));
-          this.expectListed('rejection_reasons', applications.map((a) => a.rejection_reason_id));
-        }),
-      listRejectionDetails: (query) =>
-        this.inspecting(company.listRejectionDetails(query), (details) => this.expectListed('rejection_reasons', details.map((d) => d.rejection_reason_id))),
+      // Applications name sources and rejection reasons, their details rejection reasons.
+      listApplications: (query) => this.noticing(company.listApplications(query)),
+      listRejectionDetails: (query) => this.noticing(company.listRejectionDetails(query)),
       listJobInterviewStages: (jobIds) =>
         flatten(
           this.byId(
@@ -163,14 +181,6 @@ export class GreenhouseReferenceCache {
           ),
         ),
     } as Partial<R>);
-  }
-
-  private inspecting<T>(records: AsyncIterable<T>, inspect: (all: T[]) => void): AsyncIterable<T> {
-    return (async function* () {
-      const all = await collect(records);
-      inspect(all);
-      yield* all;
-    })();
   }
 
   private fresh<T>(entry: Entry<T> | undefined): entry is Entry<T> {
@@ -222,24 +232,6 @@ export class GreenhouseReferenceCache {
   }
 }
 
-function hasOther(rest: Record<string, unknown>): boolean {
-  return Object.values(rest).some((v) => v !== undefined);
-}
-
 async function* flatten<T>(groups: AsyncIterable<T[]>): AsyncIterable<T> {
   for await (const group of groups) yield* group;
-}
-
-/**
- * `target` with some of its methods replaced. A Proxy rather than a spread: the Greenhouse client is a
- * class, whose methods live on its prototype and must run bound to the client itself.
- */
-export function withReads<R extends object>(target: R, overrides: Partial<R>): R {
-  return new Proxy(target, {
-    get(object, property) {
-      if (Object.hasOwn(overrides, property)) return overrides[property as keyof R];
-      const value = Reflect.get(object, property, object);
-      return typeof value === 'function' ? value.bind(object) : value;
-    },
-  });
 }

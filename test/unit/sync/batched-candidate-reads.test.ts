@@ -171,6 +171,33 @@ describe('GreenhouseReferenceCache', () => {
     expect(count('listDepartments')).toBe(2);
   });
 
+  it('reads the sources and rejection reasons again when an application or a rejection names one they lack', async () => {
+    const { api, count } = recordingGreenhouse();
+    const cache = new GreenhouseReferenceCache(manualClock());
+    const reads = cache.over(api as unknown as Parameters<GreenhouseReferenceCache['over']>[0]);
+    const lists = async () => {
+      await collect(reads.listSources!());
+      await collect(reads.listRejectionReasons!());
+    };
+    await lists();
+    await collect(reads.listApplications({ candidate_ids: [1] })); // names neither
+    await collect(reads.listRejectionDetails({ application_ids: [21] })); // reason 7: listed
+    await lists();
+    expect([count('listSources'), count('listRejectionReasons')]).toEqual([1, 1]);
+    const renamed = {
+      ...api,
+      listApplications: () => (async function* () { yield { id: 31, candidate_id: 1, source_id: 2, rejection_reason_id: null }; })(),
+      listRejectionDetails: () => (async function* () { yield { id: 10, application_id: 21, rejection_reason_id: 8 }; })(),
+    } as unknown as BatchableReads;
+    const later = cache.over(renamed as unknown as Parameters<GreenhouseReferenceCache['over']>[0]);
+    await collect(later.listApplications({ candidate_ids: [1] }));
+    await lists();
+    expect([count('listSources'), count('listRejectionReasons')]).toEqual([2, 1]);
+    await collect(later.listRejectionDetails({ application_ids: [21] }));
+    await lists();
+    expect([count('listSources'), count('listRejectionReasons')]).toEqual([2, 2]);
+  });
+
   it('keeps what a job’s own reconcile read fresh, for the candidates after it', async () => {
     const { api, count } = recordingGreenhouse();
     const cache = new GreenhouseReferenceCache(manualClock());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { greenhouseTask } from '#core/sync/greenhouse-dispatch';
+import { batchIdsOf, greenhouseTask } from '#core/sync/greenhouse-dispatch';
 import { ENVELOPE_VERSION, type GreenhouseEventEnvelope } from '#core/envelope';
 
 const envelope = (action: string, entityKey: string): GreenhouseEventEnvelope => ({
@@ -29,5 +29,20 @@ describe('what a greenhouse-changes message asks for', () => {
   it('says what it does not handle yet instead of guessing', () => {
     expect(greenhouseTask(envelope('offer_created', 'greenhouse#application#9')).kind).toBe('not-handled');
     expect(greenhouseTask(envelope('job_post_updated', 'greenhouse#job_post#3')).kind).toBe('not-handled');
+  });
+});
+
+describe('what a batch of messages reads together', () => {
+  it('takes the candidates and jobs the batch reconciles, nothing of lifecycle events, other entities or Beamery changes', () => {
+    const beamery = { v: ENVELOPE_VERSION, kind: 'beamery.change', entityKey: 'beamery#contact#c1', origin: 'poll', observedAt: '2026-11-23T10:00:00.000Z', deliveryId: 'b', pushRequested: false } as const;
+    const ids = batchIdsOf([
+      envelope('update_candidate', 'greenhouse#candidate#7'),
+      envelope('job_updated', 'greenhouse#job#5'),
+      envelope('delete_candidate', 'greenhouse#candidate#8'),
+      envelope('offer_created', 'greenhouse#application#9'),
+      envelope('new_candidate_application', 'greenhouse#candidate#11'),
+      beamery,
+    ]);
+    expect(ids).toEqual({ candidateIds: [7, 11], jobIds: [5] });
   });
 });
