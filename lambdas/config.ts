@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import { QUEUES, TABLES, type TableId } from '#lib/resource-definitions';
 import type { QueueId } from '#core/queues';
 import { DEFAULT_PUSH_TAG } from '#core/sync/beamery-poll';
@@ -122,62 +122,68 @@ export const DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS = [
   'attachments',
 ] as const;
 
-const booleanFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const booleanFlag = z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true'));
 
-const localCredentials = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) }).optional();
+const nonEmpty = () => z.string().check(z.minLength(1));
+const arn = () => z.optional(z.string().check(z.startsWith('arn:')));
+const wholeNumber = () => z.coerce.number().check(z.int());
+const margin = () => z.optional(z.coerce.number().check(z.gte(0), z.lte(0.5)));
+const keySource = () => z.object({ secretArn: arn(), value: z.optional(z.string().check(z.minLength(16))) });
+
+const localCredentials = z.optional(z.object({ clientId: nonEmpty(), clientSecret: nonEmpty() }));
 
 const configSchema = z.object({
-  runtime: z.enum(['aws', 'local']).default('aws'),
+  runtime: z._default(z.enum(['aws', 'local']), 'aws'),
   queueUrls: z.record(z.string(), z.url()),
   deadLetterQueueUrls: z.record(z.string(), z.url()),
-  pollerDeadLetterQueueUrl: z.url().optional(),
-  tableNames: z.record(z.string(), z.string().min(1)),
+  pollerDeadLetterQueueUrl: z.optional(z.url()),
+  tableNames: z.record(z.string(), nonEmpty()),
   queues: z.object({
-    maxFailures: z.coerce.number().int().min(1).max(100).default(DEFAULT_MAX_FAILURES),
-    visibilityTimeoutSeconds: z.coerce.number().int().min(1).optional(),
+    maxFailures: z._default(wholeNumber().check(z.gte(1), z.lte(100)), DEFAULT_MAX_FAILURES),
+    visibilityTimeoutSeconds: z.optional(wholeNumber().check(z.gte(1))),
   }),
   webhook: z.object({
-    secretArn: z.string().startsWith('arn:').optional(),
-    secretValue: z.string().min(1).optional(),
-    payloadCapBytes: z.coerce.number().int().positive().max(MAX_PAYLOAD_CAP_BYTES).default(DEFAULT_PAYLOAD_CAP_BYTES),
+    secretArn: arn(),
+    secretValue: z.optional(nonEmpty()),
+    payloadCapBytes: z._default(wholeNumber().check(z.positive(), z.lte(MAX_PAYLOAD_CAP_BYTES)), DEFAULT_PAYLOAD_CAP_BYTES),
   }),
-  tenant: z.string().min(1).default('default'),
-  rateBudget: z.object({ liveShare: z.coerce.number().min(0).max(MAX_LIVE_SHARE).default(DEFAULT_LIVE_SHARE) }),
-  switchCacheSeconds: z.coerce.number().int().min(0).max(3600).default(DEFAULT_SWITCH_CACHE_SECONDS),
-  identityKey: z.object({ secretArn: z.string().startsWith('arn:').optional(), value: z.string().min(16).optional() }),
-  beameryPushKey: z.object({ secretArn: z.string().startsWith('arn:').optional(), value: z.string().min(16).optional() }),
+  tenant: z._default(nonEmpty(), 'default'),
+  rateBudget: z.object({ liveShare: z._default(z.coerce.number().check(z.gte(0), z.lte(MAX_LIVE_SHARE)), DEFAULT_LIVE_SHARE) }),
+  switchCacheSeconds: z._default(wholeNumber().check(z.gte(0), z.lte(3600)), DEFAULT_SWITCH_CACHE_SECONDS),
+  identityKey: keySource(),
+  beameryPushKey: keySource(),
   sync: z.object({
-    blockPrivate: booleanFlag.default(true),
-    excludeConfidentialJobs: booleanFlag.default(false),
-    copyAiNotes: booleanFlag.default(false),
-    greenhouseAppUrl: z.url().default('https://app.greenhouse.io'),
-    anonymizationMode: z.enum(['bidirectional', 'greenhouse-authoritative']).default('bidirectional'),
+    blockPrivate: z._default(booleanFlag, true),
+    excludeConfidentialJobs: z._default(booleanFlag, false),
+    copyAiNotes: z._default(booleanFlag, false),
+    greenhouseAppUrl: z._default(z.url(), 'https://app.greenhouse.io'),
+    anonymizationMode: z._default(z.enum(['bidirectional', 'greenhouse-authoritative']), 'bidirectional'),
   }),
   beameryToGreenhouse: z.object({
     /** Undefined: tags never ask for a push. */
-    pushTag: z.string().trim().min(1).optional(),
-    consentKeys: z.object({ status: z.string().min(1).optional(), lastConsentDate: z.string().min(1).optional() }),
-    anonymizeFields: z.array(z.string().min(1)).min(1),
+    pushTag: z.optional(z.string().check(z.trim(), z.minLength(1))),
+    consentKeys: z.object({ status: z.optional(nonEmpty()), lastConsentDate: z.optional(nonEmpty()) }),
+    anonymizeFields: z.array(nonEmpty()).check(z.minLength(1)),
   }),
   greenhouse: z.object({
-    apiBaseUrl: z.url().default('https://harvest.greenhouse.io'),
-    tokenUrl: z.url().default('https://auth.greenhouse.io/token'),
-    credentialsSecretArn: z.string().startsWith('arn:').optional(),
-    actingUserId: z.coerce.number().int().positive().optional(),
-    rateLimitMargin: z.coerce.number().min(0).max(0.5).optional(),
+    apiBaseUrl: z._default(z.url(), 'https://harvest.greenhouse.io'),
+    tokenUrl: z._default(z.url(), 'https://auth.greenhouse.io/token'),
+    credentialsSecretArn: arn(),
+    actingUserId: z.optional(wholeNumber().check(z.positive())),
+    rateLimitMargin: margin(),
     localCredentials,
   }),
   ai: aiSettingsSchema,
   beamery: z.object({
-    region: z.enum(['us', 'us-sandbox', 'eu']).optional(),
-    baseUrl: z.url().optional(),
-    credentialsSecretArn: z.string().startsWith('arn:').optional(),
-    rateLimitMargin: z.coerce.number().min(0).max(0.5).optional(),
-    auth: z.enum(BEAMERY_AUTH_VARIANTS).default(DEFAULT_BEAMERY_AUTH),
-    greenhouseIdField: greenhouseIdFieldText.default('integrations').transform(greenhouseIdFieldFrom),
-    consentStatusField: consentFieldText.default('top-level').transform(consentFieldFrom),
-    consentDateField: consentFieldText.default('top-level').transform(consentFieldFrom),
-    profileTagsField: z.string().regex(PROFILE_TAGS_FIELD_NAME).default(DEFAULT_PROFILE_TAGS_FIELD),
+    region: z.optional(z.enum(['us', 'us-sandbox', 'eu'])),
+    baseUrl: z.optional(z.url()),
+    credentialsSecretArn: arn(),
+    rateLimitMargin: margin(),
+    auth: z._default(z.enum(BEAMERY_AUTH_VARIANTS), DEFAULT_BEAMERY_AUTH),
+    greenhouseIdField: z.pipe(z._default(greenhouseIdFieldText, 'integrations'), z.transform(greenhouseIdFieldFrom)),
+    consentStatusField: z.pipe(z._default(consentFieldText, 'top-level'), z.transform(consentFieldFrom)),
+    consentDateField: z.pipe(z._default(consentFieldText, 'top-level'), z.transform(consentFieldFrom)),
+    profileTagsField: z._default(z.string().check(z.regex(PROFILE_TAGS_FIELD_NAME)), DEFAULT_PROFILE_TAGS_FIELD),
     vacancyFields: z.object({
       department: vacancyFieldName(DEFAULT_VACANCY_FIELD_NAMES.department),
       managedBy: vacancyFieldName(DEFAULT_VACANCY_FIELD_NAMES.managedBy),

@@ -78,20 +78,20 @@ export const stackConfigSchema = z.strictObject({
       /** How tokens are minted: `oauth` (POST /v1/oauth/token) or `basic` (GET /v1/auth, the API user's username and password). */
       auth: z.enum(BEAMERY_AUTH_VARIANTS).default(DEFAULT_BEAMERY_AUTH),
       /** Where the Greenhouse candidate id is written on a contact: `integrations` or `customField:<field id>`. */
-      greenhouseIdField: greenhouseIdFieldText.default('integrations'),
+      greenhouseIdField: z._default(greenhouseIdFieldText, 'integrations'),
       /** Where Beamery's consent status is read: `top-level` (`consentStatus`) or `customField:<field id>`. */
-      consentStatusField: consentFieldText.default('top-level'),
+      consentStatusField: z._default(consentFieldText, 'top-level'),
       /** Where Beamery's last consent date is read: `top-level` (`lastConsentDate`) or `customField:<field id>`. */
-      consentDateField: consentFieldText.default('top-level'),
+      consentDateField: z._default(consentFieldText, 'top-level'),
       /** The contact field of the seed's profile tags: `tags` (the seed's Field Reference, ASSUMED) or the tenant's name for it. */
       profileTagsField: z.string().regex(PROFILE_TAGS_FIELD_NAME).default(DEFAULT_PROFILE_TAGS_FIELD),
       /** The vacancy fields of the seed's Department, Managed By, Sourced By, Privacy (ASSUMED names): a field name, or `none` = not written. */
       vacancyFields: z
         .strictObject({
-          department: vacancyFieldNameInput.default(DEFAULT_VACANCY_FIELD_NAMES.department),
-          managedBy: vacancyFieldNameInput.default(DEFAULT_VACANCY_FIELD_NAMES.managedBy),
-          sourcedBy: vacancyFieldNameInput.default(DEFAULT_VACANCY_FIELD_NAMES.sourcedBy),
-          privacy: vacancyFieldNameInput.default(DEFAULT_VACANCY_FIELD_NAMES.privacy),
+          department: z._default(vacancyFieldNameInput, DEFAULT_VACANCY_FIELD_NAMES.department),
+          managedBy: z._default(vacancyFieldNameInput, DEFAULT_VACANCY_FIELD_NAMES.managedBy),
+          sourcedBy: z._default(vacancyFieldNameInput, DEFAULT_VACANCY_FIELD_NAMES.sourcedBy),
+          privacy: z._default(vacancyFieldNameInput, DEFAULT_VACANCY_FIELD_NAMES.privacy),
         })
         .prefault({}),
     })
@@ -137,7 +137,7 @@ export const stackConfigSchema = z.strictObject({
     })
     .prefault({}),
   /** The AI workflows (lambdas/core/ai/settings.ts): every workflow off, and `shadow` when first turned on. */
-  ai: aiSettingsSchema.prefault({}),
+  ai: z.prefault(aiSettingsSchema, {}),
   waf: z
     .strictObject({
       enabled: z.boolean().default(false),

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 
 /**
  * The one message shape on every bridge queue. A message means "entity X may have changed": the
@@ -12,8 +12,8 @@ export const origins = ['webhook', 'poll', 'backfill', 'push'] as const;
 export type Origin = (typeof origins)[number];
 
 /** Ids the consumer may need besides the entity key (strings, as SQS attributes and DynamoDB keys are). */
-export const refsSchema = z
-  .object({
+export const refsSchema = z.partial(
+  z.object({
     candidateId: z.string(),
     applicationId: z.string(),
     jobIds: z.array(z.string()),
@@ -22,25 +22,25 @@ export const refsSchema = z
     scorecardId: z.string(),
     interviewId: z.string(),
     winnerCandidateId: z.string(),
-  })
-  .partial();
+  }),
+);
 export type Refs = z.infer<typeof refsSchema>;
 
 const base = {
   v: z.literal(ENVELOPE_VERSION),
-  entityKey: z.string().min(1),
+  entityKey: z.string().check(z.minLength(1)),
   origin: z.enum(origins),
   observedAt: z.iso.datetime(),
-  deliveryId: z.string().min(1),
+  deliveryId: z.string().check(z.minLength(1)),
 };
 
 /** A Greenhouse event routed to the consumer that owns it. */
 export const greenhouseEventSchema = z.object({
   ...base,
   kind: z.literal('greenhouse.event'),
-  action: z.string().min(1),
+  action: z.string().check(z.minLength(1)),
   refs: refsSchema,
-  payload: z.record(z.string(), z.unknown()).optional(),
+  payload: z.optional(z.record(z.string(), z.unknown())),
 });
 
 /** A delivery the bridge verified but cannot route: kept on a dead-letter queue for an operator. */
@@ -48,7 +48,7 @@ export const quarantinedDeliverySchema = z.object({
   ...base,
   kind: z.literal('greenhouse.quarantined'),
   reason: z.enum(['unknown-action', 'unroutable', 'invalid-id', 'malformed']),
-  action: z.string().optional(),
+  action: z.optional(z.string()),
   detail: z.string(),
   rawBodyBase64: z.string(),
 });
@@ -64,7 +64,7 @@ export const beameryChangeSchema = z.object({
   /** A push was asked for: create the contact in Greenhouse if it is not linked yet. */
   pushRequested: z.boolean(),
   /** The contact's `updatedAt` when the poller saw it (absent on push requests). */
-  sourceVersion: z.string().optional(),
+  sourceVersion: z.optional(z.string()),
 });
 
 export const envelopeSchema = z.discriminatedUnion('kind', [greenhouseEventSchema, quarantinedDeliverySchema, beameryChangeSchema]);

@@ -1,7 +1,7 @@
 import { errorName } from '#core/error-name';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import { POLLER_METRICS } from '#core/metrics';
 import type { SweepSummary } from '#core/sync/deletion-sweep';
 import type { BeameryPollSummary } from '#core/sync/poll-beamery';
@@ -10,6 +10,7 @@ import { SCHEDULED_RUNS, pollerEventSchema, type PollerEvent, type PollerName } 
 import { isRateLimitedRun, runScheduled, type ScheduledRunSummary, type ScheduledRunsDependencies, type UsersRunSummary } from '#core/sync/scheduled-runs';
 import type { PauseSwitch } from '#adapters/store/switches';
 import { withPriority } from '#adapters/http/traffic-priority';
+import { withLeases } from '#adapters/http/rate-budget';
 import type { MetricsSink } from '#adapters/metrics-sink';
 import { scheduledRunReport } from './scheduled-run-report.ts';
 import { withInvocation } from './invocation.ts';
@@ -53,8 +54,9 @@ export function makeScheduledRunsHandler(deps: ScheduledRunsHandlerDependencies)
         return { poller, paused: true };
       }
       try {
-        // The deletions sweep is bulk: it leaves each window's live share to webhooks and polls.
-        const summary = await withPriority(poller === 'deletions' ? 'bulk' : 'live', () => runScheduled(run, parsed.data, report.progress));
+        // The deletions sweep is bulk: it leaves each window's live share to webhooks and polls. The run
+        // holds the rate budgets' leases: what it did not spend goes back when it ends.
+        const summary = await withLeases(() => withPriority(poller === 'deletions' ? 'bulk' : 'live', () => runScheduled(run, parsed.data, report.progress)));
         if (isRateLimitedRun(summary)) {
           report.count(POLLER_METRICS.rateLimited);
           logger.warn('poller rate limited; watermark kept, the next run lists the window again', { poller, retryAfterSeconds: summary.retryAfterSeconds, operation: summary.operation });

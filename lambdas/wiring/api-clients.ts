@@ -1,6 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import { systemClock } from '#adapters/system-clock';
 import type { Clock } from '#core/clock';
 import type { BudgetPolicy } from '#core/rate/budget';
@@ -36,10 +36,11 @@ export const BUDGET_MAX_WAIT_MS = 2_000;
 /** Credentials are re-read at most this often, so a rotated secret is picked up within minutes. */
 const CREDENTIALS_CACHE_SECONDS = 300;
 
-const credentialsSchema = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
+const nonEmpty = () => z.string().check(z.minLength(1));
+const credentialsSchema = z.object({ clientId: nonEmpty(), clientSecret: nonEmpty() });
 const CLIENT_CREDENTIALS_SHAPE = '{"clientId","clientSecret"}';
 // Beamery's Basic login (BEAMERY_AUTH=basic) takes the API user's username and password; clientId/clientSecret serve as those too.
-const beameryCredentialsSchema = z.union([credentialsSchema, z.object({ username: z.string().min(1), password: z.string().min(1) })]);
+const beameryCredentialsSchema = z.union([credentialsSchema, z.object({ username: nonEmpty(), password: nonEmpty() })]);
 
 /** The Greenhouse credentials as the clients read them (Secrets Manager, cached; plain values only locally). */
 export function greenhouseCredentialsFrom(config: BridgeConfig): () => Promise<z.infer<typeof credentialsSchema>> {
@@ -99,7 +100,7 @@ function sharedBudget(config: BridgeConfig, deps: ClientDependencies, system: Ap
 function credentialsReader<T>(
   source: { credentialsSecretArn?: string | undefined; localCredentials?: T | undefined },
   arnVariable: string,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   shape: string,
 ): () => Promise<T> {
   const { credentialsSecretArn, localCredentials } = source;

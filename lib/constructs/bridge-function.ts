@@ -48,8 +48,11 @@ export const LAZY_MODULES = [
   { source: 'lambdas/adapters/docx-text.ts', file: 'docx-text.mjs' },
 ] as const;
 
-/** The esbuild options of every bundle, the lazy modules' included: one build, one set of settings. */
-const BUNDLING = {
+/**
+ * The esbuild options of every bundle, the lazy modules' included: one build, one set of settings
+ * (bench/bundle-contents.ts builds with them too, to measure what a bundle holds).
+ */
+export const BUNDLING = {
   format: OutputFormat.ESM,
   target: 'node24',
   minify: true,

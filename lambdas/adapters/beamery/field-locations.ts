@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import type { ContactParseOptions } from './wire/contact.ts';
 import type { GreenhouseIdField } from './wire/greenhouse-id.ts';
 
@@ -21,8 +21,8 @@ export const DEFAULT_CONSENT_FIELDS: ConsentFields = { status: { kind: 'top-leve
 
 const CUSTOM_FIELD = /^customField:(\S+)$/;
 
-export const greenhouseIdFieldText = z.string().trim().regex(/^(integrations|customField:\S+)$/, { message: 'expected integrations or customField:<field id>' });
-export const consentFieldText = z.string().trim().regex(/^(top-level|customField:\S+)$/, { message: 'expected top-level or customField:<field id>' });
+export const greenhouseIdFieldText = z.string().check(z.trim(), z.regex(/^(integrations|customField:\S+)$/, { message: 'expected integrations or customField:<field id>' }));
+export const consentFieldText = z.string().check(z.trim(), z.regex(/^(top-level|customField:\S+)$/, { message: 'expected top-level or customField:<field id>' }));
 
 export function greenhouseIdFieldFrom(text: string): GreenhouseIdField {
   const fieldId = CUSTOM_FIELD.exec(greenhouseIdFieldText.parse(text))?.[1];

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import { systemClock } from '#adapters/system-clock';
 import type { Clock } from '#core/clock';
 import { DEFAULT_LIVE_SHARE, type BudgetPolicy } from '#core/rate/budget';
@@ -230,7 +230,7 @@ function parseFor<T>(operation: string, parse: (body: unknown) => T, body: unkno
     return parse(body);
   } catch (error) {
     if (error instanceof WireShapeError) throw new BeameryResponseInvalid(operation, error.issues);
-    if (error instanceof z.ZodError) throw new BeameryResponseInvalid(operation, issuesOf(error));
+    if (error instanceof z.$ZodError) throw new BeameryResponseInvalid(operation, issuesOf(error));
     throw error;
   }
 }

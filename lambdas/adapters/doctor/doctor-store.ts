@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import { brokenCapabilities, type DoctorReport } from '#core/doctor/report';
 
 /**
@@ -20,7 +20,7 @@ const reportSchema = z.object({
       id: z.string(),
       status: z.enum(['ok', 'fail', 'unknown']),
       evidence: z.string(),
-      capabilities: z.array(z.string()).optional(),
+      capabilities: z.optional(z.array(z.string())),
     }),
   ),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import { systemClock } from '#adapters/system-clock';
 import type { Clock } from '#core/clock';
 import { collect } from '#core/async-iterables';
@@ -183,7 +183,7 @@ export class GreenhouseClient implements GreenhouseApi {
   private async write<T>(
     method: HttpMethod,
     path: string,
-    schema: z.ZodType<T>,
+    schema: z.ZodMiniType<T>,
     json: unknown,
     verifyWrite?: () => Promise<T | undefined>,
   ): Promise<T> {
@@ -206,7 +206,7 @@ export class GreenhouseClient implements GreenhouseApi {
    * configured base URL is refused (ForeignNextLink) rather than sent the bearer token.
    */
   async *pages<K extends ResourceName>(resource: K, query: ListQuery = {}): AsyncGenerator<ResourceOf<K>[]> {
-    const schema = z.array(RESOURCE_SCHEMAS[resource]) as unknown as z.ZodType<ResourceOf<K>[]>;
+    const schema = z.array(RESOURCE_SCHEMAS[resource]) as unknown as z.ZodMiniType<ResourceOf<K>[]>;
     const origin = new URL(this.baseUrl).origin;
     const perPage = Math.min(MAX_PER_PAGE, Number(query['per_page'] ?? this.perPage));
     for (const batch of batchQueries({ ...query, per_page: perPage })) {
@@ -697,7 +697,7 @@ const ANONYMIZED_ON_CANDIDATE: Readonly<Record<string, (c: Candidate) => boolean
 /** The client's surface, for fakes in tests of code that uses it. */
 
 /** Zod parse as the shared client's `parse`: a shape error becomes a typed UnexpectedResponse. */
-function parser<T>(schema: z.ZodType<T>, operation: string): (body: unknown) => T {
+function parser<T>(schema: z.ZodMiniType<T>, operation: string): (body: unknown) => T {
   return (body) => {
     const result = schema.safeParse(body);
     if (result.success) return result.data;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import type { Clock } from '#core/clock';
 import { ApiClient, type RetryPolicy } from '../http/api-client.ts';
 import { Unauthorized } from '#core/api-errors';
@@ -62,11 +62,11 @@ export function basicAuthorization({ clientId, clientSecret }: ClientCredentials
 }
 
 const tokenResponse = z.looseObject({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  expires_at: z.string().optional(),
-  expires_in: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
-  scope: z.string().optional(),
+  access_token: z.string().check(z.minLength(1)),
+  token_type: z.optional(z.string()),
+  expires_at: z.optional(z.string()),
+  expires_in: z.optional(z.union([z.number(), z.pipe(z.string().check(z.regex(/^\d+$/)), z.transform(Number))])),
+  scope: z.optional(z.string()),
 });
 
 export interface TokenSourceOptions {

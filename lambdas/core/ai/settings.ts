@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 
 /**
  * The operator's AI settings, one schema for both sides: the stack config validates them at `cdk synth`
@@ -11,56 +11,59 @@ import * as z from 'zod';
 /** Claude Haiku 4.5 through the US cross-Region inference profile: fast and cheap enough to screen every application. */
 export const DEFAULT_MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 
-const id = z.int().positive();
+const id = z.int().check(z.positive());
+const ids = () => z._default(z.array(id), []);
+const percent = (fallback: number) => z._default(z.number().check(z.gte(0), z.lte(100)), fallback);
+const tag = (fallback: string) => z._default(z.string().check(z.trim(), z.minLength(1)), fallback);
+const nonEmpty = () => z.string().check(z.minLength(1));
+const price = (fallback: number) => z._default(z.number().check(z.gte(0)), fallback);
 
 export const jobScopeSchema = z.strictObject({
   /** Every job, except `excludedJobIds`. */
-  allJobs: z.boolean().default(false),
-  jobIds: z.array(id).default([]),
-  departmentIds: z.array(id).default([]),
-  officeIds: z.array(id).default([]),
+  allJobs: z._default(z.boolean(), false),
+  jobIds: ids(),
+  departmentIds: ids(),
+  officeIds: ids(),
   /** Always off for these jobs, whatever else matches: how a workflow is turned off for one job. */
-  excludedJobIds: z.array(id).default([]),
+  excludedJobIds: ids(),
 });
 export type JobScope = z.infer<typeof jobScopeSchema>;
 
 const gate = {
-  enabled: z.boolean().default(false),
+  enabled: z._default(z.boolean(), false),
   /** `shadow`: infer and audit only; `assist`: also write back to Greenhouse. */
-  mode: z.enum(['shadow', 'assist']).default('shadow'),
+  mode: z._default(z.enum(['shadow', 'assist']), 'shadow'),
   /** Share of in-scope applications that run (0-100), chosen by a stable hash of the application id. */
-  rolloutPercent: z.number().min(0).max(100).default(100),
-  scope: jobScopeSchema.prefault({}),
+  rolloutPercent: percent(100),
+  scope: z.prefault(jobScopeSchema, {}),
 };
 
 export const screeningSettingsSchema = z.strictObject({
   ...gate,
   /** Application custom field (`name_key`, a number field) that receives the score. */
-  scoreField: z.string().min(1).default('ai_fit_score'),
+  scoreField: z._default(nonEmpty(), 'ai_fit_score'),
   /** Below this score the candidate gets `needsReviewTag`. */
-  threshold: z.int().min(0).max(100).default(50),
-  needsReviewTag: z.string().trim().min(1).default('AI screening: needs review'),
+  threshold: z._default(z.int().check(z.gte(0), z.lte(100)), 50),
+  needsReviewTag: tag('AI screening: needs review'),
   /** A stable sample of every screened application gets this tag, so people check the AI's work. */
-  reviewSampleTag: z.string().trim().min(1).default('AI screening: review sample'),
-  reviewSamplePercent: z.number().min(0).max(100).default(10),
+  reviewSampleTag: tag('AI screening: review sample'),
+  reviewSamplePercent: percent(10),
 });
 
 export const feedbackSettingsSchema = z.strictObject({ ...gate });
 
 export const aiSettingsSchema = z.strictObject({
   /** `bedrock`, or `offline`: the deterministic matcher that says in every output it is not a language model. */
-  provider: z.enum(['bedrock', 'offline']).default('bedrock'),
+  provider: z._default(z.enum(['bedrock', 'offline']), 'bedrock'),
   /** A Bedrock model id or inference profile id; the consumer's IAM allows only this model. */
-  modelId: z.string().min(1).default(DEFAULT_MODEL_ID),
-  guardrail: z.strictObject({ id: z.string().min(1), version: z.string().min(1) }).optional(),
+  modelId: z._default(nonEmpty(), DEFAULT_MODEL_ID),
+  guardrail: z.optional(z.strictObject({ id: nonEmpty(), version: nonEmpty() })),
   /** How long Audit keeps each inference record (DynamoDB TTL). */
-  auditRetentionDays: id.default(365),
+  auditRetentionDays: z._default(id, 365),
   /** For the dashboard's estimated cost only: the model's on-demand prices in USD (Haiku 4.5's by default). */
-  pricing: z
-    .strictObject({ inputPer1kTokensUsd: z.number().min(0).default(0.001), outputPer1kTokensUsd: z.number().min(0).default(0.005) })
-    .prefault({}),
-  screening: screeningSettingsSchema.prefault({}),
-  feedback: feedbackSettingsSchema.prefault({}),
+  pricing: z.prefault(z.strictObject({ inputPer1kTokensUsd: price(0.001), outputPer1kTokensUsd: price(0.005) }), {}),
+  screening: z.prefault(screeningSettingsSchema, {}),
+  feedback: z.prefault(feedbackSettingsSchema, {}),
 });
 
 export type AiSettings = z.infer<typeof aiSettingsSchema>;

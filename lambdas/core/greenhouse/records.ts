@@ -1,20 +1,20 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 
 /**
  * Harvest v3 read shapes (reference §4) as zod schemas. Every object is loose: a field Greenhouse
  * adds tomorrow passes through untouched and never fails a read. Only what the bridge relies on is
  * required; the rest is optional and nullable, because v3's exact nullability is rarely documented.
  */
-const id = z.number().int();
-const idOrNull = id.nullish();
-const text = z.string().nullish();
-const iso = z.string().nullish();
-const ids = z.array(id).nullish();
+const id = z.number().check(z.int());
+const idOrNull = z.nullish(id);
+const text = z.nullish(z.string());
+const iso = z.nullish(z.string());
+const ids = z.nullish(z.array(id));
 
-const typedValue = z.looseObject({ value: z.string(), type: z.string().nullish() });
+const typedValue = z.looseObject({ value: z.string(), type: z.nullish(z.string()) });
 
 /** `{ <name_key>: {name, type, value} }` [H]. */
-export const customFieldValues = z.record(z.string(), z.looseObject({ name: text, type: text, value: z.unknown() }).nullable());
+export const customFieldValues = z.record(z.string(), z.nullable(z.looseObject({ name: text, type: text, value: z.unknown() })));
 
 export const candidateSchema = z.looseObject({
   id,
@@ -27,17 +27,17 @@ export const candidateSchema = z.looseObject({
   updated_at: iso,
   last_activity_at: iso,
   /** Read key `private` (the write key is `is_private`) [H]. */
-  private: z.boolean().nullish(),
-  can_email: z.boolean().nullish(),
-  tags: z.array(z.string()).nullish(),
+  private: z.nullish(z.boolean()),
+  can_email: z.nullish(z.boolean()),
+  tags: z.nullish(z.array(z.string())),
   linked_user_ids: ids,
   time_zone: text,
-  phone_numbers: z.array(typedValue).nullish(),
-  email_addresses: z.array(typedValue).nullish(),
-  addresses: z.array(typedValue).nullish(),
-  website_addresses: z.array(typedValue).nullish(),
-  social_media_addresses: z.array(z.looseObject({ value: z.string() })).nullish(),
-  custom_fields: customFieldValues.nullish(),
+  phone_numbers: z.nullish(z.array(typedValue)),
+  email_addresses: z.nullish(z.array(typedValue)),
+  addresses: z.nullish(z.array(typedValue)),
+  website_addresses: z.nullish(z.array(typedValue)),
+  social_media_addresses: z.nullish(z.array(z.looseObject({ value: z.string() }))),
+  custom_fields: z.nullish(customFieldValues),
 });
 export type Candidate = z.infer<typeof candidateSchema>;
 
@@ -48,7 +48,7 @@ export const applicationSchema = z.looseObject({
   job_post_id: idOrNull,
   /** `in_process | rejected | hired | converted` (the filter says `active`) [H]. */
   status: text,
-  prospect: z.boolean().nullish(),
+  prospect: z.nullish(z.boolean()),
   prospective_job_ids: ids,
   stage_id: idOrNull,
   stage_name: text,
@@ -61,7 +61,7 @@ export const applicationSchema = z.looseObject({
   /** Absent from the official v3 field list [M]: the reason is read from rejection_details. */
   rejection_reason_id: idOrNull,
   last_activity_at: iso,
-  custom_fields: customFieldValues.nullish(),
+  custom_fields: z.nullish(customFieldValues),
   created_at: iso,
   updated_at: iso,
 });
@@ -72,20 +72,20 @@ export const jobSchema = z.looseObject({
   name: text,
   requisition_id: text,
   notes: text,
-  confidential: z.boolean().nullish(),
+  confidential: z.nullish(z.boolean()),
   status: text,
   opened_at: iso,
   closed_at: iso,
-  is_template: z.boolean().nullish(),
+  is_template: z.nullish(z.boolean()),
   department_id: idOrNull,
   office_ids: ids,
-  custom_fields: customFieldValues.nullish(),
+  custom_fields: z.nullish(customFieldValues),
   created_at: iso,
   updated_at: iso,
 });
 export type Job = z.infer<typeof jobSchema>;
 
-export const jobInterviewStageSchema = z.looseObject({ id, job_id: id, name: text, sort_order: z.number().nullish(), active: z.boolean().nullish() });
+export const jobInterviewStageSchema = z.looseObject({ id, job_id: id, name: text, sort_order: z.nullish(z.number()), active: z.nullish(z.boolean()) });
 export type JobInterviewStage = z.infer<typeof jobInterviewStageSchema>;
 
 /**
@@ -98,11 +98,11 @@ export const jobInterviewSchema = z.looseObject({
   job_id: idOrNull,
   job_interview_stage_id: idOrNull,
   name: text,
-  sort_order: z.number().nullish(),
+  sort_order: z.nullish(z.number()),
   scheduling_type: text,
-  duration: z.number().nullish(),
-  active: z.boolean().nullish(),
-  require_scorecard: z.boolean().nullish(),
+  duration: z.nullish(z.number()),
+  active: z.nullish(z.boolean()),
+  require_scorecard: z.nullish(z.boolean()),
   created_at: iso,
   updated_at: iso,
 });
@@ -141,14 +141,14 @@ export const interviewSchema = z.looseObject({
 });
 export type Interview = z.infer<typeof interviewSchema>;
 
-export const jobOwnerSchema = z.looseObject({ id, job_id: id, user_id: id, type: text, responsible: z.boolean().nullish() });
+export const jobOwnerSchema = z.looseObject({ id, job_id: id, user_id: id, type: text, responsible: z.nullish(z.boolean()) });
 export type JobOwner = z.infer<typeof jobOwnerSchema>;
 
-export const jobHiringManagerSchema = z.looseObject({ id, job_id: id, user_id: id, responsible: z.boolean().nullish() });
+export const jobHiringManagerSchema = z.looseObject({ id, job_id: id, user_id: id, responsible: z.nullish(z.boolean()) });
 export type JobHiringManager = z.infer<typeof jobHiringManagerSchema>;
 
 /** v3 job post fields are not in the reference: only id and job_id are relied on. */
-export const jobPostSchema = z.looseObject({ id, job_id: idOrNull, title: text, live: z.boolean().nullish(), content: text });
+export const jobPostSchema = z.looseObject({ id, job_id: idOrNull, title: text, live: z.nullish(z.boolean()), content: text });
 export type JobPost = z.infer<typeof jobPostSchema>;
 
 export const userSchema = z.looseObject({
@@ -157,16 +157,16 @@ export const userSchema = z.looseObject({
   last_name: text,
   name: text,
   primary_email: text,
-  emails: z.array(z.string()).nullish(),
+  emails: z.nullish(z.array(z.string())),
   employee_id: text,
-  site_admin: z.boolean().nullish(),
-  deactivated: z.boolean().nullish(),
+  site_admin: z.nullish(z.boolean()),
+  deactivated: z.nullish(z.boolean()),
   department_ids: ids,
   office_ids: ids,
 });
 export type User = z.infer<typeof userSchema>;
 
-export const sourceSchema = z.looseObject({ id, name: text, type: z.looseObject({ id: idOrNull, name: text }).nullish() });
+export const sourceSchema = z.looseObject({ id, name: text, type: z.nullish(z.looseObject({ id: idOrNull, name: text })) });
 export type Source = z.infer<typeof sourceSchema>;
 /** `GET /v3/referrers`: "credited to" in v3 is a Referrer record, linked to a user when it is one [M]. */
 export const referrerSchema = z.looseObject({ id, name: text, user_id: idOrNull });
@@ -218,13 +218,13 @@ export const customFieldSchema = z.looseObject({
   name_key: z.string(),
   field_type: text,
   value_type: text,
-  private: z.boolean().nullish(),
-  api_only: z.boolean().nullish(),
-  active: z.boolean().nullish(),
+  private: z.nullish(z.boolean()),
+  api_only: z.nullish(z.boolean()),
+  active: z.nullish(z.boolean()),
 });
 export type CustomField = z.infer<typeof customFieldSchema>;
 
-export const customFieldOptionSchema = z.looseObject({ id, custom_field_id: idOrNull, name: text, external_id: text, active: z.boolean().nullish() });
+export const customFieldOptionSchema = z.looseObject({ id, custom_field_id: idOrNull, name: text, external_id: text, active: z.nullish(z.boolean()) });
 export type CustomFieldOption = z.infer<typeof customFieldOptionSchema>;
 
 export const scorecardSchema = z.looseObject({
@@ -249,7 +249,7 @@ export type Scorecard = z.infer<typeof scorecardSchema>;
 export const rejectionReasonSchema = z.looseObject({
   id,
   name: text,
-  type: z.looseObject({ id: idOrNull, key: text, name: text }).nullish(),
+  type: z.nullish(z.looseObject({ id: idOrNull, key: text, name: text })),
 });
 export type RejectionReason = z.infer<typeof rejectionReasonSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import { isoNow, type Clock } from '#core/clock';
 import { entityKey, type GreenhouseEventEnvelope, entityIdOf } from '#core/envelope';
 import { identityHash, normaliseEmail } from '#core/identity-hash';
@@ -151,10 +151,10 @@ export async function handleCandidateLifecycle(envelope: GreenhouseEventEnvelope
 // Payloads
 // ---------------------------------------------------------------------------------------------
 
-const id = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);
+const id = z.pipe(z.union([z.number().check(z.int()), z.string().check(z.regex(/^\d+$/))]), z.transform(String));
 const mergePayload = z.looseObject({ person: z.looseObject({ id, new_candidate_id: id }) });
 const deletePayload = z.looseObject({ person: z.looseObject({ id }) });
-const anonymizedPayload = z.looseObject({ candidate_id: id, anonymized_fields: z.array(z.string()).optional() });
+const anonymizedPayload = z.looseObject({ candidate_id: id, anonymized_fields: z.optional(z.array(z.string())) });
 
 /** The payload's ids, else the refs the router stored (both come from the same webhook body). */
 function mergeIds(envelope: GreenhouseEventEnvelope): { loserId: string; winnerId: string } | undefined {

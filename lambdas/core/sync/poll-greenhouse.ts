@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '#core/zod-mini';
 import type { Clock } from '#core/clock';
 import { between } from '#core/greenhouse/time-window';
 import type { ResourceName, ResourceOf } from '#core/greenhouse/records';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import { ENVELOPE_VERSION, entityKey, type Refs } from '#core/envelope';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
 import type { QueueId } from '#core/queues';
@@ -169,23 +169,25 @@ export function pollMessages(poller: PollerName, ids: Iterable<string | number>,
 /** How many messages go to the publisher at once (SqsQueuePublisher sends them concurrently). */
 export const PUBLISH_BATCH = 50;
 
-const seconds = z.number().int().nonnegative();
+const seconds = z.number().check(z.int(), z.nonnegative());
+const wholeNumber = (min: number, max: number) => z.optional(z.number().check(z.int(), z.gte(min), z.lte(max)));
 
 /** The Scheduler's input (lib/constructs/schedules.ts puts it in each schedule's target). */
 export const pollerEventSchema = z.object({
   poller: z.enum(SCHEDULED_RUNS),
-  window: z
-    .object({
-      overlapSeconds: seconds,
-      maxWindowSeconds: seconds,
-      firstRunLookbackSeconds: seconds,
-      alignSeconds: seconds,
-    })
-    .partial()
-    .optional(),
-  maxWindowsPerRun: z.number().int().min(1).max(100).optional(),
+  window: z.optional(
+    z.partial(
+      z.object({
+        overlapSeconds: seconds,
+        maxWindowSeconds: seconds,
+        firstRunLookbackSeconds: seconds,
+        alignSeconds: seconds,
+      }),
+    ),
+  ),
+  maxWindowsPerRun: wholeNumber(1, 100),
   /** The deletions sweep's pacing (deletion-sweep.ts), for an on-demand run. */
-  maxRequests: z.number().int().min(1).max(10_000).optional(),
-  paceMs: z.number().int().min(0).max(60_000).optional(),
+  maxRequests: wholeNumber(1, 10_000),
+  paceMs: wholeNumber(0, 60_000),
 });
 export type PollerEvent = z.input<typeof pollerEventSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import type { QueueId } from '#core/queues';
 import { entityKey, type Refs } from '#core/envelope';
 
@@ -27,13 +27,16 @@ export function greenhouseId(value: unknown): string | undefined {
 /** The zod issue message of an id that is present but not a Greenhouse id (see `subjectOf`). */
 const INVALID_ID = 'invalid id';
 
-const id = z.unknown().transform((value, ctx) => {
-  const parsed = greenhouseId(value);
-  if (parsed !== undefined) return parsed;
-  ctx.addIssue({ code: 'custom', message: value === undefined ? 'missing id' : INVALID_ID });
-  return z.NEVER;
-});
-const optionalId = id.nullish();
+const id = z.pipe(
+  z.unknown(),
+  z.transform((value, ctx) => {
+    const parsed = greenhouseId(value);
+    if (parsed !== undefined) return parsed;
+    ctx.issues.push({ code: 'custom', message: value === undefined ? 'missing id' : INVALID_ID, input: value });
+    return z.NEVER;
+  }),
+);
+const optionalId = z.nullish(id);
 
 /** What an action concerns: its FIFO group (per-entity order) and the ids a consumer needs. */
 export interface Subject {
@@ -52,7 +55,7 @@ const applicationEvent = z.object({
   application: z.object({
     id,
     candidate: z.object({ id }),
-    jobs: z.array(z.object({ id })).nullish(),
+    jobs: z.nullish(z.array(z.object({ id }))),
   }),
 });
 const ofApplication = (payload: unknown): Subject => {
@@ -233,7 +236,7 @@ export function subjectOf(action: GreenhouseAction, payload: unknown): SubjectRe
   try {
     return { ok: true, subject: ACTION_ROUTES[action].subject(payload) };
   } catch (error) {
-    if (!(error instanceof z.ZodError)) throw error;
+    if (!(error instanceof z.$ZodError)) throw error;
     const invalid = error.issues.find((issue) => issue.code === 'custom' && issue.message === INVALID_ID);
     return invalid
       ? { ok: false, reason: 'invalid-id', field: ['payload', ...invalid.path].join('.') }

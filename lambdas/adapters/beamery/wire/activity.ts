@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import type { BeameryAttachment, BeameryMembership, BeameryNote, BeameryUser } from '#core/beamery/records';
 import { strip } from './contact.ts';
 import { count, flag, id, optionalId, parseOrThrow, reference, text, time } from './values.ts';
@@ -64,7 +64,7 @@ const membershipWire = z.looseObject({
   contactId: optionalId,
   vacancyId: optionalId,
   id: optionalId,
-  stage: z.unknown().optional(),
+  stage: z.optional(z.unknown()),
   stageId: optionalId,
   stageName: text,
   rejectionReason: text,
@@ -83,7 +83,7 @@ export function parseMembership(raw: unknown, known: { contactId: string; vacanc
     text.parse(stageObject?.['name']) ??
     text.parse(stageObject?.['value']);
   const vacancyId = m.vacancyId ?? known.vacancyId ?? m.id;
-  if (!vacancyId) throw new z.ZodError([{ code: 'custom', path: ['vacancyId'], message: 'missing', input: undefined }]);
+  if (!vacancyId) throw new z.$ZodRealError([{ code: 'custom', path: ['vacancyId'], message: 'missing', input: undefined }]);
   return strip({
     contactId: m.contactId ?? known.contactId,
     vacancyId,
@@ -112,7 +112,7 @@ const tokenWire = z
     expires_in: count,
     expiresIn: count,
   })
-  .refine((t) => (t.access_token ?? t.token ?? t.accessToken) !== undefined, { message: 'expected access_token or token', path: ['access_token'] });
+  .check(z.refine((t) => (t.access_token ?? t.token ?? t.accessToken) !== undefined, { message: 'expected access_token or token', path: ['access_token'] }));
 
 export interface MintedToken {
   readonly accessToken: string;

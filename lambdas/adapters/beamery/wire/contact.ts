@@ -1,7 +1,7 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import type { BeameryContact, BeameryCustomFieldValue, BeameryExperience } from '#core/beamery/records';
 import { greenhouseIdFromIntegrations } from './greenhouse-id.ts';
-import { asList, flag, id, label, labelOrFlag, listOf, location, parseOrThrow, reference, stringList, tag, text, time, uniqueStrings, withRaw } from './values.ts';
+import { asList, flag, id, label, labelOrFlag, listOf, location, parseOrThrow, reader, reference, stringList, tag, text, time, uniqueStrings, withRaw } from './values.ts';
 
 /**
  * A contact as Beamery sends it → BeameryContact. Names of fields are from reference §2.2 (HIGH for
@@ -12,13 +12,15 @@ import { asList, flag, id, label, labelOrFlag, listOf, location, parseOrThrow, r
  * - experience as an array or keyed map, with `primaryExperience` as a read-only fallback (S4, S5).
  */
 
-const experienceItem = z
-  .looseObject({ organisationName: text, organization: text, company: text, role: text, title: text, current: flag, startDate: text, endDate: text })
-  .transform((e): BeameryExperience => strip({ company: e.organisationName ?? e.organization ?? e.company, title: e.role ?? e.title, current: e.current, startDate: e.startDate, endDate: e.endDate }));
+const experienceItem = z.pipe(
+  z.looseObject({ organisationName: text, organization: text, company: text, role: text, title: text, current: flag, startDate: text, endDate: text }),
+  z.transform((e): BeameryExperience => strip({ company: e.organisationName ?? e.organization ?? e.company, title: e.role ?? e.title, current: e.current, startDate: e.startDate, endDate: e.endDate })),
+);
 
-const customField = z
-  .looseObject({ id, value: z.unknown().optional(), displayName: text, label: text })
-  .transform((f): BeameryCustomFieldValue => strip({ id: f.id, value: f.value, label: f.displayName ?? f.label }));
+const customField = z.pipe(
+  z.looseObject({ id, value: z.optional(z.unknown()), displayName: text, label: text }),
+  z.transform((f): BeameryCustomFieldValue => strip({ id: f.id, value: f.value, label: f.displayName ?? f.label })),
+);
 
 const contactWire = z.looseObject({
   id,
@@ -33,7 +35,7 @@ const contactWire = z.looseObject({
   links: stringList(false),
   location,
   experience: listOf(experienceItem),
-  primaryExperience: experienceItem.optional().catch(undefined),
+  primaryExperience: z.catch(z.optional(experienceItem), undefined),
   globalTags: listOf(tag),
   customFields: listOf(customField),
   status: label,
@@ -43,10 +45,10 @@ const contactWire = z.looseObject({
   source: label,
   consentStatus: labelOrFlag,
   lastConsentDate: time,
-  integrations: z.unknown().optional(),
-  integration: z.unknown().optional(),
-  mergedWith: z.unknown().transform((v) => uniqueStrings(asList(v).map((item) => reference.parse(item)), false)).default([]),
-  mergedIn: z.unknown().transform((v) => reference.parse(asList(v)[0])).optional(),
+  integrations: z.optional(z.unknown()),
+  integration: z.optional(z.unknown()),
+  mergedWith: z._default(z.pipe(z.unknown(), z.transform((v) => uniqueStrings(asList(v).map((item) => reference.parse(item)), false))), []),
+  mergedIn: reader((v) => reference.parse(asList(v)[0])),
   archivedAt: time,
   doNotCampaign: flag,
   confidential: flag,

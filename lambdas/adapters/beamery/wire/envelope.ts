@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import { asList, count, flag, parseOrThrow, WireShapeError } from './values.ts';
 
 /**
@@ -11,7 +11,7 @@ import { asList, count, flag, parseOrThrow, WireShapeError } from './values.ts';
 
 const envelopeWire = z.looseObject({
   success: flag,
-  pagination: z.looseObject({ total: count, limit: count, offset: count, hasMore: flag }).optional().catch(undefined),
+  pagination: z.catch(z.optional(z.looseObject({ total: count, limit: count, offset: count, hasMore: flag })), undefined),
   total_count: count,
   totalCount: count,
   total: count,

@@ -1,9 +1,9 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import type { BeameryStage, BeameryVacancy, VacancyWrite } from '#core/beamery/records';
 import { vacancyBody } from './bodies.ts';
 import { strip } from './contact.ts';
 import { greenhouseIdFromIntegrations } from './greenhouse-id.ts';
-import { asList, count, flag, id, listOf, location, parseOrThrow, reference, tag, text, time, withRaw } from './values.ts';
+import { asList, count, flag, id, listOf, location, parseOrThrow, reader, reference, tag, text, time, withRaw } from './values.ts';
 
 /**
  * A vacancy → BeameryVacancy. Fields from reference §2.3 (MED, S2 partly reviewed; legacy extras
@@ -12,21 +12,23 @@ import { asList, count, flag, id, listOf, location, parseOrThrow, reference, tag
  * like a contact's (ASSUMED `integrations.greenhouse.id`; S7 says Beamery stores it, not where).
  */
 
-const stage = z
-  .looseObject({ id, name: text, value: text, label: text, order: count })
-  .transform((s): BeameryStage | undefined => {
+const stage = z.pipe(
+  z.looseObject({ id, name: text, value: text, label: text, order: count }),
+  z.transform((s): BeameryStage | undefined => {
     const name = s.name ?? s.value ?? s.label;
     return name ? strip({ id: s.id, name, order: s.order }) : undefined;
-  });
+  }),
+);
 
-const stages = z.unknown().transform((input): BeameryStage[] => {
+const stagesOf = (input: unknown): BeameryStage[] => {
   const legacy = (input as { entities?: { stages?: unknown } } | undefined)?.entities?.stages;
   const items = legacy && typeof legacy === 'object' ? Object.values(legacy as object) : asList(input);
   return items
     .map((item) => stage.safeParse(item))
     .flatMap((r) => (r.success && r.data ? [r.data] : []))
     .sort((a, b) => (a.order ?? Number.MAX_SAFE_INTEGER) - (b.order ?? Number.MAX_SAFE_INTEGER));
-}).default([]);
+};
+const stages = z._default(z.pipe(z.unknown(), z.transform(stagesOf)), []);
 
 const vacancyWire = z.looseObject({
   id,
@@ -35,7 +37,7 @@ const vacancyWire = z.looseObject({
   status: text,
   departmentId: text,
   description: text,
-  salary: z.unknown().transform((v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined)).optional(),
+  salary: reader((v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined)),
   type: text,
   priority: text,
   published: flag,
@@ -44,7 +46,7 @@ const vacancyWire = z.looseObject({
   requisitionId: text,
   location,
   owner: reference,
-  integrations: z.unknown().optional(),
+  integrations: z.optional(z.unknown()),
   stages,
   globalTags: listOf(tag),
   createdAt: time,
@@ -99,14 +101,12 @@ export interface VacancyFieldNames {
 export const DEFAULT_VACANCY_FIELD_NAMES: Required<VacancyFieldNames> = { department: 'department', managedBy: 'manager', sourcedBy: 'sourcer', privacy: 'visibility' };
 
 /** Configuration text: a field name, or `none` (not written). */
-export const vacancyFieldNameInput = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected a field name or none' });
-export const vacancyFieldNameText = vacancyFieldNameInput.transform((name) => (name === 'none' ? undefined : name));
+export const vacancyFieldNameInput = z.string().check(z.trim(), z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected a field name or none' }));
+const noneAsUndefined = z.transform((name: string) => (name === 'none' ? undefined : name));
+export const vacancyFieldNameText = z.pipe(vacancyFieldNameInput, noneAsUndefined);
 
 /** The setting of one field, defaulted before `none` becomes undefined (a default after it would undo `none`). */
-export const vacancyFieldName = (defaultName: string) => vacancyFieldNameInput.default(defaultName).transform((name) => (name === 'none' ? undefined : name));
+export const vacancyFieldName = (defaultName: string) => z.pipe(z._default(vacancyFieldNameInput, defaultName), noneAsUndefined);
 
 /** The vacancy request body: the S2 model's fields, then the seed's fields under the configured names. */
 export function vacancyWriteBody(write: VacancyWrite, names: VacancyFieldNames = DEFAULT_VACANCY_FIELD_NAMES): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 
 /**
  * Building blocks for reading Beamery payloads tolerantly. The public record shows identity lists
@@ -48,22 +48,27 @@ export function uniqueStrings(values: readonly (string | undefined)[], caseInsen
 }
 
 /**
- * A non-empty string, else absent. (Every optional reader ends in `.optional()`: zod 4 objects only
- * let a key be missing when its schema says so, whatever the transform would make of undefined.)
+ * Any value, read by `read`, and the key may be missing. (Optional because zod 4 objects only let a
+ * key be missing when its schema says so, whatever the transform would make of undefined.)
  */
-export const text = z.unknown().transform((v) => (typeof v === 'string' && v.trim() !== '' ? v : undefined)).optional();
+export function reader<T>(read: (value: unknown) => T) {
+  return z.optional(z.pipe(z.unknown(), z.transform(read)));
+}
 
-export const flag = z.unknown().transform((v) => (typeof v === 'boolean' ? v : undefined)).optional();
+/** A non-empty string, else absent. */
+export const text = reader((v) => (typeof v === 'string' && v.trim() !== '' ? v : undefined));
 
-export const count = z.unknown().transform((v) => {
+export const flag = reader((v) => (typeof v === 'boolean' ? v : undefined));
+
+export const count = reader((v) => {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-}).optional();
+});
 
 /** Ids arrive as strings; a number is accepted and read as its decimal string. */
-export const id = z.union([z.string().min(1), z.number().transform(String)]);
+export const id = z.union([z.string().check(z.minLength(1)), z.pipe(z.number(), z.transform(String))]);
 
-export const optionalId = z.unknown().transform((v) => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined)).optional();
+export const optionalId = reader((v) => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined));
 
 /** ISO-8601 or epoch (s or ms) → ISO-8601 in UTC, so timestamps compare as strings and as dedupe keys. */
 export function isoTime(value: unknown): string | undefined {
@@ -75,19 +80,19 @@ export function isoTime(value: unknown): string | undefined {
   return undefined;
 }
 
-export const time = z.unknown().transform(isoTime).optional();
+export const time = reader(isoTime);
 
 /** `"Engaged"` or `{value: "Engaged"}` (S4 status, S6 creationSource) → `"Engaged"`. */
-export const label = z.unknown().transform(valueOf).optional();
+export const label = reader(valueOf);
 
 /** `true`, `"Opted in"` or `{value: …}` of either → `"true"` / `"Opted in"` (seed: consentStatus is a boolean; ASSUMED shapes). */
-export const labelOrFlag = z.unknown().transform((v) => {
+export const labelOrFlag = reader((v) => {
   const inner = v && typeof v === 'object' && !Array.isArray(v) ? (v as { value?: unknown }).value : v;
   return typeof inner === 'boolean' ? String(inner) : valueOf(inner);
-}).optional();
+});
 
 /** `"7a53…"` or `{id: "7a53…"}` → the id. */
-export const reference = z.unknown().transform((v) => {
+export const reference = reader((v) => {
   if (typeof v === 'string' && v !== '') return v;
   if (v && typeof v === 'object') {
     const inner = (v as { id?: unknown }).id;
@@ -95,42 +100,45 @@ export const reference = z.unknown().transform((v) => {
     if (typeof inner === 'number') return String(inner);
   }
   return undefined;
-}).optional();
+});
 
 /** A list of items of `item`'s shape from any list representation; items that do not fit are dropped; absent → []. */
-export function listOf<T extends z.ZodType>(item: T) {
-  return z
-    .unknown()
-    .transform((input) =>
-      asList(input).flatMap((entry) => {
-        const parsed = item.safeParse(entry);
-        return parsed.success ? [parsed.data as z.output<T>] : [];
-      }),
-    )
-    .default([]);
+export function listOf<T extends z.ZodMiniType>(item: T) {
+  return z._default(
+    z.pipe(
+      z.unknown(),
+      z.transform((input) =>
+        asList(input).flatMap((entry) => {
+          const parsed = item.safeParse(entry);
+          return parsed.success ? [parsed.data as z.output<T>] : [];
+        }),
+      ),
+    ),
+    [],
+  );
 }
 
 /** Identity lists (emails, phoneNumbers, links) → plain strings, de-duplicated; absent → []. */
 export function stringList(caseInsensitive: boolean) {
-  return z
-    .unknown()
-    .transform((input) => uniqueStrings(asList(input).map(valueOf), caseInsensitive))
-    .default([]);
+  return z._default(z.pipe(z.unknown(), z.transform((input) => uniqueStrings(asList(input).map(valueOf), caseInsensitive))), []);
 }
 
-export const location = z.unknown().transform((v) => {
+export const location = reader((v) => {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
   const o = v as Record<string, unknown>;
   const pick = (key: string) => (typeof o[key] === 'string' && o[key] !== '' ? (o[key] as string) : undefined);
   const out = { address: pick('address'), city: pick('city'), country: pick('country'), countryCode: pick('countryCode'), postCode: pick('postCode') };
   const present = Object.fromEntries(Object.entries(out).filter(([, value]) => value !== undefined));
   return Object.keys(present).length > 0 ? (present as typeof out) : undefined;
-}).optional();
+});
 
-export const tag = z.looseObject({ id, value: text, label: text }).transform((t) => ({ id: t.id, ...((t.value ?? t.label) ? { label: t.value ?? t.label } : {}) }));
+export const tag = z.pipe(
+  z.looseObject({ id, value: text, label: text }),
+  z.transform((t) => ({ id: t.id, ...((t.value ?? t.label) ? { label: t.value ?? t.label } : {}) })),
+);
 
 /** Field paths and rules of a zod failure, never the values. */
-export function issuesOf(error: z.ZodError): string[] {
+export function issuesOf(error: z.$ZodError): string[] {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
 }
 
@@ -142,7 +150,7 @@ export class WireShapeError extends Error {
   }
 }
 
-export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+export function parseOrThrow<T extends z.ZodMiniType>(schema: T, input: unknown): z.output<T> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new WireShapeError(issuesOf(parsed.error));
   return parsed.data;
