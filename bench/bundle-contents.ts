@@ -7,7 +7,7 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { join } from 'node:path';
-import { BUNDLING, REPO_ROOT } from '#lib/constructs/bridge-function';
+import { BUNDLING, externalModulesFor, REPO_ROOT } from '#lib/constructs/bridge-function';
 import { FUNCTION_ENVIRONMENTS, type BridgeFunctionId } from '#lib/function-environments';
 
 export interface BundleContents {
@@ -32,7 +32,7 @@ export async function bundleContents(id: BridgeFunctionId): Promise<BundleConten
     target: BUNDLING.target,
     minify: BUNDLING.minify,
     mainFields: [...BUNDLING.mainFields],
-    external: [...BUNDLING.externalModules],
+    external: externalModulesFor(FUNCTION_ENVIRONMENTS[id].entry),
     banner: { js: BUNDLING.banner },
     logLevel: 'silent',
   });

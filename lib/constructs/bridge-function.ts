@@ -38,6 +38,20 @@ export const UNUSED_CREDENTIAL_PROVIDERS = [
 ] as const;
 
 /**
+ * The SDK's event-stream serde (codec, marshallers: about 14 KiB). The SDK's protocols load it with
+ * `import()` only for an operation with an event-stream member; DynamoDB, SQS and Secrets Manager
+ * have none, so it is left out of every bundle but those of STREAMING_ENTRIES, whose Bedrock client
+ * imports it statically (the bundles test fails on a static import of anything left out).
+ */
+export const EVENT_STREAM_SERDE = '@smithy/core/event-streams';
+const STREAMING_ENTRIES: ReadonlySet<string> = new Set(['lambdas/handlers/ai-tasks.ts']);
+
+/** What a handler's bundle leaves out: the credential providers always, the event-stream serde where no client streams. */
+export function externalModulesFor(entry: string): string[] {
+  return [...BUNDLING.externalModules, ...(STREAMING_ENTRIES.has(entry) ? [] : [EVENT_STREAM_SERDE])];
+}
+
+/**
  * Modules a handler loads with `import()` only when it needs them, built as files of their own beside
  * index.mjs: NodejsFunction bundles into one output file, where esbuild cannot split code, so the
  * importing module names the file at run time (lambdas/adapters/resume-text.ts) and it is built after
@@ -139,7 +153,7 @@ export class BridgeFunction extends Construct {
       bundling: {
         ...BUNDLING,
         mainFields: [...BUNDLING.mainFields],
-        externalModules: [...BUNDLING.externalModules],
+        externalModules: externalModulesFor(props.entry),
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -6,7 +6,7 @@ import {
   type Message,
   type ToolInputSchema,
 } from '@aws-sdk/client-bedrock-runtime';
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import { GuardrailIntervened, ModelAnswerInvalid, type Inference, type StructuredModel, type StructuredRequest } from '#core/ai/model';
 import { RateLimited } from '#core/api-errors';
 

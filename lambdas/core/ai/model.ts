@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '#core/zod-mini';
 
 /**
  * The port every language-model call goes through: one prompt in, one answer out that satisfies a zod
@@ -16,7 +16,7 @@ export interface StructuredRequest<T> {
   readonly prompt: string;
   /** The one tool the model must call; its input is the answer. */
   readonly tool: { readonly name: string; readonly description: string };
-  readonly schema: z.ZodType<T>;
+  readonly schema: z.ZodMiniType<T>;
   /** Upper bound on the answer's tokens. */
   readonly maxTokens?: number;
 }

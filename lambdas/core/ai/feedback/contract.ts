@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import type { Provenance } from '../provenance.ts';
 import type { ScorecardRating } from './stages.ts';
 
@@ -20,26 +20,27 @@ export const FEEDBACK_PROMPT_VERSION = 'feedback-synthesis-v1';
 export const FEEDBACK_WORKFLOW = 'feedback-synthesis';
 
 const LABEL = /^Interviewer [A-Z]{1,2}$/;
-const interviewerLabel = z.string().regex(LABEL);
+const interviewerLabel = z.string().check(z.regex(LABEL));
+const words = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 const rating = z.enum(['strong_no', 'no', 'yes', 'strong_yes', 'no_decision']);
 
 export const feedbackAnswerSchema = z.strictObject({
   consensus: z.strictObject({
     /** Where the interviewers agree, in neutral words. */
-    summary: z.string().min(1).max(600),
+    summary: words(600),
     /** The ratings' distribution in words ("two strong yes, one no"); in place of a leaning, which would read as a verdict. */
-    ratingSummary: z.string().min(1).max(300),
+    ratingSummary: words(300),
   }),
   disagreements: z
     .array(
       z.strictObject({
-        about: z.string().min(1).max(300),
-        positions: z.array(z.strictObject({ interviewer: interviewerLabel, rating, view: z.string().min(1).max(400) })).min(2).max(30),
+        about: words(300),
+        positions: z.array(z.strictObject({ interviewer: interviewerLabel, rating, view: words(400) })).check(z.minLength(2), z.maxLength(30)),
       }),
     )
-    .max(10),
-  themes: z.array(z.strictObject({ theme: z.string().min(1).max(200), mentionedBy: z.array(interviewerLabel).min(1).max(30) })).max(10),
-  openQuestions: z.array(z.string().min(1).max(300)).max(10),
+    .check(z.maxLength(10)),
+  themes: z.array(z.strictObject({ theme: words(200), mentionedBy: z.array(interviewerLabel).check(z.minLength(1), z.maxLength(30)) })).check(z.maxLength(10)),
+  openQuestions: z.array(words(300)).check(z.maxLength(10)),
 });
 export type FeedbackAnswer = z.infer<typeof feedbackAnswerSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#core/zod-mini';
 import type { Provenance } from '../provenance.ts';
 
 /**
@@ -22,19 +22,19 @@ export interface ScreeningInput {
 
 const evidence = z.strictObject({
   /** The requirement or quality in question. */
-  point: z.string().min(1).max(300),
+  point: z.string().check(z.minLength(1), z.maxLength(300)),
   /** Words from the resume that show it (strengths), or what is missing (gaps). */
-  evidence: z.string().max(500),
+  evidence: z.string().check(z.maxLength(500)),
 });
 
 /** The answer every provider must give; the Bedrock adapter constrains the model to its JSON schema. */
 export const screeningAnswerSchema = z.strictObject({
-  score: z.number().int().min(0).max(100),
-  summary: z.string().min(1).max(1_000),
-  strengths: z.array(evidence).max(20),
-  gaps: z.array(evidence).max(20),
+  score: z.number().check(z.int(), z.gte(0), z.lte(100)),
+  summary: z.string().check(z.minLength(1), z.maxLength(1_000)),
+  strengths: z.array(evidence).check(z.maxLength(20)),
+  gaps: z.array(evidence).check(z.maxLength(20)),
   /** Requirements the provider could not judge from the resume. */
-  notJudged: z.array(z.string().min(1).max(300)).max(40),
+  notJudged: z.array(z.string().check(z.minLength(1), z.maxLength(300))).check(z.maxLength(40)),
 });
 export type ScreeningAnswer = z.infer<typeof screeningAnswerSchema>;
 
