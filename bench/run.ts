@@ -14,6 +14,8 @@
  *     (bench/backfill.ts; about eight minutes, most of the whole run);
  *  6. a 500-candidate bulk edit at Greenhouse's documented limit (50 per 30 s) through the local stack
  *     (bench/bulk-edit.ts; about eight minutes): converged, stale, dead-lettered, calls per edit;
+ *  6b. what the bridge's own writes cost when they come back, through a webhook or the Beamery poll
+ *     (bench/echo.ts): reads per echo;
  *  7. the AI workflows (bench/ai.ts): resume text extraction cold and warm, the pure screening path,
  *     the Converse adapter against the Bedrock simulator, and the estimated Bedrock cost per screening;
  *  8. late redeliveries (bench/redelivery.ts): messages queued when each webhook is retried 16 simulated
@@ -25,7 +27,7 @@
  * SQS's service latency. Results are printed and written to .bench/results.json.
  *
  * `npx tsx bench/run.ts <section...>` runs only the sections named (core, ingest, bundles, rate-limit,
- * backfill, bulk-edit, ai, redelivery, cost) and updates only theirs in .bench/results.json; with none, all run.
+ * backfill, bulk-edit, echo, ai, redelivery, cost) and updates only theirs in .bench/results.json; with none, all run.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
@@ -44,6 +46,7 @@ import { benchBulkEdit, describeBulkEdit, type BulkEditResult } from './bulk-edi
 import { benchRedelivery, describeRedelivery, type RedeliveryResult } from './redelivery.ts';
 import { benchCost, describeCost, type CostBenchResult } from './cost.ts';
 import { benchBundles, describeBundles, type BundleResult } from './bundles.ts';
+import { benchEcho, describeEcho, type EchoBenchResult } from './echo.ts';
 
 const SECRET = 'bench-secret';
 const fixtures = greenhouseWebhookFixtures().filter((f) => f.action !== 'ping');
@@ -57,12 +60,13 @@ interface Results {
   /** The measurements, or why the bench failed (an incomplete sync, a dead-lettered message). */
   backfill: BackfillBenchResult | { error: string };
   bulkEdit: BulkEditResult;
+  echo: EchoBenchResult;
   ai: AiBenchResult;
   redelivery: RedeliveryResult;
   cost: CostBenchResult;
 }
 
-const SECTIONS = ['core', 'ingest', 'bundles', 'rate-limit', 'backfill', 'bulk-edit', 'ai', 'redelivery', 'cost'] as const;
+const SECTIONS = ['core', 'ingest', 'bundles', 'rate-limit', 'backfill', 'bulk-edit', 'echo', 'ai', 'redelivery', 'cost'] as const;
 type Section = (typeof SECTIONS)[number];
 const requested = process.argv.slice(2);
 for (const name of requested) if (!SECTIONS.includes(name as Section)) throw new Error(`unknown bench section ${name}; one of ${SECTIONS.join(', ')}`);
@@ -143,7 +147,7 @@ if (runs('rate-limit')) {
  * to the first (stopped) one. When both run, each runs in a child process of its own, which writes its
  * results as a single-section run does; this process reads them back and does not print them again.
  */
-const STACK_SECTIONS = { backfill: 'backfill', 'bulk-edit': 'bulkEdit' } as const;
+const STACK_SECTIONS = { backfill: 'backfill', 'bulk-edit': 'bulkEdit', echo: 'echo' } as const;
 const isolated = new Set<Section>(Object.keys(STACK_SECTIONS).filter((section) => runs(section as Section)).length > 1 ? (Object.keys(STACK_SECTIONS) as Section[]) : []);
 function runInChild(section: keyof typeof STACK_SECTIONS): void {
   const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, section], { stdio: 'inherit', env: process.env });
@@ -165,6 +169,8 @@ else if (runs('backfill')) {
 }
 if (isolated.has('bulk-edit')) runInChild('bulk-edit');
 else if (runs('bulk-edit')) results.bulkEdit = await benchBulkEdit();
+if (isolated.has('echo')) runInChild('echo');
+else if (runs('echo')) results.echo = await benchEcho();
 if (runs('ai')) results.ai = await benchAi();
 if (runs('redelivery')) results.redelivery = await benchRedelivery();
 // Last: it prices the request counts the sections above measured (or their estimates when they have not run).
@@ -188,6 +194,7 @@ if (printed('backfill') && results.backfill) {
   else for (const line of describeBackfill(results.backfill)) console.log(line);
 }
 if (printed('bulk-edit') && results.bulkEdit) for (const line of describeBulkEdit(results.bulkEdit)) console.log(line);
+if (printed('echo') && results.echo) for (const line of describeEcho(results.echo)) console.log(line);
 if (runs('ai') && results.ai) for (const line of describeAi(results.ai)) console.log(line);
 if (runs('redelivery') && results.redelivery) for (const line of describeRedelivery(results.redelivery)) console.log(line);
 if (runs('cost') && results.cost) for (const line of describeCost(results.cost)) console.log(line);
