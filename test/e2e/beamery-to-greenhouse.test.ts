@@ -311,6 +311,32 @@ describe('Beamery → Greenhouse, end to end on the local stack', () => {
     expect(reads).toEqual({ 'GET /v3/candidates': 2 });
   });
 
+  it('4c. a Greenhouse edit not yet synced when a Beamery edit is written over it still reaches Beamery: the write is no echo of it', async () => {
+    const { contactId, candidateId } = await pushedContact('Rhea', 'Unsynced', role('Analyst'));
+    // The recruiter's edit, with webhooks off so the bridge has not seen it when it writes Beamery's.
+    await settled();
+    await greenhouse('PUT', '/webhooks', []);
+    try {
+      await greenhouse('PATCH', `/candidates/${candidateId}`, { last_name: 'Renamed' });
+      await beamery('PATCH', `/contacts/${contactId}`, role('Principal Analyst'));
+      await poll();
+      await eventually(async () => ((await candidate(candidateId)).title === 'Principal Analyst' ? true : undefined), WAIT, 'the new title in Greenhouse');
+      await settled();
+    } finally {
+      await greenhouse('PUT', '/webhooks', [{ url: stack.webhookUrl, secret: SECRET }]);
+    }
+    // The Greenhouse poller finds the candidate changed: its reconcile must carry the new last name. It
+    // runs as its schedule would, with windows ending on whole seconds instead of minutes, so the window
+    // that ends after the edits is due at once.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const { handler: pollGreenhouse } = await import('#handlers/scheduled-runs');
+    const summary = await pollGreenhouse({ poller: 'candidates', window: { alignSeconds: 1, firstRunLookbackSeconds: 60 } });
+    expect(summary).toMatchObject({ poller: 'candidates', caughtUp: true });
+    await settled();
+    const contact = await beamery<{ lastName?: string }>('GET', `/contacts/${contactId}`);
+    expect(contact.lastName).toBe('Renamed');
+  });
+
   it('5. a public and a private Beamery note become Greenhouse notes with the same visibility, once each', async () => {
     const { contactId, candidateId } = await pushedContact('Nora', 'Noted');
     const notesOf = async () =>

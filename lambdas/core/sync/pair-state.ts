@@ -16,6 +16,8 @@ import type { LedgerStore } from './ports.ts';
  * - after writing, the agreed state becomes what both sides now hold for the groups written or found
  *   equal, so the Beamery poller finding our write does not send it back (and does send what only
  *   Beamery holds).
+ * The Beamery → Greenhouse reconciler asks it too whether its write was the one change in the candidate
+ * (`holdsAgreedState`), before taking the write's webhook for an echo.
  */
 
 /** The person group each contact field group carries (integration and applications have none: always written when changed). */
@@ -92,6 +94,19 @@ export function baseAfterGreenhouseWrite(
     if (person !== undefined) next[person] = hashFieldGroup(agreedAfterWrite(person, greenhouse));
   }
   return next;
+}
+
+/**
+ * Whether Greenhouse holds the pair's agreed state in every group the Greenhouse → Beamery direction
+ * carries, so a reconcile of it there would find nothing to send. A Beamery → Greenhouse write is taken
+ * for the one change in the candidate it leaves (own-write.ts) only then: a person's edit not synced
+ * yet is in the write's reply too, and differs from the agreed state (which keeps that group's older
+ * value, or Beamery's losing one in a conflict), as do the items a list union brought from Greenhouse.
+ * The candidate's `updated_at` cannot tell: an edit in the same second as the version last reconciled
+ * keeps it, and a rename never reached Beamery that way (e2e beamery-to-greenhouse 4c).
+ */
+export function holdsAgreedState(agreed: Readonly<Record<string, string>>, greenhouse: PersonView): boolean {
+  return Object.values(PERSON_GROUP_OF).every((group) => agreed[group] === hashFieldGroup(greenhouse[group]));
 }
 
 function holds(group: PersonGroup, beamery: PersonView, greenhouse: PersonView): boolean {

@@ -12,6 +12,7 @@ import type { AuditStore, IdMapStore, LedgerStore, Link, SyncState } from './por
 import { ownWriteFingerprint } from './own-write.ts';
 import type { Candidate } from '#core/greenhouse/records';
 import { isCovered } from './sync-state.ts';
+import { holdsAgreedState } from './pair-state.ts';
 import { copyBeameryNotes } from './note-copy.ts';
 import { recordConsentOf } from './consent-record.ts';
 import { applyToLinkedVacancies } from './applications-from-vacancies.ts';
@@ -128,6 +129,7 @@ async function updateLinked(
   const source = personGroupHashes(personFromContact(contact, options.consentKeys));
   const base = state?.fieldHashes;
   const changedSinceBase = base === undefined || Object.entries(source).some(([group, hash]) => base[group] !== hash);
+  const agreed = nextBase(base, source);
 
   let groupsWritten: string[] = [];
   let conflicts: string[] = [];
@@ -149,7 +151,7 @@ async function updateLinked(
     const patch = diff.write.length > 0 ? candidateWriteForGroups(contact, diff.write, candidate, options.consentKeys) : undefined;
     if (patch) {
       const written = await greenhouse.updateCandidate(candidateId, patch, candidate);
-      await recordOwnWrite(link.greenhouseKey, candidate, written, deps);
+      await recordOwnWrite(link.greenhouseKey, written, agreed, deps);
       groupsWritten = diff.write;
     }
   }
@@ -157,7 +159,7 @@ async function updateLinked(
   const notesCopied = await copyBeameryNotes(key, contact.id, link.greenhouseKey, deps);
   const saved = await deps.ledger.putSyncState({
     entityKey: key,
-    fieldHashes: nextBase(base, source),
+    fieldHashes: agreed,
     reconciledAt: readAt,
     ...(contact.updatedAt !== undefined ? { sourceVersion: contact.updatedAt } : {}),
     revision: state?.revision ?? 0,
@@ -175,15 +177,14 @@ async function updateLinked(
 
 /**
  * The write's webhook will come back, and is recognised with one read (reconcile-candidate.ts) only if
- * the write is the one change the Greenhouse → Beamery direction has not seen: the candidate it changed
- * must be the version that direction last reconciled. A person's edit made before this write and not
- * yet synced is in the reply too; a fingerprint of it would pass that edit off as an echo (the chaos
- * test lost a name and a title that way).
+ * Greenhouse → Beamery would have nothing to do with the candidate as written: it holds the pair's new
+ * agreed state (pair-state.ts) and is not private (that direction would audit its skip). A person's
+ * edit not yet synced is in the write's reply too; a fingerprint of it would pass that edit off as an
+ * echo (the chaos test lost a name and a title that way).
  */
-async function recordOwnWrite(greenhouseKey: string, before: Candidate, written: Candidate, deps: ContactSyncDependencies): Promise<void> {
+async function recordOwnWrite(greenhouseKey: string, written: Candidate, agreed: Readonly<Record<string, string>>, deps: ContactSyncDependencies): Promise<void> {
   const fingerprint = ownWriteFingerprint(written);
-  if (!fingerprint || !before.updated_at) return;
-  if ((await deps.ledger.getSyncState(greenhouseKey))?.sourceVersion !== before.updated_at) return;
+  if (!fingerprint || written.private === true || !holdsAgreedState(agreed, personFromCandidate(written, {}))) return;
   await deps.ledger.recordOwnWrite(greenhouseKey, fingerprint);
 }
 

@@ -182,13 +182,17 @@ describe('reconcileContact', () => {
     expect(greenhouseWrites() - writesBefore).toBe(1);
   });
 
-  it('takes a Beamery write for an echo only when it was the one change Greenhouse → Beamery had not seen', async () => {
+  it.each([
+    ['a second after the version Greenhouse → Beamery last read', true],
+    // Greenhouse's updated_at has whole seconds: the rename keeps the one Greenhouse → Beamery last read.
+    ['in the second of the version Greenhouse → Beamery last read', false],
+  ])('takes a Beamery write for an echo only when it was the one change Greenhouse → Beamery had not seen: a rename %s', async (_when, clockMoves) => {
     const contact = await sourcedContact();
     const { candidateId } = (await reconcileContact(trigger(contact.id, true), deps)) as { candidateId: number };
-    later();
+    if (clockMoves) later();
     await reconcileCandidate(h.trigger(candidateId), h.deps);
     // A recruiter renames the candidate; before its webhook is handled, a Beamery edit is written over it.
-    later();
+    if (clockMoves) later();
     await deps.greenhouse.updateCandidate(candidateId, { last_name: 'Renamed' });
     await beameryAdmin('PATCH', `/contacts/${contact.id}`, { experience: [{ organisationName: 'Kestrel Labs', role: 'Staff Data Engineer', current: true }] });
     expect(await reconcileContact(trigger(contact.id), deps)).toMatchObject({ outcome: 'updated', groupsWritten: ['role'] });
@@ -196,6 +200,20 @@ describe('reconcileContact', () => {
     later();
     expect(await reconcileCandidate({ ...h.trigger(candidateId), action: 'update_candidate' }, h.deps)).not.toMatchObject({ outcome: 'echo' });
     expect((await beamery.getContact(contact.id))?.lastName).toBe('Renamed');
+  });
+
+  it('takes a Beamery write for an echo when Greenhouse held nothing unsynced, also for the next write before the echo is read', async () => {
+    const contact = await sourcedContact();
+    const { candidateId } = (await reconcileContact(trigger(contact.id, true), deps)) as { candidateId: number };
+    later();
+    await reconcileCandidate(h.trigger(candidateId), h.deps);
+    for (const title of ['Staff Data Engineer', 'Principal Data Engineer']) {
+      later();
+      await beameryAdmin('PATCH', `/contacts/${contact.id}`, { experience: [{ organisationName: 'Kestrel Labs', role: title, current: true }] });
+      expect(await reconcileContact(trigger(contact.id), deps)).toMatchObject({ outcome: 'updated', groupsWritten: ['role'] });
+    }
+    later();
+    expect(await reconcileCandidate({ ...h.trigger(candidateId), action: 'update_candidate' }, h.deps)).toEqual({ outcome: 'echo' });
   });
 
   it('resolves an edit of the same field on both sides with Greenhouse winning, and records the conflict', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashFieldGroup } from '#core/mapping/field-groups';
-import type { PersonView } from '#core/mapping/person';
-import { baseAfterGreenhouseWrite, checkAgainstBeamery } from '#core/sync/pair-state';
+import { personGroupHashes, type PersonView } from '#core/mapping/person';
+import { baseAfterGreenhouseWrite, checkAgainstBeamery, holdsAgreedState } from '#core/sync/pair-state';
 
 const view = (phones: string[]) => ({ phones }) as unknown as PersonView;
 
@@ -15,5 +15,28 @@ describe('agreed state after a Greenhouse → Beamery write', () => {
     const base = baseAfterGreenhouseWrite(undefined, ['phones'], greenhouse);
     expect(base['phones']).toBe(hashFieldGroup(['+1555', '+1666']));
     expect(base['phones']).not.toBe(hashFieldGroup([...(beamery as unknown as { phones: string[] }).phones].sort()));
+  });
+});
+
+describe('whether Greenhouse holds the agreed state', () => {
+  const person = (last: string, phones: string[]): PersonView => ({
+    name: { first: 'Noor', last },
+    emails: ['noor@example.test'],
+    phones,
+    links: [],
+    role: { title: 'Data Engineer' },
+    tags: [],
+    consent: {},
+  });
+  const agreed = personGroupHashes(person('Vale', ['+1555']));
+
+  it('holds it when every group Greenhouse → Beamery carries is agreed, whatever the consent (Beamery → Greenhouse only)', () => {
+    expect(holdsAgreedState(agreed, person('Vale', ['+1555']))).toBe(true);
+    expect(holdsAgreedState(agreed, { ...person('Vale', ['+1555']), consent: { status: 'true' } })).toBe(true);
+  });
+
+  it('does not when Greenhouse holds a person\'s edit not synced yet, or list items a union brought from Greenhouse', () => {
+    expect(holdsAgreedState(agreed, person('Renamed', ['+1555']))).toBe(false);
+    expect(holdsAgreedState(agreed, person('Vale', ['+1555', '+1666']))).toBe(false);
   });
 });
