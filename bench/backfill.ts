@@ -11,7 +11,7 @@ import { awsBackfillDependencies, runBackfill } from '#adapters/backfill-runner'
 import { DynamoDbBudgetStore } from '#adapters/store/dynamodb-budget-store';
 import { GREENHOUSE_BUDGET_POLICY } from '#adapters/greenhouse/client';
 import { BEAMERY_BUDGET_POLICY } from '#adapters/beamery/transport';
-import { allowance, DEFAULT_LIVE_SHARE } from '#core/rate/budget';
+import { allowance, bulkAllowance, fullLiveReserve, type BudgetPolicy } from '#core/rate/budget';
 import { DEFAULT_COPIED_ATTACHMENT_TYPES } from '#core/mapping/attachments';
 import { DEFAULT_COPIED_NOTE_TYPES } from '#core/mapping/notes';
 import { startEventSourceMapping } from '#local/event-source-mapping';
@@ -186,14 +186,26 @@ const DOCUMENTED = { greenhousePerSecond: 50 / 30, beameryPerSecond: 40 } as con
 const TARGETS = { greenhouseCallsPerCandidate: 1.0, projected50kHours: 6, liveEditP95Seconds: 60, budgetDynamodbPerApiCall: 0.5 } as const;
 
 /**
- * Hours a backfill of `candidates` takes at the documented limits, from the calls per candidate measured
- * (the slower API binds), when it may use `share` of each window's allowance: a backfill is bulk
- * traffic and leaves the live share (`rateBudget.liveShare`) to recruiters' changes.
+ * What a backfill may use of each window (core/rate/budget.ts liveReserve): `quiet`, all but the live
+ * reserve's floor (no live traffic seen, the budget's rule); `busy`, all but the whole live share (live
+ * traffic in every window, the bound the old fixed share always applied); `whole`, the allowance.
  */
-export function projectedBackfillHours(candidates: number, greenhousePerCandidate: number, beameryPerCandidate: number, share = 1 - DEFAULT_LIVE_SHARE): number {
-  const margin = (policy: { safetyMargin: number }) => (1 - policy.safetyMargin) * share;
-  const greenhouseSeconds = (candidates * greenhousePerCandidate) / (DOCUMENTED.greenhousePerSecond * margin(GREENHOUSE_BUDGET_POLICY));
-  const beamerySeconds = (candidates * beameryPerCandidate) / (DOCUMENTED.beameryPerSecond * margin(BEAMERY_BUDGET_POLICY));
+export type BackfillShare = 'quiet' | 'busy' | 'whole';
+
+/**
+ * Hours a backfill of `candidates` takes at the documented limits, from the calls per candidate measured
+ * (the slower API binds), with what the budget lets bulk traffic use of each window (BackfillShare).
+ */
+export function projectedBackfillHours(candidates: number, greenhousePerCandidate: number, beameryPerCandidate: number, share: BackfillShare = 'quiet'): number {
+  const perSecond = (policy: BudgetPolicy, limitPerSecond: number) => {
+    const limit = Math.round((limitPerSecond * policy.windowMs) / 1000);
+    const allowed = allowance(limit, policy.safetyMargin);
+    const usable =
+      share === 'whole' ? allowed : share === 'busy' ? allowed - fullLiveReserve(limit, policy) : bulkAllowance({ limit, liveUsed: 0, liveBefore: 0 }, policy);
+    return (usable * 1000) / policy.windowMs;
+  };
+  const greenhouseSeconds = (candidates * greenhousePerCandidate) / perSecond(GREENHOUSE_BUDGET_POLICY, DOCUMENTED.greenhousePerSecond);
+  const beamerySeconds = (candidates * beameryPerCandidate) / perSecond(BEAMERY_BUDGET_POLICY, DOCUMENTED.beameryPerSecond);
   return Math.max(greenhouseSeconds, beamerySeconds) / 3600;
 }
 /** Harvest v3's largest page [H]: the backfill lists at it. */
@@ -666,7 +678,7 @@ function cpuSince(start: CpuSnapshot, jvmPid: number, seconds: number): Backfill
 function countBudgetStoreCalls(): { counts: Record<string, number>; stop(): void } {
   const counts: Record<string, number> = {};
   const proto = DynamoDbBudgetStore.prototype as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  const methods = ['load', 'take', 'openWindow', 'apply'] as const;
+  const methods = ['load', 'take', 'openWindow', 'giveBack', 'apply'] as const;
   const originals = methods.map((name) => proto[name]!);
   methods.forEach((name, i) => {
     const original = originals[i]!;
@@ -727,12 +739,14 @@ export function describeBackfill(r: BackfillBenchResult): string[] {
       `CPU in cores of ${r.cpu.cores}: this process ${r.cpu.process}, DynamoDB Local ${r.cpu.dynamodbLocal ?? 'n/a'}, whole machine ${r.cpu.machine})`,
   );
   const projected = projectedBackfillHours(50_000, r.greenhouse.perSyncedCandidate, r.beamery.perSyncedCandidate);
-  const projectedWhole = projectedBackfillHours(50_000, r.greenhouse.perSyncedCandidate, r.beamery.perSyncedCandidate, 1);
+  const projectedBusy = projectedBackfillHours(50_000, r.greenhouse.perSyncedCandidate, r.beamery.perSyncedCandidate, 'busy');
+  const projectedWhole = projectedBackfillHours(50_000, r.greenhouse.perSyncedCandidate, r.beamery.perSyncedCandidate, 'whole');
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   lines.push(
     `backfill target: Greenhouse calls per synced candidate ${r.greenhouse.perSyncedCandidate} (before: ${BACKFILL_BASELINE.greenhouseCallsPerCandidate}; target ≤ ${TARGETS.greenhouseCallsPerCandidate}: ${verdict(r.greenhouse.perSyncedCandidate <= TARGETS.greenhouseCallsPerCandidate)})`,
     `backfill target: 50,000 candidates at the documented limits (Greenhouse 50 per 30 s, Beamery 40/s) projected at ${projected.toFixed(1)} h ` +
-      `with the backfill's share of each window (${1 - DEFAULT_LIVE_SHARE}; ${projectedWhole.toFixed(1)} h with all of it) ` +
+      `with what the budget leaves a backfill while no live traffic is seen (all but the live reserve's floor; ` +
+      `${projectedBusy.toFixed(1)} h with live traffic in every window, ${projectedWhole.toFixed(1)} h with the whole allowance) ` +
       `(before: ~${BACKFILL_BASELINE.projected50kHours} h; target ≤ ${TARGETS.projected50kHours} h: ${verdict(projected <= TARGETS.projected50kHours)})`,
     `backfill target: shared rate budget ${r.dynamodbRequests.budget.perApiCall} DynamoDB requests per API call (before: ${BACKFILL_BASELINE.budgetDynamodbPerApiCall}; target ≤ ${TARGETS.budgetDynamodbPerApiCall}: ${verdict(r.dynamodbRequests.budget.perApiCall <= TARGETS.budgetDynamodbPerApiCall)})`,
   );

@@ -132,7 +132,10 @@ export const stackConfigSchema = z.strictObject({
     .prefault({}),
   rateBudget: z
     .strictObject({
-      /** Share of each Greenhouse and Beamery rate-limit window kept for live traffic (0-0.9); backfills and the deletions sweep use the rest. */
+      /**
+       * The most of each Greenhouse and Beamery rate-limit window kept for live traffic while live traffic is seen (0-0.9);
+       * backfills and the deletions sweep use the rest (lambdas/core/rate/budget.ts liveReserve).
+       */
       liveShare: z.number().min(0).max(MAX_LIVE_SHARE).default(DEFAULT_LIVE_SHARE),
     })
     .prefault({}),

@@ -11,6 +11,7 @@ import { batchMessage, deadLetter, handBackAll, handBackPaused, sentAt, transien
 import { CapabilityBroken } from '#adapters/beamery/errors';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import { priorityOfOrigin, withPriority } from '#adapters/http/traffic-priority';
+import { withLeases } from '#adapters/http/rate-budget';
 import { classifyOutcome, errorDetail } from '#adapters/queue/message-outcome';
 import type { PauseSwitch } from '#adapters/store/switches';
 import type { MetricsSink } from '#adapters/metrics-sink';
@@ -110,10 +111,13 @@ export function makeFifoConsumer<Batch = undefined>(deps: FifoConsumerDependenci
       const tally = new BatchTally();
       if (deps.pause && (await deps.pause.isPaused())) return await handBackPaused(io, event, deps.pause.waitSeconds, tally);
       const batch = deps.openBatch ? deps.openBatch(parsedEnvelopes(event.Records)) : (undefined as Batch);
-      const response = await processPartialResponse(event, recordHandlerFor(tally, batch), new SqsFifoPartialProcessorAsync(), {
-        skipGroupOnError: true,
-        throwOnFullBatchFailure: false,
-      });
+      // The batch holds the rate budgets' leases: what it did not spend goes back when it ends.
+      const response = await withLeases(() =>
+        processPartialResponse(event, recordHandlerFor(tally, batch), new SqsFifoPartialProcessorAsync(), {
+          skipGroupOnError: true,
+          throwOnFullBatchFailure: false,
+        }),
+      );
       await handBackAll(io, event, response, tally);
       // A batch that failed whole is a Lambda error (the consumer's alarm), as Powertools would make
       // it, when a real failure was in it; transient waits are the budget and the APIs at work.

@@ -4,7 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '#core/clock';
 import type { BudgetPolicy } from '#core/rate/budget';
 import { RateLimited } from '#core/api-errors';
-import { SharedRateBudget, type BudgetStore } from '#adapters/http/rate-budget';
+import { SharedRateBudget, withLeases, type BudgetStore } from '#adapters/http/rate-budget';
 import { withPriority } from '#adapters/http/traffic-priority';
 import { DynamoDbBudgetStore } from '#adapters/store/dynamodb-budget-store';
 import { startDynamoDbLocal, type DynamoDbLocal } from '#local/dynamodb-local';
@@ -113,15 +113,51 @@ describe('rate budget shared through DynamoDB (DynamoDB Local)', () => {
     expect(await race(budgets, 10)).toEqual({ granted: 10, refused: 70 });
   });
 
-  it('leases requests: one invocation alone spends a window for one store request each at most (leases capped at MAX_LEASE)', async () => {
+  it('leases requests in a scope: one invocation alone spends a window for a few store requests (blocks of MAX_LEASE)', async () => {
     const clock = new ManualClock(1_700_000_000_000);
     const counter = { requests: 0 };
     const store = countingStore(new DynamoDbBudgetStore(dynamodb, ledger, 'greenhouse', 'tenant-g'), counter);
     const budget = new SharedRateBudget({ system: 'greenhouse', store, policy: POLICY, clock, maxWaitMs: 0 });
-    for (let i = 0; i < 45; i++) await budget.acquire('GET /v3/candidates');
-    // One read, then one conditional write per request while leases are capped at one (MAX_LEASE).
-    expect(counter.requests).toBe(1 + 45 / MAX_LEASE);
-    await expect(budget.acquire('GET /v3/candidates')).rejects.toBeInstanceOf(RateLimited);
+    await withLeases(async () => {
+      for (let i = 0; i < 45; i++) await budget.acquire('GET /v3/candidates');
+      await expect(budget.acquire('GET /v3/candidates')).rejects.toBeInstanceOf(RateLimited);
+    });
+    // One read, blocks of MAX_LEASE, smaller ones as the window runs out; nothing left to give back.
+    expect(MAX_LEASE).toBeGreaterThan(4);
+    expect(counter.requests).toBeLessThanOrEqual(45 / 4);
+    expect((await store.load())?.used).toBe(45);
+  });
+
+  it('gives back what a scope leased and did not spend, while the window lasts', async () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const [budget, other] = invocations('tenant-j', clock);
+    await withLeases(() => budget!.acquire('GET /v3/candidates'));
+    expect(await new DynamoDbBudgetStore(dynamodb, ledger, 'greenhouse', 'tenant-j').load()).toMatchObject({ used: 1, liveUsed: 1 });
+    // Given back, the rest of the window is the other invocations' again.
+    expect(await race([other!], 45)).toEqual({ granted: 44, refused: 1 });
+    // A block whose window has ended is not given back into the next one.
+    clock.t += 30_000;
+    await withLeases(async () => {
+      await other!.acquire('GET /v3/candidates');
+      clock.t += 30_000;
+    });
+    await withLeases(() => budget!.acquire('GET /v3/candidates'));
+    expect(await new DynamoDbBudgetStore(dynamodb, ledger, 'greenhouse', 'tenant-j').load()).toMatchObject({ used: 1 });
+  });
+
+  it('opens a window with the live count of the one just ended, and refuses a bulk take the live traffic since outgrew', async () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const shared: BudgetPolicy = { ...POLICY, liveShare: 0.3 };
+    const [webhook, backfill] = invocations('tenant-k', clock, shared, 2);
+    const store = new DynamoDbBudgetStore(dynamodb, ledger, 'greenhouse', 'tenant-k');
+    expect(await race([webhook!], 6)).toEqual({ granted: 6, refused: 0 });
+    clock.t += 30_000;
+    // Bulk opens the next window: it carries the 6 live requests, so the reserve is 12 and bulk stops at 33.
+    expect(await withPriority('bulk', () => race([backfill!], 20))).toEqual({ granted: 20, refused: 0 });
+    expect(await store.load()).toMatchObject({ used: 20, bulkUsed: 20, liveUsed: 0, liveBefore: 6 });
+    // Eight live requests the backfill has not seen raise the reserve to the live share (14): bulk gets 11 more, not 13.
+    expect(await race([webhook!], 8)).toEqual({ granted: 8, refused: 0 });
+    expect(await withPriority('bulk', () => race([backfill!], 20))).toEqual({ granted: 31 - 20, refused: 9 });
   });
 
   it('carries a higher server count to the store with the next lease, not with each response', async () => {
@@ -141,22 +177,22 @@ describe('rate budget shared through DynamoDB (DynamoDB Local)', () => {
     expect((await store.load())!.used).toBeLessThanOrEqual(45);
   });
 
-  it('stops bulk traffic at its share of the window while live traffic still gets through', async () => {
+  it('stops bulk traffic short of the live reserve while live traffic still gets through', async () => {
     const clock = new ManualClock(1_700_000_000_000);
     const shared: BudgetPolicy = { ...POLICY, liveShare: 0.3 };
     const backfill = invocations('tenant-i', clock, shared);
-    // allowance(50, 0.1) = 45; bulk may use 45 × 0.7 = 31 of it.
-    expect(await withPriority('bulk', () => race(backfill, 45))).toMatchObject({ granted: 31 });
+    // allowance(50, 0.1) = 45; with no live traffic seen bulk leaves only the floor, 5.
+    expect(await withPriority('bulk', () => race(backfill, 45))).toMatchObject({ granted: 40 });
     const webhooks = invocations('tenant-i', clock, shared, 2);
-    expect(await race(webhooks, 14)).toEqual({ granted: 14, refused: 14 });
+    expect(await race(webhooks, 5)).toEqual({ granted: 5, refused: 5 });
     clock.t += 10_000;
     const error = (await withPriority('bulk', () => backfill[0]!.acquire('GET /v3/candidates')).catch((e: unknown) => e)) as RateLimited;
     expect(error).toBeInstanceOf(RateLimited);
     expect(error.source).toBe('budget');
     expect(error.retryAfterSeconds).toBe(20);
-    // The next window gives bulk its share again.
+    // The next window keeps twice the 5 live requests of this one.
     clock.t += 20_000;
-    expect((await withPriority('bulk', () => race(backfill, 45))).granted).toBe(31);
+    expect((await withPriority('bulk', () => race(backfill, 45))).granted).toBe(35);
   });
 });
 
@@ -168,5 +204,5 @@ function countingStore(store: BudgetStore, counter: { requests: number }): Budge
       counter.requests++;
       return method.apply(store, args);
     };
-  return { load: counted(store.load), take: counted(store.take), openWindow: counted(store.openWindow), apply: counted(store.apply) };
+  return { load: counted(store.load), take: counted(store.take), openWindow: counted(store.openWindow), giveBack: counted(store.giveBack), apply: counted(store.apply) };
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '#core/clock';
 import {
   allowance,
@@ -5,13 +6,16 @@ import {
   bulkAllowance,
   initialState,
   leaseFrom,
+  liveCeiling,
   onlyRaisesCount,
   planAcquire,
   planSpend,
   reconcile,
+  returnable,
   type BudgetPolicy,
   type BudgetState,
   type Lease,
+  type LiveSeen,
   type RateObservation,
   type TrafficPriority,
 } from '#core/rate/budget';
@@ -40,8 +44,13 @@ export interface TakeRequest {
   readonly windowEndsAt: number;
   readonly count: number;
   readonly allowed: number;
-  /** Bulk traffic only: what bulk may count in the window; the take is counted as bulk too. */
+  /** Bulk traffic only: what bulk may count in the window; the take is counted as bulk too (else as live). */
   readonly bulkAllowed?: number;
+  /**
+   * Bulk traffic only: `bulkAllowed` holds while the stored live counts (this window's and the one
+   * before) are no higher (core/rate/budget.ts liveCeiling); absent, whatever they are.
+   */
+  readonly liveCeiling?: number;
   /**
    * Granted while at least one request is left, counting all `count` (core/rate/budget.ts leaseFrom).
    * Not for bulk: its count past the bulk share would be taken from live traffic.
@@ -52,10 +61,20 @@ export interface TakeRequest {
 
 export interface OpenWindowRequest {
   readonly windowEndsAt: number;
+  /** The ended window the opener saw (undefined: none stored); the open applies only over it. */
+  readonly replaces: number | undefined;
+  /** Whether `replaces` is the window just before: its live count becomes the new window's `liveBefore`. */
+  readonly follows: boolean;
   readonly limit: number;
   readonly count: number;
   readonly bulk: boolean;
   readonly now: number;
+}
+
+export interface GiveBackRequest {
+  readonly windowEndsAt: number;
+  readonly count: number;
+  readonly bulk: boolean;
 }
 
 /** Each method is one request to the store (bench/backfill.ts and bench/rate-limit.ts count them so). */
@@ -63,8 +82,10 @@ export interface BudgetStore {
   load(): Promise<BudgetState | undefined>;
   /** Counts `count` requests if the stored window is still `windowEndsAt`, has room for them (one, if partial) under `allowed` (and `bulkAllowed`) and is not blocked at `now`. */
   take(request: TakeRequest): Promise<StoreAnswer>;
-  /** Starts a window ending at `windowEndsAt` with `count` requests counted, if the stored one has ended (or none exists). */
+  /** Starts a window ending at `windowEndsAt` with `count` requests counted, if the stored one is still `replaces` and has ended (or none exists). */
   openWindow(request: OpenWindowRequest): Promise<StoreAnswer>;
+  /** Uncounts `count` unspent requests if the stored window is still `windowEndsAt` (else there is nothing to give back). */
+  giveBack(request: GiveBackRequest): Promise<StoreAnswer>;
   /** Writes `next` if the stored state is still in `expected`'s window and has not counted past `next.used`. */
   apply(next: BudgetState, expected: BudgetState): Promise<boolean>;
 }
@@ -83,6 +104,26 @@ export interface SharedRateBudgetOptions {
 
 /** Concurrent waiters wake spread over this many ms instead of all at the window edge. */
 const WAKE_SPREAD_MS = 50;
+
+/** The budgets that leased inside the current lease scope. */
+const leaseScope = new AsyncLocalStorage<Set<SharedRateBudget>>();
+
+/**
+ * Runs `fn` as one holder of leases (a queue batch, a scheduled run): inside it, a budget leases
+ * blocks of requests (core/rate/budget.ts MAX_LEASE), and when it ends, every budget that leased
+ * gives back what it did not spend, so the block does not sit unspent for the rest of the window
+ * while other invocations wait. Outside any scope nobody would give a block back, so a budget leases
+ * one request at a time there. Giving back is best effort: a failure only loses the block, as a
+ * lease outliving its window does.
+ */
+export async function withLeases<T>(fn: () => Promise<T>): Promise<T> {
+  const holders = new Set<SharedRateBudget>();
+  try {
+    return await leaseScope.run(holders, fn);
+  } finally {
+    await Promise.allSettled([...holders].map((budget) => budget.release()));
+  }
+}
 
 /**
  * Requests are leased (core/rate/budget.ts): a lease's requests go out with no store request, so the
@@ -128,17 +169,24 @@ export class SharedRateBudget implements RateBudget {
         continue;
       }
       const limit = state?.limit ?? policy.initialLimit;
-      // Capped: an unspent lease is lost for the window (core/rate/budget.ts MAX_LEASE).
-      const count = Math.min(plan.count, MAX_LEASE);
-      const take = (windowEndsAt: number) => store.take({ windowEndsAt, count, ...this.allowances(limit, priority), now });
+      // A block only where a scope gives back what is left of it (withLeases).
+      const scope = leaseScope.getStore();
+      const count = Math.min(plan.count, scope ? MAX_LEASE : 1);
+      const take = (windowEndsAt: number, seen: LiveSeen) => store.take({ windowEndsAt, count, ...this.allowances(seen, priority), now });
       const answer =
         plan.kind === 'take'
-          ? await take(state!.windowEndsAt)
-          : await this.openOrJoin(plan.windowEndsAt, state !== undefined, take, () =>
-              store.openWindow({ windowEndsAt: plan.windowEndsAt, limit, count, bulk: priority === 'bulk', now }),
+          ? await take(state!.windowEndsAt, state!)
+          : await this.openOrJoin(
+              plan.windowEndsAt,
+              state !== undefined,
+              () => take(plan.windowEndsAt, { limit, liveUsed: 0, liveBefore: plan.follows ? state!.liveUsed : 0 }),
+              () => store.openWindow({ windowEndsAt: plan.windowEndsAt, replaces: state?.windowEndsAt, follows: plan.follows, limit, count, bulk: priority === 'bulk', now }),
             );
       this.cached = answer.state;
-      if (answer.granted && answer.state) await this.granted(priority, plan.kind === 'take' ? state : undefined, answer.state, count);
+      if (answer.granted && answer.state) {
+        scope?.add(this);
+        await this.granted(priority, plan.kind === 'take' ? state : undefined, answer.state, count);
+      }
       // Granted: the loop spends the new lease (after its slot, when paced). Refused: plan again from the stored state.
     }
   }
@@ -166,6 +214,20 @@ export class SharedRateBudget implements RateBudget {
     // Observations are advice: losing one to a concurrent update only costs a little accuracy.
   }
 
+  /** Gives back what this budget's leases did not spend (withLeases calls it when its holder is done). */
+  async release(): Promise<void> {
+    const { store, policy, clock } = this.options;
+    const now = clock.now();
+    for (const [priority, lease] of [...this.leases]) {
+      const count = returnable(lease, now, policy);
+      // Spent, ended, or paced: a paced lease stays for the container's next invocation within its second.
+      if (count === 0) continue;
+      this.leases.delete(priority);
+      const answer = await store.giveBack({ windowEndsAt: lease.windowEndsAt, count, bulk: priority === 'bulk' });
+      this.cached = answer.state;
+    }
+  }
+
   /**
    * Starts the next window, or joins it when another invocation has. Contended budgets wait for the
    * same window edge, where one opens it and the rest would each pay a refused open before their
@@ -174,20 +236,22 @@ export class SharedRateBudget implements RateBudget {
   private async openOrJoin(
     windowEndsAt: number,
     known: boolean,
-    take: (windowEndsAt: number) => Promise<StoreAnswer>,
+    take: () => Promise<StoreAnswer>,
     open: () => Promise<StoreAnswer>,
   ): Promise<StoreAnswer> {
     if (this.contended && known) {
-      const joined = await take(windowEndsAt);
+      const joined = await take();
       if (joined.granted || joined.state?.windowEndsAt === windowEndsAt) return joined;
     }
     return open();
   }
 
-  private allowances(limit: number, priority: TrafficPriority): { allowed: number; bulkAllowed?: number; partial?: boolean } {
+  private allowances(seen: LiveSeen, priority: TrafficPriority): Pick<TakeRequest, 'allowed' | 'bulkAllowed' | 'liveCeiling' | 'partial'> {
     const { policy } = this.options;
-    const allowed = allowance(limit, policy.safetyMargin);
-    return priority === 'bulk' ? { allowed, bulkAllowed: bulkAllowance(limit, policy) } : { allowed, partial: true };
+    const allowed = allowance(seen.limit, policy.safetyMargin);
+    if (priority === 'live') return { allowed, partial: true };
+    const ceiling = liveCeiling(seen, policy);
+    return { allowed, bulkAllowed: bulkAllowance(seen, policy), ...(Number.isFinite(ceiling) ? { liveCeiling: ceiling } : {}) };
   }
 
   private async granted(priority: TrafficPriority, before: BudgetState | undefined, after: BudgetState, count: number): Promise<void> {
@@ -219,19 +283,29 @@ export class InMemoryBudgetStore implements BudgetStore {
     return this.state;
   }
 
-  async take({ windowEndsAt, count, allowed, bulkAllowed, partial, now }: TakeRequest): Promise<StoreAnswer> {
+  async take({ windowEndsAt, count, allowed, bulkAllowed, liveCeiling, partial, now }: TakeRequest): Promise<StoreAnswer> {
     const s = this.state;
     const needed = partial ? 1 : count;
-    const bulkFits = bulkAllowed === undefined || (s !== undefined && s.bulkUsed + needed <= bulkAllowed);
+    const bulk = bulkAllowed !== undefined;
+    const bulkFits =
+      !bulk || (s !== undefined && s.bulkUsed + needed <= bulkAllowed && (liveCeiling === undefined || Math.max(s.liveUsed, s.liveBefore) <= liveCeiling));
     if (!s || s.windowEndsAt !== windowEndsAt || s.used + needed > allowed || !bulkFits || s.blockedUntil > now) return { granted: false, state: s };
-    this.state = { ...s, used: s.used + count, bulkUsed: s.bulkUsed + (bulkAllowed === undefined ? 0 : count) };
+    this.state = { ...s, used: s.used + count, ...(bulk ? { bulkUsed: s.bulkUsed + count } : { liveUsed: s.liveUsed + count }) };
     return { granted: true, state: this.state };
   }
 
-  async openWindow({ windowEndsAt, limit, count, bulk, now }: OpenWindowRequest): Promise<StoreAnswer> {
+  async openWindow({ windowEndsAt, replaces, follows, limit, count, bulk, now }: OpenWindowRequest): Promise<StoreAnswer> {
     const s = this.state;
-    if (s && s.windowEndsAt > now) return { granted: false, state: s };
-    this.state = { windowEndsAt, used: count, bulkUsed: bulk ? count : 0, limit, blockedUntil: s?.blockedUntil ?? 0 };
+    if (s ? s.windowEndsAt > now || s.windowEndsAt !== replaces : replaces !== undefined) return { granted: false, state: s };
+    const liveBefore = follows && s ? s.liveUsed : 0;
+    this.state = { windowEndsAt, used: count, bulkUsed: bulk ? count : 0, liveUsed: bulk ? 0 : count, liveBefore, limit, blockedUntil: s?.blockedUntil ?? 0 };
+    return { granted: true, state: this.state };
+  }
+
+  async giveBack({ windowEndsAt, count, bulk }: GiveBackRequest): Promise<StoreAnswer> {
+    const s = this.state;
+    if (!s || s.windowEndsAt !== windowEndsAt || s.used < count || (bulk ? s.bulkUsed : s.liveUsed) < count) return { granted: false, state: s };
+    this.state = { ...s, used: s.used - count, ...(bulk ? { bulkUsed: s.bulkUsed - count } : { liveUsed: s.liveUsed - count }) };
     return { granted: true, state: this.state };
   }
 

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, type AttributeValue, type DynamoDBClie
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BudgetState } from '#core/rate/budget';
 import type { ApiSystem } from '#core/api-errors';
-import type { BudgetStore, OpenWindowRequest, StoreAnswer, TakeRequest } from '#adapters/http/rate-budget';
+import type { BudgetStore, GiveBackRequest, OpenWindowRequest, StoreAnswer, TakeRequest } from '#adapters/http/rate-budget';
 
 /**
  * One item per (system, tenant) in the Ledger table, shared by every concurrent invocation. Each
@@ -19,6 +19,9 @@ interface StoredBudget {
   used: number;
   /** Absent on items written before bulk traffic was counted apart: none. */
   bulkUsed?: number;
+  /** Absent on items written before live traffic was counted apart: none. */
+  liveUsed?: number;
+  liveBefore?: number;
   limitPerWindow: number;
   blockedUntil: number;
 }
@@ -42,23 +45,28 @@ export class DynamoDbBudgetStore implements BudgetStore {
     return budgetOf(Item);
   }
 
-  take({ windowEndsAt, count, allowed, bulkAllowed, partial, now }: TakeRequest): Promise<StoreAnswer> {
+  take({ windowEndsAt, count, allowed, bulkAllowed, liveCeiling, partial, now }: TakeRequest): Promise<StoreAnswer> {
     const bulk = bulkAllowed !== undefined;
+    const ceiling = bulk && liveCeiling !== undefined;
     const needed = partial ? 1 : count;
     return this.write(
       new UpdateCommand({
         TableName: this.tableName,
         Key: this.key,
-        UpdateExpression: bulk ? 'SET used = used + :n, bulkUsed = if_not_exists(bulkUsed, :zero) + :n' : 'SET used = used + :n',
+        UpdateExpression: `SET used = used + :n, ${bulk ? 'bulkUsed' : 'liveUsed'} = if_not_exists(${bulk ? 'bulkUsed' : 'liveUsed'}, :zero) + :n`,
         ConditionExpression:
           'windowEndsAt = :window AND used <= :usedBefore AND blockedUntil <= :now' +
-          (bulk ? ' AND (attribute_not_exists(bulkUsed) OR bulkUsed <= :bulkBefore)' : ''),
+          (bulk ? ' AND (attribute_not_exists(bulkUsed) OR bulkUsed <= :bulkBefore)' : '') +
+          // The live reserve the take was planned with still stands (core/rate/budget.ts liveCeiling).
+          (ceiling ? ' AND (attribute_not_exists(liveUsed) OR liveUsed <= :liveCeiling) AND (attribute_not_exists(liveBefore) OR liveBefore <= :liveCeiling)' : ''),
         ExpressionAttributeValues: {
           ':n': count,
+          ':zero': 0,
           ':window': windowEndsAt,
           ':usedBefore': allowed - needed,
           ':now': now,
-          ...(bulk ? { ':zero': 0, ':bulkBefore': bulkAllowed - needed } : {}),
+          ...(bulk ? { ':bulkBefore': bulkAllowed - needed } : {}),
+          ...(ceiling ? { ':liveCeiling': liveCeiling } : {}),
         },
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -66,14 +74,42 @@ export class DynamoDbBudgetStore implements BudgetStore {
     );
   }
 
-  openWindow({ windowEndsAt, limit, count, bulk, now }: OpenWindowRequest): Promise<StoreAnswer> {
+  openWindow({ windowEndsAt, replaces, follows, limit, count, bulk, now }: OpenWindowRequest): Promise<StoreAnswer> {
     return this.write(
       new UpdateCommand({
         TableName: this.tableName,
         Key: this.key,
-        UpdateExpression: 'SET windowEndsAt = :window, used = :n, bulkUsed = :bulk, limitPerWindow = :limit, blockedUntil = if_not_exists(blockedUntil, :zero)',
-        ConditionExpression: 'attribute_not_exists(pk) OR windowEndsAt <= :now',
-        ExpressionAttributeValues: { ':window': windowEndsAt, ':n': count, ':bulk': bulk ? count : 0, ':limit': limit, ':zero': 0, ':now': now },
+        // Operands read the item as it was before the update: liveBefore takes the ended window's live count.
+        UpdateExpression:
+          'SET windowEndsAt = :window, used = :n, bulkUsed = :bulk, liveUsed = :live, ' +
+          `liveBefore = ${follows ? 'if_not_exists(liveUsed, :zero)' : ':zero'}, limitPerWindow = :limit, blockedUntil = if_not_exists(blockedUntil, :zero)`,
+        // Only over the window the opener saw, so `follows` (and its live count) is about the window replaced.
+        ConditionExpression: replaces === undefined ? 'attribute_not_exists(pk)' : 'windowEndsAt = :replaces AND windowEndsAt <= :now',
+        ExpressionAttributeValues: {
+          ':window': windowEndsAt,
+          ':n': count,
+          ':bulk': bulk ? count : 0,
+          ':live': bulk ? 0 : count,
+          ':limit': limit,
+          ':zero': 0,
+          ...(replaces === undefined ? {} : { ':replaces': replaces, ':now': now }),
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+  }
+
+  giveBack({ windowEndsAt, count, bulk }: GiveBackRequest): Promise<StoreAnswer> {
+    const counted = bulk ? 'bulkUsed' : 'liveUsed';
+    return this.write(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.key,
+        UpdateExpression: `SET used = used - :n, ${counted} = ${counted} - :n`,
+        // Another window (or a 429's block) has begun: the requests were never the new window's to give.
+        ConditionExpression: `windowEndsAt = :window AND used >= :n AND ${counted} >= :n`,
+        ExpressionAttributeValues: { ':window': windowEndsAt, ':n': count },
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
@@ -85,6 +121,8 @@ export class DynamoDbBudgetStore implements BudgetStore {
       windowEndsAt: next.windowEndsAt,
       used: next.used,
       bulkUsed: next.bulkUsed,
+      liveUsed: next.liveUsed,
+      liveBefore: next.liveBefore,
       limitPerWindow: next.limit,
       blockedUntil: next.blockedUntil,
     };
@@ -113,7 +151,15 @@ export class DynamoDbBudgetStore implements BudgetStore {
 function budgetOf(item: Record<string, unknown> | undefined): BudgetState | undefined {
   if (!item) return undefined;
   const stored = item as unknown as StoredBudget;
-  return { windowEndsAt: stored.windowEndsAt, used: stored.used, bulkUsed: stored.bulkUsed ?? 0, limit: stored.limitPerWindow, blockedUntil: stored.blockedUntil };
+  return {
+    windowEndsAt: stored.windowEndsAt,
+    used: stored.used,
+    bulkUsed: stored.bulkUsed ?? 0,
+    liveUsed: stored.liveUsed ?? 0,
+    liveBefore: stored.liveBefore ?? 0,
+    limit: stored.limitPerWindow,
+    blockedUntil: stored.blockedUntil,
+  };
 }
 
 /**

@@ -8,27 +8,40 @@
  * server's count wins when it is higher (other clients of the same tenant spend the same quota).
  *
  * Invocations take requests in leases: one conditional write counts a small block of the current
- * window at once, and the invocation spends it without asking the store again. A lease ends with its
- * window; what it did not spend is lost, which only under-uses the window (the shared count already
- * holds it, so no other invocation can spend it twice).
+ * window at once, and the invocation spends it without asking the store again. When its holder is
+ * done (an invocation's batch ends), what a lease did not spend is given back with one more
+ * conditional write that applies only while the window is still the lease's (`returnable`); a lease
+ * that outlives its window simply ends. Given back, an unspent block no longer starves the other
+ * holders of a window, so leases may again be blocks (MAX_LEASE) rather than single requests.
  *
  * Two priorities share a window: `live` traffic (webhooks, pushes, polls) may use all of the
- * allowance, `bulk` traffic (a backfill, the deletions sweep) only `1 − liveShare` of it, so a
- * recruiter's edit finds room even while a backfill runs.
+ * allowance; `bulk` traffic (a backfill, the deletions sweep) stops short of it by the live reserve,
+ * which is work-conserving (`liveReserve`): it grows with the live traffic seen, up to `liveShare` of
+ * the allowance, and shrinks to a small floor while none is seen, so a backfill alone uses most of
+ * each window and a recruiter's edit still finds room while one runs.
  * Storage (DynamoDB, or memory in a single process) lives in the adapters; this module decides.
  */
 
 export type TrafficPriority = 'live' | 'bulk';
 
 /**
- * Default share of each window kept for live traffic. A recruiter's edit costs a handful of
- * Greenhouse requests (the candidate, its applications, the reference data), so 0.3 of Greenhouse's
- * 47 per 30 s keeps about 14 requests a window, two or three edits, free of any backfill; the backfill
- * still has 0.7 of the limit. Higher shares slow every backfill for live traffic that rarely comes.
+ * Default of the most of each window kept for live traffic while live traffic is seen (liveReserve).
+ * A recruiter's edit costs a handful of Greenhouse requests (the candidate, its applications, the
+ * reference data), so 0.3 of Greenhouse's 47 per 30 s keeps up to 15 requests a window, two or three
+ * edits, free of any backfill; the backfill then still has 0.7 of the limit, and more while no
+ * live traffic comes.
  */
 export const DEFAULT_LIVE_SHARE = 0.3;
 /** Bulk traffic always keeps a tenth of each window, so a backfill never stalls outright. */
 export const MAX_LIVE_SHARE = 0.9;
+/**
+ * The live reserve while no live traffic is seen, as a share of the allowance (never above the live
+ * share): about one recruiter's edit (5 of Greenhouse's 47 per 30 s, 4 of Beamery's 37 per second),
+ * so the first edit after a quiet spell finds room in the very window it arrives in.
+ */
+export const LIVE_RESERVE_FLOOR_SHARE = 0.1;
+/** The live reserve holds this many times the live requests of the current or the previous window. */
+export const LIVE_RESERVE_FACTOR = 2;
 
 export interface BudgetState {
   /** Epoch ms at which the current window ends. */
@@ -37,6 +50,10 @@ export interface BudgetState {
   readonly used: number;
   /** Of `used`, those granted to bulk traffic. */
   readonly bulkUsed: number;
+  /** Of `used`, those granted to live traffic. */
+  readonly liveUsed: number;
+  /** Live requests of the window just before this one (0 when none, or when that window was never opened). */
+  readonly liveBefore: number;
   /** The server's limit per window, as last announced. */
   readonly limit: number;
   /** Epoch ms before which nothing may be sent (after a 429). 0 when not blocked. */
@@ -56,7 +73,7 @@ export interface BudgetPolicy {
    * server's windows start. Greenhouse announces its window end, so it can burst.
    */
   readonly pacing?: 'burst' | 'even';
-  /** Share of each window's allowance kept for live traffic: bulk traffic stops at `1 − liveShare` (0–0.9; default 0). */
+  /** The most of each window's allowance kept for live traffic (liveReserve; 0–0.9; default 0). */
   readonly liveShare?: number;
 }
 
@@ -73,22 +90,72 @@ export interface RateObservation {
 
 export type AcquirePlan =
   | { readonly kind: 'take'; readonly count: number }
-  | { readonly kind: 'open-window'; readonly windowEndsAt: number; readonly count: number }
+  | {
+      readonly kind: 'open-window';
+      readonly windowEndsAt: number;
+      readonly count: number;
+      /** Whether the window being replaced is the one just before: its live requests become the new window's `liveBefore`. */
+      readonly follows: boolean;
+    }
   | { readonly kind: 'wait'; readonly untilMs: number };
 
 export function allowance(limit: number, safetyMargin: number): number {
   return Math.max(1, Math.floor(limit * (1 - safetyMargin)));
 }
 
-/** What bulk traffic may use of a window: at least one request, so a backfill always progresses. */
-export function bulkAllowance(limit: number, policy: BudgetPolicy): number {
-  return Math.max(1, Math.floor(allowance(limit, policy.safetyMargin) * (1 - (policy.liveShare ?? 0))));
+/** The most a window keeps for live traffic: `liveShare` of the allowance, leaving bulk traffic at least one request. */
+export function fullLiveReserve(limit: number, policy: BudgetPolicy): number {
+  const allowed = allowance(limit, policy.safetyMargin);
+  return allowed - Math.max(1, Math.floor(allowed * (1 - (policy.liveShare ?? 0))));
+}
+
+/** What a window keeps for live traffic while none is seen. */
+function liveReserveFloor(limit: number, policy: BudgetPolicy): number {
+  return Math.min(fullLiveReserve(limit, policy), Math.ceil(allowance(limit, policy.safetyMargin) * LIVE_RESERVE_FLOOR_SHARE));
+}
+
+/** What the live reserve is computed from. */
+export type LiveSeen = Pick<BudgetState, 'limit' | 'liveUsed' | 'liveBefore'>;
+
+/**
+ * Requests of a window bulk traffic leaves to live traffic:
+ * `clamp(LIVE_RESERVE_FACTOR × max(live this window, live the window before), floor, liveShare × allowance)`.
+ *
+ * Work-conserving, unlike a fixed share: a fixed 0.3 held 14 of Greenhouse's 47 requests every window
+ * of a 50,000-candidate backfill (6.9 h projected) though recruiters' edits come a few an hour. Live
+ * traffic of the previous window is the best forecast of this one (edits and polls come in bursts,
+ * the two-window memory lets a burst keep its room while it lasts), twice it leaves room for a burst
+ * to grow, and the current window's own live requests raise the reserve at once (a bulk take is
+ * conditional on the live count it was planned with, so it cannot take what a live burst just made
+ * reserved). The floor keeps one edit's worth in every window, so the first edit after a quiet spell
+ * is not handed back behind a backfill that bursts at each window's start; at most, a backfill is
+ * held to `1 − liveShare`, as with the fixed share.
+ */
+export function liveReserve(seen: LiveSeen, policy: BudgetPolicy): number {
+  const full = fullLiveReserve(seen.limit, policy);
+  const wanted = Math.ceil(Math.max(seen.liveUsed, seen.liveBefore) * LIVE_RESERVE_FACTOR);
+  return Math.min(full, Math.max(liveReserveFloor(seen.limit, policy), wanted));
+}
+
+/**
+ * The largest live count (this window's or the previous one's) at which `liveReserve` stays what it is
+ * for `seen`: a bulk take planned on `seen` holds while the stored counts are no higher. Infinity when
+ * the reserve is already full.
+ */
+export function liveCeiling(seen: LiveSeen, policy: BudgetPolicy): number {
+  const reserve = liveReserve(seen, policy);
+  return reserve >= fullLiveReserve(seen.limit, policy) ? Number.POSITIVE_INFINITY : Math.floor(reserve / LIVE_RESERVE_FACTOR);
+}
+
+/** What bulk traffic may use of a window: the allowance less the live reserve (at least one request, so a backfill always progresses). */
+export function bulkAllowance(seen: LiveSeen, policy: BudgetPolicy): number {
+  return allowance(seen.limit, policy.safetyMargin) - liveReserve(seen, policy);
 }
 
 /** Requests of the state's window still open to traffic of this priority. */
 export function room(state: BudgetState, priority: TrafficPriority, policy: BudgetPolicy): number {
   const left = allowance(state.limit, policy.safetyMargin) - state.used;
-  return Math.max(0, priority === 'bulk' ? Math.min(left, bulkAllowance(state.limit, policy) - state.bulkUsed) : left);
+  return Math.max(0, priority === 'bulk' ? Math.min(left, bulkAllowance(state, policy) - state.bulkUsed) : left);
 }
 
 export interface AcquireContext {
@@ -111,13 +178,14 @@ export function leaseSize(open: number, contended: boolean): number {
 }
 
 /**
- * The most one lease takes (the adapter caps `leaseSize` with it): one, for now. What a holder does not spend is lost for the window (an
- * invocation ends, a container idles, another invocation holds the rest), and with several handlers
- * sharing a tenant, blocks of ten starved the others for a window (e2e suites saw live calls handed
- * back for 12-20 s at limits of 75 and 5,000). Until unspent requests can be given back, a lease is a
- * single request: one conditional write per call, reads only after a refusal.
+ * The most one lease takes (the adapter caps `leaseSize` with it). Blocks held unspent starve the
+ * other holders of a window until given back (with several handlers on a tenant, unreturned blocks
+ * of ten had live calls handed back for 12-20 s), so a block is small: a Greenhouse window of 47 is
+ * six of them, one batch of ten candidates spends about one, and the give-back at the batch's end
+ * costs one request more. Holders that give nothing back (no lease scope: a CLI, a test's client)
+ * lease single requests (adapters/http/rate-budget.ts).
  */
-export const MAX_LEASE = 1;
+export const MAX_LEASE = 8;
 
 export function planAcquire(
   state: BudgetState | undefined,
@@ -128,8 +196,11 @@ export function planAcquire(
   if (state && state.blockedUntil > now) return { kind: 'wait', untilMs: state.blockedUntil };
   if (!state || now >= state.windowEndsAt) {
     const limit = state?.limit ?? policy.initialLimit;
-    const open = context.priority === 'bulk' ? bulkAllowance(limit, policy) : allowance(limit, policy.safetyMargin);
-    return { kind: 'open-window', windowEndsAt: nextWindowEnd(state, now, policy.windowMs), count: leaseSize(open, context.contended) };
+    const windowEndsAt = nextWindowEnd(state, now, policy.windowMs);
+    const follows = state !== undefined && windowEndsAt - policy.windowMs <= state.windowEndsAt;
+    const seen: LiveSeen = { limit, liveUsed: 0, liveBefore: follows ? state.liveUsed : 0 };
+    const open = context.priority === 'bulk' ? bulkAllowance(seen, policy) : allowance(limit, policy.safetyMargin);
+    return { kind: 'open-window', windowEndsAt, count: leaseSize(open, context.contended), follows };
   }
   const open = room(state, context.priority, policy);
   if (open <= 0) return { kind: 'wait', untilMs: state.windowEndsAt };
@@ -170,6 +241,17 @@ export function leaseFrom(after: BudgetState, requested: number, policy: BudgetP
   const allowed = allowance(after.limit, policy.safetyMargin);
   const first = after.used - requested;
   return { windowEndsAt: after.windowEndsAt, first, count: Math.max(0, Math.min(requested, allowed - first)), spent: 0, allowed };
+}
+
+/**
+ * What a holder done with `lease` gives back: its unspent requests while their window lasts. Nothing
+ * under even pacing: a given-back block's slots would go to a later lease whose requests would then
+ * bunch with those of the leases taken in between; the holder keeps the lease instead, for whatever
+ * comes next within its one-second window (a warm container's next invocation).
+ */
+export function returnable(lease: Lease, now: number, policy: BudgetPolicy): number {
+  if (policy.pacing === 'even' || now >= lease.windowEndsAt) return 0;
+  return Math.max(0, lease.count - lease.spent);
 }
 
 /** `spent`: what the lease has spent once this request goes out. */
@@ -217,8 +299,15 @@ export function reconcile(state: BudgetState, observation: RateObservation, now:
     if (!sameWindow) {
       // The server is in another window than we thought (first contact, clock drift): adopt its window.
       // Requests leased in ours that is still running may yet go out in it, so they stay counted.
-      const carried = state.windowEndsAt > now ? state : { used: 0, bulkUsed: 0 };
-      next = { ...next, windowEndsAt: observation.windowEndsAt, used: Math.max(serverUsed ?? 0, carried.used), bulkUsed: carried.bulkUsed };
+      const carried = state.windowEndsAt > now ? state : { used: 0, bulkUsed: 0, liveUsed: 0, liveBefore: state.windowEndsAt > now - policy.windowMs ? state.liveUsed : 0 };
+      next = {
+        ...next,
+        windowEndsAt: observation.windowEndsAt,
+        used: Math.max(serverUsed ?? 0, carried.used),
+        bulkUsed: carried.bulkUsed,
+        liveUsed: carried.liveUsed,
+        liveBefore: carried.liveBefore,
+      };
     } else if (serverUsed !== undefined && serverUsed > next.used) {
       next = { ...next, used: serverUsed };
     }
@@ -245,5 +334,5 @@ export function onlyRaisesCount(state: BudgetState, next: BudgetState): boolean 
 }
 
 export function initialState(now: number, policy: BudgetPolicy): BudgetState {
-  return { windowEndsAt: now + policy.windowMs, used: 0, bulkUsed: 0, limit: policy.initialLimit, blockedUntil: 0 };
+  return { windowEndsAt: now + policy.windowMs, used: 0, bulkUsed: 0, liveUsed: 0, liveBefore: 0, limit: policy.initialLimit, blockedUntil: 0 };
 }

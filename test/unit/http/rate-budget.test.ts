@@ -6,7 +6,7 @@ import { ENVELOPE_VERSION, type Origin } from '#core/envelope';
 import { RateLimited } from '#core/api-errors';
 import type { BudgetPolicy, TrafficPriority } from '#core/rate/budget';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
-import { InMemoryBudgetStore, SharedRateBudget } from '#adapters/http/rate-budget';
+import { InMemoryBudgetStore, SharedRateBudget, withLeases, type BudgetStore } from '#adapters/http/rate-budget';
 import { currentPriority, withPriority } from '#adapters/http/traffic-priority';
 import { makeFifoConsumer } from '#handlers/fifo-consumer';
 import { makeScheduledRunsHandler } from '#handlers/make-scheduled-runs-handler';
@@ -43,17 +43,45 @@ async function spend(budget: SharedRateBudget, times: number): Promise<number> {
 }
 
 describe('shared rate budget in memory: priorities', () => {
-  it('stops a bulk caller at its share of the window while a live caller still gets through', async () => {
+  it('lets a bulk caller alone use all but the live floor, and a live caller still gets through', async () => {
     const clock = new SteppingClock(NOW);
     const store = new InMemoryBudgetStore();
     const backfill = budgetOn(store, clock);
     const webhook = budgetOn(store, clock);
-    // allowance(50, 0.1) = 45, of which bulk may use 45 × 0.7 = 31.
-    expect(await withPriority('bulk', () => spend(backfill, 45))).toBe(31);
-    expect(await spend(webhook, 45)).toBe(14);
+    // allowance(50, 0.1) = 45; with no live traffic seen the reserve is its floor, 5.
+    expect(await withPriority('bulk', () => spend(backfill, 45))).toBe(40);
+    expect(await spend(webhook, 45)).toBe(5);
     const error = (await withPriority('bulk', () => backfill.acquire('GET /v3/candidates')).catch((e: unknown) => e)) as RateLimited;
     expect(error).toBeInstanceOf(RateLimited);
     expect(error.retryAfterSeconds).toBe(30);
+  });
+
+  it('keeps more for live traffic in the window after live traffic was seen, up to the live share', async () => {
+    const clock = new SteppingClock(NOW);
+    const store = new InMemoryBudgetStore();
+    const backfill = budgetOn(store, clock);
+    const webhook = budgetOn(store, clock);
+    expect(await spend(webhook, 4)).toBe(4);
+    // Four live requests in this window: live may have 8 of it (4 more), so bulk stops at 45 − 8.
+    expect(await withPriority('bulk', () => spend(backfill, 45))).toBe(37);
+    clock.t += 30_000;
+    // The next window remembers them: bulk still leaves 8 (not the floor of 5).
+    expect(await withPriority('bulk', () => spend(backfill, 45))).toBe(37);
+    clock.t += 30_000;
+    // A window after one with no live traffic is back at the floor.
+    expect(await withPriority('bulk', () => spend(backfill, 45))).toBe(40);
+  });
+
+  it('refuses a bulk take planned before live traffic raised the reserve', async () => {
+    const clock = new SteppingClock(NOW);
+    const store = new InMemoryBudgetStore();
+    const backfill = budgetOn(store, clock);
+    expect(await withPriority('bulk', () => spend(backfill, 30))).toBe(30);
+    // Live traffic the backfill's cached view (reserve 5: bulk may reach 40) has not seen: 10 live
+    // requests make the reserve 14, the live share, so bulk may reach 31 only.
+    expect(await spend(budgetOn(store, clock), 10)).toBe(10);
+    expect(await withPriority('bulk', () => spend(backfill, 45))).toBe(1);
+    expect((await store.load())?.bulkUsed).toBe(31);
   });
 
   it('lets live traffic use the whole allowance when no backfill runs', async () => {
@@ -67,16 +95,75 @@ describe('shared rate budget in memory: priorities', () => {
   });
 });
 
+describe('shared rate budget in memory: lease scopes', () => {
+  it('leases blocks inside a scope and gives back what was not spent when the scope ends', async () => {
+    const clock = new SteppingClock(NOW);
+    const store = new InMemoryBudgetStore();
+    const calls = countCalls(store);
+    const budget = budgetOn(store, clock);
+    await withLeases(async () => {
+      expect(await spend(budget, 3)).toBe(3);
+      // One block (a quarter of 45, at most MAX_LEASE) covered the three requests: a read, then one write.
+      expect({ ...calls }).toEqual({ load: 1, openWindow: 1 });
+      expect((await store.load())?.used).toBe(8);
+    });
+    expect(calls.giveBack).toBe(1);
+    expect(await store.load()).toMatchObject({ used: 3, liveUsed: 3 });
+  });
+
+  it('gives a bulk block back to bulk, and nothing once its window has ended', async () => {
+    const clock = new SteppingClock(NOW);
+    const store = new InMemoryBudgetStore();
+    const budget = budgetOn(store, clock);
+    await withPriority('bulk', () => withLeases(async () => void (await spend(budget, 2))));
+    expect(await store.load()).toMatchObject({ used: 2, bulkUsed: 2, liveUsed: 0 });
+    const calls = countCalls(store);
+    await withLeases(async () => {
+      await spend(budget, 1);
+      clock.t += 30_000;
+    });
+    expect(calls.giveBack).toBeUndefined();
+  });
+
+  it('leases one request at a time outside any scope, as nobody would give a block back', async () => {
+    const store = new InMemoryBudgetStore();
+    const budget = budgetOn(store, new SteppingClock(NOW));
+    await spend(budget, 2);
+    expect((await store.load())?.used).toBe(2);
+  });
+
+  it('gives back at the end of each queue batch the consumer shell runs', async () => {
+    const clock = new SteppingClock(NOW);
+    const store = new InMemoryBudgetStore();
+    const budget = budgetOn(store, clock);
+    let usedDuringBatch: number | undefined;
+    const consumer = makeFifoConsumer({
+      handle: async () => {
+        await budget.acquire('GET /v3/candidates/1');
+        usedDuringBatch = (await store.load())?.used;
+      },
+      queue: testQueue(),
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: { addMetric: () => undefined, publishStoredMetrics: () => undefined },
+    });
+    expect((await consumer({ Records: [record('m1', 'webhook')] })).batchItemFailures).toEqual([]);
+    expect(usedDuringBatch).toBeGreaterThan(1);
+    expect((await store.load())?.used).toBe(1);
+  });
+});
+
 describe('shared rate budget in memory: leases under even pacing', () => {
   it('spaces a lease over the window instead of letting it out in a burst', async () => {
     const even: BudgetPolicy = { windowMs: 1_000, initialLimit: 40, safetyMargin: 0.1, pacing: 'even' };
     const clock = new SteppingClock(NOW);
     const budget = budgetOn(new InMemoryBudgetStore(), clock, even, 1_000);
     const sentAt: number[] = [];
-    for (let i = 0; i < 36; i++) {
-      await budget.acquire('GET /v1/contacts');
-      sentAt.push(clock.now());
-    }
+    await withLeases(async () => {
+      for (let i = 0; i < 36; i++) {
+        await budget.acquire('GET /v1/contacts');
+        sentAt.push(clock.now());
+      }
+    });
     // 36 a second from the window's start (the first request): the i-th no earlier than i × 1000/36
     // ms in, though each lease held several; all within the one window.
     expect(sentAt.filter((t, i) => t < NOW + (i * 1_000) / 36 - 1)).toEqual([]);
@@ -97,15 +184,7 @@ describe('traffic priority', () => {
 
   it('is bulk inside the handler of a backfill message and live for every other origin', async () => {
     const seen: Record<string, TrafficPriority> = {};
-    const queue: ConsumerQueue = {
-      id: 'greenhouse-changes',
-      maxFailures: 5,
-      retentionSeconds: 14 * 86_400,
-      visibilityTimeoutSeconds: 360,
-      handBack: async () => 0,
-      countFailure: async () => 1,
-      deadLetter: async () => undefined,
-    };
+    const queue = testQueue();
     const consumer = makeFifoConsumer({
       handle: async (envelope) => {
         await Promise.resolve();
@@ -153,6 +232,31 @@ describe('traffic priority of the scheduled runs', () => {
     expect(new Set(seen)).toEqual(new Set(['live']));
   });
 });
+
+function testQueue(): ConsumerQueue {
+  return {
+    id: 'greenhouse-changes',
+    maxFailures: 5,
+    retentionSeconds: 14 * 86_400,
+    visibilityTimeoutSeconds: 360,
+    handBack: async () => 0,
+    countFailure: async () => 1,
+    deadLetter: async () => undefined,
+  };
+}
+
+/** Counts the calls made to a store's methods, by name, from now on. */
+function countCalls(store: BudgetStore): Record<string, number> {
+  const calls: Record<string, number> = {};
+  for (const name of ['load', 'take', 'openWindow', 'giveBack', 'apply'] as const) {
+    const method = store[name].bind(store) as (...args: unknown[]) => Promise<unknown>;
+    (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      calls[name] = (calls[name] ?? 0) + 1;
+      return method(...args);
+    };
+  }
+  return calls;
+}
 
 function record(id: string, origin: Origin): SQSRecord {
   const body = JSON.stringify({ v: ENVELOPE_VERSION, kind: 'greenhouse.event', action: 'update_candidate', entityKey: `greenhouse#candidate#${id}`, origin, observedAt: new Date(NOW).toISOString(), deliveryId: id, refs: {} });
