@@ -133,7 +133,8 @@ export async function withLeases<T>(fn: () => Promise<T>): Promise<T> {
  */
 export class SharedRateBudget implements RateBudget {
   private cached: BudgetState | undefined;
-  private readonly leases = new Map<TrafficPriority, Lease>();
+  /** Several per priority when concurrent callers (a batch's message groups side by side) each took one. */
+  private readonly leases = new Map<TrafficPriority, Lease[]>();
   /** Whether others took from the window between this budget's last two leases (unknown: yes). */
   private contended = true;
   /** A server count above the cache's, carried to the store with the next lease (onlyRaisesCount). */
@@ -146,19 +147,12 @@ export class SharedRateBudget implements RateBudget {
     const priority = currentPriority();
     for (;;) {
       const now = clock.now();
-      const lease = this.leases.get(priority);
-      if (lease) {
-        const spend = planSpend(lease, now, policy);
-        if (spend.kind === 'spend') {
-          this.leases.set(priority, { ...lease, spent: spend.spent });
-          return;
-        }
-        if (spend.kind === 'wait') {
-          // Paced: the lease's next request has its slot later in the window.
-          await this.wait(spend.untilMs - now, 0, operation);
-          continue;
-        }
-        this.leases.delete(priority);
+      const spent = this.spendHeld(priority, now);
+      if (spent === 'spent') return;
+      if (spent !== undefined) {
+        // Paced: the next request a lease holds has its slot later in the window.
+        await this.wait(spent - now, 0, operation);
+        continue;
       }
       const state = this.cached ?? (await store.load());
       const plan = planAcquire(state, now, policy, { priority, contended: this.contended });
@@ -218,14 +212,41 @@ export class SharedRateBudget implements RateBudget {
   async release(): Promise<void> {
     const { store, policy, clock } = this.options;
     const now = clock.now();
-    for (const [priority, lease] of [...this.leases]) {
-      const count = returnable(lease, now, policy);
-      // Spent, ended, or paced: a paced lease stays for the container's next invocation within its second.
-      if (count === 0) continue;
-      this.leases.delete(priority);
+    const given: { priority: TrafficPriority; lease: Lease; count: number }[] = [];
+    for (const [priority, held] of this.leases) {
+      // Nothing to give (spent, ended, or paced): a paced lease stays for the container's next invocation within its second.
+      const kept = held.filter((lease) => returnable(lease, now, policy) === 0);
+      given.push(...held.filter((lease) => !kept.includes(lease)).map((lease) => ({ priority, lease, count: returnable(lease, now, policy) })));
+      this.leases.set(priority, kept);
+    }
+    for (const { priority, lease, count } of given) {
       const answer = await store.giveBack({ windowEndsAt: lease.windowEndsAt, count, bulk: priority === 'bulk' });
       this.cached = answer.state;
     }
+  }
+
+  /**
+   * Spends one request of a lease held for `priority`, synchronously (so concurrent callers never
+   * spend the same one): 'spent', or the earliest paced slot to wait for, or undefined when no lease
+   * is left to spend. Ended leases are dropped.
+   */
+  private spendHeld(priority: TrafficPriority, now: number): 'spent' | number | undefined {
+    const { policy } = this.options;
+    const held = this.leases.get(priority) ?? [];
+    let slot: number | undefined;
+    for (const [i, lease] of held.entries()) {
+      const spend = planSpend(lease, now, policy);
+      if (spend.kind === 'spend') {
+        held[i] = { ...lease, spent: spend.spent };
+        return 'spent';
+      }
+      if (spend.kind === 'wait') slot = Math.min(slot ?? spend.untilMs, spend.untilMs);
+    }
+    this.leases.set(
+      priority,
+      held.filter((lease) => planSpend(lease, now, policy).kind !== 'ended'),
+    );
+    return slot;
   }
 
   /**
@@ -258,7 +279,7 @@ export class SharedRateBudget implements RateBudget {
     const { store, policy } = this.options;
     // Alone when the count moved by this lease only since this budget last saw it; a new window keeps the last verdict.
     if (before) this.contended = before.windowEndsAt !== after.windowEndsAt || after.used - count !== before.used;
-    this.leases.set(priority, leaseFrom(after, count, policy));
+    this.leases.set(priority, [...(this.leases.get(priority) ?? []), leaseFrom(after, count, policy)]);
     const floor = this.serverFloor;
     this.serverFloor = undefined;
     if (floor && floor.windowEndsAt === after.windowEndsAt && floor.used > after.used) {

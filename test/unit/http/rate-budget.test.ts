@@ -125,6 +125,19 @@ describe('shared rate budget in memory: lease scopes', () => {
     expect(calls.giveBack).toBeUndefined();
   });
 
+  it('keeps and gives back every lease concurrent callers of one budget took', async () => {
+    const store = new InMemoryBudgetStore();
+    const budget = budgetOn(store, new SteppingClock(NOW));
+    await withLeases(async () => {
+      expect(await spend(budget, 8)).toBe(8);
+      // The first block is spent: four callers at once each take a block of their own.
+      await Promise.all(Array.from({ length: 4 }, () => budget.acquire('GET /v3/candidates')));
+      expect((await store.load())?.used).toBeGreaterThan(8 + 4 * 4);
+    });
+    // Every block's unspent rest came back, none was dropped by the one taken beside it.
+    expect(await store.load()).toMatchObject({ used: 12, liveUsed: 12 });
+  });
+
   it('leases one request at a time outside any scope, as nobody would give a block back', async () => {
     const store = new InMemoryBudgetStore();
     const budget = budgetOn(store, new SteppingClock(NOW));
