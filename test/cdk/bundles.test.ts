@@ -38,6 +38,15 @@ describe('Lambda bundles', () => {
     }
   });
 
+  it('carry zod/mini only: classic zod (about 50 KiB more in each) is imported nowhere on a handler graph', () => {
+    for (const dir of bundles.values()) {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      // Constructor names survive minification: zod/mini's base schema is "ZodMiniType", classic zod's "ZodType".
+      expect(code).toContain('"ZodMiniType"');
+      expect(code).not.toContain('"ZodType"');
+    }
+  });
+
   it('build the resume parsers beside the AI function only, and they read a PDF and a DOCX from there', async () => {
     const ai = bundles.get('lambdas/handlers/ai-tasks.ts')!;
     for (const [entry, dir] of bundles) {
