@@ -2,7 +2,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ENVELOPE_VERSION, type Envelope } from '#core/envelope';
+import { ENVELOPE_VERSION, type Envelope, type Origin } from '#core/envelope';
 import { RateLimited, ServerError, ValidationFailed } from '#core/api-errors';
 import { CAPABILITY_BROKEN_METRIC, CapabilityBroken } from '#adapters/beamery/errors';
 import { SqsConsumerQueue } from '#adapters/queue/consumer-queue';
@@ -14,12 +14,12 @@ import { createQueues, createTables, type LocalResources } from '#local/resource
 import { startEventSourceMapping } from '#local/event-source-mapping';
 import { drain, eventually, queueDepth } from '../support/queues.ts';
 
-const envelope = (entityKey: string, deliveryId: string): Envelope => ({
+const envelope = (entityKey: string, deliveryId: string, origin: Origin = 'webhook'): Envelope => ({
   v: ENVELOPE_VERSION,
   kind: 'greenhouse.event',
   action: 'update_candidate',
   entityKey,
-  origin: 'webhook',
+  origin,
   observedAt: new Date().toISOString(),
   deliveryId,
   refs: {},
@@ -218,7 +218,7 @@ describe('FIFO consumer shell (fauxqs, DynamoDB Local, event-source mapping as L
         return messages.length > 0 ? messages : undefined;
       }, 10_000, 'the malformed message on the DLQ');
       expect(dead!.Body).toBe('{"not":"an envelope"}');
-      expect(dead!.MessageAttributes?.['failureReason']?.StringValue).toMatch(/^not a valid envelope/);
+      expect(dead!.MessageAttributes?.['failureReason']?.StringValue).toBe('not a valid envelope (ZodError)');
       expect(handled).toBe(0);
     } finally {
       await mapping.stop();
@@ -226,11 +226,11 @@ describe('FIFO consumer shell (fauxqs, DynamoDB Local, event-source mapping as L
   });
 
   describe('one batch', () => {
-    const record = (i: number, group = `greenhouse#candidate#${100 + i}`): SQSRecord =>
+    const record = (i: number, group = `greenhouse#candidate#${100 + i}`, origin: Origin = 'webhook'): SQSRecord =>
       ({
         messageId: `m${i}`,
         receiptHandle: `not-a-real-handle-${i}`,
-        body: JSON.stringify(envelope(group, `r${i}`)),
+        body: JSON.stringify(envelope(group, `r${i}`, origin)),
         attributes: { MessageGroupId: group, ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()) },
         messageAttributes: {},
         md5OfBody: '',
@@ -269,6 +269,47 @@ describe('FIFO consumer shell (fauxqs, DynamoDB Local, event-source mapping as L
       expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1', 'm2', 'm3', 'm4']);
       expect([...handedBack.keys()]).toEqual(['m1', 'm2', 'm3', 'm4']);
       for (const seconds of handedBack.values()) expect(seconds).toBeGreaterThanOrEqual(30);
+    });
+
+    it('still tries the live messages behind a bulk message the budget refused, and holds the bulk ones', async () => {
+      const { queue, handedBack } = recordingQueue();
+      const tried: string[] = [];
+      const handler = makeFifoConsumer({
+        handle: async (env) => {
+          tried.push(env.deliveryId);
+          if (env.origin === 'backfill') throw new RateLimited('greenhouse', 'GET /v3/candidates', 30, 'budget');
+        },
+        queue,
+        logger: silent(),
+        metrics: noMetrics,
+      });
+      const bulk = (i: number) => record(i, undefined, 'backfill');
+      const response = await handler({ Records: [bulk(1), record(2), bulk(3), record(4)] });
+      expect(tried).toEqual(['r1', 'r2', 'r4']);
+      expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1', 'm3']);
+      expect([...handedBack.keys()]).toEqual(['m1', 'm3']);
+    });
+
+    it('holds every message behind a server 429 or a live message the budget refused, bulk or live', async () => {
+      for (const [origin, source] of [
+        ['backfill', 'server'],
+        ['webhook', 'budget'],
+      ] as const) {
+        const { queue } = recordingQueue();
+        const tried: string[] = [];
+        const handler = makeFifoConsumer({
+          handle: async (env) => {
+            tried.push(env.deliveryId);
+            throw new RateLimited('greenhouse', 'GET /v3/candidates', 30, source);
+          },
+          queue,
+          logger: silent(),
+          metrics: noMetrics,
+        });
+        const response = await handler({ Records: [record(1, undefined, origin), record(2), record(3, undefined, 'backfill')] });
+        expect(tried).toEqual(['r1']);
+        expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1', 'm2', 'm3']);
+      }
     });
 
     it('hands back a record skipped behind its failed group as long as its group, not for the whole visibility timeout', async () => {
