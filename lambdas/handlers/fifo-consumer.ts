@@ -11,6 +11,8 @@ import { batchMessage, deadLetter, handBackAll, handBackPaused, sentAt, transien
 import { CapabilityBroken } from '#adapters/beamery/errors';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import { priorityOfOrigin, withPriority } from '#adapters/http/traffic-priority';
+import { RateLimited } from '#core/api-errors';
+import type { TrafficPriority } from '#core/rate/budget';
 import { withLeases } from '#adapters/http/rate-budget';
 import { classifyOutcome, errorDetail } from '#adapters/queue/message-outcome';
 import type { PauseSwitch } from '#adapters/store/switches';
@@ -23,7 +25,8 @@ import { errorName } from '#core/error-name';
  * and the one rule all consumers share (lambdas/core/queue/redelivery.ts): a transient outcome hands
  * the message back to wait, uncounted; a real failure is counted, and the `maxFailures`-th moves the
  * message to the dead-letter queue with its reason. A rate limit pauses the rest of the batch: its
- * messages are handed back untried instead of each meeting the same limit.
+ * messages are handed back untried instead of each meeting the same limit, except that live messages
+ * are still tried behind a bulk message the budget refused (PauseHolds).
  */
 export interface FifoConsumerDependencies<Batch = undefined> {
   readonly handle: (envelope: Envelope, record: SQSRecord, batch: Batch) => Promise<void>;
@@ -45,12 +48,34 @@ class PausedByRateLimit extends Error {
   override readonly name = 'PausedByRateLimit';
 }
 
+/**
+ * Which messages a batch's rate-limit pause holds back. The budget refusing a bulk message says only
+ * that bulk traffic's part of the window is spent: live messages behind it find the live reserve
+ * (core/rate/budget.ts liveReserve), so they are still tried, and bulk ones wait. A server's 429, or
+ * the budget refusing a live message, says the whole window is spent: everyone waits.
+ */
+type PauseHolds = 'bulk' | 'all';
+
+function pauseHolds(error: unknown, priority: TrafficPriority): PauseHolds {
+  return error instanceof RateLimited && error.source === 'budget' && priority === 'bulk' ? 'bulk' : 'all';
+}
+
+/** The priority of a record's message; a body that is no envelope is held like bulk (its own handler dead-letters it). */
+function priorityOfRecord(record: SQSRecord): TrafficPriority {
+  try {
+    return priorityOfOrigin(parseEnvelope(record.body).origin);
+  } catch {
+    return 'bulk';
+  }
+}
+
 export function makeFifoConsumer<Batch = undefined>(deps: FifoConsumerDependencies<Batch>) {
   const { queue, logger } = deps;
   const io: ConsumerIo = { queue, logger, now: deps.now ?? Date.now, count: (name, value = 1) => deps.metrics.addMetric(name, MetricUnit.Count, value) };
 
-  const recordHandlerFor = (tally: BatchTally, batch: Batch) => async (record: SQSRecord): Promise<void> => {
-    if (tally.pause) {
+  // `held`: what the batch's pause (tally.pause) holds back, per invocation; widened to 'all', never narrowed.
+  const recordHandlerFor = (tally: BatchTally, batch: Batch, held: { holds: PauseHolds } = { holds: 'bulk' }) => async (record: SQSRecord): Promise<void> => {
+    if (tally.pause && (held.holds === 'all' || priorityOfRecord(record) === 'bulk')) {
       tally.wait(batchMessage(record), transientWait(io, record, tally.pause.seconds), tally.pause.reason);
       throw new PausedByRateLimit();
     }
@@ -63,20 +88,30 @@ export function makeFifoConsumer<Batch = undefined>(deps: FifoConsumerDependenci
       await deadLetter(io, record, `not a valid envelope (${errorName(error)})`, 1, tally);
       return;
     }
+    const priority = priorityOfOrigin(envelope.origin);
     try {
       // A backfill's API calls leave each window's live share to webhooks, pushes and polls.
-      await withPriority(priorityOfOrigin(envelope.origin), () => deps.handle(envelope, record, batch));
+      await withPriority(priority, () => deps.handle(envelope, record, batch));
       tally.processed++;
       io.count(CONSUMER_METRICS.processed);
     } catch (error) {
       // A dead letter is done for the source queue: reported as handled, so it is deleted there.
-      if ((await settleFailure(record, envelope, error, tally)) === 'dead-lettered') return;
+      const onPause = (paused: unknown) => {
+        if (pauseHolds(paused, priority) === 'all') held.holds = 'all';
+      };
+      if ((await settleFailure(record, envelope, error, tally, onPause)) === 'dead-lettered') return;
       throw error;
     }
   };
 
   /** Decides what a failed message does next: wait (it is handed back after the batch) or the DLQ. */
-  async function settleFailure(record: SQSRecord, envelope: Envelope, error: unknown, tally: BatchTally): Promise<'waiting' | 'dead-lettered'> {
+  async function settleFailure(
+    record: SQSRecord,
+    envelope: Envelope,
+    error: unknown,
+    tally: BatchTally,
+    onPause: (error: unknown) => void,
+  ): Promise<'waiting' | 'dead-lettered'> {
     const outcome = classifyOutcome(error);
     if (outcome.kind === 'transient') {
       if (waitedTooLong(sentAt(record, io.now), io.now(), queue.retentionSeconds)) {
@@ -85,7 +120,9 @@ export function makeFifoConsumer<Batch = undefined>(deps: FifoConsumerDependenci
         return 'dead-lettered';
       }
       if (outcome.pausesBatch) {
-        tally.pause = { seconds: outcome.retryAfterSeconds, reason: outcome.reason };
+        // A later pause may widen what is held, or hold live messages longer, never shorten the wait.
+        tally.pause = { seconds: Math.max(outcome.retryAfterSeconds, tally.pause?.seconds ?? 0), reason: outcome.reason };
+        onPause(error);
         io.count(CONSUMER_METRICS.rateLimited);
       }
       tally.wait(batchMessage(record), transientWait(io, record, outcome.retryAfterSeconds), outcome.reason);
