@@ -90,7 +90,7 @@ export function makeFifoConsumer<Batch = undefined>(deps: FifoConsumerDependenci
     }
     const priority = priorityOfOrigin(envelope.origin);
     try {
-      // A backfill's API calls leave each window's live share to webhooks, pushes and polls.
+      // A backfill's API calls leave each window's live reserve to webhooks, pushes and polls.
       await withPriority(priority, () => deps.handle(envelope, record, batch));
       tally.processed++;
       io.count(CONSUMER_METRICS.processed);

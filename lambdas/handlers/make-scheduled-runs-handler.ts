@@ -54,7 +54,7 @@ export function makeScheduledRunsHandler(deps: ScheduledRunsHandlerDependencies)
         return { poller, paused: true };
       }
       try {
-        // The deletions sweep is bulk: it leaves each window's live share to webhooks and polls. The run
+        // The deletions sweep is bulk: it leaves each window's live reserve to webhooks and polls. The run
         // holds the rate budgets' leases: what it did not spend goes back when it ends.
         const summary = await withLeases(() => withPriority(poller === 'deletions' ? 'bulk' : 'live', () => runScheduled(run, parsed.data, report.progress)));
         if (isRateLimitedRun(summary)) {

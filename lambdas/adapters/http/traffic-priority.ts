@@ -5,7 +5,7 @@ import type { Origin } from '#core/envelope';
 /**
  * The priority of the API calls made inside `fn`, carried through every await without passing it
  * down each API method: the queue shell sets it per message, the scheduled runs per run, and the
- * shared rate budget reads it (core/rate/budget.ts: bulk traffic keeps `liveShare` of each window free).
+ * shared rate budget reads it (core/rate/budget.ts: bulk traffic leaves each window's live reserve free).
  */
 const priority = new AsyncLocalStorage<TrafficPriority>();
 
