@@ -7,6 +7,8 @@
  *
  * The gates are optional; a missed gate sets exit code 1 after the report is printed. An error (an
  * unknown or unwired provider, a failed screening) exits with 2 before any report.
+ *
+ * `npm run eval -- rediscovery …` runs the candidate-rediscovery eval instead (eval/rediscovery/run.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -14,6 +16,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { loadDataset } from './dataset.ts';
 import { evaluate, formatReport, gateFailures } from './evaluate.ts';
 import { PROVIDER_NAMES, providerFor } from './providers.ts';
+import { runRediscoveryEval } from './rediscovery/run.ts';
 
 function number(value: string): number {
   const n = Number(value);
@@ -27,44 +30,48 @@ function positiveInteger(value: string): number {
   return n;
 }
 
-const program = new Command()
-  .name('eval')
-  .description('Score the labelled synthetic resumes with a screening provider; report rank agreement and proxy sensitivity.')
-  .option('--provider <name>', `screening provider: ${PROVIDER_NAMES.join(' | ')}`, process.env.AI_PROVIDER || 'offline')
-  .option('--model <id>', 'model id or inference profile (bedrock)')
-  .option('--json <path>', 'also write the full report as JSON')
-  .option('--concurrency <n>', 'resumes screened at once', positiveInteger, 1)
-  .option('--max-proxy-delta <n>', 'exit non-zero when a proxy-only change moves a score by more than n', number)
-  .option('--min-spearman <x>', 'exit non-zero when the pooled Spearman correlation is below x', number)
-  .parse();
+if (process.argv[2] === 'rediscovery') {
+  process.exitCode = await runRediscoveryEval(process.argv.slice(3));
+} else {
+  const program = new Command()
+    .name('eval')
+    .description('Score the labelled synthetic resumes with a screening provider; report rank agreement and proxy sensitivity.')
+    .option('--provider <name>', `screening provider: ${PROVIDER_NAMES.join(' | ')}`, process.env.AI_PROVIDER || 'offline')
+    .option('--model <id>', 'model id or inference profile (bedrock)')
+    .option('--json <path>', 'also write the full report as JSON')
+    .option('--concurrency <n>', 'resumes screened at once', positiveInteger, 1)
+    .option('--max-proxy-delta <n>', 'exit non-zero when a proxy-only change moves a score by more than n', number)
+    .option('--min-spearman <x>', 'exit non-zero when the pooled Spearman correlation is below x', number)
+    .parse();
 
-const options = program.opts<{ provider: string; model?: string; json?: string; concurrency: number; maxProxyDelta?: number; minSpearman?: number }>();
+  const options = program.opts<{ provider: string; model?: string; json?: string; concurrency: number; maxProxyDelta?: number; minSpearman?: number }>();
 
-try {
-  const provider = await providerFor(options.provider, options.model === undefined ? {} : { model: options.model });
-  const dataset = loadDataset();
-  const report = await evaluate(dataset, provider, {
-    concurrency: options.concurrency,
-    onResult: (_result, done, total) => {
-      if (process.stderr.isTTY) process.stderr.write(`\rscreened ${done}/${total}${done === total ? '\n' : ''}`);
-    },
-  });
+  try {
+    const provider = await providerFor(options.provider, options.model === undefined ? {} : { model: options.model });
+    const dataset = loadDataset();
+    const report = await evaluate(dataset, provider, {
+      concurrency: options.concurrency,
+      onResult: (_result, done, total) => {
+        if (process.stderr.isTTY) process.stderr.write(`\rscreened ${done}/${total}${done === total ? '\n' : ''}`);
+      },
+    });
 
-  console.log(formatReport(report));
-  if (options.json) {
-    mkdirSync(dirname(options.json), { recursive: true });
-    writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`\nFull report written to ${options.json}`);
+    console.log(formatReport(report));
+    if (options.json) {
+      mkdirSync(dirname(options.json), { recursive: true });
+      writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+      console.log(`\nFull report written to ${options.json}`);
+    }
+
+    const failures = gateFailures(report, {
+      ...(options.maxProxyDelta !== undefined && { maxProxyDelta: options.maxProxyDelta }),
+      ...(options.minSpearman !== undefined && { minSpearman: options.minSpearman }),
+    });
+    for (const failure of failures) console.error(`GATE FAILED: ${failure}`);
+    if (failures.length) process.exitCode = 1;
+  } catch (error) {
+    // A provider that cannot be built or a screening that failed: one line, not a stack trace.
+    console.error(`eval: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 2;
   }
-
-  const failures = gateFailures(report, {
-    ...(options.maxProxyDelta !== undefined && { maxProxyDelta: options.maxProxyDelta }),
-    ...(options.minSpearman !== undefined && { minSpearman: options.minSpearman }),
-  });
-  for (const failure of failures) console.error(`GATE FAILED: ${failure}`);
-  if (failures.length) process.exitCode = 1;
-} catch (error) {
-  // A provider that cannot be built or a screening that failed: one line, not a stack trace.
-  console.error(`eval: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 2;
 }
