@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Embedder, EmbedderProvenance } from './ports.ts';
+import { PLACEHOLDER } from './profile.ts';
 
 /**
  * The offline embedder: a deterministic hashed bag of words and word pairs, for the local stack, the
@@ -31,8 +32,6 @@ const STOPWORDS = new Set(
   into is it its me my no not of on or our she so than that the their them then there these they this to too us was we were what
   when where which while who will with would you your`.split(/\s+/),
 );
-
-const PLACEHOLDER = /\[(?:name|email|phone|link)\]/g;
 
 /** The words of a text that count, in order. */
 export function terms(text: string): string[] {

@@ -66,6 +66,8 @@ export interface CandidateProfile {
   readonly removed: Readonly<Record<RemovedKind, number>>;
 }
 
+/** What minimisation puts in place of a name, email, phone number or link. */
+export const PLACEHOLDER = /\[(?:name|email|phone|link)\]/g;
 const clean = (value: string | null | undefined) => (value ?? '').replace(/\s+/g, ' ').trim();
 const joined = (...parts: (string | null | undefined)[]) => parts.map(clean).filter(Boolean).join(', ');
 
@@ -114,6 +116,8 @@ export function candidateProfile(sources: ProfileSources, options: ProfileOption
   if (sources.resumeText?.trim()) lines.push('Resume:', sources.resumeText);
 
   const minimised = minimiseResume(lines.join('\n'), { names: candidateNames(candidate) });
-  const text = normaliseProfileText(minimised.text).slice(0, MAX_PROFILE_CHARS);
+  // A line left with only placeholders (the resume's name and contact header) says nothing about skills.
+  const kept = minimised.text.split('\n').filter((line) => /[\p{L}\p{N}]/u.test(line.replace(PLACEHOLDER, '')));
+  const text = normaliseProfileText(kept.join('\n')).slice(0, MAX_PROFILE_CHARS);
   return { candidateId: candidate.id, text, hash: profileHash(text), removed: minimised.removed };
 }

@@ -53,11 +53,14 @@ describe('candidateProfile', () => {
       'Skill: Go',
       'Skill: AWS',
       'Resume:',
-      '[name] "[name]" [name]',
-      '[email] | [phone] | [link]',
       'Platform Engineer, Quillfeather (2019 - 2025)',
       '- Ran 40 Kubernetes clusters on AWS; [name]-built Terraform modules used by 12 teams',
     ]);
+  });
+
+  it('drops lines that minimisation left with placeholders only, keeps placeholders inside a line', () => {
+    expect(profile.text.split('\n').filter((line) => !/[\p{L}\p{N}]/u.test(line.replace(/\[\w+\]/g, '')))).toEqual([]);
+    expect(profile.text).toContain('[name]-built Terraform');
   });
 
   it("leaves out the bridge's own AI tags", () => {
