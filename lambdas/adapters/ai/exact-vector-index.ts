@@ -14,12 +14,14 @@ export class ExactVectorIndex implements VectorIndex {
   #dimensions: number | undefined;
 
   async put(items: readonly VectorItem[]): Promise<void> {
+    // All or nothing: a batch with one vector of the wrong size changes nothing, not even the size.
+    const dimensions = this.#dimensions ?? items[0]?.vector.length;
     for (const item of items) {
-      this.#dimensions ??= item.vector.length;
-      if (item.vector.length !== this.#dimensions) {
-        throw new Error(`vector for ${item.key} has ${item.vector.length} dimensions; the index holds ${this.#dimensions}`);
+      if (item.vector.length !== dimensions) {
+        throw new Error(`vector for ${item.key} has ${item.vector.length} dimensions; the index holds ${dimensions}`);
       }
     }
+    this.#dimensions = dimensions;
     for (const item of items) {
       this.#items.set(item.key, { item: { key: item.key, vector: [...item.vector], metadata: { ...item.metadata } }, unit: unit(item.vector) });
     }

@@ -110,6 +110,7 @@ export interface Suggestion {
  * The note's list: eligible candidates only, at least `minScore`, closest first (ties by candidate id,
  * so a rerun lists the same people in the same order), at most `topN`. `profileTextOf` gives the
  * current profile text for the evidence; a candidate without one (deleted since indexing) is skipped.
+ * Ineligible matches are dropped here, so ask the index for more than `topN` (up to MAX_TOP_K).
  */
 export function rankSuggestions(
   matches: readonly VectorMatch[],

@@ -59,6 +59,11 @@ describe('ExactVectorIndex', () => {
   it('refuses vectors of another dimension and a topK out of range', async () => {
     const index = await seeded();
     await expect(index.put([item(9, [1, 0])])).rejects.toThrow(/2 dimensions; the index holds 3/);
+    const empty = new ExactVectorIndex();
+    await expect(empty.put([item(1, [1, 0]), item(2, [1, 0, 0])])).rejects.toThrow(/3 dimensions; the index holds 2/);
+    expect(await empty.get([vectorKey(1)])).toEqual([]);
+    await empty.put([item(2, [1, 0, 0])]);
+    expect(await empty.get([vectorKey(2)])).toHaveLength(1);
     await expect(index.query([1, 0], 5)).rejects.toThrow(/dimensions/);
     await expect(index.query([1, 0, 0], 0)).rejects.toThrow(/topK/);
     await expect(index.query([1, 0, 0], 101)).rejects.toThrow(/topK/);
