@@ -121,7 +121,7 @@ export type LiveSeen = Pick<BudgetState, 'limit' | 'liveUsed' | 'liveBefore'>;
  * Requests of a window bulk traffic leaves to live traffic:
  * `clamp(LIVE_RESERVE_FACTOR × max(live this window, live the window before), floor, liveShare × allowance)`.
  *
- * Work-conserving, unlike a fixed share: a fixed 0.3 held 14 of Greenhouse's 47 requests every window
+ * Work-conserving, unlike a fixed share: a fixed 0.3 held 15 of Greenhouse's 47 requests every window
  * of a 50,000-candidate backfill (6.9 h projected) though recruiters' edits come a few an hour. Live
  * traffic of the previous window is the best forecast of this one (edits and polls come in bursts,
  * the two-window memory lets a burst keep its room while it lasts), twice it leaves room for a burst
