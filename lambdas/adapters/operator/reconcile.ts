@@ -1,5 +1,5 @@
 import { beameryChangeMessage } from '#core/sync/beamery-messages';
-import { pollMessages } from '#core/sync/poll-window';
+import { CANDIDATE_RECORDS_CHANGED, pollMessages } from '#core/sync/poll-window';
 import type { OutgoingMessage } from '#core/webhooks/delivery';
 import type { QueuePublisher } from '#core/ports/queue-publisher';
 
@@ -19,7 +19,10 @@ export function reconcileMessages(kind: ReconcileKind, ids: readonly string[], r
   const messages =
     kind === 'contact'
       ? unique.map((id) => beameryChangeMessage(id, { origin: 'poll', observedAt, deliveryId, pushRequested: false }))
-      : pollMessages(kind === 'job' ? 'jobs' : 'candidates', unique, { to: observedAt });
+      : kind === 'job'
+        ? pollMessages('jobs', unique, { to: observedAt })
+        : // An operator's reconcile reads everything: never taken for the echo of the bridge's own write.
+          pollMessages('candidates', unique, { to: observedAt }, CANDIDATE_RECORDS_CHANGED);
   return messages.map((message) => ({
     ...message,
     // SQS allows 128 characters; a long run id only narrows deduplication.

@@ -7,6 +7,7 @@ import type { QueuePublisher } from '#core/ports/queue-publisher';
 import type { QueueRoom } from '#core/ports/queue-room';
 import type { LedgerStore } from '#core/sync/ports';
 import {
+  CANDIDATE_RECORDS_CHANGED,
   DEFAULT_WINDOW_POLICY,
   POLLERS,
   PUBLISH_BATCH,
@@ -49,28 +50,33 @@ export type PollerGreenhouse = Pick<GreenhouseApi, 'list' | 'listUsers'>;
 interface Source {
   readonly resource: ResourceName;
   ids(greenhouse: PollerGreenhouse, updatedAt: string): AsyncIterable<number | null | undefined>;
+  /** The action of what this listing finds, when not the poller's own (see CANDIDATE_RECORDS_CHANGED). */
+  readonly action?: string;
 }
 
-function source<K extends ResourceName>(resource: K, idOf: (record: ResourceOf<K>) => number | null | undefined): Source {
+function source<K extends ResourceName>(resource: K, idOf: (record: ResourceOf<K>) => number | null | undefined, action?: string): Source {
   return {
     resource,
     async *ids(greenhouse, updatedAt) {
       for await (const record of greenhouse.list(resource, { updated_at: updatedAt })) yield idOf(record);
     },
+    ...(action ? { action } : {}),
   };
 }
 
 const POLLER_SOURCES: Readonly<Record<PollerName, readonly Source[]>> = {
   // The vacancy mapping reads the job and its interview stages (reference §4.4).
   jobs: [source('jobs', (j) => j.id), source('job_interview_stages', (s) => s.job_id)],
-  // A candidate, its applications (stage moves, rejections, bulk actions), notes, attachments and
-  // applied tags (bulk tagging fires no webhook; seed: "Bulk tags").
+  // A candidate's applications (stage moves, rejections, bulk actions), notes, attachments and applied
+  // tags (bulk tagging fires no webhook; seed: "Bulk tags"), then the candidate itself. The child
+  // records come first: a candidate found there is reconciled in full even if its own record changed
+  // too, where a candidate found only by its own `updated_at` may be the echo of the bridge's write.
   candidates: [
+    source('applications', (a) => a.candidate_id, CANDIDATE_RECORDS_CHANGED),
+    source('notes', (n) => n.candidate_id, CANDIDATE_RECORDS_CHANGED),
+    source('attachments', (a) => a.candidate_id, CANDIDATE_RECORDS_CHANGED),
+    source('applied_candidate_tags', (t) => t.candidate_id, CANDIDATE_RECORDS_CHANGED),
     source('candidates', (c) => c.id),
-    source('applications', (a) => a.candidate_id),
-    source('notes', (n) => n.candidate_id),
-    source('attachments', (a) => a.candidate_id),
-    source('applied_candidate_tags', (t) => t.candidate_id),
   ],
   // A submitted or edited scorecard moves its own updated_at only.
   scorecards: [source('scorecards', (s) => s.application_id)],
@@ -166,16 +172,17 @@ interface WindowOutcome {
 async function pollWindow(deps: PollGreenhouseDependencies, poller: PollerName, window: PollWindow, room: RunRoom | undefined): Promise<WindowOutcome> {
   const updatedAt = between(window.from, window.to);
   const seen = new Set<number>();
-  let pending: number[] = [];
+  let pending: { readonly id: number; readonly action: string | undefined }[] = [];
   let queued = 0;
   /** False when the deadline passed before there was room. */
   const flush = async (): Promise<boolean> => {
     while (pending.length > 0) {
       const size = room ? await room.queue.waitForRoom({ deadlineMs: room.deadlineMs }) : PUBLISH_BATCH;
       if (size === undefined) return false;
-      const messages = pollMessages(poller, pending.slice(0, Math.min(PUBLISH_BATCH, size)), window);
+      const batch = pending.slice(0, Math.min(PUBLISH_BATCH, size));
+      const messages = [...Map.groupBy(batch, (p) => p.action)].flatMap(([action, found]) => pollMessages(poller, found.map((p) => p.id), window, action));
       await deps.publisher.publish(messages);
-      pending = pending.slice(messages.length);
+      pending = pending.slice(batch.length);
       queued += messages.length;
       deps.progress?.({ kind: 'queued', poller, messages: messages.length });
     }
@@ -185,7 +192,7 @@ async function pollWindow(deps: PollGreenhouseDependencies, poller: PollerName, 
     for await (const id of listing.ids(deps.greenhouse, updatedAt)) {
       if (id === null || id === undefined || seen.has(id)) continue;
       seen.add(id);
-      pending.push(id);
+      pending.push({ id, action: listing.action });
       if (pending.length >= PUBLISH_BATCH && !(await flush())) return { found: seen.size, queued, complete: false };
     }
   }

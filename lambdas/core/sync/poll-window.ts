@@ -61,6 +61,14 @@ export interface PollerDefinition {
   readonly refs: (id: string) => Refs;
 }
 
+/**
+ * The action of a candidate message that may concern more than the candidate's own fields (a note,
+ * an application, an attachment or a tag found changed, or an operator's reconcile): the consumer
+ * reads everything, never taking it for the echo of its own write (reconcile-candidate.ts), which
+ * only an `update_candidate` can be.
+ */
+export const CANDIDATE_RECORDS_CHANGED = 'candidate_records_changed';
+
 export const POLLERS: Readonly<Record<PollerName, PollerDefinition>> = {
   jobs: { watermarkKey: 'greenhouse-jobs', entity: 'job', action: 'job_updated', queue: 'greenhouse-changes', refs: (id) => ({ jobIds: [id] }) },
   candidates: { watermarkKey: 'greenhouse-candidates', entity: 'candidate', action: 'update_candidate', queue: 'greenhouse-changes', refs: (id) => ({ candidateId: id }) },
@@ -139,7 +147,7 @@ export function pollDeduplicationId(poller: PollerName, key: string, window: Pic
  * entity (per-entity order), observed at the window's end (a reconcile that read the entity after
  * it covers the message, principle 3), in id order.
  */
-export function pollMessages(poller: PollerName, ids: Iterable<string | number>, window: Pick<PollWindow, 'to'>): OutgoingMessage[] {
+export function pollMessages(poller: PollerName, ids: Iterable<string | number>, window: Pick<PollWindow, 'to'>, action: string = POLLERS[poller].action): OutgoingMessage[] {
   const definition = POLLERS[poller];
   const unique = [...new Set([...ids].map((id) => String(id)))];
   for (const id of unique) if (!/^[1-9]\d*$/.test(id)) throw new RangeError(`not a Greenhouse id: ${JSON.stringify(id)}`);
@@ -159,7 +167,7 @@ export function pollMessages(poller: PollerName, ids: Iterable<string | number>,
         origin: 'poll',
         observedAt: window.to,
         deliveryId,
-        action: definition.action,
+        action,
         refs: definition.refs(id),
       },
     };

@@ -286,11 +286,13 @@ async function loadSnapshot(candidate: NonNullable<Awaited<ReturnType<Greenhouse
  * The candidate's fields changed, and its version is the one the bridge's own Beamery → Greenhouse
  * write produced: nothing changed after that write, and what it wrote came from Beamery. Only the
  * fields' own announcement qualifies: an application, note or attachment change has its own message
- * and may not move the candidate's `updated_at`.
+ * (its webhook's action, or the poller's `candidate_records_changed`) and may not move the
+ * candidate's `updated_at`.
  */
 async function isOwnWriteEcho(trigger: CandidateTrigger, candidate: Candidate, key: string, ledger: LedgerStore): Promise<boolean> {
   const fingerprint = ownWriteFingerprint(candidate);
-  if (trigger.action !== CANDIDATE_FIELDS_CHANGED || fingerprint === undefined) return false;
+  // A backfill reconciles everything it lists, whatever the bridge wrote last.
+  if (trigger.action !== CANDIDATE_FIELDS_CHANGED || trigger.origin === 'backfill' || fingerprint === undefined) return false;
   return (await ledger.ownWriteVersion(key)) === fingerprint;
 }
 

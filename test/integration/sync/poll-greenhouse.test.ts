@@ -91,7 +91,7 @@ function poller(overrides: Partial<ScheduledRunsHandlerDependencies> = {}) {
   });
 }
 
-async function queued(): Promise<{ keys: string[]; deduplicationIds: string[] }> {
+async function queued(): Promise<{ keys: string[]; deduplicationIds: string[]; actions: Record<string, string> }> {
   const messages = await drain(emulator.sqs, queues['greenhouse-changes'].url);
   const envelopes = messages.map((m) => parseEnvelope(m.Body!));
   for (const [i, m] of messages.entries()) {
@@ -101,6 +101,7 @@ async function queued(): Promise<{ keys: string[]; deduplicationIds: string[] }>
   return {
     keys: envelopes.map((e) => e.entityKey).sort(),
     deduplicationIds: messages.map((m) => m.Attributes?.['MessageDeduplicationId'] ?? '').sort(),
+    actions: Object.fromEntries(envelopes.map((e) => [e.entityKey, 'action' in e ? (e.action ?? '') : ''])),
   };
 }
 
@@ -146,7 +147,16 @@ describe('scheduled Greenhouse polling', () => {
     expect(jobs.windows).toHaveLength(1);
     expect(jobs.windows[0]).toMatchObject({ found: 1, caughtUp: true });
     expect(candidates.windows[0]).toMatchObject({ found: 3 });
-    expect((await queued()).keys).toEqual(['greenhouse#candidate#902', 'greenhouse#candidate#903', 'greenhouse#candidate#904', 'greenhouse#job#802']);
+    const found = await queued();
+    expect(found.keys).toEqual(['greenhouse#candidate#902', 'greenhouse#candidate#903', 'greenhouse#candidate#904', 'greenhouse#job#802']);
+    // Only the candidate found by its own updated_at may be the echo of the bridge's write; a note or
+    // a tag asks for everything to be read.
+    expect(found.actions).toEqual({
+      'greenhouse#candidate#902': 'candidate_records_changed',
+      'greenhouse#candidate#903': 'update_candidate',
+      'greenhouse#candidate#904': 'candidate_records_changed',
+      'greenhouse#job#802': 'job_updated',
+    });
 
     // Nothing new past this window's overlap: the following run finds nothing and enqueues nothing.
     clock.at += HOUR;

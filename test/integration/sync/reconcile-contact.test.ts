@@ -213,6 +213,14 @@ describe('reconcileContact', () => {
       expect(await reconcileContact(trigger(contact.id), deps)).toMatchObject({ outcome: 'updated', groupsWritten: ['role'] });
     }
     later();
+    // What may concern more than the candidate's fields is read in full, though the fingerprint matches:
+    // the poller's note or application finding, an operator's reconcile, a backfill.
+    for (const trigger of [
+      { ...h.trigger(candidateId), origin: 'poll' as const, action: 'candidate_records_changed' },
+      { ...h.trigger(candidateId), origin: 'backfill' as const, action: 'update_candidate' },
+    ]) {
+      expect(await reconcileCandidate(trigger, h.deps)).not.toMatchObject({ outcome: 'echo' });
+    }
     expect(await reconcileCandidate({ ...h.trigger(candidateId), action: 'update_candidate' }, h.deps)).toEqual({ outcome: 'echo' });
   });
 
