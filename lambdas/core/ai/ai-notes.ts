@@ -4,7 +4,11 @@
  * hiring team, kept in Greenhouse and explained by the Audit for its retention; a copy in the CRM
  * would outlive both (docs/ai-governance.md).
  */
-export const AI_NOTE_PREFIX = { screening: 'AI resume screening for ', feedback: 'AI feedback synthesis — ' } as const;
+export const AI_NOTE_PREFIX = {
+  screening: 'AI resume screening for ',
+  feedback: 'AI feedback synthesis — ',
+  rediscovery: 'AI candidate rediscovery for ',
+} as const;
 
 export function isAiNote(body: string | null | undefined): boolean {
   const text = (body ?? '').trimStart();

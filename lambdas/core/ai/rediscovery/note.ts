@@ -1,3 +1,4 @@
+import { AI_NOTE_PREFIX } from '../ai-notes.ts';
 import { DEFAULT_GREENHOUSE_APP_URL, greenhouseProfileUrl } from '#core/mapping/contact';
 import type { Suggestion } from './match.ts';
 import type { EmbedderProvenance } from './ports.ts';
@@ -10,7 +11,7 @@ import { PROFILE_VERSION } from './profile.ts';
  * matched as evidence. The first line starts like the other AI notes and says it is advice; the
  * footer says which embedder found them and whether it is a language model.
  */
-export const REDISCOVERY_NOTE_PREFIX = 'AI candidate rediscovery for ';
+export const REDISCOVERY_NOTE_PREFIX = AI_NOTE_PREFIX.rediscovery;
 
 export interface RediscoveryNoteContext {
   readonly jobTitle: string;

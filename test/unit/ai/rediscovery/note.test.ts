@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { candidateProfile } from '#core/ai/rediscovery/profile';
 import { evidenceFor } from '#core/ai/rediscovery/match';
 import { REDISCOVERY_NOTE_PREFIX, rediscoveryNote } from '#core/ai/rediscovery/note';
+import { isAiNote } from '#core/ai/ai-notes';
 import { offlineEmbedderProvenance } from '#core/ai/rediscovery/offline-embedder';
 import type { Candidate } from '#core/greenhouse/records';
 
@@ -20,6 +21,8 @@ const note = rediscoveryNote(
 describe('rediscoveryNote', () => {
   it('starts like the other AI notes and says it is advice', () => {
     expect(note.split('\n')[0]).toBe(`${REDISCOVERY_NOTE_PREFIX}Senior Java Engineer: 2 past candidates to consider · advisory, not a decision`);
+    // Recognised as the bridge's AI note, so the Greenhouse → Beamery sync never copies it to the CRM.
+    expect(isAiNote(note)).toBe(true);
     expect(note).toMatch(/^AI /);
     expect(note).toContain('No one has been contacted or moved');
   });
