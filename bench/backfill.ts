@@ -315,7 +315,8 @@ export function minimumCalls(data: GreenhouseData): { greenhouse: Record<string,
   const gh: Record<string, number> = {
     'list jobs (backfill)': Math.max(1, Math.ceil(data.jobs.length / LIST_PAGE)),
     'list candidates (backfill)': Math.max(1, Math.ceil(synced.length / LIST_PAGE)),
-    'job: job, stages, owners, hiring managers': 4 * jobs.length,
+    // Jobs are read together per consumer batch too (batchJobReads): four calls per batch of ten jobs.
+    'job: job, stages, owners, hiring managers': 4 * Math.ceil(jobs.length / CONSUMER_BATCH),
     'job: users, departments, offices (once)': (jobs.some((j) => ownedJobs.has(j.id)) ? 1 : 0) + (jobs.some((j) => j.department_id !== null) ? 1 : 0) + (jobs.some((j) => j.office_ids.length > 0) ? 1 : 0),
     'candidate batch: candidates, applications, attachments, notes': 4 * batches.length,
     'candidate batch: rejection details': batches.filter((ids) => applicationsOf(ids).some((a) => a.rejection_reason_id !== null)).length,

@@ -157,7 +157,7 @@ async function reconcileOnce(trigger: CandidateTrigger, deps: CandidateSyncDepen
       );
     }
   }
-  const notesCopied = await copyNotes(key, contactId, Number(trigger.candidateId), mapping, deps);
+  const notesCopied = await copyNotes(key, contactId, Number(trigger.candidateId), mapping, deps, outcome === 'created');
   const attachmentsCopied = await copyAttachments(key, contactId, mapping, deps);
 
   // With jobs not linked yet the contact is not complete: later messages must not count as covered.
@@ -313,7 +313,7 @@ async function anyBlocked(emails: readonly string[], deps: CandidateSyncDependen
  * Each note at least once and never twice (note-copy.ts: marked after the write, deduplicated by
  * content against the contact's notes).
  */
-async function copyNotes(key: string, contactId: string, candidateId: number, mapping: ContactMapping, deps: CandidateSyncDependencies): Promise<number> {
+async function copyNotes(key: string, contactId: string, candidateId: number, mapping: ContactMapping, deps: CandidateSyncDependencies, created: boolean): Promise<number> {
   const notes = await collect(deps.greenhouse.listNotes({ candidate_ids: [candidateId] }));
   if (notes.length === 0) return 0;
   const authorIds = [...new Set(notes.flatMap((n) => (n.user_id ? [n.user_id] : [])))];
@@ -324,7 +324,11 @@ async function copyNotes(key: string, contactId: string, candidateId: number, ma
     ledger: deps.ledger,
     key,
     notes: copy.map(({ noteId, write }) => ({ sourceId: String(noteId), text: write.text, write })),
-    target: { existing: () => deps.beamery.listNotesSince(contactId), create: (write) => deps.beamery.createNote(contactId, write) },
+    target: {
+      // A contact this reconcile created holds no notes yet: no read to find copies in it (a Beamery call per new contact).
+      existing: async () => (created ? [] : deps.beamery.listNotesSince(contactId)),
+      create: (write) => deps.beamery.createNote(contactId, write),
+    },
     // The Beamery → Greenhouse direction lists this note too: marked, it is not sent back.
     onCopied: async (noteId) => {
       await deps.ledger.markCopied(pairStateKey(contactId), 'note', noteId);

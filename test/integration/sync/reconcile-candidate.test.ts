@@ -91,8 +91,16 @@ describe('reconcile a Greenhouse candidate into a Beamery contact', () => {
   });
 
   it('copies notes and attachments once each', async () => {
+    const noteReads = () => h.beamery.requests.snapshot()['GET /v1/contact/:id/notes']?.total ?? 0;
     const first = await reconcileCandidate(h.trigger(901), h.deps);
-    expect(first).toMatchObject({ attachmentsCopied: 1 });
+    expect(first).toMatchObject({ outcome: 'created', attachmentsCopied: 1 });
+    expect(first.outcome === 'created' && first.notesCopied).toBeGreaterThan(0);
+    // A contact just created holds no copies yet: its notes are not read.
+    expect(noteReads()).toBe(0);
+    await h.greenhouse.client().createNote({ candidate_id: 901, body: 'Second call went well.', visibility: 'public' });
+    await later();
+    expect(await reconcileCandidate(h.trigger(901), h.deps)).toMatchObject({ outcome: 'unchanged', notesCopied: 1 });
+    expect(noteReads()).toBe(1);
     await h.greenhouse.admin('PATCH', '/candidates/901', { title: 'Principal Engineer' });
     await later();
     const second = await reconcileCandidate(h.trigger(901), h.deps);
