@@ -83,7 +83,8 @@ export const DEFAULT_TOKEN_URL = 'https://auth.greenhouse.io/token';
  * For a SharedRateBudget: 30-second windows [M]; until the first response announces the real
  * limit, 50 (Airbyte's deliberate undershoot [M]); a twentieth left for requests in flight. Other
  * clients of the same credential are accounted for by the server's count in every response.
- * Bulk traffic keeps the default live share free (the stack's `rateBudget.liveShare` overrides it).
+ * Bulk traffic leaves the live reserve free, at most the default live share (the stack's
+ * `rateBudget.liveShare` overrides it; core/rate/budget.ts `liveReserve`).
  */
 export const GREENHOUSE_BUDGET_POLICY: BudgetPolicy = { windowMs: 30_000, initialLimit: 50, safetyMargin: 0.05, liveShare: DEFAULT_LIVE_SHARE };
 

@@ -14,8 +14,9 @@ import type { LedgerStore, Link } from './ports.ts';
  * a job change, which reconcile-job.ts reads again and closes as `job-not-found`.
  *
  * Low priority. Its calls are bulk traffic in the shared rate budget (lambdas/core/rate/budget.ts:
- * they never take the live share), and it also paces itself: at least `paceMs` between its requests
- * and at most `maxRequests` a run, so one run never fills the bulk share a backfill may need. A run that reaches its cap keeps a cursor (the IdMap key after the last page it finished,
+ * they never take the live reserve), and it also paces itself: at least `paceMs` between its requests
+ * and at most `maxRequests` a run, so one run never fills what a backfill may need. A run that
+ * reaches its cap keeps a cursor (the IdMap key after the last page it finished,
  * in a Ledger sync-state item) and the next run continues there; a run that reaches the end clears it.
  *
  * A merged-away candidate whose `merge_candidate` webhook was also missed is absent too, and is taken
