@@ -4,7 +4,7 @@ import type { Clock } from '#core/clock';
 import { collect } from '#core/async-iterables';
 import { DEFAULT_LIVE_SHARE, type BudgetPolicy } from '#core/rate/budget';
 import { ApiClient, operationOf, type ApiRequest, type ApiResponse, type HttpMethod, type RetryPolicy } from '../http/api-client.ts';
-import { Forbidden, NetworkError, NotFound, ServerError, Unauthorized, WriteOutcomeUnknown } from '#core/api-errors';
+import { ApiError, Forbidden, NetworkError, NotFound, ServerError, Unauthorized, Unsupported, WriteOutcomeUnknown } from '#core/api-errors';
 import type { RateBudget } from '../http/rate-budget.ts';
 import {
   addToCollection,
@@ -24,6 +24,9 @@ import type {
   DownloadedFile,
   GreenhouseApi,
   InterviewQuery,
+  JobNoteCreate,
+  JobNoteQuery,
+  JobPostWrite,
   JobQuery,
   ListQuery,
   NoteCreate,
@@ -40,6 +43,7 @@ import {
   attachmentSchema,
   candidateSchema,
   candidateTagSchema,
+  jobNoteSchema,
   noteSchema,
   RESOURCE_SCHEMAS,
   type AppliedCandidateTag,
@@ -47,6 +51,8 @@ import {
   type Attachment,
   type Candidate,
   type CandidateTag,
+  type JobNote,
+  type JobPost,
   type Note,
   type ResourceName,
   type ResourceOf,
@@ -660,6 +666,74 @@ export class GreenhouseClient implements GreenhouseApi {
     });
   }
 
+  // --- Job notes and job posts ---------------------------------------------------------------------
+
+  /**
+   * A job's private notes (list parameters of the official v3 reference [M]). A list answers an empty
+   * array when there is nothing, so a 404 here means the tenant does not serve job notes: Unsupported
+   * (`jobNotes`), never read as "no notes".
+   */
+  async *listJobNotes(query: JobNoteQuery = {}): AsyncGenerator<JobNote> {
+    try {
+      yield* this.list('job_notes', query);
+    } catch (error) {
+      throw error instanceof NotFound ? new Unsupported('greenhouse', error.operation, JOB_NOTES) : error;
+    }
+  }
+
+  /**
+   * `{job_id, user_id?, body, visibility}` [M]. Not idempotent: after an ambiguous failure the job's
+   * notes of the last minute are searched first. A 404 is the job gone when job notes still list, else
+   * a tenant without job notes (Unsupported).
+   */
+  async createJobNote(input: JobNoteCreate): Promise<JobNote> {
+    const startedAt = this.clock.now();
+    const recent = () => collect(this.listJobNotes({ job_ids: [input.job_id], created_at: this.verifyWindow(startedAt) }));
+    try {
+      return await this.write('POST', '/v3/job_notes', jobNoteSchema, input, async () =>
+        (await recent()).find((n) => n.body === input.body && (input.user_id === undefined || n.user_id === input.user_id)),
+      );
+    } catch (error) {
+      if (error instanceof NotFound) {
+        try {
+          await recent();
+        } catch (probe) {
+          if (probe instanceof Unsupported) throw probe;
+        }
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Title or HTML content of a job post that is not live, `current` being the post as the caller read
+   * it. A live post, or one whose `live` the read did not show, is refused before sending (JobPostLive):
+   * its content is what applicants see. The reply body is not public (v2 answered `{success: true}`), so
+   * any 2xx is taken and the post read back (a field still as it was: ActionNotConfirmed). A 404 for a
+   * post that still lists means the tenant does not take post writes: Unsupported (`jobPostContent`).
+   */
+  async updateJobPost(id: number, patch: JobPostWrite, current: JobPost): Promise<JobPost> {
+    const url = this.url(`/v3/job_posts/${id}`);
+    const operation = operationOf('PATCH', url);
+    if (current.id !== id) throw new Error(`updateJobPost: current is post ${current.id}, not ${id}`);
+    if (current.live !== false) throw new JobPostLive(operation, current.live === true ? 'live' : 'live unknown');
+    const readBack = async () => (await this.byIds('job_posts', [id]))[0];
+    try {
+      await this.send({ method: 'PATCH', url, json: patch, parse: () => undefined });
+    } catch (error) {
+      if (!(error instanceof NotFound)) throw error;
+      if (await readBack()) throw new Unsupported('greenhouse', operation, JOB_POST_CONTENT);
+      throw error;
+    }
+    const post = await readBack();
+    if (!post) throw new NotFound('greenhouse', 'GET /v3/job_posts');
+    // A v3 body that ignored a key would answer 2xx with nothing changed. Only "still exactly as before"
+    // counts as unconfirmed: Greenhouse may normalize HTML, so equality with the draft is not required.
+    const unchanged = (['title', 'content'] as const).filter((k) => patch[k] !== undefined && patch[k] !== current[k] && post[k] === current[k]);
+    if (unchanged.length > 0) throw new ActionNotConfirmed(operation, unchanged);
+    return post;
+  }
+
   private verifyWindow(startedAt: number): string {
     return pipeWindow({ gte: startedAt - VERIFY_WINDOW_MS, lte: this.clock.now() + VERIFY_WINDOW_MS });
   }
@@ -694,6 +768,21 @@ const ANONYMIZED_ON_CANDIDATE: Readonly<Record<string, (c: Candidate) => boolean
   social_media_links: (c) => none(c.social_media_addresses),
   tags: (c) => none(c.tags),
 };
+
+/** Capabilities a tenant may lack, as Unsupported names them. */
+export const JOB_NOTES = 'jobNotes';
+export const JOB_POST_CONTENT = 'jobPostContent';
+
+/**
+ * A job post write refused before sending: the post is live (or the read did not say it is not), and
+ * a live post's content is what applicants are reading. Retrying cannot help; the post must be
+ * unpublished in Greenhouse first, or the draft kept elsewhere.
+ */
+export class JobPostLive extends ApiError {
+  constructor(operation: string, readonly reason: 'live' | 'live unknown') {
+    super('greenhouse', operation, undefined, `refused before sending: the job post is ${reason === 'live' ? 'live' : 'not known to be unpublished'}`);
+  }
+}
 
 /** The client's surface, for fakes in tests of code that uses it. */
 

@@ -266,6 +266,13 @@ export const rejectionDetailSchema = z.looseObject({
 });
 export type RejectionDetail = z.infer<typeof rejectionDetailSchema>;
 
+/**
+ * `GET /v3/job_notes`: private notes on a job. Fields and `visibility` (`admin_only_visible` |
+ * `privately_visible`) as a public implementation reads and writes them [M].
+ */
+export const jobNoteSchema = z.looseObject({ id, job_id: id, user_id: idOrNull, body: text, visibility: text, created_at: iso, updated_at: iso });
+export type JobNote = z.infer<typeof jobNoteSchema>;
+
 /** Every list resource the client reads, with its schema. */
 export const RESOURCE_SCHEMAS = {
   candidates: candidateSchema,
@@ -284,6 +291,7 @@ export const RESOURCE_SCHEMAS = {
   departments: departmentSchema,
   offices: officeSchema,
   notes: noteSchema,
+  job_notes: jobNoteSchema,
   attachments: attachmentSchema,
   candidate_tags: candidateTagSchema,
   applied_candidate_tags: appliedCandidateTagSchema,

@@ -5,6 +5,8 @@ import type {
   Attachment,
   Candidate,
   CandidateTag,
+  JobNote,
+  JobPost,
   Note,
   ResourceName,
   ResourceOf,
@@ -63,6 +65,42 @@ export interface GreenhouseApi {
   addTag(candidateId: number, name: string): Promise<AppliedCandidateTag>;
   removeTag(candidateId: number, name: string): Promise<void>;
   uploadAttachment(input: AttachmentUpload): Promise<Attachment>;
+
+  /** A job's private notes; a tenant without `/v3/job_notes` is an Unsupported (`jobNotes`), never "no notes". */
+  listJobNotes(query?: JobNoteQuery): AsyncIterable<JobNote>;
+  createJobNote(input: JobNoteCreate): Promise<JobNote>;
+  /**
+   * Title or content of a job post that is not live. `current` is the post as the caller read it: a live
+   * one (or one whose `live` is unknown) is refused before anything is sent. Returns the post as read back.
+   */
+  updateJobPost(id: number, patch: JobPostWrite, current: JobPost): Promise<JobPost>;
+}
+
+export type JobNoteQuery = {
+  ids?: readonly number[];
+  job_ids?: readonly number[];
+  user_ids?: readonly number[];
+  visibility?: JobNoteVisibility;
+  created_at?: string;
+  updated_at?: string;
+};
+
+/** Job notes' visibilities, as a public implementation reads and writes them [M]. */
+export type JobNoteVisibility = 'admin_only_visible' | 'privately_visible';
+
+/** POST /v3/job_notes body [M]. */
+export interface JobNoteCreate {
+  readonly job_id: number;
+  readonly body: string;
+  readonly visibility: JobNoteVisibility;
+  /** Author; the token's `sub` when absent. */
+  readonly user_id?: number;
+}
+
+/** PATCH /v3/job_posts/{id}: the public title and the HTML content [M for v2; v3 assumed]. Never `live`: the bridge does not publish. */
+export interface JobPostWrite {
+  readonly title?: string;
+  readonly content?: string;
 }
 
 export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined | null;

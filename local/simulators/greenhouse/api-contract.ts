@@ -49,13 +49,31 @@ export const apiContractSchema = z.strictObject({
    * no Authorization header [M]; `bearer` — it answers 401 unless sent `Authorization: Bearer <valid token>`.
    */
   attachmentAuth: z.enum(['presigned', 'bearer']).default('presigned'),
+  /**
+   * ASSUMED `jobNotes`: `available` — `/v3/job_notes` lists and creates a job's private notes (the path
+   * is in the registry generated from the official v3 reference; fields and `visibility` values from a
+   * public implementation [M]); `absent` — every `/v3/job_notes` route answers 404, as for a tenant or
+   * plan without them (one secondary source lists them [M], none shows a tenant answering).
+   */
+  jobNotes: z.enum(['available', 'absent']).default('available'),
+  /**
+   * ASSUMED `jobPostWrites`: `not-live` — `PATCH /v3/job_posts/{id}` changes `title`/`content` of a post
+   * that is not live, and a live one is a 422 (no source says what v3 does with a live post);
+   * `read-only` — the route answers 404 for every post, as if post content were not writable through
+   * the API on this tenant (the path is official, its body is documented only for v2 [M]).
+   */
+  jobPostWrites: z.enum(['not-live', 'read-only']).default('not-live'),
 });
 export type ApiContract = z.infer<typeof apiContractSchema>;
 export type ApiContractInput = z.input<typeof apiContractSchema>;
 
 export const DEFAULT_API_CONTRACT: ApiContract = apiContractSchema.parse({});
 
-/** Every switch on its plausible alternative: what a client must survive if each assumption is wrong. */
+/**
+ * Every switch on its plausible alternative: what a client must survive if each assumption is wrong.
+ * Except the two that take a feature away (`jobNotes`, `jobPostWrites`): there the client can only say
+ * so (Unsupported), so a strict run would test nothing else of the feature; their tests set them.
+ */
 export const STRICT_API_CONTRACT: ApiContract = {
   customFields: 'replace',
   selectValues: 'ids',
@@ -64,4 +82,6 @@ export const STRICT_API_CONTRACT: ApiContract = {
   lifecycleReply: 'no-content',
   tokenBasicAuth: 'form-urlencoded',
   attachmentAuth: 'bearer',
+  jobNotes: 'available',
+  jobPostWrites: 'not-live',
 };

@@ -14,6 +14,7 @@ import type {
   JobHiringManagerRecord,
   JobInterviewRecord,
   JobInterviewStageRecord,
+  JobNoteRecord,
   JobOwnerRecord,
   JobPostRecord,
   JobRecord,
@@ -251,6 +252,8 @@ const notes: Factory<NoteRecord> = (p, now) => ({
   ...p,
 });
 
+const job_notes = stamped<JobNoteRecord>({ job_id: 0, user_id: null, body: '', visibility: 'privately_visible' });
+
 const attachments: Factory<AttachmentRecord> = (p, now) => ({
   application_id: 0,
   candidate_id: null,
@@ -311,6 +314,7 @@ export const FACTORIES: { [K in keyof Tables]: Factory<RecordOf<K>> } = {
   departments,
   offices,
   notes,
+  job_notes,
   attachments,
   candidate_tags,
   applied_candidate_tags,

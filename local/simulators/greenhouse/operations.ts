@@ -37,6 +37,8 @@ import type {
   AttachmentCreate,
   CandidateCreate,
   CandidatePatch,
+  JobNoteCreate,
+  JobPostPatch,
   NestedApplication,
   NoteCreate,
 } from './write-schemas.ts';
@@ -625,6 +627,26 @@ export class GreenhouseOperations {
     Object.assign(post, fields, { updated_at: this.now() });
     this.emit('job_post_updated', jobPostFields(post));
     return post;
+  }
+
+  /**
+   * The v3 `PATCH /v3/job_posts/{id}`: title and content of a post that is not live. A live post is a
+   * 422 (ASSUMED: what applicants are reading is not rewritten under them; v3 documents nothing).
+   */
+  patchJobPost(id: Id, patch: JobPostPatch): JobPostRecord {
+    const post = this.state.get('job_posts', id);
+    if (!post) throw notFound();
+    if (post.live) throw unprocessable([{ live: 'a live job post cannot be edited through the API' }]);
+    return this.updateJobPost(id, patch);
+  }
+
+  /** A private note on a job; no web hook exists for job notes. Without `user_id`, the acting user's (assumed, as for notes). */
+  createJobNote(input: JobNoteCreate, actingUserId: Id | null) {
+    this.requireRef('jobs', input.job_id, 'job_id');
+    this.requireRef('users', input.user_id, 'user_id');
+    const now = this.now();
+    const { user_id, ...fields } = input;
+    return this.state.insert('job_notes', { ...fields, user_id: user_id ?? actingUserId, created_at: now, updated_at: now }, now);
   }
 
   /** Only non-live posts can be deleted [H]. */

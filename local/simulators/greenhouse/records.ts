@@ -220,6 +220,22 @@ export type NoteType = 'NOTE' | 'ACTIVITY' | 'EMAIL';
 /** Read spelling; writes say public|private|admin_only (gotcha 4) [M]. */
 export type NoteVisibility = 'publicly_visible' | 'privately_visible' | 'admin_only_visible';
 
+/**
+ * A private note on a job (`/v3/job_notes`): `job_id`, `user_id`, `body`, `visibility`
+ * (`admin_only_visible` | `privately_visible`) [M: the list parameters generated from the official
+ * v3 reference, and a public implementation's reads and writes].
+ */
+export type JobNoteVisibility = 'admin_only_visible' | 'privately_visible';
+export interface JobNoteRecord {
+  id: Id;
+  job_id: Id;
+  user_id: Id | null;
+  body: string;
+  visibility: JobNoteVisibility;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
 export interface NoteRecord {
   id: Id;
   candidate_id: Id;
@@ -432,6 +448,7 @@ export interface Tables {
   departments: Map<Id, DepartmentRecord>;
   offices: Map<Id, OfficeRecord>;
   notes: Map<Id, NoteRecord>;
+  job_notes: Map<Id, JobNoteRecord>;
   attachments: Map<Id, AttachmentRecord>;
   candidate_tags: Map<Id, CandidateTagRecord>;
   applied_candidate_tags: Map<Id, AppliedCandidateTagRecord>;
@@ -462,6 +479,7 @@ export const TABLE_NAMES: readonly TableName[] = [
   'departments',
   'offices',
   'notes',
+  'job_notes',
   'attachments',
   'candidate_tags',
   'applied_candidate_tags',

@@ -35,6 +35,8 @@ export interface ListResource<K extends TableName = TableName> {
   /** Records a default listing leaves out (service accounts, Greenhouse's default rejection reasons). */
   readonly visible?: (record: RecordOf<K>, filters: Query) => boolean;
   readonly project: (record: RecordOf<K>, ctx: ProjectionContext) => unknown;
+  /** Whether the tenant serves the endpoint at all under the ASSUMED contract (404 otherwise). */
+  readonly served?: (contract: ApiContract) => boolean;
 }
 
 /** Drops the simulator-only `sim_*` fields. */
@@ -248,6 +250,19 @@ export const LIST_RESOURCES = [
       type: (value) => (n) => value.split(',').includes(n.type),
       visibility: oneOf(['admin_only_visible', 'privately_visible', 'publicly_visible'], (n, v) => n.visibility === v),
     },
+    project: asIs,
+  }),
+  define({
+    name: 'job_notes',
+    table: 'job_notes',
+    // The list parameters generated from the official v3 reference [M].
+    filters: {
+      ...commonFilters(),
+      job_ids: idIn((n) => n.job_id),
+      user_ids: idIn((n) => n.user_id),
+      visibility: oneOf(['admin_only_visible', 'privately_visible'], (n, v) => n.visibility === v),
+    },
+    served: (contract) => contract.jobNotes === 'available',
     project: asIs,
   }),
   define({

@@ -15,6 +15,7 @@ import { registerApplicationRoutes } from './routes/applications.ts';
 import { registerAttachmentRoutes } from './routes/attachments.ts';
 import { registerCandidateRoutes } from './routes/candidates.ts';
 import type { RouteDeps, SimSettings } from './routes/context.ts';
+import { registerJobWriteRoutes } from './routes/job-writes.ts';
 import { registerListRoutes } from './routes/lists.ts';
 import { registerNoteAndTagRoutes } from './routes/notes-tags.ts';
 import { EMPTY_SCENARIO, loadScenarioFile, parseScenario, type Scenario, type ScenarioInput } from './scenario.ts';
@@ -45,6 +46,8 @@ export const WRITE_SCOPES = [
   'harvest:applied_candidate_tags:create',
   'harvest:applied_candidate_tags:destroy',
   'harvest:attachments:create',
+  'harvest:job_notes:create',
+  'harvest:job_posts:update',
 ] as const;
 
 export const ALL_SCOPES: readonly string[] = [...LIST_SCOPES, ...WRITE_SCOPES];
@@ -141,6 +144,7 @@ export async function startGreenhouseSimulator(options: GreenhouseSimulatorOptio
   registerApplicationRoutes(app, deps);
   registerNoteAndTagRoutes(app, deps);
   registerAttachmentRoutes(app, deps);
+  registerJobWriteRoutes(app, deps);
   registerAdminEntityRoutes(app, deps);
   registerAdminControlRoutes(app, {
     state,

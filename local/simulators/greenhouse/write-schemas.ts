@@ -145,3 +145,25 @@ export const rejectRequest = z.strictObject({
   rejection_email: z.looseObject({ email_template_id: id }).optional(),
 });
 export const hireRequest = z.strictObject({ opening_id: id.optional(), start_date: z.string().optional(), close_reason_id: id.optional() });
+
+/**
+ * `POST /v3/job_notes`: `{job_id, user_id, body, visibility}` as a public implementation sends it [M];
+ * `user_id` optional here (the token's `sub` then, as for candidate notes: assumed).
+ */
+export const jobNoteCreate = z.strictObject({
+  job_id: id,
+  body: z.string().trim().min(1),
+  visibility: z.enum(['admin_only_visible', 'privately_visible']),
+  user_id: id.optional(),
+});
+export type JobNoteCreate = z.infer<typeof jobNoteCreate>;
+
+/**
+ * `PATCH /v3/job_posts/{id}`: the public `title` and the HTML `content` (the fields Greenhouse's own
+ * guide shows for v2 [M]; v3's body is not public). Publishing (`live`, v3's `job_application_status`
+ * per one secondary source) is refused as an unknown key: the bridge never publishes. Assumed.
+ */
+export const jobPostPatch = z
+  .strictObject({ title: z.string().trim().min(1).optional(), content: z.string().min(1).optional() })
+  .refine((patch) => patch.title !== undefined || patch.content !== undefined, { message: 'give title or content', path: ['body'] });
+export type JobPostPatch = z.infer<typeof jobPostPatch>;

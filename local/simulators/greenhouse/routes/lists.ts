@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { notFound } from '../api-errors.ts';
 import type { ScopeConfig } from '../auth.ts';
 import type { Predicate } from '../filters.ts';
 import { nextLink, paginate, perPageOf, resolvePageRequest } from '../pagination.ts';
@@ -11,6 +12,7 @@ export function registerListRoutes(app: FastifyInstance, deps: RouteDeps): void 
     const path = `/v3/${resource.name}`;
     const config: ScopeConfig = { scope: `harvest:${resource.name}:list`, list: true };
     app.get(path, { config }, async (request, reply) => {
+      if (resource.served && !resource.served(deps.settings.apiContract)) throw notFound();
       const { filters, below } = resolvePageRequest(flatQuery(request));
       perPageOf(filters);
       const predicates: Predicate<never>[] = [];
