@@ -4,6 +4,8 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import Fastify, { type FastifyError, type FastifyServerFactoryHandler } from 'fastify';
 import { LOOPBACK_HOST, urlHost } from '../../listen-host.ts';
+import { embeddingAnswer, embeddingFamily, embeddingProblem, readEmbeddingCall, type EmbeddingCall } from './embedding.ts';
+import { estimateTokens } from './tokens.ts';
 
 /**
  * A Bedrock Runtime that speaks Converse's REST-JSON contract closely enough for the real SDK client
@@ -15,6 +17,11 @@ import { LOOPBACK_HOST, urlHost } from '../../listen-host.ts';
  * interventions and bad answers around it. No signature is verified, only that one is present.
  * The SDK's default handler for this client speaks HTTP/2 (cleartext to an http:// endpoint), while
  * fetch and curl speak HTTP/1.1, so the port serves both.
+ *
+ * It also serves InvokeModel (`POST /model/{modelId}/invoke`) for the embedding models candidate
+ * rediscovery uses, Titan Text Embeddings V2 and Cohere Embed v3, with their own request checks
+ * (embedding.ts). Its vectors come from hashing words, not from a model: see `simulatedEmbedding`.
+ * Throttling (`throttleNext`) and server errors (`failNext`) apply to both operations.
  */
 export interface ConverseCall {
   /** Decoded from the path: a model id, an inference profile id or an ARN. */
@@ -36,7 +43,7 @@ export interface ConverseCall {
   readonly temperature?: number;
 }
 
-export type ConverseOutcome = 'tool_use' | 'end_turn' | 'guardrail_intervened' | 'ThrottlingException' | 'ValidationException';
+export type ConverseOutcome = 'tool_use' | 'end_turn' | 'guardrail_intervened' | 'ThrottlingException' | 'InternalServerException' | 'ValidationException';
 
 export interface LoggedConverseCall extends ConverseCall {
   readonly outcome: ConverseOutcome;
@@ -44,6 +51,12 @@ export interface LoggedConverseCall extends ConverseCall {
   readonly usage?: { readonly inputTokens: number; readonly outputTokens: number };
   /** The id of the tool call answered with. */
   readonly toolUseId?: string;
+}
+
+export type { EmbeddingCall } from './embedding.ts';
+
+export interface LoggedInvokeCall extends EmbeddingCall {
+  readonly outcome: 'embeddings' | 'ThrottlingException' | 'InternalServerException' | 'ValidationException';
 }
 
 export interface BedrockSimulatorOptions {
@@ -61,12 +74,18 @@ export interface BedrockSimulator {
   readonly url: string;
   /** Every signed Converse request for a known model, in order, with what it was answered. */
   requests(): LoggedConverseCall[];
-  /** The next n requests get 429 ThrottlingException. */
+  /** Every signed InvokeModel request for a known embedding model, in order, with what it was answered. */
+  invocations(): LoggedInvokeCall[];
+  /** The next n requests (Converse or InvokeModel) get 429 ThrottlingException. */
   throttleNext(n: number): void;
+  /** The next n requests (Converse or InvokeModel), after any throttled ones, get 500 InternalServerException. */
+  failNext(n: number): void;
   /** A guardrail that blocks prompts containing the word (case-insensitive), when the request names a guardrail. */
   blockWhenPromptContains(word: string): void;
   /** Answers the next request with this tool input instead of `respond`'s; queued when called again. */
   answerNext(input: unknown): void;
+  /** Answers the next valid InvokeModel request with this body instead of the simulated embeddings; queued. */
+  answerNextInvoke(body: unknown): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -113,9 +132,25 @@ const BLOCKED_MESSAGE = 'Sorry, the model cannot answer this question.';
 export async function startBedrockSimulator(options: BedrockSimulatorOptions): Promise<BedrockSimulator> {
   const known = options.models && new Set(options.models);
   let log: LoggedConverseCall[] = [];
+  let invokeLog: LoggedInvokeCall[] = [];
   let throttled = 0;
+  let failing = 0;
   let blockedWords: string[] = [];
   let overrides: unknown[] = [];
+  let invokeOverrides: unknown[] = [];
+
+  /** The injected failure for this request, if any: throttling first, then server errors. */
+  function injectedFailure(): ConverseError | undefined {
+    if (throttled > 0) {
+      throttled -= 1;
+      return new ConverseError(429, 'ThrottlingException', 'Too many requests, please wait before trying again.');
+    }
+    if (failing > 0) {
+      failing -= 1;
+      return new ConverseError(500, 'InternalServerException', 'Internal server error.');
+    }
+    return undefined;
+  }
 
   const app = Fastify({
     logger: options.logger ?? false,
@@ -150,10 +185,10 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions): P
     const entry: Mutable<LoggedConverseCall> = { ...call, outcome: 'tool_use' };
     log.push(entry);
 
-    if (throttled > 0) {
-      throttled -= 1;
-      entry.outcome = 'ThrottlingException';
-      throw new ConverseError(429, 'ThrottlingException', 'Too many requests, please wait before trying again.');
+    const failure = injectedFailure();
+    if (failure) {
+      entry.outcome = failure.type as ConverseOutcome;
+      throw failure;
     }
     try {
       validate(body);
@@ -194,6 +229,33 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions): P
     };
   });
 
+  app.post<{ Params: { modelId: string }; Body: unknown }>('/model/:modelId/invoke', async (request, reply) => {
+    const started = performance.now();
+    const { modelId } = request.params;
+    if (known && !known.has(modelId)) throw new ConverseError(404, 'ResourceNotFoundException', 'The provided model identifier is invalid.');
+    const family = embeddingFamily(modelId);
+    if (!family) throw validation('The simulator serves InvokeModel for Titan Text Embeddings V2 and Cohere Embed v3 only.');
+    const entry: Mutable<LoggedInvokeCall> = { ...readEmbeddingCall(modelId, family, request.body), outcome: 'embeddings' };
+    invokeLog.push(entry);
+
+    const failure = injectedFailure();
+    if (failure) {
+      entry.outcome = failure.type as LoggedInvokeCall['outcome'];
+      throw failure;
+    }
+    const problem = embeddingProblem(family, request.body);
+    if (problem !== undefined) {
+      entry.outcome = 'ValidationException';
+      throw validation(problem);
+    }
+    const answer = embeddingAnswer(entry);
+    return reply
+      .header('content-type', 'application/json')
+      .header('x-amzn-bedrock-input-token-count', String(answer.inputTokens))
+      .header('x-amzn-bedrock-invocation-latency', String(Math.max(1, Math.round(performance.now() - started))))
+      .send(invokeOverrides.length ? invokeOverrides.shift() : answer.body);
+  });
+
   const host = options.host ?? LOOPBACK_HOST;
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
@@ -202,8 +264,12 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions): P
   return {
     url: `http://${urlHost(host)}:${port}`,
     requests: () => [...log],
+    invocations: () => [...invokeLog],
     throttleNext(n) {
       throttled = n;
+    },
+    failNext(n) {
+      failing = n;
     },
     blockWhenPromptContains(word) {
       blockedWords.push(word.toLowerCase());
@@ -211,11 +277,17 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions): P
     answerNext(input) {
       overrides.push(input);
     },
+    answerNextInvoke(body) {
+      invokeOverrides.push(body);
+    },
     reset() {
       log = [];
+      invokeLog = [];
       throttled = 0;
+      failing = 0;
       blockedWords = [];
       overrides = [];
+      invokeOverrides = [];
     },
     close: () => app.close(),
   };
@@ -357,9 +429,4 @@ function stringOr(value: unknown): string | undefined {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Roughly four characters a token, as Bedrock's English-text estimates go. */
-function estimateTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
 }
