@@ -158,6 +158,7 @@ export function createBedrockEmbedder(options: BedrockEmbedderOptions): BedrockE
         vectors: batches.flatMap((batch) => batch.vectors),
         provenance,
         usage: { inputTokens, estimated: batches.some((batch) => batch.estimated) },
+        // Every model in FAMILIES has a price in pricing.ts.
         estimatedCostUsd: estimatedEmbeddingCostUsd(inputTokens, modelId) ?? 0,
       };
     },

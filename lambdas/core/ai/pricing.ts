@@ -13,10 +13,11 @@ export function estimatedCostUsd(usage: TokenUsage, pricing: TokenPricing): numb
 
 /**
  * On-demand USD per 1,000 input tokens of the Bedrock embedding models rediscovery can use; an
- * embedding bills its input only. Source: https://aws.amazon.com/bedrock/pricing/ (us-east-1, on-demand),
- * as of 2026-12-04: Titan Text Embeddings V2 $0.00002, Cohere Embed v3 (English and Multilingual)
- * $0.0001. Several public price tables agree; a Region or a new price list may differ. For the
- * dashboard's estimate only, like the language model's prices.
+ * embedding bills its input only (https://aws.amazon.com/bedrock/pricing/, on-demand). Titan Text
+ * Embeddings V2 $0.00002, Cohere Embed v3 (English and Multilingual) $0.0001, as several public price
+ * tables copied from that page agreed on 2026-12-04 (the page's own table could not be read then);
+ * a Region or a new price list may differ. For the dashboard's estimate only, like the language
+ * model's prices.
  */
 export const EMBEDDING_PRICES_PER_1K_INPUT_TOKENS_USD: Readonly<Record<string, number>> = {
   'amazon.titan-embed-text-v2:0': 0.00002,
