@@ -118,8 +118,20 @@ async function actingUser(tenant: GreenhouseTenant, probe: Probe, clock: Clock):
   return { id, status: 'ok', evidence: `user ${userId} is an active Site Admin` };
 }
 
+/**
+ * Lists only an optional workflow reads: a tenant without them (no endpoint, or no scope) is told
+ * what it cannot use, and the sync's own checks still pass.
+ */
+const OPTIONAL_LISTS: Partial<Record<ResourceName, string>> = {
+  job_notes: 'candidate rediscovery and job-description drafts write their notes there; the sync does not need them',
+};
+
 function listCheck(resource: ResourceName, result: ProbeResult): CheckResult {
   const id = `greenhouse.list.${resource}`;
+  const optional = OPTIONAL_LISTS[resource];
+  if (optional && (result.status === 403 || result.status === 404)) {
+    return { id, status: 'unknown', evidence: `GET /v3/${resource} → ${statusText(result)}${scopeHint(result)}: ${optional}` };
+  }
   if (result.status !== 200) {
     const scope = scopeHint(result);
     const why = result.status === 403 ? (scope ? `: the credential lacks this endpoint's scope${scope}` : detail(result)) : result.status === 404 ? ': no such endpoint' : '';

@@ -52,6 +52,13 @@ describe('bridge doctor: Greenhouse read-only checks', () => {
     expect(byId(results, 'greenhouse.list.candidates')?.status).toBe('ok');
   });
 
+  it('says a tenant without job notes cannot use the workflows that write them, and fails nothing for it', async () => {
+    await h.admin('PUT', `/credentials/${DEFAULT_CLIENT_ID}`, { scopes: LIST_SCOPES.filter((s) => s !== 'harvest:job_notes:list') });
+    const results = await run();
+    expect(byId(results, 'greenhouse.list.job_notes')).toMatchObject({ status: 'unknown', evidence: expect.stringMatching(/403.*rediscovery/) });
+    expect(results.filter((r) => r.status === 'fail')).toEqual([]);
+  });
+
   it('fails a configured custom field that does not exist or has a type the bridge cannot write', async () => {
     const results = await run({
       fields: [
