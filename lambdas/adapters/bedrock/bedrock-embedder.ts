@@ -3,6 +3,7 @@ import { ModelAnswerInvalid } from '#core/ai/model';
 import { estimatedEmbeddingCostUsd } from '#core/ai/pricing';
 import type { Embedder, EmbedderProvenance, EmbedPurpose, Embeddings } from '#core/ai/rediscovery/ports';
 import { RateLimited } from '#core/api-errors';
+import { THROTTLED_RETRY_AFTER_SECONDS, isOutOfCapacity } from './capacity.ts';
 
 /**
  * Candidate rediscovery's Embedder on Bedrock Runtime's InvokeModel, for two model families. The
@@ -76,9 +77,6 @@ const COHERE_INPUT_TYPE: Readonly<Record<EmbedPurpose, string>> = { document: 's
 const OPERATION = 'InvokeModel';
 const DEFAULT_CONCURRENCY = 4;
 const DEFAULT_MAX_ATTEMPTS = 4;
-/** As the Converse adapter: Bedrock sends no Retry-After and its token buckets refill per minute. */
-const THROTTLED_RETRY_AFTER_SECONDS = 30;
-const CAPACITY_ERRORS = new Set(['ThrottlingException', 'ServiceUnavailableException', 'ModelNotReadyException']);
 const TOKEN_COUNT_HEADER = 'x-amzn-bedrock-input-token-count';
 /** ModelAnswerInvalid's label: the embedder does not know which workflow called it. */
 const WORKFLOW = 'embedding';
@@ -232,10 +230,4 @@ function nonNegativeInteger(value: unknown): number | undefined {
 /** About four characters a token, as Bedrock's own guidance for English text goes. */
 function estimateTokens(texts: readonly string[]): number {
   return texts.reduce((sum, text) => sum + Math.max(1, Math.ceil(text.length / 4)), 0);
-}
-
-function isOutOfCapacity(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return CAPACITY_ERRORS.has(error.name) || status === 429 || status === 503;
 }

@@ -9,6 +9,7 @@ import {
 import * as z from '#core/zod-mini';
 import { GuardrailIntervened, ModelAnswerInvalid, type Inference, type StructuredModel, type StructuredRequest } from '#core/ai/model';
 import { RateLimited } from '#core/api-errors';
+import { THROTTLED_RETRY_AFTER_SECONDS, isOutOfCapacity } from './capacity.ts';
 
 /**
  * The StructuredModel port on Bedrock's Converse API. The answer's JSON schema is the input schema of
@@ -35,11 +36,8 @@ const OPERATION = 'Converse';
 /** The answer cap when a request sets none (the screening sets none; the bench prices it). */
 export const DEFAULT_MAX_TOKENS = 2_000;
 const DEFAULT_MAX_ATTEMPTS = 4;
-/** Bedrock sends no Retry-After; its token buckets refill per minute, so half a minute is a fair wait. */
-const THROTTLED_RETRY_AFTER_SECONDS = 30;
 /** Enough for the model to fix its answer without a long message. */
 const MAX_PROBLEMS_LISTED = 10;
-const CAPACITY_ERRORS = new Set(['ThrottlingException', 'ServiceUnavailableException', 'ModelNotReadyException']);
 
 export function createConverseModel(options: ConverseModelOptions): StructuredModel {
   const client =
@@ -169,10 +167,4 @@ function toolInputSchema<T>(request: StructuredRequest<T>): ToolInputSchema {
   const schema: ToolInputSchema = { json };
   inputSchemas.set(request.schema, schema);
   return schema;
-}
-
-function isOutOfCapacity(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return CAPACITY_ERRORS.has(error.name) || status === 429 || status === 503;
 }
