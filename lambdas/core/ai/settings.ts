@@ -1,4 +1,5 @@
 import * as z from '#core/zod-mini';
+import { DIMENSIONS as OFFLINE_EMBEDDING_DIMENSIONS } from './rediscovery/offline-embedder.ts';
 
 /**
  * The operator's AI settings, one schema for both sides: the stack config validates them at `cdk synth`
@@ -52,6 +53,48 @@ export const screeningSettingsSchema = z.strictObject({
 
 export const feedbackSettingsSchema = z.strictObject({ ...gate });
 
+/** Titan Text Embeddings V2: the Bedrock embedder's default; the offline embedder ignores the id. */
+export const DEFAULT_EMBEDDING_MODEL_ID = 'amazon.titan-embed-text-v2:0';
+
+export const rediscoveryEmbeddingSchema = z
+  .strictObject({
+    /** `offline`: hashed word counts that say in every note they are not a language model; `bedrock`: a hosted embedding model. */
+    provider: z._default(z.enum(['offline', 'bedrock']), 'offline'),
+    modelId: z._default(nonEmpty(), DEFAULT_EMBEDDING_MODEL_ID),
+    /** The vectors' size (Titan V2 gives 256, 512 or 1,024; Cohere v3 1,024); the index holds one size, so a change re-indexes everyone. */
+    dimensions: z._default(z.union([z.literal(256), z.literal(512), z.literal(1024)]), 512),
+  })
+  .check(
+    // The offline embedder has one size; a different one would be refused by the index at the first put.
+    z.refine((e) => e.provider !== 'offline' || e.dimensions === OFFLINE_EMBEDDING_DIMENSIONS, {
+      message: `the offline embedder gives ${OFFLINE_EMBEDDING_DIMENSIONS} dimensions`,
+      path: ['dimensions'],
+    }),
+  );
+
+/**
+ * Past candidates suggested for a job as one private job note. The gate scopes by the job (its id,
+ * department or offices) and the rollout samples jobs, not applications.
+ */
+export const rediscoverySettingsSchema = z.strictObject({
+  ...gate,
+  /** Only candidates whose last activity in Greenhouse is at least this old are suggested. */
+  minInactiveDays: z._default(z.int().check(z.gte(0)), 180),
+  /** How many candidates one note lists at most. */
+  topN: z._default(z.int().check(z.gte(1), z.lte(50)), 10),
+  /** Cosine similarity (-1 to 1) below which a match is not suggested. */
+  minScore: z._default(z.number().check(z.gte(-1), z.lte(1)), 0),
+  /** Added to each suggested candidate in assist mode. */
+  tag: tag('rediscovered'),
+  /**
+   * Candidate custom field (`name_key`, yes/no or a yes/no select) that records consent to be
+   * considered for other roles. Unset, no one has consented and no one is indexed or suggested: consent
+   * is never assumed.
+   */
+  consentField: z.optional(nonEmpty()),
+  embedding: z.prefault(rediscoveryEmbeddingSchema, {}),
+});
+
 export const aiSettingsSchema = z.strictObject({
   /** `bedrock`, or `offline`: the deterministic matcher that says in every output it is not a language model. */
   provider: z._default(z.enum(['bedrock', 'offline']), 'bedrock'),
@@ -64,11 +107,13 @@ export const aiSettingsSchema = z.strictObject({
   pricing: z.prefault(z.strictObject({ inputPer1kTokensUsd: price(0.001), outputPer1kTokensUsd: price(0.005) }), {}),
   screening: z.prefault(screeningSettingsSchema, {}),
   feedback: z.prefault(feedbackSettingsSchema, {}),
+  rediscovery: z.prefault(rediscoverySettingsSchema, {}),
 });
 
 export type AiSettings = z.infer<typeof aiSettingsSchema>;
 export type ScreeningSettings = z.infer<typeof screeningSettingsSchema>;
 export type FeedbackSettings = z.infer<typeof feedbackSettingsSchema>;
+export type RediscoverySettings = z.infer<typeof rediscoverySettingsSchema>;
 export type WorkflowGate = Pick<ScreeningSettings, 'enabled' | 'mode' | 'rolloutPercent' | 'scope'>;
 
 export function parseAiSettings(raw: unknown): AiSettings {

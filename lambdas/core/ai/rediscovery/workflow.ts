@@ -1,0 +1,189 @@
+import { createHash } from 'node:crypto';
+import type { GreenhouseApi } from '#core/ports/greenhouse-api';
+import type { Application, Candidate, Job } from '#core/greenhouse/records';
+import { collect } from '#core/async-iterables';
+import { isoNow, type Clock } from '#core/clock';
+import { entityKey } from '#core/envelope';
+import type { AuditStore } from '#core/sync/ports';
+import { decideGate } from '../gating.ts';
+import type { AiMemory } from '../ports.ts';
+import type { RediscoverySettings } from '../settings.ts';
+import { requirementsFromJobPost } from '../screening/job-requirements.ts';
+import { jobVersion } from '../screening/workflow.ts';
+import { pastCandidate, profileOf, withheldReasons, type PastCandidateDependencies, type Withheld } from './index-sync.ts';
+import { eligibility, jobQueryText, rankSuggestions, type IneligibleReason, type Suggestion } from './match.ts';
+import { rediscoveryNote } from './note.ts';
+import { MAX_TOP_K, vectorKey, type Embedder, type EmbedderProvenance, type VectorIndex } from './ports.ts';
+import { PROFILE_VERSION } from './profile.ts';
+
+/**
+ * Candidate rediscovery for one job: gate → read the job and its post's requirements → embed the
+ * query → ask the index for the nearest past candidates → read each fresh from Greenhouse and check
+ * eligibility there (the index's metadata may be a day old) → rank with evidence → audit → in assist
+ * mode, one private job note and a tag on each suggested candidate. Advice only: nothing here moves,
+ * rejects, contacts or adds anyone. A matched candidate the fresh read shows private, anonymized,
+ * without consent or gone is also deleted from the index, so the index forgets them without waiting
+ * for the next sync.
+ */
+export const REDISCOVERY_WORKFLOW = 'rediscovery';
+
+export interface RediscoveryDependencies extends PastCandidateDependencies {
+  readonly greenhouse: PastCandidateDependencies['greenhouse'] & Pick<GreenhouseApi, 'listJobs' | 'listJobPosts' | 'listCandidates' | 'createJobNote' | 'addTag'>;
+  readonly embedder: Embedder;
+  readonly index: VectorIndex;
+  readonly memory: AiMemory;
+  readonly audit: AuditStore;
+  readonly clock: Clock;
+  readonly settings: RediscoverySettings;
+  /** The Harvest user the note is written as (the token's `sub` when absent). */
+  readonly noteAuthorId?: number;
+  /** Base of Greenhouse's web app for the note's profile links. */
+  readonly appUrl?: string;
+}
+
+export type RediscoveryOutcome =
+  | { readonly outcome: 'skipped'; readonly reason: string }
+  | { readonly outcome: 'not-runnable'; readonly reason: 'no-job-post-requirements' }
+  | {
+      readonly outcome: 'suggested';
+      readonly mode: 'shadow' | 'assist';
+      readonly jobId: number;
+      readonly suggestions: readonly Suggestion[];
+      /** True when a note was written by this run (assist mode, something new to say). */
+      readonly noteWritten: boolean;
+      /** The same suggestions were already written (or audited, in shadow mode) by an earlier run. */
+      readonly alreadySuggested: boolean;
+      readonly provenance: EmbedderProvenance;
+    };
+
+const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
+const DAY_MS = 86_400_000;
+
+/**
+ * What makes two runs' advice the same: the job as matched, who is suggested in what order, the
+ * embedder, the profile layout and the mode (a shadow run must not stop the first assist run's note).
+ */
+export function suggestionsHash(parts: { jobVersion: string; candidateIds: readonly number[]; provenance: EmbedderProvenance; mode: string }): string {
+  const { provider, model, dimensions } = parts.provenance;
+  return sha256([parts.jobVersion, parts.candidateIds.join(','), provider, model, dimensions, PROFILE_VERSION, parts.mode].join('\n'));
+}
+
+/** The job's requirements from its post: the live one with content first, as applicants read it. */
+async function jobRequirements(job: Job, deps: RediscoveryDependencies): Promise<{ jobTitle: string; requirements: string[] }> {
+  const posts = (await collect(deps.greenhouse.listJobPosts({ job_ids: [job.id] }))).filter((p) => p.content);
+  const post = posts.find((p) => p.live) ?? posts[0];
+  return { jobTitle: post?.title ?? job.name ?? 'Untitled job', requirements: post?.content ? requirementsFromJobPost(post.content) : [] };
+}
+
+/** Fresh Greenhouse records of the matched candidates, by id; a deleted or merged-away one is absent. */
+async function freshRecords(ids: readonly number[], deps: RediscoveryDependencies): Promise<Map<number, { candidate: Candidate; applications: Application[] }>> {
+  if (!ids.length) return new Map();
+  const candidates = await collect(deps.greenhouse.listCandidates({ ids }));
+  const applications = await collect(deps.greenhouse.listApplications({ candidate_ids: ids }));
+  return new Map(candidates.map((candidate) => [candidate.id, { candidate, applications: applications.filter((a) => a.candidate_id === candidate.id) }]));
+}
+
+export async function rediscoverForJob(jobId: number, deps: RediscoveryDependencies): Promise<RediscoveryOutcome> {
+  const { greenhouse, settings } = deps;
+  const auditKey = entityKey('greenhouse', 'job', jobId);
+  const now = new Date(deps.clock.now());
+
+  const [job] = await collect(greenhouse.listJobs({ ids: [jobId] }));
+  if (!job) return { outcome: 'skipped', reason: 'job-not-found' };
+  // The rollout samples jobs: one job is either rediscovered for or not.
+  const gate = decideGate(settings, REDISCOVERY_WORKFLOW, { id: job.id, departmentId: job.department_id ?? null, officeIds: job.office_ids ?? [] }, jobId);
+  if (!gate.run) return { outcome: 'skipped', reason: gate.reason };
+  const ids = { workflow: REDISCOVERY_WORKFLOW, jobId, mode: gate.mode };
+
+  const { jobTitle, requirements } = await jobRequirements(job, deps);
+  if (requirements.length === 0) {
+    await deps.audit.record({
+      kind: 'ai-not-screenable',
+      entityKey: auditKey,
+      summary: 'Rediscovery not run: the job has no job post requirements to match. Nothing was guessed or written back.',
+      detail: { ...ids, reason: 'no-job-post-requirements' },
+      at: isoNow(deps.clock),
+    });
+    return { outcome: 'not-runnable', reason: 'no-job-post-requirements' };
+  }
+
+  const startedAt = deps.clock.now();
+  const query = await deps.embedder.embed([jobQueryText(jobTitle, requirements)], 'query');
+  const provenance = query.provenance;
+  // More than topN: the fresh eligibility check drops some, and the index knows nothing of consent or this job.
+  const matches = await deps.index.query(query.vectors[0]!, Math.min(MAX_TOP_K, Math.max(settings.topN * 5, 50)), {
+    lastActivityBefore: new Date(now.getTime() - settings.minInactiveDays * DAY_MS).toISOString(),
+  });
+
+  const matchedIds = [...new Set(matches.map((m) => m.metadata.candidateId))];
+  const fresh = await freshRecords(matchedIds, deps);
+  const eligible = new Set<number>();
+  const ineligible: Partial<Record<IneligibleReason | 'gone', number>> = {};
+  const forget: { candidateId: number; reason: Withheld }[] = [];
+  for (const id of matchedIds) {
+    const record = fresh.get(id);
+    if (!record) {
+      forget.push({ candidateId: id, reason: 'gone' });
+      ineligible.gone = (ineligible.gone ?? 0) + 1;
+      continue;
+    }
+    const past = await pastCandidate(record.candidate, record.applications, deps);
+    const decision = eligibility(past, jobId, now, settings);
+    if (decision.eligible) eligible.add(id);
+    else for (const reason of decision.reasons) ineligible[reason] = (ineligible[reason] ?? 0) + 1;
+    const [withheld] = withheldReasons(past, now);
+    if (withheld) forget.push({ candidateId: id, reason: withheld });
+  }
+  if (forget.length) await deps.index.delete(forget.map((f) => vectorKey(f.candidateId)));
+
+  // The evidence is read from each suggested candidate's current profile, built only for the few listed.
+  const rank = (profileTextOf: (id: number) => string | undefined) => rankSuggestions(matches, { isEligible: (id) => eligible.has(id), profileTextOf, requirements, rules: settings });
+  const profiles = new Map<number, string>();
+  for (const { candidateId } of rank(() => '')) profiles.set(candidateId, (await profileOf(fresh.get(candidateId)!.candidate, deps)).text);
+  const suggestions = rank((id) => profiles.get(id));
+  const latencyMs = deps.clock.now() - startedAt;
+
+  const hash = suggestionsHash({ jobVersion: jobVersion(jobTitle, requirements), candidateIds: suggestions.map((s) => s.candidateId), provenance, mode: gate.mode });
+  const doneKey = `rediscovery#done#${jobId}`;
+  const alreadySuggested = (await deps.memory.get<string>(doneKey)) === hash;
+  const noteWritten = gate.mode === 'assist' && suggestions.length > 0 && !alreadySuggested;
+
+  await deps.audit.record({
+    kind: 'ai-inference',
+    entityKey: auditKey,
+    summary: `Rediscovery found ${suggestions.length} past candidate${suggestions.length === 1 ? '' : 's'} for job ${jobId} by ${provenance.provider}/${provenance.model}${alreadySuggested ? ', the same as the last run' : ''}.`,
+    detail: {
+      ...ids,
+      provider: provenance.provider,
+      model: provenance.model,
+      isLanguageModel: provenance.isLanguageModel,
+      dimensions: provenance.dimensions,
+      promptVersion: PROFILE_VERSION,
+      inputHash: hash,
+      latencyMs,
+      requirements: requirements.length,
+      matches: matches.length,
+      eligible: eligible.size,
+      ineligible: JSON.stringify(ineligible),
+      removedFromIndex: forget.length,
+      suggested: suggestions.length,
+      output: JSON.stringify(suggestions.map((s) => ({ candidateId: s.candidateId, score: Number(s.score.toFixed(4)), matched: s.evidence.matched.length, judged: s.evidence.judged }))),
+      alreadySuggested,
+      noteWritten,
+    },
+    at: isoNow(deps.clock),
+  });
+
+  if (noteWritten) {
+    // The tags are safe to write twice; the note is not, so it goes last and only the done marker follows it.
+    for (const { candidateId } of suggestions) await greenhouse.addTag(candidateId, settings.tag);
+    await greenhouse.createJobNote({
+      job_id: jobId,
+      visibility: 'privately_visible',
+      body: rediscoveryNote(suggestions, { jobTitle, provenance, minInactiveDays: settings.minInactiveDays, ...(deps.appUrl ? { appUrl: deps.appUrl } : {}) }),
+      ...(deps.noteAuthorId !== undefined ? { user_id: deps.noteAuthorId } : {}),
+    });
+  }
+  await deps.memory.put(doneKey, hash);
+  return { outcome: 'suggested', mode: gate.mode, jobId, suggestions, noteWritten, alreadySuggested, provenance };
+}
