@@ -2,7 +2,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { collect, type GreenhouseClient } from '#adapters/greenhouse/client';
 import { ActionNotConfirmed } from '#adapters/greenhouse/errors';
 import { Forbidden, ServerError, Unauthorized } from '#core/api-errors';
-import type { ApiContractInput } from '#local/simulators/greenhouse/api-contract';
 import { startHarness, type Harness } from './support.ts';
 
 /**
@@ -19,14 +18,9 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-const setContract = async (contract: ApiContractInput) => {
-  await h.admin('POST', '/reset');
-  await h.admin('PUT', '/settings', { apiContract: contract });
-  await h.admin('DELETE', '/requests');
-};
 
 describe.each(['on-application', 'rejection-details-only'] as const)('rejection reasons (%s)', (rejectionReasons) => {
-  beforeEach(() => setContract({ rejectionReasons }));
+  beforeEach(() => h.freshTenant({ rejectionReasons }));
 
   it('reads the reason of a rejected application from rejection_details, a row of its own', async () => {
     const details = await collect(client.listRejectionDetails({ application_ids: [953] }));
@@ -45,7 +39,7 @@ describe.each(['on-application', 'rejection-details-only'] as const)('rejection 
 });
 
 describe.each(['candidate', 'no-content', 'message'] as const)('merge and anonymize answering %s', (lifecycleReply) => {
-  beforeEach(() => setContract({ lifecycleReply }));
+  beforeEach(() => h.freshTenant({ lifecycleReply }));
 
   it('merges, confirmed by reading both back: the primary as read, the duplicate gone', async () => {
     const dup = await client.createCandidate({ first_name: 'Omar', last_name: 'Quill' });
@@ -61,7 +55,7 @@ describe.each(['candidate', 'no-content', 'message'] as const)('merge and anonym
 });
 
 describe('merge and anonymize after an ambiguous failure', () => {
-  beforeEach(() => setContract({}));
+  beforeEach(() => h.freshTenant({}));
 
   /** A client whose matching writes reach the simulator (or not) and then come back as a 502; `sent` counts them. */
   let sent = 0;
@@ -114,7 +108,7 @@ describe('merge and anonymize after an ambiguous failure', () => {
 });
 
 describe.each(['presigned', 'bearer'] as const)('attachment downloads (%s)', (attachmentAuth) => {
-  beforeEach(() => setContract({ attachmentAuth }));
+  beforeEach(() => h.freshTenant({ attachmentAuth }));
 
   /** Every download request: its URL's host as the client sent it, and whether it carried a token. */
   const sent: { host: string; bearer: boolean }[] = [];

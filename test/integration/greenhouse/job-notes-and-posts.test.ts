@@ -5,7 +5,6 @@ import { Forbidden, Unsupported, ValidationFailed } from '#core/api-errors';
 import type { JobNoteCreate } from '#core/ports/greenhouse-api';
 import type { JobPost } from '#core/greenhouse/records';
 import { ALL_SCOPES, DEFAULT_CLIENT_ID } from '#local/simulators/greenhouse/server';
-import type { ApiContractInput } from '#local/simulators/greenhouse/api-contract';
 import { startHarness, type Harness } from './support.ts';
 
 /**
@@ -25,12 +24,6 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-/** A fresh scenario under the given switches, request counts at zero. */
-const freshTenant = (contract: ApiContractInput) => async () => {
-  await h.admin('POST', '/reset');
-  await h.admin('PUT', '/settings', { apiContract: contract });
-  await h.admin('DELETE', '/requests');
-};
 
 /** The error `act` fails with while the credential lacks `scope`. */
 async function failureWithout(scope: string, act: () => Promise<unknown>): Promise<unknown> {
@@ -52,7 +45,7 @@ const note = (overrides: Partial<JobNoteCreate> = {}): JobNoteCreate => ({
 });
 
 describe('job notes on a tenant that has them', () => {
-  beforeEach(freshTenant({ jobNotes: 'available' }));
+  beforeEach(() => h.freshTenant({ jobNotes: 'available' }));
 
   it('creates a note and lists it back on its job, with author and visibility as written', async () => {
     const created = await client.createJobNote(note({ user_id: 301 }));
@@ -116,7 +109,7 @@ describe('job notes on a tenant that has them', () => {
 });
 
 describe('a tenant without job notes (ASSUMED jobNotes: absent)', () => {
-  beforeEach(freshTenant({ jobNotes: 'absent' }));
+  beforeEach(() => h.freshTenant({ jobNotes: 'absent' }));
 
   it('listing is Unsupported, never an empty list', async () => {
     const error = await collect(client.listJobNotes({ job_ids: [801] })).catch((e: unknown) => e);
@@ -145,7 +138,7 @@ async function unpublishedPost(): Promise<JobPost> {
 }
 
 describe('job post writes (jobPostWrites: not-live)', () => {
-  beforeEach(freshTenant({ jobPostWrites: 'not-live' }));
+  beforeEach(() => h.freshTenant({ jobPostWrites: 'not-live' }));
 
   it('refuses a live post before sending anything', async () => {
     const [live] = await collect(client.listJobPosts({ ids: [871] }));
@@ -208,7 +201,7 @@ describe('job post writes (jobPostWrites: not-live)', () => {
 });
 
 describe('a tenant that takes no job post writes (ASSUMED jobPostWrites: read-only)', () => {
-  beforeEach(freshTenant({ jobPostWrites: 'read-only' }));
+  beforeEach(() => h.freshTenant({ jobPostWrites: 'read-only' }));
 
   it('is Unsupported for a post that still lists, and the post is unchanged', async () => {
     const post = await unpublishedPost();

@@ -11,7 +11,7 @@ import {
   type GreenhouseSimulator,
   type GreenhouseSimulatorOptions,
 } from '#local/simulators/greenhouse/server';
-import { STRICT_API_CONTRACT } from '#local/simulators/greenhouse/api-contract';
+import { STRICT_API_CONTRACT, type ApiContractInput } from '#local/simulators/greenhouse/api-contract';
 
 /**
  * A simulator in this process on port 0, a client pointed at it, both on one SimClock (real speed;
@@ -24,6 +24,8 @@ export interface Harness {
   admin<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, payload?: object): Promise<T>;
   /** Requests per route since the last reset, e.g. `requests('POST /token')`. */
   requests(route: string): number;
+  /** A fresh scenario under the given API-contract switches, request counts at zero. */
+  freshTenant(contract: ApiContractInput): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export async function startHarness(options: GreenhouseSimulatorOptions = {}): Pr
     ...options,
     clock,
   });
-  return {
+  const harness: Harness = {
     sim,
     clock,
     client: (overrides = {}) =>
@@ -60,8 +62,14 @@ export async function startHarness(options: GreenhouseSimulatorOptions = {}): Pr
       return (response.body ? response.json() : undefined) as T;
     },
     requests: (route) => sim.counts.snapshot()[route] ?? 0,
+    async freshTenant(contract) {
+      await harness.admin('POST', '/reset');
+      await harness.admin('PUT', '/settings', { apiContract: contract });
+      await harness.admin('DELETE', '/requests');
+    },
     close: () => sim.close(),
   };
+  return harness;
 }
 
 export interface ReceivedWebhook {
