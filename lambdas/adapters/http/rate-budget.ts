@@ -214,9 +214,13 @@ export class SharedRateBudget implements RateBudget {
     const now = clock.now();
     const given: { priority: TrafficPriority; lease: Lease; count: number }[] = [];
     for (const [priority, held] of this.leases) {
-      // Nothing to give (spent, ended, or paced): a paced lease stays for the container's next invocation within its second.
-      const kept = held.filter((lease) => returnable(lease, now, policy) === 0);
-      given.push(...held.filter((lease) => !kept.includes(lease)).map((lease) => ({ priority, lease, count: returnable(lease, now, policy) })));
+      const kept: Lease[] = [];
+      for (const lease of held) {
+        const count = returnable(lease, now, policy);
+        // Nothing to give (spent, ended, or paced): a paced lease stays for the container's next invocation within its second.
+        if (count === 0) kept.push(lease);
+        else given.push({ priority, lease, count });
+      }
       this.leases.set(priority, kept);
     }
     for (const { priority, lease, count } of given) {
@@ -234,6 +238,7 @@ export class SharedRateBudget implements RateBudget {
     const { policy } = this.options;
     const held = this.leases.get(priority) ?? [];
     let slot: number | undefined;
+    const live: Lease[] = [];
     for (const [i, lease] of held.entries()) {
       const spend = planSpend(lease, now, policy);
       if (spend.kind === 'spend') {
@@ -241,11 +246,9 @@ export class SharedRateBudget implements RateBudget {
         return 'spent';
       }
       if (spend.kind === 'wait') slot = Math.min(slot ?? spend.untilMs, spend.untilMs);
+      if (spend.kind !== 'ended') live.push(lease);
     }
-    this.leases.set(
-      priority,
-      held.filter((lease) => planSpend(lease, now, policy).kind !== 'ended'),
-    );
+    this.leases.set(priority, live);
     return slot;
   }
 

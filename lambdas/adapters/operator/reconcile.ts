@@ -19,10 +19,8 @@ export function reconcileMessages(kind: ReconcileKind, ids: readonly string[], r
   const messages =
     kind === 'contact'
       ? unique.map((id) => beameryChangeMessage(id, { origin: 'poll', observedAt, deliveryId, pushRequested: false }))
-      : kind === 'job'
-        ? pollMessages('jobs', unique, { to: observedAt })
-        : // An operator's reconcile reads everything: never taken for the echo of the bridge's own write.
-          pollMessages('candidates', unique, { to: observedAt }, CANDIDATE_RECORDS_CHANGED);
+      : // An operator's candidate reconcile reads everything: never taken for the echo of the bridge's own write.
+        pollMessages(kind === 'job' ? 'jobs' : 'candidates', unique, { to: observedAt }, kind === 'candidate' ? CANDIDATE_RECORDS_CHANGED : undefined);
   return messages.map((message) => ({
     ...message,
     // SQS allows 128 characters; a long run id only narrows deduplication.

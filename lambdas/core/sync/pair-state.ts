@@ -1,7 +1,7 @@
 import { entityKey } from '#core/envelope';
 import type { ContactFieldGroup } from '#core/mapping/contact';
 import { hashFieldGroup } from '#core/mapping/field-groups';
-import type { PersonGroup, PersonView } from '#core/mapping/person';
+import { personGroupHashes, type PersonGroup, type PersonView } from '#core/mapping/person';
 import type { LedgerStore } from './ports.ts';
 
 /**
@@ -106,7 +106,8 @@ export function baseAfterGreenhouseWrite(
  * keeps it, and a rename never reached Beamery that way (e2e beamery-to-greenhouse 4c).
  */
 export function holdsAgreedState(agreed: Readonly<Record<string, string>>, greenhouse: PersonView): boolean {
-  return Object.values(PERSON_GROUP_OF).every((group) => agreed[group] === hashFieldGroup(greenhouse[group]));
+  const hashes = personGroupHashes(greenhouse);
+  return Object.values(PERSON_GROUP_OF).every((group) => agreed[group] === hashes[group]);
 }
 
 function holds(group: PersonGroup, beamery: PersonView, greenhouse: PersonView): boolean {
