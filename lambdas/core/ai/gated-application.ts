@@ -1,7 +1,7 @@
 import type { GreenhouseApi } from '#core/ports/greenhouse-api';
 import type { Application, Job } from '#core/greenhouse/records';
 import { collect } from '#core/async-iterables';
-import { decideGate, type GateDecision } from './gating.ts';
+import { decideGate, jobViewOf, type GateDecision } from './gating.ts';
 import type { WorkflowGate } from './settings.ts';
 
 /**
@@ -25,6 +25,6 @@ export async function gatedApplication(
   if (application.prospect || application.job_id == null) return { run: false, reason: 'prospect' };
   const [job] = await collect(greenhouse.listJobs({ ids: [application.job_id] }));
   if (!job) return { run: false, reason: 'job-not-found' };
-  const decision = decideGate(gate, workflow, { id: job.id, departmentId: job.department_id ?? null, officeIds: job.office_ids ?? [] }, applicationId);
+  const decision = decideGate(gate, workflow, jobViewOf(job), applicationId);
   return decision.run ? { run: true, application, job, mode: decision.mode } : decision;
 }

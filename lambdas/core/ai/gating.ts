@@ -12,6 +12,11 @@ export interface JobView {
   readonly officeIds: readonly number[];
 }
 
+/** The gate's view of a Greenhouse job record. */
+export function jobViewOf(job: { readonly id: number; readonly department_id?: number | null; readonly office_ids?: readonly number[] | null }): JobView {
+  return { id: job.id, departmentId: job.department_id ?? null, officeIds: job.office_ids ?? [] };
+}
+
 export type GateDecision =
   | { readonly run: true; readonly mode: WorkflowGate['mode'] }
   | { readonly run: false; readonly reason: 'disabled' | 'out-of-scope' | 'excluded' | 'not-in-rollout' };

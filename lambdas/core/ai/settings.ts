@@ -1,5 +1,5 @@
 import * as z from '#core/zod-mini';
-import { DIMENSIONS as OFFLINE_EMBEDDING_DIMENSIONS } from './rediscovery/offline-embedder.ts';
+import { OFFLINE_EMBEDDING_DIMENSIONS } from './rediscovery/ports.ts';
 
 /**
  * The operator's AI settings, one schema for both sides: the stack config validates them at `cdk synth`

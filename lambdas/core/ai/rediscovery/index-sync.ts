@@ -9,6 +9,7 @@ import { indexPlan } from './index-plan.ts';
 import { eligibility, lastActivityOf, type IneligibleReason, type PastCandidate } from './match.ts';
 import type { Embedder, EmbedderProvenance, VectorIndex, VectorItem, VectorMetadata } from './ports.ts';
 import { vectorKey } from './ports.ts';
+import { newestResume } from '../newest-resume.ts';
 import { candidateProfile, type CandidateProfile, type ProfileOptions } from './profile.ts';
 
 /**
@@ -84,8 +85,7 @@ export function withheldReasons(past: PastCandidate, now: Date): Withheld[] {
 
 /** The newest resume's text, or nothing (no resume, or a file without text: the profile is built from the records alone). */
 async function newestResumeText(candidateId: number, deps: PastCandidateDependencies): Promise<string | undefined> {
-  const resumes = (await collect(deps.greenhouse.listAttachments({ candidate_ids: [candidateId], type: 'resume' }))).filter((a) => a.type === 'resume');
-  const newest = resumes.sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''))[0];
+  const newest = newestResume(await collect(deps.greenhouse.listAttachments({ candidate_ids: [candidateId], type: 'resume' })));
   if (!newest) return undefined;
   // The signed URL is fetched at once and never stored.
   const file = await deps.greenhouse.downloadAttachment(newest);

@@ -18,8 +18,6 @@ export interface RediscoveryRules {
   readonly minScore: number;
 }
 
-export const DEFAULT_REDISCOVERY_RULES: RediscoveryRules = { minInactiveDays: 180, topN: 10, minScore: 0 };
-
 export interface PastCandidate {
   readonly candidate: Candidate;
   readonly applications: readonly Application[];
@@ -33,7 +31,7 @@ export type IneligibleReason = 'on-this-job' | 'recently-active' | 'activity-unk
 
 export type Eligibility = { readonly eligible: true } | { readonly eligible: false; readonly reasons: readonly IneligibleReason[] };
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 /** Greenhouse's anonymization of `full_name` leaves first name "Anonymized" and the id as last name. */
 function looksAnonymized(candidate: Candidate): boolean {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Embedder, EmbedderProvenance } from './ports.ts';
+import { OFFLINE_EMBEDDING_DIMENSIONS, type Embedder, type EmbedderProvenance } from './ports.ts';
 import { PLACEHOLDER } from './profile.ts';
 
 /**
@@ -18,7 +18,7 @@ import { PLACEHOLDER } from './profile.ts';
  */
 export const OFFLINE_EMBEDDER_PROVIDER = 'offline';
 export const OFFLINE_EMBEDDER_MODEL = 'hashed-terms-512-v1';
-export const DIMENSIONS = 512;
+export const DIMENSIONS = OFFLINE_EMBEDDING_DIMENSIONS;
 
 export const offlineEmbedderProvenance: EmbedderProvenance = {
   provider: OFFLINE_EMBEDDER_PROVIDER,

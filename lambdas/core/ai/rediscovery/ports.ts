@@ -8,6 +8,9 @@
 /** Some embedding models embed a search query differently from the documents it searches. */
 export type EmbedPurpose = 'document' | 'query';
 
+/** The offline embedder's one size (offline-embedder.ts); here so settings can check it without loading that module. */
+export const OFFLINE_EMBEDDING_DIMENSIONS = 512;
+
 /**
  * Where vectors came from: recorded with every rediscovery run and printed at the foot of its note, so
  * no one mistakes the offline embedder's hashed word counts for a language model's judgement.

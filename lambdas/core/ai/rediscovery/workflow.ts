@@ -1,17 +1,16 @@
-import { createHash } from 'node:crypto';
 import type { GreenhouseApi } from '#core/ports/greenhouse-api';
 import type { Application, Candidate, Job } from '#core/greenhouse/records';
 import { collect } from '#core/async-iterables';
 import { isoNow, type Clock } from '#core/clock';
 import { entityKey } from '#core/envelope';
 import type { AuditStore } from '#core/sync/ports';
-import { decideGate } from '../gating.ts';
+import { decideGate, jobViewOf } from '../gating.ts';
 import type { AiMemory } from '../ports.ts';
 import type { RediscoverySettings } from '../settings.ts';
-import { requirementsFromJobPost } from '../screening/job-requirements.ts';
-import { jobVersion } from '../screening/workflow.ts';
+import { jobPostRequirements } from '../screening/job-requirements.ts';
+import { jobVersion, sha256 } from '../screening/workflow.ts';
 import { pastCandidate, profileOf, withheldReasons, type PastCandidateDependencies, type Withheld } from './index-sync.ts';
-import { eligibility, jobQueryText, rankSuggestions, type IneligibleReason, type Suggestion } from './match.ts';
+import { DAY_MS, eligibility, jobQueryText, rankSuggestions, type IneligibleReason, type Suggestion } from './match.ts';
 import { rediscoveryNote } from './note.ts';
 import { MAX_TOP_K, vectorKey, type Embedder, type EmbedderProvenance, type VectorIndex } from './ports.ts';
 import { PROFILE_VERSION } from './profile.ts';
@@ -56,8 +55,6 @@ export type RediscoveryOutcome =
       readonly provenance: EmbedderProvenance;
     };
 
-const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
-const DAY_MS = 86_400_000;
 
 /**
  * What makes two runs' advice the same: the job as matched, who is suggested in what order, the
@@ -70,9 +67,7 @@ export function suggestionsHash(parts: { jobVersion: string; candidateIds: reado
 
 /** The job's requirements from its post: the live one with content first, as applicants read it. */
 async function jobRequirements(job: Job, deps: RediscoveryDependencies): Promise<{ jobTitle: string; requirements: string[] }> {
-  const posts = (await collect(deps.greenhouse.listJobPosts({ job_ids: [job.id] }))).filter((p) => p.content);
-  const post = posts.find((p) => p.live) ?? posts[0];
-  return { jobTitle: post?.title ?? job.name ?? 'Untitled job', requirements: post?.content ? requirementsFromJobPost(post.content) : [] };
+  return jobPostRequirements(await collect(deps.greenhouse.listJobPosts({ job_ids: [job.id] })), job);
 }
 
 /** Fresh Greenhouse records of the matched candidates, by id; a deleted or merged-away one is absent. */
@@ -91,7 +86,7 @@ export async function rediscoverForJob(jobId: number, deps: RediscoveryDependenc
   const [job] = await collect(greenhouse.listJobs({ ids: [jobId] }));
   if (!job) return { outcome: 'skipped', reason: 'job-not-found' };
   // The rollout samples jobs: one job is either rediscovered for or not.
-  const gate = decideGate(settings, REDISCOVERY_WORKFLOW, { id: job.id, departmentId: job.department_id ?? null, officeIds: job.office_ids ?? [] }, jobId);
+  const gate = decideGate(settings, REDISCOVERY_WORKFLOW, jobViewOf(job), jobId);
   if (!gate.run) return { outcome: 'skipped', reason: gate.reason };
   const ids = { workflow: REDISCOVERY_WORKFLOW, jobId, mode: gate.mode };
 

@@ -12,7 +12,8 @@ import type { AiMemory, ExtractResumeText } from '../ports.ts';
 import { inferenceAuditFields } from '../provenance.ts';
 import type { ScreeningSettings } from '../settings.ts';
 import { SCREENING_PROMPT_VERSION, type ScreeningProvider, type ScreeningResult } from './contract.ts';
-import { requirementsFromJobPost } from './job-requirements.ts';
+import { jobPostRequirements } from './job-requirements.ts';
+import { newestResume } from '../newest-resume.ts';
 import { screeningNote } from './note.ts';
 
 /**
@@ -53,7 +54,7 @@ export type ScreeningOutcome =
       readonly result: ScreeningResult;
     };
 
-const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+export const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** What makes two screenings the same: the resume's bytes, the job as screened, the prompt and the model. */
 export function screeningReuseKey(parts: { resumeHash: string; jobVersion: string; promptVersion: string; provider: string; model: string }): string {
@@ -86,14 +87,11 @@ export async function screenApplication(applicationId: number, deps: ScreeningDe
   };
 
   const posts = await collect(greenhouse.listJobPosts({ job_ids: [job.id] }));
-  const post = posts.find((p) => p.id === application.job_post_id && p.content) ?? posts.find((p) => p.live && p.content) ?? posts.find((p) => p.content);
-  const requirements = post?.content ? requirementsFromJobPost(post.content) : [];
+  const { jobTitle, requirements } = jobPostRequirements(posts, job, application.job_post_id);
   if (requirements.length === 0) return notScreenable('no-job-post-requirements');
-  const jobTitle = post?.title ?? job.name ?? 'Untitled job';
 
   // The newest resume on the application; its signed URL is fetched at once and never stored.
-  const resumes = (await collect(greenhouse.listAttachments({ application_ids: [applicationId], type: 'resume' }))).filter((a) => a.type === 'resume');
-  const resume = resumes.sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''))[0];
+  const resume = newestResume(await collect(greenhouse.listAttachments({ application_ids: [applicationId], type: 'resume' })));
   if (!resume) return notScreenable('no-resume');
   const file = await greenhouse.downloadAttachment(resume);
   const resumeHash = sha256(file.bytes);
