@@ -11,7 +11,6 @@ import { batchMessage, deadLetter, handBackAll, handBackPaused, sentAt, transien
 import { CapabilityBroken } from '#adapters/beamery/errors';
 import type { ConsumerQueue } from '#adapters/queue/consumer-queue';
 import { priorityOfOrigin, withPriority } from '#adapters/http/traffic-priority';
-import { RateLimited } from '#core/api-errors';
 import type { TrafficPriority } from '#core/rate/budget';
 import { withLeases } from '#adapters/http/rate-budget';
 import { classifyOutcome, errorDetail } from '#adapters/queue/message-outcome';
@@ -48,18 +47,6 @@ class PausedByRateLimit extends Error {
   override readonly name = 'PausedByRateLimit';
 }
 
-/**
- * Which messages a batch's rate-limit pause holds back. The budget refusing a bulk message says only
- * that bulk traffic's part of the window is spent: live messages behind it find the live reserve
- * (core/rate/budget.ts liveReserve), so they are still tried, and bulk ones wait. A server's 429, or
- * the budget refusing a live message, says the whole window is spent: everyone waits.
- */
-type PauseHolds = 'bulk' | 'all';
-
-function pauseHolds(error: unknown, priority: TrafficPriority): PauseHolds {
-  return error instanceof RateLimited && error.source === 'budget' && priority === 'bulk' ? 'bulk' : 'all';
-}
-
 /** The priority of a record's message; a body that is no envelope is held like bulk (its own handler dead-letters it). */
 function priorityOfRecord(record: SQSRecord): TrafficPriority {
   try {
@@ -73,9 +60,8 @@ export function makeFifoConsumer<Batch = undefined>(deps: FifoConsumerDependenci
   const { queue, logger } = deps;
   const io: ConsumerIo = { queue, logger, now: deps.now ?? Date.now, count: (name, value = 1) => deps.metrics.addMetric(name, MetricUnit.Count, value) };
 
-  // `held`: what the batch's pause (tally.pause) holds back, per invocation; widened to 'all', never narrowed.
-  const recordHandlerFor = (tally: BatchTally, batch: Batch, held: { holds: PauseHolds } = { holds: 'bulk' }) => async (record: SQSRecord): Promise<void> => {
-    if (tally.pause && (held.holds === 'all' || priorityOfRecord(record) === 'bulk')) {
+  const recordHandlerFor = (tally: BatchTally, batch: Batch) => async (record: SQSRecord): Promise<void> => {
+    if (tally.pause && (tally.pause.holds === 'all' || priorityOfRecord(record) === 'bulk')) {
       tally.wait(batchMessage(record), transientWait(io, record, tally.pause.seconds), tally.pause.reason);
       throw new PausedByRateLimit();
     }
@@ -96,10 +82,7 @@ export function makeFifoConsumer<Batch = undefined>(deps: FifoConsumerDependenci
       io.count(CONSUMER_METRICS.processed);
     } catch (error) {
       // A dead letter is done for the source queue: reported as handled, so it is deleted there.
-      const onPause = (paused: unknown) => {
-        if (pauseHolds(paused, priority) === 'all') held.holds = 'all';
-      };
-      if ((await settleFailure(record, envelope, error, tally, onPause)) === 'dead-lettered') return;
+      if ((await settleFailure(record, envelope, priority, error, tally)) === 'dead-lettered') return;
       throw error;
     }
   };
@@ -108,9 +91,9 @@ export function makeFifoConsumer<Batch = undefined>(deps: FifoConsumerDependenci
   async function settleFailure(
     record: SQSRecord,
     envelope: Envelope,
+    priority: TrafficPriority,
     error: unknown,
     tally: BatchTally,
-    onPause: (error: unknown) => void,
   ): Promise<'waiting' | 'dead-lettered'> {
     const outcome = classifyOutcome(error);
     if (outcome.kind === 'transient') {
@@ -120,9 +103,7 @@ export function makeFifoConsumer<Batch = undefined>(deps: FifoConsumerDependenci
         return 'dead-lettered';
       }
       if (outcome.pausesBatch) {
-        // A later pause may widen what is held, or hold live messages longer, never shorten the wait.
-        tally.pause = { seconds: Math.max(outcome.retryAfterSeconds, tally.pause?.seconds ?? 0), reason: outcome.reason };
-        onPause(error);
+        tally.pauseAfter(error, priority, outcome.retryAfterSeconds, outcome.reason);
         io.count(CONSUMER_METRICS.rateLimited);
       }
       tally.wait(batchMessage(record), transientWait(io, record, outcome.retryAfterSeconds), outcome.reason);

@@ -1,3 +1,5 @@
+import { RateLimited } from '#core/api-errors';
+import type { TrafficPriority } from '#core/rate/budget';
 /**
  * One queue batch's tally and the hand-backs it owes, decided here and carried out by the consumer
  * shell (lambdas/handlers/fifo-consumer.ts) once the batch is done. Every message that waits does so
@@ -15,14 +17,32 @@ export interface HandBack {
   readonly seconds: number;
 }
 
+/**
+ * Which messages a batch's rate-limit pause holds back. The budget refusing a bulk message says only
+ * that bulk traffic's part of the window is spent: live messages behind it find the live reserve
+ * (core/rate/budget.ts liveReserve), so they are still tried, and bulk ones wait. A server's 429, or
+ * the budget refusing a live message, says the whole window is spent: everyone waits.
+ */
+export type PauseHolds = 'bulk' | 'all';
+
+export function pauseHolds(error: unknown, priority: TrafficPriority): PauseHolds {
+  return error instanceof RateLimited && error.source === 'budget' && priority === 'bulk' ? 'bulk' : 'all';
+}
+
 export class BatchTally {
   processed = 0;
   failed = 0;
   deadLettered = 0;
-  /** Set by a rate limit: the rest of the batch waits this long, untried. */
-  pause: { readonly seconds: number; readonly reason: string } | undefined;
+  /** Set by a rate limit: the rest of the batch (or of its bulk messages) waits this long, untried. */
+  pause: { readonly seconds: number; readonly reason: string; readonly holds: PauseHolds } | undefined;
   private readonly waiting = new Map<string, { seconds: number; reason: string }>();
   private readonly groupWait = new Map<string, number>();
+
+  /** A rate limit met by a message of `priority`: a later pause may widen what is held or wait longer, never narrow or shorten. */
+  pauseAfter(error: unknown, priority: TrafficPriority, seconds: number, reason: string): void {
+    const holds = this.pause?.holds === 'all' ? 'all' : pauseHolds(error, priority);
+    this.pause = { seconds: Math.max(seconds, this.pause?.seconds ?? 0), reason, holds };
+  }
 
   wait(message: BatchMessage, seconds: number, reason: string): void {
     this.waiting.set(message.messageId, { seconds, reason });
