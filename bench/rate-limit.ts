@@ -83,8 +83,8 @@ interface Target {
 
 const BEAMERY_CREDENTIALS = { clientId: 'bench-client', clientSecret: 'bench-secret' };
 
-/** The rate-limited SaaS APIs (Bedrock throttles by quota, not by a window the bridge budgets). */
-type SimulatedApi = Exclude<ApiSystem, 'bedrock'>;
+/** The rate-limited SaaS APIs (Bedrock and S3 Vectors throttle by quota, not by a window the bridge budgets). */
+type SimulatedApi = Exclude<ApiSystem, 'bedrock' | 's3vectors'>;
 
 const TARGETS: Record<SimulatedApi, Target> = {
   greenhouse: {

@@ -5,7 +5,7 @@
  * unknown. Messages name the operation (method and path, never the query string, which can hold an
  * email address) and never quote a response body.
  */
-export type ApiSystem = 'greenhouse' | 'beamery' | 'bedrock';
+export type ApiSystem = 'greenhouse' | 'beamery' | 'bedrock' | 's3vectors';
 
 export abstract class ApiError extends Error {
   constructor(

@@ -53,17 +53,22 @@ export class ExactVectorIndex implements VectorIndex {
       if (before !== undefined && !(metadata.lastActivityAt !== null && Date.parse(metadata.lastActivityAt) < before)) continue;
       matches.push({ key: item.key, score: dot(query, stored), metadata: { ...metadata } });
     }
-    // Ties by key, so two runs over the same index always answer in the same order.
-    return matches.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).slice(0, topK);
+    return matches.sort(closestFirst).slice(0, topK);
   }
 }
 
-function unit(vector: readonly number[]): Float64Array {
+/** Highest score first; ties by key, so two runs over the same index always answer in the same order. */
+export function closestFirst(a: { key: string; score: number }, b: { key: string; score: number }): number {
+  return b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+/** The vector scaled to length 1 (all zeros stays zeros), so a dot product of two is their cosine. */
+export function unit(vector: readonly number[]): Float64Array {
   const norm = Math.hypot(...vector);
   return Float64Array.from(vector, (v) => (norm === 0 ? 0 : v / norm));
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
+export function dot(a: Float64Array, b: Float64Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
   return sum;
