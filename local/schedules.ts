@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { errorName } from '#core/error-name';
-import { DEFAULT_SCHEDULE_MINUTES, SCHEDULED_RUNS, type PollerEvent, type ScheduledRun } from '#core/sync/poll-window';
+import { DEFAULT_SCHEDULE_MINUTES, SCHEDULED_RUNS, isWindowPoller, type PollerEvent, type ScheduledRun } from '#core/sync/poll-window';
 import type { ScheduledRunSummary } from '#core/sync/scheduled-runs';
 import { invokeWithTimeout, lambdaContext } from './lambda-context.ts';
 
@@ -31,7 +31,8 @@ const intervalSeconds = z.coerce.number().min(0).max(7 * 24 * 3600);
 /**
  * The local schedules' intervals from the environment (seconds, decimals allowed; 0 = never on a timer,
  * only `schedules.trigger()`): LOCAL_POLL_INTERVAL_SECONDS for every poller, and
- * LOCAL_POLL_INTERVAL_SECONDS_<POLLER> (JOBS, CANDIDATES, SCORECARDS, USERS, BEAMERY, DELETIONS) for one.
+ * LOCAL_POLL_INTERVAL_SECONDS_<POLLER> (JOBS, CANDIDATES, SCORECARDS, PROFILES, USERS, BEAMERY, DELETIONS,
+ * REDISCOVERY) for one.
  * Unset, each poller keeps its deployed rate. Throws naming every bad variable.
  */
 export function pollIntervalsFromEnvironment(env: NodeJS.ProcessEnv): Partial<Record<ScheduledRun, number>> {
@@ -54,9 +55,16 @@ export interface LocalSchedulesOptions {
   /**
    * Between ticks of every poller, or per poller; by default (and for a poller not named) each poller's
    * deployed rate (DEFAULT_SCHEDULE_MINUTES: hourly, the Beamery poller every 5 minutes, the deletions
-   * sweep daily). 0 = no timer: only `trigger()` runs.
+   * sweep and the rediscovery run daily). 0 = no timer: only `trigger()` runs.
    */
   readonly intervalMs?: PollIntervals;
+  /**
+   * Default: every run, the rediscovery ones (`profiles`, `rediscovery`) included whatever the local
+   * AI settings say. Deployed, their schedules are disabled while `ai.rediscovery.enabled` is off; here
+   * the consumer's gate alone decides: with rediscovery off it acknowledges their messages without
+   * doing anything, and a test or a developer that turns rediscovery on (startLocalStack's `ai`) can
+   * trigger them at once, without the stack having to read the AI settings itself.
+   */
   readonly pollers?: readonly ScheduledRun[];
   /** Sent with every run, as the deployed schedules send theirs. */
   readonly window?: PollerEvent['window'];
@@ -100,7 +108,7 @@ export function startLocalSchedules(options: LocalSchedulesOptions): LocalSchedu
   const runOnce = async (poller: ScheduledRun): Promise<LocalPollOutcome> => {
     running.add(poller);
     try {
-      const event: PollerEvent = { poller, ...(options.window && poller !== 'users' && poller !== 'beamery' && poller !== 'deletions' ? { window: options.window } : {}) };
+      const event: PollerEvent = { poller, ...(options.window && isWindowPoller(poller) ? { window: options.window } : {}) };
       const summary = await invokeWithTimeout(() => handler(event, lambdaContext({ functionName, timeoutMs: FUNCTION_TIMEOUT_MS })), FUNCTION_TIMEOUT_MS);
       return { poller, ok: true, summary };
     } catch (error) {

@@ -6,6 +6,7 @@ import { POLLER_METRICS } from '#core/metrics';
 import type { SweepSummary } from '#core/sync/deletion-sweep';
 import type { BeameryPollSummary } from '#core/sync/poll-beamery';
 import type { PollRunSummary } from '#core/sync/poll-greenhouse';
+import type { RediscoveryRunSummary } from '#core/sync/rediscovery-run';
 import { SCHEDULED_RUNS, pollerEventSchema, type PollerEvent, type PollerName } from '#core/sync/poll-window';
 import { isRateLimitedRun, runScheduled, type ScheduledRunSummary, type ScheduledRunsDependencies, type UsersRunSummary } from '#core/sync/scheduled-runs';
 import type { PauseSwitch } from '#adapters/store/switches';
@@ -28,6 +29,7 @@ export interface ScheduledRunsHandler {
   (event: PollerEvent & { poller: 'users' }, context?: Context): Promise<UsersRunSummary>;
   (event: PollerEvent & { poller: 'beamery' }, context?: Context): Promise<BeameryPollSummary>;
   (event: PollerEvent & { poller: 'deletions' }, context?: Context): Promise<SweepSummary>;
+  (event: PollerEvent & { poller: 'rediscovery' }, context?: Context): Promise<RediscoveryRunSummary>;
   (event: unknown, context?: Context): Promise<ScheduledRunSummary>;
 }
 
@@ -54,8 +56,9 @@ export function makeScheduledRunsHandler(deps: ScheduledRunsHandlerDependencies)
         return { poller, paused: true };
       }
       try {
-        // The deletions sweep is bulk: it leaves each window's live reserve to webhooks and polls. The run
-        // holds the rate budgets' leases: what it did not spend goes back when it ends.
+        // The deletions sweep is bulk: it leaves each window's live reserve to webhooks and polls. The
+        // rediscovery run is live like the pollers: one listing of the open jobs a day. The run holds the
+        // rate budgets' leases: what it did not spend goes back when it ends.
         const summary = await withLeases(() => withPriority(poller === 'deletions' ? 'bulk' : 'live', () => runScheduled(run, parsed.data, report.progress)));
         if (isRateLimitedRun(summary)) {
           report.count(POLLER_METRICS.rateLimited);

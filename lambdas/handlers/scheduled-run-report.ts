@@ -46,6 +46,9 @@ export function scheduledRunReport(logger: Logger, metrics: MetricsSink, clock: 
     } else if (summary.poller === 'deletions') {
       if (!summary.complete) logger.warn('deletions sweep reached its request cap; the next run continues from its cursor', { ...summary });
       else logger.info('deletions sweep done', { ...summary });
+    } else if (summary.poller === 'rediscovery') {
+      // Its messages were counted as they were queued (progress).
+      logger.info('rediscovery run queued the open jobs', { ...summary });
     } else if (!summary.caughtUp && !summary.backpressured) {
       logger.warn('poller still behind after its windows for this run; the next run continues', { poller: summary.poller, watermark: summary.watermark, windows: summary.windows.length });
     }

@@ -16,7 +16,7 @@ import { makeScheduledRunsHandler } from './make-scheduled-runs-handler.ts';
 /**
  * Lambda entry point of the scheduled runs: every schedule invokes this one function with
  * `{ "poller": ... }` (the Greenhouse window pollers, the Beamery contacts poller, the users reference
- * sync and the deletions sweep); the behaviour is in make-scheduled-runs-handler.ts.
+ * sync, the deletions sweep and the rediscovery run); the behaviour is in make-scheduled-runs-handler.ts.
  */
 const { logger, metrics } = lambdaRuntime('scheduled-runs');
 const config = readConfig();
@@ -34,7 +34,8 @@ export const handler = makeScheduledRunsHandler({
   users: { beamery, idMap },
   deletions: { links: (prefixes, startAfter) => idMap.activeLinks(prefixes, startAfter) },
   beameryPoll: { beamery, idMap, publisher, ...(config.beameryToGreenhouse.pushTag ? { pushTag: config.beameryToGreenhouse.pushTag } : {}) },
-  // The jobs and candidates pollers keep greenhouse-changes within what the consumer can reconcile.
+  // The jobs and candidates pollers keep greenhouse-changes within what the consumer can reconcile;
+  // what goes to ai-tasks (scorecards, profiles, rediscovery) is not held back.
   backpressure: {
     budgetMs: POLL_BACKPRESSURE_BUDGET_MS,
     room: () =>

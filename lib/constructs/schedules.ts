@@ -7,7 +7,16 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEFAULT_SCHEDULE_MINUTES, DEFAULT_WINDOW_POLICY, POLLER_TIMEOUT_SECONDS, SCHEDULED_RUNS, checkWindowPolicy, type ScheduledRun } from '#core/sync/poll-window';
+import {
+  DEFAULT_SCHEDULE_MINUTES,
+  DEFAULT_WINDOW_POLICY,
+  POLLER_TIMEOUT_SECONDS,
+  REDISCOVERY_RUNS,
+  SCHEDULED_RUNS,
+  checkWindowPolicy,
+  isWindowPoller,
+  type ScheduledRun,
+} from '#core/sync/poll-window';
 import { BY_BEAMERY_KEY_INDEX } from '#adapters/store/id-map';
 import type { PollerEvent } from '#core/sync/poll-window';
 import type { StackConfig } from '#lib/config';
@@ -25,7 +34,10 @@ export const POLLER_SERVICE = 'greenhouse-poller';
 export interface PollerScheduleSettings {
   /** How often the poller runs; at least a minute. Default: hourly (the Beamery poller: 5 minutes). */
   readonly rate?: Duration;
-  /** A disabled schedule stays deployed but does not fire. Default: enabled. */
+  /**
+   * A disabled schedule stays deployed but does not fire. Default: enabled; the `profiles` and
+   * `rediscovery` schedules follow `ai.rediscovery.enabled` (off by default).
+   */
   readonly enabled?: boolean;
 }
 
@@ -63,6 +75,8 @@ const DESCRIPTIONS: Readonly<Record<ScheduledRun, string>> = {
   users: 'Greenhouse users linked to Beamery users by email in the IdMap (note authors, credited-to)',
   beamery: 'Beamery contacts updated since the watermark, linked or tagged for a push → beamery-changes.fifo',
   deletions: 'Linked Greenhouse candidates and jobs checked by ids=; confirmed absences (a missed delete webhook) → greenhouse-changes.fifo',
+  profiles: 'Candidates whose records, resumes, applications or tags changed since the watermark → ai-tasks.fifo (the candidate rediscovery index)',
+  rediscovery: 'One message per open Greenhouse job → ai-tasks.fifo (candidate rediscovery matching; scope is the AI consumer\'s gate)',
 };
 
 /**
@@ -75,6 +89,10 @@ const DESCRIPTIONS: Readonly<Record<ScheduledRun, string>> = {
  * minutes, lists Beamery contacts updated since its watermark onto beamery-changes.fifo (Beamery
  * publishes no webhooks), for the same reason. A fifth, `{ "poller": "deletions" }` (daily,
  * `sync.deletionSweepHours`), checks the linked candidates and jobs for hard deletes no webhook announced.
+ * Two more feed candidate rediscovery on ai-tasks.fifo: `{ "poller": "profiles", "window": {...} }`
+ * (hourly) for its index and `{ "poller": "rediscovery" }` (daily) for its matching. They are deployed
+ * whatever the settings, and enabled only while `ai.rediscovery.enabled` is: turning rediscovery on or
+ * off flips their state, and `aws scheduler` and the console show them either way.
  *
  * Scheduler invokes Lambda asynchronously, so failures come in two kinds, and both end on one
  * dead-letter queue: an invocation Scheduler could not make (its retry policy, then its
@@ -82,7 +100,7 @@ const DESCRIPTIONS: Readonly<Record<ScheduledRun, string>> = {
  * destination, whose record carries the error). Neither loses data: the watermark only moves after a
  * completed window, so the next tick lists the same time again.
  *
- * Grants are the poller's needs only: send to greenhouse-changes.fifo and beamery-changes.fifo (and its
+ * Grants are the poller's needs only: send to greenhouse-changes.fifo, beamery-changes.fifo and ai-tasks.fifo (and its
  * own failure queue), read greenhouse-changes' depth (backpressure), get/put/update Ledger items (watermarks, and the shared rate budget kept there),
  * get/put IdMap items (user links), scan it (the deletions sweep) and query its reverse index (is a Beamery contact linked?), read
  * the Harvest and Beamery credentials.
@@ -171,12 +189,14 @@ export class PollSchedules extends Construct {
       const settings = props.pollers?.[poller] ?? {};
       const rate = settings.rate ?? Duration.minutes(poller === 'beamery' ? config.beameryToGreenhouse.pollMinutes : poller === 'deletions' ? config.sync.deletionSweepHours * 60 : DEFAULT_SCHEDULE_MINUTES[poller]);
       if (rate.toSeconds() < 60) throw new Error(`the ${poller} poll rate must be at least a minute`);
-      // The users sync has no window; the Beamery poller keeps its own (lambdas/core/sync/beamery-poll.ts).
-      const event: PollerEvent = poller === 'users' || poller === 'beamery' || poller === 'deletions' ? { poller } : { poller, window: input };
+      // The users sync, the deletions sweep and the rediscovery run have no window; the Beamery poller
+      // keeps its own (lambdas/core/sync/beamery-poll.ts).
+      const event: PollerEvent = isWindowPoller(poller) ? { poller, window: input } : { poller };
+      const enabledByDefault = (REDISCOVERY_RUNS as readonly ScheduledRun[]).includes(poller) ? config.ai.rediscovery.enabled : true;
       schedules[poller] = new scheduler.Schedule(this, `${capitalised(poller)}Schedule`, {
         description: DESCRIPTIONS[poller],
         schedule: scheduler.ScheduleExpression.rate(rate),
-        enabled: settings.enabled ?? true,
+        enabled: settings.enabled ?? enabledByDefault,
         target: new UnqualifiedLambdaInvoke(fn, {
           input: scheduler.ScheduleTargetInput.fromObject(event),
           role: this.schedulerRole,

@@ -79,20 +79,25 @@ describe('poll schedules', () => {
     schedules = small.template.findResources('AWS::Scheduler::Schedule') as Record<string, { Properties: ScheduleProperties }>;
   });
 
-  it('runs the jobs, candidates and scorecards pollers and the users reference sync hourly, the Beamery poller every 5 minutes and the deletions sweep daily, each with its input', () => {
+  it('runs the jobs, candidates, scorecards and profiles pollers and the users reference sync hourly, the Beamery poller every 5 minutes and the deletions sweep and the rediscovery run daily, each with its input', () => {
     const byPoller = Object.fromEntries(
       Object.values(schedules).map((s) => [JSON.parse(s.Properties.Target.Input).poller as string, s.Properties] as const),
     );
-    expect(Object.keys(byPoller).sort()).toEqual(['beamery', 'candidates', 'deletions', 'jobs', 'scorecards', 'users']);
+    expect(Object.keys(byPoller).sort()).toEqual(['beamery', 'candidates', 'deletions', 'jobs', 'profiles', 'rediscovery', 'scorecards', 'users']);
     for (const [poller, properties] of Object.entries(byPoller)) {
-      expect(properties.ScheduleExpression).toBe(poller === 'beamery' ? 'rate(5 minutes)' : poller === 'deletions' ? 'rate(1 day)' : 'rate(1 hour)');
-      expect(properties.State).toBe('ENABLED');
+      expect(properties.ScheduleExpression).toBe(poller === 'beamery' ? 'rate(5 minutes)' : poller === 'deletions' || poller === 'rediscovery' ? 'rate(1 day)' : 'rate(1 hour)');
+      // Rediscovery is off by default: its two schedules are deployed, disabled.
+      expect(properties.State).toBe(poller === 'profiles' || poller === 'rediscovery' ? 'DISABLED' : 'ENABLED');
       expect(properties.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
       expect(properties.Target.Arn).toEqual(arnOf(small, small.schedules.poller.function.functionArn));
       // What the handler accepts, with the window policy spelled out.
       const input = pollerEventSchema.parse(JSON.parse(properties.Target.Input));
       // The users sync reads every user each run: it has no window.
-      expect(input).toEqual(poller === 'users' || poller === 'beamery' || poller === 'deletions' ? { poller } : { poller, window: { overlapSeconds: 600, maxWindowSeconds: 86_400, firstRunLookbackSeconds: 3600 } });
+      expect(input).toEqual(
+        poller === 'users' || poller === 'beamery' || poller === 'deletions' || poller === 'rediscovery'
+          ? { poller }
+          : { poller, window: { overlapSeconds: 600, maxWindowSeconds: 86_400, firstRunLookbackSeconds: 3600 } },
+      );
     }
   });
 
@@ -263,6 +268,22 @@ describe('poll schedule settings', () => {
     expect(candidates.State).toBe('DISABLED');
     expect(JSON.parse(jobs.Target.Input).window).toEqual({ overlapSeconds: 300, maxWindowSeconds: 21_600, firstRunLookbackSeconds: 86_400 });
     expect(jobs.Target.RetryPolicy.MaximumRetryAttempts).toBe(0);
+  });
+
+  it('enables the profiles (hourly) and rediscovery (daily) schedules with ai.rediscovery.enabled, and leaves the others as they are', () => {
+    const { template } = synthSchedules({}, { ai: { rediscovery: { enabled: true, consentField: 'rediscovery_consent' } } });
+    const all = Object.values(template.findResources('AWS::Scheduler::Schedule')).map((s) => s.Properties);
+    const of = (poller: string) => all.find((p) => JSON.parse(p.Target.Input).poller === poller)!;
+    expect(of('profiles')).toMatchObject({ State: 'ENABLED', ScheduleExpression: 'rate(1 hour)' });
+    expect(JSON.parse(of('profiles').Target.Input)).toEqual({ poller: 'profiles', window: { overlapSeconds: 600, maxWindowSeconds: 86_400, firstRunLookbackSeconds: 3600 } });
+    expect(of('rediscovery')).toMatchObject({ State: 'ENABLED', ScheduleExpression: 'rate(1 day)' });
+    expect(JSON.parse(of('rediscovery').Target.Input)).toEqual({ poller: 'rediscovery' });
+    expect(all.every((p) => p.State === 'ENABLED')).toBe(true);
+    // A per-run setting still wins over the AI settings.
+    const off = synthSchedules({ pollers: { rediscovery: { enabled: false } } }, { ai: { rediscovery: { enabled: true, consentField: 'rediscovery_consent' } } });
+    const offAll = Object.values(off.template.findResources('AWS::Scheduler::Schedule')).map((s) => s.Properties);
+    expect(offAll.find((p) => JSON.parse(p.Target.Input).poller === 'rediscovery')!.State).toBe('DISABLED');
+    expect(offAll.find((p) => JSON.parse(p.Target.Input).poller === 'profiles')!.State).toBe('ENABLED');
   });
 
   it('runs the deletions sweep every sync.deletionSweepHours', () => {

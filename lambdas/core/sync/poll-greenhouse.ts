@@ -21,7 +21,7 @@ import {
 } from '#core/sync/poll-window';
 
 /**
- * One run of a Greenhouse window poller (`{ "poller": "jobs" | "candidates" | "scorecards" }`): lists
+ * One run of a Greenhouse window poller (`{ "poller": "jobs" | "candidates" | "scorecards" | "profiles" }`): lists
  * what Greenhouse updated since the poller's watermark, enqueues one message per entity, and only then
  * moves the watermark (poll-window.ts says how windows are cut). A failure leaves the watermark and
  * the next run lists the same time again; the messages already sent dedupe in SQS or coalesce in the
@@ -80,6 +80,16 @@ const POLLER_SOURCES: Readonly<Record<PollerName, readonly Source[]>> = {
   ],
   // A submitted or edited scorecard moves its own updated_at only.
   scorecards: [source('scorecards', (s) => s.application_id)],
+  // What rediscovery's profile of a candidate is built from: their own record (fields, last activity),
+  // a new resume, their applications (status and last activity are the index's metadata) and applied
+  // tags, which a bulk tagging adds without touching the candidate's updated_at. All one action: the
+  // consumer rebuilds the profile and re-embeds only when its hash changed.
+  profiles: [
+    source('candidates', (c) => c.id),
+    source('attachments', (a) => a.candidate_id),
+    source('applications', (a) => a.candidate_id),
+    source('applied_candidate_tags', (t) => t.candidate_id),
+  ],
 };
 
 export interface PolledWindow extends PollWindow {
@@ -108,7 +118,8 @@ export interface PollBackpressure {
 
 /** What a run reports as it goes, so what it did before a failure is still counted. */
 export type PollProgress =
-  | { readonly kind: 'queued'; readonly poller: PollerName; readonly messages: number }
+  /** Also the rediscovery run's (rediscovery-run.ts): it publishes in batches too. */
+  | { readonly kind: 'queued'; readonly poller: PollerName | 'rediscovery'; readonly messages: number }
   | { readonly kind: 'window-done'; readonly poller: PollerName; readonly window: PolledWindow }
   | {
       readonly kind: 'window-unfinished';
@@ -128,7 +139,7 @@ export interface PollGreenhouseDependencies {
   readonly clock: Clock;
   /** Defaults for what the event does not set. */
   readonly policy?: Partial<WindowPolicy>;
-  /** Without it every batch is published at once; the scorecards poller (ai-tasks) never waits. */
+  /** Without it every batch is published at once; the scorecards and profiles pollers (ai-tasks) never wait. */
   readonly backpressure?: PollBackpressure;
   readonly progress?: (event: PollProgress) => void;
 }

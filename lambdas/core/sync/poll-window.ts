@@ -22,20 +22,41 @@ import type { QueueId } from '#core/queues';
  *   between leaves it, and the next run covers the same time again.
  */
 
-export const POLLER_NAMES = ['jobs', 'candidates', 'scorecards'] as const;
+export const POLLER_NAMES = ['jobs', 'candidates', 'scorecards', 'profiles'] as const;
 export type PollerName = (typeof POLLER_NAMES)[number];
 
 /**
- * What the poller Lambda's schedules run: the two Greenhouse window pollers above, the hourly users
- * reference sync (reference-users.ts), which reads every user each time, and the Beamery contacts
- * poller (beamery-poll.ts), which keeps its own window policy, and the daily deletions sweep
- * (deletion-sweep.ts), which has no window.
+ * What the poller Lambda's schedules run: the Greenhouse window pollers above, the hourly users
+ * reference sync (reference-users.ts), which reads every user each time, the Beamery contacts poller
+ * (beamery-poll.ts), which keeps its own window policy, and two daily runs without a window: the
+ * deletions sweep (deletion-sweep.ts) and candidate rediscovery's matching (rediscovery-run.ts).
  */
-export const SCHEDULED_RUNS = [...POLLER_NAMES, 'users', 'beamery', 'deletions'] as const;
+export const SCHEDULED_RUNS = [...POLLER_NAMES, 'users', 'beamery', 'deletions', 'rediscovery'] as const;
 export type ScheduledRun = (typeof SCHEDULED_RUNS)[number];
 
+/** The Greenhouse window pollers take the window policy in their input; the other runs have no window, or their own. */
+export function isWindowPoller(run: ScheduledRun): run is PollerName {
+  return (POLLER_NAMES as readonly string[]).includes(run);
+}
+
+/**
+ * The runs that only feed candidate rediscovery (`ai.rediscovery`): the `profiles` poller keeps its
+ * index in step, the `rediscovery` run asks for matches. Their schedules are deployed disabled while
+ * rediscovery is off (lib/constructs/schedules.ts).
+ */
+export const REDISCOVERY_RUNS = ['profiles', 'rediscovery'] as const satisfies readonly ScheduledRun[];
+
 /** How often each run is scheduled by default, in minutes (the deployed schedules and the local stack). */
-export const DEFAULT_SCHEDULE_MINUTES: Readonly<Record<ScheduledRun, number>> = { jobs: 60, candidates: 60, scorecards: 60, users: 60, beamery: 5, deletions: 24 * 60 };
+export const DEFAULT_SCHEDULE_MINUTES: Readonly<Record<ScheduledRun, number>> = {
+  jobs: 60,
+  candidates: 60,
+  scorecards: 60,
+  profiles: 60,
+  users: 60,
+  beamery: 5,
+  deletions: 24 * 60,
+  rediscovery: 24 * 60,
+};
 
 /** The poller Lambda's timeout (lib/constructs/schedules.ts): up to a week of catch-up windows in one run. */
 export const POLLER_TIMEOUT_SECONDS = 300;
@@ -53,10 +74,10 @@ export interface PollerDefinition {
   /** The entity type in `greenhouse#<type>#<id>`. */
   readonly entity: 'job' | 'candidate' | 'application';
   /**
-   * The action the consumer already handles for this entity: a webhook's, or `scorecards_changed`,
-   * the scorecard poll's own (Greenhouse has no scorecard webhook).
+   * The action the consumer already handles for this entity: a webhook's, or a poll's own:
+   * `scorecards_changed` (Greenhouse has no scorecard webhook) and CANDIDATE_PROFILE_CHANGED.
    */
-  readonly action: 'job_updated' | 'update_candidate' | 'scorecards_changed';
+  readonly action: 'job_updated' | 'update_candidate' | 'scorecards_changed' | typeof CANDIDATE_PROFILE_CHANGED;
   readonly queue: QueueId;
   readonly refs: (id: string) => Refs;
 }
@@ -69,11 +90,20 @@ export interface PollerDefinition {
  */
 export const CANDIDATE_RECORDS_CHANGED = 'candidate_records_changed';
 
+/**
+ * The `profiles` poller's action on ai-tasks.fifo: the candidate's profile as rediscovery indexes it
+ * (their fields, tags, resume, applications) may have changed; the consumer re-embeds it only when its
+ * minimised text's hash changed.
+ */
+export const CANDIDATE_PROFILE_CHANGED = 'candidate_profile_changed';
+
 export const POLLERS: Readonly<Record<PollerName, PollerDefinition>> = {
   jobs: { watermarkKey: 'greenhouse-jobs', entity: 'job', action: 'job_updated', queue: 'greenhouse-changes', refs: (id) => ({ jobIds: [id] }) },
   candidates: { watermarkKey: 'greenhouse-candidates', entity: 'candidate', action: 'update_candidate', queue: 'greenhouse-changes', refs: (id) => ({ candidateId: id }) },
   // Applications whose scorecards changed, for interview-feedback synthesis on ai-tasks.fifo.
   scorecards: { watermarkKey: 'greenhouse-scorecards', entity: 'application', action: 'scorecards_changed', queue: 'ai-tasks', refs: (id) => ({ applicationId: id }) },
+  // Candidates whose rediscovery profile may have changed, for the index on ai-tasks.fifo.
+  profiles: { watermarkKey: 'greenhouse-profiles', entity: 'candidate', action: CANDIDATE_PROFILE_CHANGED, queue: 'ai-tasks', refs: (id) => ({ candidateId: id }) },
 };
 
 export interface WindowPolicy {
@@ -142,6 +172,47 @@ export function pollDeduplicationId(poller: PollerName, key: string, window: Pic
   return `poll:${poller}:${key}:${window.to}`;
 }
 
+/** What makes one scheduled run's `greenhouse.event` for one entity (pollMessages, rediscovery-run.ts). */
+export interface ScheduledEvent {
+  readonly queue: QueueId;
+  readonly entityKey: string;
+  readonly action: string;
+  readonly refs: Refs;
+  /** When the run saw the entity: a reconcile that read it after that covers the message (principle 3). */
+  readonly observedAt: string;
+  /** The run's id, the same on every message it sends. */
+  readonly deliveryId: string;
+  /** The same for a repeat of the run (Scheduler delivers at least once), so SQS drops the repeat. */
+  readonly deduplicationId: string;
+}
+
+/** A scheduled run's message: origin `poll`, grouped by entity (per-entity order on the FIFO queue). */
+export function scheduledEventMessage(event: ScheduledEvent): OutgoingMessage {
+  return {
+    queue: event.queue,
+    deadLetter: false,
+    groupId: event.entityKey,
+    deduplicationId: event.deduplicationId,
+    envelope: {
+      v: ENVELOPE_VERSION,
+      kind: 'greenhouse.event',
+      entityKey: event.entityKey,
+      origin: 'poll',
+      observedAt: event.observedAt,
+      deliveryId: event.deliveryId,
+      action: event.action,
+      refs: event.refs,
+    },
+  };
+}
+
+/** Greenhouse ids as strings, each once, in numeric order; throws on anything that is not one. */
+function greenhouseIds(ids: Iterable<string | number>): string[] {
+  const unique = [...new Set([...ids].map((id) => String(id)))];
+  for (const id of unique) if (!/^[1-9]\d*$/.test(id)) throw new RangeError(`not a Greenhouse id: ${JSON.stringify(id)}`);
+  return unique.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /**
  * One `greenhouse.event` per distinct id found in the window, for the poller's queue: grouped by
  * entity (per-entity order), observed at the window's end (a reconcile that read the entity after
@@ -149,28 +220,18 @@ export function pollDeduplicationId(poller: PollerName, key: string, window: Pic
  */
 export function pollMessages(poller: PollerName, ids: Iterable<string | number>, window: Pick<PollWindow, 'to'>, action: string = POLLERS[poller].action): OutgoingMessage[] {
   const definition = POLLERS[poller];
-  const unique = [...new Set([...ids].map((id) => String(id)))];
-  for (const id of unique) if (!/^[1-9]\d*$/.test(id)) throw new RangeError(`not a Greenhouse id: ${JSON.stringify(id)}`);
-  unique.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
   const deliveryId = `poll:${poller}:${window.to}`;
-  return unique.map((id) => {
+  return greenhouseIds(ids).map((id) => {
     const key = entityKey('greenhouse', definition.entity, id);
-    return {
+    return scheduledEventMessage({
       queue: definition.queue,
-      deadLetter: false,
-      groupId: key,
+      entityKey: key,
+      action,
+      refs: definition.refs(id),
+      observedAt: window.to,
+      deliveryId,
       deduplicationId: pollDeduplicationId(poller, key, window),
-      envelope: {
-        v: ENVELOPE_VERSION,
-        kind: 'greenhouse.event',
-        entityKey: key,
-        origin: 'poll',
-        observedAt: window.to,
-        deliveryId,
-        action,
-        refs: definition.refs(id),
-      },
-    };
+    });
   });
 }
 

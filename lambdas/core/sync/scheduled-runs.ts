@@ -6,6 +6,7 @@ import type { ScheduledRun } from '#core/sync/poll-window';
 import { sweepDeletions, type SweepDependencies, type SweepOptions, type SweepSummary, type SweptType } from '#core/sync/deletion-sweep';
 import { syncUsers, type UserSyncDependencies, type UserSyncResult } from '#core/sync/reference-users';
 import { runBeameryPoll, type BeameryPollDependencies, type BeameryPollSummary } from '#core/sync/poll-beamery';
+import { runRediscovery, type RediscoveryRunSummary } from '#core/sync/rediscovery-run';
 import {
   pollGreenhouse,
   type PollBackpressure,
@@ -19,9 +20,9 @@ import {
 /**
  * What the scheduled runs do, by the `poller` of their Scheduler input (poll-window.ts
  * SCHEDULED_RUNS): the Greenhouse window pollers (poll-greenhouse.ts), the users reference sync
- * (reference-users.ts), the Beamery contacts poller (poll-beamery.ts) and the deletions sweep
- * (deletion-sweep.ts). The handler around it parses the input, honours the pause switch, counts and
- * logs.
+ * (reference-users.ts), the Beamery contacts poller (poll-beamery.ts), the deletions sweep
+ * (deletion-sweep.ts) and candidate rediscovery's daily matching (rediscovery-run.ts). The handler
+ * around it parses the input, honours the pause switch, counts and logs.
  */
 
 /** What a `{ "poller": "users" }` run returns. */
@@ -49,7 +50,7 @@ export interface RateLimitedRunSummary {
 }
 
 /** What a run that did its work returns. */
-export type CompletedRunSummary = PollRunSummary | UsersRunSummary | BeameryPollSummary | SweepSummary;
+export type CompletedRunSummary = PollRunSummary | UsersRunSummary | BeameryPollSummary | SweepSummary | RediscoveryRunSummary;
 
 export type ScheduledRunSummary = CompletedRunSummary | PausedRunSummary | RateLimitedRunSummary;
 
@@ -65,7 +66,7 @@ export interface ScheduledRunsDependencies {
   readonly clock: Clock;
   /** Window defaults for what the event does not set. */
   readonly policy?: PollGreenhouseDependencies['policy'];
-  /** Backpressure on greenhouse-changes for the window pollers that publish there (jobs, candidates). */
+  /** Backpressure on greenhouse-changes for the window pollers that publish there (jobs, candidates); not for ai-tasks. */
   readonly backpressure?: PollBackpressure;
   /** The Beamery side and the IdMap of the users reference sync; without them a users run fails. */
   readonly users?: Pick<UserSyncDependencies, 'beamery' | 'idMap'>;
@@ -130,5 +131,6 @@ function runNamed(deps: ScheduledRunsDependencies, event: PollerRunEvent, progre
   if (poller === 'users') return runUsers(deps);
   if (poller === 'beamery') return runBeamery(deps);
   if (poller === 'deletions') return runDeletions(deps, event);
+  if (poller === 'rediscovery') return runRediscovery({ greenhouse: deps.greenhouse, publisher: deps.publisher, clock: deps.clock, ...(progress ? { progress } : {}) });
   return pollGreenhouse({ ...deps, ...(progress ? { progress } : {}) }, { ...event, poller });
 }

@@ -1,12 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '#core/clock';
-import { parseEnvelope } from '#core/envelope';
-import { POLLERS, type PollerName } from '#core/sync/poll-window';
+import { parseEnvelope, type Refs } from '#core/envelope';
+import type { QueueId } from '#core/queues';
+import { POLLERS, type PollerEvent, type PollerName } from '#core/sync/poll-window';
 import { InMemoryLedger } from '#adapters/store/in-memory';
 import { SqsQueuePublisher } from '#adapters/queue/sqs-publisher';
 import { makeScheduledRunsHandler, type ScheduledRunsHandlerDependencies } from '#handlers/make-scheduled-runs-handler';
 import { queueRoom } from '#adapters/queue/backpressure';
+import { currentPriority } from '#adapters/http/traffic-priority';
 import { pinnedEndKey } from '#core/sync/poll-greenhouse';
 import { POLLER_METRICS } from '#core/metrics';
 import { startSqsEmulator, type SqsEmulator } from '#local/emulators';
@@ -91,8 +93,8 @@ function poller(overrides: Partial<ScheduledRunsHandlerDependencies> = {}) {
   });
 }
 
-async function queued(): Promise<{ keys: string[]; deduplicationIds: string[]; actions: Record<string, string> }> {
-  const messages = await drain(emulator.sqs, queues['greenhouse-changes'].url);
+async function queued(queue: QueueId = 'greenhouse-changes'): Promise<{ keys: string[]; deduplicationIds: string[]; actions: Record<string, string>; refs: Record<string, Refs> }> {
+  const messages = await drain(emulator.sqs, queues[queue].url);
   const envelopes = messages.map((m) => parseEnvelope(m.Body!));
   for (const [i, m] of messages.entries()) {
     expect(envelopes[i]).toMatchObject({ origin: 'poll', kind: 'greenhouse.event' });
@@ -102,6 +104,7 @@ async function queued(): Promise<{ keys: string[]; deduplicationIds: string[]; a
     keys: envelopes.map((e) => e.entityKey).sort(),
     deduplicationIds: messages.map((m) => m.Attributes?.['MessageDeduplicationId'] ?? '').sort(),
     actions: Object.fromEntries(envelopes.map((e) => [e.entityKey, 'action' in e ? (e.action ?? '') : ''])),
+    refs: Object.fromEntries(envelopes.map((e) => [e.entityKey, 'refs' in e ? e.refs : {}])),
   };
 }
 
@@ -374,5 +377,166 @@ describe('scheduled Greenhouse polling with backpressure', () => {
     expect(looks).toBe(0);
     expect(clock.slept).toEqual([]);
     expect(counted[POLLER_METRICS.backpressure]).toBeUndefined();
+  });
+});
+
+/**
+ * The candidate rediscovery runs (issue 17): the `profiles` poller keeps the index in step on
+ * ai-tasks.fifo, the daily `rediscovery` run asks for matches for every open job.
+ */
+describe('candidate rediscovery runs', () => {
+  interface StateRecord {
+    id: number;
+    candidate_id: number;
+    status: string;
+    updated_at: string;
+  }
+
+  it('profiles: finds a candidate through their own record, a new resume, an application and a tag, and publishes candidate_profile_changed to ai-tasks', async () => {
+    // The first run sets the watermark: the three fresh candidates, each once though found twice
+    // (their record and their application).
+    const first = await run('profiles');
+    expect(first).toMatchObject({ poller: 'profiles', caughtUp: true, windows: [{ found: 3 }] });
+    expect((await queued('ai-tasks')).keys).toEqual(keysOf('candidate', fresh.candidates));
+
+    greenhouse.clock.advance(HOUR);
+    const applications = await greenhouse.admin<StateRecord[]>('GET', '/state?table=applications');
+    const active = applications.filter((a) => a.status === 'in_process' && !fresh.candidates.includes(a.candidate_id));
+    const [withResume, rejected] = [...new Map(active.map((a) => [a.candidate_id, a])).values()];
+    const byOwnRecord = 903;
+    const tagged = [901, 902, 904, 905].find((id) => id !== withResume!.candidate_id && id !== rejected!.candidate_id)!;
+    expect(new Set([withResume!.candidate_id, rejected!.candidate_id, byOwnRecord, tagged]).size).toBe(4);
+
+    await greenhouse.admin('PATCH', `/candidates/${byOwnRecord}`, { title: 'Staff Engineer' });
+    await greenhouse.client().uploadAttachment({ application_id: withResume!.id, filename: 'resume.pdf', type: 'resume', content: new TextEncoder().encode('%PDF-1.4 new resume') });
+    await greenhouse.admin('POST', `/applications/${rejected!.id}/reject`, {});
+    await greenhouse.client().addTag(tagged, 'Rediscovery Pool');
+    clock.at = greenhouse.clock.now() + 15 * MIN;
+
+    const summary = await run('profiles');
+    const window = summary.windows[0]!;
+    // Only the first of the four moved their own updated_at: the others are found through the child record.
+    const candidates = await greenhouse.admin<StateRecord[]>('GET', '/state?table=candidates');
+    for (const id of [withResume!.candidate_id, rejected!.candidate_id, tagged]) {
+      expect(Date.parse(candidates.find((c) => c.id === id)!.updated_at)).toBeLessThan(Date.parse(window.from));
+    }
+    expect(window.found).toBe(4);
+    const found = await queued('ai-tasks');
+    const ids = [byOwnRecord, withResume!.candidate_id, rejected!.candidate_id, tagged];
+    expect(found.keys).toEqual(keysOf('candidate', ids));
+    for (const id of ids) {
+      expect(found.actions[`greenhouse#candidate#${id}`]).toBe('candidate_profile_changed');
+      expect(found.refs[`greenhouse#candidate#${id}`]).toEqual({ candidateId: String(id) });
+    }
+    expect(found.deduplicationIds).toContain(`poll:profiles:greenhouse#candidate#${byOwnRecord}:${window.to}`);
+    // Nothing of it on greenhouse-changes: the sync's own poller is `candidates`.
+    expect((await queued()).keys).toEqual([]);
+    expect(await ledger.getWatermark(POLLERS.profiles.watermarkKey)).toBe(window.to);
+  });
+
+  it('profiles: the watermark moves only once the window is published', async () => {
+    const seenAtPublish: (string | undefined)[] = [];
+    let failures = 1;
+    const sqs = new SqsQueuePublisher(emulator.sqs, (queue) => queues[queue].url);
+    const handler = poller({
+      publisher: {
+        publish: async (messages) => {
+          seenAtPublish.push(await ledger.getWatermark(POLLERS.profiles.watermarkKey));
+          if (failures-- > 0) throw new Error('SQS unavailable');
+          await sqs.publish(messages);
+        },
+      },
+    });
+    await expect(run('profiles', handler)).rejects.toThrow(/SQS unavailable/);
+    expect(await ledger.getWatermark(POLLERS.profiles.watermarkKey)).toBeUndefined();
+    expect((await queued('ai-tasks')).keys).toEqual([]);
+
+    const retried = await run('profiles', handler);
+    expect(seenAtPublish).toEqual([undefined, undefined]);
+    expect(await ledger.getWatermark(POLLERS.profiles.watermarkKey)).toBe(retried.watermark);
+    expect((await queued('ai-tasks')).keys).toEqual(keysOf('candidate', fresh.candidates));
+  });
+
+  it('profiles: the index build (docs/operations.md) takes a long first lookback in 30-day windows, each checkpointed', async () => {
+    const DAY_S = 86_400;
+    const build: PollerEvent & { poller: 'profiles' } = { poller: 'profiles', window: { firstRunLookbackSeconds: 3 * 365 * DAY_S, maxWindowSeconds: 30 * DAY_S }, maxWindowsPerRun: 6 };
+    const runs = [];
+    for (let summary = await poller()(build); ; summary = await poller()(build)) {
+      runs.push(summary);
+      expect(await ledger.getWatermark(POLLERS.profiles.watermarkKey)).toBe(summary.watermark);
+      if (summary.caughtUp) break;
+    }
+    // Three years in 30-day windows, six a run: seven runs.
+    expect(runs.map((r) => r.windows.length)).toEqual([6, 6, 6, 6, 6, 6, 1]);
+    expect(runs[0]!.windows[0]!.from).toBe(new Date(Math.floor(clock.now() / MIN) * MIN - 3 * 365 * DAY_S * 1000).toISOString());
+    // The scenario's candidates of months ago, not only those of the last hour.
+    const { keys } = await queued('ai-tasks');
+    expect(keys).toEqual(expect.arrayContaining(keysOf('candidate', [901, 902, 903, 904, ...fresh.candidates])));
+    expect(keys.length).toBeGreaterThan(fresh.candidates.length);
+  });
+
+  /** Mid-morning UTC: a few hours later is still the same day. */
+  const MORNING = Date.parse('2026-12-04T09:00:00.000Z');
+
+  async function openJobs(): Promise<number[]> {
+    const jobs = await greenhouse.admin<{ id: number; status: string }[]>('GET', '/state?table=jobs');
+    return jobs.filter((j) => j.status === 'open').map((j) => j.id);
+  }
+
+  it('rediscovery: one rediscover_job message per open job on ai-tasks (no closed or draft job), deduplicated for the day', async () => {
+    await greenhouse.admin('PATCH', `/jobs/${fresh.jobs[1]}`, { status: 'closed' });
+    const draft = (await greenhouse.admin<{ id: number }>('POST', '/jobs', { name: 'Future Role', status: 'draft' })).id;
+    const open = await openJobs();
+    expect(open).toContain(fresh.jobs[0]);
+    expect(open).not.toContain(fresh.jobs[1]);
+    expect(open).not.toContain(draft);
+
+    clock.at = MORNING;
+    // Live traffic on the rate budget, like the pollers: only the deletions sweep is bulk.
+    const client = greenhouse.client();
+    const priorities: string[] = [];
+    const recording: ScheduledRunsHandlerDependencies['greenhouse'] = {
+      list: (resource, query) => {
+        priorities.push(currentPriority());
+        return client.list(resource, query);
+      },
+      listUsers: (query) => client.listUsers(query),
+    };
+    const summary = await poller({ greenhouse: recording })({ poller: 'rediscovery' });
+    expect(summary).toEqual({ poller: 'rediscovery', jobs: open.length, queued: open.length });
+    expect(priorities).toEqual(['live']);
+    expect(counted[POLLER_METRICS.queued]).toBe(open.length);
+    const found = await queued('ai-tasks');
+    expect(found.keys).toEqual(keysOf('job', open));
+    for (const id of open) {
+      expect(found.actions[`greenhouse#job#${id}`]).toBe('rediscover_job');
+      expect(found.refs[`greenhouse#job#${id}`]).toEqual({ jobIds: [String(id)] });
+    }
+    expect(found.deduplicationIds).toEqual(open.map((id) => `rediscover:${id}:2026-12-04`).sort());
+    expect(greenhouse.requests('GET /v3/jobs')).toBeGreaterThan(0);
+
+    // Scheduler delivering the tick twice: SQS drops the repeat (its messages carry the same ids).
+    clock.at = MORNING + 2 * MIN;
+    expect(await poller()({ poller: 'rediscovery' })).toMatchObject({ queued: open.length });
+    expect((await queued('ai-tasks')).keys).toEqual([]);
+
+    // The next day's run asks again.
+    clock.at = MORNING + 24 * HOUR;
+    await poller()({ poller: 'rediscovery' });
+    const nextDay = await queued('ai-tasks');
+    expect(nextDay.keys).toEqual(keysOf('job', open));
+    expect(nextDay.deduplicationIds).toEqual(open.map((id) => `rediscover:${id}:2026-12-05`).sort());
+  });
+
+  it('rediscovery: a 429 ends the run as rate limited (returned, not thrown)', async () => {
+    // One job per page, two pages allowed in this rate window: the third page is a 429.
+    greenhouse.clock.advance(30_000);
+    await greenhouse.admin('PUT', '/rate-limit', { limit: 2 });
+    clock.at = MORNING;
+    const summary = await poller({ greenhouse: greenhouse.client({ perPage: 1 }) })({ poller: 'rediscovery' });
+    expect(summary).toMatchObject({ poller: 'rediscovery', rateLimited: true, retryAfterSeconds: expect.any(Number), operation: expect.stringContaining('/v3/jobs') });
+    expect(counted[POLLER_METRICS.rateLimited]).toBe(1);
+    // What it listed before the limit may be sent; never more than the open jobs.
+    expect((await queued('ai-tasks')).keys.length).toBeLessThan((await openJobs()).length);
   });
 });

@@ -25,7 +25,9 @@ const summary = (poller: ScheduledRun): ScheduledRunSummary =>
       ? { poller, window: { from: '', to: '' }, listed: 0, queued: 0, pushRequests: 0, watermark: '' }
       : poller === 'deletions'
         ? { poller, checked: 0, requests: 0, candidatesDeleted: 0, jobsDeleted: 0, complete: true }
-        : { poller, windows: [], watermark: undefined, caughtUp: true };
+        : poller === 'rediscovery'
+          ? { poller, jobs: 0, queued: 0 }
+          : { poller, windows: [], watermark: undefined, caughtUp: true };
 
 describe('local schedules', () => {
   it('trigger() runs every poller (or the ones named) with the schedule input, now', async () => {
@@ -39,16 +41,28 @@ describe('local schedules', () => {
       },
     });
     const all = await schedules.trigger();
-    expect(all.map((o) => [o.poller, o.ok])).toEqual([['jobs', true], ['candidates', true], ['scorecards', true], ['users', true], ['beamery', true], ['deletions', true]]);
+    // The rediscovery runs too, whatever the AI settings: the consumer's gate decides (local/schedules.ts).
+    expect(all.map((o) => [o.poller, o.ok])).toEqual([
+      ['jobs', true],
+      ['candidates', true],
+      ['scorecards', true],
+      ['profiles', true],
+      ['users', true],
+      ['beamery', true],
+      ['deletions', true],
+      ['rediscovery', true],
+    ]);
     await schedules.trigger('candidates');
     expect(events).toEqual([
       { poller: 'jobs', window: { overlapSeconds: 60 } },
       { poller: 'candidates', window: { overlapSeconds: 60 } },
       { poller: 'scorecards', window: { overlapSeconds: 60 } },
-      // The users sync and the deletions sweep have no window; the Beamery poller keeps its own.
+      { poller: 'profiles', window: { overlapSeconds: 60 } },
+      // The users sync, the deletions sweep and the rediscovery run have no window; the Beamery poller keeps its own.
       { poller: 'users' },
       { poller: 'beamery' },
       { poller: 'deletions' },
+      { poller: 'rediscovery' },
       { poller: 'candidates', window: { overlapSeconds: 60 } },
     ]);
     await schedules.stop();

@@ -10,10 +10,13 @@ describe('npm start: poll intervals from the environment', () => {
       jobs: 500,
       candidates: 120_000,
       scorecards: 120_000,
+      profiles: 120_000,
       users: 120_000,
       beamery: 120_000,
       deletions: 0,
+      rediscovery: 120_000,
     });
+    expect(pollIntervalsFromEnvironment({ LOCAL_POLL_INTERVAL_SECONDS_REDISCOVERY: '60', LOCAL_POLL_INTERVAL_SECONDS_PROFILES: '0' })).toEqual({ rediscovery: 60_000, profiles: 0 });
   });
 
   it('names every bad variable', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { envelopeSchema } from '#core/envelope';
 import { greenhouseTask } from '#core/sync/greenhouse-dispatch';
-import { DEFAULT_WINDOW_POLICY, nextWindow, pollMessages, type WindowPolicy } from '#core/sync/poll-window';
+import { DEFAULT_SCHEDULE_MINUTES, DEFAULT_WINDOW_POLICY, isWindowPoller, nextWindow, pollMessages, type WindowPolicy } from '#core/sync/poll-window';
+import { rediscoverJobMessage } from '#core/sync/rediscovery-run';
 
 // Pure core, no I/O: a unit test, kept beside the poller's integration test.
 
@@ -121,6 +122,21 @@ describe('the messages a window enqueues', () => {
     expect(pollMessages('candidates', [7], window)[0]!.envelope).toMatchObject({ refs: { candidateId: '7' } });
   });
 
+  it('sends the profiles poller\'s candidates to ai-tasks as candidate_profile_changed, hourly by default', () => {
+    const [message] = pollMessages('profiles', [7], window);
+    expect(message).toMatchObject({ queue: 'ai-tasks', groupId: 'greenhouse#candidate#7', deduplicationId: `poll:profiles:greenhouse#candidate#7:${window.to}` });
+    expect(envelopeSchema.parse(JSON.parse(JSON.stringify(message!.envelope)))).toMatchObject({
+      kind: 'greenhouse.event',
+      origin: 'poll',
+      entityKey: 'greenhouse#candidate#7',
+      action: 'candidate_profile_changed',
+      refs: { candidateId: '7' },
+      deliveryId: `poll:profiles:${window.to}`,
+    });
+    expect(DEFAULT_SCHEDULE_MINUTES.profiles).toBe(60);
+    expect(isWindowPoller('profiles')).toBe(true);
+  });
+
   it('gives the same window the same deduplication ids, and the next window new ones', () => {
     const again = pollMessages('jobs', [801], window)[0]!.deduplicationId;
     expect(pollMessages('jobs', [801], { to: window.to })[0]!.deduplicationId).toBe(again);
@@ -130,5 +146,31 @@ describe('the messages a window enqueues', () => {
   it('refuses anything but positive integer ids', () => {
     expect(() => pollMessages('jobs', ['12a'], window)).toThrow(RangeError);
     expect(() => pollMessages('jobs', [0], window)).toThrow(RangeError);
+  });
+});
+
+describe('the rediscovery run\'s message for one open job', () => {
+  it('asks ai-tasks to rediscover for the job, grouped by the job, observed when the run started', () => {
+    const message = rediscoverJobMessage(801, '2026-12-04T09:00:00.000Z');
+    expect(message).toMatchObject({ queue: 'ai-tasks', deadLetter: false, groupId: 'greenhouse#job#801', deduplicationId: 'rediscover:801:2026-12-04' });
+    expect(envelopeSchema.parse(JSON.parse(JSON.stringify(message.envelope)))).toEqual({
+      v: 1,
+      kind: 'greenhouse.event',
+      entityKey: 'greenhouse#job#801',
+      origin: 'poll',
+      observedAt: '2026-12-04T09:00:00.000Z',
+      deliveryId: 'rediscover:2026-12-04',
+      action: 'rediscover_job',
+      refs: { jobIds: ['801'] },
+    });
+    expect(DEFAULT_SCHEDULE_MINUTES.rediscovery).toBe(24 * 60);
+    expect(isWindowPoller('rediscovery')).toBe(false);
+  });
+
+  it('keeps one deduplication id per job through a UTC day, and a new one the next day', () => {
+    const morning = rediscoverJobMessage(801, '2026-12-04T00:00:00.000Z').deduplicationId;
+    expect(rediscoverJobMessage(801, '2026-12-04T23:59:59.999Z').deduplicationId).toBe(morning);
+    expect(rediscoverJobMessage(802, '2026-12-04T00:00:00.000Z').deduplicationId).not.toBe(morning);
+    expect(rediscoverJobMessage(801, '2026-12-05T00:00:00.000Z').deduplicationId).toBe('rediscover:801:2026-12-05');
   });
 });
