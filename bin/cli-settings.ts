@@ -2,7 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-s
 import { ENV, type BridgeConfig } from '#lambdas/config';
 import { QUEUES, TABLES, type TableId } from '#lib/resource-definitions';
 import type { QueueId } from '#core/queues';
-import { SETTINGS_OUTPUT, STACK_OUTPUT_VARIABLES } from '#lib/stack-outputs';
+import { REDISCOVERY_OUTPUT_VARIABLES, SETTINGS_OUTPUT, STACK_OUTPUT_VARIABLES } from '#lib/stack-outputs';
 
 /**
  * Where the operator CLI's configuration comes from, and the check that it is complete before a
@@ -18,10 +18,12 @@ export class UsageError extends Error {
   readonly exitCode = 2;
 }
 
-/** What a command needs configured: a queue (or its DLQ), the poller schedules' DLQ, a table, or one of the two APIs. */
-export type CliSetting = { readonly queue: QueueId; readonly deadLetter?: boolean } | { readonly table: TableId } | 'poller-dlq' | 'greenhouse' | 'beamery';
+/** What a command needs configured: a queue (or its DLQ), the poller schedules' DLQ, a table, one of the two APIs, or rediscovery's vector index. */
+export type CliSetting = { readonly queue: QueueId; readonly deadLetter?: boolean } | { readonly table: TableId } | 'poller-dlq' | 'greenhouse' | 'beamery' | 'rediscovery-index';
 
-const outputOf = new Map(STACK_OUTPUT_VARIABLES.map((o) => [o.env, o.output]));
+/** Every output the CLI maps back, a rediscovery stack's included. */
+const CLI_OUTPUT_VARIABLES = [...STACK_OUTPUT_VARIABLES, ...REDISCOVERY_OUTPUT_VARIABLES];
+const outputOf = new Map(CLI_OUTPUT_VARIABLES.map((o) => [o.env, o.output]));
 /** `NAME (stack output Output)` when a deployed stack has it, so an operator knows both ways to set it. */
 const named = (env: string) => (outputOf.has(env) ? `${env} (stack output ${outputOf.get(env)})` : env);
 
@@ -56,6 +58,10 @@ export function missingCliSettings(config: BridgeConfig, needs: readonly CliSett
         if (!config.beamery.baseUrl) want(`${ENV.beameryRegion} or ${ENV.beameryBaseUrl}`, config.beamery.region);
       }
       want(TABLES.find((t) => t.id === 'ledger')!.nameEnv, config.tableNames['ledger']);
+    } else if (need === 'rediscovery-index') {
+      want(ENV.rediscoveryVectorBucket, config.rediscoveryIndex?.vectorBucketName);
+      want(ENV.rediscoveryVectorIndex, config.rediscoveryIndex?.indexName);
+      if (local) want('AWS_ENDPOINT_URL_S3VECTORS', env['AWS_ENDPOINT_URL_S3VECTORS']);
     } else if (need === 'poller-dlq') {
       want(ENV.pollerDlqUrl, config.pollerDeadLetterQueueUrl);
       if (local) want('AWS_ENDPOINT_URL_SQS', env['AWS_ENDPOINT_URL_SQS']);
@@ -88,7 +94,7 @@ export function environmentFromStackOutputs(outputs: readonly Output[]): Record<
   const settings = byKey.get(SETTINGS_OUTPUT);
   return {
     ...(settings ? (JSON.parse(settings) as Record<string, string>) : {}),
-    ...Object.fromEntries(STACK_OUTPUT_VARIABLES.flatMap((o) => (byKey.has(o.output) ? [[o.env, byKey.get(o.output)!]] : []))),
+    ...Object.fromEntries(CLI_OUTPUT_VARIABLES.flatMap((o) => (byKey.has(o.output) ? [[o.env, byKey.get(o.output)!]] : []))),
   };
 }
 

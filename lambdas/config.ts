@@ -92,6 +92,9 @@ export const ENV = {
   localSwitchCacheSeconds: 'LOCAL_SWITCH_CACHE_SECONDS',
   /** The AI settings (core/ai/settings.ts) as one JSON object; absent = every workflow off. */
   aiSettings: 'AI_SETTINGS',
+  /** Candidate rediscovery's S3 Vectors bucket and index (lib/constructs/rediscovery-index.ts); set together or not at all. */
+  rediscoveryVectorBucket: 'REDISCOVERY_VECTOR_BUCKET',
+  rediscoveryVectorIndex: 'REDISCOVERY_VECTOR_INDEX',
   /** Local stack only, in place of the secrets above. */
   greenhouseClientId: 'GREENHOUSE_CLIENT_ID',
   greenhouseClientSecret: 'GREENHOUSE_CLIENT_SECRET',
@@ -174,6 +177,8 @@ const configSchema = z.object({
     localCredentials,
   }),
   ai: aiSettingsSchema,
+  /** Where rediscovery keeps its vectors; absent where rediscovery is off (the stack creates no index). */
+  rediscoveryIndex: z.optional(z.object({ vectorBucketName: nonEmpty(), indexName: nonEmpty() })),
   beamery: z.object({
     region: z.optional(z.enum(['us', 'us-sandbox', 'eu'])),
     baseUrl: z.optional(z.url()),
@@ -252,6 +257,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
       localCredentials: localOnly(runtime, env[ENV.greenhouseClientId], env[ENV.greenhouseClientSecret]),
     },
     ai: jsonObject(env[ENV.aiSettings], ENV.aiSettings),
+    rediscoveryIndex:
+      env[ENV.rediscoveryVectorBucket] || env[ENV.rediscoveryVectorIndex]
+        ? { vectorBucketName: env[ENV.rediscoveryVectorBucket], indexName: env[ENV.rediscoveryVectorIndex] }
+        : undefined,
     beamery: {
       region: env[ENV.beameryRegion] || undefined,
       baseUrl: env[ENV.beameryBaseUrl] || undefined,

@@ -143,6 +143,21 @@ function settingVariables(group: SettingGroup, config: StackConfig): Record<stri
   }
 }
 
+/** Where rediscovery's vectors are (lambdas/config.ts `rediscoveryIndex`). */
+export interface RediscoveryIndexLocation {
+  readonly vectorBucketName: string;
+  readonly indexName: string;
+}
+
+/**
+ * The variables naming rediscovery's vector bucket and index: given to ai-tasks by its construct, and
+ * to the local stack's functions, only where rediscovery has an index (the stack creates one only
+ * when `ai.rediscovery.enabled`).
+ */
+export function rediscoveryIndexEnvironment(location: RediscoveryIndexLocation): Record<string, string> {
+  return { [ENV.rediscoveryVectorBucket]: location.vectorBucketName, [ENV.rediscoveryVectorIndex]: location.indexName };
+}
+
 /** The variables of the given setting groups, as the functions and the CLI read them. */
 export function settingsEnvironment(groups: readonly SettingGroup[], config: StackConfig): Record<string, string> {
   return Object.assign({}, ...groups.map((group) => settingVariables(group, config)));

@@ -37,6 +37,15 @@ export const STACK_OUTPUT_VARIABLES: readonly StackOutputVariable[] = [
 ];
 
 /**
+ * The outputs only a stack with candidate rediscovery on has (its vector bucket and index, declared by
+ * lib/constructs/rediscovery-index.ts, which exists only then); bin/cli-settings.ts maps them back too.
+ */
+export const REDISCOVERY_OUTPUT_VARIABLES: readonly StackOutputVariable[] = [
+  { output: 'RediscoveryVectorBucketName', env: ENV.rediscoveryVectorBucket, description: 'The S3 Vectors bucket of candidate rediscovery' },
+  { output: 'RediscoveryIndexName', env: ENV.rediscoveryVectorIndex, description: 'The S3 Vectors index of candidate rediscovery (one vector per consenting past candidate)' },
+];
+
+/**
  * One output holding the settings the Lambdas get besides resources and secrets (tenant, Beamery
  * region and field locations, …) as a JSON object of environment variables, so the CLI runs with the
  * same ones: a backfill must share the tenant's rate budget, not start a budget of its own.

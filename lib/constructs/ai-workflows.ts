@@ -4,12 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { AI_SERVICE, SCREENING_SCORE_METRIC, aiMetrics, type AiWorkflowName } from '#core/metrics';
-import type { AiSettings } from '#core/ai/settings';
 import type { StackConfig } from '#lib/config';
+import { rediscoveryIndexEnvironment } from '#lib/function-environments';
 import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
 import { BridgeFunction } from './bridge-function.ts';
 import { stackEnvironment } from './function-environment.ts';
 import { wireConsumer, type EventQueues } from './event-queues.ts';
+import { RediscoveryIndex } from './rediscovery-index.ts';
 import type { BridgeSecrets } from './secrets.ts';
 import type { BridgeTables } from './tables.ts';
 import { serviceCountMetric } from './webhook-api.ts';
@@ -84,6 +85,8 @@ export function bedrockGuardrailArn(guardrailId: string, { partition, region, ac
  */
 export class AiWorkflows extends Construct {
   readonly consumer: BridgeFunction;
+  /** Candidate rediscovery's vectors: only when `ai.rediscovery.enabled`. */
+  readonly rediscoveryIndex: RediscoveryIndex | undefined;
   readonly alarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: AiWorkflowsProps) {
@@ -91,6 +94,8 @@ export class AiWorkflows extends Construct {
     const { config, queues, tables, secrets } = props;
     const queue = queues.get('ai-tasks');
     const harvest = secrets.secret('greenhouse-harvest');
+    const { rediscovery } = config.ai;
+    this.rediscoveryIndex = rediscovery.enabled ? new RediscoveryIndex(this, 'RediscoveryIndex', { stackName: config.stackName, settings: rediscovery }) : undefined;
 
     this.consumer = new BridgeFunction(this, 'Consumer', {
       entry: 'lambdas/handlers/ai-tasks.ts',
@@ -101,7 +106,10 @@ export class AiWorkflows extends Construct {
       // A sixth of the queue's visibility timeout (AWS's rule for SQS event sources).
       timeout: Duration.seconds(queue.definition.visibilityTimeoutSeconds / 6),
       config,
-      environment: stackEnvironment('ai-tasks', config, { queues, tables, secretArns: { 'greenhouse-harvest': harvest.secretArn } }),
+      environment: {
+        ...stackEnvironment('ai-tasks', config, { queues, tables, secretArns: { 'greenhouse-harvest': harvest.secretArn } }),
+        ...(this.rediscoveryIndex ? rediscoveryIndexEnvironment(this.rediscoveryIndex) : {}),
+      },
     });
     const fn = this.consumer.function;
     wireConsumer(queue, fn);
@@ -119,7 +127,12 @@ export class AiWorkflows extends Construct {
     // Not grantRead: Powertools' getSecret calls GetSecretValue only, never DescribeSecret.
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [harvest.secretArn] }));
 
-    if (config.ai.provider === 'bedrock') this.grantBedrock(config.ai);
+    if (config.ai.provider === 'bedrock') this.grantInvokeModel(config.ai.modelId, config.ai.guardrail?.id);
+    if (this.rediscoveryIndex) {
+      this.rediscoveryIndex.grantReadWrite(fn);
+      // The embedding model, as exactly as the workflows' model; the offline embedder calls nothing.
+      if (rediscovery.embedding.provider === 'bedrock') this.grantInvokeModel(rediscovery.embedding.modelId);
+    }
 
     this.alarms = notifyOn(
       props.alarmAction,
@@ -142,15 +155,16 @@ export class AiWorkflows extends Construct {
     return serviceCountMetric(SCREENING_SCORE_METRIC, AI_SERVICE, period).with({ statistic });
   }
 
-  private grantBedrock(ai: AiSettings): void {
+  /** InvokeModel (which also authorises Converse) on one model or inference profile, and ApplyGuardrail on its guardrail if any. */
+  private grantInvokeModel(modelId: string, guardrailId?: string): void {
     const stack = Stack.of(this);
     const context = { partition: stack.partition, region: stack.region, account: stack.account };
-    const arns = bedrockModelArns(ai.modelId, context);
+    const arns = bedrockModelArns(modelId, context);
     const profiles = arns.filter((arn) => arn.includes(':inference-profile/'));
     const models = arns.filter((arn) => !profiles.includes(arn));
     const role = this.consumer.role;
 
-    // Converse is authorised by bedrock:InvokeModel; nothing else of Bedrock is called.
+    // Converse and the embedders' InvokeModel are authorised by bedrock:InvokeModel; nothing else of Bedrock is called.
     if (profiles.length) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: profiles }));
     if (models.length) {
       role.addToPrincipalPolicy(
@@ -172,8 +186,8 @@ export class AiWorkflows extends Construct {
       });
     }
 
-    if (ai.guardrail) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['bedrock:ApplyGuardrail'], resources: [bedrockGuardrailArn(ai.guardrail.id, context)] }));
+    if (guardrailId) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['bedrock:ApplyGuardrail'], resources: [bedrockGuardrailArn(guardrailId, context)] }));
     }
   }
 }

@@ -1,0 +1,30 @@
+import { S3VectorsClient } from '@aws-sdk/client-s3vectors';
+import { offlineEmbedder } from '#core/ai/rediscovery/offline-embedder';
+import type { Embedder, VectorIndex } from '#core/ai/rediscovery/ports';
+import { S3VectorsIndex } from '#adapters/ai/s3-vectors-index';
+import { createBedrockEmbedder } from '#adapters/bedrock/bedrock-embedder';
+import { ENV, type BridgeConfig } from '#lambdas/config';
+
+export interface RediscoveryPorts {
+  readonly embedder: Embedder;
+  readonly index: VectorIndex;
+}
+
+/**
+ * Candidate rediscovery's embedder and vector index, as the configuration names them: the offline
+ * embedder or a Bedrock embedding model (`ai.rediscovery.embedding`), and the stack's S3 Vectors index
+ * (`rediscoveryIndex`). The SDK clients find their endpoints as every other client does, so the local
+ * stack points them at the Bedrock and S3 Vectors simulators with AWS_ENDPOINT_URL_BEDROCK_RUNTIME and
+ * AWS_ENDPOINT_URL_S3VECTORS.
+ */
+export function rediscoveryPortsFrom(config: Pick<BridgeConfig, 'ai' | 'rediscoveryIndex'>, clients: { readonly s3vectors?: S3VectorsClient } = {}): RediscoveryPorts {
+  const location = config.rediscoveryIndex;
+  if (!location) {
+    throw new Error(
+      `configuration: ${ENV.rediscoveryVectorBucket} and ${ENV.rediscoveryVectorIndex} are not set (the stack sets them when ai.rediscovery.enabled; the CLI reads them from the stack outputs RediscoveryVectorBucketName and RediscoveryIndexName)`,
+    );
+  }
+  const { embedding } = config.ai.rediscovery;
+  const embedder = embedding.provider === 'bedrock' ? createBedrockEmbedder({ modelId: embedding.modelId, dimensions: embedding.dimensions }) : offlineEmbedder;
+  return { embedder, index: new S3VectorsIndex(clients.s3vectors ?? new S3VectorsClient({}), location) };
+}
