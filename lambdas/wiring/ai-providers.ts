@@ -1,5 +1,8 @@
 import { offlineFeedbackProvider } from '#core/ai/feedback/offline';
 import type { FeedbackSynthesisProvider } from '#core/ai/feedback/contract';
+import { offlineJobDescriptionDrafter } from '#core/ai/jd/offline-drafter';
+import type { JobDescriptionDrafter } from '#core/ai/jd/ports';
+import { llmJobDescriptionDrafter } from '#core/ai/jd/prompt';
 import { llmFeedbackProvider } from '#core/ai/feedback/prompt';
 import { llmScreeningProvider } from '#core/ai/screening/prompt';
 import { offlineScreeningProvider } from '#core/ai/screening/offline';
@@ -10,16 +13,17 @@ import { createConverseModel } from '#adapters/bedrock/converse-model';
 export interface AiProviders {
   readonly screening: ScreeningProvider;
   readonly feedback: FeedbackSynthesisProvider;
+  readonly jobDescription: JobDescriptionDrafter;
 }
 
 /**
- * The providers of the AI workflows, as the settings name them: one Bedrock model behind both (the
+ * The providers of the AI workflows, as the settings name them: one Bedrock model behind all of them (the
  * Converse adapter, which the local stack and tests may point at the Bedrock simulator through
  * AWS_ENDPOINT_URL_BEDROCK_RUNTIME), or the offline providers, which say in every output that they
  * are not language models.
  */
 export function aiProvidersFrom(settings: Pick<AiSettings, 'provider' | 'modelId' | 'guardrail'>): AiProviders {
-  if (settings.provider !== 'bedrock') return { screening: offlineScreeningProvider, feedback: offlineFeedbackProvider };
+  if (settings.provider !== 'bedrock') return { screening: offlineScreeningProvider, feedback: offlineFeedbackProvider, jobDescription: offlineJobDescriptionDrafter };
   const model = createConverseModel({ modelId: settings.modelId, ...(settings.guardrail ? { guardrail: settings.guardrail } : {}) });
-  return { screening: llmScreeningProvider(model), feedback: llmFeedbackProvider(model) };
+  return { screening: llmScreeningProvider(model), feedback: llmFeedbackProvider(model), jobDescription: llmJobDescriptionDrafter(model) };
 }

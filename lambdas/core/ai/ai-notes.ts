@@ -8,6 +8,7 @@ export const AI_NOTE_PREFIX = {
   screening: 'AI resume screening for ',
   feedback: 'AI feedback synthesis — ',
   rediscovery: 'AI candidate rediscovery for ',
+  jobDescription: 'AI job-description draft for ',
 } as const;
 
 export function isAiNote(body: string | null | undefined): boolean {

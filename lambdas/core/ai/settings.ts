@@ -95,6 +95,47 @@ export const rediscoverySettingsSchema = z.strictObject({
   embedding: z.prefault(rediscoveryEmbeddingSchema, {}),
 });
 
+/**
+ * Which offices' jobs must show a pay range: a rule matches a job when one of its offices has one of
+ * `officeIds`, or a name containing one of `officeNames` (case-insensitive: `Denver` matches
+ * `Denver, CO`). None by default: which laws apply is the operator's call (docs/configuration.md
+ * has an example for Colorado, New York, California, Washington and New York City).
+ */
+export const payRangeRuleSchema = z.strictObject({
+  match: z
+    .strictObject({ officeIds: z.optional(z.array(id)), officeNames: z.optional(z.array(nonEmpty())) })
+    .check(z.refine((m) => !!(m.officeIds?.length || m.officeNames?.length), { message: 'a rule matches by officeIds or officeNames' })),
+  /** Named in the review note: `Colorado`, `NYC`. */
+  jurisdiction: nonEmpty(),
+  /** False keeps a rule for the record without requiring anything. */
+  required: z._default(z.boolean(), true),
+});
+
+/**
+ * Job-description drafts for review: a private job note with a structured draft and its checks, and,
+ * only with `writeJobPost`, the content of the job's posts that are not live. Never publishes. The
+ * gate scopes by the job and the rollout samples jobs.
+ */
+export const jobDescriptionSettingsSchema = z.strictObject({
+  ...gate,
+  /** The company's own EEO statement, copied word for word. Unset, the draft says it is missing; none is invented. */
+  eeoStatement: z.optional(nonEmpty()),
+  payRangeRules: z._default(z.array(payRangeRuleSchema), []),
+  /**
+   * Job custom field (`name_key`, a currency range: `{min_value, max_value, unit}`) holding the pay
+   * range. Unset or empty, a draft a rule requires a range for says "required but unknown".
+   */
+  payRangeField: z.optional(nonEmpty()),
+  /** Also write the draft into the content of the job's posts that are not live (a live post is never touched). */
+  writeJobPost: z._default(z.boolean(), false),
+  /** Upper bound on the draft's words, EEO statement included. */
+  maxWords: z._default(z.int().check(z.gte(100), z.lte(3000)), 700),
+  /** How many of the tenant's most similar past posts the drafter reads (0: none). */
+  similarPosts: z._default(z.int().check(z.gte(0), z.lte(10)), 3),
+  /** The company's own texts (values, benefits, EEO): an S3 prefix, `s3://bucket/prefix/` (the local stack reads a folder). */
+  corpus: z.prefault(z.strictObject({ s3Prefix: z.optional(z.string().check(z.regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/))) }), {}),
+});
+
 export const aiSettingsSchema = z.strictObject({
   /** `bedrock`, or `offline`: the deterministic matcher that says in every output it is not a language model. */
   provider: z._default(z.enum(['bedrock', 'offline']), 'bedrock'),
@@ -108,12 +149,15 @@ export const aiSettingsSchema = z.strictObject({
   screening: z.prefault(screeningSettingsSchema, {}),
   feedback: z.prefault(feedbackSettingsSchema, {}),
   rediscovery: z.prefault(rediscoverySettingsSchema, {}),
+  jobDescriptions: z.prefault(jobDescriptionSettingsSchema, {}),
 });
 
 export type AiSettings = z.infer<typeof aiSettingsSchema>;
 export type ScreeningSettings = z.infer<typeof screeningSettingsSchema>;
 export type FeedbackSettings = z.infer<typeof feedbackSettingsSchema>;
 export type RediscoverySettings = z.infer<typeof rediscoverySettingsSchema>;
+export type JobDescriptionSettings = z.infer<typeof jobDescriptionSettingsSchema>;
+export type PayRangeRule = z.infer<typeof payRangeRuleSchema>;
 export type WorkflowGate = Pick<ScreeningSettings, 'enabled' | 'mode' | 'rolloutPercent' | 'scope'>;
 
 export function parseAiSettings(raw: unknown): AiSettings {
