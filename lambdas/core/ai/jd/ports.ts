@@ -47,7 +47,7 @@ export interface JobBrief {
   readonly hiringTeam: readonly { readonly role: string; readonly count: number }[];
   readonly similarPosts: readonly SimilarPost[];
   readonly corpus: readonly CorpusDocument[];
-  /** The word budget for the drafter's sections (the EEO statement and pay range come on top). */
+  /** The word budget for the drafter's sections: what the title, EEO statement and pay range leave of `maxWords`. */
   readonly maxWords: number;
 }
 

@@ -95,9 +95,11 @@ export async function draftJobDescription(jobId: number, deps: JobDescriptionDep
   const facts = await jobFacts(job, greenhouse, { payRangeField: settings.payRangeField });
   const ownPosts = await collect(greenhouse.listJobPosts({ job_ids: [jobId] }));
   const similar = await findSimilarPosts({ id: jobId, name: facts.brief.name, department: facts.brief.department }, settings.similarPosts, { greenhouse, embedder: deps.embedder });
-  const brief = completeBrief(facts, similar, await deps.corpus.documents(), settings.maxWords);
-  const payRangeRequiredIn = requiredJurisdictions(settings.payRangeRules, facts.offices);
   const draftInputs = { eeoStatement: settings.eeoStatement ?? null, payRange: facts.payRange };
+  // The drafter's budget: what the title, EEO statement and pay range leave of maxWords.
+  const fixedWords = draftWords({ title: facts.brief.name, summary: [], responsibilities: [], mustHave: [], niceToHave: [], benefits: [], ...draftInputs });
+  const brief = completeBrief(facts, similar, await deps.corpus.documents(), Math.max(0, settings.maxWords - fixedWords));
+  const payRangeRequiredIn = requiredJurisdictions(settings.payRangeRules, facts.offices);
   const provenance = deps.drafter.provenance;
 
   const hash = draftHash({ brief, draftInputs, payRangeRequiredIn, posts: ownPosts, writeJobPost: settings.writeJobPost, provenance, mode: gate.mode });

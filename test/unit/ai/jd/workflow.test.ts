@@ -4,6 +4,7 @@ import { InMemoryAudit } from '#adapters/store/in-memory';
 import { entityKey } from '#core/envelope';
 import { ModelAnswerInvalid } from '#core/ai/model';
 import { isAiNote } from '#core/ai/ai-notes';
+import { draftWords } from '#core/ai/jd/draft';
 import { offlineJobDescriptionDrafter } from '#core/ai/jd/offline-drafter';
 import type { JobBrief, JobDescriptionDrafter } from '#core/ai/jd/ports';
 import { draftJobDescription, type JobDescriptionDependencies, type JobDescriptionOutcome } from '#core/ai/jd/workflow';
@@ -190,6 +191,14 @@ describe('draftJobDescription', () => {
     expect(await draftJobDescription(JOB_ID, deps({}, { drafter: failing }))).toEqual({ outcome: 'failed', jobId: JOB_ID, reason: 'ModelAnswerInvalid' });
     expect(greenhouse.createdNotes).toEqual([]);
     expect(await auditEntries()).toEqual([expect.objectContaining({ kind: 'ai-failed', detail: expect.objectContaining({ error: 'ModelAnswerInvalid', provider: 'bedrock' }) })]);
+  });
+
+  it('gives the drafter what the title, EEO statement and pay range leave of maxWords, so the whole draft fits', async () => {
+    const outcome = drafted(await draftJobDescription(JOB_ID, deps({ maxWords: 100 })));
+    expect(briefs[0]!.maxWords).toBe(100 - draftWords({ ...outcome.draft, summary: [], responsibilities: [], mustHave: [], niceToHave: [], benefits: [] }));
+    expect(draftWords(outcome.draft)).toBeLessThanOrEqual(100);
+    expect(outcome.checks.find((c) => c.check === 'length')!.passed).toBe(true);
+    expect(outcome.draft.benefits.length).toBeLessThan(3);
   });
 
   it('leaves its own earlier draft notes out of the next brief', async () => {
