@@ -1,3 +1,4 @@
+import type { RediscoverySettings } from '#core/ai/settings';
 import type { QueueId } from '#core/queues';
 import { ROUTED_QUEUES } from '#core/webhooks/catalogue';
 import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
@@ -147,6 +148,21 @@ function settingVariables(group: SettingGroup, config: StackConfig): Record<stri
 export interface RediscoveryIndexLocation {
   readonly vectorBucketName: string;
   readonly indexName: string;
+}
+
+/**
+ * The names of rediscovery's bucket and index, for the stack (lib/constructs/rediscovery-index.ts) and
+ * the local stack alike. The bucket is named by the stack within S3 Vectors' rules (3–63 lowercase
+ * letters, digits and hyphens). The index is named by the embedder and its size: a change of either
+ * needs a new index (S3 Vectors fixes the dimension at creation, and vectors of two models do not
+ * compare), which CloudFormation creates under the new name before it deletes the old one.
+ */
+export function rediscoveryIndexLocationFor(stackName: string, embedding: Pick<RediscoverySettings['embedding'], 'provider' | 'dimensions'>): RediscoveryIndexLocation {
+  const suffix = '-rediscovery';
+  return {
+    vectorBucketName: `${stackName.toLowerCase().slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`,
+    indexName: `candidates-${embedding.provider}-${embedding.dimensions}`,
+  };
 }
 
 /**

@@ -1,6 +1,8 @@
 import type * as z from 'zod';
 import { ENV } from '#lambdas/config';
-import type { aiSettingsSchema } from '#core/ai/settings';
+import { parseAiSettings, type aiSettingsSchema } from '#core/ai/settings';
+import { NON_FILTERABLE_METADATA_KEYS } from '#adapters/ai/s3-vectors-index';
+import { rediscoveryIndexEnvironment, rediscoveryIndexLocationFor } from '#lib/function-environments';
 import type { LambdaFunctionName } from '#lambdas/runtime';
 import type { QueueId } from '#core/queues';
 import { startApiGateway, type LocalApiGateway } from './api-gateway.ts';
@@ -10,6 +12,7 @@ import { startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler 
 import { LOOPBACK_HOST } from './listen-host.ts';
 import { createResources, resourceEnvironment, type LocalResources } from './resources.ts';
 import { startSaas, type SaasOptions } from './saas.ts';
+import { startS3VectorsSimulator } from './simulators/s3vectors/server.ts';
 import { startLocalSchedules, type LocalSchedules, type PollIntervals } from './schedules.ts';
 
 /**
@@ -22,6 +25,8 @@ export interface LocalStackOptions {
   readonly webhookPort?: number;
   readonly sqsPort?: number;
   readonly dynamodbPort?: number;
+  /** The S3 Vectors simulator's port (default: a free one; the stack file tells the CLI which). */
+  readonly s3vectorsPort?: number;
   /** The address every server listens on: the API Gateway, the emulators, the simulators (default 127.0.0.1). */
   readonly host?: string;
   /**
@@ -59,6 +64,8 @@ export interface LocalStack {
   readonly pushUrl: string;
   readonly sqsEndpoint: string;
   readonly dynamodbEndpoint: string;
+  /** The S3 Vectors simulator, holding rediscovery's index. */
+  readonly s3vectorsEndpoint: string;
   readonly dynamodbPid: number;
   readonly resources: LocalResources;
   /** The Greenhouse and Beamery base URLs the Lambdas use (a simulator's, or `real`). */
@@ -83,8 +90,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       emulators,
       options.visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {},
     );
-    Object.assign(process.env, lambdaEnvironment(emulators, resources, options.webhookSecret, options.pushApiKey), {
-      [ENV.aiSettings]: JSON.stringify(options.ai ?? { provider: 'offline' }),
+    const ai = options.ai ?? { provider: 'offline' };
+    const vectors = await serveVectors(options.s3vectorsPort ?? 0, host, ai);
+    cleanups.push(() => vectors.close());
+    Object.assign(process.env, lambdaEnvironment(emulators, resources, options.webhookSecret, options.pushApiKey), vectors.environment, {
+      [ENV.aiSettings]: JSON.stringify(ai),
       ...(options.visibilityTimeoutSeconds !== undefined ? { [ENV.localQueueVisibilitySeconds]: String(options.visibilityTimeoutSeconds) } : {}),
     });
     if (options.bedrockEndpoint) process.env['AWS_ENDPOINT_URL_BEDROCK_RUNTIME'] = options.bedrockEndpoint;
@@ -120,6 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       pushUrl: gateway.urlFor(BEAMERY_PUSH_PATH),
       sqsEndpoint: emulators.sqsEndpoint,
       dynamodbEndpoint: emulators.dynamodbEndpoint,
+      s3vectorsEndpoint: vectors.url,
       dynamodbPid: emulators.dynamodbPid,
       resources,
       greenhouse: saas.greenhouse,
@@ -157,6 +168,20 @@ export function lambdaEnvironment(
     AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
     AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
   };
+}
+
+/**
+ * Rediscovery's vector index: the S3 Vectors simulator, started with the bucket and index the deployed
+ * stack's CloudFormation would have made for these settings (same names, the embedder's size), so the
+ * functions run the real S3VectorsIndex adapter. A simulator rather than the exact index in process:
+ * a chaos run's consumers are processes of their own (local/consumer-process.ts), and one index must
+ * serve them all. Like the other simulators it keeps its vectors in memory; rediscovery re-indexes.
+ */
+async function serveVectors(port: number, host: string, ai: z.input<typeof aiSettingsSchema>) {
+  const { embedding } = parseAiSettings(ai).rediscovery;
+  const location = rediscoveryIndexLocationFor('local', embedding);
+  const simulator = await startS3VectorsSimulator({ port, host, indexes: [{ ...location, dimension: embedding.dimensions, nonFilterableMetadataKeys: NON_FILTERABLE_METADATA_KEYS }] });
+  return { url: simulator.url, close: () => simulator.close(), environment: { ...rediscoveryIndexEnvironment(location), AWS_ENDPOINT_URL_S3VECTORS: simulator.url } };
 }
 
 /**

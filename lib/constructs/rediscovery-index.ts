@@ -5,6 +5,7 @@ import * as s3vectors from 'aws-cdk-lib/aws-s3vectors';
 import { Construct } from 'constructs';
 import { NON_FILTERABLE_METADATA_KEYS } from '#adapters/ai/s3-vectors-index';
 import type { RediscoverySettings } from '#core/ai/settings';
+import { rediscoveryIndexLocationFor } from '#lib/function-environments';
 import { REDISCOVERY_OUTPUT_VARIABLES } from '#lib/stack-outputs';
 
 export interface RediscoveryIndexProps {
@@ -20,11 +21,7 @@ export const REDISCOVERY_VECTOR_ACTIONS = ['s3vectors:PutVectors', 's3vectors:Ge
  * embedder's size), encrypted with a customer managed KMS key of its own, so who may read the vectors
  * is the key policy's and IAM's to say and every use is in CloudTrail. The vectors are derived from
  * profiles and held only while a candidate has consented; they are rebuilt by re-embedding, so the
- * index goes with the stack.
- *
- * The index is named by the embedder and its size: a change of either needs a new index (S3 Vectors
- * fixes the dimension at creation, and vectors of two models do not compare), which CloudFormation
- * then creates under the new name before it deletes the old, and rediscovery re-indexes everyone.
+ * index goes with the stack. Names: `rediscoveryIndexLocationFor` (a new embedder or size, a new index).
  */
 export class RediscoveryIndex extends Construct {
   readonly vectorBucketName: string;
@@ -36,8 +33,7 @@ export class RediscoveryIndex extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const { embedding } = props.settings;
-    this.vectorBucketName = vectorBucketNameFor(props.stackName);
-    this.indexName = `candidates-${embedding.provider}-${embedding.dimensions}`;
+    ({ vectorBucketName: this.vectorBucketName, indexName: this.indexName } = rediscoveryIndexLocationFor(props.stackName, embedding));
 
     this.key = new kms.Key(this, 'Key', {
       description: 'Encrypts the greenhouse-beamery-bridge candidate rediscovery vectors',
@@ -89,10 +85,4 @@ export class RediscoveryIndex extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...REDISCOVERY_VECTOR_ACTIONS], resources: [this.indexArn] }));
     this.key.grant(grantee, 'kms:Decrypt', 'kms:GenerateDataKey');
   }
-}
-
-/** `GreenhouseBeameryBridge` → `greenhousebeamerybridge-rediscovery`: S3 Vectors' rules, 3–63 lowercase letters, digits and hyphens. */
-export function vectorBucketNameFor(stackName: string): string {
-  const suffix = '-rediscovery';
-  return `${stackName.toLowerCase().slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`;
 }

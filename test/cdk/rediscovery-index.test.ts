@@ -2,7 +2,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV, readConfig } from '#lambdas/config';
 import { NON_FILTERABLE_METADATA_KEYS } from '#adapters/ai/s3-vectors-index';
-import { REDISCOVERY_VECTOR_ACTIONS, vectorBucketNameFor } from '#lib/constructs/rediscovery-index';
+import { REDISCOVERY_VECTOR_ACTIONS } from '#lib/constructs/rediscovery-index';
+import { rediscoveryIndexLocationFor } from '#lib/function-environments';
 import { REDISCOVERY_OUTPUT_VARIABLES } from '#lib/stack-outputs';
 import { environmentFromStackOutputs, missingCliSettings } from '../../bin/cli-settings.ts';
 import { logicalIdOf, synthBridge, type SynthesizedBridge } from './support.ts';
@@ -123,8 +124,9 @@ describe('rediscovery index (S3 Vectors)', () => {
   });
 
   it('names the vector bucket within S3 Vectors\' rules for any stack name', () => {
-    expect(vectorBucketNameFor('GreenhouseBeameryBridge')).toBe('greenhousebeamerybridge-rediscovery');
-    const long = vectorBucketNameFor(`A${'b'.repeat(49)}-${'c'.repeat(70)}`);
+    const bucketFor = (stackName: string) => rediscoveryIndexLocationFor(stackName, { provider: 'offline', dimensions: 512 }).vectorBucketName;
+    expect(bucketFor('GreenhouseBeameryBridge')).toBe('greenhousebeamerybridge-rediscovery');
+    const long = bucketFor(`A${'b'.repeat(49)}-${'c'.repeat(70)}`);
     expect(long).toMatch(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/);
     expect(long.endsWith('-rediscovery')).toBe(true);
   });
