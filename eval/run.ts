@@ -8,7 +8,8 @@
  * The gates are optional; a missed gate sets exit code 1 after the report is printed. An error (an
  * unknown or unwired provider, a failed screening) exits with 2 before any report.
  *
- * `npm run eval -- rediscovery …` runs the candidate-rediscovery eval instead (eval/rediscovery/run.ts).
+ * `npm run eval -- rediscovery …` runs the candidate-rediscovery eval instead (eval/rediscovery/run.ts),
+ * `npm run eval -- jd …` the job-description drafts eval (eval/jd/run.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -17,6 +18,7 @@ import { loadDataset } from './dataset.ts';
 import { evaluate, formatReport, gateFailures } from './evaluate.ts';
 import { PROVIDER_NAMES, providerFor } from './providers.ts';
 import { runRediscoveryEval } from './rediscovery/run.ts';
+import { runJdEval } from './jd/run.ts';
 
 function number(value: string): number {
   const n = Number(value);
@@ -32,6 +34,8 @@ function positiveInteger(value: string): number {
 
 if (process.argv[2] === 'rediscovery') {
   process.exitCode = await runRediscoveryEval(process.argv.slice(3));
+} else if (process.argv[2] === 'jd') {
+  process.exitCode = await runJdEval(process.argv.slice(3));
 } else {
   const program = new Command()
     .name('eval')
