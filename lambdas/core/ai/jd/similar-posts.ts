@@ -1,6 +1,5 @@
 import type { GreenhouseApi } from '#core/ports/greenhouse-api';
 import type { JobPost } from '#core/greenhouse/records';
-import { collect } from '#core/async-iterables';
 import type { Embedder } from '../rediscovery/ports.ts';
 import { requirementsFromJobPost } from '../screening/job-requirements.ts';
 import type { SimilarPost } from './ports.ts';
@@ -12,7 +11,7 @@ import type { SimilarPost } from './ports.ts';
  * (one job posted on several boards) count once.
  */
 
-/** At most this many posts are embedded per run: the first ones the list gives, so a large tenant's run stays bounded. */
+/** At most this many posts are read and embedded per run: the first ones the list gives, so a large tenant's run stays bounded. */
 export const MAX_CANDIDATE_POSTS = 200;
 /** Characters of each post that are embedded. */
 const EMBED_CHARS = 4000;
@@ -63,7 +62,8 @@ export async function findSimilarPosts(
   if (k <= 0) return [];
   const seen = new Set<string>();
   const candidates: (JobPost & { content: string })[] = [];
-  for (const post of await collect(deps.greenhouse.listJobPosts())) {
+  // Read lazily: the listing stops paging once enough posts are in hand.
+  for await (const post of deps.greenhouse.listJobPosts()) {
     if (post.job_id === job.id || !post.content?.trim()) continue;
     const key = `${post.title ?? ''}\n${post.content}`;
     if (seen.has(key)) continue;

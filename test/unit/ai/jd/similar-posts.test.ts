@@ -43,8 +43,11 @@ describe('findSimilarPosts', () => {
     const many = Array.from({ length: MAX_CANDIDATE_POSTS + 20 }, (_, i) => post(2000 + i, 3000 + i, `Backend Engineer ${i}`, `<p>Backend services number ${i}.</p>`));
     expect(await findSimilarPosts(job, 0, { greenhouse: greenhouseOf(many), embedder: counting })).toEqual([]);
     expect(embedded).toEqual([]);
-    await findSimilarPosts(job, 3, { greenhouse: greenhouseOf(many), embedder: counting });
+    let read = 0;
+    const counted = { async *listJobPosts() { for (const p of many) { read++; yield p; } } };
+    await findSimilarPosts(job, 3, { greenhouse: counted, embedder: counting });
     expect(embedded).toEqual([1, MAX_CANDIDATE_POSTS]);
+    expect(read).toBe(MAX_CANDIDATE_POSTS);
   });
 });
 
