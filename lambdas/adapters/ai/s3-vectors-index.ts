@@ -77,8 +77,9 @@ export class S3VectorsIndex implements VectorIndex {
         this.#client.send(new GetVectorsCommand({ ...this.#location, keys: batch, returnData: true, returnMetadata: true })),
       );
       for (const vector of vectors) {
-        if (!vector.key) continue;
-        found.set(vector.key, { key: vector.key, vector: vector.data?.float32 ?? [], metadata: fromWire(vector.key, vector.metadata) });
+        const data = vector.data?.float32;
+        if (!vector.key || !data) throw new Error('S3 Vectors answered a vector without its key or data');
+        found.set(vector.key, { key: vector.key, vector: data, metadata: fromWire(vector.key, vector.metadata) });
       }
     }
     // In the order asked, as the exact index answers; a key with nothing stored is left out.
