@@ -1,4 +1,5 @@
 import { CreateIndexCommand, GetVectorsCommand, PutVectorsCommand, QueryVectorsCommand, S3VectorsClient } from '@aws-sdk/client-s3vectors';
+import type { DocumentType } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExactVectorIndex } from '#adapters/ai/exact-vector-index';
 import { NON_FILTERABLE_METADATA_KEYS, S3VectorsIndex } from '#adapters/ai/s3-vectors-index';
@@ -191,7 +192,7 @@ describe('S3VectorsIndex on the wire', () => {
 
 describe('the S3 Vectors simulator', () => {
   const seed = { vectorBucketName: BUCKET, indexName: 'seed' };
-  const vector = (key: string, metadata?: Record<string, unknown>) => ({ key, data: { float32: [1, 2, 3] }, ...(metadata ? { metadata } : {}) });
+  const vector = (key: string, metadata?: Record<string, DocumentType>) => ({ key, data: { float32: [1, 2, 3] }, ...(metadata ? { metadata } : {}) });
   const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as { name: string; message: string; $metadata: { httpStatusCode?: number } });
 
   it('answers the documented limits with 400 ValidationException', async () => {
@@ -210,7 +211,7 @@ describe('the S3 Vectors simulator', () => {
     const index = await createIndex(3);
     const named = { vectorBucketName: BUCKET, indexName: index.indexName };
     await client.send(new PutVectorsCommand({ ...named, vectors: [vector('a', { at: 5, hash: 'x' })] }));
-    const query = (filter: Record<string, unknown>) => client.send(new QueryVectorsCommand({ ...named, topK: 1, queryVector: { float32: [1, 2, 3] }, filter }));
+    const query = (filter: DocumentType) => client.send(new QueryVectorsCommand({ ...named, topK: 1, queryVector: { float32: [1, 2, 3] }, filter }));
     expect(await rejection(query({ at: { $lt: '2026' } }))).toMatchObject({ name: 'ValidationException' });
     expect(await rejection(query({ hash: 'x' }))).toMatchObject({ name: 'ValidationException' });
     expect((await query({ at: { $lt: 6 } })).vectors?.map((v) => v.key)).toEqual(['a']);
