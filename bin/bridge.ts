@@ -12,6 +12,8 @@
  *   npx tsx bin/bridge.ts push <contactId…> [--file ids.txt]
  *   npx tsx bin/bridge.ts audit <applicationId>
  *   npx tsx bin/bridge.ts doctor [--write-test]
+ *   npx tsx bin/bridge.ts rediscover <jobId> [--shadow]
+ *   npx tsx bin/bridge.ts jd <jobId> [--shadow]
  *
  * Every command takes --json (one JSON value on stdout instead of text) and --local / --stack <name>.
  *
@@ -49,6 +51,7 @@ import { registerPauseCommands } from './commands/pause.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
 import { registerReconcileCommand } from './commands/reconcile.ts';
+import { registerAiCommands } from './commands/ai.ts';
 
 async function backfill(options: BackfillCommandOptions): Promise<void> {
   const abort = new AbortController();
@@ -202,6 +205,7 @@ export function program(): Command {
   registerStatusCommand(cli);
   registerDlqCommands(cli);
   registerReconcileCommand(cli);
+  registerAiCommands(cli);
   for (const command of cli.commands) withConfigurationSources(command);
   return cli;
 }

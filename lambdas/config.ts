@@ -95,6 +95,8 @@ export const ENV = {
   /** Candidate rediscovery's S3 Vectors bucket and index (lib/constructs/rediscovery-index.ts); set together or not at all. */
   rediscoveryVectorBucket: 'REDISCOVERY_VECTOR_BUCKET',
   rediscoveryVectorIndex: 'REDISCOVERY_VECTOR_INDEX',
+  /** Local stack only: the folder of company texts job-description drafts draw on (a deployment reads `ai.jobDescriptions.corpus.s3Prefix`). */
+  companyCorpusDir: 'COMPANY_CORPUS_DIR',
   /** Local stack only, in place of the secrets above. */
   greenhouseClientId: 'GREENHOUSE_CLIENT_ID',
   greenhouseClientSecret: 'GREENHOUSE_CLIENT_SECRET',
@@ -179,6 +181,7 @@ const configSchema = z.object({
   ai: aiSettingsSchema,
   /** Where rediscovery keeps its vectors; absent where rediscovery is off (the stack creates no index). */
   rediscoveryIndex: z.optional(z.object({ vectorBucketName: nonEmpty(), indexName: nonEmpty() })),
+  companyCorpusDir: z.optional(nonEmpty()),
   beamery: z.object({
     region: z.optional(z.enum(['us', 'us-sandbox', 'eu'])),
     baseUrl: z.optional(z.url()),
@@ -261,6 +264,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
       env[ENV.rediscoveryVectorBucket] || env[ENV.rediscoveryVectorIndex]
         ? { vectorBucketName: env[ENV.rediscoveryVectorBucket], indexName: env[ENV.rediscoveryVectorIndex] }
         : undefined,
+    companyCorpusDir: runtime === 'local' ? env[ENV.companyCorpusDir] || undefined : undefined,
     beamery: {
       region: env[ENV.beameryRegion] || undefined,
       baseUrl: env[ENV.beameryBaseUrl] || undefined,

@@ -151,10 +151,10 @@ export class BridgeStack extends Stack {
   }
 }
 
-/** What the consumers and pollers read besides resources and secrets; the CLI takes the same (tenant above all). */
+/** What the consumers and pollers read besides resources and secrets; the CLI takes the same (tenant above all; the AI settings for `bridge rediscover` and `bridge jd`). */
 function cliSettingsEnvironment(config: StackConfig): Record<string, string> {
   return settingsEnvironment(
-    ['tenant', 'beamery-connection', 'greenhouse-acting-user', 'anonymization-mode', 'greenhouse-to-beamery', 'push-tag', 'beamery-to-greenhouse'],
+    ['tenant', 'beamery-connection', 'greenhouse-acting-user', 'anonymization-mode', 'greenhouse-to-beamery', 'push-tag', 'beamery-to-greenhouse', 'ai'],
     config,
   );
 }

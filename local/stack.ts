@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type * as z from 'zod';
 import { ENV } from '#lambdas/config';
 import { parseAiSettings, type aiSettingsSchema } from '#core/ai/settings';
@@ -76,6 +77,9 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+/** The fictional company's values, benefits and EEO statement, in the repository. */
+export const LOCAL_COMPANY_CORPUS = fileURLToPath(new URL('./company-corpus/', import.meta.url));
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -95,6 +99,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     cleanups.push(() => vectors.close());
     Object.assign(process.env, lambdaEnvironment(emulators, resources, options.webhookSecret, options.pushApiKey), vectors.environment, {
       [ENV.aiSettings]: JSON.stringify(ai),
+      // Job-description drafts read the sample company's texts here; a deployment reads its S3 prefix.
+      [ENV.companyCorpusDir]: LOCAL_COMPANY_CORPUS,
       ...(options.visibilityTimeoutSeconds !== undefined ? { [ENV.localQueueVisibilitySeconds]: String(options.visibilityTimeoutSeconds) } : {}),
     });
     if (options.bedrockEndpoint) process.env['AWS_ENDPOINT_URL_BEDROCK_RUNTIME'] = options.bedrockEndpoint;

@@ -2,6 +2,7 @@ import { checkDraft, type CheckResult } from '#core/ai/jd/checks';
 import { DRAFT_SECTIONS, draftWords, type DraftSection, type JobDescriptionDraft } from '#core/ai/jd/draft';
 import type { DrafterProvenance, JobDescriptionDrafter } from '#core/ai/jd/ports';
 import { jobBriefOf, type JdDataset } from './dataset.ts';
+import { alexInclusiveLanguage } from '#adapters/ai/inclusive-language';
 
 /**
  * Drafts every brief of the set with one drafter, as the workflow would (the EEO statement and pay
@@ -39,7 +40,7 @@ export async function evaluateJd(dataset: JdDataset, drafter: JobDescriptionDraf
     const jobBrief = jobBriefOf(brief, dataset, Math.max(0, maxWords - fixed), 1000 + i);
     const answer = await drafter.draft(jobBrief);
     const draft: JobDescriptionDraft = { title, ...answer.draft, eeoStatement, payRange: brief.payRange };
-    const checks = checkDraft(draft, { brief: jobBrief, eeoStatement: eeoStatement ?? undefined, payRangeRequiredIn: brief.payRangeRequiredIn, maxWords });
+    const checks = checkDraft(draft, { brief: jobBrief, eeoStatement: eeoStatement ?? undefined, payRangeRequiredIn: brief.payRangeRequiredIn, maxWords, inclusiveLanguage: alexInclusiveLanguage });
     const findings = (check: CheckResult['check']) => checks.find((c) => c.check === check)!.findings;
     drafts.push({
       id: brief.id,

@@ -7,6 +7,7 @@
  * best-effort recovery: a file that does not yield its own text is returned as `not-screenable` with
  * a reason, so the screening never scores a candidate on text that the candidate did not write.
  */
+import { lazyModuleUrl } from './lazy-module.ts';
 
 export type ResumeText =
   | { kind: 'text'; format: 'pdf' | 'docx' | 'text'; text: string; pages?: number }
@@ -87,19 +88,11 @@ async function fromPdf(bytes: Uint8Array): Promise<ResumeText> {
   return { kind: 'text', format: 'pdf', text: cap(text), pages };
 }
 
-/**
- * The parsers are most of the AI function's code (pdf.js about 1.5 MB minified; mammoth with its zip
- * and XML libraries about 0.3 MB): each loads the first time a file of its format is screened, not at
- * every cold start. The specifier is computed, so esbuild leaves the import to run time: from source
- * (tsx, vitest) the module is the .ts file beside this one; in a Lambda bundle it is the .mjs file
- * beside index.mjs, which lib/constructs/bridge-function.ts builds there (LAZY_MODULES).
- */
-function sourceOrBundled(source: string, bundled: string): string {
-  return new URL(import.meta.url.endsWith('.ts') ? source : bundled, import.meta.url).href;
-}
-
-const loadPdfText = (): Promise<typeof import('./pdf-text.ts')> => import(sourceOrBundled('./pdf-text.ts', './pdf-text.mjs'));
-const loadDocxText = (): Promise<typeof import('./docx-text.ts')> => import(sourceOrBundled('./docx-text.ts', './docx-text.mjs'));
+// The parsers are most of the AI function's code (pdf.js about 1.5 MB minified; mammoth with its zip
+// and XML libraries about 0.3 MB): each loads the first time a file of its format is screened, not at
+// every cold start (lazy-module.ts).
+const loadPdfText = (): Promise<typeof import('./pdf-text.ts')> => import(lazyModuleUrl(import.meta.url, './pdf-text.ts', './pdf-text.mjs'));
+const loadDocxText = (): Promise<typeof import('./docx-text.ts')> => import(lazyModuleUrl(import.meta.url, './docx-text.ts', './docx-text.mjs'));
 
 async function fromDocx(bytes: Uint8Array): Promise<ResumeText> {
   const { readDocxText } = await loadDocxText();

@@ -33,7 +33,16 @@ export const PUSH_METRICS = {
 
 /** The AI consumer's service name and the per-workflow metrics the dashboard reads (lambdas/core/ai/run-task.ts). */
 export const AI_SERVICE = 'ai-workflows';
-export const AI_WORKFLOW_METRIC_PREFIX = { screening: 'Screening', feedback: 'FeedbackSynthesis' } as const;
+export const AI_WORKFLOW_METRIC_PREFIX = {
+  screening: 'Screening',
+  feedback: 'FeedbackSynthesis',
+  /** One run per job: `Items` counts the past candidates suggested. */
+  rediscovery: 'Rediscovery',
+  /** The index's upkeep: `Items` counts the profiles embedded (changed or new), `NotRun` the candidates removed. */
+  rediscoveryIndex: 'RediscoveryIndex',
+  /** One draft per new job: `Items` counts the checks' findings. */
+  jobDescription: 'JobDescription',
+} as const;
 export type AiWorkflowName = keyof typeof AI_WORKFLOW_METRIC_PREFIX;
 
 export function aiMetrics(workflow: AiWorkflowName) {
@@ -42,6 +51,8 @@ export function aiMetrics(workflow: AiWorkflowName) {
     inferences: `${p}Inferences`,
     reused: `${p}Reused`,
     notRun: `${p}NotRun`,
+    /** What a run produced: suggestions, embedded profiles or findings (see the prefixes above). */
+    items: `${p}Items`,
     errors: `${p}Errors`,
     latencyMs: `${p}LatencyMs`,
     inputTokens: `${p}InputTokens`,
@@ -100,9 +111,10 @@ export const EMITTED_METRICS = {
   'beamery-changes': [...Object.values(CONSUMER_METRICS), CAPABILITY_BROKEN_METRIC],
   'ai-tasks': [
     ...Object.values(CONSUMER_METRICS),
-    ...Object.values(aiMetrics('screening')),
+    ...Object.values(aiMetrics('screening')).filter((name) => name !== aiMetrics('screening').items),
     SCREENING_SCORE_METRIC,
     ...(['inferences', 'errors', 'latencyMs', 'inputTokens', 'outputTokens', 'estimatedCostUsd'] as const).map((name) => aiMetrics('feedback')[name]),
+    ...(['rediscovery', 'rediscoveryIndex', 'jobDescription'] as const).flatMap((workflow) => Object.values(aiMetrics(workflow))),
   ],
   'scheduled-runs': [...Object.values(POLLER_METRICS), USERS_UNMATCHED_METRIC],
 } as const satisfies Readonly<Record<string, readonly string[]>>;

@@ -1,6 +1,7 @@
 import { S3VectorsClient } from '@aws-sdk/client-s3vectors';
 import { offlineEmbedder } from '#core/ai/rediscovery/offline-embedder';
 import type { Embedder, VectorIndex } from '#core/ai/rediscovery/ports';
+import type { AiSettings } from '#core/ai/settings';
 import { S3VectorsIndex } from '#adapters/ai/s3-vectors-index';
 import { createBedrockEmbedder } from '#adapters/bedrock/bedrock-embedder';
 import { ENV, type BridgeConfig } from '#lambdas/config';
@@ -24,7 +25,10 @@ export function rediscoveryPortsFrom(config: Pick<BridgeConfig, 'ai' | 'rediscov
       `configuration: ${ENV.rediscoveryVectorBucket} and ${ENV.rediscoveryVectorIndex} are not set (the stack sets them when ai.rediscovery.enabled; the CLI reads them from the stack outputs RediscoveryVectorBucketName and RediscoveryIndexName)`,
     );
   }
-  const { embedding } = config.ai.rediscovery;
-  const embedder = embedding.provider === 'bedrock' ? createBedrockEmbedder({ modelId: embedding.modelId, dimensions: embedding.dimensions }) : offlineEmbedder;
-  return { embedder, index: new S3VectorsIndex(clients.s3vectors ?? new S3VectorsClient({}), location) };
+  return { embedder: embedderFrom(config.ai.rediscovery.embedding), index: new S3VectorsIndex(clients.s3vectors ?? new S3VectorsClient({}), location) };
+}
+
+/** The configured embedder alone: job-description drafts find similar past posts with it, with or without the index. */
+export function embedderFrom(embedding: AiSettings['rediscovery']['embedding']): Embedder {
+  return embedding.provider === 'bedrock' ? createBedrockEmbedder({ modelId: embedding.modelId, dimensions: embedding.dimensions }) : offlineEmbedder;
 }

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { parseS3Prefix } from '#core/ai/jd/ports';
 import { AI_SERVICE, SCREENING_SCORE_METRIC, aiMetrics, type AiWorkflowName } from '#core/metrics';
 import type { StackConfig } from '#lib/config';
 import { rediscoveryIndexEnvironment } from '#lib/function-environments';
@@ -100,7 +101,7 @@ export class AiWorkflows extends Construct {
     this.consumer = new BridgeFunction(this, 'Consumer', {
       entry: 'lambdas/handlers/ai-tasks.ts',
       service: AI_SERVICE,
-      description: 'Runs the AI workflows (screening, interview-feedback synthesis) on Greenhouse applications',
+      description: 'Runs the AI workflows (screening, feedback synthesis, rediscovery, job-description drafts) on Greenhouse events',
       // Resumes are parsed in memory (PDF and DOCX), and memory buys CPU for the parse.
       memorySize: 1536,
       // A sixth of the queue's visibility timeout (AWS's rule for SQS event sources).
@@ -134,6 +135,9 @@ export class AiWorkflows extends Construct {
       if (rediscovery.embedding.provider === 'bedrock') this.grantInvokeModel(rediscovery.embedding.modelId);
     }
 
+    const { corpus } = config.ai.jobDescriptions;
+    if (config.ai.jobDescriptions.enabled && corpus.s3Prefix) this.grantCorpusRead(corpus.s3Prefix);
+
     this.alarms = notifyOn(
       props.alarmAction,
       anyOccurrenceAlarm(
@@ -153,6 +157,17 @@ export class AiWorkflows extends Construct {
   /** The score of each screened application: its percentiles are the score distribution. */
   screeningScoreMetric(statistic: string, period = Duration.minutes(5)): cloudwatch.Metric {
     return serviceCountMetric(SCREENING_SCORE_METRIC, AI_SERVICE, period).with({ statistic });
+  }
+
+  /** The company corpus of job-description drafts: list the prefix, read its objects, nothing else of the bucket. */
+  private grantCorpusRead(s3Prefix: string): void {
+    const { bucket, prefix } = parseS3Prefix(s3Prefix);
+    const partition = Stack.of(this).partition;
+    const role = this.consumer.role;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [`arn:${partition}:s3:::${bucket}`], conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } }),
+    );
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${partition}:s3:::${bucket}/${prefix}*`] }));
   }
 
   /** InvokeModel (which also authorises Converse) on one model or inference profile, and ApplyGuardrail on its guardrail if any. */

@@ -54,12 +54,13 @@ export function externalModulesFor(entry: string): string[] {
 /**
  * Modules a handler loads with `import()` only when it needs them, built as files of their own beside
  * index.mjs: NodejsFunction bundles into one output file, where esbuild cannot split code, so the
- * importing module names the file at run time (lambdas/adapters/resume-text.ts) and it is built after
+ * importing module names the file at run time (lambdas/adapters/lazy-module.ts) and it is built after
  * the main bundle, into the assets whose bundle names it.
  */
 export const LAZY_MODULES = [
   { source: 'lambdas/adapters/pdf-text.ts', file: 'pdf-text.mjs' },
   { source: 'lambdas/adapters/docx-text.ts', file: 'docx-text.mjs' },
+  { source: 'lambdas/adapters/ai/inclusive-language.ts', file: 'inclusive-language.mjs' },
 ] as const;
 
 /**

@@ -48,7 +48,19 @@ const THIRD = 8;
 const QUARTER = 6;
 
 /** The AI workflows' rows, in order, with their titles. */
-const AI_WORKFLOW_TITLES: Readonly<Record<AiWorkflowName, string>> = { screening: 'Screening', feedback: 'Feedback synthesis' };
+const AI_WORKFLOW_TITLES: Readonly<Record<AiWorkflowName, string>> = {
+  screening: 'Screening',
+  feedback: 'Feedback synthesis',
+  rediscovery: 'Rediscovery',
+  rediscoveryIndex: 'Rediscovery index',
+  jobDescription: 'Job-description drafts',
+};
+/** What `Items` counts, for the workflows that emit it (core/metrics.ts AI_WORKFLOW_METRIC_PREFIX). */
+const AI_ITEM_LABELS: Partial<Record<AiWorkflowName, string>> = {
+  rediscovery: 'candidates suggested',
+  rediscoveryIndex: 'profiles embedded',
+  jobDescription: 'check findings',
+};
 
 /**
  * One page that answers "is the bridge healthy?": what Greenhouse sent and what became of it, what
@@ -215,10 +227,11 @@ export class BridgeDashboard extends Construct {
       const title = AI_WORKFLOW_TITLES[workflow];
       const metric = (name: AiMetricName, label: string, statistic: string = cloudwatch.Stats.SUM) =>
         ai.aiMetric(workflow, name, statistic, PERIOD).with({ label });
+      const items = AI_ITEM_LABELS[workflow];
       const widgets: cloudwatch.IWidget[] = [
         graph(
           `${title}: outcomes`,
-          [metric('inferences', 'inferences'), metric('reused', 'reused'), metric('notRun', 'not run'), metric('errors', 'errors')],
+          [metric('inferences', items ? 'runs' : 'inferences'), metric('reused', 'reused'), metric('notRun', 'not run'), metric('errors', 'errors'), ...(items ? [metric('items', items)] : [])],
           QUARTER,
         ),
         graph(

@@ -187,6 +187,17 @@ describe('AI workflows consumer with other models', () => {
     // The consumer itself is still there: the offline provider runs the workflows without a model.
     expect(withAction(statements, 'dynamodb:PutItem')).toHaveLength(2);
   });
+
+  it('reads the job-description corpus under its S3 prefix only, and no S3 at all without one', () => {
+    const corpus = 's3://acme-hr-texts/bridge/corpus/';
+    const statements = consumerStatements(synthBridge({ bridge: { ai: { jobDescriptions: { enabled: true, corpus: { s3Prefix: corpus } } } } }));
+    const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    expect(s3.map((s) => ({ actions: actionsOf(s), resources: [s.Resource].flat(), condition: s.Condition }))).toEqual([
+      { actions: ['s3:ListBucket'], resources: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-hr-texts']] }], condition: { StringLike: { 's3:prefix': ['bridge/corpus/*'] } } },
+      { actions: ['s3:GetObject'], resources: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-hr-texts/bridge/corpus/*']] }], condition: undefined },
+    ]);
+    expect(JSON.stringify(consumerStatements(synthBridge({ bridge: { ai: { jobDescriptions: { enabled: true } } } })))).not.toContain('s3:');
+  });
 });
 
 describe('bedrockModelArns', () => {

@@ -27,8 +27,12 @@ describe('Lambda bundles', () => {
     expect(bundles.size).toBe(6);
     for (const [entry, dir] of bundles) {
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
-      const staticImports = [...code.matchAll(/\bimport\s*(?:[\w${},*\s]+from\s*)?"([^"]+)"/g)].map((m) => m[1]);
+      // A statement's start: the bundle's first line, or after `;` (minified) or a line break. The S3
+      // client's error text quotes `import "@aws-sdk/signature-v4-crt"`, inside a string, after `[`.
+      const staticImports = [...code.matchAll(/(?:^|[;\n])\s*import\s*(?:[\w${},*\s]+from\s*)?"([^"]+)"/g)].map((m) => m[1]);
       expect(staticImports.filter((specifier) => !specifier!.startsWith('node:'))).toEqual([]);
+      // The pattern still sees the imports there are (the built-ins every bundle loads).
+      expect(staticImports.length, entry).toBeGreaterThan(0);
       const dynamicImports = new Set([...code.matchAll(/\bimport\("([^"]+)"\)/g)].map((m) => m[1]!).filter((s) => !s.startsWith('node:')));
       for (const specifier of dynamicImports) {
         expect(specifier === EVENT_STREAM_SERDE || UNUSED_CREDENTIAL_PROVIDERS.some((p) => specifier === p || specifier.startsWith(`${p}/`))).toBe(true);

@@ -146,9 +146,15 @@ describe('alarms and dashboard', () => {
     const body = JSON.stringify(dashboard!.Properties.DashboardBody);
     // Each metric as Powertools emits it: the bridge namespace and the consumer's `service` dimension.
     const shown = (metric: string) => `\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"${AI_SERVICE}\\"`;
+    // `Items` (suggestions, embedded profiles, findings) only where a workflow produces any.
+    const withItems = new Set<AiWorkflowName>(['rediscovery', 'rediscoveryIndex', 'jobDescription']);
     for (const workflow of Object.keys(AI_WORKFLOW_METRIC_PREFIX) as AiWorkflowName[]) {
-      for (const metric of Object.values(aiMetrics(workflow))) expect(body).toContain(shown(metric));
+      const { items, ...rest } = aiMetrics(workflow);
+      for (const metric of Object.values(rest)) expect(body).toContain(shown(metric));
+      if (withItems.has(workflow)) expect(body).toContain(shown(items));
+      else expect(body).not.toContain(shown(items));
     }
+    for (const title of ['Rediscovery: outcomes', 'Rediscovery index: tokens', 'Job-description drafts: estimated cost (USD)']) expect(body).toContain(title);
     expect(body).toContain(shown(SCREENING_SCORE_METRIC));
     for (const stat of ['p50', 'p99', 'p10', 'p90', 'SampleCount']) expect(body).toContain(`\\"stat\\":\\"${stat}\\"`);
     expect(body).toContain('Screening: score distribution');

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import type { CompanyCorpus, CorpusDocument } from '#core/ai/jd/ports';
+import { parseS3Prefix, type CompanyCorpus, type CorpusDocument } from '#core/ai/jd/ports';
 
 /**
  * The company's own texts (values, benefits, EEO statement) that job-description drafts draw on: a
@@ -29,13 +29,6 @@ export function folderCorpus(dir: string): CompanyCorpus {
       return documents.sort(byName);
     },
   };
-}
-
-/** `s3://bucket/prefix/` as its bucket and key prefix. */
-export function parseS3Prefix(uri: string): { bucket: string; prefix: string } {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!m) throw new Error(`not an S3 prefix: ${JSON.stringify(uri)} (expected s3://bucket/prefix/)`);
-  return { bucket: m[1]!, prefix: m[2]! };
 }
 
 /** The `*.md` and `*.txt` objects under an S3 prefix (not in deeper "folders"), named by the key's last part. */

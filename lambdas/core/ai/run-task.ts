@@ -1,7 +1,11 @@
 import { aiMetrics, SCREENING_SCORE_METRIC, type AiWorkflowName } from '#core/metrics';
 import type { TokenUsage } from './model.ts';
 import { estimatedCostUsd, type TokenPricing } from './pricing.ts';
-import { routeAiTask, type AiTaskEvent } from './route-task.ts';
+import { routeAiTask, type AiTaskEvent, type RediscoveryTrigger } from './route-task.ts';
+import type { IndexRemoval } from './rediscovery/index-removal.ts';
+import type { IndexSyncResult } from './rediscovery/index-sync.ts';
+import type { RediscoveryOutcome } from './rediscovery/workflow.ts';
+import type { JobDescriptionOutcome } from './jd/workflow.ts';
 import type { AiSettings } from './settings.ts';
 import { screenApplication, type ScreeningDependencies, type ScreeningOutcome } from './screening/workflow.ts';
 
@@ -18,12 +22,22 @@ export interface FeedbackRun {
   readonly failures: number;
 }
 
+/** Candidate rediscovery's three entry points (lambdas/core/ai/rediscovery/). */
+export interface RediscoveryRuns {
+  forJob(jobId: number, trigger: RediscoveryTrigger): Promise<RediscoveryOutcome>;
+  syncCandidate(candidateId: number): Promise<IndexSyncResult>;
+  remove(removal: IndexRemoval): Promise<{ readonly survivor?: IndexSyncResult }>;
+}
+
 export interface AiTaskDependencies {
   readonly screening: Omit<ScreeningDependencies, 'settings'>;
   /** Interview-feedback synthesis for one application (all of its stages that are ready). */
   readonly synthesizeFeedback: (applicationId: number) => Promise<FeedbackRun>;
   /** The candidate's application ids: `scorecard_deleted` names the candidate only. */
   readonly applicationsOf: (candidateId: number) => Promise<number[]>;
+  /** Absent when rediscovery is off: its index and embedder are then not built. */
+  readonly rediscovery?: RediscoveryRuns;
+  readonly draftJobDescription: (jobId: number) => Promise<JobDescriptionOutcome>;
   readonly settings: AiSettings;
 }
 
@@ -55,9 +69,109 @@ export async function runAiTask(event: AiTaskEvent & { readonly deliveryId: stri
     case 'feedback-for-candidate':
       for (const id of await deps.applicationsOf(route.candidateId)) await synthesize(id, { ...base, applicationId: String(id) }, deps, report);
       return;
+    case 'job': {
+      const jobBase = { action: event.action, deliveryId: event.deliveryId, jobId: route.jobId };
+      const ran = [
+        route.draftDescription && deps.settings.jobDescriptions.enabled ? await draftDescription(route.jobId, jobBase, deps, report) : false,
+        deps.rediscovery && deps.settings.rediscovery.enabled ? await rediscover(route.jobId, route.trigger, jobBase, deps.rediscovery, report) : false,
+      ];
+      if (!ran.some(Boolean)) report.info('AI task with no workflow to run', { ...jobBase, reason: 'workflows-off' });
+      return;
+    }
+    case 'index-sync':
+    case 'index-remove':
+      if (!deps.rediscovery || !deps.settings.rediscovery.enabled) return report.info('AI task with no workflow to run', { ...base, reason: 'rediscovery-off' });
+      return route.workflow === 'index-sync' ? syncIndex(route.candidateId, base, deps.rediscovery, report) : removeFromIndex(route, base, deps.rediscovery, report);
     case 'none':
       report.info('AI task with no workflow to run', base);
   }
+}
+
+async function draftDescription(jobId: number, base: Record<string, unknown>, deps: AiTaskDependencies, report: AiTaskReport): Promise<true> {
+  await counted('jobDescription', report, async () => {
+    const outcome = await deps.draftJobDescription(jobId);
+    const m = aiMetrics('jobDescription');
+    let findings: number | undefined;
+    if (outcome.outcome === 'drafted') {
+      reportInference('jobDescription', outcome.usage, outcome.latencyMs, deps.settings.pricing, report);
+      findings = outcome.checks.reduce((n, check) => n + check.findings.length, 0);
+      report.metric(m.items, 'Count', findings);
+    } else if (outcome.outcome === 'already-drafted') report.metric(m.reused, 'Count', 1);
+    // The drafter's answer could not be used: audited, nothing written, the message done.
+    else if (outcome.outcome === 'failed') report.metric(m.errors, 'Count', 1);
+    report.info('job description done', {
+      ...base,
+      outcome: outcome.outcome,
+      ...('reason' in outcome ? { reason: outcome.reason } : {}),
+      ...(outcome.outcome === 'drafted' ? { mode: outcome.mode, findings, noteWritten: outcome.noteWritten, postsPatched: outcome.posts.patched.length } : {}),
+    });
+  });
+  return true;
+}
+
+async function rediscover(jobId: number, trigger: RediscoveryTrigger, base: Record<string, unknown>, runs: RediscoveryRuns, report: AiTaskReport): Promise<true> {
+  await counted('rediscovery', report, async () => {
+    const outcome = await runs.forJob(jobId, trigger);
+    const m = aiMetrics('rediscovery');
+    if (outcome.outcome === 'suggested') {
+      reportEmbedding('rediscovery', outcome, outcome.latencyMs, report);
+      report.metric(m.items, 'Count', outcome.suggestions.length);
+      if (outcome.alreadySuggested) report.metric(m.reused, 'Count', 1);
+    } else if (outcome.outcome === 'not-runnable') report.metric(m.notRun, 'Count', 1);
+    report.info('rediscovery done', {
+      ...base,
+      trigger,
+      outcome: outcome.outcome,
+      ...('reason' in outcome ? { reason: outcome.reason } : {}),
+      ...(outcome.outcome === 'suggested' ? { mode: outcome.mode, suggested: outcome.suggestions.length, noteWritten: outcome.noteWritten, alreadySuggested: outcome.alreadySuggested } : {}),
+    });
+  });
+  return true;
+}
+
+async function syncIndex(candidateId: number, base: Record<string, unknown>, runs: RediscoveryRuns, report: AiTaskReport): Promise<void> {
+  await counted('rediscoveryIndex', report, async () => {
+    const started = performance.now();
+    const result = await runs.syncCandidate(candidateId);
+    reportIndexSync(result, performance.now() - started, report);
+    report.info('rediscovery index synced', { ...base, candidateId, embedded: result.embedded.length, refreshed: result.refreshed.length, unchanged: result.unchanged, removed: result.removed.map((r) => r.reason) });
+  });
+}
+
+async function removeFromIndex(removal: IndexRemoval, base: Record<string, unknown>, runs: RediscoveryRuns, report: AiTaskReport): Promise<void> {
+  await counted('rediscoveryIndex', report, async () => {
+    const started = performance.now();
+    const { survivor } = await runs.remove(removal);
+    report.metric(aiMetrics('rediscoveryIndex').notRun, 'Count', 1);
+    if (survivor) reportIndexSync(survivor, performance.now() - started, report);
+    report.info('removed from the rediscovery index', { ...base, candidateId: removal.candidateId, reason: removal.reason, ...(removal.survivorId !== undefined ? { survivorId: removal.survivorId } : {}) });
+  });
+}
+
+/** Index upkeep: `Items` the profiles embedded, `Reused` the unchanged ones, `NotRun` the candidates removed; latency is the whole sync's. */
+function reportIndexSync(result: IndexSyncResult, latencyMs: number, report: AiTaskReport): void {
+  const m = aiMetrics('rediscoveryIndex');
+  if (result.embedded.length) {
+    reportEmbedding('rediscoveryIndex', result, latencyMs, report);
+    report.metric(m.items, 'Count', result.embedded.length);
+  }
+  if (result.unchanged) report.metric(m.reused, 'Count', result.unchanged);
+  if (result.removed.length) report.metric(m.notRun, 'Count', result.removed.length);
+}
+
+/** An embedding call: input tokens only, and the embedding model's own price (pricing.ts), not the language model's. */
+function reportEmbedding(
+  workflow: 'rediscovery' | 'rediscoveryIndex',
+  embedding: { readonly usage?: { readonly inputTokens: number }; readonly estimatedCostUsd?: number },
+  latencyMs: number,
+  report: AiTaskReport,
+): void {
+  const m = aiMetrics(workflow);
+  report.metric(m.inferences, 'Count', 1);
+  report.metric(m.latencyMs, 'Milliseconds', latencyMs);
+  report.metric(m.inputTokens, 'Count', embedding.usage?.inputTokens ?? 0);
+  report.metric(m.outputTokens, 'Count', 0);
+  report.metric(m.estimatedCostUsd, 'NoUnit', embedding.estimatedCostUsd ?? 0);
 }
 
 /** A run that throws counts one error of its workflow, and the message fails (retried, then kept on the DLQ). */

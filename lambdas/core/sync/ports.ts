@@ -93,7 +93,9 @@ export type AuditKind =
   /** The workflow could not run on this input (no resume, a scanned file, no job post): recorded, not guessed. */
   | 'ai-not-screenable'
   /** The model's answer could not be used (invalid after re-asking, or a guardrail intervened). */
-  | 'ai-failed';
+  | 'ai-failed'
+  /** A candidate was removed from the rediscovery index (deleted, merged away, anonymized): ids and the reason only. */
+  | 'ai-index-removal';
 
 export interface AuditEntry {
   readonly kind: AuditKind;

@@ -188,11 +188,11 @@ export const ACTION_ROUTES = {
   hire_candidate: route(SYNC, ofApplication),
   unhire_candidate: route(SYNC, ofApplication),
   delete_application: route(SYNC, ofDeletedApplication, true),
-  // Candidates.
+  // Candidates; a deleted, merged-away or anonymized one also leaves the rediscovery index.
   update_candidate: route(SYNC, ofUpdatedCandidate),
-  delete_candidate: route(SYNC, ofRemovedPerson, true),
-  merge_candidate: route(SYNC, ofMergedPerson, true),
-  candidate_anonymized: route(SYNC, ofAnonymized, true),
+  delete_candidate: route(SYNC_AND_AI, ofRemovedPerson, true),
+  merge_candidate: route(SYNC_AND_AI, ofMergedPerson, true),
+  candidate_anonymized: route(SYNC_AND_AI, ofAnonymized, true),
   // Offers: kept on the candidate's sync path (hired state, start dates).
   offer_created: route(SYNC, ofOffer),
   offer_approved: route(SYNC, ofOffer),
@@ -201,13 +201,14 @@ export const ACTION_ROUTES = {
   // Interviews and scorecards only matter to feedback synthesis.
   interview_deleted: route(AI, ofDeletedInterview, true),
   scorecard_deleted: route(AI, ofDeletedScorecard, true),
-  // Jobs become Beamery vacancies; a new job may also get a drafted description.
+  // Jobs become Beamery vacancies; a new or approved job, or one whose post goes live, is also matched
+  // with past candidates (rediscovery), and a new one may get a drafted description.
   job_created: route(SYNC_AND_AI, ofJob),
   job_updated: route(SYNC, ofJob),
-  job_approved: route(SYNC, ofJob),
+  job_approved: route(SYNC_AND_AI, ofJob),
   job_deleted: route(SYNC, ofJob, true),
-  job_post_created: route(SYNC, ofJobPost),
-  job_post_updated: route(SYNC, ofJobPost),
+  job_post_created: route(SYNC_AND_AI, ofJobPost),
+  job_post_updated: route(SYNC_AND_AI, ofJobPost),
   job_post_deleted: route(SYNC, ofDeletedJobPost, true),
   job_interview_stage_deleted: route(SYNC, ofDeletedStage, true),
   // Reference data.

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { folderCorpus, parseS3Prefix, s3Corpus } from '#adapters/ai/company-corpus';
+import { folderCorpus, s3Corpus } from '#adapters/ai/company-corpus';
+import { parseS3Prefix } from '#core/ai/jd/ports';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/defaults';
 import { startSqsEmulator, type SqsEmulator } from '#local/emulators';
 

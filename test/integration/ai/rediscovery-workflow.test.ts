@@ -5,12 +5,15 @@ import { extractResumeText } from '#adapters/resume-text';
 import { collect } from '#core/async-iterables';
 import { entityKey } from '#core/envelope';
 import { syncCandidateIndex, type IndexSyncDependencies } from '#core/ai/rediscovery/index-sync';
+import { anonymizedBy, removeFromIndex } from '#core/ai/rediscovery/index-removal';
+import type { IndexRemovalReason } from '#core/ai/route-task';
 import { offlineEmbedder } from '#core/ai/rediscovery/offline-embedder';
 import { vectorKey } from '#core/ai/rediscovery/ports';
 import { rediscoverForJob, type RediscoveryDependencies, type RediscoveryOutcome } from '#core/ai/rediscovery/workflow';
 import { rediscoverySettingsSchema } from '#core/ai/settings';
 import { useAiHarness } from '../../support/ai-harness.ts';
-import { DISABLED_JOB, ENABLED_JOB, aiScenario } from '../../support/ai-scenario.ts';
+import { DISABLED_JOB, ENABLED_JOB } from '../../support/ai-scenario.ts';
+import { CONSENT, PAST, TAG, rediscoveryScenario } from '../../support/rediscovery-scenario.ts';
 
 /**
  * Candidate rediscovery end to end below the queue: the real Greenhouse client against the
@@ -19,88 +22,7 @@ import { DISABLED_JOB, ENABLED_JOB, aiScenario } from '../../support/ai-scenario
  * for Kubernetes, Go or TypeScript, PostgreSQL and on-call ownership.
  */
 
-const PAST = { fit: 9501, fitToo: 9502, private: 9503, anonymized: 9504, onThisJob: 9505, weak: 9506, noConsent: 9507 } as const;
-const CONSENT = 'open_to_other_roles';
-const OLD = '2025-03-01T09:00:00Z';
-const TAG = 'rediscovered';
-const FIT_RESUME = [
-  'Morgan Vale',
-  'morgan.vale@example.test',
-  'Staff Engineer, Harbor Logistics (2018–2024)',
-  '- Ran Kubernetes clusters in production for Go and TypeScript services at scale',
-  '- Designed the PostgreSQL schema design for payments',
-  '- On-call ownership of distributed systems',
-].join('\n');
-
-async function scenario(): Promise<Record<string, unknown>> {
-  const base = (await aiScenario()) as Record<string, Record<string, unknown>[]>;
-  const candidate = (id: number, fields: Record<string, unknown> = {}) => ({
-    id,
-    first_name: 'Morgan',
-    last_name: `Past${id}`,
-    title: 'Software Engineer',
-    created_at: '2024-06-01T09:00:00Z',
-    last_activity_at: OLD,
-    custom_fields: { [CONSENT]: { name: 'Open to other roles', type: 'yes_no', value: true } },
-    ...fields,
-  });
-  const application = (candidateId: number, fields: Record<string, unknown> = {}) => ({
-    id: candidateId + 100,
-    candidate_id: candidateId,
-    job_id: DISABLED_JOB,
-    status: 'rejected',
-    rejected_at: OLD,
-    created_at: '2024-06-01T09:00:00Z',
-    last_activity_at: OLD,
-    ...fields,
-  });
-  const resume = (candidateId: number, text: string) => ({
-    id: candidateId + 200,
-    application_id: candidateId + 100,
-    candidate_id: candidateId,
-    type: 'resume',
-    filename: 'resume.txt',
-    content_type: 'text/plain',
-    text,
-    created_at: '2024-06-01T09:00:00Z',
-  });
-  return {
-    ...base,
-    name: 'ai-rediscovery-integration',
-    custom_fields: [
-      ...base['custom_fields']!,
-      { id: 503, name: 'Open to other roles', name_key: CONSENT, field_type: 'candidate', value_type: 'yes_no', created_at: '2025-01-06T09:00:00Z' },
-    ],
-    candidates: [
-      ...base['candidates']!,
-      candidate(PAST.fit),
-      candidate(PAST.fitToo),
-      candidate(PAST.private, { private: true }),
-      candidate(PAST.anonymized, { first_name: 'Anonymized', last_name: String(PAST.anonymized) }),
-      candidate(PAST.onThisJob),
-      candidate(PAST.weak, { title: 'Barista' }),
-      candidate(PAST.noConsent, { custom_fields: {} }),
-    ],
-    applications: [
-      ...base['applications']!,
-      application(PAST.fit),
-      application(PAST.fitToo),
-      application(PAST.private),
-      application(PAST.anonymized),
-      // Still in process on job 801, though nothing has happened for a long time.
-      application(PAST.onThisJob, { job_id: ENABLED_JOB, status: 'in_process', rejected_at: null }),
-      application(PAST.weak),
-      application(PAST.noConsent),
-    ],
-    attachments: [
-      ...base['attachments']!,
-      ...[PAST.fit, PAST.fitToo, PAST.private, PAST.anonymized, PAST.onThisJob, PAST.noConsent].map((id) => resume(id, FIT_RESUME)),
-      resume(PAST.weak, 'Barista, Corner Cafe (2019–2024)\n- Trained new staff and ran the morning shift'),
-    ],
-  };
-}
-
-const h = useAiHarness(scenario);
+const h = useAiHarness(rediscoveryScenario);
 
 type SettingsInput = z.input<typeof rediscoverySettingsSchema>;
 const ASSIST: SettingsInput = { enabled: true, mode: 'assist', scope: { jobIds: [ENABLED_JOB] }, consentField: CONSENT, minScore: 0.05 };
@@ -251,5 +173,71 @@ describe('shadow mode and the gate', () => {
 
   it('scoped by the job’s office → runs', async () => {
     expect(await rediscover({ ...ASSIST, scope: { officeIds: [203] } })).toMatchObject({ outcome: 'suggested' });
+  });
+});
+
+describe('when it runs', () => {
+  const rediscoverOn = (trigger: 'opened' | 'post' | 'schedule') => rediscoverForJob(ENABLED_JOB, deps(), trigger);
+
+  it('a post change runs only once the job has a live post, and only the first time', async () => {
+    const posts = await collect(h.client.listJobPosts({ job_ids: [ENABLED_JOB] }));
+    const live = posts.filter((p) => p.live === true);
+    expect(live.length).toBeGreaterThan(0);
+    expect(await rediscoverOn('post')).toMatchObject({ outcome: 'suggested', noteWritten: true });
+    expect(await rediscoverOn('post')).toEqual({ outcome: 'skipped', reason: 'post-already-live' });
+    // The daily run still runs (and finds nothing new to write).
+    expect(await rediscoverOn('schedule')).toMatchObject({ outcome: 'suggested', noteWritten: false, alreadySuggested: true });
+  });
+
+  it('a post change on a job without a live post runs nothing', async () => {
+    for (const post of await collect(h.client.listJobPosts({ job_ids: [ENABLED_JOB] }))) {
+      await h.admin('PATCH', `/job_posts/${post.id}`, { live: false });
+    }
+    expect(await rediscoverOn('post')).toEqual({ outcome: 'skipped', reason: 'no-live-post' });
+    expect(await auditOfJob()).toEqual([]);
+  });
+});
+
+describe('a tenant without job notes (ASSUMED jobNotes: absent)', () => {
+  it('writes the same private note on each suggested candidate instead, and says where', async () => {
+    await h.admin('PUT', '/settings', { apiContract: { jobNotes: 'absent' } });
+    try {
+      const outcome = await rediscover();
+      expect(outcome).toMatchObject({ outcome: 'suggested', noteWritten: true, notedOn: 'candidates' });
+      const ids = suggestedIds(outcome);
+      const notes = (await table<{ candidate_id: number; body: string; visibility: string }>('notes')).filter((n) => n.body.startsWith('AI candidate rediscovery for '));
+      expect(notes.map((n) => n.candidate_id).sort()).toEqual([...ids].sort());
+      expect(notes.every((n) => n.visibility !== 'public' && n.visibility !== 'publicly_visible')).toBe(true);
+      expect(await jobNotes()).toEqual([]);
+    } finally {
+      await h.admin('PUT', '/settings', { apiContract: { jobNotes: 'available' } });
+    }
+  });
+});
+
+describe('lifecycle removal (the message that handles the event)', () => {
+  const removalDeps = () => ({ ...deps(), isAnonymized: anonymizedBy(h.memory) });
+
+  it.each<[IndexRemovalReason, number | undefined]>([
+    ['deleted', undefined],
+    ['anonymized', undefined],
+    ['merged', PAST.fit],
+  ])('%s: no vector or metadata of theirs remains, no query finds them, and the Audit records it', async (reason, survivorId) => {
+    const [before] = await index.get([vectorKey(PAST.fitToo)]);
+    expect(before).toBeDefined();
+    const result = await removeFromIndex({ candidateId: PAST.fitToo, reason, ...(survivorId ? { survivorId } : {}) }, removalDeps());
+    expect(await index.get([vectorKey(PAST.fitToo)])).toEqual([]);
+    expect((await index.query(before!.vector, 100)).map((m) => m.metadata.candidateId)).not.toContain(PAST.fitToo);
+    expect(await h.audit.list(entityKey('greenhouse', 'candidate', PAST.fitToo))).toEqual([
+      expect.objectContaining({ kind: 'ai-index-removal', detail: expect.objectContaining({ candidateId: PAST.fitToo, reason }) }),
+    ]);
+    if (survivorId) expect(result.survivor).toMatchObject({ unchanged: 1 });
+  });
+
+  it('an anonymization the record does not show is remembered: a later profile sync does not index them again', async () => {
+    await removeFromIndex({ candidateId: PAST.fitToo, reason: 'anonymized' }, removalDeps());
+    const synced = await syncCandidateIndex([PAST.fitToo], removalDeps());
+    expect(synced.removed).toEqual([{ candidateId: PAST.fitToo, reason: 'anonymized' }]);
+    expect(await index.get([vectorKey(PAST.fitToo)])).toEqual([]);
   });
 });

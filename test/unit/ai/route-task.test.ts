@@ -9,11 +9,28 @@ describe('AI task routing', () => {
     expect(routeAiTask({ action: 'scorecards_changed', refs: { applicationId: '43' } })).toEqual({ workflow: 'feedback', applicationId: 43 });
   });
 
-  it("a deleted scorecard synthesises the candidate's applications; one without a candidate, like a deleted interview or a new job, runs nothing", () => {
+  it("a deleted scorecard synthesises the candidate's applications; one without a candidate, or a deleted interview, runs nothing", () => {
     expect(routeAiTask({ action: 'scorecard_deleted', refs: { candidateId: '7', scorecardId: '5' } })).toEqual({ workflow: 'feedback-for-candidate', candidateId: 7 });
     expect(routeAiTask({ action: 'scorecard_deleted', refs: { scorecardId: '5' } })).toEqual({ workflow: 'none' });
     expect(routeAiTask({ action: 'interview_deleted', refs: { applicationId: '42' } })).toEqual({ workflow: 'none' });
-    expect(routeAiTask({ action: 'job_created', refs: {} })).toEqual({ workflow: 'none' });
+  });
+
+  it('a new job is drafted and rediscovered for; an approved job, the daily run and a job post only rediscovered for', () => {
+    expect(routeAiTask({ action: 'job_created', refs: { jobIds: ['801'] } })).toEqual({ workflow: 'job', jobId: 801, trigger: 'opened', draftDescription: true });
+    expect(routeAiTask({ action: 'job_approved', refs: { jobIds: ['801'] } })).toEqual({ workflow: 'job', jobId: 801, trigger: 'opened', draftDescription: false });
+    expect(routeAiTask({ action: 'rediscover_job', refs: { jobIds: ['801'] } })).toEqual({ workflow: 'job', jobId: 801, trigger: 'schedule', draftDescription: false });
+    expect(routeAiTask({ action: 'job_post_updated', refs: { jobIds: ['801'], jobPostId: '9' } })).toEqual({ workflow: 'job', jobId: 801, trigger: 'post', draftDescription: false });
+    // A prospect post belongs to no job.
+    expect(routeAiTask({ action: 'job_post_created', refs: { jobPostId: '9' } })).toEqual({ workflow: 'none' });
+    expect(() => routeAiTask({ action: 'job_created', refs: {} })).toThrow('job_created without a job id');
+  });
+
+  it('keeps the rediscovery index in step: a changed profile is synced, a deleted, merged-away or anonymized candidate removed', () => {
+    expect(routeAiTask({ action: 'candidate_profile_changed', refs: { candidateId: '7' } })).toEqual({ workflow: 'index-sync', candidateId: 7 });
+    expect(routeAiTask({ action: 'delete_candidate', refs: { candidateId: '7' } })).toEqual({ workflow: 'index-remove', candidateId: 7, reason: 'deleted' });
+    expect(routeAiTask({ action: 'candidate_anonymized', refs: { candidateId: '7' } })).toEqual({ workflow: 'index-remove', candidateId: 7, reason: 'anonymized' });
+    expect(routeAiTask({ action: 'merge_candidate', refs: { candidateId: '7', winnerCandidateId: '8' } })).toEqual({ workflow: 'index-remove', candidateId: 7, reason: 'merged', survivorId: 8 });
+    expect(() => routeAiTask({ action: 'candidate_anonymized', refs: {} })).toThrow('candidate_anonymized without a candidate id');
   });
 
   it('refuses a workflow action without a usable application id, so the message is kept rather than dropped', () => {

@@ -59,6 +59,7 @@ function harness(feedback: FeedbackRun) {
     },
     synthesizeFeedback: async (applicationId) => (feedbackCalls.push(applicationId), feedback),
     applicationsOf: async (candidateId) => (candidateId === 7 ? [71, 72] : []),
+    draftJobDescription: async () => ({ outcome: 'skipped', reason: 'disabled' }),
     settings: aiSettingsSchema.parse({ pricing: { inputPer1kTokensUsd: 0.002, outputPer1kTokensUsd: 0.01 } }),
     // The queue port alone: these tests exercise the dispatch, test/integration/fifo-consumer.test.ts the queue.
     queue: {
@@ -79,11 +80,11 @@ function harness(feedback: FeedbackRun) {
 describe('ai-tasks consumer', () => {
   it('screens new candidate applications, synthesises on stage changes and scorecard polls, and acknowledges the rest without a workflow run', async () => {
     const h = harness({ outcome: 'synthesised', inferences: [{ usage: { inputTokens: 1_500, outputTokens: 400 }, latencyMs: 900 }], failures: 0 });
-    const response = await h.handler(event(task('new_candidate_application', '41'), task('candidate_stage_change', '42'), task('scorecards_changed', '43'), task('job_created')));
+    const response = await h.handler(event(task('new_candidate_application', '41'), task('candidate_stage_change', '42'), task('scorecards_changed', '43'), task('interview_deleted')));
     expect(response.batchItemFailures).toEqual([]);
     expect(h.screeningReads).toEqual([41]);
     expect(h.feedbackCalls).toEqual([42, 43]);
-    // job_created has no workflow: processed (acknowledged), and no workflow metric of its own.
+    // interview_deleted has no workflow: processed (acknowledged), and no workflow metric of its own.
     expect(h.metrics.filter(([name]) => name === CONSUMER_METRICS.processed)).toHaveLength(4);
     expect(h.metrics.filter(([name]) => name === aiMetrics('feedback').inferences)).toHaveLength(2);
   });

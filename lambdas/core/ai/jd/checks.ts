@@ -1,8 +1,7 @@
-import { text as alex } from 'alex';
 import { keywordsOf } from '../screening/offline.ts';
 import { briefSources } from './brief.ts';
 import { DRAFT_SECTIONS, SECTION_TITLES, draftWords, wordCount, type ClaimSource, type DraftSection, type JobDescriptionDraft } from './draft.ts';
-import type { JobBrief } from './ports.ts';
+import type { InclusiveLanguage, JobBrief } from './ports.ts';
 
 /**
  * The checks every draft passes through before anything is written, pure and explainable: each gives
@@ -41,6 +40,8 @@ export interface CheckContext {
   /** Jurisdictions whose rules require a pay range for this job's offices (pay-range.ts). */
   readonly payRangeRequiredIn: readonly string[];
   readonly maxWords: number;
+  /** alex, by its port (lambdas/adapters/ai/inclusive-language.ts). */
+  readonly inclusiveLanguage: InclusiveLanguage;
 }
 
 export const MAX_LINE_WORDS = 60;
@@ -84,11 +85,11 @@ export function checkRequiredSections(draft: JobDescriptionDraft): CheckResult {
   );
 }
 
-export function checkInclusiveLanguage(draft: JobDescriptionDraft): CheckResult {
+export function checkInclusiveLanguage(draft: JobDescriptionDraft, inclusiveLanguage: InclusiveLanguage): CheckResult {
   const findings: Finding[] = [];
   for (const line of lines(draft)) {
-    for (const message of alex(line.text, { profanitySureness: 1 }).messages) {
-      findings.push({ severity: 'fail', message: `${line.where}: ${message.reason} (${message.source}/${message.ruleId})` });
+    for (const message of inclusiveLanguage(line.text)) {
+      findings.push({ severity: 'fail', message: `${line.where}: ${message.reason} (${message.rule})` });
     }
     for (const m of line.text.matchAll(JOB_AD_PATTERN)) {
       const term = m[0].toLowerCase().replace(/s$/, '');
@@ -159,7 +160,7 @@ export function checkPayRange(draft: JobDescriptionDraft, requiredIn: readonly s
 export function checkDraft(draft: JobDescriptionDraft, context: CheckContext): CheckResult[] {
   return [
     checkRequiredSections(draft),
-    checkInclusiveLanguage(draft),
+    checkInclusiveLanguage(draft, context.inclusiveLanguage),
     checkGrounding(draft, context.brief),
     checkLength(draft, context.maxWords),
     checkEeoStatement(draft, context.eeoStatement),

@@ -71,3 +71,22 @@ export interface JobDescriptionDrafter {
   /** Throws ModelAnswerInvalid or GuardrailIntervened when no usable draft came back (never a guess). */
   draft(brief: JobBrief): Promise<DraftAnswer>;
 }
+
+/** `s3://bucket/prefix/` as its bucket and key prefix (the S3 corpus reads it; the stack grants read on it). */
+export function parseS3Prefix(uri: string): { bucket: string; prefix: string } {
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  if (!m) throw new Error(`not an S3 prefix: ${JSON.stringify(uri)} (expected s3://bucket/prefix/)`);
+  return { bucket: m[1]!, prefix: m[2]! };
+}
+
+/** One inclusive-language finding in a line: why, and which rule said so (`retext-equality/he-she`). */
+export interface InclusiveLanguageMessage {
+  readonly reason: string;
+  readonly rule: string;
+}
+
+/**
+ * An inclusive-language checker of one line of text (alex, in lambdas/adapters/ai/inclusive-language.ts):
+ * a port, so the core names no library and the AI function loads alex only when it drafts.
+ */
+export type InclusiveLanguage = (text: string) => readonly InclusiveLanguageMessage[];

@@ -16,7 +16,7 @@ import { checkDraft, checksSummary, type CheckResult } from './checks.ts';
 import { draftHtml, draftWords, type JobDescriptionDraft } from './draft.ts';
 import { jobDescriptionNote, type JobPostsWritten } from './note.ts';
 import { requiredJurisdictions } from './pay-range.ts';
-import type { CompanyCorpus, DrafterProvenance, JobBrief, JobDescriptionDrafter } from './ports.ts';
+import type { CompanyCorpus, DrafterProvenance, InclusiveLanguage, JobBrief, JobDescriptionDrafter } from './ports.ts';
 import { findSimilarPosts } from './similar-posts.ts';
 
 /**
@@ -35,6 +35,8 @@ export interface JobDescriptionDependencies {
   /** Finds the similar past posts (the rediscovery embedder: offline or Bedrock). */
   readonly embedder: Embedder;
   readonly corpus: CompanyCorpus;
+  /** alex, loaded when a draft is first checked (lambdas/adapters/ai/inclusive-language-loader.ts). */
+  readonly inclusiveLanguage: () => Promise<InclusiveLanguage>;
   readonly memory: AiMemory;
   readonly audit: AuditStore;
   readonly clock: Clock;
@@ -58,6 +60,8 @@ export type JobDescriptionOutcome =
       /** `unsupported`: the tenant has no job notes; nothing was written. */
       readonly jobNotes: 'available' | 'unsupported';
       readonly posts: JobPostsWritten;
+      /** Jurisdictions whose rules asked for a pay range (pay-range.ts). */
+      readonly payRangeRequiredIn: readonly string[];
       readonly provenance: DrafterProvenance;
       /** The drafter's tokens and wall time, for the metrics (zero for the offline drafter). */
       readonly usage: TokenUsage;
@@ -125,7 +129,7 @@ export async function draftJobDescription(jobId: number, deps: JobDescriptionDep
   }
 
   const draft: JobDescriptionDraft = { title: brief.name, ...answer.draft, ...draftInputs };
-  const checks = checkDraft(draft, { brief, eeoStatement: settings.eeoStatement, payRangeRequiredIn, maxWords: settings.maxWords });
+  const checks = checkDraft(draft, { brief, eeoStatement: settings.eeoStatement, payRangeRequiredIn, maxWords: settings.maxWords, inclusiveLanguage: await deps.inclusiveLanguage() });
   const summary = checksSummary(checks);
 
   const canWrite = gate.mode === 'assist' && facts.jobNotes === 'available';
@@ -216,6 +220,7 @@ export async function draftJobDescription(jobId: number, deps: JobDescriptionDep
     noteWritten,
     jobNotes: facts.jobNotes,
     posts,
+    payRangeRequiredIn,
     provenance,
     usage: answer.usage,
     latencyMs: answer.latencyMs,

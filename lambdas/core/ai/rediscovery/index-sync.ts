@@ -7,7 +7,7 @@ import type { ExtractResumeText } from '../ports.ts';
 import type { RediscoverySettings } from '../settings.ts';
 import { indexPlan } from './index-plan.ts';
 import { eligibility, lastActivityOf, type IneligibleReason, type PastCandidate } from './match.ts';
-import type { Embedder, EmbedderProvenance, VectorIndex, VectorItem, VectorMetadata } from './ports.ts';
+import type { Embedder, EmbedderProvenance, Embeddings, VectorIndex, VectorItem, VectorMetadata } from './ports.ts';
 import { vectorKey } from './ports.ts';
 import { newestResume } from '../newest-resume.ts';
 import { candidateProfile, type CandidateProfile, type ProfileOptions } from './profile.ts';
@@ -55,6 +55,9 @@ export interface IndexSyncResult {
   readonly removed: readonly { readonly candidateId: number; readonly reason: Withheld }[];
   /** The embedder's, when anything was embedded. */
   readonly provenance?: EmbedderProvenance;
+  /** A hosted embedder's input tokens and estimated cost, when anything was embedded. */
+  readonly usage?: Embeddings['usage'];
+  readonly estimatedCostUsd?: number;
 }
 
 const WITHHELD_REASONS: ReadonlySet<IneligibleReason> = new Set<PersonalReason>(['private', 'anonymized', 'no-consent']);
@@ -138,13 +141,13 @@ export async function syncCandidateIndex(candidates: readonly number[] | readonl
 
   const activity = new Map(current.map((c) => [c.profile.candidateId, c.lastActivityAt]));
   const items: VectorItem[] = plan.refreshMetadata.map((metadata) => ({ key: vectorKey(metadata.candidateId), vector: storedItems.get(metadata.candidateId)!.vector, metadata }));
-  let provenance: EmbedderProvenance | undefined;
+  let embedded: Embeddings | undefined;
   if (plan.embed.length) {
-    const embedded = await deps.embedder.embed(plan.embed.map((p) => p.text), 'document');
-    provenance = embedded.provenance;
+    const result = await deps.embedder.embed(plan.embed.map((p) => p.text), 'document');
+    embedded = result;
     plan.embed.forEach((profile, i) => {
       const metadata: VectorMetadata = { candidateId: profile.candidateId, lastActivityAt: activity.get(profile.candidateId) ?? null, hash: profile.hash };
-      items.push({ key: vectorKey(profile.candidateId), vector: embedded.vectors[i]!, metadata });
+      items.push({ key: vectorKey(profile.candidateId), vector: result.vectors[i]!, metadata });
     });
   }
   if (items.length) await deps.index.put(items);
@@ -153,6 +156,8 @@ export async function syncCandidateIndex(candidates: readonly number[] | readonl
     refreshed: plan.refreshMetadata.map((m) => m.candidateId),
     unchanged: plan.unchanged,
     removed,
-    ...(provenance ? { provenance } : {}),
+    ...(embedded ? { provenance: embedded.provenance } : {}),
+    ...(embedded?.usage ? { usage: embedded.usage } : {}),
+    ...(embedded?.estimatedCostUsd !== undefined ? { estimatedCostUsd: embedded.estimatedCostUsd } : {}),
   };
 }

@@ -27,6 +27,10 @@ export interface Embeddings {
   /** One vector per text, in the order given, each `provenance.dimensions` long. */
   readonly vectors: readonly (readonly number[])[];
   readonly provenance: EmbedderProvenance;
+  /** What a hosted model billed (input tokens only: an embedding has no output); absent for the offline embedder. */
+  readonly usage?: { readonly inputTokens: number };
+  /** The dashboard's estimate for `usage` at the model's known price (lambdas/core/ai/pricing.ts). */
+  readonly estimatedCostUsd?: number;
 }
 
 export interface Embedder {

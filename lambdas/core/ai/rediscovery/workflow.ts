@@ -1,3 +1,4 @@
+import { Unsupported } from '#core/api-errors';
 import type { GreenhouseApi } from '#core/ports/greenhouse-api';
 import type { Application, Candidate, Job } from '#core/greenhouse/records';
 import { collect } from '#core/async-iterables';
@@ -6,6 +7,7 @@ import { entityKey } from '#core/envelope';
 import type { AuditStore } from '#core/sync/ports';
 import { decideGate, jobViewOf } from '../gating.ts';
 import type { AiMemory } from '../ports.ts';
+import type { RediscoveryTrigger } from '../route-task.ts';
 import type { RediscoverySettings } from '../settings.ts';
 import { jobPostRequirements } from '../screening/job-requirements.ts';
 import { jobVersion, sha256 } from '../screening/workflow.ts';
@@ -27,7 +29,7 @@ import { PROFILE_VERSION } from './profile.ts';
 export const REDISCOVERY_WORKFLOW = 'rediscovery';
 
 export interface RediscoveryDependencies extends PastCandidateDependencies {
-  readonly greenhouse: PastCandidateDependencies['greenhouse'] & Pick<GreenhouseApi, 'listJobs' | 'listJobPosts' | 'listCandidates' | 'createJobNote' | 'addTag'>;
+  readonly greenhouse: PastCandidateDependencies['greenhouse'] & Pick<GreenhouseApi, 'listJobs' | 'listJobPosts' | 'listCandidates' | 'createJobNote' | 'createNote' | 'addTag'>;
   readonly embedder: Embedder;
   readonly index: VectorIndex;
   readonly memory: AiMemory;
@@ -47,12 +49,19 @@ export type RediscoveryOutcome =
       readonly outcome: 'suggested';
       readonly mode: 'shadow' | 'assist';
       readonly jobId: number;
+      readonly jobTitle: string;
       readonly suggestions: readonly Suggestion[];
       /** True when a note was written by this run (assist mode, something new to say). */
       readonly noteWritten: boolean;
+      /** Where: one job note, or a note on each suggested candidate where the tenant has no job notes. */
+      readonly notedOn?: 'job' | 'candidates';
       /** The same suggestions were already written (or audited, in shadow mode) by an earlier run. */
       readonly alreadySuggested: boolean;
       readonly provenance: EmbedderProvenance;
+      /** The query's embedding: a hosted model's input tokens and estimated cost; absent offline. */
+      readonly usage?: { readonly inputTokens: number };
+      readonly estimatedCostUsd?: number;
+      readonly latencyMs: number;
     };
 
 
@@ -65,10 +74,8 @@ export function suggestionsHash(parts: { jobVersion: string; candidateIds: reado
   return sha256([parts.jobVersion, parts.candidateIds.join(','), provider, model, dimensions, PROFILE_VERSION, parts.mode].join('\n'));
 }
 
-/** The job's requirements from its post: the live one with content first, as applicants read it. */
-async function jobRequirements(job: Job, deps: RediscoveryDependencies): Promise<{ jobTitle: string; requirements: string[] }> {
-  return jobPostRequirements(await collect(deps.greenhouse.listJobPosts({ job_ids: [job.id] })), job);
-}
+/** Marks a job whose live post was seen by a `post`-triggered run: later post edits do not run again (the daily run does). */
+const liveSeenKey = (jobId: number) => `rediscovery#live#${jobId}`;
 
 /** Fresh Greenhouse records of the matched candidates, by id; a deleted or merged-away one is absent. */
 async function freshRecords(ids: readonly number[], deps: RediscoveryDependencies): Promise<Map<number, { candidate: Candidate; applications: Application[] }>> {
@@ -78,19 +85,30 @@ async function freshRecords(ids: readonly number[], deps: RediscoveryDependencie
   return new Map(candidates.map((candidate) => [candidate.id, { candidate, applications: applications.filter((a) => a.candidate_id === candidate.id) }]));
 }
 
-export async function rediscoverForJob(jobId: number, deps: RediscoveryDependencies): Promise<RediscoveryOutcome> {
+/**
+ * Rediscovery for one job. `trigger` says why (route-task.ts): a post change runs only the first time
+ * the job has a live post, so a recruiter editing a post all afternoon does not re-run it each time.
+ */
+export async function rediscoverForJob(jobId: number, deps: RediscoveryDependencies, trigger: RediscoveryTrigger = 'schedule'): Promise<RediscoveryOutcome> {
   const { greenhouse, settings } = deps;
   const auditKey = entityKey('greenhouse', 'job', jobId);
   const now = new Date(deps.clock.now());
 
   const [job] = await collect(greenhouse.listJobs({ ids: [jobId] }));
   if (!job) return { outcome: 'skipped', reason: 'job-not-found' };
+  if (job.status === 'closed') return { outcome: 'skipped', reason: 'job-closed' };
   // The rollout samples jobs: one job is either rediscovered for or not.
   const gate = decideGate(settings, REDISCOVERY_WORKFLOW, jobViewOf(job), jobId);
   if (!gate.run) return { outcome: 'skipped', reason: gate.reason };
   const ids = { workflow: REDISCOVERY_WORKFLOW, jobId, mode: gate.mode };
 
-  const { jobTitle, requirements } = await jobRequirements(job, deps);
+  // The requirements come from the job's post: the live one with content first, as applicants read it.
+  const posts = await collect(greenhouse.listJobPosts({ job_ids: [job.id] }));
+  if (trigger === 'post') {
+    if (!posts.some((post) => post.live === true)) return { outcome: 'skipped', reason: 'no-live-post' };
+    if (await deps.memory.get(liveSeenKey(jobId))) return { outcome: 'skipped', reason: 'post-already-live' };
+  }
+  const { jobTitle, requirements } = jobPostRequirements(posts, job);
   if (requirements.length === 0) {
     await deps.audit.record({
       kind: 'ai-not-screenable',
@@ -169,16 +187,47 @@ export async function rediscoverForJob(jobId: number, deps: RediscoveryDependenc
     at: isoNow(deps.clock),
   });
 
+  let notedOn: 'job' | 'candidates' | undefined;
   if (noteWritten) {
     // The tags are safe to write twice; the note is not, so it goes last and only the done marker follows it.
     for (const { candidateId } of suggestions) await greenhouse.addTag(candidateId, settings.tag);
-    await greenhouse.createJobNote({
-      job_id: jobId,
-      visibility: 'privately_visible',
-      body: rediscoveryNote(suggestions, { jobTitle, provenance, minInactiveDays: settings.minInactiveDays, ...(deps.appUrl ? { appUrl: deps.appUrl } : {}) }),
-      ...(deps.noteAuthorId !== undefined ? { user_id: deps.noteAuthorId } : {}),
-    });
+    const body = rediscoveryNote(suggestions, { jobTitle, provenance, minInactiveDays: settings.minInactiveDays, ...(deps.appUrl ? { appUrl: deps.appUrl } : {}) });
+    notedOn = await writeNote(jobId, suggestions, body, deps);
   }
   await deps.memory.put(doneKey, hash);
-  return { outcome: 'suggested', mode: gate.mode, jobId, suggestions, noteWritten, alreadySuggested, provenance };
+  if (trigger === 'post') await deps.memory.put(liveSeenKey(jobId), true);
+  return {
+    outcome: 'suggested',
+    mode: gate.mode,
+    jobId,
+    jobTitle,
+    suggestions,
+    noteWritten,
+    ...(notedOn ? { notedOn } : {}),
+    alreadySuggested,
+    provenance,
+    ...(query.usage ? { usage: query.usage } : {}),
+    ...(query.estimatedCostUsd !== undefined ? { estimatedCostUsd: query.estimatedCostUsd } : {}),
+    latencyMs,
+  };
+}
+
+/**
+ * One private job note; where the tenant has no job notes (the client's Unsupported, after a 404 from
+ * `/v3/job_notes`), the same note privately on each suggested candidate, naming the job, so the
+ * advice still reaches the hiring team. A candidate note is written once per candidate and run: a
+ * retry after a failure part-way may repeat the ones before it, which the done marker cannot prevent.
+ */
+async function writeNote(jobId: number, suggestions: readonly Suggestion[], body: string, deps: RediscoveryDependencies): Promise<'job' | 'candidates'> {
+  const author = deps.noteAuthorId !== undefined ? { user_id: deps.noteAuthorId } : {};
+  try {
+    await deps.greenhouse.createJobNote({ job_id: jobId, visibility: 'privately_visible', body, ...author });
+    return 'job';
+  } catch (error) {
+    if (!(error instanceof Unsupported)) throw error;
+  }
+  for (const suggestion of suggestions) {
+    await deps.greenhouse.createNote({ candidate_id: suggestion.candidateId, visibility: 'private', body, ...author });
+  }
+  return 'candidates';
 }

@@ -5,6 +5,7 @@ import type { JobDescriptionDraft } from '#core/ai/jd/draft';
 import { JD_NOTE_PREFIX, jobDescriptionNote } from '#core/ai/jd/note';
 import { offlineJobDescriptionDrafter } from '#core/ai/jd/offline-drafter';
 import { EEO, sampleBrief } from './support.ts';
+import { alexInclusiveLanguage } from '#adapters/ai/inclusive-language';
 
 const brief = sampleBrief();
 const draft: JobDescriptionDraft = {
@@ -17,7 +18,7 @@ const draft: JobDescriptionDraft = {
   eeoStatement: null,
   payRange: null,
 };
-const checks = checkDraft(draft, { brief, eeoStatement: undefined, payRangeRequiredIn: ['Colorado'], maxWords: 700 });
+const checks = checkDraft(draft, { brief, eeoStatement: undefined, payRangeRequiredIn: ['Colorado'], maxWords: 700, inclusiveLanguage: alexInclusiveLanguage });
 const note = jobDescriptionNote(draft, {
   checks,
   provenance: offlineJobDescriptionDrafter.provenance,

@@ -3,6 +3,7 @@ import { checkDraft } from '#core/ai/jd/checks';
 import { draftOffline, offlineJobDescriptionDrafter } from '#core/ai/jd/offline-drafter';
 import { postSections } from '#core/ai/jd/similar-posts';
 import { BACKEND_POST_HTML, EEO, sampleBrief } from './support.ts';
+import { alexInclusiveLanguage } from '#adapters/ai/inclusive-language';
 
 const texts = (claims: readonly { text: string }[]) => claims.map((c) => c.text);
 
@@ -48,14 +49,14 @@ describe('the offline drafter', () => {
   it('passes all checks on a clean brief', () => {
     const brief = sampleBrief();
     const draft = { title: brief.name, ...draftOffline(brief), eeoStatement: EEO, payRange: null };
-    expect(checkDraft(draft, { brief, eeoStatement: EEO, payRangeRequiredIn: [], maxWords: 700 }).filter((c) => !c.passed)).toEqual([]);
+    expect(checkDraft(draft, { brief, eeoStatement: EEO, payRangeRequiredIn: [], maxWords: 700, inclusiveLanguage: alexInclusiveLanguage }).filter((c) => !c.passed)).toEqual([]);
   });
 
   it('copies a source\'s wording as it is, so the inclusive-language check is what catches it', () => {
     const brief = sampleBrief({ notes: [{ id: 41, text: '- A rockstar who owns manpower planning' }] });
     const draft = { title: brief.name, ...draftOffline(brief), eeoStatement: EEO, payRange: null };
     expect(texts(draft.mustHave)).toContain('A rockstar who owns manpower planning');
-    const inclusive = checkDraft(draft, { brief, eeoStatement: EEO, payRangeRequiredIn: [], maxWords: 700 }).find((c) => c.check === 'inclusive-language')!;
+    const inclusive = checkDraft(draft, { brief, eeoStatement: EEO, payRangeRequiredIn: [], maxWords: 700, inclusiveLanguage: alexInclusiveLanguage }).find((c) => c.check === 'inclusive-language')!;
     expect(inclusive.passed).toBe(false);
     expect(inclusive.findings).toHaveLength(2);
   });

@@ -11,6 +11,7 @@ import { draftJobDescription, type JobDescriptionDependencies, type JobDescripti
 import { offlineEmbedder } from '#core/ai/rediscovery/offline-embedder';
 import { jobDescriptionSettingsSchema } from '#core/ai/settings';
 import { CORPUS, DRAFT_POST, EEO, FakeGreenhouse, JOB_ID, LIVE_POST } from './support.ts';
+import { loadInclusiveLanguage } from '#adapters/ai/inclusive-language-loader';
 
 /**
  * The job-description workflow against an in-memory Greenhouse (support.ts), the offline drafter and
@@ -43,6 +44,7 @@ function deps(settings: Record<string, unknown> = {}, overrides: Partial<JobDesc
     drafter: recordingDrafter,
     embedder: offlineEmbedder,
     corpus: { documents: async () => CORPUS },
+    inclusiveLanguage: loadInclusiveLanguage,
     memory,
     audit,
     clock: { now: () => Date.parse('2026-12-04T12:00:00Z'), sleep: async () => undefined },

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { aiMetrics } from '#core/metrics';
+import { aiSettingsSchema } from '#core/ai/settings';
+import { runAiTask, type AiTaskDependencies, type RediscoveryRuns } from '#core/ai/run-task';
+import type { JobDescriptionOutcome } from '#core/ai/jd/workflow';
+import type { IndexSyncResult } from '#core/ai/rediscovery/index-sync';
+import type { RediscoveryOutcome } from '#core/ai/rediscovery/workflow';
+
+/**
+ * What the ai-tasks consumer runs for jobs and the rediscovery index, and what each outcome counts on
+ * the dashboard (runs, items, tokens, estimated cost, errors). The workflows themselves are tested
+ * against the Greenhouse simulator (test/integration/ai/rediscovery-workflow.test.ts).
+ */
+
+const PROVENANCE = { provider: 'bedrock', model: 'amazon.titan-embed-text-v2:0', isLanguageModel: true, dimensions: 512 };
+const SUGGESTED: RediscoveryOutcome = {
+  outcome: 'suggested',
+  mode: 'assist',
+  jobId: 801,
+  jobTitle: 'Platform Engineer',
+  suggestions: [
+    { candidateId: 1, score: 0.7, evidence: { matched: [], judged: 3 } },
+    { candidateId: 2, score: 0.6, evidence: { matched: [], judged: 3 } },
+  ],
+  noteWritten: true,
+  notedOn: 'job',
+  alreadySuggested: false,
+  provenance: PROVENANCE,
+  usage: { inputTokens: 40 },
+  estimatedCostUsd: 0.0008,
+  latencyMs: 120,
+};
+const DRAFTED = {
+  outcome: 'drafted',
+  mode: 'assist',
+  jobId: 801,
+  draft: {} as never,
+  checks: [
+    { check: 'inclusive-language', passed: false, findings: [{ severity: 'fail', message: 'rockstar' }, { severity: 'warn', message: 'he' }] },
+    { check: 'sections', passed: true, findings: [] },
+  ],
+  noteWritten: true,
+  jobNotes: 'available',
+  posts: { patched: [], live: [], untouched: [], writeJobPost: false },
+  payRangeRequiredIn: [],
+  provenance: { provider: 'bedrock', model: 'm', promptVersion: 'jd-v1', isLanguageModel: true },
+  usage: { inputTokens: 1000, outputTokens: 500 },
+  latencyMs: 900,
+} as JobDescriptionOutcome;
+const SYNCED: IndexSyncResult = { embedded: [5], refreshed: [], unchanged: 0, removed: [], provenance: PROVENANCE, usage: { inputTokens: 900 }, estimatedCostUsd: 0.018 };
+
+type Settings = Parameters<typeof aiSettingsSchema.parse>[0];
+
+function harness(settings: Settings, options: { rediscovery?: Partial<RediscoveryRuns>; draft?: JobDescriptionOutcome } = {}) {
+  const calls: string[] = [];
+  const metrics = new Map<string, number>();
+  const infos: [string, Record<string, unknown>][] = [];
+  const rediscovery: RediscoveryRuns = {
+    forJob: async (jobId, trigger) => (calls.push(`rediscover ${jobId} ${trigger}`), SUGGESTED),
+    syncCandidate: async (id) => (calls.push(`sync ${id}`), SYNCED),
+    remove: async (removal) => (calls.push(`remove ${removal.candidateId} ${removal.reason}`), removal.survivorId ? { survivor: SYNCED } : {}),
+    ...options.rediscovery,
+  };
+  const deps: AiTaskDependencies = {
+    screening: {} as never,
+    synthesizeFeedback: async () => ({ outcome: 'none', inferences: [], failures: 0 }),
+    applicationsOf: async () => [],
+    rediscovery,
+    draftJobDescription: async (jobId) => (calls.push(`draft ${jobId}`), options.draft ?? DRAFTED),
+    settings: aiSettingsSchema.parse(settings),
+  };
+  const report = {
+    metric: (name: string, _unit: unknown, value: number) => void metrics.set(name, (metrics.get(name) ?? 0) + value),
+    info: (message: string, fields: Record<string, unknown>) => void infos.push([message, fields]),
+  };
+  const run = (action: string, refs: Record<string, unknown>) => runAiTask({ action, refs, deliveryId: 'd1' } as never, deps, report);
+  return { run, calls, metrics, infos };
+}
+
+const ON = { rediscovery: { enabled: true, consentField: 'open_to_other_roles' }, jobDescriptions: { enabled: true } } as Settings;
+const R = aiMetrics('rediscovery');
+const I = aiMetrics('rediscoveryIndex');
+const J = aiMetrics('jobDescription');
+
+describe('jobs on ai-tasks', () => {
+  it('a new job is drafted and rediscovered for; each run counts its runs, items, tokens and estimated cost', async () => {
+    const h = harness(ON);
+    await h.run('job_created', { jobIds: ['801'] });
+    expect(h.calls).toEqual(['draft 801', 'rediscover 801 opened']);
+    expect(Object.fromEntries(h.metrics)).toMatchObject({
+      [R.inferences]: 1,
+      [R.items]: 2,
+      [R.inputTokens]: 40,
+      [R.outputTokens]: 0,
+      [R.estimatedCostUsd]: 0.0008,
+      [R.latencyMs]: 120,
+      [J.inferences]: 1,
+      [J.items]: 2,
+      [J.inputTokens]: 1000,
+      [J.outputTokens]: 500,
+    });
+    expect(h.metrics.get(R.errors)).toBeUndefined();
+  });
+
+  it('an approved job, the daily run and a post going live are rediscovered for without a draft', async () => {
+    const h = harness(ON);
+    await h.run('job_approved', { jobIds: ['801'] });
+    await h.run('rediscover_job', { jobIds: ['802'] });
+    await h.run('job_post_updated', { jobIds: ['803'], jobPostId: '9' });
+    expect(h.calls).toEqual(['rediscover 801 opened', 'rediscover 802 schedule', 'rediscover 803 post']);
+  });
+
+  it('with both workflows off a new job runs nothing, and says so', async () => {
+    const h = harness({});
+    await h.run('job_created', { jobIds: ['801'] });
+    expect(h.calls).toEqual([]);
+    expect(h.infos).toEqual([['AI task with no workflow to run', expect.objectContaining({ jobId: 801, reason: 'workflows-off' })]]);
+  });
+
+  it('a redelivered new job reuses its draft; a drafter answer that could not be used counts an error, and the message is done', async () => {
+    const reused = harness(ON, { draft: { outcome: 'already-drafted', jobId: 801 } });
+    await reused.run('job_created', { jobIds: ['801'] });
+    expect(reused.metrics.get(J.reused)).toBe(1);
+    expect(reused.metrics.get(J.inferences)).toBeUndefined();
+    const failed = harness(ON, { draft: { outcome: 'failed', jobId: 801, reason: 'ModelAnswerInvalid' } });
+    await failed.run('job_created', { jobIds: ['801'] });
+    expect(failed.metrics.get(J.errors)).toBe(1);
+  });
+
+  it('a failed rediscovery counts one error and fails the message (retried, then kept on the DLQ)', async () => {
+    const h = harness(ON, { rediscovery: { forJob: async () => Promise.reject(new Error('index unavailable')) } });
+    await expect(h.run('rediscover_job', { jobIds: ['801'] })).rejects.toThrow('index unavailable');
+    expect(h.metrics.get(R.errors)).toBe(1);
+  });
+});
+
+describe('the rediscovery index on ai-tasks', () => {
+  it('a changed profile is synced: the embedded profiles are its items, their tokens and cost counted', async () => {
+    const h = harness(ON);
+    await h.run('candidate_profile_changed', { candidateId: '5' });
+    expect(h.calls).toEqual(['sync 5']);
+    expect(Object.fromEntries(h.metrics)).toMatchObject({ [I.inferences]: 1, [I.items]: 1, [I.inputTokens]: 900, [I.estimatedCostUsd]: 0.018 });
+  });
+
+  it('a deleted, anonymized or merged-away candidate is removed in the same message; a merge syncs the survivor', async () => {
+    const h = harness(ON);
+    await h.run('delete_candidate', { candidateId: '5' });
+    await h.run('candidate_anonymized', { candidateId: '6' });
+    await h.run('merge_candidate', { candidateId: '7', winnerCandidateId: '8' });
+    expect(h.calls).toEqual(['remove 5 deleted', 'remove 6 anonymized', 'remove 7 merged']);
+    expect(h.metrics.get(I.notRun)).toBe(3);
+    expect(h.metrics.get(I.items)).toBe(1);
+  });
+
+  it('with rediscovery off nothing touches the index', async () => {
+    const h = harness({});
+    await h.run('candidate_anonymized', { candidateId: '6' });
+    await h.run('candidate_profile_changed', { candidateId: '6' });
+    expect(h.calls).toEqual([]);
+    expect(h.infos.map(([, f]) => f['reason'])).toEqual(['rediscovery-off', 'rediscovery-off']);
+  });
+});
