@@ -41,6 +41,13 @@ const LOCAL_AI_DEMO = {
   provider: 'offline',
   screening: { enabled: true, mode: 'assist', scope: { allJobs: true } },
   feedback: { enabled: true, mode: 'assist', scope: { allJobs: true } },
+  // The sample company's statement (local/company-corpus/eeo.md), as an operator would configure theirs.
+  jobDescriptions: {
+    enabled: true,
+    mode: 'assist',
+    scope: { allJobs: true },
+    eeoStatement: 'Fernleaf Analytics is an equal opportunity employer.',
+  },
 } as const;
 
 const port = z.coerce.number().int().min(0).max(65_535);
