@@ -11,14 +11,13 @@
  * `npm run eval -- rediscovery …` runs the candidate-rediscovery eval instead (eval/rediscovery/run.ts),
  * `npm run eval -- jd …` the job-description drafts eval (eval/jd/run.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadDataset } from './dataset.ts';
 import { evaluate, formatReport, gateFailures } from './evaluate.ts';
 import { PROVIDER_NAMES, providerFor } from './providers.ts';
 import { runRediscoveryEval } from './rediscovery/run.ts';
 import { runJdEval } from './jd/run.ts';
+import { writeJsonReport } from './report-file.ts';
 
 function number(value: string): number {
   const n = Number(value);
@@ -61,11 +60,7 @@ if (process.argv[2] === 'rediscovery') {
     });
 
     console.log(formatReport(report));
-    if (options.json) {
-      mkdirSync(dirname(options.json), { recursive: true });
-      writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
-      console.log(`\nFull report written to ${options.json}`);
-    }
+    if (options.json) writeJsonReport(options.json, report);
 
     const failures = gateFailures(report, {
       ...(options.maxProxyDelta !== undefined && { maxProxyDelta: options.maxProxyDelta }),

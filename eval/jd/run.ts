@@ -8,8 +8,6 @@
  * `bedrock` runs the deployed path (the Converse adapter and the versioned prompt) with the
  * environment's AWS credentials and region; AWS_ENDPOINT_URL_BEDROCK_RUNTIME points it elsewhere.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { OFFLINE_DRAFTER_MODEL, offlineJobDescriptionDrafter } from '#core/ai/jd/offline-drafter';
 import type { JobDescriptionDrafter } from '#core/ai/jd/ports';
@@ -17,6 +15,7 @@ import { aiSettingsSchema } from '#core/ai/settings';
 import { aiProvidersFrom } from '#wiring/ai-providers';
 import { loadJdDataset } from './dataset.ts';
 import { evaluateJd, formatJdReport } from './evaluate.ts';
+import { writeJsonReport } from '../report-file.ts';
 
 export const JD_PROVIDERS = ['offline', 'bedrock'] as const;
 
@@ -45,11 +44,7 @@ export async function runJdEval(argv: readonly string[]): Promise<number> {
   try {
     const report = await evaluateJd(loadJdDataset(), jdDrafterFor(options.provider, options.model));
     console.log(formatJdReport(report));
-    if (options.json) {
-      mkdirSync(dirname(options.json), { recursive: true });
-      writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
-      console.log(`\nFull report written to ${options.json}`);
-    }
+    if (options.json) writeJsonReport(options.json, report);
     return 0;
   } catch (error) {
     console.error(`eval jd: ${error instanceof Error ? error.message : String(error)}`);

@@ -3,20 +3,19 @@
  * the configured embedder, queries it with each job, and prints recall@k and nDCG@k per job and their
  * mean, and which near misses (shared words, no substance) reached a top k.
  *
- *   npm run eval -- rediscovery [--provider offline] [--k 10] [--min-grade 2] [--json .eval/rediscovery.json]
+ *   npm run eval -- rediscovery [--provider offline|bedrock] [--model amazon.titan-embed-text-v2:0]
+ *     [--dimensions 512] [--k 10] [--min-grade 2] [--json .eval/rediscovery.json]
  *
- * Only the offline embedder is wired so far; another provider exits 2 before any report.
+ * `bedrock` embeds with the model the settings would (AWS credentials and the model's access needed),
+ * through the same adapter the AI function uses.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ExactVectorIndex } from '#adapters/ai/exact-vector-index';
-import { offlineEmbedder } from '#core/ai/rediscovery/offline-embedder';
-import type { Embedder } from '#core/ai/rediscovery/ports';
+import { rediscoveryEmbeddingSchema } from '#core/ai/settings';
+import { embedderFrom } from '#wiring/rediscovery';
 import { loadRediscoveryDataset } from './dataset.ts';
 import { evaluateRediscovery, formatRediscoveryReport } from './evaluate.ts';
-
-const EMBEDDERS: Record<string, Embedder> = { offline: offlineEmbedder };
+import { writeJsonReport } from '../report-file.ts';
 
 function integer(min: number, max: number) {
   return (value: string): number => {
@@ -31,22 +30,26 @@ export async function runRediscoveryEval(argv: readonly string[]): Promise<numbe
   const program = new Command()
     .name('eval rediscovery')
     .description('Embed the labelled synthetic past candidates, query them with each job, report recall@k and nDCG@k.')
-    .option('--provider <name>', `embedder: ${Object.keys(EMBEDDERS).join(' | ')}`, 'offline')
+    .option('--provider <name>', 'embedder: offline | bedrock', 'offline')
+    .option('--model <id>', 'Bedrock embedding model (Titan Text Embeddings v2 or Cohere Embed v3)')
+    .option('--dimensions <n>', 'vector size: 256, 512 or 1024 (Titan v2; Cohere gives 1024)', integer(1, 4096))
     .option('--k <n>', 'results per job', integer(1, 100), 10)
     .option('--min-grade <n>', 'the lowest grade that counts as relevant for recall', integer(1, 3), 2)
     .option('--json <path>', 'also write the full report as JSON')
     .parse(argv, { from: 'user' });
-  const options = program.opts<{ provider: string; k: number; minGrade: number; json?: string }>();
+  const options = program.opts<{ provider: string; model?: string; dimensions?: number; k: number; minGrade: number; json?: string }>();
   try {
-    const embedder = EMBEDDERS[options.provider];
-    if (!embedder) throw new Error(`no rediscovery embedder ${JSON.stringify(options.provider)} is wired; one of ${Object.keys(EMBEDDERS).join(', ')}`);
+    // The settings' own checks (provider, sizes) decide what may run, as they do for a deployment.
+    const settings = rediscoveryEmbeddingSchema.safeParse({
+      provider: options.provider,
+      ...(options.model ? { modelId: options.model } : {}),
+      ...(options.dimensions ? { dimensions: options.dimensions } : {}),
+    });
+    if (!settings.success) throw new Error(`not an embedder the settings allow: ${settings.error.issues.map((i) => `${i.path.join('.') || 'provider'}: ${i.message}`).join('; ')}`);
+    const embedder = embedderFrom(settings.data);
     const report = await evaluateRediscovery(loadRediscoveryDataset(), embedder, new ExactVectorIndex(), { k: options.k, minGrade: options.minGrade });
     console.log(formatRediscoveryReport(report));
-    if (options.json) {
-      mkdirSync(dirname(options.json), { recursive: true });
-      writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
-      console.log(`\nFull report written to ${options.json}`);
-    }
+    if (options.json) writeJsonReport(options.json, report);
     return 0;
   } catch (error) {
     console.error(`eval rediscovery: ${error instanceof Error ? error.message : String(error)}`);
