@@ -2,7 +2,8 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { QUEUES } from '#lib/resource-definitions';
 import type { QueueId } from '#core/queues';
-import { startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler } from './event-source-mapping.ts';
+import { reportError, startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler } from './event-source-mapping.ts';
+import { InvocationTimedOut } from './lambda-context.ts';
 import { localSqsClient } from './sdk-clients.ts';
 import { CONSUMER_HANDLERS, FUNCTION_NAMES } from './stack.ts';
 
@@ -20,7 +21,9 @@ import { CONSUMER_HANDLERS, FUNCTION_NAMES } from './stack.ts';
  *   timeout (default 60,000).
  *
  * Prints `consuming <queues>` once it polls. SIGINT or SIGTERM stops polling, lets running batches
- * finish and exits 0; SIGKILL is the crash. Spawned with an IPC channel, it reports each batch's start
+ * finish and exits 0; SIGKILL is the crash. An invocation that times out ends the process (exit 3):
+ * Lambda stops a timed-out invocation's work with its execution environment, where a process that
+ * went on would run that batch on beside its redelivery (a parent starts another in its place). Spawned with an IPC channel, it reports each batch's start
  * and end (`{ batch: 'start' | 'end', queue, records }`), so a parent can kill it while a batch runs.
  */
 const queueIds = QUEUES.map((q) => q.id) as [QueueId, ...QueueId[]];
@@ -77,6 +80,13 @@ try {
         maxConcurrency: env.LOCAL_CONSUMER_CONCURRENCY,
         waitTimeSeconds: env.LOCAL_CONSUMER_WAIT_SECONDS,
         functionTimeoutMs: env.LOCAL_CONSUMER_TIMEOUT_MS,
+        onError: (error, stage) => {
+          if (error instanceof InvocationTimedOut) {
+            process.stderr.write(`${FUNCTION_NAMES.consumers[id]}: ${error.message}; the environment is reset, as Lambda resets it\n`);
+            process.exit(3);
+          }
+          reportError(FUNCTION_NAMES.consumers[id], error, stage);
+        },
         handler: async (event, context) => {
           report({ batch: 'start', queue: id, records: event.Records.length });
           try {

@@ -184,7 +184,7 @@ function recordMessageAttributes(attributes: Record<string, MessageAttributeValu
   );
 }
 
-function reportError(functionName: string, error: unknown, stage: string): void {
+export function reportError(functionName: string, error: unknown, stage: string): void {
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   process.stderr.write(`${JSON.stringify({ level: 'ERROR', source: 'event-source-mapping', function: functionName, stage, error: detail })}\n`);
 }

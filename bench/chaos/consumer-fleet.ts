@@ -31,7 +31,8 @@ interface Slot {
 export interface ConsumerFleet {
   /** Batches running in all children now. */
   readonly batchesInFlight: () => number;
-  readonly stats: { kills: number; killsMidBatch: number; starts: number; batches: number };
+  /** `timeouts`: children that ended themselves after a timed-out invocation and were started again. */
+  readonly stats: { kills: number; killsMidBatch: number; starts: number; batches: number; timeouts: number };
   /**
    * Kills one child (chosen by `pick`) with SIGKILL as soon as it holds a batch (or after `waitMs`
    * regardless), then starts a new one after `restartAfterMs`.
@@ -46,7 +47,8 @@ export interface ConsumerFleet {
 
 export async function startConsumerFleet(options: ConsumerFleetOptions): Promise<ConsumerFleet> {
   const log: WriteStream = createWriteStream(options.logPath, { flags: 'a' });
-  const stats = { kills: 0, killsMidBatch: 0, starts: 0, batches: 0 };
+  const stats = { kills: 0, killsMidBatch: 0, starts: 0, batches: 0, timeouts: 0 };
+  let stopping = false;
   const slots: Slot[] = Array.from({ length: options.processes }, () => ({ child: undefined, batches: 0, exited: Promise.resolve() }));
 
   async function start(slot: Slot): Promise<void> {
@@ -69,6 +71,15 @@ export async function startConsumerFleet(options: ConsumerFleetOptions): Promise
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
     slot.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    // A child that ends itself (a timed-out invocation: local/consumer-process.ts) is replaced, as
+    // Lambda starts a new environment; one this fleet killed or stopped is not.
+    child.once('exit', () => {
+      if (slot.child !== child || stopping) return;
+      slot.child = undefined;
+      slot.batches = 0;
+      stats.timeouts++;
+      void exclusive(() => (slot.child || stopping ? Promise.resolve() : start(slot))).catch((error: unknown) => log.write(`restart failed: ${String(error)}\n`));
+    });
     child.on('message', (message: { batch?: 'start' | 'end' }) => {
       if (slot.child !== child) return;
       if (message.batch === 'start') {
@@ -132,6 +143,7 @@ export async function startConsumerFleet(options: ConsumerFleetOptions): Promise
       }),
     startAll: () => exclusive(() => Promise.all(slots.filter((s) => !s.child).map(start)).then(() => undefined)),
     async stop() {
+      stopping = true;
       await Promise.all(
         slots.map(async (slot) => {
           slot.child?.kill('SIGTERM');

@@ -99,6 +99,8 @@ export interface ChaosResult {
     readonly greenhouseLostAnswers: number;
     readonly kills: number;
     readonly killsMidBatch: number;
+    /** Consumer processes that ended after a timed-out invocation, as Lambda resets one, and were replaced. */
+    readonly timeouts: number;
     readonly consumerStarts: number;
     readonly stackRestarts: number;
     readonly greenhouse429: number;
@@ -300,6 +302,7 @@ export async function runChaos(overrides: Partial<ChaosOptions> = {}): Promise<C
         greenhouseLostAnswers: proxy.writes.lost,
         kills: fleet.stats.kills,
         killsMidBatch: fleet.stats.killsMidBatch,
+        timeouts: fleet.stats.timeouts,
         consumerStarts: fleet.stats.starts,
         stackRestarts,
         greenhouse429: greenhouseSim.limits.api.rejected - rejectedBefore + proxy.rejected(),

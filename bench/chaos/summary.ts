@@ -11,7 +11,7 @@ export function describeChaos(r: ChaosResult): string[] {
       `${r.deliveries.sent} answered, ${r.deliveries.retried} retried after a 5xx or no answer; ${formatCounts(r.deliveries.statuses)}`,
     `  faults: ${r.options.serverErrorRate * 100}% 5xx on both APIs (Beamery answered ${formatCounts(r.faults.beameryByStatus)}), ` +
       `${r.faults.storms} 429 storms (Greenhouse 429s: ${r.faults.greenhouse429}), lost answers: Beamery ${r.faults.beameryLostAnswers}, Greenhouse ${r.faults.greenhouseLostAnswers}; ` +
-      `${r.faults.kills} consumer kills (SIGKILL, ${r.faults.killsMidBatch} mid-batch), ${r.faults.stackRestarts} whole-stack restarts`,
+      `${r.faults.kills} consumer kills (SIGKILL, ${r.faults.killsMidBatch} mid-batch), ${r.faults.timeouts} timed-out invocations (environment replaced), ${r.faults.stackRestarts} whole-stack restarts`,
     `  limits: Greenhouse ${r.options.greenhouseLimit} per 30 s, Beamery ${r.options.beameryLimit}/s; ${r.options.consumerProcesses} consumer processes × ${r.options.consumerConcurrency} batches; visibility ${r.options.visibilityTimeoutSeconds} s`,
     `  contacts: exactly one for ${v.exactlyOne} of ${v.nonPrivate} non-private candidates; missing ${list(v.missing)}; duplicated ${list(v.duplicated)}; private leaked ${list(v.privateLeaked)}; extra vacancies ${v.duplicatedVacancies}`,
     `  stale fields: ${v.stale.total}${v.stale.total ? ` (${formatCounts(v.stale.byField)}; ${v.stale.examples.join('; ')})` : ''}`,
