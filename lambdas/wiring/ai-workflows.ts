@@ -68,6 +68,7 @@ export function aiWorkflowsFrom(config: BridgeConfig, deps: { readonly dynamodb:
     audit,
     clock,
     settings: config.ai.jobDescriptions,
+    payTransparency: config.ai.payTransparency,
     ...noteAuthor,
   };
 

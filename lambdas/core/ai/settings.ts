@@ -112,6 +112,19 @@ export const payRangeRuleSchema = z.strictObject({
 });
 
 /**
+ * Pay transparency, one set of rules for every workflow that needs them: job-description drafts say
+ * when a job must show a pay range; offer checks compare an offer with the range the job shows.
+ */
+export const payTransparencySchema = z.strictObject({
+  rules: z._default(z.array(payRangeRuleSchema), []),
+  /**
+   * Job custom field (`name_key`, a currency range: `{min_value, max_value, unit}`) holding the pay
+   * range. Unset or empty, a draft a rule requires a range for says "required but unknown".
+   */
+  jobPayRangeField: z.optional(nonEmpty()),
+});
+
+/**
  * Job-description drafts for review: a private job note with a structured draft and its checks, and,
  * only with `writeJobPost`, the content of the job's posts that are not live. Never publishes. The
  * gate scopes by the job and the rollout samples jobs.
@@ -120,12 +133,6 @@ export const jobDescriptionSettingsSchema = z.strictObject({
   ...gate,
   /** The company's own EEO statement, copied word for word. Unset, the draft says it is missing; none is invented. */
   eeoStatement: z.optional(nonEmpty()),
-  payRangeRules: z._default(z.array(payRangeRuleSchema), []),
-  /**
-   * Job custom field (`name_key`, a currency range: `{min_value, max_value, unit}`) holding the pay
-   * range. Unset or empty, a draft a rule requires a range for says "required but unknown".
-   */
-  payRangeField: z.optional(nonEmpty()),
   /** Also write the draft into the content of the job's posts that are not live (a live post is never touched). */
   writeJobPost: z._default(z.boolean(), false),
   /** Upper bound on the draft's words, EEO statement included. */
@@ -150,6 +157,7 @@ export const aiSettingsSchema = z.strictObject({
   feedback: z.prefault(feedbackSettingsSchema, {}),
   rediscovery: z.prefault(rediscoverySettingsSchema, {}),
   jobDescriptions: z.prefault(jobDescriptionSettingsSchema, {}),
+  payTransparency: z.prefault(payTransparencySchema, {}),
 });
 
 export type AiSettings = z.infer<typeof aiSettingsSchema>;
@@ -158,6 +166,7 @@ export type FeedbackSettings = z.infer<typeof feedbackSettingsSchema>;
 export type RediscoverySettings = z.infer<typeof rediscoverySettingsSchema>;
 export type JobDescriptionSettings = z.infer<typeof jobDescriptionSettingsSchema>;
 export type PayRangeRule = z.infer<typeof payRangeRuleSchema>;
+export type PayTransparencySettings = z.infer<typeof payTransparencySchema>;
 export type WorkflowGate = Pick<ScreeningSettings, 'enabled' | 'mode' | 'rolloutPercent' | 'scope'>;
 
 export function parseAiSettings(raw: unknown): AiSettings {

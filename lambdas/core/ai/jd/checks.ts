@@ -2,6 +2,7 @@ import { keywordsOf } from '../screening/offline.ts';
 import { briefSources } from './brief.ts';
 import { DRAFT_SECTIONS, SECTION_TITLES, draftWords, wordCount, type ClaimSource, type DraftSection, type JobDescriptionDraft } from './draft.ts';
 import type { InclusiveLanguage, JobBrief } from './ports.ts';
+import { checkResult, checksSummary, type CheckResult as GenericCheckResult, type Finding } from '../check-results.ts';
 
 /**
  * The checks every draft passes through before anything is written, pure and explainable: each gives
@@ -21,17 +22,8 @@ import type { InclusiveLanguage, JobBrief } from './ports.ts';
 export const CHECKS = ['required-sections', 'inclusive-language', 'grounding', 'length', 'eeo-statement', 'pay-range'] as const;
 export type CheckName = (typeof CHECKS)[number];
 
-export interface Finding {
-  /** `fail` fails its check; `warn` is shown and does not. */
-  readonly severity: 'fail' | 'warn';
-  readonly message: string;
-}
-
-export interface CheckResult {
-  readonly check: CheckName;
-  readonly passed: boolean;
-  readonly findings: readonly Finding[];
-}
+export type CheckResult = GenericCheckResult<CheckName>;
+export type { Finding };
 
 export interface CheckContext {
   readonly brief: JobBrief;
@@ -65,7 +57,7 @@ export const JOB_AD_TERMS: Readonly<Record<string, string>> = {
 };
 const JOB_AD_PATTERN = new RegExp(`\\b(?:${Object.keys(JOB_AD_TERMS).join('|')})s?\\b`, 'gi');
 
-const result = (check: CheckName, findings: readonly Finding[]): CheckResult => ({ check, passed: !findings.some((f) => f.severity === 'fail'), findings });
+const result = (check: CheckName, findings: readonly Finding[]): CheckResult => checkResult(check, findings);
 
 /**
  * Each line the drafter wrote, with where it stands (`Must have 2`), the title first. The EEO statement
@@ -168,11 +160,4 @@ export function checkDraft(draft: JobDescriptionDraft, context: CheckContext): C
   ];
 }
 
-/** Counts for the Audit and the outcome: checks passed and failed, findings by check. */
-export function checksSummary(results: readonly CheckResult[]): { passed: number; failed: number; findings: Partial<Record<CheckName, number>> } {
-  return {
-    passed: results.filter((r) => r.passed).length,
-    failed: results.filter((r) => !r.passed).length,
-    findings: Object.fromEntries(results.filter((r) => r.findings.length).map((r) => [r.check, r.findings.length])),
-  };
-}
+export { checksSummary };

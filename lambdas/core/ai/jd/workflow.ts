@@ -9,7 +9,7 @@ import { decideGate, jobViewOf } from '../gating.ts';
 import { GuardrailIntervened, ModelAnswerInvalid, type TokenUsage } from '../model.ts';
 import type { AiMemory } from '../ports.ts';
 import type { Embedder } from '../rediscovery/ports.ts';
-import type { JobDescriptionSettings } from '../settings.ts';
+import type { JobDescriptionSettings, PayTransparencySettings } from '../settings.ts';
 import { sha256 } from '../screening/workflow.ts';
 import { JOB_NOTES_CAPABILITY, completeBrief, jobFacts, type BriefReads } from './brief.ts';
 import { checkDraft, checksSummary, type CheckResult } from './checks.ts';
@@ -41,6 +41,8 @@ export interface JobDescriptionDependencies {
   readonly audit: AuditStore;
   readonly clock: Clock;
   readonly settings: JobDescriptionSettings;
+  /** Which offices' jobs must show a pay range, and the job field holding it (`ai.payTransparency`). */
+  readonly payTransparency: PayTransparencySettings;
   /** The Harvest user the note is written as (the token's `sub` when absent). */
   readonly noteAuthorId?: number;
 }
@@ -96,14 +98,14 @@ export async function draftJobDescription(jobId: number, deps: JobDescriptionDep
   if (!gate.run) return { outcome: 'skipped', reason: gate.reason };
   const ids = { workflow: JD_WORKFLOW, jobId, mode: gate.mode };
 
-  const facts = await jobFacts(job, greenhouse, { payRangeField: settings.payRangeField });
+  const facts = await jobFacts(job, greenhouse, { payRangeField: deps.payTransparency.jobPayRangeField });
   const ownPosts = await collect(greenhouse.listJobPosts({ job_ids: [jobId] }));
   const similar = await findSimilarPosts({ id: jobId, name: facts.brief.name, department: facts.brief.department }, settings.similarPosts, { greenhouse, embedder: deps.embedder });
   const draftInputs = { eeoStatement: settings.eeoStatement ?? null, payRange: facts.payRange };
   // The drafter's budget: what the title, EEO statement and pay range leave of maxWords.
   const fixedWords = draftWords({ title: facts.brief.name, summary: [], responsibilities: [], mustHave: [], niceToHave: [], benefits: [], ...draftInputs });
   const brief = completeBrief(facts, similar, await deps.corpus.documents(), Math.max(0, settings.maxWords - fixedWords));
-  const payRangeRequiredIn = requiredJurisdictions(settings.payRangeRules, facts.offices);
+  const payRangeRequiredIn = requiredJurisdictions(deps.payTransparency.rules, facts.offices);
   const provenance = deps.drafter.provenance;
 
   const hash = draftHash({ brief, draftInputs, payRangeRequiredIn, posts: ownPosts, writeJobPost: settings.writeJobPost, provenance, mode: gate.mode });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobDescriptionSettingsSchema, parseAiSettings } from '#core/ai/settings';
+import { jobDescriptionSettingsSchema, parseAiSettings, payTransparencySchema } from '#core/ai/settings';
 
 describe('job-description settings', () => {
   it('are off by default, in shadow mode, with no EEO statement, no pay-range rules and no post writes', () => {
@@ -8,25 +8,27 @@ describe('job-description settings', () => {
       mode: 'shadow',
       rolloutPercent: 100,
       scope: { allJobs: false, jobIds: [], departmentIds: [], officeIds: [], excludedJobIds: [] },
-      payRangeRules: [],
       writeJobPost: false,
       maxWords: 700,
       similarPosts: 3,
       corpus: {},
     });
+    expect(parseAiSettings({}).payTransparency).toEqual({ rules: [] });
   });
 
-  it('take pay-range rules by office id or office name, required unless said otherwise', () => {
+  it('take pay-range rules (ai.payTransparency) by office id or office name, required unless said otherwise', () => {
     const parsed = jobDescriptionSettingsSchema.parse({
       eeoStatement: 'We are an equal opportunity employer.',
-      payRangeField: 'salary_range',
-      payRangeRules: [
+      corpus: { s3Prefix: 's3://fernleaf-company-texts/corpus/' },
+    });
+    const transparency = payTransparencySchema.parse({
+      jobPayRangeField: 'salary_range',
+      rules: [
         { match: { officeNames: ['Denver', ', CO'] }, jurisdiction: 'Colorado' },
         { match: { officeIds: [42] }, jurisdiction: 'NYC', required: false },
       ],
-      corpus: { s3Prefix: 's3://fernleaf-company-texts/corpus/' },
     });
-    expect(parsed.payRangeRules).toEqual([
+    expect(transparency.rules).toEqual([
       { match: { officeNames: ['Denver', ', CO'] }, jurisdiction: 'Colorado', required: true },
       { match: { officeIds: [42] }, jurisdiction: 'NYC', required: false },
     ]);
@@ -34,9 +36,10 @@ describe('job-description settings', () => {
   });
 
   it('refuse a rule that matches nothing, an empty EEO statement, a corpus that is not an S3 URI, and a budget out of range', () => {
+    for (const bad of [{ rules: [{ match: {}, jurisdiction: 'Colorado' }] }, { rules: [{ match: { officeNames: [] }, jurisdiction: 'Colorado' }] }]) {
+      expect(payTransparencySchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
     for (const bad of [
-      { payRangeRules: [{ match: {}, jurisdiction: 'Colorado' }] },
-      { payRangeRules: [{ match: { officeNames: [] }, jurisdiction: 'Colorado' }] },
       { eeoStatement: '' },
       { corpus: { s3Prefix: 'fernleaf-company-texts/corpus' } },
       { maxWords: 50 },

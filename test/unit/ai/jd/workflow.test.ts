@@ -9,7 +9,7 @@ import { offlineJobDescriptionDrafter } from '#core/ai/jd/offline-drafter';
 import type { JobBrief, JobDescriptionDrafter } from '#core/ai/jd/ports';
 import { draftJobDescription, type JobDescriptionDependencies, type JobDescriptionOutcome } from '#core/ai/jd/workflow';
 import { offlineEmbedder } from '#core/ai/rediscovery/offline-embedder';
-import { jobDescriptionSettingsSchema } from '#core/ai/settings';
+import { jobDescriptionSettingsSchema, payTransparencySchema } from '#core/ai/settings';
 import { CORPUS, DRAFT_POST, EEO, FakeGreenhouse, JOB_ID, LIVE_POST } from './support.ts';
 import { loadInclusiveLanguage } from '#adapters/ai/inclusive-language-loader';
 
@@ -53,10 +53,9 @@ function deps(settings: Record<string, unknown> = {}, overrides: Partial<JobDesc
       mode: 'assist',
       scope: { allJobs: true },
       eeoStatement: EEO,
-      payRangeField: 'salary_range',
-      payRangeRules: [{ match: { officeNames: ['CO'] }, jurisdiction: 'Colorado' }],
       ...settings,
     }),
+    payTransparency: payTransparencySchema.parse({ jobPayRangeField: 'salary_range', rules: [{ match: { officeNames: ['CO'] }, jurisdiction: 'Colorado' }] }),
     noteAuthorId: 77,
     ...overrides,
   };
