@@ -12,11 +12,13 @@ export interface CheckResult<Name extends string = string> {
   readonly check: Name;
   readonly passed: boolean;
   readonly findings: readonly Finding[];
+  /** What was compared, pass or fail (`USD 128,000 within USD 110,000–140,000`), for the note. */
+  readonly detail?: string;
 }
 
 /** A check passes unless one of its findings fails it. */
-export function checkResult<Name extends string>(check: Name, findings: readonly Finding[]): CheckResult<Name> {
-  return { check, passed: !findings.some((f) => f.severity === 'fail'), findings };
+export function checkResult<Name extends string>(check: Name, findings: readonly Finding[], detail?: string): CheckResult<Name> {
+  return { check, passed: !findings.some((f) => f.severity === 'fail'), findings, ...(detail ? { detail } : {}) };
 }
 
 /** Counts for the Audit and the outcome: checks passed and failed, findings by check. */

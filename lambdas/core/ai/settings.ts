@@ -143,6 +143,46 @@ export const jobDescriptionSettingsSchema = z.strictObject({
   corpus: z.prefault(z.strictObject({ s3Prefix: z.optional(z.string().check(z.regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/))) }), {}),
 });
 
+/**
+ * One compensation band: the pay an offer for the jobs it covers should fall in. A band covers a job
+ * when each of its non-empty lists holds the job's department, one of its offices, and its level
+ * (the job custom field `offers.levelField`); the most specific covering band is used. Bands live in
+ * the configuration, not in Greenhouse: v3 has no compensation-band object, and one band usually
+ * covers many jobs by level and location, which a per-job field would copy into each job by hand.
+ */
+export const compensationBandSchema = z
+  .strictObject({
+    departmentIds: ids(),
+    officeIds: ids(),
+    levels: z._default(z.array(nonEmpty()), []),
+    /** ISO 4217, as Greenhouse's currency fields carry it. */
+    currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+    min: z.number().check(z.gte(0)),
+    max: z.number().check(z.gte(0)),
+  })
+  .check(z.refine((band) => band.min <= band.max, { message: 'a band’s min must not exceed its max', path: ['max'] }));
+
+/**
+ * Offer checks on `offer_created` and `offer_updated`: a private note on the application with each
+ * check's result and numbers, an optional AI summary for approvers, and, only with
+ * `requestApprovals` in assist mode and every check passed, the offer's approvals requested. Never
+ * approves, never changes an offer, never sends one. The gate scopes by the offer's job.
+ */
+export const offerSettingsSchema = z.strictObject({
+  ...gate,
+  /** The offer custom field (`name_key`) holding the base pay: a currency value or a currency range. */
+  payField: z._default(nonEmpty(), 'salary'),
+  /** The job custom field (`name_key`) naming its level, for bands by level; unset, bands match by department and office only. */
+  levelField: z.optional(nonEmpty()),
+  bands: z._default(z.array(compensationBandSchema), []),
+  /** Offer custom fields (`name_key`) every offer must have filled in, besides the start date. */
+  requiredFields: z._default(z.array(nonEmpty()), []),
+  /** Ask for the offer's approvals (all groups at once, as the flow allows) when every check passes. */
+  requestApprovals: z._default(z.boolean(), false),
+  /** A short summary for approvers written by the model (off: the checks alone, no model call). */
+  summary: z._default(z.boolean(), false),
+});
+
 export const aiSettingsSchema = z.strictObject({
   /** `bedrock`, or `offline`: the deterministic matcher that says in every output it is not a language model. */
   provider: z._default(z.enum(['bedrock', 'offline']), 'bedrock'),
@@ -158,6 +198,7 @@ export const aiSettingsSchema = z.strictObject({
   rediscovery: z.prefault(rediscoverySettingsSchema, {}),
   jobDescriptions: z.prefault(jobDescriptionSettingsSchema, {}),
   payTransparency: z.prefault(payTransparencySchema, {}),
+  offers: z.prefault(offerSettingsSchema, {}),
 });
 
 export type AiSettings = z.infer<typeof aiSettingsSchema>;
@@ -167,6 +208,8 @@ export type RediscoverySettings = z.infer<typeof rediscoverySettingsSchema>;
 export type JobDescriptionSettings = z.infer<typeof jobDescriptionSettingsSchema>;
 export type PayRangeRule = z.infer<typeof payRangeRuleSchema>;
 export type PayTransparencySettings = z.infer<typeof payTransparencySchema>;
+export type OfferSettings = z.infer<typeof offerSettingsSchema>;
+export type CompensationBand = z.infer<typeof compensationBandSchema>;
 export type WorkflowGate = Pick<ScreeningSettings, 'enabled' | 'mode' | 'rolloutPercent' | 'scope'>;
 
 export function parseAiSettings(raw: unknown): AiSettings {
