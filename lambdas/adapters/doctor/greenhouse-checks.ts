@@ -122,8 +122,16 @@ async function actingUser(tenant: GreenhouseTenant, probe: Probe, clock: Clock):
  * Lists only an optional workflow reads: a tenant without them (no endpoint, or no scope) is told
  * what it cannot use, and the sync's own checks still pass.
  */
+const OFFER_CHECKS = 'offer checks and approval requests read them; the sync does not need them';
+const PIPELINE = 'pipeline analytics reads them; the sync does not need them';
 const OPTIONAL_LISTS: Partial<Record<ResourceName, string>> = {
   job_notes: 'candidate rediscovery and job-description drafts write their notes there; the sync does not need them',
+  offers: OFFER_CHECKS,
+  approval_flows: OFFER_CHECKS,
+  approver_groups: OFFER_CHECKS,
+  approvers: OFFER_CHECKS,
+  openings: "offer checks read an opening's target start date; the sync does not need them",
+  application_stages: PIPELINE,
 };
 
 function listCheck(resource: ResourceName, result: ProbeResult): CheckResult {

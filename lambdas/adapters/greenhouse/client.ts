@@ -4,7 +4,7 @@ import type { Clock } from '#core/clock';
 import { collect } from '#core/async-iterables';
 import { DEFAULT_LIVE_SHARE, type BudgetPolicy } from '#core/rate/budget';
 import { ApiClient, operationOf, type ApiRequest, type ApiResponse, type HttpMethod, type RetryPolicy } from '../http/api-client.ts';
-import { ApiError, Forbidden, NetworkError, NotFound, ServerError, Unauthorized, Unsupported, WriteOutcomeUnknown } from '#core/api-errors';
+import { ApiError, Forbidden, NetworkError, NotFound, ServerError, Unauthorized, Unsupported, ValidationFailed, WriteOutcomeUnknown } from '#core/api-errors';
 import type { RateBudget } from '../http/rate-budget.ts';
 import {
   addToCollection,
@@ -16,6 +16,10 @@ import {
 } from '#core/greenhouse/collections';
 import type {
   ApplicationQuery,
+  ApplicationStageQuery,
+  ApprovalFlowQuery,
+  ApprovalRequest,
+  ApproverStatus,
   AttachmentUpload,
   CandidateCreate,
   CandidateQuery,
@@ -30,6 +34,8 @@ import type {
   JobQuery,
   ListQuery,
   NoteCreate,
+  OfferQuery,
+  OpeningQuery,
 } from '#core/ports/greenhouse-api';
 import { greenhouseErrorDetail } from './error-bodies.ts';
 import { ActionNotConfirmed, ForeignNextLink, UnexpectedResponse } from './errors.ts';
@@ -40,6 +46,7 @@ import { readGreenhouseRateLimit } from './rate-limit-headers.ts';
 import {
   appliedCandidateTagSchema,
   applicationSchema,
+  approvalRequestReplySchema,
   attachmentSchema,
   candidateSchema,
   candidateTagSchema,
@@ -48,6 +55,7 @@ import {
   RESOURCE_SCHEMAS,
   type AppliedCandidateTag,
   type Application,
+  type ApprovalFlow,
   type Attachment,
   type Candidate,
   type CandidateTag,
@@ -175,7 +183,7 @@ export class GreenhouseClient implements GreenhouseApi {
   // --- Transport ------------------------------------------------------------------------------------
 
   /** One request through the shared client, which drops exactly the token a 401 refused. */
-  private async send<T>(request: ApiRequest<T>, api: ApiClient = this.api): Promise<ApiResponse<T>> {
+  private async exchange<T>(request: ApiRequest<T>, api: ApiClient = this.api): Promise<ApiResponse<T>> {
     try {
       return await api.request(request);
     } catch (error) {
@@ -195,7 +203,7 @@ export class GreenhouseClient implements GreenhouseApi {
     verifyWrite?: () => Promise<T | undefined>,
   ): Promise<T> {
     const url = this.url(path);
-    const { body } = await this.send({
+    const { body } = await this.exchange({
       method,
       url,
       json,
@@ -220,7 +228,7 @@ export class GreenhouseClient implements GreenhouseApi {
       let url: string | undefined = listUrl(this.baseUrl, resource, batch);
       while (url !== undefined) {
         const operation = operationOf('GET', url);
-        const response: ApiResponse<ResourceOf<K>[]> = await this.send({ method: 'GET', url, parse: parser(schema, operation) });
+        const response: ApiResponse<ResourceOf<K>[]> = await this.exchange({ method: 'GET', url, parse: parser(schema, operation) });
         yield response.body;
         const next = parseNextLink(response.headers.get('link'));
         if (next === undefined) break;
@@ -557,7 +565,7 @@ export class GreenhouseClient implements GreenhouseApi {
     const operation = operationOf(method, url);
     try {
       // No retries on `once`: a `verifyWrite` of "not found" only keeps the failure as it came, for the read below.
-      await this.send({ method, url, json, parse: () => undefined, verifyWrite: async () => undefined }, this.once);
+      await this.exchange({ method, url, json, parse: () => undefined, verifyWrite: async () => undefined }, this.once);
     } catch (error) {
       if (!(error instanceof ServerError || error instanceof NetworkError)) throw error;
       let seen: Awaited<ReturnType<typeof confirm>>;
@@ -719,7 +727,7 @@ export class GreenhouseClient implements GreenhouseApi {
     if (current.live !== false) throw new JobPostLive(operation, current.live === true ? 'live' : 'live unknown');
     const readBack = async () => (await this.byIds('job_posts', [id]))[0];
     try {
-      await this.send({ method: 'PATCH', url, json: patch, parse: () => undefined });
+      await this.exchange({ method: 'PATCH', url, json: patch, parse: () => undefined });
     } catch (error) {
       if (!(error instanceof NotFound)) throw error;
       if (await readBack()) throw new Unsupported('greenhouse', operation, JOB_POST_CONTENT);
@@ -732,6 +740,78 @@ export class GreenhouseClient implements GreenhouseApi {
     const unchanged = (['title', 'content'] as const).filter((k) => patch[k] !== undefined && patch[k] !== current[k] && post[k] === current[k]);
     if (unchanged.length > 0) throw new ActionNotConfirmed(operation, unchanged);
     return post;
+  }
+
+  // --- Offers and their approvals (read, and asking approvers; never deciding) ---------------------
+
+  /** Offer versions [H]; `current_only: true` keeps the latest per application (gotcha 19). */
+  listOffers(query: OfferQuery = {}) {
+    return this.list('offers', query);
+  }
+
+  listApprovalFlows(query: ApprovalFlowQuery = {}) {
+    return this.list('approval_flows', query);
+  }
+
+  listApproverGroups(query: { ids?: readonly number[]; approval_flow_ids?: readonly number[] } = {}) {
+    return this.list('approver_groups', query);
+  }
+
+  listApprovers(query: { ids?: readonly number[]; approver_group_ids?: readonly number[]; user_ids?: readonly number[]; status?: ApproverStatus } = {}) {
+    return this.list('approvers', query);
+  }
+
+  /**
+   * `POST /v3/approval_flows/{id}/request_approvals` [H for the path; the body is optional and sent
+   * empty]. v1 documented what it does: the first approver group goes from waiting to due and the
+   * acting user becomes the requester; a flow that cannot be started answers 422 [H for v1]. It is not
+   * idempotent by nature (a second request re-notifies, or is refused), so:
+   * - the flow is read first, and a flow already started (`requested_by_id` set, or no longer pending)
+   *   is not asked again (`already-requested`);
+   * - after an ambiguous failure (5xx, network) the flow is read again before the shared client retries:
+   *   started means the first attempt went through; not started, the request is repeated;
+   * - a 422 whose read-back shows the flow started is a race with a person (or a lost reply): `already-requested`;
+   * - any 2xx is taken whatever its body (ASSUMED `requestApprovalsReply`: the flow, 204 or a message),
+   *   and the flow read back must show it started (else ActionNotConfirmed).
+   */
+  async requestApprovals(approvalFlowId: number): Promise<ApprovalRequest> {
+    const url = this.url(`/v3/approval_flows/${approvalFlowId}/request_approvals`);
+    const operation = operationOf('POST', url);
+    const readFlow = async () => (await this.byIds('approval_flows', [approvalFlowId]))[0];
+    const before = await readFlow();
+    if (!before) throw new NotFound('greenhouse', 'GET /v3/approval_flows');
+    if (approvalsRequested(before)) return { outcome: 'already-requested', flow: before };
+    const started = async () => {
+      const flow = await readFlow();
+      return flow && approvalsRequested(flow) ? flow : undefined;
+    };
+    try {
+      await this.exchange({
+        method: 'POST',
+        url,
+        parse: parser(approvalRequestReplySchema, operation),
+        verifyWrite: async () => ((await started()) ? null : undefined),
+      });
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      const flow = await started();
+      if (flow) return { outcome: 'already-requested', flow };
+      throw error;
+    }
+    const flow = await readFlow();
+    if (!flow) throw new NotFound('greenhouse', 'GET /v3/approval_flows');
+    if (!approvalsRequested(flow)) throw new ActionNotConfirmed(operation, ['requested_by_id', 'approval_status']);
+    return { outcome: 'requested', flow };
+  }
+
+  /** Stage history [H]: `entered_at`/`exited_at` per stage visit, null for backfilled rows. */
+  listApplicationStages(query: ApplicationStageQuery = {}) {
+    return this.list('application_stages', query);
+  }
+
+  /** A job's openings [H]: `target_start_on`, `open`, the hire that filled it. */
+  listOpenings(query: OpeningQuery = {}) {
+    return this.list('openings', query);
   }
 
   private verifyWindow(startedAt: number): string {
@@ -747,6 +827,15 @@ class TokenUnavailable extends Error {
   constructor(readonly failure: unknown) {
     super('token unavailable');
   }
+}
+
+/**
+ * Whether a flow's approvals have been asked for: the requester is set when they are (v1 [H]: "mark
+ * the On-Behalf-Of user as the requesting user"; v3 names it `requested_by_id` [H]), and a flow already
+ * approved or rejected was necessarily started.
+ */
+export function approvalsRequested(flow: ApprovalFlow): boolean {
+  return flow.requested_by_id != null || (flow.approval_status != null && flow.approval_status !== 'pending');
 }
 
 const blank = (value: string | null | undefined) => !value?.trim();

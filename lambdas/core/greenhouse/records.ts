@@ -273,6 +273,169 @@ export type RejectionDetail = z.infer<typeof rejectionDetailSchema>;
 export const jobNoteSchema = z.looseObject({ id, job_id: id, user_id: idOrNull, body: text, visibility: text, created_at: iso, updated_at: iso });
 export type JobNote = z.infer<typeof jobNoteSchema>;
 
+/**
+ * `GET /v3/offers`: one row per offer *version* [H: response fields of the official reference page, S13
+ * registry]. A new version (start date or a version-triggering custom field changed) is a new row with
+ * its own `id` and the old one turns `Deprecated` [M]; `current_only=true` lists the latest version per
+ * application. `status` is capitalised: Created | Accepted | Rejected | Deprecated [H]. Dates
+ * `starts_on`/`sent_on` are `YYYY-MM-DD`; pay is in `custom_fields` (currency / currency_range values,
+ * read with moneyOf / moneyRangeOf).
+ */
+export const offerSchema = z.looseObject({
+  id,
+  version: z.nullish(z.number()),
+  application_id: id,
+  job_id: idOrNull,
+  candidate_id: idOrNull,
+  opening_id: idOrNull,
+  status: text,
+  starts_on: text,
+  sent_on: text,
+  resolved_at: iso,
+  custom_fields: z.nullish(customFieldValues),
+  created_at: iso,
+  updated_at: iso,
+});
+export type Offer = z.infer<typeof offerSchema>;
+export type OfferStatus = 'Created' | 'Accepted' | 'Rejected' | 'Deprecated';
+
+/**
+ * `GET /v3/approval_flows` [H: official reference fields, S13 registry]: `approval_type` open_job |
+ * offer_job | offer_candidate (an offer's own flow carries its `offer_id`), `approval_status` pending |
+ * approved | rejected, `sequential` (groups in turn, or all at once), `requested_by_id` (who asked for
+ * the approvals: null until they are requested). v3 does not embed the approver groups (v1 did): they
+ * are `GET /v3/approver_groups?approval_flow_ids=`, their people `GET /v3/approvers?approver_group_ids=`.
+ */
+export const approvalFlowSchema = z.looseObject({
+  id,
+  job_id: idOrNull,
+  offer_id: idOrNull,
+  approval_type: text,
+  approval_status: text,
+  sequential: z.nullish(z.boolean()),
+  version: z.nullish(z.number()),
+  requested_by_id: idOrNull,
+  created_at: iso,
+  updated_at: iso,
+});
+export type ApprovalFlow = z.infer<typeof approvalFlowSchema>;
+export type ApprovalType = 'open_job' | 'offer_job' | 'offer_candidate';
+
+/** `GET /v3/approver_groups`: `approvals_required` of its approvers (M of N), in `sort_order` [H]. */
+export const approverGroupSchema = z.looseObject({
+  id,
+  approval_flow_id: id,
+  approvals_required: z.nullish(z.number()),
+  sort_order: z.nullish(z.number()),
+  resolved_at: iso,
+  required_for_exception: z.nullish(z.boolean()),
+  created_at: iso,
+  updated_at: iso,
+});
+export type ApproverGroup = z.infer<typeof approverGroupSchema>;
+
+/** `GET /v3/approvers`: one user in a group; `status` waiting | due | approved | rejected [H]. */
+export const approverSchema = z.looseObject({
+  id,
+  approver_group_id: id,
+  user_id: idOrNull,
+  status: text,
+  request_sent_at: iso,
+  resolved_at: iso,
+  sort_order: z.nullish(z.number()),
+  created_at: iso,
+  updated_at: iso,
+});
+export type Approver = z.infer<typeof approverSchema>;
+
+/**
+ * What `POST /v3/approval_flows/{id}/request_approvals` answered. No public source shows the body
+ * (v1 documented none): the flow, an empty 204 or a message are all taken, and the client reads the
+ * flow back either way (ApprovalRequest).
+ */
+export const approvalRequestReplySchema = z.nullish(z.looseObject({ id: z.optional(id), approval_status: text, message: text }));
+
+/**
+ * `GET /v3/application_stages`: the stage history, one row per stage an application has been in [H:
+ * official reference fields]. `entered_at`/`exited_at` may be null for backfilled history [H];
+ * `current` marks the stage it is in now; `job_interview_stage_id` joins `/v3/job_interview_stages`.
+ */
+export const applicationStageSchema = z.looseObject({
+  id,
+  application_id: id,
+  job_interview_stage_id: idOrNull,
+  entered_at: iso,
+  exited_at: iso,
+  days_in_stage: z.nullish(z.number()),
+  current: z.nullish(z.boolean()),
+  created_at: iso,
+  updated_at: iso,
+});
+export type ApplicationStage = z.infer<typeof applicationStageSchema>;
+
+/**
+ * `GET /v3/openings` [H]: `open` (v1's status), `opening_id` the customer's label, `application_id` the
+ * hire that filled it, `target_start_on` (`YYYY-MM-DD`, may be null).
+ */
+export const openingSchema = z.looseObject({
+  id,
+  job_id: id,
+  opening_id: text,
+  open: z.nullish(z.boolean()),
+  application_id: idOrNull,
+  close_reason_id: idOrNull,
+  target_start_on: text,
+  opened_at: iso,
+  closed_at: iso,
+  custom_fields: z.nullish(customFieldValues),
+  created_at: iso,
+  updated_at: iso,
+});
+export type Opening = z.infer<typeof openingSchema>;
+
+const amount = z.union([z.number(), z.string().check(z.regex(/^-?\d+(\.\d+)?$/))]);
+/**
+ * A `currency` custom-field value in either spelling seen in public sources: `{amount, unit}` (the
+ * official webhook examples [H]) or `{amount, currency_code}` (a public v3 implementation's writes [L]).
+ * Which one v3 reads answer is not published (simulator switch `currencyValues`).
+ */
+const currencyValue = z.looseObject({ amount, unit: z.optional(z.string()), currency_code: z.optional(z.string()) });
+const currencyRangeValue = z.looseObject({
+  min_value: z.optional(amount),
+  max_value: z.optional(amount),
+  min_amount: z.optional(amount),
+  max_amount: z.optional(amount),
+  unit: z.optional(z.string()),
+  currency_code: z.optional(z.string()),
+});
+
+export interface Money {
+  readonly amount: number;
+  readonly currency: string | null;
+}
+export interface MoneyRange {
+  readonly min: number;
+  readonly max: number;
+  readonly currency: string | null;
+}
+
+/** The amount and currency of a `currency` value, whichever spelling; undefined when it is not one. */
+export function moneyOf(value: unknown): Money | undefined {
+  const parsed = currencyValue.safeParse(value);
+  if (!parsed.success) return undefined;
+  return { amount: Number(parsed.data.amount), currency: parsed.data.unit ?? parsed.data.currency_code ?? null };
+}
+
+/** The bounds and currency of a `currency_range` (or `number_range`) value, whichever spelling. */
+export function moneyRangeOf(value: unknown): MoneyRange | undefined {
+  const parsed = currencyRangeValue.safeParse(value);
+  if (!parsed.success) return undefined;
+  const min = parsed.data.min_value ?? parsed.data.min_amount;
+  const max = parsed.data.max_value ?? parsed.data.max_amount;
+  if (min === undefined || max === undefined) return undefined;
+  return { min: Number(min), max: Number(max), currency: parsed.data.unit ?? parsed.data.currency_code ?? null };
+}
+
 /** Every list resource the client reads, with its schema. */
 export const RESOURCE_SCHEMAS = {
   candidates: candidateSchema,
@@ -300,6 +463,12 @@ export const RESOURCE_SCHEMAS = {
   scorecards: scorecardSchema,
   rejection_reasons: rejectionReasonSchema,
   rejection_details: rejectionDetailSchema,
+  offers: offerSchema,
+  approval_flows: approvalFlowSchema,
+  approver_groups: approverGroupSchema,
+  approvers: approverSchema,
+  application_stages: applicationStageSchema,
+  openings: openingSchema,
 } as const;
 
 export type ResourceName = keyof typeof RESOURCE_SCHEMAS;

@@ -2,12 +2,20 @@ import type { CollectionField, CollectionItem, TypedValueWrite, UntypedValueWrit
 import type {
   AppliedCandidateTag,
   Application,
+  ApplicationStage,
+  ApprovalFlow,
+  ApprovalType,
+  Approver,
+  ApproverGroup,
   Attachment,
   Candidate,
   CandidateTag,
   JobNote,
   JobPost,
   Note,
+  Offer,
+  OfferStatus,
+  Opening,
   ResourceName,
   ResourceOf,
 } from '#core/greenhouse/records';
@@ -74,7 +82,86 @@ export interface GreenhouseApi {
    * one (or one whose `live` is unknown) is refused before anything is sent. Returns the post as read back.
    */
   updateJobPost(id: number, patch: JobPostWrite, current: JobPost): Promise<JobPost>;
+
+  /**
+   * Offers, one row per version; `current_only: true` for the latest version per application. Read
+   * only: the bridge never creates, edits (amounts, dates) or sends an offer, nor approves one.
+   */
+  listOffers(query?: OfferQuery): AsyncIterable<Offer>;
+  listApprovalFlows(query?: ApprovalFlowQuery): AsyncIterable<ApprovalFlow>;
+  listApproverGroups(query?: { ids?: readonly number[]; approval_flow_ids?: readonly number[] }): AsyncIterable<ApproverGroup>;
+  listApprovers(query?: { ids?: readonly number[]; approver_group_ids?: readonly number[]; user_ids?: readonly number[]; status?: ApproverStatus }): AsyncIterable<Approver>;
+  /**
+   * Asks the flow's approvers for their approval (`POST /v3/approval_flows/{id}/request_approvals`): the
+   * first group, or every group of a non-sequential flow, is notified. It decides nothing: approving is
+   * the approvers' own act in Greenhouse. Safe to repeat: a flow whose approvals were already requested
+   * (by anyone) is not asked again, and the answer says so.
+   */
+  requestApprovals(approvalFlowId: number): Promise<ApprovalRequest>;
+  /** Stage history: one row per stage an application was in, with `entered_at`/`exited_at`. */
+  listApplicationStages(query?: ApplicationStageQuery): AsyncIterable<ApplicationStage>;
+  listOpenings(query?: OpeningQuery): AsyncIterable<Opening>;
 }
+
+/** GET /v3/offers filters (official reference parameters [H]); dates are pipe windows. */
+export type OfferQuery = {
+  ids?: readonly number[];
+  application_ids?: readonly number[];
+  job_ids?: readonly number[];
+  candidate_ids?: readonly number[];
+  opening_ids?: readonly number[];
+  /** Latest version per application only; without it every version, Deprecated ones too. */
+  current_only?: boolean;
+  status?: OfferStatus;
+  created_at?: string;
+  updated_at?: string;
+  resolved_at?: string;
+  sent_on?: string;
+  starts_on?: string;
+};
+
+/** GET /v3/approval_flows filters [H]. */
+export type ApprovalFlowQuery = {
+  ids?: readonly number[];
+  job_ids?: readonly number[];
+  offer_ids?: readonly number[];
+  approval_type?: ApprovalType;
+  created_at?: string;
+  updated_at?: string;
+};
+
+export type ApproverStatus = 'waiting' | 'due' | 'approved' | 'rejected';
+
+/**
+ * The outcome of requestApprovals, with the flow as read back after it. `requested`: this call asked;
+ * `already-requested`: the flow had been started before (by the bridge's earlier attempt or by a
+ * person), so nothing was sent, or the tenant refused the repeat (422) and the read-back shows it started.
+ */
+export interface ApprovalRequest {
+  readonly outcome: 'requested' | 'already-requested';
+  readonly flow: ApprovalFlow;
+}
+
+/** GET /v3/application_stages filters [H]: `current` true = the current stage only, false = past ones only. */
+export type ApplicationStageQuery = {
+  ids?: readonly number[];
+  application_ids?: readonly number[];
+  job_interview_stage_ids?: readonly number[];
+  current?: boolean;
+  created_at?: string;
+  updated_at?: string;
+};
+
+/** GET /v3/openings filters [H]. */
+export type OpeningQuery = {
+  ids?: readonly number[];
+  job_ids?: readonly number[];
+  application_ids?: readonly number[];
+  open?: boolean;
+  opened_at?: string;
+  closed_at?: string;
+  updated_at?: string;
+};
 
 export type JobNoteQuery = {
   ids?: readonly number[];

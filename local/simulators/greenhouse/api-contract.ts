@@ -63,6 +63,21 @@ export const apiContractSchema = z.strictObject({
    * the API on this tenant (the path is official, its body is documented only for v2 [M]).
    */
   jobPostWrites: z.enum(['not-live', 'read-only']).default('not-live'),
+  /**
+   * ASSUMED `requestApprovalsReply`: what `POST /v3/approval_flows/{id}/request_approvals` answers on
+   * success: `flow` — 200 with the approval flow as `GET /v3/approval_flows` shows it; `no-content` —
+   * 204, empty. The path is official [H], the reply body is in no public source (v1 documented none).
+   * Either way a flow already started is a 422 (v1 [H]: "fail with a 422 if the approval flow can't be
+   * started").
+   */
+  requestApprovalsReply: z.enum(['flow', 'no-content']).default('flow'),
+  /**
+   * ASSUMED `currencyValues`: how v3 reads spell `currency` and `currency_range` custom-field values
+   * (offers, jobs, openings): `unit` — `{amount, unit}` and `{min_value, max_value, unit}`, as the
+   * official webhook examples do [H for webhooks]; `currency-code` — `{amount, currency_code}` and
+   * `{min_amount, max_amount, currency_code}`, the spelling a public v3 implementation writes [L].
+   */
+  currencyValues: z.enum(['unit', 'currency-code']).default('unit'),
 });
 export type ApiContract = z.infer<typeof apiContractSchema>;
 export type ApiContractInput = z.input<typeof apiContractSchema>;
@@ -84,4 +99,6 @@ export const STRICT_API_CONTRACT: ApiContract = {
   attachmentAuth: 'bearer',
   jobNotes: 'available',
   jobPostWrites: 'not-live',
+  requestApprovalsReply: 'no-content',
+  currencyValues: 'currency-code',
 };

@@ -1,5 +1,9 @@
 import type {
   ApplicationRecord,
+  ApplicationStageRecord,
+  ApprovalFlowRecord,
+  ApproverGroupRecord,
+  ApproverRecord,
   AppliedCandidateTagRecord,
   AttachmentRecord,
   CandidateRecord,
@@ -191,6 +195,7 @@ const openings: Factory<OpeningRecord> = (p, now) => ({
   target_start_on: null,
   opened_at: p.created_at ?? now,
   closed_at: null,
+  custom_fields: {},
   created_at: now,
   updated_at: p.created_at ?? now,
   ...p,
@@ -284,13 +289,68 @@ const rejection_reasons: Factory<RejectionReasonRecord> = (p) => ({
 });
 
 const offers: Factory<OfferRecord> = (p, now) => ({
-  application_id: 0,
   version: 1,
-  created_at: now,
+  application_id: 0,
+  job_id: null,
+  candidate_id: null,
+  opening_id: null,
+  status: 'Created',
+  starts_on: null,
   sent_on: null,
   resolved_at: null,
-  starts_on: null,
   custom_fields: {},
+  created_at: now,
+  updated_at: p.created_at ?? now,
+  sim_user_id: null,
+  sim_notes: null,
+  ...p,
+});
+
+const approval_flows: Factory<ApprovalFlowRecord> = (p, now) => ({
+  job_id: 0,
+  offer_id: null,
+  approval_type: 'offer_candidate',
+  approval_status: 'pending',
+  sequential: true,
+  version: 1,
+  requested_by_id: null,
+  created_at: now,
+  updated_at: p.created_at ?? now,
+  ...p,
+});
+
+const approver_groups: Factory<ApproverGroupRecord> = (p, now) => ({
+  approval_flow_id: 0,
+  approvals_required: 1,
+  sort_order: 0,
+  resolved_at: null,
+  required_for_exception: false,
+  created_at: now,
+  updated_at: p.created_at ?? now,
+  ...p,
+});
+
+const approvers: Factory<ApproverRecord> = (p, now) => ({
+  approver_group_id: 0,
+  user_id: 0,
+  status: 'waiting',
+  request_sent_at: null,
+  resolved_at: null,
+  sort_order: 0,
+  created_at: now,
+  updated_at: p.created_at ?? now,
+  ...p,
+});
+
+const application_stages: Factory<ApplicationStageRecord> = (p, now) => ({
+  application_id: 0,
+  job_interview_stage_id: null,
+  entered_at: p.created_at ?? now,
+  exited_at: null,
+  days_in_stage: null,
+  current: true,
+  created_at: now,
+  updated_at: p.created_at ?? now,
   ...p,
 });
 
@@ -323,6 +383,10 @@ export const FACTORIES: { [K in keyof Tables]: Factory<RecordOf<K>> } = {
   scorecards,
   rejection_reasons,
   offers,
+  approval_flows,
+  approver_groups,
+  approvers,
+  application_stages,
 };
 
 export type { RecordOf };

@@ -45,6 +45,7 @@ import type {
 import type { ANONYMIZE_FIELDS } from './write-schemas.ts';
 import type { RecordOf } from './factories.ts';
 import { DEFAULT_API_CONTRACT, type ApiContract } from './api-contract.ts';
+import { OfferOperations } from './offer-operations.ts';
 
 /**
  * Every change to the simulator's data, whether it comes through the v3 API or the admin API, and
@@ -98,7 +99,12 @@ export interface ScorecardSubmission {
 }
 
 export class GreenhouseOperations {
-  constructor(private readonly deps: OperationsDeps) {}
+  /** Offers and their approval flows (offer-operations.ts). */
+  readonly offers: OfferOperations;
+
+  constructor(private readonly deps: OperationsDeps) {
+    this.offers = new OfferOperations(deps);
+  }
 
   private get state() {
     return this.deps.state;
@@ -294,6 +300,7 @@ export class GreenhouseOperations {
       if (has('custom_application_fields')) app.custom_fields = {};
       if (has('candidate_stage_data') && app.job_id !== null) {
         // Stage history destroyed, applications back at the first stage with created_at = now [H].
+        this.deleteWhere('application_stages', (v) => v.application_id === app.id);
         this.placeAtStage(app, this.state.stagesOf(app.job_id)[0]?.id ?? null);
         app.created_at = now;
       }
@@ -324,7 +331,7 @@ export class GreenhouseOperations {
     this.deleteWhere('applied_candidate_tags', (r) => r.candidate_id === candidateId);
   }
 
-  private deleteWhere<K extends 'notes' | 'attachments' | 'scorecards' | 'interviews' | 'applied_candidate_tags'>(
+  private deleteWhere<K extends 'notes' | 'attachments' | 'scorecards' | 'interviews' | 'applied_candidate_tags' | 'application_stages'>(
     table: K,
     test: (row: RecordOf<K>) => boolean,
   ): void {
@@ -379,12 +386,24 @@ export class GreenhouseOperations {
     return app;
   }
 
+  /**
+   * Ends the application's current stage visit and starts one at `stageId` (the stage history of
+   * `/v3/application_stages` [H]). The visit's id is the application's `stage_id`: a new application-stage
+   * instance per move (v3 stage_id ≠ job_interview_stage_id) [H].
+   */
   private placeAtStage(app: ApplicationRecord, stageId: Id | null): void {
     const stage = this.state.get('job_interview_stages', stageId);
+    const now = this.now();
+    for (const visit of this.state.all('application_stages')) {
+      if (visit.application_id !== app.id || !visit.current) continue;
+      const days = visit.entered_at ? Math.floor((Date.parse(now) - Date.parse(visit.entered_at)) / 86_400_000) : null;
+      Object.assign(visit, { current: false, exited_at: now, days_in_stage: days, updated_at: now });
+    }
     app.job_interview_stage_id = stage?.id ?? null;
     app.stage_name = stage?.name ?? null;
-    // A new application-stage instance per move (v3 stage_id ≠ job_interview_stage_id) [H].
-    app.stage_id = stage ? this.state.nextId() : null;
+    app.stage_id = stage
+      ? this.state.insert('application_stages', { application_id: app.id, job_interview_stage_id: stage.id, entered_at: now, days_in_stage: 0, current: true, created_at: now }, now).id
+      : null;
   }
 
   updateApplication(id: Id, patch: ApplicationPatch): ApplicationRecord {
@@ -461,11 +480,29 @@ export class GreenhouseOperations {
     if (input.opening_id !== undefined && !opening) throw unprocessable([{ opening_id: 'is not an open opening of the job' }]);
     const now = this.now();
     if (opening) Object.assign(opening, { open: false, application_id: app.id, closed_at: now, updated_at: now });
-    const offer = this.state.insert(
-      'offers',
-      { application_id: app.id, created_at: now, sent_on: now.slice(0, 10), resolved_at: now, starts_on: now.slice(0, 10) },
-      now,
-    );
+    // Hiring accepts the current offer, which fires offer_updated [H]; without one, an accepted offer
+    // is made for the hire webhook to show (no offer web hook: Greenhouse's hire needs an offer, the
+    // simulator's admin hire does not).
+    const current = this.offers.currentOffer(app.id);
+    const offer = current
+      ? current.status === 'Created'
+        ? this.offers.resolve(current, 'Accepted', now)
+        : current
+      : this.state.insert(
+          'offers',
+          {
+            application_id: app.id,
+            job_id: app.job_id,
+            candidate_id: app.candidate_id,
+            opening_id: opening?.id ?? null,
+            status: 'Accepted',
+            created_at: now,
+            sent_on: now.slice(0, 10),
+            resolved_at: now,
+            starts_on: now.slice(0, 10),
+          },
+          now,
+        );
     app.status = 'hired';
     app.updated_at = now;
     app.last_activity_at = now;
@@ -493,6 +530,7 @@ export class GreenhouseOperations {
     // Its interviews go with it, without interview_deleted (cascades fire nothing [H]); its
     // scorecards stay, as Greenhouse keeps them [H] (§5.5).
     this.deleteWhere('interviews', (i) => i.application_id === id);
+    this.deleteWhere('application_stages', (v) => v.application_id === id);
     this.emit('delete_application', payload);
   }
 

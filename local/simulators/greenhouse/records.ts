@@ -135,6 +135,7 @@ export interface OpeningRecord {
   target_start_on: string | null;
   opened_at: Iso;
   closed_at: Iso | null;
+  custom_fields: CustomFieldValues;
   created_at: Iso;
   updated_at: Iso;
 }
@@ -417,16 +418,89 @@ export interface RejectionReasonRecord {
   sim_default: boolean;
 }
 
-/** Only what the hire webhook needs; the bridge never reads offers. */
+/**
+ * `GET /v3/offers`: one record per offer version [H: the official reference's response fields]. A new
+ * version is a new record (new id, `version` + 1) and the one it replaces turns `Deprecated` [M]; the
+ * v1 webhooks' offering user and notes are simulator-only (v3 offers carry neither).
+ */
+export type OfferStatus = 'Created' | 'Accepted' | 'Rejected' | 'Deprecated';
 export interface OfferRecord {
   id: Id;
-  application_id: Id;
   version: number;
-  created_at: Iso;
+  application_id: Id;
+  job_id: Id | null;
+  candidate_id: Id | null;
+  opening_id: Id | null;
+  status: OfferStatus;
+  /** `YYYY-MM-DD`. */
+  starts_on: string | null;
   sent_on: string | null;
   resolved_at: Iso | null;
-  starts_on: string | null;
   custom_fields: CustomFieldValues;
+  created_at: Iso;
+  updated_at: Iso;
+  /** Simulator-only: the v1 webhooks' `user_id` / `offering_user_id`. */
+  sim_user_id: Id | null;
+  /** Simulator-only: the v1 webhooks' `notes`. */
+  sim_notes: string | null;
+}
+
+export type ApprovalType = 'open_job' | 'offer_job' | 'offer_candidate';
+
+/** `GET /v3/approval_flows` [H: official reference fields]; groups and approvers are their own resources. */
+export interface ApprovalFlowRecord {
+  id: Id;
+  job_id: Id;
+  offer_id: Id | null;
+  approval_type: ApprovalType;
+  approval_status: 'pending' | 'approved' | 'rejected';
+  sequential: boolean;
+  version: number;
+  /** Null until approvals are requested; then the requesting (acting) user [H for v1]. */
+  requested_by_id: Id | null;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
+/** `GET /v3/approver_groups` [H]. */
+export interface ApproverGroupRecord {
+  id: Id;
+  approval_flow_id: Id;
+  approvals_required: number;
+  sort_order: number;
+  resolved_at: Iso | null;
+  required_for_exception: boolean;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
+/** `GET /v3/approvers` [H]: waiting until their group is due, then approved or rejected. */
+export interface ApproverRecord {
+  id: Id;
+  approver_group_id: Id;
+  user_id: Id;
+  status: 'waiting' | 'due' | 'approved' | 'rejected';
+  request_sent_at: Iso | null;
+  resolved_at: Iso | null;
+  sort_order: number;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
+/**
+ * `GET /v3/application_stages`: one row per stage visit [H: official reference fields]. Its id is the
+ * application's `stage_id` while the visit is current (the application-stage instance, gotcha 11).
+ */
+export interface ApplicationStageRecord {
+  id: Id;
+  application_id: Id;
+  job_interview_stage_id: Id | null;
+  entered_at: Iso | null;
+  exited_at: Iso | null;
+  days_in_stage: number | null;
+  current: boolean;
+  created_at: Iso;
+  updated_at: Iso;
 }
 
 /** Every table of the simulator's state, by its v3 resource name. */
@@ -457,6 +531,10 @@ export interface Tables {
   scorecards: Map<Id, ScorecardRecord>;
   rejection_reasons: Map<Id, RejectionReasonRecord>;
   offers: Map<Id, OfferRecord>;
+  approval_flows: Map<Id, ApprovalFlowRecord>;
+  approver_groups: Map<Id, ApproverGroupRecord>;
+  approvers: Map<Id, ApproverRecord>;
+  application_stages: Map<Id, ApplicationStageRecord>;
 }
 
 export type TableName = keyof Tables;
@@ -488,4 +566,8 @@ export const TABLE_NAMES: readonly TableName[] = [
   'scorecards',
   'rejection_reasons',
   'offers',
+  'approval_flows',
+  'approver_groups',
+  'approvers',
+  'application_stages',
 ];

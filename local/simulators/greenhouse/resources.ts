@@ -12,7 +12,7 @@ import {
   type FilterParser,
 } from './filters.ts';
 import type { Query } from './pagination.ts';
-import { INTERVIEW_STATUSES, type TableName } from './records.ts';
+import { INTERVIEW_STATUSES, type CustomFieldValues, type TableName } from './records.ts';
 import type { GreenhouseState } from './state.ts';
 
 /**
@@ -48,6 +48,31 @@ const asIs = <R extends object>(record: R) => publicFields(record);
 export const REJECTION_DETAIL_ID_OFFSET = 1_000_000_000;
 
 const define = <K extends TableName>(resource: ListResource<K>) => resource;
+
+/**
+ * ASSUMED currencyValues: values are stored in the webhook spelling (`{amount, unit}`,
+ * `{min_value, max_value, unit}` [H for webhooks]); the `currency-code` reading shows them as a public
+ * v3 implementation writes them (`{amount, currency_code}`, `{min_amount, max_amount, currency_code}`).
+ */
+function readCurrencies(values: CustomFieldValues, contract: ApiContract): CustomFieldValues {
+  if (contract.currencyValues === 'unit') return values;
+  const out: CustomFieldValues = {};
+  for (const [key, entry] of Object.entries(values)) {
+    const v = entry.value as Record<string, unknown> | null;
+    if (entry.type === 'currency' && v && typeof v === 'object') {
+      const { unit, ...rest } = v;
+      out[key] = { ...entry, value: { ...rest, currency_code: unit } };
+    } else if (entry.type === 'currency_range' && v && typeof v === 'object') {
+      const { min_value, max_value, unit, ...rest } = v;
+      out[key] = { ...entry, value: { ...rest, min_amount: min_value, max_amount: max_value, currency_code: unit } };
+    } else out[key] = entry;
+  }
+  return out;
+}
+const withCurrencies = <R extends { custom_fields: CustomFieldValues }>(record: R, { contract }: ProjectionContext) => ({
+  ...publicFields(record),
+  custom_fields: readCurrencies(record.custom_fields, contract),
+});
 
 /** The query's own switches: accepted but not record filters. */
 const SWITCH = <R>(): FilterParser<R> => (value, param) => {
@@ -135,7 +160,7 @@ export const LIST_RESOURCES = [
       requisition_id: equals((j) => j.requisition_id),
       confidential: booleanIs((j) => j.confidential),
     },
-    project: asIs,
+    project: withCurrencies,
   }),
   define({
     name: 'job_interview_stages',
@@ -193,8 +218,17 @@ export const LIST_RESOURCES = [
   define({
     name: 'openings',
     table: 'openings',
-    filters: { ...commonFilters(), job_ids: idIn((o) => o.job_id), open: booleanIs((o) => o.open) },
-    project: asIs,
+    // The official reference's parameters [H] (close_reason_ids and custom_field_option_id not simulated).
+    filters: {
+      ...commonFilters(),
+      job_ids: idIn((o) => o.job_id),
+      application_ids: idIn((o) => o.application_id),
+      open: booleanIs((o) => o.open),
+      opened_at: dateWindow((o) => o.opened_at),
+      closed_at: dateWindow((o) => o.closed_at),
+      opening_id: equals((o) => o.opening_id),
+    },
+    project: withCurrencies,
   }),
   define({
     name: 'job_posts',
@@ -338,6 +372,65 @@ export const LIST_RESOURCES = [
     filters: { ids: idIn((r) => r.id), include_defaults: SWITCH() },
     // Greenhouse's defaults are excluded unless include_defaults=true [H] (gotcha 10).
     visible: (r, q) => !r.sim_default || q['include_defaults'] === 'true',
+    project: asIs,
+  }),
+  define({
+    // Parameters and fields of the official reference [H]; custom_field_option_id not simulated.
+    name: 'offers',
+    table: 'offers',
+    filters: {
+      ...commonFilters(),
+      application_ids: idIn((o) => o.application_id),
+      job_ids: idIn((o) => o.job_id),
+      candidate_ids: idIn((o) => o.candidate_id),
+      opening_ids: idIn((o) => o.opening_id),
+      // The latest version per application: a new version deprecates the one before [M].
+      current_only: (value, param) => (parseBoolean(value, param) ? (o) => o.status !== 'Deprecated' : () => true),
+      status: oneOf(['Created', 'Accepted', 'Rejected', 'Deprecated'], (o, v) => o.status === v),
+      resolved_at: dateWindow((o) => o.resolved_at),
+      sent_on: dateWindow((o) => o.sent_on),
+      starts_on: dateWindow((o) => o.starts_on),
+    },
+    project: withCurrencies,
+  }),
+  define({
+    name: 'approval_flows',
+    table: 'approval_flows',
+    filters: {
+      ...commonFilters(),
+      job_ids: idIn((f) => f.job_id),
+      offer_ids: idIn((f) => f.offer_id),
+      approval_type: oneOf(['open_job', 'offer_job', 'offer_candidate'], (f, v) => f.approval_type === v),
+    },
+    project: asIs,
+  }),
+  define({
+    name: 'approver_groups',
+    table: 'approver_groups',
+    filters: { ...commonFilters(), approval_flow_ids: idIn((g) => g.approval_flow_id) },
+    project: asIs,
+  }),
+  define({
+    name: 'approvers',
+    table: 'approvers',
+    filters: {
+      ...commonFilters(),
+      approver_group_ids: idIn((a) => a.approver_group_id),
+      user_ids: idIn((a) => a.user_id),
+      status: oneOf(['waiting', 'due', 'approved', 'rejected'], (a, v) => a.status === v),
+    },
+    project: asIs,
+  }),
+  define({
+    name: 'application_stages',
+    table: 'application_stages',
+    filters: {
+      ...commonFilters(),
+      application_ids: idIn((r) => r.application_id),
+      job_interview_stage_ids: idIn((r) => r.job_interview_stage_id),
+      // true: the current visit only; false: past ones only; absent: the whole history [H].
+      current: booleanIs((r) => r.current),
+    },
     project: asIs,
   }),
 ] as const;

@@ -5,6 +5,7 @@ import { SimClock } from '../shared/clock.ts';
 import { Faults, type FaultSettings } from '../shared/faults.ts';
 import { registerAdminControlRoutes } from './admin/control.ts';
 import { registerAdminEntityRoutes } from './admin/entities.ts';
+import { registerAdminOfferRoutes } from './admin/offers.ts';
 import { GreenhouseApiError } from './api-errors.ts';
 import { AttachmentLinks, DEFAULT_ATTACHMENT_URL_TTL_SECONDS } from './attachment-links.ts';
 import { bearerAuth, registerTokenRoute, TokenIssuer, type SimCredential, type TokenSettings } from './auth.ts';
@@ -12,6 +13,7 @@ import { GreenhouseOperations, isoSeconds } from './operations.ts';
 import { apiContractSchema, type ApiContractInput } from './api-contract.ts';
 import { LIST_SCOPES } from './resources.ts';
 import { registerApplicationRoutes } from './routes/applications.ts';
+import { registerApprovalRoutes } from './routes/approvals.ts';
 import { registerAttachmentRoutes } from './routes/attachments.ts';
 import { registerCandidateRoutes } from './routes/candidates.ts';
 import type { RouteDeps, SimSettings } from './routes/context.ts';
@@ -48,6 +50,7 @@ export const WRITE_SCOPES = [
   'harvest:attachments:create',
   'harvest:job_notes:create',
   'harvest:job_posts:update',
+  'harvest:approval_flows:request_approvals',
 ] as const;
 
 export const ALL_SCOPES: readonly string[] = [...LIST_SCOPES, ...WRITE_SCOPES];
@@ -145,7 +148,9 @@ export async function startGreenhouseSimulator(options: GreenhouseSimulatorOptio
   registerNoteAndTagRoutes(app, deps);
   registerAttachmentRoutes(app, deps);
   registerJobWriteRoutes(app, deps);
+  registerApprovalRoutes(app, deps);
   registerAdminEntityRoutes(app, deps);
+  registerAdminOfferRoutes(app, deps);
   registerAdminControlRoutes(app, {
     state,
     operations,

@@ -2,6 +2,8 @@ import { FACTORIES, type RecordOf } from './factories.ts';
 import {
   TABLE_NAMES,
   type ApplicationRecord,
+  type ApprovalFlowRecord,
+  type OfferRecord,
   type CandidateRecord,
   type CustomFieldRecord,
   type CustomFieldType,
@@ -13,6 +15,13 @@ import {
   type Tables,
 } from './records.ts';
 import type { Scenario } from './scenario.ts';
+
+/** An offer's approval chain as the admin API and scenarios give it: groups of user ids, in order. */
+export interface ApprovalChain {
+  /** Groups in turn (the default), or all at once. */
+  readonly sequential?: boolean | undefined;
+  readonly approver_groups: readonly { readonly approvals_required?: number | undefined; readonly user_ids: readonly Id[] }[];
+}
 
 /**
  * The simulator's data: one Map per v3 resource, ids from one sequence (so a new record's id is
@@ -26,7 +35,7 @@ export class GreenhouseState {
     this.tables = emptyTables();
     this.lastId = 0;
     for (const name of TABLE_NAMES) {
-      if (name === 'candidates' || name === 'attachments') continue;
+      if (name === 'candidates' || name === 'attachments' || name === 'offers') continue;
       for (const partial of scenario[name]) this.put(name, partial as never, now);
     }
     for (const { tags, ...partial } of scenario.candidates) {
@@ -38,6 +47,51 @@ export class GreenhouseState {
     for (const { text, content, ...partial } of scenario.attachments) {
       const base64 = content ?? Buffer.from(text ?? '').toString('base64');
       this.put('attachments', { ...partial, sim_content_base64: base64 } as never, now);
+    }
+    for (const { approval, ...partial } of scenario.offers) {
+      const app = this.get('applications', partial.application_id);
+      const offer = this.put('offers', { job_id: app?.job_id ?? null, candidate_id: app?.candidate_id ?? null, ...partial } as never, now);
+      if (approval) this.addApprovalFlow(offer, approval, offer.created_at);
+    }
+    this.seedStageVisits(now);
+  }
+
+  /** An offer's own approval flow (`offer_candidate`), its groups in order and their approvers, all waiting. */
+  addApprovalFlow(offer: OfferRecord, chain: ApprovalChain, now: Iso): ApprovalFlowRecord {
+    const flow = this.insert(
+      'approval_flows',
+      { job_id: offer.job_id ?? 0, offer_id: offer.id, approval_type: 'offer_candidate', sequential: chain.sequential ?? true, created_at: now, updated_at: now },
+      now,
+    );
+    chain.approver_groups.forEach((group, sortOrder) => {
+      const g = this.insert(
+        'approver_groups',
+        { approval_flow_id: flow.id, approvals_required: group.approvals_required ?? 1, sort_order: sortOrder, created_at: now, updated_at: now },
+        now,
+      );
+      group.user_ids.forEach((userId, i) => this.insert('approvers', { approver_group_id: g.id, user_id: userId, sort_order: i, created_at: now, updated_at: now }, now));
+    });
+    return flow;
+  }
+
+  /**
+   * A scenario application at a stage, with no stage history of its own, gets its current visit (id =
+   * its `stage_id` when free), entered when it last changed: `/v3/application_stages` then agrees with
+   * the application. A scenario may give the history itself in `application_stages`.
+   */
+  private seedStageVisits(now: Iso): void {
+    const visited = new Set(this.all('application_stages').map((v) => v.application_id));
+    for (const app of this.all('applications')) {
+      if (app.job_interview_stage_id === null || visited.has(app.id)) continue;
+      const entered = app.updated_at ?? app.created_at ?? now;
+      const visit = { application_id: app.id, job_interview_stage_id: app.job_interview_stage_id, entered_at: entered, created_at: entered };
+      if (app.stage_id === null || this.tables.application_stages.has(app.stage_id)) {
+        app.stage_id = this.insert('application_stages', visit, now).id;
+        continue;
+      }
+      // Set directly, not through put: a scenario's stage_id is no claim on the id sequence, whose next
+      // values tests and scenarios rely on.
+      this.tables.application_stages.set(app.stage_id, { ...FACTORIES.application_stages({ ...visit, id: app.stage_id }, now), id: app.stage_id });
     }
   }
 

@@ -21,10 +21,13 @@ let sim: GreenhouseSimulator;
 let receiver: Server;
 const received: Received[] = [];
 
-async function admin(method: 'POST' | 'PATCH' | 'DELETE', path: string, payload?: object): Promise<void> {
+async function admin<T = unknown>(method: 'POST' | 'PATCH' | 'DELETE', path: string, payload?: object): Promise<T> {
   const response = await sim.app.inject({ method, url: `/_admin${path}`, ...(payload ? { payload } : {}) });
   if (response.statusCode >= 300) throw new Error(`${method} ${path}: ${response.statusCode} ${response.body}`);
+  return (response.body ? response.json() : undefined) as T;
 }
+
+type OfferAnswer = { offer: { id: number }; approval_flow: { id: number } };
 
 /** Every change the simulator turns into a webhook, one after the other, on the default scenario. */
 async function triggerEveryAction(): Promise<void> {
@@ -34,7 +37,12 @@ async function triggerEveryAction(): Promise<void> {
   await admin('POST', '/applications/951/move', {});
   await admin('POST', '/applications/952/reject', { rejection_reason_id: 601 });
   await admin('POST', '/applications/952/unreject');
+  const first = await admin<OfferAnswer>('POST', '/offers', { application_id: 951, starts_on: '2026-12-01', user_id: 301, approval: { approver_groups: [{ user_ids: [302] }] } });
+  const second = await admin<OfferAnswer>('PATCH', `/offers/${first.offer.id}`, { starts_on: '2027-01-04' });
+  await admin('POST', `/approval_flows/${second.approval_flow.id}/request_approvals`, { user_id: 301 });
+  await admin('POST', `/offers/${second.offer.id}/approve`);
   await admin('POST', '/applications/951/hire', { opening_id: 861 });
+  await admin('DELETE', `/offers/${first.offer.id}`);
   await admin('POST', '/applications/951/unhire');
   await admin('DELETE', '/applications/955');
   await admin('PATCH', '/candidates/901', { title: 'Staff Engineer' });

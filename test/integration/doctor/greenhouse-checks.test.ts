@@ -59,6 +59,39 @@ describe('bridge doctor: Greenhouse read-only checks', () => {
     expect(results.filter((r) => r.status === 'fail')).toEqual([]);
   });
 
+  it('lists offers, approval flows, approvers and stage history with the configured credential, and checks their record shape', async () => {
+    await h.admin('POST', '/offers', { application_id: 951, starts_on: '2027-01-04', approval: { approver_groups: [{ user_ids: [302] }] } });
+    const results = await run();
+    for (const resource of ['offers', 'approval_flows', 'approver_groups', 'approvers', 'application_stages', 'openings']) {
+      expect(byId(results, `greenhouse.list.${resource}`), resource).toMatchObject({ status: 'ok', evidence: '200, array, record shape as expected' });
+    }
+  });
+
+  it('reads a credential without the offer scopes as unknown with the evidence, never as a tenant with no offers', async () => {
+    const withheld = ['harvest:offers:list', 'harvest:approval_flows:list'];
+    await h.admin('PUT', `/credentials/${DEFAULT_CLIENT_ID}`, { scopes: LIST_SCOPES.filter((s) => !withheld.includes(s)) });
+    const results = await run();
+    expect(byId(results, 'greenhouse.list.offers')).toMatchObject({ status: 'unknown', evidence: expect.stringMatching(/403.*harvest:offers:list.*offer checks/) });
+    expect(byId(results, 'greenhouse.list.approval_flows')).toMatchObject({
+      status: 'unknown',
+      evidence: expect.stringMatching(/403.*harvest:approval_flows:list.*offer checks/),
+    });
+    expect(byId(results, 'greenhouse.list.approvers')?.status).toBe('ok');
+    expect(results.filter((r) => r.status === 'fail')).toEqual([]);
+  });
+
+  it('fails an offer listing whose records lack what the bridge reads', async () => {
+    await h.admin('POST', '/offers', { application_id: 951 });
+    const broken: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).includes('/v3/offers')) return response;
+      const rows = (await response.json()) as Record<string, unknown>[];
+      return Response.json(rows.map(({ application_id: _dropped, ...rest }) => rest), { status: 200, headers: response.headers });
+    };
+    const results = await greenhouseChecks(tenant(), httpProbe(broken), h.clock);
+    expect(byId(results, 'greenhouse.list.offers')).toMatchObject({ status: 'fail', evidence: expect.stringMatching(/application_id/) });
+  });
+
   it('fails a configured custom field that does not exist or has a type the bridge cannot write', async () => {
     const results = await run({
       fields: [

@@ -4,8 +4,7 @@ import { collect, JOB_NOTES, JOB_POST_CONTENT, JobPostLive, type GreenhouseClien
 import { Forbidden, Unsupported, ValidationFailed } from '#core/api-errors';
 import type { JobNoteCreate } from '#core/ports/greenhouse-api';
 import type { JobPost } from '#core/greenhouse/records';
-import { ALL_SCOPES, DEFAULT_CLIENT_ID } from '#local/simulators/greenhouse/server';
-import { startHarness, type Harness } from './support.ts';
+import { failureWithoutScope, losingFirstAnswer, startHarness, type Harness } from './support.ts';
 
 /**
  * The job's own records the bridge writes. Private job notes (`/v3/job_notes`): written and listed
@@ -26,14 +25,7 @@ afterAll(async () => h.close());
 
 
 /** The error `act` fails with while the credential lacks `scope`. */
-async function failureWithout(scope: string, act: () => Promise<unknown>): Promise<unknown> {
-  await h.admin('PUT', `/credentials/${DEFAULT_CLIENT_ID}`, { scopes: ALL_SCOPES.filter((s) => s !== scope) });
-  try {
-    return await act().catch((e: unknown) => e);
-  } finally {
-    await h.admin('PUT', `/credentials/${DEFAULT_CLIENT_ID}`, { scopes: 'all' });
-  }
-}
+const failureWithout = (scope: string, act: () => Promise<unknown>) => failureWithoutScope(h, scope, act);
 
 
 
@@ -86,17 +78,9 @@ describe('job notes on a tenant that has them', () => {
   });
 
   it('does not write a note twice when the answer to the create is lost', async () => {
-    let lost = false;
-    const losing: typeof fetch = async (input, init) => {
-      const response = await fetch(input, init);
-      if (!lost && init?.method === 'POST' && String(input).endsWith('/v3/job_notes')) {
-        lost = true;
-        return new Response('', { status: 502 });
-      }
-      return response;
-    };
+    const losing = losingFirstAnswer('POST', '/v3/job_notes');
     const created = await h.client({ fetch: losing }).createJobNote(note({ user_id: 301 }));
-    expect(lost).toBe(true);
+    expect(losing.lost()).toBe(true);
     expect(h.requests('POST /v3/job_notes')).toBe(1);
     expect((await collect(client.listJobNotes({ job_ids: [801] }))).map((n) => n.id)).toEqual([created.id]);
   });

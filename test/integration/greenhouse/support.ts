@@ -4,6 +4,7 @@ import { GreenhouseClient, type GreenhouseClientOptions } from '#adapters/greenh
 import { clearGreenhouseTokenCache } from '#adapters/greenhouse/token-cache';
 import { SimClock } from '#local/simulators/shared/clock';
 import {
+  ALL_SCOPES,
   DEFAULT_CLIENT_ID,
   DEFAULT_CLIENT_SECRET,
   DEFAULT_SCENARIO_PATH,
@@ -95,4 +96,32 @@ export async function startWebhookReceiver(clock: SimClock, statuses: number[] =
     received,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The error `act` fails with while the credential has every scope but `scope` (then all again). */
+export async function failureWithoutScope(h: Harness, scope: string, act: () => Promise<unknown>): Promise<unknown> {
+  await h.admin('PUT', `/credentials/${DEFAULT_CLIENT_ID}`, { scopes: ALL_SCOPES.filter((s) => s !== scope) });
+  try {
+    return await act().catch((e: unknown) => e);
+  } finally {
+    await h.admin('PUT', `/credentials/${DEFAULT_CLIENT_ID}`, { scopes: 'all' });
+  }
+}
+
+/**
+ * A fetch that lets the first `method` request to a URL ending in `suffix` reach the simulator, then
+ * answers it 502: the server acted, the answer was lost. `lost()` says whether that happened.
+ */
+export function losingFirstAnswer(method: string, suffix: string): typeof fetch & { lost(): boolean } {
+  let lost = false;
+  const losing = async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    const response = await fetch(input, init);
+    if (!lost && init?.method === method && String(input).endsWith(suffix)) {
+      lost = true;
+      await response.body?.cancel();
+      return new Response('', { status: 502 });
+    }
+    return response;
+  };
+  return Object.assign(losing, { lost: () => lost });
 }

@@ -426,10 +426,47 @@ export function scorecardPayload(s: ScorecardRecord, candidateId: Id) {
   };
 }
 
-/**
- * The actions the simulator sends (plus `ping`). Not simulated: the four offer actions and
- * interview_deleted — the simulator keeps no offers or interviews beyond what hire_candidate shows.
- */
+/** `YYYY-MM-DD` as the offer webhooks' `start_date` shows it: `MM/DD/YYYY` [H] (gotcha 14). */
+function webhookDate(day: string | null): string | null {
+  const match = day ? /^(\d{4})-(\d{2})-(\d{2})/.exec(day) : null;
+  return match ? `${match[2]}/${match[3]}/${match[1]}` : null;
+}
+
+/** offer_created / offer_approved / offer_updated: the offer flat in `payload` [H]. */
+export function offerPayload(ctx: PayloadContext, o: OfferRecord) {
+  return {
+    id: o.id,
+    application_id: o.application_id,
+    job_id: o.job_id,
+    user_id: o.sim_user_id,
+    version: o.version,
+    sent_on: o.sent_on,
+    resolved_at: o.resolved_at,
+    start_date: webhookDate(o.starts_on),
+    notes: o.sim_notes,
+    offer_status: o.status,
+    custom_fields: webhookCustomFields(ctx, 'offer', o.custom_fields),
+  };
+}
+
+/** offer_deleted: under `payload.offer`, with `offering_user_id` and no custom fields [H]. */
+export function offerDeletedPayload(o: OfferRecord) {
+  return {
+    offer: {
+      id: o.id,
+      application_id: o.application_id,
+      offering_user_id: o.sim_user_id,
+      offer_status: o.status,
+      version: o.version,
+      sent_on: o.sent_on,
+      resolved_at: o.resolved_at,
+      notes: o.sim_notes,
+      job_id: o.job_id,
+    },
+  };
+}
+
+/** The actions the simulator sends (plus `ping`). Not simulated: interview_deleted (interviews are only cancelled by hand). */
 export const SIMULATED_ACTIONS = [
   'new_candidate_application',
   'new_prospect_application',
@@ -455,5 +492,9 @@ export const SIMULATED_ACTIONS = [
   'department_deleted',
   'office_deleted',
   'scorecard_deleted',
+  'offer_created',
+  'offer_updated',
+  'offer_approved',
+  'offer_deleted',
   'ping',
 ] as const;
