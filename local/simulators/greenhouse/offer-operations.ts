@@ -178,10 +178,27 @@ export class OfferOperations {
   /** Deletes one offer version and its approval flow; offer_deleted fires with `payload.offer` [H]. */
   deleteOffer(id: Id): void {
     const offer = this.offer(id);
-    const flow = this.flowOf(id);
-    if (flow) this.deleteFlow(flow);
-    this.state.tables.offers.delete(id);
+    this.drop(offer);
     this.emit('offer_deleted', offerDeletedPayload(offer));
+  }
+
+  /**
+   * Every version of the applications' offers, with their flows. `notify`: one offer_deleted each, as
+   * anonymizing `all_offer_versions` raises them [H]; cascades (a deleted candidate or application)
+   * fire nothing of their own [H].
+   */
+  dropOffersOf(applicationIds: ReadonlySet<Id>, notify: boolean): void {
+    for (const offer of this.state.all('offers')) {
+      if (!applicationIds.has(offer.application_id)) continue;
+      this.drop(offer);
+      if (notify) this.emit('offer_deleted', offerDeletedPayload(offer));
+    }
+  }
+
+  private drop(offer: OfferRecord): void {
+    const flow = this.flowOf(offer.id);
+    if (flow) this.deleteFlow(flow);
+    this.state.tables.offers.delete(offer.id);
   }
 
   /**

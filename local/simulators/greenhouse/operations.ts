@@ -290,6 +290,8 @@ export class GreenhouseOperations {
       this.deleteWhere('scorecards', (s) => appIds.has(s.application_id));
       this.deleteWhere('interviews', (i) => appIds.has(i.application_id));
     }
+    // Offers destroyed, and offer_deleted raised for each [H] (§5.6).
+    if (has('all_offer_versions')) this.offers.dropOffersOf(new Set(apps.map((a) => a.id)), true);
     const now = this.now();
     for (const app of apps) {
       if (has('source')) app.source_id = null;
@@ -322,6 +324,8 @@ export class GreenhouseOperations {
     this.deleteWhere('attachments', (a) => a.candidate_id === id || appIds.has(a.application_id));
     this.deleteWhere('scorecards', (s) => appIds.has(s.application_id));
     this.deleteWhere('interviews', (i) => appIds.has(i.application_id));
+    this.deleteWhere('application_stages', (v) => appIds.has(v.application_id));
+    this.offers.dropOffersOf(appIds, false);
     this.removeAppliedTags(id);
     this.state.tables.candidates.delete(id);
     this.emit('delete_candidate', payload);
@@ -531,6 +535,7 @@ export class GreenhouseOperations {
     // scorecards stay, as Greenhouse keeps them [H] (§5.5).
     this.deleteWhere('interviews', (i) => i.application_id === id);
     this.deleteWhere('application_stages', (v) => v.application_id === id);
+    this.offers.dropOffersOf(new Set([id]), false);
     this.emit('delete_application', payload);
   }
 

@@ -159,4 +159,20 @@ describe('simulated offers', () => {
     expect(payload['offer']).toMatchObject({ id: OFFER_ON_951, application_id: 951, job_id: 801, offer_status: 'Rejected', version: 1 });
     expect((await list<Flow>('approval_flows')).some((f) => f.offer_id === OFFER_ON_951)).toBe(false);
   });
+
+  it('anonymizing all_offer_versions destroys every version with one offer_deleted each; deleting the application fires none', async () => {
+    const { offer: second } = await h.admin<Answer>('PATCH', `/offers/${OFFER_ON_951}`, { starts_on: '2027-01-18' });
+    await sent();
+    await h.admin('POST', '/candidates/901/anonymize', { fields: ['all_offer_versions'] });
+    const events = await sent();
+    expect(events.filter(([a]) => a === 'offer_deleted').map(([, p]) => (p['offer'] as { id: number }).id).sort()).toEqual([OFFER_ON_951, second.id].sort());
+    expect(events.map(([a]) => a)).toContain('candidate_anonymized');
+    expect((await list<Offer & { application_id: number }>('offers')).filter((o) => o.application_id === 951)).toEqual([]);
+    expect((await list<Flow>('approval_flows')).filter((f) => f.offer_id === second.id)).toEqual([]);
+
+    await h.admin('DELETE', '/applications/955');
+    expect((await sent()).map(([a]) => a)).toEqual(['delete_application']);
+    expect((await list<Offer & { application_id: number }>('offers')).filter((o) => o.application_id === 955)).toEqual([]);
+    expect((await list<{ application_id: number }>('application_stages')).filter((v) => v.application_id === 955)).toEqual([]);
+  });
 });
