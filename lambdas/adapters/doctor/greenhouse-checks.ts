@@ -61,6 +61,7 @@ export async function greenhouseChecks(tenant: GreenhouseTenant, probe: Probe, c
     results.push(listCheck(resource, result));
   }
   results.push(await rejectionDetails(get));
+  results.push(await offerFilters(get));
   results.push(await pagination(candidates, tenant.baseUrl, get));
   results.push(await idsFilter(candidates, get));
   results.push(await windowFilter(get, clock));
@@ -172,6 +173,25 @@ async function rejectionDetails(get: (path: string) => Promise<ProbeResult>): Pr
         ? 'applications also carry rejection_reason_id'
         : 'applications carry no rejection_reason_id: reasons come from rejection_details only';
   return { id, status: 'ok', evidence: `200, ${details.body.length === 0 ? 'empty' : 'array'}; ${where}` };
+}
+
+/**
+ * The two filters offer checks send: the current version of an application's offer, and the offer's own
+ * approval flow. A 403 or 404 is `unknown` (the list checks above say which), never "no offers"; a 422
+ * means the tenant refuses the filter, and offer checks would read every version or every flow.
+ */
+async function offerFilters(get: (path: string) => Promise<ProbeResult>): Promise<CheckResult> {
+  const id = 'greenhouse.filter.offers';
+  const asked = ['/v3/offers?per_page=1&current_only=true', '/v3/approval_flows?per_page=1&approval_type=offer_candidate'];
+  const answers = await Promise.all(asked.map((path) => get(path)));
+  const refused = answers.findIndex((r) => r.status === 403 || r.status === 404);
+  if (refused >= 0) {
+    const r = answers[refused]!;
+    return { id, status: 'unknown', evidence: `GET ${asked[refused]} → ${statusText(r)}${scopeHint(r)}: offer checks and approval requests cannot run (not read as "no offers")` };
+  }
+  const failed = answers.findIndex((r) => r.status !== 200 || !Array.isArray(r.body));
+  if (failed >= 0) return { id, status: 'fail', evidence: `GET ${asked[failed]} → ${statusText(answers[failed]!)}${detail(answers[failed]!)}: the filter offer checks send is refused` };
+  return { id, status: 'ok', evidence: 'current_only=true on offers and approval_type=offer_candidate on approval flows → 200, arrays' };
 }
 
 async function pagination(first: ProbeResult, baseUrl: string, get: (path: string) => Promise<ProbeResult>): Promise<CheckResult> {

@@ -77,7 +77,16 @@ describe('bridge doctor: Greenhouse read-only checks', () => {
       evidence: expect.stringMatching(/403.*harvest:approval_flows:list.*offer checks/),
     });
     expect(byId(results, 'greenhouse.list.approvers')?.status).toBe('ok');
+    expect(byId(results, 'greenhouse.filter.offers')).toMatchObject({ status: 'unknown', evidence: expect.stringMatching(/current_only.*403.*harvest:offers:list.*not read as "no offers"/) });
     expect(results.filter((r) => r.status === 'fail')).toEqual([]);
+  });
+
+  it('proves the offer filters, and fails a tenant that refuses one', async () => {
+    expect(byId(await run(), 'greenhouse.filter.offers')).toMatchObject({ status: 'ok', evidence: expect.stringMatching(/current_only=true/) });
+    const refusing: typeof fetch = async (input, init) =>
+      String(input).includes('current_only') ? Response.json({ message: 'Unprocessable Content', errors: [{ current_only: 'is not a filter' }] }, { status: 422 }) : fetch(input, init);
+    const results = await greenhouseChecks(tenant(), httpProbe(refusing), h.clock);
+    expect(byId(results, 'greenhouse.filter.offers')).toMatchObject({ status: 'fail', evidence: expect.stringMatching(/current_only.*422/) });
   });
 
   it('fails an offer listing whose records lack what the bridge reads', async () => {
