@@ -42,7 +42,12 @@ export const AI_WORKFLOW_METRIC_PREFIX = {
   rediscoveryIndex: 'RediscoveryIndex',
   /** One draft per new job: `Items` counts the checks' findings. */
   jobDescription: 'JobDescription',
+  /** Rules only, no model: `Inferences` counts the offers checked, `Items` the checks they failed. */
+  offers: 'OfferChecks',
 } as const;
+
+/** Workflows that call no model: no latency, tokens or cost to show. */
+export const MODEL_FREE_WORKFLOWS: ReadonlySet<AiWorkflowName> = new Set(['offers']);
 export type AiWorkflowName = keyof typeof AI_WORKFLOW_METRIC_PREFIX;
 
 export function aiMetrics(workflow: AiWorkflowName) {
@@ -115,6 +120,7 @@ export const EMITTED_METRICS = {
     SCREENING_SCORE_METRIC,
     ...(['inferences', 'errors', 'latencyMs', 'inputTokens', 'outputTokens', 'estimatedCostUsd'] as const).map((name) => aiMetrics('feedback')[name]),
     ...(['rediscovery', 'rediscoveryIndex', 'jobDescription'] as const).flatMap((workflow) => Object.values(aiMetrics(workflow))),
+    ...(['inferences', 'reused', 'notRun', 'items', 'errors'] as const).map((name) => aiMetrics('offers')[name]),
   ],
   'scheduled-runs': [...Object.values(POLLER_METRICS), USERS_UNMATCHED_METRIC],
 } as const satisfies Readonly<Record<string, readonly string[]>>;

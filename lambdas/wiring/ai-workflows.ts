@@ -7,6 +7,7 @@ import { syncCandidateIndex } from '#core/ai/rediscovery/index-sync';
 import { rediscoverForJob, type RediscoveryDependencies } from '#core/ai/rediscovery/workflow';
 import { draftJobDescription, type JobDescriptionDependencies } from '#core/ai/jd/workflow';
 import type { CompanyCorpus } from '#core/ai/jd/ports';
+import { checkOfferForApproval } from '#core/ai/offers/workflow';
 import { folderCorpus, s3Corpus } from '#adapters/ai/company-corpus';
 import { loadInclusiveLanguage } from '#adapters/ai/inclusive-language-loader';
 import { systemClock } from '#adapters/system-clock';
@@ -80,6 +81,8 @@ export function aiWorkflowsFrom(config: BridgeConfig, deps: { readonly dynamodb:
     ...(rediscoveryDependencies ? { rediscoveryDependencies } : {}),
     jobDescriptionDependencies,
     draftJobDescription: (jobId) => draftJobDescription(jobId, jobDescriptionDependencies),
+    checkOffer: (offerId) =>
+      checkOfferForApproval(offerId, { greenhouse, memory, audit, clock, settings: config.ai.offers, payTransparency: config.ai.payTransparency, ...noteAuthor }),
   };
 }
 

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AI_SERVICE, AI_WORKFLOW_METRIC_PREFIX, type AiWorkflowName } from '#core/metrics';
+import { AI_SERVICE, AI_WORKFLOW_METRIC_PREFIX, MODEL_FREE_WORKFLOWS, type AiWorkflowName } from '#core/metrics';
 import { CONSUMER_METRICS, POLLER_METRICS, PUSH_METRICS, SERVICES } from '#core/metrics';
 import type { AiMetricName, AiWorkflows } from './ai-workflows.ts';
 import { notifyOn } from './alarm-topic.ts';
@@ -54,12 +54,14 @@ const AI_WORKFLOW_TITLES: Readonly<Record<AiWorkflowName, string>> = {
   rediscovery: 'Rediscovery',
   rediscoveryIndex: 'Rediscovery index',
   jobDescription: 'Job-description drafts',
+  offers: 'Offer checks',
 };
 /** What `Items` counts, for the workflows that emit it (core/metrics.ts AI_WORKFLOW_METRIC_PREFIX). */
 const AI_ITEM_LABELS: Partial<Record<AiWorkflowName, string>> = {
   rediscovery: 'candidates suggested',
   rediscoveryIndex: 'profiles embedded',
   jobDescription: 'check findings',
+  offers: 'failed checks',
 };
 
 /**
@@ -228,27 +230,31 @@ export class BridgeDashboard extends Construct {
       const metric = (name: AiMetricName, label: string, statistic: string = cloudwatch.Stats.SUM) =>
         ai.aiMetric(workflow, name, statistic, PERIOD).with({ label });
       const items = AI_ITEM_LABELS[workflow];
-      const widgets: cloudwatch.IWidget[] = [
-        graph(
-          `${title}: outcomes`,
-          [metric('inferences', items ? 'runs' : 'inferences'), metric('reused', 'reused'), metric('notRun', 'not run'), metric('errors', 'errors'), ...(items ? [metric('items', items)] : [])],
-          QUARTER,
-        ),
-        graph(
-          `${title}: model latency (ms)`,
-          [metric('latencyMs', 'p50', cloudwatch.Stats.p(50)), metric('latencyMs', 'p99', cloudwatch.Stats.p(99))],
-          workflow === 'screening' ? 4 : QUARTER,
-        ),
-        graph(`${title}: tokens`, [metric('inputTokens', 'input'), metric('outputTokens', 'output')], workflow === 'screening' ? 5 : QUARTER),
-        new cloudwatch.SingleValueWidget({
-          title: `${title}: estimated cost (USD)`,
-          metrics: [metric('estimatedCostUsd', 'estimated USD')],
-          setPeriodToTimeRange: true,
-          fullPrecision: true,
-          width: workflow === 'screening' ? 4 : QUARTER,
-          height: 6,
-        }),
-      ];
+      const outcomes = graph(
+        `${title}: outcomes`,
+        [metric('inferences', items ? 'runs' : 'inferences'), metric('reused', 'reused'), metric('notRun', 'not run'), metric('errors', 'errors'), ...(items ? [metric('items', items)] : [])],
+        QUARTER,
+      );
+      // A workflow without a model has no latency, tokens or cost to show.
+      const widgets: cloudwatch.IWidget[] = MODEL_FREE_WORKFLOWS.has(workflow)
+        ? [outcomes]
+        : [
+            outcomes,
+            graph(
+              `${title}: model latency (ms)`,
+              [metric('latencyMs', 'p50', cloudwatch.Stats.p(50)), metric('latencyMs', 'p99', cloudwatch.Stats.p(99))],
+              workflow === 'screening' ? 4 : QUARTER,
+            ),
+            graph(`${title}: tokens`, [metric('inputTokens', 'input'), metric('outputTokens', 'output')], workflow === 'screening' ? 5 : QUARTER),
+            new cloudwatch.SingleValueWidget({
+              title: `${title}: estimated cost (USD)`,
+              metrics: [metric('estimatedCostUsd', 'estimated USD')],
+              setPeriodToTimeRange: true,
+              fullPrecision: true,
+              width: workflow === 'screening' ? 4 : QUARTER,
+              height: 6,
+            }),
+          ];
       if (workflow === 'screening') {
         widgets.push(
           new cloudwatch.GraphWidget({

@@ -147,14 +147,19 @@ describe('alarms and dashboard', () => {
     // Each metric as Powertools emits it: the bridge namespace and the consumer's `service` dimension.
     const shown = (metric: string) => `\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"${AI_SERVICE}\\"`;
     // `Items` (suggestions, embedded profiles, findings) only where a workflow produces any.
-    const withItems = new Set<AiWorkflowName>(['rediscovery', 'rediscoveryIndex', 'jobDescription']);
+    const withItems = new Set<AiWorkflowName>(['rediscovery', 'rediscoveryIndex', 'jobDescription', 'offers']);
     for (const workflow of Object.keys(AI_WORKFLOW_METRIC_PREFIX) as AiWorkflowName[]) {
-      const { items, ...rest } = aiMetrics(workflow);
-      for (const metric of Object.values(rest)) expect(body).toContain(shown(metric));
+      const { items, latencyMs, inputTokens, outputTokens, estimatedCostUsd, ...outcomes } = aiMetrics(workflow);
+      for (const metric of Object.values(outcomes)) expect(body).toContain(shown(metric));
+      // Offer checks call no model: no latency, tokens or cost rows.
+      for (const metric of [latencyMs, inputTokens, outputTokens, estimatedCostUsd]) {
+        if (workflow === 'offers') expect(body).not.toContain(shown(metric));
+        else expect(body).toContain(shown(metric));
+      }
       if (withItems.has(workflow)) expect(body).toContain(shown(items));
       else expect(body).not.toContain(shown(items));
     }
-    for (const title of ['Rediscovery: outcomes', 'Rediscovery index: tokens', 'Job-description drafts: estimated cost (USD)']) expect(body).toContain(title);
+    for (const title of ['Rediscovery: outcomes', 'Rediscovery index: tokens', 'Job-description drafts: estimated cost (USD)', 'Offer checks: outcomes']) expect(body).toContain(title);
     expect(body).toContain(shown(SCREENING_SCORE_METRIC));
     for (const stat of ['p50', 'p99', 'p10', 'p90', 'SampleCount']) expect(body).toContain(`\\"stat\\":\\"${stat}\\"`);
     expect(body).toContain('Screening: score distribution');

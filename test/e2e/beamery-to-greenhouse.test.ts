@@ -23,7 +23,8 @@ import { eventually, queueDepth } from '../support/queues.ts';
 const SECRET = 'beamery-to-greenhouse-secret';
 const WAIT = 15_000;
 const CONSENT = { status: 'work_remotely', lastConsentDate: 'desired_salary' } as const;
-const LOOP_EDITS = Number(process.env['B2G_LOOP_EDITS'] ?? 100);
+// 40 edits show a write per edit and no echo as well as 100 do; B2G_LOOP_EDITS=100 (or more) for a longer soak.
+const LOOP_EDITS = Number(process.env['B2G_LOOP_EDITS'] ?? 40);
 
 interface GhTyped {
   readonly value: string;

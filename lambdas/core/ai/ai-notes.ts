@@ -9,6 +9,7 @@ export const AI_NOTE_PREFIX = {
   feedback: 'AI feedback synthesis — ',
   rediscovery: 'AI candidate rediscovery for ',
   jobDescription: 'AI job-description draft for ',
+  offers: 'AI offer checks for ',
 } as const;
 
 export function isAiNote(body: string | null | undefined): boolean {

@@ -9,7 +9,7 @@ import { REDISCOVER_JOB } from '#core/sync/rediscovery-run';
  * rediscovery of past candidates; an approved job, a job post going live and the daily run
  * (`rediscover_job`) ask for rediscovery alone. The hourly profiles poll (`candidate_profile_changed`)
  * keeps the rediscovery index in step; a deleted, merged-away or anonymized candidate is removed from
- * it in the same message. Every other action routed here (a deleted interview, whose stage's
+ * it in the same message. A new or changed offer is checked before its approvals. Every other action routed here (a deleted interview, whose stage's
  * remaining feedback is read at the next poll or stage change) runs nothing, and the caller counts it
  * rather than dropping it silently.
  */
@@ -48,9 +48,14 @@ export type AiTaskRoute =
    * that kept the name cannot be seen on the record.
    */
   | { readonly workflow: 'index-remove'; readonly candidateId: number; readonly reason: IndexRemovalReason; readonly survivorId?: number }
+  /** A new or changed offer, checked before its approvals are requested. */
+  | { readonly workflow: 'offer'; readonly offerId: number }
   | { readonly workflow: 'none' };
 
 export type IndexRemovalReason = 'deleted' | 'merged' | 'anonymized';
+
+/** `offer_approved` is the approvers' own decision and `offer_deleted` leaves nothing to check. */
+const OFFER_ACTIONS = new Set(['offer_created', 'offer_updated']);
 
 const REMOVALS: Readonly<Record<string, IndexRemovalReason>> = { delete_candidate: 'deleted', merge_candidate: 'merged', candidate_anonymized: 'anonymized' };
 
@@ -86,6 +91,7 @@ export function routeAiTask(event: AiTaskEvent): AiTaskRoute {
   }
   // The scheduled runs' own actions (Greenhouse has no webhook for either): the daily run above, the hourly profiles poll here.
   if (action === CANDIDATE_PROFILE_CHANGED) return { workflow: 'index-sync', candidateId: required(candidateId, event, 'a candidate id') };
+  if (OFFER_ACTIONS.has(action)) return { workflow: 'offer', offerId: required(positiveId(refs.offerId), event, 'an offer id') };
   const removal = REMOVALS[action];
   if (removal) {
     const survivorId = positiveId(refs.winnerCandidateId);

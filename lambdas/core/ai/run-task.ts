@@ -6,6 +6,7 @@ import type { IndexRemoval } from './rediscovery/index-removal.ts';
 import type { IndexSyncResult } from './rediscovery/index-sync.ts';
 import type { RediscoveryOutcome } from './rediscovery/workflow.ts';
 import type { JobDescriptionOutcome } from './jd/workflow.ts';
+import type { OfferChecksOutcome } from './offers/workflow.ts';
 import type { AiSettings } from './settings.ts';
 import { screenApplication, type ScreeningDependencies, type ScreeningOutcome } from './screening/workflow.ts';
 
@@ -38,6 +39,7 @@ export interface AiTaskDependencies {
   /** Absent when rediscovery is off: its index and embedder are then not built. */
   readonly rediscovery?: RediscoveryRuns;
   readonly draftJobDescription: (jobId: number) => Promise<JobDescriptionOutcome>;
+  readonly checkOffer: (offerId: number) => Promise<OfferChecksOutcome>;
   readonly settings: AiSettings;
 }
 
@@ -82,9 +84,31 @@ export async function runAiTask(event: AiTaskEvent & { readonly deliveryId: stri
     case 'index-remove':
       if (!deps.rediscovery || !deps.settings.rediscovery.enabled) return report.info('AI task with no workflow to run', { ...base, reason: 'rediscovery-off' });
       return route.workflow === 'index-sync' ? syncIndex(route.candidateId, base, deps.rediscovery, report) : removeFromIndex(route, base, deps.rediscovery, report);
+    case 'offer':
+      if (!deps.settings.offers.enabled) return report.info('AI task with no workflow to run', { ...base, offerId: route.offerId, reason: 'offers-off' });
+      return checkOffer(route.offerId, base, deps, report);
     case 'none':
       report.info('AI task with no workflow to run', base);
   }
+}
+
+async function checkOffer(offerId: number, base: Record<string, unknown>, deps: AiTaskDependencies, report: AiTaskReport): Promise<void> {
+  await counted('offers', report, async () => {
+    const outcome = await deps.checkOffer(offerId);
+    const m = aiMetrics('offers');
+    if (outcome.outcome === 'checked') {
+      report.metric(m.inferences, 'Count', 1);
+      report.metric(m.items, 'Count', outcome.checks.filter((c) => !c.passed).length);
+    } else if (outcome.outcome === 'already-checked') report.metric(m.reused, 'Count', 1);
+    else report.metric(m.notRun, 'Count', 1);
+    report.info('offer checks done', {
+      ...base,
+      offerId,
+      outcome: outcome.outcome,
+      ...('reason' in outcome ? { reason: outcome.reason } : {}),
+      ...(outcome.outcome === 'checked' ? { mode: outcome.mode, failed: outcome.checks.filter((c) => !c.passed).map((c) => c.check), approvals: outcome.approvals.kind } : {}),
+    });
+  });
 }
 
 async function draftDescription(jobId: number, base: Record<string, unknown>, deps: AiTaskDependencies, report: AiTaskReport): Promise<true> {

@@ -164,7 +164,7 @@ export const compensationBandSchema = z
 
 /**
  * Offer checks on `offer_created` and `offer_updated`: a private note on the application with each
- * check's result and numbers, an optional AI summary for approvers, and, only with
+ * check's result and numbers, and, only with
  * `requestApprovals` in assist mode and every check passed, the offer's approvals requested. Never
  * approves, never changes an offer, never sends one. The gate scopes by the offer's job.
  */
@@ -179,8 +179,6 @@ export const offerSettingsSchema = z.strictObject({
   requiredFields: z._default(z.array(nonEmpty()), []),
   /** Ask for the offer's approvals (all groups at once, as the flow allows) when every check passes. */
   requestApprovals: z._default(z.boolean(), false),
-  /** A short summary for approvers written by the model (off: the checks alone, no model call). */
-  summary: z._default(z.boolean(), false),
 });
 
 export const aiSettingsSchema = z.strictObject({

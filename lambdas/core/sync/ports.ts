@@ -95,7 +95,9 @@ export type AuditKind =
   /** The model's answer could not be used (invalid after re-asking, or a guardrail intervened). */
   | 'ai-failed'
   /** A candidate was removed from the rediscovery index (deleted, merged away, anonymized): ids and the reason only. */
-  | 'ai-index-removal';
+  | 'ai-index-removal'
+  /** An offer was checked against its band and the rules (no model): each check's result and numbers, and whether approvals were requested. */
+  | 'offer-check';
 
 export interface AuditEntry {
   readonly kind: AuditKind;

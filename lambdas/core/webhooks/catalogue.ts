@@ -193,10 +193,11 @@ export const ACTION_ROUTES = {
   delete_candidate: route(SYNC_AND_AI, ofRemovedPerson, true),
   merge_candidate: route(SYNC_AND_AI, ofMergedPerson, true),
   candidate_anonymized: route(SYNC_AND_AI, ofAnonymized, true),
-  // Offers: kept on the candidate's sync path (hired state, start dates).
-  offer_created: route(SYNC, ofOffer),
+  // Offers: kept on the candidate's sync path (hired state, start dates); a new or changed offer is
+  // also checked against its band and rules before approval (offer checks).
+  offer_created: route(SYNC_AND_AI, ofOffer),
   offer_approved: route(SYNC, ofOffer),
-  offer_updated: route(SYNC, ofOffer),
+  offer_updated: route(SYNC_AND_AI, ofOffer),
   offer_deleted: route(SYNC, ofDeletedOffer, true),
   // Interviews and scorecards only matter to feedback synthesis.
   interview_deleted: route(AI, ofDeletedInterview, true),

@@ -33,6 +33,13 @@ describe('AI task routing', () => {
     expect(() => routeAiTask({ action: 'candidate_anonymized', refs: {} })).toThrow('candidate_anonymized without a candidate id');
   });
 
+  it('checks a new or changed offer; an approval or a deletion asks for nothing', () => {
+    expect(routeAiTask({ action: 'offer_created', refs: { offerId: '61', applicationId: '9201' } })).toEqual({ workflow: 'offer', offerId: 61 });
+    expect(routeAiTask({ action: 'offer_updated', refs: { offerId: '62' } })).toEqual({ workflow: 'offer', offerId: 62 });
+    expect(routeAiTask({ action: 'offer_approved', refs: { offerId: '62' } })).toEqual({ workflow: 'none' });
+    expect(() => routeAiTask({ action: 'offer_created', refs: {} })).toThrow('offer_created without an offer id');
+  });
+
   it('refuses a workflow action without a usable application id, so the message is kept rather than dropped', () => {
     for (const applicationId of [undefined, '0', '-3', 'abc', '1.5']) {
       expect(() => routeAiTask({ action: 'new_candidate_application', refs: applicationId === undefined ? {} : { applicationId } })).toThrow('new_candidate_application without an application id');

@@ -60,6 +60,7 @@ function harness(feedback: FeedbackRun) {
     synthesizeFeedback: async (applicationId) => (feedbackCalls.push(applicationId), feedback),
     applicationsOf: async (candidateId) => (candidateId === 7 ? [71, 72] : []),
     draftJobDescription: async () => ({ outcome: 'skipped', reason: 'disabled' }),
+    checkOffer: async () => ({ outcome: 'skipped', reason: 'disabled' }),
     settings: aiSettingsSchema.parse({ pricing: { inputPer1kTokensUsd: 0.002, outputPer1kTokensUsd: 0.01 } }),
     // The queue port alone: these tests exercise the dispatch, test/integration/fifo-consumer.test.ts the queue.
     queue: {

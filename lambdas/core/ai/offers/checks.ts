@@ -16,6 +16,9 @@ import type { CompensationBand, OfferSettings, PayRangeRule } from '../settings.
  *
  * A failed check is advice for the people who approve; nothing here changes or sends an offer.
  */
+/** Named in the note and the Audit: a change to any rule here is a new version. */
+export const OFFER_CHECKS_VERSION = 'offer-checks-v1';
+
 export const OFFER_CHECKS = ['pay-within-band', 'required-fields', 'start-date', 'pay-disclosure', 'approval-flow'] as const;
 export type OfferCheckName = (typeof OFFER_CHECKS)[number];
 export type OfferCheckResult = CheckResult<OfferCheckName>;

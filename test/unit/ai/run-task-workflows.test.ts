@@ -3,12 +3,13 @@ import { aiMetrics } from '#core/metrics';
 import { aiSettingsSchema } from '#core/ai/settings';
 import { runAiTask, type AiTaskDependencies, type RediscoveryRuns } from '#core/ai/run-task';
 import type { JobDescriptionOutcome } from '#core/ai/jd/workflow';
+import type { OfferChecksOutcome } from '#core/ai/offers/workflow';
 import type { IndexSyncResult } from '#core/ai/rediscovery/index-sync';
 import type { RediscoveryOutcome } from '#core/ai/rediscovery/workflow';
 
 /**
- * What the ai-tasks consumer runs for jobs and the rediscovery index, and what each outcome counts on
- * the dashboard (runs, items, tokens, estimated cost, errors). The workflows themselves are tested
+ * What the ai-tasks consumer runs for jobs, the rediscovery index and offers, and what each outcome
+ * counts on the dashboard (runs, items, tokens, estimated cost, errors). The workflows themselves are tested
  * against the Greenhouse simulator (test/integration/ai/rediscovery-workflow.test.ts).
  */
 
@@ -47,11 +48,22 @@ const DRAFTED = {
   usage: { inputTokens: 1000, outputTokens: 500 },
   latencyMs: 900,
 } as JobDescriptionOutcome;
+const CHECKED: OfferChecksOutcome = {
+  outcome: 'checked',
+  mode: 'assist',
+  offerId: 61,
+  checks: [
+    { check: 'pay-within-band', passed: false, findings: [{ severity: 'fail', message: 'above' }] },
+    { check: 'approval-flow', passed: true, findings: [] },
+  ],
+  approvals: { kind: 'not-requested', reason: 'checks-failed' },
+  noteWritten: true,
+};
 const SYNCED: IndexSyncResult = { embedded: [5], refreshed: [], unchanged: 0, removed: [], provenance: PROVENANCE, usage: { inputTokens: 900 }, estimatedCostUsd: 0.018 };
 
 type Settings = Parameters<typeof aiSettingsSchema.parse>[0];
 
-function harness(settings: Settings, options: { rediscovery?: Partial<RediscoveryRuns>; draft?: JobDescriptionOutcome } = {}) {
+function harness(settings: Settings, options: { rediscovery?: Partial<RediscoveryRuns>; draft?: JobDescriptionOutcome; offer?: OfferChecksOutcome } = {}) {
   const calls: string[] = [];
   const metrics = new Map<string, number>();
   const infos: [string, Record<string, unknown>][] = [];
@@ -67,6 +79,7 @@ function harness(settings: Settings, options: { rediscovery?: Partial<Rediscover
     applicationsOf: async () => [],
     rediscovery,
     draftJobDescription: async (jobId) => (calls.push(`draft ${jobId}`), options.draft ?? DRAFTED),
+    checkOffer: async (offerId) => (calls.push(`offer ${offerId}`), options.offer ?? CHECKED),
     settings: aiSettingsSchema.parse(settings),
   };
   const report = {
@@ -158,5 +171,27 @@ describe('the rediscovery index on ai-tasks', () => {
     await h.run('candidate_profile_changed', { candidateId: '6' });
     expect(h.calls).toEqual([]);
     expect(h.infos.map(([, f]) => f['reason'])).toEqual(['rediscovery-off', 'rediscovery-off']);
+  });
+});
+
+describe('offers on ai-tasks', () => {
+  const O = aiMetrics('offers');
+
+  it('a new or changed offer is checked: one run, its failed checks counted, no tokens (no model)', async () => {
+    const h = harness({ offers: { enabled: true } } as Settings);
+    await h.run('offer_created', { offerId: '61', applicationId: '9201' });
+    await h.run('offer_updated', { offerId: '62', applicationId: '9201' });
+    expect(h.calls).toEqual(['offer 61', 'offer 62']);
+    expect(Object.fromEntries(h.metrics)).toEqual({ [O.inferences]: 2, [O.items]: 2 });
+  });
+
+  it('with offer checks off, or for an approval or a deletion, nothing runs', async () => {
+    const off = harness({});
+    await off.run('offer_created', { offerId: '61' });
+    expect(off.calls).toEqual([]);
+    const on = harness({ offers: { enabled: true } } as Settings);
+    await on.run('offer_approved', { offerId: '61' });
+    await on.run('offer_deleted', { offerId: '61' });
+    expect(on.calls).toEqual([]);
   });
 });
