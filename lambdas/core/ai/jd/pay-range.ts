@@ -1,3 +1,4 @@
+import { moneyRangeOf } from '#core/greenhouse/records';
 import type { PayRangeRule } from '../settings.ts';
 import type { PayRange } from './draft.ts';
 
@@ -22,21 +23,13 @@ export function requiredJurisdictions(rules: readonly PayRangeRule[], offices: r
   return [...new Set(rules.filter((rule) => rule.required && matches(rule)).map((rule) => rule.jurisdiction))];
 }
 
-const amount = (value: unknown): number | undefined => {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value.replace(/[,\s]/g, '')) : NaN;
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
-};
-
 /**
- * A currency-range custom field's value (`{min_value, max_value, unit}`, Greenhouse's shape; also
- * `{min, max, currency}`), or undefined when it is empty, incomplete or upside down.
+ * A currency-range custom field's value, in either spelling Greenhouse may use (records.ts
+ * moneyRangeOf), or undefined when it is empty, incomplete, without a currency or upside down.
  */
 export function payRangeOf(value: unknown): PayRange | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const v = value as Record<string, unknown>;
-  const min = amount(v['min_value'] ?? v['min']);
-  const max = amount(v['max_value'] ?? v['max']);
-  const currency = v['unit'] ?? v['currency'];
-  if (min === undefined || max === undefined || max < min || typeof currency !== 'string' || !/^[A-Za-z]{3}$/.test(currency.trim())) return undefined;
-  return { min, max, currency: currency.trim().toUpperCase() };
+  const range = moneyRangeOf(value);
+  const currency = range?.currency?.trim();
+  if (!range || !currency || !/^[A-Za-z]{3}$/.test(currency) || range.min < 0 || range.max < range.min) return undefined;
+  return { min: range.min, max: range.max, currency: currency.toUpperCase() };
 }

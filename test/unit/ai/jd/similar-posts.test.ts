@@ -67,9 +67,9 @@ describe('pay-range rules and values', () => {
     ).toEqual(['Colorado']);
   });
 
-  it('read Greenhouse\'s currency range, and nothing from an empty, partial or upside-down one', () => {
-    expect(payRangeOf({ min_value: '140,000', max_value: 175000, unit: 'usd' })).toEqual({ min: 140000, max: 175000, currency: 'USD' });
-    expect(payRangeOf({ min: 50, max: 60, currency: 'EUR' })).toEqual({ min: 50, max: 60, currency: 'EUR' });
+  it('read Greenhouse\'s currency range in either spelling, and nothing from an empty, partial or upside-down one', () => {
+    expect(payRangeOf({ min_value: '140000', max_value: 175000, unit: 'usd' })).toEqual({ min: 140000, max: 175000, currency: 'USD' });
+    expect(payRangeOf({ min_amount: 50, max_amount: 60, currency_code: 'EUR' })).toEqual({ min: 50, max: 60, currency: 'EUR' });
     for (const bad of [null, 'USD 1-2', { min_value: '', max_value: '2', unit: 'USD' }, { min_value: 3, max_value: 2, unit: 'USD' }, { min_value: 1, max_value: 2 }, { min_value: 1, max_value: 2, unit: 'dollars' }]) {
       expect(payRangeOf(bad)).toBeUndefined();
     }
