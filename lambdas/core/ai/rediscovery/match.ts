@@ -105,33 +105,26 @@ export interface Suggestion {
 }
 
 /**
- * The note's list: eligible candidates only, at least `minScore`, closest first (ties by candidate id,
- * so a rerun lists the same people in the same order), at most `topN`. `profileTextOf` gives the
- * current profile text for the evidence; a candidate without one (deleted since indexing) is skipped.
- * Ineligible matches are dropped here, so ask the index for more than `topN` (up to MAX_TOP_K).
+ * Who the note lists: eligible candidates only, at least `minScore`, closest first (ties by candidate
+ * id, so a rerun lists the same people in the same order), at most `topN`. Ineligible matches are
+ * dropped here, so ask the index for more than `topN` (up to MAX_TOP_K). The evidence for each
+ * (`evidenceFor`) is read from their current profile, which the caller builds for these few only.
  */
-export function rankSuggestions(
+export function selectSuggestions(
   matches: readonly VectorMatch[],
-  options: {
-    readonly isEligible: (candidateId: number) => boolean;
-    readonly profileTextOf: (candidateId: number) => string | undefined;
-    readonly requirements: readonly string[];
-    readonly rules: Pick<RediscoveryRules, 'topN' | 'minScore'>;
-  },
-): Suggestion[] {
+  options: { readonly isEligible: (candidateId: number) => boolean; readonly rules: Pick<RediscoveryRules, 'topN' | 'minScore'> },
+): { readonly candidateId: number; readonly score: number }[] {
   const seen = new Set<number>();
   const ranked = [...matches]
     .filter((m) => m.score >= options.rules.minScore)
     .sort((a, b) => b.score - a.score || a.metadata.candidateId - b.metadata.candidateId);
-  const suggestions: Suggestion[] = [];
+  const selected: { candidateId: number; score: number }[] = [];
   for (const match of ranked) {
     const id = match.metadata.candidateId;
-    if (suggestions.length >= options.rules.topN) break;
+    if (selected.length >= options.rules.topN) break;
     if (seen.has(id) || !options.isEligible(id)) continue;
     seen.add(id);
-    const text = options.profileTextOf(id);
-    if (text === undefined) continue;
-    suggestions.push({ candidateId: id, score: match.score, evidence: evidenceFor(options.requirements, text) });
+    selected.push({ candidateId: id, score: match.score });
   }
-  return suggestions;
+  return selected;
 }

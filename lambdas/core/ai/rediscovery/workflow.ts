@@ -12,7 +12,7 @@ import type { RediscoverySettings } from '../settings.ts';
 import { jobPostRequirements } from '../screening/job-requirements.ts';
 import { jobVersion, sha256 } from '../screening/workflow.ts';
 import { pastCandidate, profileOf, withheldReasons, type PastCandidateDependencies, type Withheld } from './index-sync.ts';
-import { DAY_MS, eligibility, jobQueryText, rankSuggestions, type IneligibleReason, type Suggestion } from './match.ts';
+import { DAY_MS, eligibility, evidenceFor, jobQueryText, selectSuggestions, type IneligibleReason, type Suggestion } from './match.ts';
 import { rediscoveryNote } from './note.ts';
 import { MAX_TOP_K, vectorKey, type Embedder, type EmbedderProvenance, type VectorIndex } from './ports.ts';
 import { PROFILE_VERSION } from './profile.ts';
@@ -150,10 +150,11 @@ export async function rediscoverForJob(jobId: number, deps: RediscoveryDependenc
   if (forget.length) await deps.index.delete(forget.map((f) => vectorKey(f.candidateId)));
 
   // The evidence is read from each suggested candidate's current profile, built only for the few listed.
-  const rank = (profileTextOf: (id: number) => string | undefined) => rankSuggestions(matches, { isEligible: (id) => eligible.has(id), profileTextOf, requirements, rules: settings });
-  const profiles = new Map<number, string>();
-  for (const { candidateId } of rank(() => '')) profiles.set(candidateId, (await profileOf(fresh.get(candidateId)!.candidate, deps)).text);
-  const suggestions = rank((id) => profiles.get(id));
+  const suggestions: Suggestion[] = [];
+  for (const picked of selectSuggestions(matches, { isEligible: (id) => eligible.has(id), rules: settings })) {
+    const profile = await profileOf(fresh.get(picked.candidateId)!.candidate, deps);
+    suggestions.push({ ...picked, evidence: evidenceFor(requirements, profile.text) });
+  }
   const latencyMs = deps.clock.now() - startedAt;
 
   const hash = suggestionsHash({ jobVersion: jobVersion(jobTitle, requirements), candidateIds: suggestions.map((s) => s.candidateId), provenance, mode: gate.mode });

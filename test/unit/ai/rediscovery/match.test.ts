@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Application, Candidate } from '#core/greenhouse/records';
-import { eligibility, evidenceFor, jobQueryText, lastActivityOf, rankSuggestions, type PastCandidate } from '#core/ai/rediscovery/match';
+import { eligibility, evidenceFor, jobQueryText, lastActivityOf, selectSuggestions, type PastCandidate } from '#core/ai/rediscovery/match';
 import type { VectorMatch } from '#core/ai/rediscovery/ports';
 
 const JOB = 77;
@@ -82,19 +82,16 @@ describe('evidenceFor', () => {
   });
 });
 
-describe('rankSuggestions', () => {
+describe('selectSuggestions', () => {
   const match = (candidateId: number, score: number): VectorMatch => ({ key: `candidate#${candidateId}`, score, metadata: { candidateId, lastActivityAt: null, hash: 'h' } });
-  const texts: Record<number, string> = { 1: 'Java Spring Boot services', 2: 'PostgreSQL schema design', 3: 'Kafka', 4: 'Java', 5: 'Java' };
 
-  it('keeps eligible candidates with a profile, closest first with ties by id, at most topN, above minScore', () => {
-    const suggestions = rankSuggestions([match(3, 0.5), match(1, 0.9), match(2, 0.7), match(5, 0.7), match(4, 0.95), match(6, 0.8), match(7, 0.1)], {
-      isEligible: (id) => id !== 4,
-      profileTextOf: (id) => texts[id],
-      requirements,
+  it('keeps eligible candidates, closest first with ties by id, each once, at most topN, above minScore', () => {
+    const selected = selectSuggestions([match(3, 0.5), match(1, 0.9), match(2, 0.7), match(5, 0.7), match(4, 0.95), match(1, 0.6), match(6, 0.8), match(7, 0.1)], {
+      isEligible: (id) => id !== 4 && id !== 6,
       rules: { topN: 3, minScore: 0.2 },
     });
-    expect(suggestions.map((s) => [s.candidateId, s.score])).toEqual([[1, 0.9], [2, 0.7], [5, 0.7]]);
-    expect(suggestions[1]!.evidence.matched.map((m) => m.requirement)).toEqual(['PostgreSQL schema design']);
+    expect(selected).toEqual([{ candidateId: 1, score: 0.9 }, { candidateId: 2, score: 0.7 }, { candidateId: 5, score: 0.7 }]);
+    expect(selectSuggestions([match(7, 0.1)], { isEligible: () => true, rules: { topN: 3, minScore: 0.2 } })).toEqual([]);
   });
 
   it('builds the query from the title and the requirements', () => {
