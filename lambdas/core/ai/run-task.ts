@@ -100,7 +100,7 @@ async function checkOffer(offerId: number, base: Record<string, unknown>, deps: 
       report.metric(m.inferences, 'Count', 1);
       report.metric(m.items, 'Count', outcome.checks.filter((c) => !c.passed).length);
     } else if (outcome.outcome === 'already-checked') report.metric(m.reused, 'Count', 1);
-    else report.metric(m.notRun, 'Count', 1);
+    // A skip (out of scope, a superseded or resolved version) counts nothing, as screening's does.
     report.info('offer checks done', {
       ...base,
       offerId,
