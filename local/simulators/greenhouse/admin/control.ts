@@ -7,6 +7,7 @@ import type { AttachmentLinks } from '../attachment-links.ts';
 import type { TokenIssuer } from '../auth.ts';
 import { generateCandidates, generateJobs } from '../generate.ts';
 import type { GreenhouseOperations } from '../operations.ts';
+import { generatePipeline } from '../pipeline-history.ts';
 import { TABLE_NAMES, type TableName } from '../records.ts';
 import type { SimSettings } from '../routes/context.ts';
 import { parseScenario, type Scenario } from '../scenario.ts';
@@ -83,6 +84,19 @@ export function registerAdminControlRoutes(app: FastifyInstance, deps: ControlDe
     );
     const created = generateJobs(deps.state, deps.clock.now(), options);
     return { created: created.length, minId: created[0]?.id ?? null, maxId: created.at(-1)?.id ?? null };
+  });
+  // A year of hiring for the pipeline analytics, ending now (pipeline-history.ts).
+  app.post(`${A}/generate/pipeline-history`, async (request) => {
+    const options = parseBody(
+      z.object({
+        seed: z.number().int().optional(),
+        jobs: z.number().int().min(1).max(2_000).optional(),
+        days: z.number().int().min(7).max(1_095).optional(),
+        slowdown: z.object({ stage: z.string().min(1), factor: z.number().positive(), lastDays: z.number().positive() }).optional(),
+      }),
+      request.body ?? {},
+    );
+    return generatePipeline(deps.state, deps.clock.now(), options);
   });
 
   // Rate limits
