@@ -14,6 +14,7 @@
  *   npx tsx bin/bridge.ts doctor [--write-test]
  *   npx tsx bin/bridge.ts rediscover <jobId> [--shadow]
  *   npx tsx bin/bridge.ts jd <jobId> [--shadow]
+ *   npx tsx bin/bridge.ts report [--out file.html] [--open]
  *
  * Every command takes --json (one JSON value on stdout instead of text) and --local / --stack <name>.
  *
@@ -52,6 +53,7 @@ import { registerStatusCommand } from './commands/status.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
 import { registerReconcileCommand } from './commands/reconcile.ts';
 import { registerAiCommands } from './commands/ai.ts';
+import { registerReportCommand } from './commands/report.ts';
 
 async function backfill(options: BackfillCommandOptions): Promise<void> {
   const abort = new AbortController();
@@ -206,6 +208,7 @@ export function program(): Command {
   registerDlqCommands(cli);
   registerReconcileCommand(cli);
   registerAiCommands(cli);
+  registerReportCommand(cli);
   for (const command of cli.commands) withConfigurationSources(command);
   return cli;
 }
