@@ -147,7 +147,12 @@ describe('a generated history in the simulator', () => {
 
   it('holds the generator’s jobs, applications and stage visits, read back with the same stage durations', async () => {
     await h.admin('PUT', '/scenario', { name: 'empty' });
+    // A subscriber that would see any web hook the generation fired (none: it is bulk state).
+    await h.admin('PUT', '/webhooks', [{ url: 'http://127.0.0.1:9/hooks', secret: 'unused' }]);
+    await h.admin('DELETE', '/webhooks/deliveries');
     const made = await h.admin<{ jobs: number; applications: number; stageVisits: number; asOf: string }>('POST', '/generate/pipeline-history', OPTIONS);
+    expect(await h.admin<unknown[]>('GET', '/webhooks/deliveries')).toEqual([]);
+    await h.admin('PUT', '/webhooks', []);
     const asOf = Date.parse(made.asOf);
     const expected = generatePipelineHistory({ ...OPTIONS, asOf });
     expect(made).toMatchObject({ jobs: 8, applications: expected.applications.length, stageVisits: expected.stageVisits.length });
