@@ -59,6 +59,9 @@ const FIGURES: Record<BridgeFunctionId, { readonly target: Figures; readonly bas
   'beamery-changes': { target: { bytes: 300 * KIB }, baseline: { bytes: 636 * KIB } },
   'scheduled-runs': { target: { bytes: 300 * KIB }, baseline: { bytes: 617 * KIB } },
   'ai-tasks': { target: { bytes: 900 * KIB }, baseline: { bytes: 2_611 * KIB } },
+  // Vega and Vega-Lite, which render the report's charts, are most of it (1.3 MiB, a 145 ms cold
+  // import measured): left in the main bundle, as the function runs once a night and renders every time.
+  'pipeline-report': { target: { bytes: 1_500 * KIB }, baseline: { bytes: 1_360 * KIB } },
 };
 const COLD_PROCESSES = 7;
 

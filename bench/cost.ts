@@ -288,8 +288,9 @@ function tenantCost(t: Tenant, m: Model): TenantCost {
     'beamery-changes': activeHours(beameryMessages, HOURS_PER_MONTH),
     'ai-tasks': activeHours(aiMessages),
     'scheduled-runs': HOURS_PER_MONTH, // the Beamery poller runs every 5 minutes
+    'pipeline-report': 0, // off by default (analytics.enabled); on, one run a night
   } satisfies Record<LambdaFunctionName, number>;
-  const secretsRead: Record<LambdaFunctionName, number> = { 'ingest-webhook': 1, 'beamery-push': 1, 'greenhouse-changes': 3, 'beamery-changes': 3, 'ai-tasks': 1, 'scheduled-runs': 2 };
+  const secretsRead: Record<LambdaFunctionName, number> = { 'ingest-webhook': 1, 'beamery-push': 1, 'greenhouse-changes': 3, 'beamery-changes': 3, 'ai-tasks': 1, 'scheduled-runs': 2, 'pipeline-report': 1 };
   // The pollers run around the clock whatever the tenant does: their share is fixed.
   const secretCallsOf = (fns: readonly LambdaFunctionName[]) => fns.reduce((n, fn) => n + secretsRead[fn] * E.secretReadsPerHourPerContainer * hoursActive[fn], 0);
   const secretCalls = {

@@ -3,6 +3,7 @@ import { QUEUES, TABLES, type TableId } from '#lib/resource-definitions';
 import type { QueueId } from '#core/queues';
 import { DEFAULT_PUSH_TAG } from '#core/sync/beamery-poll';
 import { aiSettingsSchema } from '#core/ai/settings';
+import { analyticsSettingsSchema } from '#core/analytics/settings';
 import { DEFAULT_MAX_FAILURES } from '#core/queue/redelivery';
 import { DEFAULT_SWITCH_CACHE_SECONDS } from '#core/queue/pause';
 import { DEFAULT_LIVE_SHARE, MAX_LIVE_SHARE } from '#core/rate/budget';
@@ -95,6 +96,10 @@ export const ENV = {
   /** Candidate rediscovery's S3 Vectors bucket and index (lib/constructs/rediscovery-index.ts); set together or not at all. */
   rediscoveryVectorBucket: 'REDISCOVERY_VECTOR_BUCKET',
   rediscoveryVectorIndex: 'REDISCOVERY_VECTOR_INDEX',
+  /** The nightly pipeline report's settings ({"lookbackDays", "report": core/analytics/settings.ts}) as one JSON object; absent = the defaults. */
+  analyticsSettings: 'ANALYTICS_SETTINGS',
+  /** The private bucket of the nightly pipeline reports (lib/constructs/pipeline-reports.ts): the report function writes it, `bridge report` reads it. */
+  pipelineReportsBucket: 'PIPELINE_REPORTS_BUCKET',
   /** Local stack only: the folder of company texts job-description drafts draw on (a deployment reads `ai.jobDescriptions.corpus.s3Prefix`). */
   companyCorpusDir: 'COMPANY_CORPUS_DIR',
   /** Local stack only, in place of the secrets above. */
@@ -110,6 +115,9 @@ export const DEFAULT_PAYLOAD_CAP_BYTES = 256 * 1024;
  * so the cap must leave room for that plus the envelope.
  */
 export const MAX_PAYLOAD_CAP_BYTES = 720 * 1024;
+
+/** How far back the nightly pipeline report reads applications and stage history, unless configured. */
+export const DEFAULT_ANALYTICS_LOOKBACK_DAYS = 365;
 
 /** What a `bidirectional` Beamery anonymization erases in Greenhouse (Harvest's anonymize field names). */
 export const DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS = [
@@ -179,6 +187,13 @@ const configSchema = z.object({
     localCredentials,
   }),
   ai: aiSettingsSchema,
+  /** The nightly pipeline report's: how far back it reads, and the analytics' windows and thresholds. */
+  analytics: z.object({
+    lookbackDays: z._default(z.int().check(z.positive(), z.lte(3 * 365)), DEFAULT_ANALYTICS_LOOKBACK_DAYS),
+    report: z.prefault(analyticsSettingsSchema, {}),
+  }),
+  /** Absent on every function but the report's and the CLI's (the stack creates the bucket only with `analytics.enabled`). */
+  pipelineReportsBucket: z.optional(nonEmpty()),
   /** Where rediscovery keeps its vectors; absent where rediscovery is off (the stack creates no index). */
   rediscoveryIndex: z.optional(z.object({ vectorBucketName: nonEmpty(), indexName: nonEmpty() })),
   companyCorpusDir: z.optional(nonEmpty()),
@@ -260,6 +275,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
       localCredentials: localOnly(runtime, env[ENV.greenhouseClientId], env[ENV.greenhouseClientSecret]),
     },
     ai: jsonObject(env[ENV.aiSettings], ENV.aiSettings),
+    analytics: jsonObject(env[ENV.analyticsSettings], ENV.analyticsSettings),
+    pipelineReportsBucket: env[ENV.pipelineReportsBucket] || undefined,
     rediscoveryIndex:
       env[ENV.rediscoveryVectorBucket] || env[ENV.rediscoveryVectorIndex]
         ? { vectorBucketName: env[ENV.rediscoveryVectorBucket], indexName: env[ENV.rediscoveryVectorIndex] }
@@ -309,6 +326,11 @@ export function requireQueueUrl(config: BridgeConfig, id: QueueId, deadLetter = 
     throw new Error(`configuration: ${deadLetter ? def.dlqUrlEnv : def.urlEnv} is not set`);
   }
   return url;
+}
+
+export function requirePipelineReportsBucket(config: BridgeConfig): string {
+  if (!config.pipelineReportsBucket) throw new Error(`configuration: ${ENV.pipelineReportsBucket} is not set`);
+  return config.pipelineReportsBucket;
 }
 
 export function requireTableName(config: BridgeConfig, id: TableId): string {

@@ -15,6 +15,7 @@ export const FUNCTION_SERVICES = {
   'ai-tasks': AI_SERVICE,
   // The scheduled runs keep the service the poller was deployed under: its metrics and alarms use it.
   'scheduled-runs': 'greenhouse-poller',
+  'pipeline-report': SERVICES.pipelineReport,
 } as const;
 
 export type LambdaFunctionName = keyof typeof FUNCTION_SERVICES;

@@ -12,6 +12,7 @@ import { WebhookApi } from './constructs/webhook-api.ts';
 import { BeameryToGreenhouseSync, GreenhouseToBeamerySync } from './constructs/sync-consumers.ts';
 import { PollSchedules } from './constructs/schedules.ts';
 import { PushApi } from './constructs/push-api.ts';
+import { PipelineReports } from './constructs/pipeline-reports.ts';
 import { ENV } from '#lambdas/config';
 import { QUEUES, TABLES } from '#lib/resource-definitions';
 import { SETTINGS_OUTPUT, STACK_OUTPUT_VARIABLES } from '#lib/stack-outputs';
@@ -32,6 +33,8 @@ export class BridgeStack extends Stack {
   readonly beamerySync: BeameryToGreenhouseSync;
   readonly polling: PollSchedules;
   readonly aiWorkflows: AiWorkflows;
+  /** The nightly pipeline report; only with `analytics.enabled`. */
+  readonly pipelineReports: PipelineReports | undefined;
   readonly dashboard: BridgeDashboard;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
@@ -92,11 +95,15 @@ export class BridgeStack extends Stack {
       secrets: this.secrets,
       alarmAction,
     });
+    this.pipelineReports = config.analytics.enabled
+      ? new PipelineReports(this, 'PipelineReports', { config, tables: this.tables, secrets: this.secrets, schedules: this.polling, alarmAction })
+      : undefined;
     this.dashboard = new BridgeDashboard(this, 'Monitoring', {
       dashboardName: `${config.namePrefix}greenhouse-beamery-bridge`,
       webhookApi: this.webhookApi,
       queues: this.queues,
       aiWorkflows: this.aiWorkflows,
+      ...(this.pipelineReports ? { pipelineReports: this.pipelineReports } : {}),
       alarms: [
         ...this.queues.alarms,
         ...this.webhookApi.alarms,
@@ -105,6 +112,7 @@ export class BridgeStack extends Stack {
         ...this.beamerySync.alarms,
         ...this.polling.alarms,
         ...this.aiWorkflows.alarms,
+        ...(this.pipelineReports?.alarms ?? []),
       ],
       messageAgeAlarmSeconds: config.messageAgeAlarmSeconds,
       functions: [
@@ -114,6 +122,7 @@ export class BridgeStack extends Stack {
         { label: 'beamery → greenhouse', function: this.beamerySync.consumer.function },
         { label: 'ai workflows', function: this.aiWorkflows.consumer.function },
         { label: 'pollers', function: this.polling.poller.function },
+        ...(this.pipelineReports ? [{ label: 'pipeline report', function: this.pipelineReports.report.function }] : []),
       ],
       otherDeadLetterQueues: [{ label: 'poller schedules DLQ', queue: this.polling.deadLetterQueue }],
       alarmAction,

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import * as z from 'zod';
-import { DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS, DEFAULT_PAYLOAD_CAP_BYTES, ENV, MAX_PAYLOAD_CAP_BYTES } from '#lambdas/config';
+import { DEFAULT_ANALYTICS_LOOKBACK_DAYS, DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS, DEFAULT_PAYLOAD_CAP_BYTES, ENV, MAX_PAYLOAD_CAP_BYTES } from '#lambdas/config';
 import { BEAMERY_AUTH_VARIANTS, DEFAULT_BEAMERY_AUTH } from '#adapters/beamery/auth';
 import { consentFieldText, greenhouseIdFieldText } from '#adapters/beamery/field-locations';
 import { DEFAULT_VACANCY_FIELD_NAMES, vacancyFieldNameInput } from '#adapters/beamery/wire/vacancy';
@@ -14,6 +14,7 @@ import { DEFAULT_MAX_RECEIVE_COUNT } from '#lib/resource-definitions';
 import { DEFAULT_MAX_FAILURES } from '#core/queue/redelivery';
 import { DEFAULT_LIVE_SHARE, MAX_LIVE_SHARE } from '#core/rate/budget';
 import { aiSettingsSchema } from '#core/ai/settings';
+import { analyticsSettingsSchema } from '#core/analytics/settings';
 
 /**
  * The deploy-time configuration of the stack, read once from CDK context and validated here, so a
@@ -141,6 +142,20 @@ export const stackConfigSchema = z.strictObject({
     .prefault({}),
   /** The AI workflows (lambdas/core/ai/settings.ts): every workflow off, and `shadow` when first turned on. */
   ai: z.prefault(aiSettingsSchema, {}),
+  /** The nightly pipeline report (lib/constructs/pipeline-reports.ts, docs/pipeline-analytics.md): nothing is deployed while off. */
+  analytics: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** The hour (UTC, 0-23) the report runs each night: pick one outside the tenant's working hours, as it reads at bulk priority. */
+      scheduleHourUtc: z.int().min(0).max(23).default(3),
+      /** How far back each run reads applications and their stage history (days, up to 3 years). */
+      lookbackDays: positiveInt.max(3 * 365).default(DEFAULT_ANALYTICS_LOOKBACK_DAYS),
+      /** Days a report (`reports/` in the bucket) is kept before S3 deletes it. */
+      reportRetentionDays: positiveInt.max(3650).default(90),
+      /** The analytics' windows and thresholds (lambdas/core/analytics/settings.ts). */
+      report: z.prefault(analyticsSettingsSchema, {}),
+    })
+    .prefault({}),
   waf: z
     .strictObject({
       enabled: z.boolean().default(false),

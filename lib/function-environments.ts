@@ -22,6 +22,7 @@ export type SettingGroup =
   | 'beamery-connection'
   | 'anonymization-mode'
   | 'ai'
+  | 'analytics'
   | 'payload-cap'
   | 'push-tag'
   | 'max-failures'
@@ -39,7 +40,7 @@ export interface FunctionEnvironmentSpec {
   readonly settings: readonly SettingGroup[];
 }
 
-export type BridgeFunctionId = 'ingest-webhook' | 'beamery-push' | 'greenhouse-changes' | 'beamery-changes' | 'ai-tasks' | 'scheduled-runs';
+export type BridgeFunctionId = 'ingest-webhook' | 'beamery-push' | 'greenhouse-changes' | 'beamery-changes' | 'ai-tasks' | 'scheduled-runs' | 'pipeline-report';
 
 const NONE = [] as const;
 
@@ -96,6 +97,15 @@ export const FUNCTION_ENVIRONMENTS: Readonly<Record<BridgeFunctionId, FunctionEn
     secrets: ['greenhouse-harvest', 'beamery'],
     settings: ['tenant', 'rate-budget', 'greenhouse-acting-user', 'beamery-connection', 'push-tag'],
   },
+  // Its bucket is the construct's own (lib/constructs/pipeline-reports.ts), which adds the variable naming it.
+  'pipeline-report': {
+    entry: 'lambdas/handlers/pipeline-report.ts',
+    queues: NONE,
+    deadLetters: NONE,
+    tables: ['ledger'],
+    secrets: ['greenhouse-harvest'],
+    settings: ['tenant', 'rate-budget', 'greenhouse-acting-user', 'analytics'],
+  },
 };
 
 const SECRET_ARN_VARIABLES: Readonly<Record<SecretRef, string>> = {
@@ -118,6 +128,8 @@ function settingVariables(group: SettingGroup, config: StackConfig): Record<stri
       return { [ENV.anonymizationMode]: config.sync.anonymizationMode };
     case 'ai':
       return { [ENV.aiSettings]: JSON.stringify(config.ai) };
+    case 'analytics':
+      return { [ENV.analyticsSettings]: JSON.stringify({ lookbackDays: config.analytics.lookbackDays, report: config.analytics.report }) };
     case 'payload-cap':
       return { [ENV.payloadCapBytes]: String(config.webhookPayloadCapBytes) };
     case 'push-tag':

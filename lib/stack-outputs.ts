@@ -46,6 +46,15 @@ export const REDISCOVERY_OUTPUT_VARIABLES: readonly StackOutputVariable[] = [
 ];
 
 /**
+ * The output only a stack with `analytics.enabled` has (the reports bucket, declared by
+ * lib/constructs/pipeline-reports.ts, which exists only then): `bridge report --stack` reads the
+ * latest report from it.
+ */
+export const PIPELINE_REPORTS_OUTPUT_VARIABLES: readonly StackOutputVariable[] = [
+  { output: 'PipelineReportsBucketName', env: ENV.pipelineReportsBucket, description: 'The private S3 bucket of the nightly pipeline reports (reports/latest.html, reports/latest.json, reports/<yyyy-mm-dd>.html)' },
+];
+
+/**
  * One output holding the settings the Lambdas get besides resources and secrets (tenant, Beamery
  * region and field locations, …) as a JSON object of environment variables, so the CLI runs with the
  * same ones: a backfill must share the tenant's rate budget, not start a budget of its own.

@@ -4,7 +4,7 @@
  */
 export const METRICS_NAMESPACE = 'GreenhouseBeameryBridge';
 
-export const SERVICES = { ingest: 'ingest', beameryPush: 'beamery-push' } as const;
+export const SERVICES = { ingest: 'ingest', beameryPush: 'beamery-push', pipelineReport: 'pipeline-analytics' } as const;
 
 export const INGEST_METRICS = {
   verified: 'WebhookVerified',
@@ -104,6 +104,24 @@ export const USERS_UNMATCHED_METRIC = 'UsersUnmatched';
 export const CAPABILITY_BROKEN_METRIC = 'BeameryCapabilityBroken';
 
 /**
+ * What the nightly pipeline report counts (lambdas/handlers/make-pipeline-report-handler.ts), one
+ * datapoint each per run: the report's headline numbers, so the dashboard shows them over months
+ * without opening a report. A rate-limited run emits RateLimited only; a failed run, nothing (its
+ * Errors alarm).
+ */
+export const ANALYTICS_METRICS = {
+  reportRuns: 'ReportRuns',
+  rateLimited: 'ReportRateLimited',
+  applicationsRead: 'ReportApplicationsRead',
+  bottlenecksFound: 'ReportBottlenecksFound',
+  /** The forecast backtest's mean absolute error (days); none when the history had no job to test on. */
+  forecastBacktestMaeDays: 'ForecastBacktestMaeDays',
+  /** The company's medians over the report's window (days); none without a fill or a hire in it. */
+  timeToFillMedianDays: 'TimeToFillMedianDays',
+  timeToHireMedianDays: 'TimeToHireMedianDays',
+} as const;
+
+/**
  * Every metric a function can emit, by the function (its entry name, lambdas/runtime.ts) whose
  * `service` dimension it carries. Each name × service is one CloudWatch custom metric, billed for
  * every hour it receives a datapoint; test/cdk/metric-use.test.ts fails when one of them is read by
@@ -123,4 +141,5 @@ export const EMITTED_METRICS = {
     ...(['inferences', 'reused', 'items', 'errors'] as const).map((name) => aiMetrics('offers')[name]),
   ],
   'scheduled-runs': [...Object.values(POLLER_METRICS), USERS_UNMATCHED_METRIC],
+  'pipeline-report': Object.values(ANALYTICS_METRICS),
 } as const satisfies Readonly<Record<string, readonly string[]>>;

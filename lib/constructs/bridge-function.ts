@@ -40,11 +40,11 @@ export const UNUSED_CREDENTIAL_PROVIDERS = [
 /**
  * The SDK's event-stream serde (codec, marshallers: about 14 KiB). The SDK's protocols load it with
  * `import()` only for an operation with an event-stream member; DynamoDB, SQS and Secrets Manager
- * have none, so it is left out of every bundle but those of STREAMING_ENTRIES, whose Bedrock client
- * imports it statically (the bundles test fails on a static import of anything left out).
+ * have none, so it is left out of every bundle but those of STREAMING_ENTRIES, whose Bedrock or S3
+ * client imports it statically (the bundles test fails on a static import of anything left out).
  */
 export const EVENT_STREAM_SERDE = '@smithy/core/event-streams';
-const STREAMING_ENTRIES: ReadonlySet<string> = new Set(['lambdas/handlers/ai-tasks.ts']);
+export const STREAMING_ENTRIES: ReadonlySet<string> = new Set(['lambdas/handlers/ai-tasks.ts', 'lambdas/handlers/pipeline-report.ts']);
 
 /** What a handler's bundle leaves out: the credential providers always, the event-stream serde where no client streams. */
 export function externalModulesFor(entry: string): string[] {

@@ -4,9 +4,10 @@ import { Construct } from 'constructs';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AI_SERVICE, AI_WORKFLOW_METRIC_PREFIX, MODEL_FREE_WORKFLOWS, type AiWorkflowName } from '#core/metrics';
-import { CONSUMER_METRICS, POLLER_METRICS, PUSH_METRICS, SERVICES } from '#core/metrics';
+import { ANALYTICS_METRICS, CONSUMER_METRICS, POLLER_METRICS, PUSH_METRICS, SERVICES } from '#core/metrics';
 import type { AiMetricName, AiWorkflows } from './ai-workflows.ts';
 import { notifyOn } from './alarm-topic.ts';
+import type { PipelineReports } from './pipeline-reports.ts';
 import type { EventQueue, EventQueues } from './event-queues.ts';
 import { BEAMERY_SYNC_SERVICE, GREENHOUSE_SYNC_SERVICE } from './sync-consumers.ts';
 import { POLLER_SERVICE } from './schedules.ts';
@@ -17,6 +18,8 @@ export interface BridgeDashboardProps {
   readonly webhookApi: WebhookApi;
   readonly queues: EventQueues;
   readonly aiWorkflows: AiWorkflows;
+  /** The nightly pipeline report, where `analytics.enabled`: a row of its own. */
+  readonly pipelineReports?: PipelineReports;
   readonly alarms: readonly cloudwatch.IAlarm[];
   readonly messageAgeAlarmSeconds: number;
   /** Every function of the stack, with the label its widget gets. */
@@ -190,6 +193,43 @@ export class BridgeDashboard extends Construct {
     this.addFunctionRows(props.functions);
 
     this.addAiWorkflowRows(props.aiWorkflows);
+
+    if (props.pipelineReports) this.addPipelineAnalyticsRow();
+  }
+
+  /**
+   * The nightly report's headline numbers, one datapoint a night each (a daily period, so each point
+   * is one run): the runs and what they read, the bottlenecks found, the company's time to fill and
+   * to hire, and the forecast's backtest error. The report itself (reports/latest.html) has the rest.
+   */
+  private addPipelineAnalyticsRow(): void {
+    const daily = Duration.days(1);
+    const metric = (name: string, label: string, statistic: string = cloudwatch.Stats.SUM) =>
+      serviceCountMetric(name, SERVICES.pipelineReport, daily).with({ label, statistic });
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({
+        markdown: '## Pipeline analytics\nThe nightly report (`bridge report`): runs, bottlenecks, time to fill and to hire, forecast error.',
+        width: FULL,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        'Pipeline report: runs',
+        [metric(ANALYTICS_METRICS.reportRuns, 'reports stored'), metric(ANALYTICS_METRICS.rateLimited, 'rate limited (no report)'), metric(ANALYTICS_METRICS.bottlenecksFound, 'bottlenecks found')],
+        QUARTER,
+      ),
+      graph('Pipeline report: applications read', [metric(ANALYTICS_METRICS.applicationsRead, 'applications')], QUARTER),
+      graph(
+        'Time to fill and to hire (company median, days)',
+        [
+          metric(ANALYTICS_METRICS.timeToFillMedianDays, 'time to fill', cloudwatch.Stats.AVERAGE),
+          metric(ANALYTICS_METRICS.timeToHireMedianDays, 'time to hire', cloudwatch.Stats.AVERAGE),
+        ],
+        QUARTER,
+      ),
+      graph('Forecast backtest error (MAE, days)', [metric(ANALYTICS_METRICS.forecastBacktestMaeDays, 'mean absolute error', cloudwatch.Stats.AVERAGE)], QUARTER),
+    );
   }
 
   /** Per function: invocations, errors and throttles (left), duration p50/p99/max (right). */

@@ -64,9 +64,9 @@ export interface PollSchedulesProps {
 }
 
 /** Scheduler's and Lambda's retries give up after this: by then the next hourly tick covers the time anyway. */
-const MAX_EVENT_AGE = Duration.hours(1);
+export const MAX_EVENT_AGE = Duration.hours(1);
 /** Lambda's own retries of a failed run (0–2), a minute and then two minutes apart. */
-const RUN_RETRY_ATTEMPTS = 2;
+export const RUN_RETRY_ATTEMPTS = 2;
 
 const DESCRIPTIONS: Readonly<Record<ScheduledRun, string>> = {
   jobs: 'Greenhouse jobs (and interview stages) updated since the watermark → greenhouse-changes.fifo',
@@ -234,7 +234,7 @@ export class PollSchedules extends Construct {
  * LambdaInvoke, granting invoke on the function's ARN only. The stock target grants on `<arn>` and
  * `<arn>:*` (every version and alias, an IAM5 wildcard); Scheduler calls only the unqualified ARN.
  */
-class UnqualifiedLambdaInvoke extends targets.LambdaInvoke {
+export class UnqualifiedLambdaInvoke extends targets.LambdaInvoke {
   constructor(
     private readonly fn: lambda.IFunction,
     props: targets.ScheduleTargetBaseProps,

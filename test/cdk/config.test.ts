@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS, DEFAULT_PAYLOAD_CAP_BYTES, readConfig } from '#lambdas/config';
+import { DEFAULT_ANALYTICS_LOOKBACK_DAYS, DEFAULT_GREENHOUSE_ANONYMIZE_FIELDS, DEFAULT_PAYLOAD_CAP_BYTES, readConfig } from '#lambdas/config';
+import { analyticsSettings } from '#core/analytics/settings';
 import { MAX_PAYLOAD_CAP_BYTES, beameryEnvironment, loadStackConfig, parseStackConfig } from '#lib/config';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '#lib/resource-definitions';
 import cdkJson from '../../cdk.json' with { type: 'json' };
@@ -50,6 +51,8 @@ describe('stack configuration', () => {
         screening: expect.objectContaining({ enabled: false, mode: 'shadow', rolloutPercent: 100, scope: { allJobs: false, jobIds: [], departmentIds: [], officeIds: [], excludedJobIds: [] } }),
         feedback: expect.objectContaining({ enabled: false, mode: 'shadow' }),
       }),
+      // Off: no bucket, function or schedule until the operator turns it on.
+      analytics: { enabled: false, scheduleHourUtc: 3, lookbackDays: DEFAULT_ANALYTICS_LOOKBACK_DAYS, reportRetentionDays: 90, report: analyticsSettings() },
     });
   });
 
@@ -74,6 +77,9 @@ describe('stack configuration', () => {
     ['a Greenhouse id location that is neither integrations nor a custom field', { beamery: { greenhouseIdField: 'integrations.greenhouse' } }, 'greenhouseIdField'],
     ['a custom-field consent location without an id', { beamery: { consentStatusField: 'customField:' } }, 'consentStatusField'],
     ['a vacancy field name that is not a field name', { beamery: { vacancyFields: { managedBy: 'hiring manager' } } }, 'managedBy'],
+    ['a report hour past 23', { analytics: { scheduleHourUtc: 24 } }, 'scheduleHourUtc'],
+    ['a misspelt analytics threshold', { analytics: { report: { bottleneckMargn: 0.3 } } }, 'bottleneckMargn'],
+    ['a bottleneck margin of zero', { analytics: { report: { bottleneckMargin: 0 } } }, 'bottleneckMargin'],
   ])('rejects %s, naming the key', (_what, raw, key) => {
     expect(() => parseStackConfig(raw)).toThrow(key);
   });

@@ -78,6 +78,17 @@ describe('cdk-nag AwsSolutions', () => {
     }
   });
 
+  it('finds no unacknowledged violation with the pipeline reports on, and acknowledges only their access logs and reports/ key', () => {
+    const bridge = synthBridge({ bridge: { analytics: { enabled: true } } });
+    expect(new AwsSolutionsChecks().validateScope(bridge.app).violations).toEqual([]);
+    const reports = bridge.stack.pipelineReports!;
+    const added = acknowledgementsIn(bridge.app).filter((a) => a.path.startsWith(reports.node.path));
+    expect(added.map((a) => [a.id.replace(/<[^>]+>/, '<bucket>'), a.path])).toEqual([
+      ['AwsSolutions-S1', reports.bucket.node.path],
+      ['AwsSolutions-IAM5[Resource::<bucket>/reports/*]', reports.report.role.node.findChild('DefaultPolicy').node.path],
+    ]);
+  });
+
   it('no longer acknowledges WAF or the logs role once the configuration makes them moot', () => {
     const ids = acknowledgementsIn(hardened.app).map((a) => a.id);
     expect(ids).not.toContain('AwsSolutions-APIG3');

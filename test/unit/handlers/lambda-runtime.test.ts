@@ -27,6 +27,7 @@ describe('lambdaRuntime', () => {
       'beamery-changes': BEAMERY_SYNC_SERVICE,
       'ai-tasks': AI_SERVICE,
       'scheduled-runs': POLLER_SERVICE,
+      'pipeline-report': SERVICES.pipelineReport,
     });
   });
 
