@@ -2,7 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-s
 import { ENV, type BridgeConfig } from '#lambdas/config';
 import { QUEUES, TABLES, type TableId } from '#lib/resource-definitions';
 import type { QueueId } from '#core/queues';
-import { REDISCOVERY_OUTPUT_VARIABLES, SETTINGS_OUTPUT, STACK_OUTPUT_VARIABLES } from '#lib/stack-outputs';
+import { PIPELINE_REPORTS_OUTPUT_VARIABLES, REDISCOVERY_OUTPUT_VARIABLES, SETTINGS_OUTPUT, STACK_OUTPUT_VARIABLES } from '#lib/stack-outputs';
 
 /**
  * Where the operator CLI's configuration comes from, and the check that it is complete before a
@@ -22,7 +22,7 @@ export class UsageError extends Error {
 export type CliSetting = { readonly queue: QueueId; readonly deadLetter?: boolean } | { readonly table: TableId } | 'poller-dlq' | 'greenhouse' | 'beamery' | 'rediscovery-index';
 
 /** Every output the CLI maps back, a rediscovery stack's included. */
-const CLI_OUTPUT_VARIABLES = [...STACK_OUTPUT_VARIABLES, ...REDISCOVERY_OUTPUT_VARIABLES];
+const CLI_OUTPUT_VARIABLES = [...STACK_OUTPUT_VARIABLES, ...REDISCOVERY_OUTPUT_VARIABLES, ...PIPELINE_REPORTS_OUTPUT_VARIABLES];
 const outputOf = new Map(CLI_OUTPUT_VARIABLES.map((o) => [o.env, o.output]));
 /** `NAME (stack output Output)` when a deployed stack has it, so an operator knows both ways to set it. */
 const named = (env: string) => (outputOf.has(env) ? `${env} (stack output ${outputOf.get(env)})` : env);

@@ -7,10 +7,10 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Command } from 'commander';
 import { readPipelineHistory } from '#core/analytics/greenhouse-history';
 import { buildPipelineReport, type PipelineReport } from '#core/analytics/pipeline-report';
-import { analyticsSettings } from '#core/analytics/settings';
 import { renderReportHtml } from '#adapters/analytics/report-html';
-import { readConfig, type BridgeConfig } from '#lambdas/config';
+import { ENV, readConfig, type BridgeConfig } from '#lambdas/config';
 import { greenhouseClientFrom } from '#wiring/api-clients';
+import { LATEST_HTML_KEY } from '#core/analytics/report-keys';
 import { UsageError, requireCliSettings } from '../cli-settings.ts';
 
 /**
@@ -23,12 +23,10 @@ import { UsageError, requireCliSettings } from '../cli-settings.ts';
  * the nightly run has stored it: the latest report's presigned URL is printed and, with `--out`, the
  * report downloaded. `--json` prints the report (locally) or `{url, out}` (on AWS) as JSON instead.
  */
-export const PIPELINE_REPORTS_BUCKET = 'PIPELINE_REPORTS_BUCKET';
-/** Where the nightly run leaves the latest HTML report in the bucket. */
-export const LATEST_REPORT_KEY = 'reports/latest.html';
+/** The bucket's variable and the latest report's key, as the stack and the nightly run name them. */
+export const PIPELINE_REPORTS_BUCKET = ENV.pipelineReportsBucket;
+export const LATEST_REPORT_KEY = LATEST_HTML_KEY;
 export const DEFAULT_REPORT_FILE = 'pipeline-report.html';
-/** How far back the local report reads (the nightly run's default lookback). */
-const LOOKBACK_DAYS = 365;
 /** A presigned link lives an hour: long enough to open, short enough not to be worth forwarding. */
 const URL_EXPIRY_SECONDS = 3_600;
 /** The CLI can wait for the shared rate budget longer than a queue consumer. */
@@ -61,8 +59,8 @@ async function localReport(config: BridgeConfig, options: ReportOptions): Promis
   requireCliSettings(config, ['greenhouse']);
   const asOf = Date.now();
   const greenhouse = greenhouseClientFrom(config, { dynamodb: new DynamoDBClient({}), budgetMaxWaitMs: BUDGET_WAIT_MS });
-  const history = await readPipelineHistory(greenhouse, { asOfMs: asOf, lookbackDays: LOOKBACK_DAYS });
-  const report = buildPipelineReport(history, asOf, analyticsSettings(), { backtest: true });
+  const history = await readPipelineHistory(greenhouse, { asOfMs: asOf, lookbackDays: config.analytics.lookbackDays });
+  const report = buildPipelineReport(history, asOf, config.analytics.report, { backtest: true });
   const out = resolve(options.out ?? DEFAULT_REPORT_FILE);
   await writeFile(out, await renderReportHtml(report), { mode: 0o600 });
   process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatReportSummary(report)}\nreport written to ${out}\n`);

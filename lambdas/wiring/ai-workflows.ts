@@ -49,7 +49,7 @@ export function aiWorkflowsFrom(config: BridgeConfig, deps: { readonly dynamodb:
   let rediscoveryDependencies: RediscoveryDependencies | undefined;
   if (config.ai.rediscovery.enabled) {
     const { embedder, index } = rediscoveryPortsFrom(config);
-    const shared = { greenhouse, extractText: extractResumeText, embedder, index, memory, audit, clock, settings: config.ai.rediscovery, isAnonymized: anonymizedBy(memory) };
+    const shared = { greenhouse, extractText: extractResumeText, embedder, index, memory, audit, clock, settings: config.ai.rediscovery, isAnonymized: anonymizedBy(memory), optOut: config.ai.optOut };
     rediscoveryDependencies = { ...shared, ...noteAuthor, appUrl };
     const forJob = rediscoveryDependencies;
     rediscovery = {
@@ -74,9 +74,9 @@ export function aiWorkflowsFrom(config: BridgeConfig, deps: { readonly dynamodb:
   };
 
   return {
-    screening: { greenhouse, provider: providers.screening, extractText: extractResumeText, memory, audit, clock, ...noteAuthor },
+    screening: { greenhouse, provider: providers.screening, extractText: extractResumeText, memory, audit, clock, optOut: config.ai.optOut, ...noteAuthor },
     applicationsOf: async (candidateId) => (await collect(greenhouse.listApplications({ candidate_ids: [candidateId] }))).map((a) => a.id),
-    synthesizeFeedback: (applicationId) => synthesizeFeedback(applicationId, { greenhouse, provider: providers.feedback, memory, audit, clock, settings: config.ai.feedback, ...noteAuthor }),
+    synthesizeFeedback: (applicationId) => synthesizeFeedback(applicationId, { greenhouse, provider: providers.feedback, memory, audit, clock, settings: config.ai.feedback, optOut: config.ai.optOut, ...noteAuthor }),
     ...(rediscovery ? { rediscovery } : {}),
     ...(rediscoveryDependencies ? { rediscoveryDependencies } : {}),
     jobDescriptionDependencies,

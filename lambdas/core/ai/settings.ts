@@ -181,6 +181,18 @@ export const offerSettingsSchema = z.strictObject({
   requestApprovals: z._default(z.boolean(), false),
 });
 
+/**
+ * A candidate's opt-out of every AI workflow: a tag on the candidate (on by default, so a recruiter
+ * can honour a request at once) or a yes/no candidate custom field the application form fills in. An
+ * opted-out candidate is not screened, their feedback not synthesised, and they are kept out of
+ * rediscovery; each skip is audited as `ai-opted-out`.
+ */
+export const optOutSettingsSchema = z.strictObject({
+  tag: tag('AI review: opt out'),
+  /** Candidate custom field (`name_key`, yes/no or a yes/no select); yes opts out. */
+  field: z.optional(nonEmpty()),
+});
+
 export const aiSettingsSchema = z.strictObject({
   /** `bedrock`, or `offline`: the deterministic matcher that says in every output it is not a language model. */
   provider: z._default(z.enum(['bedrock', 'offline']), 'bedrock'),
@@ -197,6 +209,7 @@ export const aiSettingsSchema = z.strictObject({
   jobDescriptions: z.prefault(jobDescriptionSettingsSchema, {}),
   payTransparency: z.prefault(payTransparencySchema, {}),
   offers: z.prefault(offerSettingsSchema, {}),
+  optOut: z.prefault(optOutSettingsSchema, {}),
 });
 
 export type AiSettings = z.infer<typeof aiSettingsSchema>;
@@ -207,6 +220,7 @@ export type JobDescriptionSettings = z.infer<typeof jobDescriptionSettingsSchema
 export type PayRangeRule = z.infer<typeof payRangeRuleSchema>;
 export type PayTransparencySettings = z.infer<typeof payTransparencySchema>;
 export type OfferSettings = z.infer<typeof offerSettingsSchema>;
+export type OptOutSettings = z.infer<typeof optOutSettingsSchema>;
 export type CompensationBand = z.infer<typeof compensationBandSchema>;
 export type WorkflowGate = Pick<ScreeningSettings, 'enabled' | 'mode' | 'rolloutPercent' | 'scope'>;
 

@@ -97,7 +97,9 @@ export type AuditKind =
   /** A candidate was removed from the rediscovery index (deleted, merged away, anonymized): ids and the reason only. */
   | 'ai-index-removal'
   /** An offer was checked against its band and the rules (no model): each check's result and numbers, and whether approvals were requested. */
-  | 'offer-check';
+  | 'offer-check'
+  /** A workflow skipped an application because its candidate opted out of AI review (a tag or a field). */
+  | 'ai-opted-out';
 
 export interface AuditEntry {
   readonly kind: AuditKind;

@@ -10,7 +10,7 @@ import type { IndexRemovalReason } from '#core/ai/route-task';
 import { offlineEmbedder } from '#core/ai/rediscovery/offline-embedder';
 import { vectorKey } from '#core/ai/rediscovery/ports';
 import { rediscoverForJob, type RediscoveryDependencies, type RediscoveryOutcome } from '#core/ai/rediscovery/workflow';
-import { rediscoverySettingsSchema } from '#core/ai/settings';
+import { optOutSettingsSchema, rediscoverySettingsSchema } from '#core/ai/settings';
 import { useAiHarness } from '../../support/ai-harness.ts';
 import { DISABLED_JOB, ENABLED_JOB } from '../../support/ai-scenario.ts';
 import { CONSENT, PAST, TAG, rediscoveryScenario } from '../../support/rediscovery-scenario.ts';
@@ -39,6 +39,7 @@ function deps(settings: SettingsInput = ASSIST): RediscoveryDependencies & Index
     audit: h.audit,
     clock: h.clock,
     settings: rediscoverySettingsSchema.parse(settings),
+    optOut: optOutSettingsSchema.parse({}),
   };
 }
 
@@ -84,6 +85,16 @@ describe('the index', () => {
     expect(await index.get([vectorKey(PAST.fitToo)])).toEqual([]);
     expect((await index.query(before!.vector, 100)).map((m) => m.metadata.candidateId)).not.toContain(PAST.fitToo);
     expect(suggestedIds(await rediscover())).not.toContain(PAST.fitToo);
+  });
+});
+
+describe('a candidate who opted out of AI review', () => {
+  it('leaves the index at the next sync and is never suggested', async () => {
+    await h.client.addTag(PAST.fit, 'AI review: opt out');
+    const synced = await syncAll();
+    expect(synced.removed).toContainEqual({ candidateId: PAST.fit, reason: 'opted-out' });
+    expect(await index.get([vectorKey(PAST.fit)])).toEqual([]);
+    expect(suggestedIds(await rediscover())).not.toContain(PAST.fit);
   });
 });
 

@@ -7,7 +7,7 @@ import type { AuditEntry } from '#core/sync/ports';
 import { GuardrailIntervened, ModelAnswerInvalid } from '#core/ai/model';
 import { offlineScreeningProvider } from '#core/ai/screening/offline';
 import { screenApplication, type ScreeningDependencies, type ScreeningOutcome } from '#core/ai/screening/workflow';
-import { screeningSettingsSchema } from '#core/ai/settings';
+import { optOutSettingsSchema, screeningSettingsSchema } from '#core/ai/settings';
 import { scannedPdf } from '#local/resume-files';
 import { recorded, useAiHarness } from '../../support/ai-harness.ts';
 import { APPLICATIONS, CANDIDATES, DISABLED_JOB, ENABLED_JOB, aiScenario } from '../../support/ai-scenario.ts';
@@ -66,6 +66,10 @@ async function scenario(): Promise<Record<string, unknown>> {
       application(EXTRA.scanned.application, EXTRA.scanned.candidate),
       application(EXTRA.noResume.application, EXTRA.noResume.candidate),
     ],
+    custom_fields: [
+      ...base['custom_fields']!,
+      { id: 591, name: 'AI review opt-out', name_key: 'ai_review_opt_out', field_type: 'candidate', value_type: 'yes_no', created_at: created },
+    ],
     attachments: [
       ...base['attachments']!,
       copyOfStrong(EXTRA.twin.attachment, EXTRA.twin.application, EXTRA.twin.candidate),
@@ -92,7 +96,16 @@ type SettingsInput = z.input<typeof screeningSettingsSchema>;
 const ASSIST: SettingsInput = { enabled: true, mode: 'assist', scope: { jobIds: [ENABLED_JOB] }, threshold: 50, reviewSamplePercent: 0 };
 
 function deps(settings: SettingsInput = ASSIST): ScreeningDependencies {
-  return { greenhouse: h.client, provider, extractText: extractResumeText, memory: h.memory, audit: h.audit, clock: h.clock, settings: screeningSettingsSchema.parse(settings) };
+  return {
+    greenhouse: h.client,
+    provider,
+    extractText: extractResumeText,
+    memory: h.memory,
+    audit: h.audit,
+    clock: h.clock,
+    settings: screeningSettingsSchema.parse(settings),
+    optOut: optOutSettingsSchema.parse({ field: 'ai_review_opt_out' }),
+  };
 }
 const screen = (applicationId: number, settings?: SettingsInput): Promise<ScreeningOutcome> => screenApplication(applicationId, deps(settings));
 
@@ -162,6 +175,27 @@ describe('gating', () => {
     expect(outcome).toMatchObject({ outcome: 'screened', mode: 'assist', reused: false });
     expect(provider.calls).toHaveLength(1);
     expect(await kindsOf(APPLICATIONS.strong)).toEqual(['ai-inference']);
+  });
+});
+
+describe('a candidate who opted out of AI review', () => {
+  it('by the tag: not screened, nothing sent to the model or written, and the Audit says why', async () => {
+    await h.client.addTag(CANDIDATES.strong, 'AI review: opt out');
+    h.sim.counts.reset();
+    expect(await screen(APPLICATIONS.strong)).toEqual({ outcome: 'skipped', reason: 'opted-out' });
+    expect(provider.calls).toHaveLength(0);
+    expect(writes()).toEqual([]);
+    expect(await notesOf(APPLICATIONS.strong)).toEqual([]);
+    expect(await scoreOf(APPLICATIONS.strong)).toBeUndefined();
+    expect(await auditOf(APPLICATIONS.strong)).toEqual([expect.objectContaining({ kind: 'ai-opted-out', detail: { workflow: 'screening', applicationId: APPLICATIONS.strong } })]);
+  });
+
+  it('by the configured yes/no field', async () => {
+    await h.admin('PATCH', `/candidates/${CANDIDATES.strong}`, { custom_fields: [{ name_key: 'ai_review_opt_out', value: true }] });
+    h.sim.counts.reset();
+    expect(await screen(APPLICATIONS.strong)).toEqual({ outcome: 'skipped', reason: 'opted-out' });
+    expect(provider.calls).toHaveLength(0);
+    expect(writes()).toEqual([]);
   });
 });
 

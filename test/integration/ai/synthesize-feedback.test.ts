@@ -4,7 +4,7 @@ import { entityKey } from '#core/envelope';
 import type { AuditEntry } from '#core/sync/ports';
 import { offlineFeedbackProvider } from '#core/ai/feedback/offline';
 import { GuardrailIntervened, ModelAnswerInvalid } from '#core/ai/model';
-import { feedbackSettingsSchema } from '#core/ai/settings';
+import { feedbackSettingsSchema, optOutSettingsSchema } from '#core/ai/settings';
 import { synthesizeFeedback, type FeedbackDependencies, type FeedbackRunResult } from '#core/ai/feedback/workflow';
 import { recorded, useAiHarness } from '../../support/ai-harness.ts';
 import { APPLICATIONS, CANDIDATES, DISABLED_JOB, ENABLED_JOB, INTERVIEWERS, TECHNICAL_JOB_INTERVIEW, TECHNICAL_STAGE, aiScenario } from '../../support/ai-scenario.ts';
@@ -26,7 +26,7 @@ type SettingsInput = z.input<typeof feedbackSettingsSchema>;
 const ASSIST: SettingsInput = { enabled: true, mode: 'assist', scope: { jobIds: [ENABLED_JOB] } };
 
 function deps(settings: SettingsInput = ASSIST): FeedbackDependencies {
-  return { greenhouse: h.client, provider, memory: h.memory, audit: h.audit, clock: h.clock, settings: feedbackSettingsSchema.parse(settings) };
+  return { greenhouse: h.client, provider, memory: h.memory, audit: h.audit, clock: h.clock, settings: feedbackSettingsSchema.parse(settings), optOut: optOutSettingsSchema.parse({}) };
 }
 const synthesize = (settings?: SettingsInput, applicationId: number = APPLICATION): Promise<FeedbackRunResult> => synthesizeFeedback(applicationId, deps(settings));
 

@@ -56,6 +56,7 @@ function harness(feedback: FeedbackRun) {
       memory: new InMemoryAiMemory(),
       audit: new InMemoryAudit(),
       clock: { now: () => 0, sleep: async () => undefined },
+      optOut: { tag: 'AI review: opt out' },
     },
     synthesizeFeedback: async (applicationId) => (feedbackCalls.push(applicationId), feedback),
     applicationsOf: async (candidateId) => (candidateId === 7 ? [71, 72] : []),

@@ -9,11 +9,12 @@ import { candidateNames } from '../minimise.ts';
 import { GuardrailIntervened, ModelAnswerInvalid, type TokenUsage } from '../model.ts';
 import type { AiMemory } from '../ports.ts';
 import { inferenceAuditFields } from '../provenance.ts';
-import type { FeedbackSettings } from '../settings.ts';
+import type { FeedbackSettings, OptOutSettings } from '../settings.ts';
 import { FEEDBACK_PROMPT_VERSION, FEEDBACK_WORKFLOW, type FeedbackResult, type FeedbackSynthesisProvider } from './contract.ts';
 import { feedbackInputFor } from './input.ts';
 import { renderFeedbackNote } from './note.ts';
 import { stagesReadyForSynthesis, type ScorecardRating, type StageFeedback } from './stages.ts';
+import { recordOptedOut } from '../opt-out.ts';
 
 /**
  * Interview-feedback synthesis for one application: read its scorecards and the chain that places each
@@ -41,6 +42,8 @@ export interface FeedbackDependencies {
   readonly audit: AuditStore;
   readonly clock: Clock;
   readonly settings: FeedbackSettings;
+  /** Who opted out of AI review (`ai.optOut`). */
+  readonly optOut: OptOutSettings;
   readonly noteAuthorId?: number;
 }
 
@@ -60,9 +63,12 @@ const skipped = (reason: string): FeedbackRunResult => ({ outcome: 'skipped', re
 
 export async function synthesizeFeedback(applicationId: number, deps: FeedbackDependencies): Promise<FeedbackRunResult> {
   const { greenhouse } = deps;
-  const gate = await gatedApplication(greenhouse, deps.settings, FEEDBACK_WORKFLOW, applicationId);
-  if (!gate.run) return skipped(gate.reason);
-  const { application, job } = gate;
+  const gate = await gatedApplication(greenhouse, deps.settings, FEEDBACK_WORKFLOW, applicationId, deps.optOut);
+  if (!gate.run) {
+    if (gate.reason === 'opted-out') await recordOptedOut(deps, FEEDBACK_WORKFLOW, applicationId);
+    return skipped(gate.reason);
+  }
+  const { application, job, candidate } = gate;
 
   const scorecards = (await collect(greenhouse.listScorecards({ application_ids: [applicationId] }))).map((s) => ({
     id: s.id,
@@ -100,7 +106,7 @@ export async function synthesizeFeedback(applicationId: number, deps: FeedbackDe
 
   const interviewerIds = [...new Set(scorecards.flatMap((s) => (s.interviewerId === null ? [] : [s.interviewerId])))];
   const interviewerNames = new Map((await collect(greenhouse.listUsers({ ids: interviewerIds }))).map((u) => [u.id, u.name ?? ([u.first_name, u.last_name].filter(Boolean).join(' ') || `User ${u.id}`)] as const));
-  const names = candidateNames(await greenhouse.getCandidate(application.candidate_id));
+  const names = candidateNames(candidate);
   const jobTitle = job.name ?? 'Untitled job';
 
   const inferences: FeedbackRunResult['inferences'][number][] = [];

@@ -4,7 +4,8 @@ import { collect } from '#core/async-iterables';
 import type { Clock } from '#core/clock';
 import { consentStatusText } from '#core/mapping/person';
 import type { ExtractResumeText } from '../ports.ts';
-import type { RediscoverySettings } from '../settings.ts';
+import { optedOut } from '../opt-out.ts';
+import type { OptOutSettings, RediscoverySettings } from '../settings.ts';
 import { indexPlan } from './index-plan.ts';
 import { eligibility, lastActivityOf, type IneligibleReason, type PastCandidate } from './match.ts';
 import type { Embedder, EmbedderProvenance, Embeddings, VectorIndex, VectorItem, VectorMetadata } from './ports.ts';
@@ -33,6 +34,8 @@ export interface PastCandidateDependencies {
   readonly isAnonymized?: (candidateId: number) => Promise<boolean>;
   /** Tags left out of profiles besides the rediscovery tag (the other AI workflows' tags). */
   readonly profileOptions?: ProfileOptions;
+  /** Who opted out of AI review (`ai.optOut`): never indexed, never suggested. */
+  readonly optOut?: OptOutSettings;
 }
 
 export interface IndexSyncDependencies extends PastCandidateDependencies {
@@ -41,7 +44,7 @@ export interface IndexSyncDependencies extends PastCandidateDependencies {
   readonly clock: Pick<Clock, 'now'>;
 }
 
-type PersonalReason = Extract<IneligibleReason, 'private' | 'anonymized' | 'no-consent'>;
+type PersonalReason = Extract<IneligibleReason, 'private' | 'anonymized' | 'no-consent' | 'opted-out'>;
 /** Why a candidate is kept out of the index: the reasons that hold for every job and every date, or nothing left to embed. */
 export type Withheld = PersonalReason | 'gone' | 'empty-profile';
 
@@ -60,7 +63,7 @@ export interface IndexSyncResult {
   readonly estimatedCostUsd?: number;
 }
 
-const WITHHELD_REASONS: ReadonlySet<IneligibleReason> = new Set<PersonalReason>(['private', 'anonymized', 'no-consent']);
+const WITHHELD_REASONS: ReadonlySet<IneligibleReason> = new Set<PersonalReason>(['private', 'anonymized', 'no-consent', 'opted-out']);
 /** No job has this id, so `eligibility` reports only the reasons that hold for every job. */
 const NO_JOB = -1;
 
@@ -71,12 +74,13 @@ export function consentToRediscovery(candidate: Candidate, consentField: string 
 }
 
 /** A candidate as eligibility judges them, from their record and applications as Greenhouse gives them now. */
-export async function pastCandidate(candidate: Candidate, applications: readonly Application[], deps: Pick<PastCandidateDependencies, 'settings' | 'isAnonymized'>): Promise<PastCandidate> {
+export async function pastCandidate(candidate: Candidate, applications: readonly Application[], deps: Pick<PastCandidateDependencies, 'settings' | 'isAnonymized' | 'optOut'>): Promise<PastCandidate> {
   return {
     candidate,
     applications,
     anonymized: (await deps.isAnonymized?.(candidate.id)) ?? false,
     consentToRediscovery: consentToRediscovery(candidate, deps.settings.consentField),
+    optedOut: deps.optOut ? optedOut(candidate, deps.optOut) : false,
   };
 }
 

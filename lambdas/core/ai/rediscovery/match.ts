@@ -25,9 +25,11 @@ export interface PastCandidate {
   readonly anonymized: boolean;
   /** The candidate agreed to be considered for other roles, as the tenant records that consent. */
   readonly consentToRediscovery: boolean;
+  /** The candidate opted out of AI review (`ai.optOut`: a tag or a field). */
+  readonly optedOut?: boolean;
 }
 
-export type IneligibleReason = 'on-this-job' | 'recently-active' | 'activity-unknown' | 'private' | 'anonymized' | 'no-consent';
+export type IneligibleReason = 'on-this-job' | 'recently-active' | 'activity-unknown' | 'private' | 'anonymized' | 'no-consent' | 'opted-out';
 
 export type Eligibility = { readonly eligible: true } | { readonly eligible: false; readonly reasons: readonly IneligibleReason[] };
 
@@ -59,6 +61,7 @@ export function eligibility(past: PastCandidate, jobId: number, now: Date, rules
   if (past.candidate.private === true) reasons.push('private');
   if (past.anonymized || looksAnonymized(past.candidate)) reasons.push('anonymized');
   if (!past.consentToRediscovery) reasons.push('no-consent');
+  if (past.optedOut) reasons.push('opted-out');
   return reasons.length ? { eligible: false, reasons } : { eligible: true };
 }
 

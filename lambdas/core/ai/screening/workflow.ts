@@ -10,11 +10,12 @@ import { candidateNames, minimiseResume } from '../minimise.ts';
 import { GuardrailIntervened, ModelAnswerInvalid } from '../model.ts';
 import type { AiMemory, ExtractResumeText } from '../ports.ts';
 import { inferenceAuditFields } from '../provenance.ts';
-import type { ScreeningSettings } from '../settings.ts';
+import type { ScreeningSettings, OptOutSettings } from '../settings.ts';
 import { SCREENING_PROMPT_VERSION, type ScreeningProvider, type ScreeningResult } from './contract.ts';
 import { jobPostRequirements } from './job-requirements.ts';
 import { newestResume } from '../newest-resume.ts';
 import { screeningNote } from './note.ts';
+import { recordOptedOut } from '../opt-out.ts';
 
 /**
  * Resume screening of one application: gate → read the application, job, job post and resume → minimise
@@ -35,6 +36,8 @@ export interface ScreeningDependencies {
   readonly audit: AuditStore;
   readonly clock: Clock;
   readonly settings: ScreeningSettings;
+  /** Who opted out of AI review (`ai.optOut`). */
+  readonly optOut: OptOutSettings;
   /** The Harvest user notes are written as (the token's `sub` when absent). */
   readonly noteAuthorId?: number;
 }
@@ -70,9 +73,12 @@ export async function screenApplication(applicationId: number, deps: ScreeningDe
   const auditKey = entityKey('greenhouse', 'application', applicationId);
   const now = () => isoNow(deps.clock);
 
-  const gate = await gatedApplication(greenhouse, settings, SCREENING_WORKFLOW, applicationId);
-  if (!gate.run) return { outcome: 'skipped', reason: gate.reason };
-  const { application, job } = gate;
+  const gate = await gatedApplication(greenhouse, settings, SCREENING_WORKFLOW, applicationId, deps.optOut);
+  if (!gate.run) {
+    if (gate.reason === 'opted-out') await recordOptedOut(deps, SCREENING_WORKFLOW, applicationId);
+    return { outcome: 'skipped', reason: gate.reason };
+  }
+  const { application, job, candidate } = gate;
 
   const ids = { applicationId, jobId: job.id, mode: gate.mode };
   const notScreenable = async (reason: string): Promise<ScreeningOutcome> => {
@@ -122,7 +128,7 @@ export async function screenApplication(applicationId: number, deps: ScreeningDe
   } else {
     const extracted = await deps.extractText({ bytes: file.bytes, contentType: file.contentType, ...(resume.filename ? { filename: resume.filename } : {}) });
     if (extracted.kind === 'not-screenable') return notScreenable(`resume ${extracted.reason}`);
-    const minimised = minimiseResume(extracted.text, { names: candidateNames(await greenhouse.getCandidate(application.candidate_id)) });
+    const minimised = minimiseResume(extracted.text, { names: candidateNames(candidate) });
     try {
       result = await deps.provider.screen({ jobTitle, requirements, resumeText: minimised.text });
     } catch (error) {
