@@ -83,7 +83,8 @@ export interface EvaluateOptions {
   readonly onResult?: (result: ResumeResult, done: number, total: number) => void;
 }
 
-async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+/** `fn` over `items`, at most `concurrency` at once; results in the order of `items`. */
+export async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -209,11 +210,13 @@ export function gateFailures(report: EvalReport, gates: Gates): string[] {
   return failures;
 }
 
-function fmt(value: number | null, digits = 2): string {
+/** A figure with `digits` decimals, or `n/a` for null. */
+export function fmt(value: number | null, digits = 2): string {
   return value === null ? 'n/a' : value.toFixed(digits);
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+/** A plain-text table: text columns (first and last) to the left, figures to the right. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   // Text columns (the first and the last) to the left, figures to the right.
   const line = (cells: readonly string[]) =>

@@ -8,8 +8,13 @@
  * The gates are optional; a missed gate sets exit code 1 after the report is printed. An error (an
  * unknown or unwired provider, a failed screening) exits with 2 before any report.
  *
+ * After the report it runs the counterfactual (name-swap) fairness evaluation with the same provider
+ * and prints a one-paragraph summary (impact ratios, AUC, score changes; `--no-fairness` skips it, and
+ * `--json` then holds it under `fairness`).
+ *
  * `npm run eval -- rediscovery …` runs the candidate-rediscovery eval instead (eval/rediscovery/run.ts),
- * `npm run eval -- jd …` the job-description drafts eval (eval/jd/run.ts).
+ * `npm run eval -- jd …` the job-description drafts eval (eval/jd/run.ts), `npm run eval -- fairness …`
+ * the full fairness report (eval/fairness/run.ts).
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { loadDataset } from './dataset.ts';
@@ -17,6 +22,8 @@ import { evaluate, formatReport, gateFailures } from './evaluate.ts';
 import { PROVIDER_NAMES, providerFor } from './providers.ts';
 import { runRediscoveryEval } from './rediscovery/run.ts';
 import { runJdEval } from './jd/run.ts';
+import { evaluateFairness, fairnessSummary } from './fairness/evaluate.ts';
+import { runFairnessEval } from './fairness/run.ts';
 import { writeJsonReport } from './report-file.ts';
 
 function number(value: string): number {
@@ -35,6 +42,8 @@ if (process.argv[2] === 'rediscovery') {
   process.exitCode = await runRediscoveryEval(process.argv.slice(3));
 } else if (process.argv[2] === 'jd') {
   process.exitCode = await runJdEval(process.argv.slice(3));
+} else if (process.argv[2] === 'fairness') {
+  process.exitCode = await runFairnessEval(process.argv.slice(3));
 } else {
   const program = new Command()
     .name('eval')
@@ -45,9 +54,10 @@ if (process.argv[2] === 'rediscovery') {
     .option('--concurrency <n>', 'resumes screened at once', positiveInteger, 1)
     .option('--max-proxy-delta <n>', 'exit non-zero when a proxy-only change moves a score by more than n', number)
     .option('--min-spearman <x>', 'exit non-zero when the pooled Spearman correlation is below x', number)
+    .option('--no-fairness', 'skip the name-swap fairness summary (npm run eval -- fairness for the full report)')
     .parse();
 
-  const options = program.opts<{ provider: string; model?: string; json?: string; concurrency: number; maxProxyDelta?: number; minSpearman?: number }>();
+  const options = program.opts<{ provider: string; model?: string; json?: string; concurrency: number; maxProxyDelta?: number; minSpearman?: number; fairness: boolean }>();
 
   try {
     const provider = await providerFor(options.provider, options.model === undefined ? {} : { model: options.model });
@@ -60,7 +70,9 @@ if (process.argv[2] === 'rediscovery') {
     });
 
     console.log(formatReport(report));
-    if (options.json) writeJsonReport(options.json, report);
+    const fairness = options.fairness ? await evaluateFairness(dataset, provider, { concurrency: options.concurrency }) : undefined;
+    if (fairness) console.log(`\n${fairnessSummary(fairness)}`);
+    if (options.json) writeJsonReport(options.json, fairness ? { ...report, fairness } : report);
 
     const failures = gateFailures(report, {
       ...(options.maxProxyDelta !== undefined && { maxProxyDelta: options.maxProxyDelta }),
