@@ -195,6 +195,22 @@ describe('interview-feedback synthesis (assist mode)', () => {
   });
 });
 
+describe('a candidate who opted out of AI review', () => {
+  it('is not screened again once tagged: no model call, nothing written, the Audit says why', async () => {
+    const callsBefore = modelCalls('record_screening');
+    const notesBefore = (await notesOf(APPLICATIONS.weak)).length;
+    // A recruiter adds the opt-out tag (a PATCH with tags sets the candidate's whole list).
+    await callJson(greenhouse(), 'PATCH', `/_admin/candidates/${CANDIDATES.weak}`, { tags: [...(await tagsOf(CANDIDATES.weak)), 'AI review: opt out'] });
+    expect(await tagsOf(CANDIDATES.weak)).toContain('AI review: opt out');
+    await resend(APPLICATIONS.weak, 'new_candidate_application');
+    const optedOut = await eventually(async () => (await auditOf(APPLICATIONS.weak)).find((a) => a.kind === 'ai-opted-out'), WAIT, 'the opted-out audit entry');
+    await quiet();
+    expect(optedOut.detail).toEqual({ workflow: 'screening', applicationId: APPLICATIONS.weak });
+    expect(modelCalls('record_screening')).toBe(callsBefore);
+    expect(await notesOf(APPLICATIONS.weak)).toHaveLength(notesBefore);
+  });
+});
+
 describe('what the AI never does', () => {
   it('made no move, reject, hire or advance call to Greenhouse in this whole run', async () => {
     const requests = await callJson<Record<string, number>>(greenhouse(), 'GET', '/_admin/requests');
