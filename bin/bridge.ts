@@ -11,6 +11,7 @@
  *   npx tsx bin/bridge.ts backfill [--jobs-only | --candidates-only] [--restart]
  *   npx tsx bin/bridge.ts push <contactId…> [--file ids.txt]
  *   npx tsx bin/bridge.ts audit <applicationId>
+ *   npx tsx bin/bridge.ts explain <applicationId> [--out file]
  *   npx tsx bin/bridge.ts doctor [--write-test]
  *   npx tsx bin/bridge.ts rediscover <jobId> [--shadow]
  *   npx tsx bin/bridge.ts jd <jobId> [--shadow]
@@ -54,6 +55,7 @@ import { registerDlqCommands } from './commands/dlq.ts';
 import { registerReconcileCommand } from './commands/reconcile.ts';
 import { registerAiCommands } from './commands/ai.ts';
 import { registerReportCommand } from './commands/report.ts';
+import { registerExplainCommand } from './commands/explain.ts';
 
 async function backfill(options: BackfillCommandOptions): Promise<void> {
   const abort = new AbortController();
@@ -209,6 +211,7 @@ export function program(): Command {
   registerReconcileCommand(cli);
   registerAiCommands(cli);
   registerReportCommand(cli);
+  registerExplainCommand(cli);
   for (const command of cli.commands) withConfigurationSources(command);
   return cli;
 }
