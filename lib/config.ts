@@ -142,6 +142,22 @@ export const stackConfigSchema = z.strictObject({
     .prefault({}),
   /** The AI workflows (lambdas/core/ai/settings.ts): every workflow off, and `shadow` when first turned on. */
   ai: z.prefault(aiSettingsSchema, {}),
+  /**
+   * The screening-score drift alarm (lib/constructs/ai-workflows.ts): it fires when the median
+   * (`ScreeningScore` p50) over `windowHours` is more than `margin` points from `baselineP50`, once the
+   * window holds `minSamples` scores. No baseline, no alarm: set it from a period the team trusts
+   * (the dashboard's "score distribution" p50). A median test, not a distribution test: it sees a
+   * shift of the middle, not a change of spread or shape.
+   */
+  aiDrift: z
+    .strictObject({
+      baselineP50: z.number().min(0).max(100).optional(),
+      margin: z.number().gt(0).max(100).default(15),
+      /** 1-24 hours: one CloudWatch alarm period. */
+      windowHours: positiveInt.max(24).default(24),
+      minSamples: positiveInt.default(20),
+    })
+    .prefault({}),
   /** The nightly pipeline report (lib/constructs/pipeline-reports.ts, docs/pipeline-analytics.md): nothing is deployed while off. */
   analytics: z
     .strictObject({

@@ -69,6 +69,13 @@ export function aiMetrics(workflow: AiWorkflowName) {
 /** One datapoint per screened application: the dashboard shows its percentiles as the score distribution. */
 export const SCREENING_SCORE_METRIC = 'ScreeningScore';
 
+/** Reviewer overrides of screening (lambdas/core/ai/overrides/), one metric per kind: each counts the overrides first seen. */
+export const SCREENING_OVERRIDE_METRICS = {
+  'score-changed': 'ScreeningOverridesScoreChanged',
+  'needs-review-removed': 'ScreeningOverridesNeedsReviewRemoved',
+  'advanced-below-threshold': 'ScreeningOverridesAdvancedBelowThreshold',
+} as const;
+
 /** What every queue consumer counts (lambdas/handlers/fifo-consumer.ts). */
 export const CONSUMER_METRICS = {
   processed: 'MessagesProcessed',
@@ -136,6 +143,7 @@ export const EMITTED_METRICS = {
     ...Object.values(CONSUMER_METRICS),
     ...Object.values(aiMetrics('screening')).filter((name) => name !== aiMetrics('screening').items),
     SCREENING_SCORE_METRIC,
+    ...Object.values(SCREENING_OVERRIDE_METRICS),
     ...(['inferences', 'errors', 'latencyMs', 'inputTokens', 'outputTokens', 'estimatedCostUsd'] as const).map((name) => aiMetrics('feedback')[name]),
     ...(['rediscovery', 'rediscoveryIndex', 'jobDescription'] as const).flatMap((workflow) => Object.values(aiMetrics(workflow))),
     ...(['inferences', 'reused', 'items', 'errors'] as const).map((name) => aiMetrics('offers')[name]),

@@ -8,6 +8,7 @@ import { rediscoverForJob, type RediscoveryDependencies } from '#core/ai/redisco
 import { draftJobDescription, type JobDescriptionDependencies } from '#core/ai/jd/workflow';
 import type { CompanyCorpus } from '#core/ai/jd/ports';
 import { checkOfferForApproval } from '#core/ai/offers/workflow';
+import { checkOverrides } from '#core/ai/overrides/workflow';
 import { folderCorpus, s3Corpus } from '#adapters/ai/company-corpus';
 import { loadInclusiveLanguage } from '#adapters/ai/inclusive-language-loader';
 import { systemClock } from '#adapters/system-clock';
@@ -81,6 +82,7 @@ export function aiWorkflowsFrom(config: BridgeConfig, deps: { readonly dynamodb:
     ...(rediscoveryDependencies ? { rediscoveryDependencies } : {}),
     jobDescriptionDependencies,
     draftJobDescription: (jobId) => draftJobDescription(jobId, jobDescriptionDependencies),
+    checkOverrides: (applicationId) => checkOverrides(applicationId, { greenhouse, memory, audit, clock, settings: config.ai.screening, optOut: config.ai.optOut }),
     checkOffer: (offerId) =>
       checkOfferForApproval(offerId, { greenhouse, memory, audit, clock, settings: config.ai.offers, payTransparency: config.ai.payTransparency, ...noteAuthor }),
   };

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { parseS3Prefix } from '#core/ai/jd/ports';
-import { AI_SERVICE, SCREENING_SCORE_METRIC, aiMetrics, type AiWorkflowName } from '#core/metrics';
+import { AI_SERVICE, SCREENING_OVERRIDE_METRICS, SCREENING_SCORE_METRIC, aiMetrics, type AiWorkflowName } from '#core/metrics';
 import type { StackConfig } from '#lib/config';
 import { rediscoveryIndexEnvironment } from '#lib/function-environments';
 import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
@@ -146,7 +146,37 @@ export class AiWorkflows extends Construct {
         fn.metricErrors({ period: Duration.minutes(5) }),
         'The AI workflows consumer failed; failed messages return to ai-tasks.fifo and reach its DLQ after maxFailures real failures (rate limits and outages only wait). Nothing is written to Greenhouse for them until they are redriven.',
       ),
+      ...this.scoreDriftAlarm(config.aiDrift),
     );
+  }
+
+  /**
+   * `aiDrift`: the screening score's median over the window, this far from the baseline, with enough
+   * scores to mean something (a window with fewer reads 0, as does one with none). Only with a baseline.
+   */
+  private scoreDriftAlarm(drift: StackConfig['aiDrift']): cloudwatch.Alarm[] {
+    if (drift.baselineP50 === undefined) return [];
+    const period = Duration.hours(drift.windowHours);
+    const expression = new cloudwatch.MathExpression({
+      expression: `IF(n >= ${drift.minSamples}, ABS(p50 - ${drift.baselineP50}), 0)`,
+      usingMetrics: { p50: this.screeningScoreMetric(cloudwatch.Stats.p(50), period), n: this.screeningScoreMetric(cloudwatch.Stats.SAMPLE_COUNT, period) },
+      period,
+      label: 'screening score p50 distance from the baseline',
+    });
+    return [
+      expression.createAlarm(this, 'ScoreDriftAlarm', {
+        alarmDescription: `The screening score's median over ${drift.windowHours} h is more than ${drift.margin} points from the baseline ${drift.baselineP50} (aiDrift): the applicants, the job posts, the prompt or the model changed. Compare the dashboard's score distribution and the override rate (bridge overrides) before trusting the scores.`,
+        threshold: drift.margin,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+  }
+
+  /** Reviewer overrides of screening of one kind (lambdas/core/ai/overrides/), as the consumer counts them. */
+  screeningOverrideMetric(kind: keyof typeof SCREENING_OVERRIDE_METRICS, period = Duration.minutes(5)): cloudwatch.Metric {
+    return serviceCountMetric(SCREENING_OVERRIDE_METRICS[kind], AI_SERVICE, period).with({ statistic: cloudwatch.Stats.SUM });
   }
 
   /** A per-workflow metric of the consumer, as Powertools emits it (with the `service` dimension). */

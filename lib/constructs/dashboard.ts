@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AI_SERVICE, AI_WORKFLOW_METRIC_PREFIX, MODEL_FREE_WORKFLOWS, type AiWorkflowName } from '#core/metrics';
+import { AI_SERVICE, AI_WORKFLOW_METRIC_PREFIX, MODEL_FREE_WORKFLOWS, SCREENING_OVERRIDE_METRICS, type AiWorkflowName } from '#core/metrics';
 import { ANALYTICS_METRICS, CONSUMER_METRICS, POLLER_METRICS, PUSH_METRICS, SERVICES } from '#core/metrics';
 import type { AiMetricName, AiWorkflows } from './ai-workflows.ts';
 import { notifyOn } from './alarm-topic.ts';
@@ -306,6 +306,11 @@ export class BridgeDashboard extends Construct {
             width: 5,
             height: 6,
           }),
+          graph(
+            'Screening: reviewer overrides (bridge overrides for the rate per job)',
+            (Object.keys(SCREENING_OVERRIDE_METRICS) as (keyof typeof SCREENING_OVERRIDE_METRICS)[]).map((kind) => ai.screeningOverrideMetric(kind, PERIOD).with({ label: kind })),
+            HALF,
+          ),
         );
       }
       this.dashboard.addWidgets(...widgets);

@@ -52,6 +52,7 @@ describe('stack configuration', () => {
         feedback: expect.objectContaining({ enabled: false, mode: 'shadow' }),
       }),
       // Off: no bucket, function or schedule until the operator turns it on.
+      aiDrift: { margin: 15, windowHours: 24, minSamples: 20 },
       analytics: { enabled: false, scheduleHourUtc: 3, lookbackDays: DEFAULT_ANALYTICS_LOOKBACK_DAYS, reportRetentionDays: 90, report: analyticsSettings() },
     });
   });

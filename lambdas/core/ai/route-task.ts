@@ -9,7 +9,8 @@ import { REDISCOVER_JOB } from '#core/sync/rediscovery-run';
  * rediscovery of past candidates; an approved job, a job post going live and the daily run
  * (`rediscover_job`) ask for rediscovery alone. The hourly profiles poll (`candidate_profile_changed`)
  * keeps the rediscovery index in step; a deleted, merged-away or anonymized candidate is removed from
- * it in the same message. A new or changed offer is checked before its approvals. Every other action routed here (a deleted interview, whose stage's
+ * it in the same message. An updated application (`application_updated`), a stage change and the
+ * scorecard poll also check a screened application for reviewer overrides (overrides/workflow.ts). A new or changed offer is checked before its approvals. Every other action routed here (a deleted interview, whose stage's
  * remaining feedback is read at the next poll or stage change) runs nothing, and the caller counts it
  * rather than dropping it silently.
  */
@@ -17,6 +18,8 @@ import { REDISCOVER_JOB } from '#core/sync/rediscovery-run';
 /** Actions that ask for feedback synthesis; `scorecards_changed` is the hourly poll's own (Greenhouse has no scorecard webhook). */
 const FEEDBACK_ACTIONS = new Set(['candidate_stage_change', 'scorecards_changed']);
 const SCREENING_ACTIONS = new Set(['new_candidate_application']);
+/** Actions after which a person may have acted against the AI's screening; the feedback actions above check too. */
+const OVERRIDE_ACTIONS = new Set(['application_updated']);
 
 /**
  * Why rediscovery runs for a job: it opened (`job_created`, `job_approved`), the daily run, an
@@ -35,7 +38,10 @@ const JOB_ACTIONS: Readonly<Record<string, { readonly trigger: RediscoveryTrigge
 
 export type AiTaskRoute =
   | { readonly workflow: 'screening'; readonly applicationId: number }
-  | { readonly workflow: 'feedback'; readonly applicationId: number }
+  /** `checkOverrides`: the application is also checked for reviewer overrides of its screening. */
+  | { readonly workflow: 'feedback'; readonly applicationId: number; readonly checkOverrides: true }
+  /** A screened application a person may have changed: checked for reviewer overrides only. */
+  | { readonly workflow: 'overrides'; readonly applicationId: number }
   /** `scorecard_deleted` names the candidate only: each of their applications is synthesised again. */
   | { readonly workflow: 'feedback-for-candidate'; readonly candidateId: number }
   /** A job to rediscover past candidates for and, when it is new, to draft a description of. */
@@ -75,10 +81,11 @@ function required(id: number | undefined, event: AiTaskEvent, what: string): num
 export function routeAiTask(event: AiTaskEvent): AiTaskRoute {
   const { action, refs } = event;
   const screening = SCREENING_ACTIONS.has(action);
-  if (screening || FEEDBACK_ACTIONS.has(action)) {
+  if (screening || FEEDBACK_ACTIONS.has(action) || OVERRIDE_ACTIONS.has(action)) {
     // Ingest and the poller always set it.
     const applicationId = required(positiveId(refs.applicationId), event, 'an application id');
-    return { workflow: screening ? 'screening' : 'feedback', applicationId };
+    if (screening) return { workflow: 'screening', applicationId };
+    return OVERRIDE_ACTIONS.has(action) ? { workflow: 'overrides', applicationId } : { workflow: 'feedback', applicationId, checkOverrides: true };
   }
   const candidateId = positiveId(refs.candidateId);
   // A deletion changes a stage's set of scorecards, and no poll can see it.

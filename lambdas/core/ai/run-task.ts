@@ -1,4 +1,4 @@
-import { aiMetrics, SCREENING_SCORE_METRIC, type AiWorkflowName } from '#core/metrics';
+import { aiMetrics, SCREENING_OVERRIDE_METRICS, SCREENING_SCORE_METRIC, type AiWorkflowName } from '#core/metrics';
 import type { TokenUsage } from './model.ts';
 import { estimatedCostUsd, type TokenPricing } from './pricing.ts';
 import { routeAiTask, type AiTaskEvent, type RediscoveryTrigger } from './route-task.ts';
@@ -9,6 +9,7 @@ import type { JobDescriptionOutcome } from './jd/workflow.ts';
 import type { OfferChecksOutcome } from './offers/workflow.ts';
 import type { AiSettings } from './settings.ts';
 import { screenApplication, type ScreeningDependencies, type ScreeningOutcome } from './screening/workflow.ts';
+import type { OverrideOutcome } from './overrides/workflow.ts';
 
 /**
  * One ai-tasks message, run: the route it takes (route-task.ts), the workflow runs it makes, and what
@@ -40,6 +41,8 @@ export interface AiTaskDependencies {
   readonly rediscovery?: RediscoveryRuns;
   readonly draftJobDescription: (jobId: number) => Promise<JobDescriptionOutcome>;
   readonly checkOffer: (offerId: number) => Promise<OfferChecksOutcome>;
+  /** Reviewer overrides of one screened application (overrides/workflow.ts); run only while screening is on. */
+  readonly checkOverrides: (applicationId: number) => Promise<OverrideOutcome>;
   readonly settings: AiSettings;
 }
 
@@ -67,7 +70,10 @@ export async function runAiTask(event: AiTaskEvent & { readonly deliveryId: stri
         });
       });
     case 'feedback':
-      return synthesize(route.applicationId, base, deps, report);
+      await synthesize(route.applicationId, base, deps, report);
+      return checkOverrides(route.applicationId, base, deps, report);
+    case 'overrides':
+      return checkOverrides(route.applicationId, base, deps, report);
     case 'feedback-for-candidate':
       for (const id of await deps.applicationsOf(route.candidateId)) await synthesize(id, { ...base, applicationId: String(id) }, deps, report);
       return;
@@ -90,6 +96,24 @@ export async function runAiTask(event: AiTaskEvent & { readonly deliveryId: stri
     case 'none':
       report.info('AI task with no workflow to run', base);
   }
+}
+
+/** Reviewer overrides: one count per new override of its kind; an application never screened is a memory read, and no log line. */
+async function checkOverrides(applicationId: number, base: Record<string, unknown>, deps: AiTaskDependencies, report: AiTaskReport): Promise<void> {
+  if (!deps.settings.screening.enabled) return;
+  await counted('screening', report, async () => {
+    const outcome = await deps.checkOverrides(applicationId);
+    if (outcome.outcome === 'skipped' && outcome.reason === 'not-screened') return;
+    const overrides = outcome.outcome === 'checked' ? outcome.overrides : [];
+    for (const override of overrides) report.metric(SCREENING_OVERRIDE_METRICS[override.kind], 'Count', 1);
+    report.info('override check done', {
+      ...base,
+      applicationId,
+      outcome: outcome.outcome,
+      ...('reason' in outcome ? { reason: outcome.reason } : {}),
+      overrides: overrides.map((o) => o.kind),
+    });
+  });
 }
 
 async function checkOffer(offerId: number, base: Record<string, unknown>, deps: AiTaskDependencies, report: AiTaskReport): Promise<void> {

@@ -99,7 +99,9 @@ export type AuditKind =
   /** An offer was checked against its band and the rules (no model): each check's result and numbers, and whether approvals were requested. */
   | 'offer-check'
   /** A workflow skipped an application because its candidate opted out of AI review (a tag or a field). */
-  | 'ai-opted-out';
+  | 'ai-opted-out'
+  /** A person acted against the AI's screening (changed its score, removed its needs-review tag, advanced a low score): ids, kind, scores. */
+  | 'ai-override';
 
 export interface AuditEntry {
   readonly kind: AuditKind;

@@ -177,11 +177,12 @@ const route = (queues: readonly QueueId[], subject: ActionRoute['subject'], carr
 });
 
 export const ACTION_ROUTES = {
-  // Applications: the candidate is reconciled into Beamery; a new application is also screened and a
-  // stage change may complete a stage's scorecards for feedback synthesis.
+  // Applications: the candidate is reconciled into Beamery; a new application is also screened, a
+  // stage change may complete a stage's scorecards for feedback synthesis, and an update or a stage
+  // change of a screened application is checked for reviewer overrides.
   new_candidate_application: route(SYNC_AND_AI, ofApplication),
   new_prospect_application: route(SYNC, ofApplication),
-  application_updated: route(SYNC, ofApplication),
+  application_updated: route(SYNC_AND_AI, ofApplication),
   candidate_stage_change: route(SYNC_AND_AI, ofApplication),
   reject_candidate: route(SYNC, ofApplication),
   unreject_candidate: route(SYNC, ofApplication),

@@ -3,10 +3,15 @@ import { estimatedCostUsd } from '#core/ai/pricing';
 import { routeAiTask } from '#core/ai/route-task';
 
 describe('AI task routing', () => {
-  it('screens a new application and synthesises feedback on a stage change or the scorecard poll', () => {
+  it('screens a new application and synthesises feedback (and checks overrides) on a stage change or the scorecard poll', () => {
     expect(routeAiTask({ action: 'new_candidate_application', refs: { applicationId: '41', candidateId: '7' } })).toEqual({ workflow: 'screening', applicationId: 41 });
-    expect(routeAiTask({ action: 'candidate_stage_change', refs: { applicationId: '42' } })).toEqual({ workflow: 'feedback', applicationId: 42 });
-    expect(routeAiTask({ action: 'scorecards_changed', refs: { applicationId: '43' } })).toEqual({ workflow: 'feedback', applicationId: 43 });
+    expect(routeAiTask({ action: 'candidate_stage_change', refs: { applicationId: '42' } })).toEqual({ workflow: 'feedback', applicationId: 42, checkOverrides: true });
+    expect(routeAiTask({ action: 'scorecards_changed', refs: { applicationId: '43' } })).toEqual({ workflow: 'feedback', applicationId: 43, checkOverrides: true });
+  });
+
+  it('checks an updated application for reviewer overrides; one without an id is kept for an operator', () => {
+    expect(routeAiTask({ action: 'application_updated', refs: { applicationId: '44', candidateId: '7' } })).toEqual({ workflow: 'overrides', applicationId: 44 });
+    expect(() => routeAiTask({ action: 'application_updated', refs: {} })).toThrow('application_updated without an application id');
   });
 
   it("a deleted scorecard synthesises the candidate's applications; one without a candidate, or a deleted interview, runs nothing", () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { aiMetrics } from '#core/metrics';
+import { aiMetrics, SCREENING_OVERRIDE_METRICS } from '#core/metrics';
 import { aiSettingsSchema } from '#core/ai/settings';
 import { runAiTask, type AiTaskDependencies, type RediscoveryRuns } from '#core/ai/run-task';
 import type { JobDescriptionOutcome } from '#core/ai/jd/workflow';
 import type { OfferChecksOutcome } from '#core/ai/offers/workflow';
+import type { OverrideOutcome } from '#core/ai/overrides/workflow';
 import type { IndexSyncResult } from '#core/ai/rediscovery/index-sync';
 import type { RediscoveryOutcome } from '#core/ai/rediscovery/workflow';
 
@@ -63,7 +64,7 @@ const SYNCED: IndexSyncResult = { embedded: [5], refreshed: [], unchanged: 0, re
 
 type Settings = Parameters<typeof aiSettingsSchema.parse>[0];
 
-function harness(settings: Settings, options: { rediscovery?: Partial<RediscoveryRuns>; draft?: JobDescriptionOutcome; offer?: OfferChecksOutcome } = {}) {
+function harness(settings: Settings, options: { rediscovery?: Partial<RediscoveryRuns>; draft?: JobDescriptionOutcome; offer?: OfferChecksOutcome; overrides?: OverrideOutcome } = {}) {
   const calls: string[] = [];
   const metrics = new Map<string, number>();
   const infos: [string, Record<string, unknown>][] = [];
@@ -75,11 +76,12 @@ function harness(settings: Settings, options: { rediscovery?: Partial<Rediscover
   };
   const deps: AiTaskDependencies = {
     screening: {} as never,
-    synthesizeFeedback: async () => ({ outcome: 'none', inferences: [], failures: 0 }),
+    synthesizeFeedback: async (applicationId) => (calls.push(`feedback ${applicationId}`), { outcome: 'none', inferences: [], failures: 0 }),
     applicationsOf: async () => [],
     rediscovery,
     draftJobDescription: async (jobId) => (calls.push(`draft ${jobId}`), options.draft ?? DRAFTED),
     checkOffer: async (offerId) => (calls.push(`offer ${offerId}`), options.offer ?? CHECKED),
+    checkOverrides: async (applicationId) => (calls.push(`overrides ${applicationId}`), options.overrides ?? { outcome: 'skipped', reason: 'not-screened' }),
     settings: aiSettingsSchema.parse(settings),
   };
   const report = {
@@ -193,5 +195,66 @@ describe('offers on ai-tasks', () => {
     await on.run('offer_approved', { offerId: '61' });
     await on.run('offer_deleted', { offerId: '61' });
     expect(on.calls).toEqual([]);
+  });
+});
+
+describe('reviewer overrides on ai-tasks', () => {
+  const SCREENING_ON = { screening: { enabled: true, mode: 'assist', scope: { allJobs: true } } } as Settings;
+  const FOUND: OverrideOutcome = {
+    outcome: 'checked',
+    overrides: [
+      { kind: 'score-changed', aiScore: 20, newValue: 80 },
+      { kind: 'advanced-below-threshold', aiScore: 20, newValue: 2 },
+    ],
+  };
+
+  it('an updated application is checked; a stage change and the scorecard poll synthesise feedback, then check', async () => {
+    const h = harness(SCREENING_ON);
+    await h.run('application_updated', { applicationId: '9201' });
+    await h.run('candidate_stage_change', { applicationId: '9202' });
+    await h.run('scorecards_changed', { applicationId: '9203' });
+    expect(h.calls).toEqual(['overrides 9201', 'feedback 9202', 'overrides 9202', 'feedback 9203', 'overrides 9203']);
+  });
+
+  it('each new override counts one of its kind; an application never screened logs nothing', async () => {
+    const found = harness(SCREENING_ON, { overrides: FOUND });
+    await found.run('application_updated', { applicationId: '9201' });
+    expect(found.metrics.get(SCREENING_OVERRIDE_METRICS['score-changed'])).toBe(1);
+    expect(found.metrics.get(SCREENING_OVERRIDE_METRICS['advanced-below-threshold'])).toBe(1);
+    expect(found.metrics.get(SCREENING_OVERRIDE_METRICS['needs-review-removed'])).toBeUndefined();
+    expect(found.infos).toEqual([['override check done', expect.objectContaining({ applicationId: 9201, outcome: 'checked', overrides: ['score-changed', 'advanced-below-threshold'] })]]);
+    const never = harness(SCREENING_ON);
+    await never.run('application_updated', { applicationId: '9201' });
+    expect(never.metrics.size).toBe(0);
+    expect(never.infos).toEqual([]);
+  });
+
+  it('with screening off nothing is checked', async () => {
+    const h = harness({});
+    await h.run('application_updated', { applicationId: '9201' });
+    await h.run('candidate_stage_change', { applicationId: '9202' });
+    expect(h.calls).toEqual(['feedback 9202']);
+  });
+
+  it('a failed check counts a screening error and fails the message', async () => {
+    const metrics = new Map<string, number>();
+    await expect(
+      runAiTask(
+        { action: 'application_updated', refs: { applicationId: '9201' }, deliveryId: 'd1' } as never,
+        {
+          screening: {} as never,
+          synthesizeFeedback: async () => ({ outcome: 'none', inferences: [], failures: 0 }),
+          applicationsOf: async () => [],
+          draftJobDescription: async () => DRAFTED,
+          checkOffer: async () => CHECKED,
+          checkOverrides: async () => {
+            throw new Error('Greenhouse down');
+          },
+          settings: aiSettingsSchema.parse(SCREENING_ON),
+        },
+        { metric: (name, _unit, value) => void metrics.set(name, value), info: () => undefined },
+      ),
+    ).rejects.toThrow('Greenhouse down');
+    expect(metrics.get(aiMetrics('screening').errors)).toBe(1);
   });
 });

@@ -62,6 +62,7 @@ function harness(feedback: FeedbackRun) {
     applicationsOf: async (candidateId) => (candidateId === 7 ? [71, 72] : []),
     draftJobDescription: async () => ({ outcome: 'skipped', reason: 'disabled' }),
     checkOffer: async () => ({ outcome: 'skipped', reason: 'disabled' }),
+    checkOverrides: async () => ({ outcome: 'skipped', reason: 'screening-off' }),
     settings: aiSettingsSchema.parse({ pricing: { inputPer1kTokensUsd: 0.002, outputPer1kTokensUsd: 0.01 } }),
     // The queue port alone: these tests exercise the dispatch, test/integration/fifo-consumer.test.ts the queue.
     queue: {

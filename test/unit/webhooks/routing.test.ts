@@ -34,7 +34,7 @@ const A = 'ai-tasks';
 const EXPECTED: Record<string, { queues: string[]; group: string; payload: boolean }> = {
   new_candidate_application: { queues: [G, A], group: 'greenhouse#candidate#60304594', payload: false },
   new_prospect_application: { queues: [G], group: 'greenhouse#candidate#968190', payload: false },
-  application_updated: { queues: [G], group: 'greenhouse#candidate#13857579', payload: false },
+  application_updated: { queues: [G, A], group: 'greenhouse#candidate#13857579', payload: false },
   candidate_stage_change: { queues: [G, A], group: 'greenhouse#candidate#265772', payload: false },
   reject_candidate: { queues: [G], group: 'greenhouse#candidate#265788', payload: false },
   unreject_candidate: { queues: [G], group: 'greenhouse#candidate#265788', payload: false },
