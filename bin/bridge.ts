@@ -12,6 +12,7 @@
  *   npx tsx bin/bridge.ts push <contactId…> [--file ids.txt]
  *   npx tsx bin/bridge.ts audit <applicationId>
  *   npx tsx bin/bridge.ts explain <applicationId> [--out file]
+ *   npx tsx bin/bridge.ts overrides [--from YYYY-MM-DD --to YYYY-MM-DD]
  *   npx tsx bin/bridge.ts doctor [--write-test]
  *   npx tsx bin/bridge.ts rediscover <jobId> [--shadow]
  *   npx tsx bin/bridge.ts jd <jobId> [--shadow]
@@ -56,6 +57,7 @@ import { registerReconcileCommand } from './commands/reconcile.ts';
 import { registerAiCommands } from './commands/ai.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerExplainCommand } from './commands/explain.ts';
+import { registerOverridesCommand } from './commands/overrides.ts';
 
 async function backfill(options: BackfillCommandOptions): Promise<void> {
   const abort = new AbortController();
@@ -212,6 +214,7 @@ export function program(): Command {
   registerAiCommands(cli);
   registerReportCommand(cli);
   registerExplainCommand(cli);
+  registerOverridesCommand(cli);
   for (const command of cli.commands) withConfigurationSources(command);
   return cli;
 }
