@@ -13,6 +13,7 @@
  *   npx tsx bin/bridge.ts audit <applicationId>
  *   npx tsx bin/bridge.ts explain <applicationId> [--out file]
  *   npx tsx bin/bridge.ts overrides [--from YYYY-MM-DD --to YYYY-MM-DD]
+ *   npx tsx bin/bridge.ts fairness-report --from YYYY-MM-DD --to YYYY-MM-DD [--json | --html] [--out file]
  *   npx tsx bin/bridge.ts doctor [--write-test]
  *   npx tsx bin/bridge.ts rediscover <jobId> [--shadow]
  *   npx tsx bin/bridge.ts jd <jobId> [--shadow]
@@ -58,6 +59,7 @@ import { registerAiCommands } from './commands/ai.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerExplainCommand } from './commands/explain.ts';
 import { registerOverridesCommand } from './commands/overrides.ts';
+import { registerFairnessReportCommand } from './commands/fairness-report.ts';
 
 async function backfill(options: BackfillCommandOptions): Promise<void> {
   const abort = new AbortController();
@@ -201,7 +203,7 @@ export function program(): Command {
     .action(audit);
   cli
     .command('doctor')
-    .summary('check the Greenhouse and Beamery tenants as the bridge uses them')
+    .summary('check the Greenhouse and Beamery tenants the bridge uses')
     .description('check the configured Greenhouse and Beamery tenants as the bridge uses them; exit 1 on any failed check')
     .option('--write-test', 'also create, change, verify and anonymize a throwaway prospect and contact (for a sandbox)')
     .option('--json', 'print the report as one JSON object')
@@ -215,6 +217,7 @@ export function program(): Command {
   registerReportCommand(cli);
   registerExplainCommand(cli);
   registerOverridesCommand(cli);
+  registerFairnessReportCommand(cli);
   for (const command of cli.commands) withConfigurationSources(command);
   return cli;
 }

@@ -41,7 +41,7 @@ interface ReportOptions {
 export function registerReportCommand(cli: Command): void {
   cli
     .command('report')
-    .summary('the pipeline analytics report: bottlenecks, forecast error, charts')
+    .summary('pipeline analytics: bottlenecks, forecast error, charts')
     .description(
       'the pipeline analytics report: locally built now from Greenhouse (bottleneck list and forecast backtest error printed, HTML written to --out); on AWS the latest nightly report, as a presigned URL (and downloaded with --out)',
     )

@@ -814,6 +814,11 @@ export class GreenhouseClient implements GreenhouseApi {
     return this.list('openings', query);
   }
 
+  /** Voluntary self-identification [M]; the caller's setting (`ai.fairness.readDemographics`) decides whether it is read at all. */
+  listEeoc(query: { application_ids?: readonly number[]; submitted_at?: string } = {}) {
+    return this.list('eeoc', query);
+  }
+
   private verifyWindow(startedAt: number): string {
     return pipeWindow({ gte: startedAt - VERIFY_WINDOW_MS, lte: this.clock.now() + VERIFY_WINDOW_MS });
   }

@@ -193,6 +193,15 @@ export const optOutSettingsSchema = z.strictObject({
   field: z.optional(nonEmpty()),
 });
 
+/**
+ * The impact-ratio report (`bridge fairness-report`): `readDemographics` lets the CLI read the
+ * candidates' voluntary self-identification (`GET /v3/eeoc`, scope `harvest:eeoc:list`), the only
+ * place the bridge reads it; off, the report refuses to run. Never read by a Lambda.
+ */
+export const fairnessSettingsSchema = z.strictObject({
+  readDemographics: z._default(z.boolean(), false),
+});
+
 export const aiSettingsSchema = z.strictObject({
   /** `bedrock`, or `offline`: the deterministic matcher that says in every output it is not a language model. */
   provider: z._default(z.enum(['bedrock', 'offline']), 'bedrock'),
@@ -210,6 +219,7 @@ export const aiSettingsSchema = z.strictObject({
   payTransparency: z.prefault(payTransparencySchema, {}),
   offers: z.prefault(offerSettingsSchema, {}),
   optOut: z.prefault(optOutSettingsSchema, {}),
+  fairness: z.prefault(fairnessSettingsSchema, {}),
 });
 
 export type AiSettings = z.infer<typeof aiSettingsSchema>;
@@ -221,6 +231,7 @@ export type PayRangeRule = z.infer<typeof payRangeRuleSchema>;
 export type PayTransparencySettings = z.infer<typeof payTransparencySchema>;
 export type OfferSettings = z.infer<typeof offerSettingsSchema>;
 export type OptOutSettings = z.infer<typeof optOutSettingsSchema>;
+export type FairnessSettings = z.infer<typeof fairnessSettingsSchema>;
 export type CompensationBand = z.infer<typeof compensationBandSchema>;
 export type WorkflowGate = Pick<ScreeningSettings, 'enabled' | 'mode' | 'rolloutPercent' | 'scope'>;
 

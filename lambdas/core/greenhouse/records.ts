@@ -267,6 +267,26 @@ export const rejectionDetailSchema = z.looseObject({
 export type RejectionDetail = z.infer<typeof rejectionDetailSchema>;
 
 /**
+ * `GET /v3/eeoc`: an application's voluntary self-identification, at most one per application
+ * (scope `harvest:eeoc:list`). Fields as the official v3 reference lists them [M: a reading of the
+ * reference and a client generated from its OpenAPI]; each answer `{id, description}` as in v1 [H for
+ * v1], where v1's examples once spelled veteran_status's text `message` [H for v1], so both are read;
+ * a skipped question is null or absent [L]. Read only by `bridge fairness-report`.
+ */
+const eeocAnswer = z.nullish(z.looseObject({ id: idOrNull, description: text, message: text }));
+export const eeocSchema = z.looseObject({
+  id: idOrNull,
+  application_id: id,
+  candidate_id: idOrNull,
+  race: eeocAnswer,
+  gender: eeocAnswer,
+  veteran_status: eeocAnswer,
+  disability_status: eeocAnswer,
+  submitted_at: iso,
+});
+export type Eeoc = z.infer<typeof eeocSchema>;
+
+/**
  * `GET /v3/job_notes`: private notes on a job. Fields and `visibility` (`admin_only_visible` |
  * `privately_visible`) as a public implementation reads and writes them [M].
  */
@@ -463,6 +483,7 @@ export const RESOURCE_SCHEMAS = {
   scorecards: scorecardSchema,
   rejection_reasons: rejectionReasonSchema,
   rejection_details: rejectionDetailSchema,
+  eeoc: eeocSchema,
   offers: offerSchema,
   approval_flows: approvalFlowSchema,
   approver_groups: approverGroupSchema,

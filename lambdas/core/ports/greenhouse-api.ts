@@ -10,6 +10,7 @@ import type {
   Attachment,
   Candidate,
   CandidateTag,
+  Eeoc,
   JobNote,
   JobPost,
   Note,
@@ -101,6 +102,8 @@ export interface GreenhouseApi {
   /** Stage history: one row per stage an application was in, with `entered_at`/`exited_at`. */
   listApplicationStages(query?: ApplicationStageQuery): AsyncIterable<ApplicationStage>;
   listOpenings(query?: OpeningQuery): AsyncIterable<Opening>;
+  /** Voluntary self-identification by application (scope `harvest:eeoc:list`): read only by `bridge fairness-report`. */
+  listEeoc(query?: { application_ids?: readonly number[]; submitted_at?: string }): AsyncIterable<Eeoc>;
 }
 
 /** GET /v3/offers filters (official reference parameters [H]); dates are pipe windows. */

@@ -78,6 +78,12 @@ export const apiContractSchema = z.strictObject({
    * `{min_amount, max_amount, currency_code}`, the spelling a public v3 implementation writes [L].
    */
   currencyValues: z.enum(['unit', 'currency-code']).default('unit'),
+  /**
+   * ASSUMED `eeocSkipped`: how `GET /v3/eeoc` shows a question the candidate skipped: `null` — the key
+   * with null (one reading of the official v3 reference [M]); `absent` — the key left out. The v3
+   * answer shape itself, `{id, description}` per question, is v1's [H for v1], kept for v3 [M].
+   */
+  eeocSkipped: z.enum(['null', 'absent']).default('null'),
 });
 export type ApiContract = z.infer<typeof apiContractSchema>;
 export type ApiContractInput = z.input<typeof apiContractSchema>;
@@ -101,4 +107,5 @@ export const STRICT_API_CONTRACT: ApiContract = {
   jobPostWrites: 'not-live',
   requestApprovalsReply: 'no-content',
   currencyValues: 'currency-code',
+  eeocSkipped: 'absent',
 };

@@ -11,6 +11,7 @@ import type {
   CustomFieldOptionRecord,
   CustomFieldRecord,
   DepartmentRecord,
+  EeocRecord,
   Id,
   InterviewKitRecord,
   InterviewRecord,
@@ -354,6 +355,19 @@ const application_stages: Factory<ApplicationStageRecord> = (p, now) => ({
   ...p,
 });
 
+const eeoc: Factory<EeocRecord> = (p, now) => ({
+  application_id: 0,
+  candidate_id: null,
+  race: null,
+  gender: null,
+  veteran_status: null,
+  disability_status: null,
+  submitted_at: p.created_at ?? now,
+  created_at: now,
+  updated_at: p.created_at ?? now,
+  ...p,
+});
+
 type RecordOf<K extends keyof Tables> = Tables[K] extends Map<Id, infer R> ? R : never;
 
 export const FACTORIES: { [K in keyof Tables]: Factory<RecordOf<K>> } = {
@@ -387,6 +401,7 @@ export const FACTORIES: { [K in keyof Tables]: Factory<RecordOf<K>> } = {
   approver_groups,
   approvers,
   application_stages,
+  eeoc,
 };
 
 export type { RecordOf };

@@ -503,6 +503,30 @@ export interface ApplicationStageRecord {
   updated_at: Iso;
 }
 
+/** One EEOC answer: the federal category's id and text [H for v1]. */
+export interface EeocAnswer {
+  id: Id;
+  description: string;
+}
+
+/**
+ * `GET /v3/eeoc`: an application's voluntary self-identification, at most one per application; a
+ * skipped question is null [M]. Stored as the endpoint shows it; the ASSUMED switch `eeocSkipped`
+ * (api-contract.ts) decides how a skipped one reads.
+ */
+export interface EeocRecord {
+  id: Id;
+  application_id: Id;
+  candidate_id: Id | null;
+  race: EeocAnswer | null;
+  gender: EeocAnswer | null;
+  veteran_status: EeocAnswer | null;
+  disability_status: EeocAnswer | null;
+  submitted_at: Iso | null;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
 /** Every table of the simulator's state, by its v3 resource name. */
 export interface Tables {
   candidates: Map<Id, CandidateRecord>;
@@ -535,6 +559,7 @@ export interface Tables {
   approver_groups: Map<Id, ApproverGroupRecord>;
   approvers: Map<Id, ApproverRecord>;
   application_stages: Map<Id, ApplicationStageRecord>;
+  eeoc: Map<Id, EeocRecord>;
 }
 
 export type TableName = keyof Tables;
@@ -570,4 +595,5 @@ export const TABLE_NAMES: readonly TableName[] = [
   'approver_groups',
   'approvers',
   'application_stages',
+  'eeoc',
 ];

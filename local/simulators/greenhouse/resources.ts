@@ -433,6 +433,24 @@ export const LIST_RESOURCES = [
     },
     project: asIs,
   }),
+  define({
+    /**
+     * Voluntary self-identification, one per application (scope `harvest:eeoc:list`); list parameters
+     * of the official v3 reference [M]. ASSUMED eeocSkipped: a skipped question null or absent.
+     */
+    name: 'eeoc',
+    table: 'eeoc',
+    filters: {
+      ...commonFilters(),
+      application_ids: idIn((e) => e.application_id),
+      submitted_at: dateWindow((e) => e.submitted_at),
+    },
+    project: (e, { contract }) => {
+      const record = publicFields(e);
+      if (contract.eeocSkipped === 'null') return record;
+      return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== null));
+    },
+  }),
 ] as const;
 
 /**

@@ -6,6 +6,7 @@ import { Faults, type FaultSettings } from '../shared/faults.ts';
 import { registerAdminControlRoutes } from './admin/control.ts';
 import { registerAdminEntityRoutes } from './admin/entities.ts';
 import { registerAdminOfferRoutes } from './admin/offers.ts';
+import { registerAdminEeocRoutes } from './admin/eeoc.ts';
 import { GreenhouseApiError } from './api-errors.ts';
 import { AttachmentLinks, DEFAULT_ATTACHMENT_URL_TTL_SECONDS } from './attachment-links.ts';
 import { bearerAuth, registerTokenRoute, TokenIssuer, type SimCredential, type TokenSettings } from './auth.ts';
@@ -151,6 +152,7 @@ export async function startGreenhouseSimulator(options: GreenhouseSimulatorOptio
   registerApprovalRoutes(app, deps);
   registerAdminEntityRoutes(app, deps);
   registerAdminOfferRoutes(app, deps);
+  registerAdminEeocRoutes(app, { state, now: () => isoSeconds(clock.now()) });
   registerAdminControlRoutes(app, {
     state,
     operations,
