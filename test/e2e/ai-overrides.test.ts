@@ -1,13 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { entityKey } from '#core/envelope';
 import type { OverrideReport } from '#core/ai/overrides/report';
-import { LOCAL_STACK_FILE_VARIABLE, writeLocalStackFile } from '#local/stack-file';
 import { bridgeInProcess } from '../support/bridge-in-process.ts';
 import { callJson } from '../support/http.ts';
-import { startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
+import { localCliFor, startE2eStack, type E2eStack, type LocalCli } from '../support/e2e-stack.ts';
 import { eventually, untilQuiet } from '../support/queues.ts';
 import { APPLICATIONS, ENABLED_JOB, aiScenario } from '../support/ai-scenario.ts';
 
@@ -20,7 +16,7 @@ import { APPLICATIONS, ENABLED_JOB, aiScenario } from '../support/ai-scenario.ts
 const WAIT = 15_000;
 
 let e2e: E2eStack;
-let dir: string;
+let cli: LocalCli;
 const auditOf = () => e2e.audit.list(entityKey('greenhouse', 'application', APPLICATIONS.strong));
 const quiet = () => untilQuiet(e2e.sqs, Object.values(e2e.stack.resources.queues).map((q) => q.url), 1_500, WAIT);
 
@@ -32,16 +28,12 @@ beforeAll(async () => {
     ai: { provider: 'offline', screening: { enabled: true, mode: 'assist', scope: { jobIds: [ENABLED_JOB] }, threshold: 50, reviewSamplePercent: 0 } },
   });
   await callJson(e2e.stack.greenhouse, 'PUT', '/_admin/scenario', await aiScenario());
-  dir = await mkdtemp(join(tmpdir(), 'overrides-'));
-  const stackFile = join(dir, 'running-stack.json');
-  writeLocalStackFile(process.env, stackFile);
-  vi.stubEnv(LOCAL_STACK_FILE_VARIABLE, stackFile);
+  cli = await localCliFor('overrides-');
 }, 60_000);
 
 afterAll(async () => {
   await e2e?.stop();
-  vi.unstubAllEnvs();
-  await rm(dir, { recursive: true, force: true });
+  await cli?.close();
 });
 
 it('a person changing the AI score field in Greenhouse is recorded as one ai-override, and bridge overrides reports it', async () => {

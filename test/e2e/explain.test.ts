@@ -1,14 +1,13 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { entityKey } from '#core/envelope';
 import { ENV } from '#lambdas/config';
 import { resumePdf } from '#local/resume-files';
-import { LOCAL_STACK_FILE_VARIABLE, writeLocalStackFile } from '#local/stack-file';
+import { LOCAL_STACK_FILE_VARIABLE } from '#local/stack-file';
 import { bridgeInProcess } from '../support/bridge-in-process.ts';
 import { callJson } from '../support/http.ts';
-import { startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
+import { localCliFor, startE2eStack, type E2eStack, type LocalCli } from '../support/e2e-stack.ts';
 import { eventually } from '../support/queues.ts';
 import { APPLICATIONS, ENABLED_JOB, aiScenario } from '../support/ai-scenario.ts';
 
@@ -29,8 +28,7 @@ const RESUME = [
 ];
 
 let e2e: E2eStack;
-let dir: string;
-let stackFile: string;
+let cli: LocalCli;
 
 beforeAll(async () => {
   e2e = await startE2eStack({
@@ -43,17 +41,12 @@ beforeAll(async () => {
   const content = Buffer.from(await resumePdf(RESUME)).toString('base64');
   const attachments = (scenario['attachments'] as Record<string, unknown>[]).map((a) => (a['application_id'] === APPLICATIONS.weak ? { ...a, content } : a));
   await callJson(e2e.stack.greenhouse, 'PUT', '/_admin/scenario', { ...scenario, attachments });
-  // `--local` reads the running stack's file: this stack's, not a developer's.
-  dir = await mkdtemp(join(tmpdir(), 'explain-'));
-  stackFile = join(dir, 'running-stack.json');
-  writeLocalStackFile(process.env, stackFile);
-  vi.stubEnv(LOCAL_STACK_FILE_VARIABLE, stackFile);
+  cli = await localCliFor('explain-');
 }, 60_000);
 
 afterAll(async () => {
   await e2e?.stop();
-  vi.unstubAllEnvs();
-  await rm(dir, { recursive: true, force: true });
+  await cli?.close();
 });
 
 it('`bridge explain` tells the candidate the requirements met and missed, the offline matcher, and the hiring team’s rejection, with no name or contact', async () => {
@@ -85,7 +78,7 @@ it('`bridge explain` tells the candidate the requirements met and missed, the of
   expect(json.outputs).toEqual([expect.objectContaining({ provider: 'offline' })]);
 
   // --out: the letter in a file only its owner reads; stdout says where.
-  const out = join(dir, 'letter.txt');
+  const out = join(cli.dir, 'letter.txt');
   const written = await bridgeInProcess('explain', String(APPLICATIONS.weak), '--local', '--out', out);
   expect(written.stdout).toBe(`explanation of application ${APPLICATIONS.weak} written to ${out}\n`);
   expect(await readFile(out, 'utf8')).toBe(`${text}`);
@@ -111,6 +104,6 @@ it('without Greenhouse settings explains from the Audit alone and says the decis
     expect(run.stdout).not.toContain('decided not to go ahead');
   } finally {
     vi.unstubAllEnvs();
-    vi.stubEnv(LOCAL_STACK_FILE_VARIABLE, stackFile);
+    vi.stubEnv(LOCAL_STACK_FILE_VARIABLE, cli.stackFile);
   }
 });

@@ -1,11 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { LOCAL_STACK_FILE_VARIABLE, writeLocalStackFile } from '#local/stack-file';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bridgeInProcess } from '../support/bridge-in-process.ts';
 import { callJson } from '../support/http.ts';
-import { startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
+import { localCliFor, startE2eStack, type E2eStack, type LocalCli } from '../support/e2e-stack.ts';
 
 /**
  * The acceptance of issue 18's analytics on the local stack: a year of hiring generated in the
@@ -20,20 +18,16 @@ interface CandidateRow {
 }
 
 let e2e: E2eStack;
-let dir: string;
+let cli: LocalCli;
 
 beforeAll(async () => {
   e2e = await startE2eStack({ webhookSecret: 'pipeline-report-secret', greenhouseRateLimit: 5_000, pollIntervalMs: 0 });
-  dir = await mkdtemp(join(tmpdir(), 'pipeline-report-'));
-  // `--local` reads the running stack's file: this stack's, not a developer's.
-  vi.stubEnv(LOCAL_STACK_FILE_VARIABLE, join(dir, 'running-stack.json'));
-  writeLocalStackFile(process.env, join(dir, 'running-stack.json'));
+  cli = await localCliFor('pipeline-report-');
 }, 60_000);
 
 afterAll(async () => {
-  vi.unstubAllEnvs();
+  await cli?.close();
   await e2e?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 it('`bridge report --local` finds an injected Screening slowdown, prints the backtest error and writes a chart report without candidates', async () => {
@@ -45,7 +39,7 @@ it('`bridge report --local` finds an injected Screening slowdown, prints the bac
   });
   expect(made.applications).toBeGreaterThan(1_000);
 
-  const out = join(dir, 'pipeline.html');
+  const out = join(cli.dir, 'pipeline.html');
   const run = await bridgeInProcess('report', '--local', '--out', out);
   expect(run.exitCode, run.stderr).toBe(0);
 

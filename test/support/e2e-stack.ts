@@ -1,4 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { vi } from 'vitest';
+import { LOCAL_STACK_FILE_VARIABLE, writeLocalStackFile } from '#local/stack-file';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDbAudit } from '#adapters/store/audit';
 import { DynamoDbIdMap } from '#adapters/store/id-map';
@@ -62,4 +67,32 @@ export async function runScheduled(schedules: LocalSchedules, poller: ScheduledR
     if (!summary || !isRateLimitedRun(summary) || Date.now() > giveUpAt) return outcome;
     await new Promise((resolve) => setTimeout(resolve, Math.max(1, summary.retryAfterSeconds) * 1000));
   }
+}
+
+export interface LocalCli {
+  /** A temporary folder of the test's own, for the files a command writes. */
+  readonly dir: string;
+  readonly stackFile: string;
+  /** Unstubs the environment and removes the folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * Points the CLI's `--local` at the stack this test started (whose environment is in process.env), as
+ * `npm start` does for a developer: its stack file in a temporary folder, never a developer's running
+ * stack's.
+ */
+export async function localCliFor(prefix: string): Promise<LocalCli> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const stackFile = join(dir, 'running-stack.json');
+  writeLocalStackFile(process.env, stackFile);
+  vi.stubEnv(LOCAL_STACK_FILE_VARIABLE, stackFile);
+  return {
+    dir,
+    stackFile,
+    async close() {
+      vi.unstubAllEnvs();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
