@@ -8,6 +8,7 @@ import { BridgeDashboard } from './constructs/dashboard.ts';
 import { EventQueues } from './constructs/event-queues.ts';
 import { BridgeSecrets } from './constructs/secrets.ts';
 import { BridgeTables } from './constructs/tables.ts';
+import { TableBackups } from './constructs/backups.ts';
 import { WebhookApi } from './constructs/webhook-api.ts';
 import { BeameryToGreenhouseSync, GreenhouseToBeamerySync } from './constructs/sync-consumers.ts';
 import { PollSchedules } from './constructs/schedules.ts';
@@ -25,6 +26,8 @@ export interface BridgeStackProps extends StackProps {
 export class BridgeStack extends Stack {
   readonly alarmTopic: AlarmTopic;
   readonly tables: BridgeTables;
+  /** The daily AWS Backup plan of the tables; only with `backup.enabled`. */
+  readonly backups: TableBackups | undefined;
   readonly queues: EventQueues;
   readonly secrets: BridgeSecrets;
   readonly webhookApi: WebhookApi;
@@ -45,6 +48,7 @@ export class BridgeStack extends Stack {
     const alarmAction = this.alarmTopic.alarmAction;
 
     this.tables = new BridgeTables(this, 'Tables');
+    this.backups = config.backup.enabled ? new TableBackups(this, 'Backups', { config: config.backup, tables: this.tables }) : undefined;
     this.queues = new EventQueues(this, 'Queues', {
       namePrefix: config.namePrefix,
       maxReceiveCount: config.maxReceiveCount,

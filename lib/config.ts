@@ -62,10 +62,11 @@ export const stackConfigSchema = z.strictObject({
       throttlingRateLimit: z.number().positive().default(50),
       throttlingBurstLimit: positiveInt.default(100),
       /**
-       * API Gateway execution logging needs an account-wide CloudWatch role (one per account and
-       * region). Turn off when the account already has one, so this stack does not replace it.
+       * API Gateway's CloudWatch role is one per account and region (`AWS::ApiGateway::Account`), and the
+       * stage's execution and access logs need it. Off: the stack leaves the account's setting alone and
+       * the account must have a role already (docs/operations.md); on: the stack creates one and replaces it.
        */
-      createCloudWatchRole: z.boolean().default(true),
+      manageAccountRole: z.boolean().default(false),
       /** API Gateway's detailed per-method metrics (charged per metric); the dashboard reads only the API-wide ones. */
       methodMetrics: z.boolean().default(false),
     })
@@ -170,6 +171,16 @@ export const stackConfigSchema = z.strictObject({
       reportRetentionDays: positiveInt.max(3650).default(90),
       /** The analytics' windows and thresholds (lambdas/core/analytics/settings.ts). */
       report: z.prefault(analyticsSettingsSchema, {}),
+    })
+    .prefault({}),
+  /** An AWS Backup plan for the Ledger, IdMap and Audit tables (lib/constructs/backups.ts), beside point-in-time recovery. */
+  backup: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** The hour (UTC, 0-23) of the daily backup. */
+      scheduleHourUtc: z.int().min(0).max(23).default(5),
+      /** Days each daily backup is kept before AWS Backup deletes it. */
+      retentionDays: positiveInt.max(36500).default(35),
     })
     .prefault({}),
   waf: z

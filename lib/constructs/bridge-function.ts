@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '#core/metrics';
 import type { StackConfig } from '#lib/config';
+import { LogEncryptionKey } from './log-encryption.ts';
 
 /** The repository root, from this file's location: `cdk` and the tests may run from any directory. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -108,7 +109,8 @@ export interface BridgeFunctionProps {
 /**
  * A bridge Lambda: Node.js 24 on arm64, one ESM bundle with every dependency (the AWS SDK included,
  * so the deployed code runs the SDK version the tests ran), JSON logs into its own log group with a
- * retention, and a role that may write only to that log group until grants are added.
+ * retention, encrypted with the stack's log key, and a role that may write only to that log group
+ * until grants are added.
  */
 export class BridgeFunction extends Construct {
   readonly function: NodejsFunction;
@@ -121,7 +123,10 @@ export class BridgeFunction extends Construct {
     super(scope, id);
     this.entry = props.entry;
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.config.logRetentionDays });
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.config.logRetentionDays,
+      encryptionKey: LogEncryptionKey.of(this),
+    });
     // Instead of AWSLambdaBasicExecutionRole (logs:CreateLogGroup and writes to every log group):
     // the function's log group exists, so streams and events in it are all it needs.
     this.role = new iam.Role(this, 'Role', {

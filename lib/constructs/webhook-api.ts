@@ -10,11 +10,12 @@ import { ROUTED_QUEUES } from '#core/webhooks/catalogue';
 import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
 import type { StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
+import { LogEncryptionKey } from './log-encryption.ts';
 import { stackEnvironment } from './function-environment.ts';
 import type { EventQueues } from './event-queues.ts';
 import type { BridgeTables } from './tables.ts';
 import { WebhookFirewall } from './webhook-firewall.ts';
-import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
+import { notifyOn } from './alarm-topic.ts';
 
 /** A count the bridge's handlers emit through Powertools (which adds the `service` dimension), summed per period. */
 export function serviceCountMetric(metricName: string, service: string, period: Duration): cloudwatch.Metric {
@@ -86,12 +87,17 @@ export class WebhookApi extends Construct {
       }),
     );
 
-    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', { retention: config.logRetentionDays });
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+      retention: config.logRetentionDays,
+      encryptionKey: LogEncryptionKey.of(this),
+    });
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: `${config.namePrefix}greenhouse-beamery-bridge-webhooks`,
       description: 'Receives signed Greenhouse webhooks for greenhouse-beamery-bridge',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
-      cloudWatchRole: config.api.createCloudWatchRole,
+      // Off, the stack creates no AWS::ApiGateway::Account, so it never replaces the role other APIs in
+      // the account rely on; the stage's logs then need the role the account already has (docs/operations.md).
+      cloudWatchRole: config.api.manageAccountRole,
       deployOptions: {
         stageName: WEBHOOK_STAGE_NAME,
         throttlingRateLimit: config.api.throttlingRateLimit,
@@ -123,7 +129,7 @@ export class WebhookApi extends Construct {
       reason:
         'The body must reach the Lambda unvalidated: only after the HMAC over the exact raw bytes is verified may a body be judged, and signed-but-malformed deliveries are quarantined to the DLQ for an operator instead of being answered 400 by the gateway and lost after Greenhouse stops retrying. The Lambda validates every body it routes.',
     });
-    if (config.api.createCloudWatchRole) acknowledgeCloudWatchRole(this.api);
+    if (config.api.manageAccountRole) acknowledgeCloudWatchRole(this.api);
 
     if (config.waf.enabled) {
       new WebhookFirewall(this, 'Firewall', {
@@ -172,12 +178,6 @@ export class WebhookApi extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      anyOccurrenceAlarm(
-        this,
-        'SecretWeakAlarm',
-        this.ingestMetric('secretWeak', fiveMinutes),
-        'The webhook secret in Secrets Manager is too weak (under 32 characters, a placeholder or one character repeated) and every delivery is answered 503; set a strong secret in Greenhouse and Secrets Manager (docs/operations.md).',
-      ),
     ];
     return notifyOn(props.alarmAction, ...alarms);
   }
@@ -210,6 +210,6 @@ function acknowledgeCloudWatchRole(api: apigateway.RestApi): void {
   Validations.of(role).acknowledge({
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
     reason:
-      "API Gateway's CloudWatch Logs role is one per account and region, shared by every REST API there; AWS's managed policy is the documented policy for it, and narrowing it to this API's log groups would break execution logging for the account's other APIs. Set api.createCloudWatchRole=false when the account already has the role.",
+      "API Gateway's CloudWatch Logs role is one per account and region, shared by every REST API there; AWS's managed policy is the documented policy for it, and narrowing it to this API's log groups would break execution logging for the account's other APIs. It is created only with api.manageAccountRole=true.",
   });
 }

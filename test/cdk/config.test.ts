@@ -29,7 +29,8 @@ describe('stack configuration', () => {
       webhookPayloadCapBytes: DEFAULT_PAYLOAD_CAP_BYTES,
       logRetentionDays: 30,
       logLevel: 'INFO',
-      api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, createCloudWatchRole: true, methodMetrics: false },
+      api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, manageAccountRole: false, methodMetrics: false },
+      backup: { enabled: true, scheduleHourUtc: 5, retentionDays: 35 },
       waf: { enabled: false, rateLimitPerFiveMinutes: 3000 },
       rateBudget: { liveShare: 0.3 },
       beamery: {
@@ -69,6 +70,9 @@ describe('stack configuration', () => {
     ['a prefix that is not a valid queue name part', { namePrefix: 'prod.' }, 'namePrefix'],
     ['a payload cap a quarantined body could not travel with', { webhookPayloadCapBytes: MAX_PAYLOAD_CAP_BYTES + 1 }, 'webhookPayloadCapBytes'],
     ['a zero maxReceiveCount', { maxReceiveCount: 0 }, 'maxReceiveCount'],
+    ['a backup hour past 23', { backup: { scheduleHourUtc: 24 } }, 'scheduleHourUtc'],
+    ['a backup kept no days', { backup: { retentionDays: 0 } }, 'retentionDays'],
+    ['the old name of the API Gateway account role switch', { api: { createCloudWatchRole: true } }, 'createCloudWatchRole'],
     ['a Beamery poll slower than hourly', { beameryToGreenhouse: { pollMinutes: 90 } }, 'pollMinutes'],
     ['an empty anonymize field list', { beameryToGreenhouse: { anonymizeFields: [] } }, 'anonymizeFields'],
     ['a rollout over 100 percent', { ai: { screening: { rolloutPercent: 120 } } }, 'rolloutPercent'],
@@ -135,7 +139,7 @@ describe('stack configuration', () => {
     expect(loadStackConfig(app)).toMatchObject({
       namePrefix: 'dev-',
       alarmEmail: 'ops@example.com',
-      api: { throttlingRateLimit: 10, throttlingBurstLimit: 20, createCloudWatchRole: true },
+      api: { throttlingRateLimit: 10, throttlingBurstLimit: 20, manageAccountRole: false },
     });
   });
 

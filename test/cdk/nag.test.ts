@@ -27,6 +27,8 @@ function acknowledgementsIn(scope: IConstruct): Acknowledgement[] {
 
 const API_GATEWAY_LOGS_ROLE =
   'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]';
+const AWS_BACKUP_ROLE =
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]';
 // The default model is a cross-Region inference profile: its model in any Region of the geography (lib/constructs/ai-workflows.ts).
 const AI_MODEL_ANY_REGION = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${DEFAULT_MODEL_ID.replace(/^us\./, '')}]`;
 
@@ -36,14 +38,22 @@ describe('cdk-nag AwsSolutions', () => {
 
   beforeAll(() => {
     defaults = synthBridge();
-    hardened = synthBridge({ bridge: { waf: { enabled: true }, api: { createCloudWatchRole: false }, alarmEmail: 'ops@example.com' } });
+    hardened = synthBridge({ bridge: { waf: { enabled: true }, alarmEmail: 'ops@example.com' } });
   });
 
   it('finds no unacknowledged violation with the default configuration', () => {
     expect(new AwsSolutionsChecks().validateScope(defaults.app).violations).toEqual([]);
   });
 
-  it('finds no unacknowledged violation with WAF on, no API Gateway logs role and an alarm email', () => {
+  it('finds no unacknowledged violation with the stack managing the API Gateway account role, and acknowledges only its managed policy', () => {
+    const managing = synthBridge({ bridge: { api: { manageAccountRole: true } } });
+    expect(new AwsSolutionsChecks().validateScope(managing.app).violations).toEqual([]);
+    expect(acknowledgementsIn(managing.app).filter((a) => a.id === API_GATEWAY_LOGS_ROLE).map((a) => a.path)).toEqual([
+      managing.stack.webhookApi.api.node.findChild('CloudWatchRole').node.path,
+    ]);
+  });
+
+  it('finds no unacknowledged violation with WAF on and an alarm email', () => {
     expect(new AwsSolutionsChecks().validateScope(hardened.app).violations).toEqual([]);
   });
 
@@ -57,7 +67,7 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-COG4',
         'AwsSolutions-SMG4',
         'AwsSolutions-SQS3',
-        API_GATEWAY_LOGS_ROLE,
+        AWS_BACKUP_ROLE,
         AI_MODEL_ANY_REGION,
       ].sort(),
     );
@@ -89,10 +99,19 @@ describe('cdk-nag AwsSolutions', () => {
     ]);
   });
 
-  it('no longer acknowledges WAF or the logs role once the configuration makes them moot', () => {
+  it('no longer acknowledges WAF, the logs role or the backup role once the configuration makes them moot', () => {
     const ids = acknowledgementsIn(hardened.app).map((a) => a.id);
     expect(ids).not.toContain('AwsSolutions-APIG3');
     expect(ids).not.toContain(API_GATEWAY_LOGS_ROLE);
+    const noBackups = synthBridge({ bridge: { backup: { enabled: false } } });
+    expect(new AwsSolutionsChecks().validateScope(noBackups.app).violations).toEqual([]);
+    expect(acknowledgementsIn(noBackups.app).map((a) => a.id)).not.toContain(AWS_BACKUP_ROLE);
+  });
+
+  it('acknowledges the AWS Backup managed policy only on the backup selection\'s role', () => {
+    expect(acknowledgementsIn(defaults.app).filter((a) => a.id === AWS_BACKUP_ROLE).map((a) => a.path)).toEqual([
+      defaults.stack.backups!.selection.node.findChild('Role').node.path,
+    ]);
   });
 
   it('acknowledges no finding for the whole stack or app, only on the construct it concerns', () => {
