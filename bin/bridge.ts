@@ -18,6 +18,7 @@
  *   npx tsx bin/bridge.ts rediscover <jobId> [--shadow]
  *   npx tsx bin/bridge.ts jd <jobId> [--shadow]
  *   npx tsx bin/bridge.ts report [--out file.html] [--open]
+ *   npx tsx bin/bridge.ts rotate-push-key [--grace-hours 24]
  *
  * Every command takes --json (one JSON value on stdout instead of text) and --local / --stack <name>.
  *
@@ -60,6 +61,7 @@ import { registerReportCommand } from './commands/report.ts';
 import { registerExplainCommand } from './commands/explain.ts';
 import { registerOverridesCommand } from './commands/overrides.ts';
 import { registerFairnessReportCommand } from './commands/fairness-report.ts';
+import { registerRotatePushKeyCommand } from './commands/rotate-push-key.ts';
 
 async function backfill(options: BackfillCommandOptions): Promise<void> {
   const abort = new AbortController();
@@ -218,6 +220,7 @@ export function program(): Command {
   registerExplainCommand(cli);
   registerOverridesCommand(cli);
   registerFairnessReportCommand(cli);
+  registerRotatePushKeyCommand(cli);
   for (const command of cli.commands) withConfigurationSources(command);
   return cli;
 }

@@ -21,6 +21,8 @@ export const INGEST_METRICS = {
   duplicateInProgress: 'WebhookDuplicateInProgress',
   /** Queued without its delivery record (the idempotency table failed): a late repeat would be queued again. */
   dedupUnavailable: 'WebhookDedupUnavailable',
+  /** The webhook secret read is too weak (lambdas/core/secret-strength.ts): deliveries answered 503. */
+  secretWeak: 'WebhookSecretWeak',
 } as const;
 
 /** `POST /beamery/push` outcomes (lambdas/handlers/make-beamery-push-handler.ts). */
@@ -29,6 +31,8 @@ export const PUSH_METRICS = {
   rejected: 'PushRejected',
   contactsQueued: 'PushContactsQueued',
   enqueueFailed: 'PushEnqueueFailed',
+  /** The push key read is too weak or unreadable JSON (lambdas/core/push/push-key-secret.ts): requests answered 503. */
+  keyWeak: 'PushKeyWeak',
 } as const;
 
 /** The AI consumer's service name and the per-workflow metrics the dashboard reads (lambdas/core/ai/run-task.ts). */

@@ -5,7 +5,8 @@ import { PUSH_METRICS } from '#core/metrics';
 import { beameryChangeMessage, MAX_PUSH_CONTACTS } from '#core/sync/beamery-messages';
 import { judgePushRequest, MAX_PUSH_BODY_BYTES } from '#core/push/push-request';
 import type { QueuePublisher } from '#core/ports/queue-publisher';
-import type { SecretReader } from '#adapters/secrets/string-secrets';
+import { WeakSecretError, type SecretReader } from '#adapters/secrets/string-secrets';
+import { acceptedPushKeys, parsePushKeySecret } from '#core/push/push-key-secret';
 import { headerValue, jsonResponse, rawBody } from './http.ts';
 import type { MetricsSink } from '#adapters/metrics-sink';
 import { errorDetail } from '#adapters/queue/message-outcome';
@@ -19,7 +20,8 @@ import { withInvocation } from './invocation.ts';
  * beamery-changes.fifo. The consumer does the rest, like for every other message.
  *
  * Answers: 202 `{ queued, deliveryId }` once SQS holds every message; 401 without a valid key
- * (before the body is looked at, so an unauthenticated caller learns nothing about it); 400 for a
+ * (before the body is looked at, so an unauthenticated caller learns nothing about it; during the grace
+ * period after `bridge rotate-push-key` the previous key is valid too); 400 for a
  * body that is not `{"contactIds": [...]}` or `{"contactId": "..."}` with 1–500 valid ids, nothing
  * queued; 413 over the body cap; 503 when Secrets Manager or SQS fails (safe to retry: a retried
  * request has a new request id, and a contact queued twice is reconciled twice with the same result).
@@ -38,14 +40,28 @@ export function makeBeameryPushHandler(deps: BeameryPushDependencies) {
   return async (event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> => {
     const deliveryId = event.requestContext.requestId;
     return withInvocation(deps, context, async () => {
-      let expected: string;
+      let stored: string;
       try {
-        expected = await deps.readApiKey();
+        stored = await deps.readApiKey();
       } catch (error) {
-        deps.logger.error('push API key unavailable', { deliveryId, ...errorDetail(error) });
+        // A weak key is refused like a missing one, never accepted, and alarmed on.
+        if (error instanceof WeakSecretError) {
+          count(PUSH_METRICS.keyWeak);
+          deps.logger.error('push API key too weak', { deliveryId, reason: error.message });
+        } else {
+          deps.logger.error('push API key unavailable', { deliveryId, ...errorDetail(error) });
+        }
         return jsonResponse(503, { message: 'temporarily unavailable, retry later' });
       }
-      const verdict = judgePushRequest({ header: (name) => headerValue(event, name), body: rawBody(event), expectedKey: expected });
+      const secret = parsePushKeySecret(stored);
+      if ('invalid' in secret) {
+        // Only a local value reaches here unchecked (the reader checks the stored one): same answer as above.
+        count(PUSH_METRICS.keyWeak);
+        deps.logger.error('push API key too weak', { deliveryId, reason: `the stored key is ${secret.invalid}` });
+        return jsonResponse(503, { message: 'temporarily unavailable, retry later' });
+      }
+      const keys = acceptedPushKeys(secret, deps.now?.() ?? new Date());
+      const verdict = judgePushRequest({ header: (name) => headerValue(event, name), body: rawBody(event), expectedKey: keys.current, previousKey: keys.previous });
       switch (verdict.outcome) {
         case 'unauthorized':
           count(PUSH_METRICS.unauthorized);

@@ -4,7 +4,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { decideDelivery, type IngestDecision } from '#core/webhooks/delivery';
 import { reportQueued, reportUnqueued, type IngestReport } from '#core/webhooks/ingest-report';
 import type { QueuePublisher } from '#core/ports/queue-publisher';
-import type { SecretReader } from '#adapters/secrets/string-secrets';
+import { WeakSecretError, type SecretReader } from '#adapters/secrets/string-secrets';
+import { INGEST_METRICS } from '#core/metrics';
 import type { DeliveryOnce } from '#core/ports/delivery-once';
 import { headerValue, jsonResponse, rawBody } from './http.ts';
 import { errorDetail } from '#adapters/queue/message-outcome';
@@ -35,7 +36,13 @@ export function makeIngestHandler(deps: IngestDependencies) {
       try {
         secret = await deps.readSecret();
       } catch (error) {
-        deps.logger.error('webhook secret unavailable', { ...errorDetail(error) });
+        // A weak secret is refused like a missing one (503: Greenhouse retries once it is fixed), and alarmed on.
+        if (error instanceof WeakSecretError) {
+          deps.metrics.addMetric(INGEST_METRICS.secretWeak, MetricUnit.Count, 1);
+          deps.logger.error('webhook secret too weak', { reason: error.message });
+        } else {
+          deps.logger.error('webhook secret unavailable', { ...errorDetail(error) });
+        }
         return jsonResponse(503, { message: 'temporarily unavailable, retry later' });
       }
       const decision = decideDelivery(

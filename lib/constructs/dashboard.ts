@@ -135,7 +135,7 @@ export class BridgeDashboard extends Construct {
       ),
       graph(
         'Deliveries: refused or parked',
-        ingestMetrics(['signatureRejected', 'malformed', 'tooLarge', 'quarantined', 'enqueueFailed', 'duplicateInProgress', 'dedupUnavailable']),
+        ingestMetrics(['signatureRejected', 'malformed', 'tooLarge', 'quarantined', 'enqueueFailed', 'duplicateInProgress', 'dedupUnavailable', 'secretWeak']),
         THIRD,
       ),
       graph(

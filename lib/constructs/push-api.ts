@@ -93,6 +93,12 @@ export class PushApi extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
+      anyOccurrenceAlarm(
+        this,
+        'PushKeyWeakAlarm',
+        this.pushMetric('keyWeak', fiveMinutes),
+        'The push API key in Secrets Manager is too weak or not readable JSON and every push is answered 503; run bridge rotate-push-key (docs/operations.md).',
+      ),
       anyOccurrenceAlarm(this, 'PushErrorsAlarm', this.push.function.metricErrors({ period: fiveMinutes }), 'The push Lambda failed; the caller got a 5XX and the contacts were not queued.'),
     ];
     return notifyOn(props.alarmAction, ...alarms);

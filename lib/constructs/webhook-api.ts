@@ -15,7 +15,7 @@ import { stackEnvironment } from './function-environment.ts';
 import type { EventQueues } from './event-queues.ts';
 import type { BridgeTables } from './tables.ts';
 import { WebhookFirewall } from './webhook-firewall.ts';
-import { notifyOn } from './alarm-topic.ts';
+import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
 
 /** A count the bridge's handlers emit through Powertools (which adds the `service` dimension), summed per period. */
 export function serviceCountMetric(metricName: string, service: string, period: Duration): cloudwatch.Metric {
@@ -178,6 +178,12 @@ export class WebhookApi extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
+      anyOccurrenceAlarm(
+        this,
+        'SecretWeakAlarm',
+        this.ingestMetric('secretWeak', fiveMinutes),
+        'The webhook secret in Secrets Manager is too weak (under 32 characters, a placeholder or one character repeated) and every delivery is answered 503; set a strong secret in Greenhouse and Secrets Manager (docs/operations.md).',
+      ),
     ];
     return notifyOn(props.alarmAction, ...alarms);
   }

@@ -13,6 +13,7 @@ import { startSqsEmulator, type SqsEmulator } from '#local/emulators';
 import { createQueues, type LocalResources } from '#local/resources';
 import { QUEUES } from '#lib/resource-definitions';
 import { drain } from '../support/queues.ts';
+import { WeakSecretError } from '#adapters/secrets/string-secrets';
 
 /**
  * The push handler (lambdas/handlers/make-beamery-push-handler.ts) on the SQS emulator with the
@@ -189,6 +190,33 @@ describe('POST /beamery/push → beamery-changes.fifo', () => {
       ['error', 'push API key unavailable'],
       ['error', 'push not queued'],
     ]);
+  });
+});
+
+describe('push handler after bridge rotate-push-key', () => {
+  const NEW_KEY = 'rotated-push-key-abcdefghijklmnopqrstuvwxyz012';
+  const rotated = (validUntil: string) => async () => JSON.stringify({ current: NEW_KEY, previous: KEY, previousValidUntil: validUntil });
+
+  it('accepts the new key and, until previousValidUntil, the previous one', async () => {
+    const during = handlerWith({ readApiKey: rotated('2026-11-23T10:00:00.001Z') });
+    expect((await during(request('{"contactId":"a1"}', ['x-api-key', NEW_KEY]))).statusCode).toBe(202);
+    expect((await during(request('{"contactId":"a2"}', ['x-api-key', KEY]))).statusCode).toBe(202);
+    const expired = handlerWith({ readApiKey: rotated(NOW.toISOString()) });
+    expect((await expired(request('{"contactId":"a3"}', ['x-api-key', NEW_KEY]))).statusCode).toBe(202);
+    expect((await expired(request('{"contactId":"a4"}', ['x-api-key', KEY]))).statusCode).toBe(401);
+    const queued = Object.values(await drainAll()).flat().length;
+    expect(queued).toBe(3);
+  });
+
+  it('answers 503 to a weak key as to a missing one, counts PushKeyWeak and logs the reason, never a key', async () => {
+    const reply = await handlerWith({ readApiKey: async () => Promise.reject(new WeakSecretError('the secret in X is too weak (the current key is shorter than 32 characters)')) })(
+      request('{"contactId":"a1"}'),
+    );
+    expect(reply.statusCode).toBe(503);
+    expect(metrics).toEqual([{ name: PUSH_METRICS.keyWeak, value: 1 }]);
+    expect(logs).toEqual([{ level: 'error', message: 'push API key too weak', extra: [expect.objectContaining({ reason: expect.stringContaining('shorter than 32') })] }]);
+    expect(JSON.stringify(logs)).not.toContain(KEY);
+    expect(await drainAll()).toEqual({});
   });
 });
 

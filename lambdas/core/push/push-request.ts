@@ -28,8 +28,14 @@ const USAGE = 'expected a JSON body {"contactIds": ["<Beamery contact id>", ...]
  * The key first, so an unauthenticated caller learns nothing about how its body would be judged;
  * then the size cap, then the ids.
  */
-export function judgePushRequest(request: { readonly header: HeaderLookup; readonly body: Uint8Array; readonly expectedKey: string }): PushRequestVerdict {
-  const key = checkApiKey(presentedKey(request.header), request.expectedKey);
+export function judgePushRequest(request: {
+  readonly header: HeaderLookup;
+  readonly body: Uint8Array;
+  readonly expectedKey: string;
+  /** The key before the last rotation, during its grace period (push-key-secret.ts). */
+  readonly previousKey?: string;
+}): PushRequestVerdict {
+  const key = checkApiKey(presentedKey(request.header), request.expectedKey, request.previousKey);
   if (key !== 'valid') return { outcome: 'unauthorized', reason: key };
   if (request.body.byteLength > MAX_PUSH_BODY_BYTES) return { outcome: 'too-large', bytes: request.body.byteLength };
   const check = parsePushBody(request.body);
@@ -65,10 +71,13 @@ export function parsePushBody(body: Uint8Array): PushBodyCheck {
  * comparison is over equal-length digests and neither the key's length nor a matching prefix shows in
  * the timing.
  */
-function checkApiKey(presented: string | undefined, expected: string): KeyCheck {
+function checkApiKey(presented: string | undefined, expected: string, previous: string | undefined): KeyCheck {
   if (presented === undefined) return 'missing';
   const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(presented), digest(expected)) ? 'valid' : 'mismatch';
+  const presentedDigest = digest(presented);
+  // Both comparisons always run (non-short-circuiting `|`), so the timing does not tell which key matched.
+  const matches = Number(timingSafeEqual(presentedDigest, digest(expected))) | Number(previous !== undefined && timingSafeEqual(presentedDigest, digest(previous)));
+  return matches ? 'valid' : 'mismatch';
 }
 
 /** `Authorization: Bearer <key>` or `x-api-key: <key>`. */

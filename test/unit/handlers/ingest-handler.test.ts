@@ -8,6 +8,7 @@ import type { OutgoingMessage } from '#core/webhooks/delivery';
 import { signGreenhouseBody } from '#core/webhooks/signature';
 import { INGEST_METRICS } from '#core/metrics';
 import { publishEveryTime } from '#adapters/store/delivery-once';
+import { WeakSecretError } from '#adapters/secrets/string-secrets';
 import { greenhouseWebhookFixtures, signatureTestVector } from '../../support/fixtures.ts';
 
 const SECRET = 'handler-test-secret';
@@ -217,6 +218,18 @@ describe('ingest handler', () => {
     const res = await handler(signed(fixture('update_candidate').raw));
     expect(res.statusCode).toBe(503);
     expect(publisher.sent).toEqual([]);
+  });
+
+  it('answers 503 to a weak secret as to a missing one, counts WebhookSecretWeak and logs the reason only', async () => {
+    readSecret = async () => {
+      throw new WeakSecretError('the secret in GREENHOUSE_WEBHOOK_SECRET_ARN is too weak (shorter than 32 characters)');
+    };
+    const res = await handler(signed(fixture('update_candidate').raw));
+    expect(res.statusCode).toBe(503);
+    expect(publisher.sent).toEqual([]);
+    expect(counted).toEqual({ [INGEST_METRICS.secretWeak]: 1 });
+    expect(output.join('')).toContain('too weak (shorter than 32 characters)');
+    expect(output.join('')).not.toContain(SECRET);
   });
 
   it('never answers 5xx to bad input', async () => {
