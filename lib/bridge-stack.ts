@@ -153,7 +153,7 @@ export class BridgeStack extends Stack {
       value: JSON.stringify(cliSettingsEnvironment(config)),
     });
     new CfnOutput(this, 'BeameryPushUrl', {
-      description: 'POST {"contactIds":[...]} here to push Beamery contacts to Greenhouse (Authorization: Bearer <BeameryPushApiKeySecretArn value>)',
+      description: 'POST {"contactIds":[...]} here to push Beamery contacts to Greenhouse (Authorization: Bearer <the push key: the secret BeameryPushApiKeySecretArn, or its "current" once rotated>)',
       value: this.pushApi.pushUrl,
     });
     new CfnOutput(this, 'AlarmTopicArn', {

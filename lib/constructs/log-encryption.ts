@@ -10,10 +10,12 @@ const CONSTRUCT_ID = 'LogEncryptionKey';
  * API's access logs) is encrypted with it. One per stack, found or made by `of`, so BridgeFunction
  * needs no new prop from each construct that builds one.
  *
- * CloudWatch Logs uses the key as its own service principal, and only for log groups whose ARN starts
- * with this stack's name: CloudFormation names a log group it names itself `<stack>-<logical id>-<suffix>`.
- * The log groups' own ARNs cannot be named in the key policy: each log group refers to the key, so the
- * key referring back would be a cycle.
+ * CloudWatch Logs uses the key as its own service principal, for log groups of this account and Region
+ * (the condition AWS documents for a key shared by log groups). Narrower is not safe to write: the log
+ * groups' own ARNs cannot be named in the key policy (each log group refers to the key, so the key
+ * referring back would be a cycle), and a prefix of the names CloudFormation generates would rest on
+ * an undocumented naming rule; a wrong guess fails the deploy. Only this stack's log groups refer to
+ * the key, and associating another log group with it needs `logs:AssociateKmsKey` in the account.
  */
 export class LogEncryptionKey extends Construct {
   readonly key: kms.Key;
@@ -34,7 +36,7 @@ export class LogEncryptionKey extends Construct {
     });
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'CloudWatchLogsForThisStack',
+        sid: 'CloudWatchLogsOfThisAccountAndRegion',
         principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'],
@@ -46,7 +48,7 @@ export class LogEncryptionKey extends Construct {
   }
 }
 
-/** `arn:<partition>:logs:<region>:<account>:log-group:<stack name>-*`: the log groups CloudFormation names for this stack. */
+/** `arn:<partition>:logs:<region>:<account>:log-group:*`: the log groups of this account and Region. */
 export function logGroupArnPattern(): string {
-  return `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${Aws.STACK_NAME}-*`;
+  return `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*`;
 }

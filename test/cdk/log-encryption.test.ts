@@ -44,7 +44,7 @@ describe('log encryption', () => {
         Condition: {
           ArnLike: {
             'kms:EncryptionContext:aws:logs:arn': {
-              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: 'AWS::StackName' }, '-*']],
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:*']],
             },
           },
         },
