@@ -185,7 +185,8 @@ export const stackConfigSchema = z.strictObject({
     .prefault({}),
   waf: z
     .strictObject({
-      enabled: z.boolean().default(false),
+      /** AWS WAF on the API stage (lib/constructs/webhook-firewall.ts); $9 a month plus $0.60 per million requests at AWS's list price (docs/configuration.md). */
+      enabled: z.boolean().default(true),
       /** Requests per source IP per 5 minutes before WAF blocks; Greenhouse sends from few IPs, so keep it high. */
       rateLimitPerFiveMinutes: positiveInt.min(10).default(3000),
     })

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -135,13 +135,16 @@ export class WebhookApi extends Construct {
       new WebhookFirewall(this, 'Firewall', {
         stage: this.api.deploymentStage,
         rateLimitPerFiveMinutes: config.waf.rateLimitPerFiveMinutes,
+        payloadCapBytes: config.webhookPayloadCapBytes,
         metricPrefix: config.namePrefix.replaceAll(/[^A-Za-z0-9]/g, ''),
+        logGroupSuffix: Stack.of(this).stackName,
+        logRetention: config.logRetentionDays,
       });
     } else {
       Validations.of(this.api.deploymentStage).acknowledge({
         id: 'AwsSolutions-APIG3',
         reason:
-          'WAF is off by default (config waf.enabled): every request must carry a valid HMAC-SHA256 signature, and stage throttling bounds the load an unsigned flood can put on the ingest Lambda. Operators who want IP reputation and per-IP rate rules set waf.enabled=true.',
+          'WAF is switched off in this configuration (waf.enabled=false): every request must carry a valid HMAC-SHA256 signature, and stage throttling bounds the load an unsigned flood can put on the ingest Lambda. Set waf.enabled=true (the default) for IP reputation, per-IP rate, common-rule-set and request-size rules.',
       });
     }
 

@@ -31,7 +31,7 @@ describe('stack configuration', () => {
       logLevel: 'INFO',
       api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, manageAccountRole: false, methodMetrics: false },
       backup: { enabled: true, scheduleHourUtc: 5, retentionDays: 35 },
-      waf: { enabled: false, rateLimitPerFiveMinutes: 3000 },
+      waf: { enabled: true, rateLimitPerFiveMinutes: 3000 },
       rateBudget: { liveShare: 0.3 },
       beamery: {
         region: 'us',

@@ -38,7 +38,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   beforeAll(() => {
     defaults = synthBridge();
-    hardened = synthBridge({ bridge: { waf: { enabled: true }, alarmEmail: 'ops@example.com' } });
+    hardened = synthBridge({ bridge: { alarmEmail: 'ops@example.com' } });
   });
 
   it('finds no unacknowledged violation with the default configuration', () => {
@@ -53,7 +53,7 @@ describe('cdk-nag AwsSolutions', () => {
     ]);
   });
 
-  it('finds no unacknowledged violation with WAF on and an alarm email', () => {
+  it('finds no unacknowledged violation with an alarm email (WAF on, the default)', () => {
     expect(new AwsSolutionsChecks().validateScope(hardened.app).violations).toEqual([]);
   });
 
@@ -62,7 +62,6 @@ describe('cdk-nag AwsSolutions', () => {
     expect([...new Set(acknowledged.map((a) => a.id))].sort()).toEqual(
       [
         'AwsSolutions-APIG2',
-        'AwsSolutions-APIG3',
         'AwsSolutions-APIG4',
         'AwsSolutions-COG4',
         'AwsSolutions-SMG4',
@@ -99,9 +98,17 @@ describe('cdk-nag AwsSolutions', () => {
     ]);
   });
 
-  it('no longer acknowledges WAF, the logs role or the backup role once the configuration makes them moot', () => {
+  it('acknowledges APIG3 on the stage, with its reason, only when WAF is switched off', () => {
+    expect(acknowledgementsIn(defaults.app).map((a) => a.id)).not.toContain('AwsSolutions-APIG3');
+    const noWaf = synthBridge({ bridge: { waf: { enabled: false } } });
+    expect(new AwsSolutionsChecks().validateScope(noWaf.app).violations).toEqual([]);
+    const apig3 = acknowledgementsIn(noWaf.app).filter((a) => a.id === 'AwsSolutions-APIG3');
+    expect(apig3.map((a) => a.path)).toEqual([noWaf.stack.webhookApi.api.deploymentStage.node.path]);
+    expect(apig3[0]!.reason).toMatch(/HMAC/);
+  });
+
+  it('no longer acknowledges the logs role or the backup role once the configuration makes them moot', () => {
     const ids = acknowledgementsIn(hardened.app).map((a) => a.id);
-    expect(ids).not.toContain('AwsSolutions-APIG3');
     expect(ids).not.toContain(API_GATEWAY_LOGS_ROLE);
     const noBackups = synthBridge({ bridge: { backup: { enabled: false } } });
     expect(new AwsSolutionsChecks().validateScope(noBackups.app).violations).toEqual([]);

@@ -18,14 +18,12 @@ const resourcesOf = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : 
 
 describe('push API (POST /beamery/push)', () => {
   let bridge: SynthesizedBridge;
-  let withFirewall: SynthesizedBridge;
   let pushFunctionId: string;
   let secretId: string;
   let statements: Statement[];
 
   beforeAll(() => {
     bridge = synthBridge();
-    withFirewall = synthBridge({ bridge: { waf: { enabled: true } } });
     pushFunctionId = logicalIdOf(bridge.stack, bridge.stack.pushApi.push.function.functionArn);
     secretId = logicalIdOf(bridge.stack, bridge.stack.secrets.beameryPushApiKey.secretArn);
     const roleId = logicalIdOf(bridge.stack, bridge.stack.pushApi.push.role.roleArn);
@@ -129,18 +127,17 @@ describe('push API (POST /beamery/push)', () => {
     });
   });
 
-  it('sits behind the same WAF web ACL as the webhook, whose rules never inspect a body (JSON push requests pass)', () => {
-    const stageId = logicalIdOf(withFirewall.stack, withFirewall.stack.webhookApi.api.deploymentStage.stageName);
-    withFirewall.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+  it('sits behind the same WAF web ACL as the webhook (on by default), whose only body-size rule is counted, not enforced (JSON push requests pass)', () => {
+    const stageId = logicalIdOf(bridge.stack, bridge.stack.webhookApi.api.deploymentStage.stageName);
+    bridge.template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    bridge.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       ResourceArn: { 'Fn::Join': ['', Match.arrayWith([{ Ref: stageId }])] },
     });
-    const [acl] = Object.values(withFirewall.template.findResources('AWS::WAFv2::WebACL'));
+    const [acl] = Object.values(bridge.template.findResources('AWS::WAFv2::WebACL'));
     const rules = acl!.Properties.Rules as { Statement: Record<string, unknown> }[];
     expect(acl!.Properties.DefaultAction).toEqual({ Allow: {} });
-    // Only source-IP rules: IP reputation and a per-IP rate; no body, size or injection inspection.
-    for (const rule of rules) expect(Object.keys(rule.Statement)).toEqual([expect.stringMatching(/^(ManagedRuleGroupStatement|RateBasedStatement)$/)]);
-    const managed = rules.flatMap((r) => (r.Statement['ManagedRuleGroupStatement'] ? [(r.Statement['ManagedRuleGroupStatement'] as { Name: string }).Name] : []));
-    expect(managed).toEqual(['AWSManagedRulesAmazonIpReputationList']);
-    expect(JSON.stringify(rules)).not.toMatch(/Body|JsonBody|SizeConstraint|SqliMatch|XssMatch|ByteMatch/);
+    // No rule of the ACL's own inspects the body: size is judged from the Content-Length header only.
+    expect(JSON.stringify(rules)).not.toMatch(/"(Body|JsonBody)"/);
+    expect(JSON.stringify(rules)).toContain('{"ActionToUse":{"Count":{}},"Name":"SizeRestrictions_BODY"}');
   });
 });

@@ -6,6 +6,8 @@ import { ENV } from '#lambdas/config';
 import { METRICS_NAMESPACE, SERVICES } from '#core/metrics';
 import { ACTION_ROUTES } from '#core/webhooks/catalogue';
 import { WEBHOOK_PATH_PARTS } from '#lib/constructs/webhook-api';
+import { WAF_LOG_GROUP_PREFIX } from '#lib/constructs/webhook-firewall';
+import { LogEncryptionKey } from '#lib/constructs/log-encryption';
 import { BEAMERY_PUSH_PATH_PARTS } from '#lib/constructs/push-api';
 import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
 import { queueDefinition, tableDefinition } from '#lib/resource-definitions';
@@ -19,6 +21,13 @@ interface Statement {
   readonly Resource: unknown;
 }
 
+interface Rule {
+  readonly Name: string;
+  readonly Action?: unknown;
+  readonly Statement: Record<string, unknown>;
+}
+
+const byNameIn = (rules: Rule[], name: string) => rules.find((r) => r.Name === name)!;
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const resourcesOf = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
 
@@ -190,12 +199,55 @@ describe('webhook API', () => {
     expect(bridge.template.toJSON()['Resources'][roleId].Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('puts an optional WAF web ACL in front of the stage when waf.enabled', () => {
-    bridge.template.resourceCountIs('AWS::WAFv2::WebACL', 0);
-    withFirewall.template.resourceCountIs('AWS::WAFv2::WebACL', 1);
-    const stageId = logicalIdOf(withFirewall.stack, withFirewall.stack.webhookApi.api.deploymentStage.stageName);
-    withFirewall.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+  it('puts a WAF web ACL in front of the stage by default, and none with waf.enabled=false', () => {
+    bridge.template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    const stageId = logicalIdOf(bridge.stack, bridge.stack.webhookApi.api.deploymentStage.stageName);
+    bridge.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       ResourceArn: { 'Fn::Join': ['', Match.arrayWith([{ Ref: stageId }])] },
     });
+    const off = synthBridge({ bridge: { waf: { enabled: false } } });
+    for (const type of ['AWS::WAFv2::WebACL', 'AWS::WAFv2::WebACLAssociation', 'AWS::WAFv2::LoggingConfiguration']) off.template.resourceCountIs(type, 0);
+    expect(Object.values(off.template.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.LogGroupName)).not.toContainEqual(
+      expect.stringMatching(new RegExp(`^${WAF_LOG_GROUP_PREFIX}`)),
+    );
+  });
+
+  it('rate-limits per source IP, runs the common rule set with its 8 KB body rule counted only, and blocks a declared body over the payload cap', () => {
+    const rulesOf = (b: SynthesizedBridge) => Object.values(b.template.findResources('AWS::WAFv2::WebACL'))[0]!.Properties.Rules as Rule[];
+    const rules = rulesOf(bridge);
+    expect(rules.map((r) => r.Name)).toEqual(['AmazonIpReputationList', 'PerSourceIpRateLimit', 'DeclaredBodyOverPayloadCap', 'AwsCommonRuleSet']);
+    const byName = (name: string) => rules.find((r) => r.Name === name)!;
+    expect(byName('PerSourceIpRateLimit')).toMatchObject({ Action: { Block: {} }, Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 3000 } } });
+    expect(byName('AwsCommonRuleSet').Statement).toEqual({
+      ManagedRuleGroupStatement: {
+        VendorName: 'AWS',
+        Name: 'AWSManagedRulesCommonRuleSet',
+        RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+      },
+    });
+    const sizeRule = byName('DeclaredBodyOverPayloadCap');
+    expect(sizeRule.Action).toEqual({ Block: {} });
+    const match = (sizeRule.Statement as { RegexMatchStatement: { FieldToMatch: unknown; RegexString: string } }).RegexMatchStatement;
+    expect(match.FieldToMatch).toEqual({ SingleHeader: { Name: 'content-length' } });
+    const blocks = (regex: string, length: number) => new RegExp(regex).test(String(length));
+    // The default cap is 256 KiB; withFirewall's is 128 KiB.
+    expect([262144, 262145, 300000, 1048576, 9000].map((n) => blocks(match.RegexString, n))).toEqual([false, true, true, true, false]);
+    const smaller = (byNameIn(rulesOf(withFirewall), 'DeclaredBodyOverPayloadCap').Statement as { RegexMatchStatement: { RegexString: string } }).RegexMatchStatement;
+    expect([131072, 131073, 262144].map((n) => blocks(smaller.RegexString, n))).toEqual([false, true, true]);
+  });
+
+  it('logs WAF to an aws-waf-logs- log group encrypted with the stack log key, kept for logRetentionDays', () => {
+    const keyId = logicalIdOf(bridge.stack, LogEncryptionKey.of(bridge.stack).keyArn);
+    const groups = bridge.template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: `${WAF_LOG_GROUP_PREFIX}${bridge.stack.stackName}` } });
+    expect(Object.values(groups).map((g) => g.Properties)).toEqual([
+      expect.objectContaining({ KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] }, RetentionInDays: 30 }),
+    ]);
+    const [aclId] = Object.keys(bridge.template.findResources('AWS::WAFv2::WebACL'));
+    const [logging] = Object.values(bridge.template.findResources('AWS::WAFv2::LoggingConfiguration'));
+    expect(logging!.Properties.ResourceArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+    const destination = JSON.stringify(logging!.Properties.LogDestinationConfigs);
+    expect(destination).toContain(`:log-group:`);
+    expect(destination).toContain(Object.keys(groups)[0]!);
+    expect(destination).not.toContain(':*');
   });
 });
