@@ -191,7 +191,50 @@ export const stackConfigSchema = z.strictObject({
       rateLimitPerFiveMinutes: positiveInt.min(10).default(3000),
     })
     .prefault({}),
+  /**
+   * Reserved concurrency per function (lib/constructs/bridge-function.ts): the most instances it may run
+   * and the share of the account's concurrency kept for it. The SQS consumers default to
+   * `sync.maxConcurrency` and may not go below it (see SQS_CONSUMERS); the others default to none
+   * (unreserved), since API Gateway throttling and the schedules already bound them.
+   */
+  reservedConcurrency: z
+    .strictObject({
+      greenhouseSync: positiveInt.max(1000).optional(),
+      beamerySync: positiveInt.max(1000).optional(),
+      aiTasks: positiveInt.max(1000).optional(),
+      ingest: positiveInt.max(1000).optional(),
+      push: positiveInt.max(1000).optional(),
+      poller: positiveInt.max(1000).optional(),
+      pipelineReport: positiveInt.max(1000).optional(),
+    })
+    .prefault({}),
+}).superRefine((config, ctx) => {
+  for (const fn of SQS_CONSUMERS) {
+    const reserved = config.reservedConcurrency[fn];
+    if (reserved !== undefined && reserved < config.sync.maxConcurrency) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reservedConcurrency', fn],
+        message: `${reserved} is below sync.maxConcurrency (${config.sync.maxConcurrency}): an SQS event source whose maximum concurrency exceeds the function's reserved concurrency has its batches throttled; set it to at least ${config.sync.maxConcurrency}`,
+      });
+    }
+  }
 });
+
+/** The functions fed by an SQS event source with `maxConcurrency: sync.maxConcurrency`. */
+const SQS_CONSUMERS = ['greenhouseSync', 'beamerySync', 'aiTasks'] as const;
+
+/** A function of `reservedConcurrency`. */
+export type ReservedConcurrencyFunction = keyof StackConfig['reservedConcurrency'];
+
+/**
+ * The reserved concurrency of a function: the configured value, else `sync.maxConcurrency` for an SQS
+ * consumer (so the consumers together never outrun the rate budgets or take the whole account), else
+ * none (unreserved).
+ */
+export function reservedConcurrencyOf(config: Pick<StackConfig, 'reservedConcurrency' | 'sync'>, fn: ReservedConcurrencyFunction): number | undefined {
+  return config.reservedConcurrency[fn] ?? ((SQS_CONSUMERS as readonly string[]).includes(fn) ? config.sync.maxConcurrency : undefined);
+}
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 

@@ -5,7 +5,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { parseS3Prefix } from '#core/ai/jd/ports';
 import { AI_SERVICE, SCREENING_OVERRIDE_METRICS, SCREENING_SCORE_METRIC, aiMetrics, type AiWorkflowName } from '#core/metrics';
-import type { StackConfig } from '#lib/config';
+import { reservedConcurrencyOf, type StackConfig } from '#lib/config';
 import { rediscoveryIndexEnvironment } from '#lib/function-environments';
 import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
 import { BridgeFunction } from './bridge-function.ts';
@@ -104,6 +104,7 @@ export class AiWorkflows extends Construct {
       description: 'Runs the AI workflows (screening, feedback synthesis, rediscovery, job-description drafts) on Greenhouse events',
       // Resumes are parsed in memory (PDF and DOCX), and memory buys CPU for the parse.
       memorySize: 1536,
+      reservedConcurrentExecutions: reservedConcurrencyOf(config, 'aiTasks'),
       // A sixth of the queue's visibility timeout (AWS's rule for SQS event sources).
       timeout: Duration.seconds(queue.definition.visibilityTimeoutSeconds / 6),
       config,

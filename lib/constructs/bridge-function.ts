@@ -104,6 +104,8 @@ export interface BridgeFunctionProps {
   readonly memorySize?: number;
   readonly timeout?: Duration;
   readonly config: Pick<StackConfig, 'logRetentionDays' | 'logLevel'>;
+  /** Lambda reserved concurrency (config `reservedConcurrency`, `reservedConcurrencyOf`); none = unreserved. */
+  readonly reservedConcurrentExecutions?: number | undefined;
 }
 
 /**
@@ -145,6 +147,7 @@ export class BridgeFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
+      ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

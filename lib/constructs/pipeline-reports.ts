@@ -7,7 +7,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { SERVICES } from '#core/metrics';
 import { ENV } from '#lambdas/config';
-import type { StackConfig } from '#lib/config';
+import { reservedConcurrencyOf, type StackConfig } from '#lib/config';
 import { PIPELINE_REPORTS_OUTPUT_VARIABLES } from '#lib/stack-outputs';
 import { REPORTS_PREFIX } from '#core/analytics/report-keys';
 import { BridgeFunction } from './bridge-function.ts';
@@ -93,6 +93,7 @@ export class PipelineReports extends Construct {
       description: 'Nightly pipeline report: reads the Greenhouse pipeline history, writes the HTML report and its aggregates to S3',
       memorySize: MEMORY_MB,
       timeout: TIMEOUT,
+      reservedConcurrentExecutions: reservedConcurrencyOf(config, 'pipelineReport'),
       config,
       environment: {
         ...stackEnvironment('pipeline-report', config, { tables, secretArns: { 'greenhouse-harvest': harvest.secretArn } }),

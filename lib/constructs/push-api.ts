@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { PUSH_METRICS, SERVICES } from '#core/metrics';
-import type { StackConfig } from '#lib/config';
+import { reservedConcurrencyOf, type StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
 import { stackEnvironment } from './function-environment.ts';
 import type { EventQueues } from './event-queues.ts';
@@ -51,6 +51,7 @@ export class PushApi extends Construct {
       memorySize: 512,
       // Up to 500 SendMessage calls; the caller (a button, a recipe) waits for the answer.
       timeout: Duration.seconds(15),
+      reservedConcurrentExecutions: reservedConcurrencyOf(config, 'push'),
       config,
       environment: stackEnvironment('beamery-push', config, { queues, secretArns: { 'beamery-push-key': props.apiKeySecret.secretArn } }),
     });

@@ -19,7 +19,7 @@ import {
 } from '#core/sync/poll-window';
 import { BY_BEAMERY_KEY_INDEX } from '#adapters/store/id-map';
 import type { PollerEvent } from '#core/sync/poll-window';
-import type { StackConfig } from '#lib/config';
+import { reservedConcurrencyOf, type StackConfig } from '#lib/config';
 import { DLQ_RETENTION_DAYS } from '#lib/resource-definitions';
 import { BridgeFunction } from './bridge-function.ts';
 import { stackEnvironment } from './function-environment.ts';
@@ -148,6 +148,7 @@ export class PollSchedules extends Construct {
       // checkpointed after each window, so a timeout loses nothing. A run waiting for room on
       // greenhouse-changes stops a minute before it (POLL_BACKPRESSURE_BUDGET_MS).
       timeout: Duration.seconds(POLLER_TIMEOUT_SECONDS),
+      reservedConcurrentExecutions: reservedConcurrencyOf(config, 'poller'),
       config,
       environment: stackEnvironment('scheduled-runs', config, { queues, tables, secretArns: { 'greenhouse-harvest': harvest.secretArn, beamery: beamery.secretArn } }),
     });

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { BY_BEAMERY_KEY_INDEX } from '#adapters/store/id-map';
-import type { StackConfig } from '#lib/config';
+import { reservedConcurrencyOf, type StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
 import { stackEnvironment } from './function-environment.ts';
 import { wireConsumer, type EventQueues } from './event-queues.ts';
@@ -32,6 +32,7 @@ interface Direction {
   readonly service: string;
   readonly description: string;
   readonly alarmDescription: string;
+  readonly concurrencyKey: 'greenhouseSync' | 'beamerySync';
 }
 
 /**
@@ -55,6 +56,7 @@ abstract class SyncConsumer extends Construct {
       service: direction.service,
       description: direction.description,
       memorySize: 1024,
+      reservedConcurrentExecutions: reservedConcurrencyOf(config, direction.concurrencyKey),
       // A sixth of the queue's visibility timeout (AWS's rule for SQS event sources).
       timeout: Duration.seconds(queue.definition.visibilityTimeoutSeconds / 6),
       config,
@@ -107,6 +109,7 @@ export class GreenhouseToBeamerySync extends SyncConsumer {
       queue: 'greenhouse-changes',
       entry: 'lambdas/handlers/greenhouse-changes.ts',
       service: GREENHOUSE_SYNC_SERVICE,
+      concurrencyKey: 'greenhouseSync',
       description: 'Reconciles Greenhouse candidates into Beamery contacts',
       alarmDescription: 'The Greenhouse → Beamery consumer failed; failed messages return to greenhouse-changes.fifo and reach its DLQ after maxFailures real failures (rate limits and outages only wait).',
     });
@@ -120,6 +123,7 @@ export class BeameryToGreenhouseSync extends SyncConsumer {
       queue: 'beamery-changes',
       entry: 'lambdas/handlers/beamery-changes.ts',
       service: BEAMERY_SYNC_SERVICE,
+      concurrencyKey: 'beamerySync',
       description: 'Reconciles Beamery contacts into Greenhouse candidates (pushes, updates, notes, merges, anonymization)',
       alarmDescription: 'The Beamery → Greenhouse consumer failed; failed messages return to beamery-changes.fifo and reach its DLQ after maxFailures real failures (rate limits and outages only wait).',
     });

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { INGEST_METRICS, METRICS_NAMESPACE, SERVICES } from '#core/metrics';
 import { ROUTED_QUEUES } from '#core/webhooks/catalogue';
 import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
-import type { StackConfig } from '#lib/config';
+import { reservedConcurrencyOf, type StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
 import { LogEncryptionKey } from './log-encryption.ts';
 import { stackEnvironment } from './function-environment.ts';
@@ -64,6 +64,7 @@ export class WebhookApi extends Construct {
       // Greenhouse's delivery timeout is undocumented: the handler must answer within a second or
       // two, so anything near this limit is already a failure worth seeing as one.
       timeout: Duration.seconds(10),
+      reservedConcurrentExecutions: reservedConcurrencyOf(config, 'ingest'),
       config,
       environment: stackEnvironment('ingest-webhook', config, { queues, tables: props.tables, secretArns: { 'greenhouse-webhook': props.webhookSecret.secretArn } }),
     });

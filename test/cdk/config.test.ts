@@ -32,6 +32,8 @@ describe('stack configuration', () => {
       api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, manageAccountRole: false, methodMetrics: false },
       backup: { enabled: true, scheduleHourUtc: 5, retentionDays: 35 },
       waf: { enabled: true, rateLimitPerFiveMinutes: 3000 },
+      // Unset: the SQS consumers take sync.maxConcurrency, the others stay unreserved (reservedConcurrencyOf).
+      reservedConcurrency: {},
       rateBudget: { liveShare: 0.3 },
       beamery: {
         region: 'us',
