@@ -228,12 +228,13 @@ const SQS_CONSUMERS = ['greenhouseSync', 'beamerySync', 'aiTasks'] as const;
 export type ReservedConcurrencyFunction = keyof StackConfig['reservedConcurrency'];
 
 /**
- * The reserved concurrency of a function: the configured value, else `sync.maxConcurrency` for an SQS
- * consumer (so the consumers together never outrun the rate budgets or take the whole account), else
- * none (unreserved).
+ * The reserved concurrency of a function: the configured value, else none. Not reserved by default:
+ * the SQS event sources' `maxConcurrency` already bounds the consumers, and a reservation fails the
+ * deploy of an account whose quota is small (new accounts may start at 10, and Lambda keeps 100
+ * unreserved), which an operator would meet at the first `cdk deploy`.
  */
-export function reservedConcurrencyOf(config: Pick<StackConfig, 'reservedConcurrency' | 'sync'>, fn: ReservedConcurrencyFunction): number | undefined {
-  return config.reservedConcurrency[fn] ?? ((SQS_CONSUMERS as readonly string[]).includes(fn) ? config.sync.maxConcurrency : undefined);
+export function reservedConcurrencyOf(config: Pick<StackConfig, 'reservedConcurrency'>, fn: ReservedConcurrencyFunction): number | undefined {
+  return config.reservedConcurrency[fn];
 }
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;

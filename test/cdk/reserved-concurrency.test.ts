@@ -26,12 +26,12 @@ describe('reserved concurrency', () => {
     defaults = synthBridge({ bridge: { sync: { maxConcurrency: 4 }, analytics: { enabled: true } } });
   });
 
-  it('reserves sync.maxConcurrency for each SQS consumer by default, and leaves the other functions unreserved', () => {
+  it('reserves nothing by default (a small account could not deploy), and the event sources bound the consumers', () => {
     const reserved = Object.fromEntries(Object.entries(FUNCTIONS).map(([name, fn]) => [name, reservedOf(defaults, fn)]));
     expect(reserved).toEqual({
-      greenhouseSync: 4,
-      beamerySync: 4,
-      aiTasks: 4,
+      greenhouseSync: undefined,
+      beamerySync: undefined,
+      aiTasks: undefined,
       ingest: undefined,
       push: undefined,
       poller: undefined,
