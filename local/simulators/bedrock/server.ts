@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
@@ -6,6 +6,7 @@ import Fastify, { type FastifyError, type FastifyServerFactoryHandler } from 'fa
 import { LOOPBACK_HOST, urlHost } from '../../listen-host.ts';
 import { embeddingAnswer, embeddingFamily, embeddingProblem, readEmbeddingCall, type EmbeddingCall } from './embedding.ts';
 import { estimateTokens } from './tokens.ts';
+import { behaveAsAwsService } from '../shared/aws-service.ts';
 
 /**
  * A Bedrock Runtime that speaks Converse's REST-JSON contract closely enough for the real SDK client
@@ -160,15 +161,7 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions): P
     serverFactory: dualProtocolServer,
     forceCloseConnections: true,
   });
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-amzn-requestid', randomUUID());
-    if (!request.headers.authorization?.startsWith('AWS4-HMAC-SHA256 ')) {
-      throw new ConverseError(403, 'AccessDeniedException', 'Missing or malformed SigV4 authorization.');
-    }
-  });
-  app.setNotFoundHandler(() => {
-    throw new ConverseError(404, 'UnknownOperationException', 'Unknown operation.');
-  });
+  behaveAsAwsService(app, (status, type, message) => new ConverseError(status, type, message));
   app.setErrorHandler((error: FastifyError | ConverseError, request, reply) => {
     if (error instanceof ConverseError) return reply.code(error.status).header('x-amzn-errortype', error.type).send({ message: error.message });
     if (error.statusCode && error.statusCode < 500) return reply.code(400).header('x-amzn-errortype', 'ValidationException').send({ message: error.message });

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError } from 'fastify';
 import { closestFirst, dot, unit } from '#adapters/ai/exact-vector-index';
 import { LOOPBACK_HOST, urlHost } from '../../listen-host.ts';
+import { behaveAsAwsService } from '../shared/aws-service.ts';
 
 /**
  * Amazon S3 Vectors for the local stack and the tests: the REST-JSON operations candidate rediscovery
@@ -145,15 +145,7 @@ export async function startS3VectorsSimulator(options: S3VectorsSimulatorOptions
   };
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: MAX_PAYLOAD_BYTES, forceCloseConnections: true });
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-amzn-requestid', randomUUID());
-    if (!request.headers.authorization?.startsWith('AWS4-HMAC-SHA256 ')) {
-      throw new S3VectorsError(403, 'AccessDeniedException', 'Missing or malformed SigV4 authorization.');
-    }
-  });
-  app.setNotFoundHandler(() => {
-    throw new S3VectorsError(404, 'UnknownOperationException', 'Unknown operation.');
-  });
+  behaveAsAwsService(app, (status, type, message) => new S3VectorsError(status, type, message));
   app.setErrorHandler((error: FastifyError | S3VectorsError, request, reply) => {
     const operation = request.url.slice(1) as S3VectorsOperation;
     const answer = error instanceof S3VectorsError ? error : error.statusCode && error.statusCode < 500 ? validation(error.message) : undefined;
