@@ -1,7 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { BridgeStack } from '#lib/bridge-stack';
 import { loadStackConfig } from '#lib/config';
+import { nagPack, nagPacksToRun } from '#lib/nag/packs';
 
 const app = new App();
 const config = loadStackConfig(app);
@@ -14,4 +14,4 @@ new BridgeStack(app, 'Bridge', {
   config,
 });
 
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+Validations.of(app).addPlugins(...nagPacksToRun(config.nag.packs).map((name) => nagPack(name, app)));

@@ -8,7 +8,7 @@ import { BridgeDashboard } from './constructs/dashboard.ts';
 import { EventQueues } from './constructs/event-queues.ts';
 import { BridgeSecrets } from './constructs/secrets.ts';
 import { BridgeTables } from './constructs/tables.ts';
-import { TableBackups } from './constructs/backups.ts';
+import { TableBackups, acknowledgeTablesWithoutBackups } from './constructs/backups.ts';
 import { WebhookApi } from './constructs/webhook-api.ts';
 import { BeameryToGreenhouseSync, GreenhouseToBeamerySync } from './constructs/sync-consumers.ts';
 import { PollSchedules } from './constructs/schedules.ts';
@@ -49,6 +49,7 @@ export class BridgeStack extends Stack {
 
     this.tables = new BridgeTables(this, 'Tables');
     this.backups = config.backup.enabled ? new TableBackups(this, 'Backups', { config: config.backup, tables: this.tables }) : undefined;
+    acknowledgeTablesWithoutBackups(this.tables, config.backup.enabled);
     this.queues = new EventQueues(this, 'Queues', {
       namePrefix: config.namePrefix,
       maxReceiveCount: config.maxReceiveCount,

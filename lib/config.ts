@@ -15,6 +15,7 @@ import { DEFAULT_MAX_FAILURES } from '#core/queue/redelivery';
 import { DEFAULT_LIVE_SHARE, MAX_LIVE_SHARE } from '#core/rate/budget';
 import { aiSettingsSchema } from '#core/ai/settings';
 import { analyticsSettingsSchema } from '#core/analytics/settings';
+import { OPTIONAL_PACKS } from '#lib/nag/packs';
 
 /**
  * The deploy-time configuration of the stack, read once from CDK context and validated here, so a
@@ -206,6 +207,15 @@ export const stackConfigSchema = z.strictObject({
       push: positiveInt.max(1000).optional(),
       poller: positiveInt.max(1000).optional(),
       pipelineReport: positiveInt.max(1000).optional(),
+    })
+    .prefault({}),
+  nag: z
+    .strictObject({
+      /**
+       * cdk-nag packs run on every synth besides AwsSolutions and Serverless (always on); a finding
+       * either pack leaves unacknowledged fails `cdk synth` (docs/security.md).
+       */
+      packs: z.array(z.enum(OPTIONAL_PACKS)).default([]),
     })
     .prefault({}),
 }).superRefine((config, ctx) => {

@@ -5,14 +5,14 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { parseS3Prefix } from '#core/ai/jd/ports';
 import { AI_SERVICE, SCREENING_OVERRIDE_METRICS, SCREENING_SCORE_METRIC, aiMetrics, type AiWorkflowName } from '#core/metrics';
-import { reservedConcurrencyOf, type StackConfig } from '#lib/config';
+import type { StackConfig } from '#lib/config';
 import { rediscoveryIndexEnvironment } from '#lib/function-environments';
 import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
 import { BridgeFunction } from './bridge-function.ts';
 import { stackEnvironment } from './function-environment.ts';
 import { wireConsumer, type EventQueues } from './event-queues.ts';
 import { RediscoveryIndex } from './rediscovery-index.ts';
-import type { BridgeSecrets } from './secrets.ts';
+import { grantSecretValue, type BridgeSecrets } from './secrets.ts';
 import type { BridgeTables } from './tables.ts';
 import { serviceCountMetric } from './webhook-api.ts';
 
@@ -104,7 +104,12 @@ export class AiWorkflows extends Construct {
       description: 'Runs the AI workflows (screening, feedback synthesis, rediscovery, job-description drafts) on Greenhouse events',
       // Resumes are parsed in memory (PDF and DOCX), and memory buys CPU for the parse.
       memorySize: 1536,
-      reservedConcurrentExecutions: reservedConcurrencyOf(config, 'aiTasks'),
+      concurrencyKey: 'aiTasks',
+      exposure: {
+        invokedBy: 'sqs',
+        reaches: 'the Greenhouse Harvest API and AWS Bedrock, DynamoDB, SQS, S3, S3 Vectors and Secrets Manager',
+        concurrencyBound: `its SQS event source runs at most sync.maxConcurrency (${config.sync.maxConcurrency}) batches at once, and the Greenhouse rate budget and Bedrock capacity handling pace its calls`,
+      },
       // A sixth of the queue's visibility timeout (AWS's rule for SQS event sources).
       timeout: Duration.seconds(queue.definition.visibilityTimeoutSeconds / 6),
       config,
@@ -126,8 +131,7 @@ export class AiWorkflows extends Construct {
       }),
     );
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [tables.table('audit').tableArn] }));
-    // Not grantRead: Powertools' getSecret calls GetSecretValue only, never DescribeSecret.
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [harvest.secretArn] }));
+    grantSecretValue(harvest, fn);
 
     if (config.ai.provider === 'bedrock') this.grantInvokeModel(config.ai.modelId, config.ai.guardrail?.id);
     if (this.rediscoveryIndex) {

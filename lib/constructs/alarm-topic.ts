@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, type IConstruct } from 'constructs';
+import { acknowledgeInEveryPack } from '#lib/nag/packs';
 
 export interface AlarmTopicProps {
   /** Subscribed by email when set; the recipient must confirm the subscription from AWS's email. */
@@ -47,7 +48,14 @@ export class AlarmTopic extends Construct {
       }),
     );
 
-    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    if (props.alarmEmail) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+      acknowledgeInEveryPack(
+        this.topic,
+        'SNSRedrivePolicy',
+        'The subscription is an operator\'s email address: a message SNS cannot deliver to it would wait in a dead-letter queue nobody reads, while the alarm it announced stays in ALARM in CloudWatch and on the dashboard until its cause is fixed.',
+      );
+    }
     this.alarmAction = new cloudwatchActions.SnsAction(this.topic);
   }
 }

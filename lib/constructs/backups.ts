@@ -5,14 +5,31 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { StackConfig } from '#lib/config';
 import type { TableId } from '#lib/resource-definitions';
+import { acknowledgeInEveryPack } from '#lib/nag/packs';
 import type { BridgeTables } from './tables.ts';
 
-/**
- * The tables AWS Backup copies. Not the idempotency table: its records are ingest's per-delivery
- * records, which expire after 48 hours and are worth nothing once a delivery is done; losing them only
- * lets a late Greenhouse retry be queued again (harmless), and restoring old ones brings back nothing.
- */
+/** The tables AWS Backup copies. Not the idempotency table (NOT_BACKED_UP_REASON says why). */
 export const BACKED_UP_TABLES: readonly TableId[] = ['ledger', 'id-map', 'audit'];
+
+const NOT_BACKED_UP_REASON =
+  "The idempotency table holds ingest's per-delivery records, which expire after 48 hours and are worth nothing once a delivery is done: losing them only lets a late Greenhouse retry be queued again (harmless, the sync is idempotent), and restoring old ones brings back nothing. Point-in-time recovery stays on.";
+
+/**
+ * Acknowledges the NIST/HIPAA DynamoDBInBackupPlan finding of each table no backup plan covers: the
+ * idempotency table always, every table while `backup.enabled` is false.
+ */
+export function acknowledgeTablesWithoutBackups(tables: BridgeTables, enabled: boolean): void {
+  for (const tableId of tables.ids) {
+    if (enabled && BACKED_UP_TABLES.includes(tableId)) continue;
+    acknowledgeInEveryPack(
+      tables.table(tableId),
+      'DynamoDBInBackupPlan',
+      BACKED_UP_TABLES.includes(tableId)
+        ? 'AWS Backup is switched off in this configuration (backup.enabled=false): the table keeps point-in-time recovery (35 days) only, and a deleted table cannot be restored after that. Set backup.enabled=true (the default) for a daily plan.'
+        : NOT_BACKED_UP_REASON,
+    );
+  }
+}
 
 export interface TableBackupsProps {
   readonly config: StackConfig['backup'];

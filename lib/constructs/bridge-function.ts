@@ -7,7 +7,8 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '#core/metrics';
-import type { StackConfig } from '#lib/config';
+import { reservedConcurrencyOf, type ReservedConcurrencyFunction, type StackConfig } from '#lib/config';
+import { acknowledgeFunctionFindings, type FunctionExposure } from '#lib/nag/function-findings';
 import { LogEncryptionKey } from './log-encryption.ts';
 
 /** The repository root, from this file's location: `cdk` and the tests may run from any directory. */
@@ -103,9 +104,11 @@ export interface BridgeFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   readonly memorySize?: number;
   readonly timeout?: Duration;
-  readonly config: Pick<StackConfig, 'logRetentionDays' | 'logLevel'>;
-  /** Lambda reserved concurrency (config `reservedConcurrency`, `reservedConcurrencyOf`); none = unreserved. */
-  readonly reservedConcurrentExecutions?: number | undefined;
+  readonly config: Pick<StackConfig, 'logRetentionDays' | 'logLevel' | 'reservedConcurrency'>;
+  /** Its key in config `reservedConcurrency`: the function's reserved concurrency, if one is configured. */
+  readonly concurrencyKey: ReservedConcurrencyFunction;
+  /** How it is invoked, what it reaches, what bounds it: the reasons of its cdk-nag decisions. */
+  readonly exposure: FunctionExposure;
 }
 
 /**
@@ -137,6 +140,7 @@ export class BridgeFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
+    const reserved = reservedConcurrencyOf(props.config, props.concurrencyKey);
     this.function = new NodejsFunction(this, 'Function', {
       entry: join(REPO_ROOT, props.entry),
       handler: 'handler',
@@ -147,7 +151,9 @@ export class BridgeFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
-      ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+      ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
+      // Powertools Tracer (lambdas/runtime.ts) adds the Greenhouse, Beamery and Bedrock subsegments.
+      tracing: lambda.Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -170,5 +176,6 @@ export class BridgeFunction extends Construct {
         },
       },
     });
+    acknowledgeFunctionFindings(this.function, this.role, props.exposure, reserved === undefined ? props.concurrencyKey : undefined);
   }
 }

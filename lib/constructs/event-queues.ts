@@ -5,6 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DLQ_RETENTION_DAYS, QUEUES, deadLetterQueueName, queueName, type QueueDefinition } from '#lib/resource-definitions';
 import type { QueueId } from '#core/queues';
+import { acknowledgeInEveryPack } from '#lib/nag/packs';
 import { notifyOn } from './alarm-topic.ts';
 
 export interface EventQueuesProps {
@@ -51,6 +52,10 @@ export class EventQueues extends Construct {
   }
 }
 
+/** Why a dead-letter queue has no redrive policy of its own (cdk-nag Serverless-SQSRedrivePolicy). */
+export const DEAD_LETTER_QUEUE_END_OF_LINE =
+  `A dead-letter queue is the end of the line: its messages wait ${DLQ_RETENTION_DAYS} days for an operator (its alarm fires on the first one; \`bridge dlq\` inspects and redrives them). A redrive policy on it would move them, after some receives by that operator, to a further queue no alarm or runbook watches.`;
+
 function buildQueue(parent: Construct, definition: QueueDefinition, props: EventQueuesProps): EventQueue {
   const scope = new Construct(parent, definition.id);
   const secured = { fifo: true, encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;
@@ -62,6 +67,7 @@ function buildQueue(parent: Construct, definition: QueueDefinition, props: Event
     queueName: deadLetterName,
     retentionPeriod: Duration.days(DLQ_RETENTION_DAYS),
   });
+  acknowledgeInEveryPack(deadLetterQueue, 'SQSRedrivePolicy', DEAD_LETTER_QUEUE_END_OF_LINE);
   const queue = new sqs.Queue(scope, 'Queue', {
     ...secured,
     queueName: name,

@@ -7,14 +7,15 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { SERVICES } from '#core/metrics';
 import { ENV } from '#lambdas/config';
-import { reservedConcurrencyOf, type StackConfig } from '#lib/config';
+import type { StackConfig } from '#lib/config';
 import { PIPELINE_REPORTS_OUTPUT_VARIABLES } from '#lib/stack-outputs';
 import { REPORTS_PREFIX } from '#core/analytics/report-keys';
 import { BridgeFunction } from './bridge-function.ts';
+import { acknowledgeInEveryPack } from '#lib/nag/packs';
 import { stackEnvironment } from './function-environment.ts';
 import { notifyOn } from './alarm-topic.ts';
 import { MAX_EVENT_AGE, RUN_RETRY_ATTEMPTS, UnqualifiedLambdaInvoke, type PollSchedules } from './schedules.ts';
-import type { BridgeSecrets } from './secrets.ts';
+import { grantSecretValue, type BridgeSecrets } from './secrets.ts';
 import type { BridgeTables } from './tables.ts';
 
 export interface PipelineReportsProps {
@@ -81,11 +82,19 @@ export class PipelineReports extends Construct {
       // objects in it); with no more runs, the lifecycle rule empties it within the retention.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(this.bucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'The bucket holds aggregate pipeline reports only (no candidate data). One function role writes it and operators read it by presigned URL; both are IAM-authorised and recorded by CloudTrail (enable S3 data events to log each object access). A server access log bucket would be a second bucket to secure and expire for requests already attributable.',
-    });
+    const accessLogs =
+      'The bucket holds aggregate pipeline reports only (no candidate data). One function role writes it and operators read it by presigned URL; both are IAM-authorised and recorded by CloudTrail (enable S3 data events to log each object access). A server access log bucket would be a second bucket to secure and expire for requests already attributable.';
+    Validations.of(this.bucket).acknowledge({ id: 'AwsSolutions-S1', reason: accessLogs });
+    acknowledgeInEveryPack(this.bucket, 'S3BucketLoggingEnabled', accessLogs);
+    const regenerable =
+      'Each report is an aggregate the nightly run writes under a new dated key, rebuilt from Greenhouse at any time with `bridge report`; the lifecycle rule expires it after analytics.reportRetentionDays.';
+    acknowledgeInEveryPack(this.bucket, 'S3BucketVersioningEnabled', `${regenerable} No object is ever overwritten, so versions would keep nothing more.`);
+    acknowledgeInEveryPack(this.bucket, 'S3BucketReplicationEnabled', `${regenerable} A replica bucket in another Region would be a second bucket to secure for data Greenhouse already holds.`);
+    acknowledgeInEveryPack(
+      this.bucket,
+      'S3DefaultEncryptionKMS',
+      'Encrypted at rest with S3-managed keys (SSE-S3). The reports hold aggregates only, and every reader (the function role, operators by presigned URL) is IAM-authorised; a KMS key would add a decrypt grant for each reader and per-request KMS charges without protecting candidate data.',
+    );
 
     this.report = new BridgeFunction(this, 'Report', {
       entry: 'lambdas/handlers/pipeline-report.ts',
@@ -93,7 +102,12 @@ export class PipelineReports extends Construct {
       description: 'Nightly pipeline report: reads the Greenhouse pipeline history, writes the HTML report and its aggregates to S3',
       memorySize: MEMORY_MB,
       timeout: TIMEOUT,
-      reservedConcurrentExecutions: reservedConcurrencyOf(config, 'pipelineReport'),
+      concurrencyKey: 'pipelineReport',
+      exposure: {
+        invokedBy: 'schedule',
+        reaches: 'the Greenhouse Harvest API and AWS DynamoDB, S3 and Secrets Manager',
+        concurrencyBound: 'EventBridge Scheduler starts it once a night',
+      },
       config,
       environment: {
         ...stackEnvironment('pipeline-report', config, { tables, secretArns: { 'greenhouse-harvest': harvest.secretArn } }),
@@ -103,7 +117,7 @@ export class PipelineReports extends Construct {
     const fn = this.report.function;
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${REPORTS_PREFIX}*`)] }));
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [ledger.tableArn] }));
-    harvest.grantRead(fn);
+    grantSecretValue(harvest, fn);
     Validations.of(this.report.role.node.findChild('DefaultPolicy')).acknowledge({
       // As cdk-nag names the resource: the bucket's ARN attribute by its logical id, then the prefix.
       id: `AwsSolutions-IAM5[Resource::<${stack.resolve(stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)) as string}.Arn>/${REPORTS_PREFIX}*]`,

@@ -5,12 +5,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { PUSH_METRICS, SERVICES } from '#core/metrics';
-import { reservedConcurrencyOf, type StackConfig } from '#lib/config';
+import type { StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
 import { stackEnvironment } from './function-environment.ts';
 import type { EventQueues } from './event-queues.ts';
 import { serviceCountMetric } from './webhook-api.ts';
 import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
+import { grantSecretValue } from './secrets.ts';
 
 /** The push route (the local stack serves the same path). */
 export const BEAMERY_PUSH_PATH_PARTS = ['beamery', 'push'] as const;
@@ -51,16 +52,19 @@ export class PushApi extends Construct {
       memorySize: 512,
       // Up to 500 SendMessage calls; the caller (a button, a recipe) waits for the answer.
       timeout: Duration.seconds(15),
-      reservedConcurrentExecutions: reservedConcurrencyOf(config, 'push'),
+      concurrencyKey: 'push',
+      exposure: {
+        invokedBy: 'api-gateway',
+        reaches: 'AWS SQS and Secrets Manager',
+        concurrencyBound: `the API stage's throttling (${config.api.throttlingRateLimit} requests a second, bursts of ${config.api.throttlingBurstLimit}) and, when on, the WAF per-IP rate rule bound its requests`,
+      },
       config,
       environment: stackEnvironment('beamery-push', config, { queues, secretArns: { 'beamery-push-key': props.apiKeySecret.secretArn } }),
     });
     // Not grantSendMessages/grantRead: those add GetQueueAttributes, GetQueueUrl and DescribeSecret,
     // which the handler never calls (the queue URL arrives in the environment).
     this.push.role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queue.queueArn] }));
-    this.push.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.apiKeySecret.secretArn] }),
-    );
+    grantSecretValue(props.apiKeySecret, this.push.role);
 
     const route = BEAMERY_PUSH_PATH_PARTS.reduce<apigateway.IResource>((parent, part) => parent.addResource(part), props.api.root);
     this.method = route.addMethod(

@@ -19,12 +19,14 @@ import {
 } from '#core/sync/poll-window';
 import { BY_BEAMERY_KEY_INDEX } from '#adapters/store/id-map';
 import type { PollerEvent } from '#core/sync/poll-window';
-import { reservedConcurrencyOf, type StackConfig } from '#lib/config';
+import type { StackConfig } from '#lib/config';
 import { DLQ_RETENTION_DAYS } from '#lib/resource-definitions';
 import { BridgeFunction } from './bridge-function.ts';
 import { stackEnvironment } from './function-environment.ts';
-import type { EventQueues } from './event-queues.ts';
-import type { BridgeSecrets } from './secrets.ts';
+import { DEAD_LETTER_QUEUE_END_OF_LINE, type EventQueues } from './event-queues.ts';
+import { acknowledgeInEveryPack } from '#lib/nag/packs';
+import { INLINE_POLICY_REASON } from '#lib/nag/function-findings';
+import { grantSecretValue, type BridgeSecrets } from './secrets.ts';
 import type { BridgeTables } from './tables.ts';
 import { notifyOn } from './alarm-topic.ts';
 
@@ -139,6 +141,7 @@ export class PollSchedules extends Construct {
       reason:
         'This queue is itself a dead-letter queue: of the poller schedules (Scheduler DeadLetterConfig) and of the poller function\'s asynchronous invocations (on-failure destination). cdk-nag only recognises SQS redrive policies and Lambda DeadLetterConfig as DLQ uses.',
     });
+    acknowledgeInEveryPack(this.deadLetterQueue, 'SQSRedrivePolicy', DEAD_LETTER_QUEUE_END_OF_LINE);
 
     this.poller = new BridgeFunction(this, 'Poller', {
       entry: 'lambdas/handlers/scheduled-runs.ts',
@@ -148,7 +151,12 @@ export class PollSchedules extends Construct {
       // checkpointed after each window, so a timeout loses nothing. A run waiting for room on
       // greenhouse-changes stops a minute before it (POLL_BACKPRESSURE_BUDGET_MS).
       timeout: Duration.seconds(POLLER_TIMEOUT_SECONDS),
-      reservedConcurrentExecutions: reservedConcurrencyOf(config, 'poller'),
+      concurrencyKey: 'poller',
+      exposure: {
+        invokedBy: 'schedule',
+        reaches: 'the Greenhouse Harvest and Beamery APIs and AWS DynamoDB, SQS and Secrets Manager',
+        concurrencyBound: 'EventBridge Scheduler starts one run per schedule tick (hourly, the Beamery poll every 5 minutes, the sweeps daily), each bounded by its timeout',
+      },
       config,
       environment: stackEnvironment('scheduled-runs', config, { queues, tables, secretArns: { 'greenhouse-harvest': harvest.secretArn, beamery: beamery.secretArn } }),
     });
@@ -162,8 +170,8 @@ export class PollSchedules extends Construct {
     // Scan: the daily deletions sweep's paged read of the links (the IdMap table only, not its index).
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'], resources: [idMap.tableArn] }));
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${idMap.tableArn}/index/${BY_BEAMERY_KEY_INDEX}`] }));
-    harvest.grantRead(fn);
-    beamery.grantRead(fn);
+    grantSecretValue(harvest, fn);
+    grantSecretValue(beamery, fn);
     fn.configureAsyncInvoke({
       retryAttempts: RUN_RETRY_ATTEMPTS,
       maxEventAge: MAX_EVENT_AGE,
@@ -184,6 +192,7 @@ export class PollSchedules extends Construct {
         },
       }),
     });
+    acknowledgeInEveryPack(this.schedulerRole, 'IAMNoInlinePolicy', INLINE_POLICY_REASON);
 
     const schedules = {} as Record<ScheduledRun, scheduler.Schedule>;
     for (const poller of SCHEDULED_RUNS) {

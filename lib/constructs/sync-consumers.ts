@@ -4,11 +4,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { BY_BEAMERY_KEY_INDEX } from '#adapters/store/id-map';
-import { reservedConcurrencyOf, type StackConfig } from '#lib/config';
+import type { StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
 import { stackEnvironment } from './function-environment.ts';
 import { wireConsumer, type EventQueues } from './event-queues.ts';
-import type { BridgeSecrets } from './secrets.ts';
+import { grantSecretValue, type BridgeSecrets } from './secrets.ts';
 import type { BridgeTables } from './tables.ts';
 import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
 import { serviceCountMetric } from './webhook-api.ts';
@@ -56,7 +56,12 @@ abstract class SyncConsumer extends Construct {
       service: direction.service,
       description: direction.description,
       memorySize: 1024,
-      reservedConcurrentExecutions: reservedConcurrencyOf(config, direction.concurrencyKey),
+      concurrencyKey: direction.concurrencyKey,
+      exposure: {
+        invokedBy: 'sqs',
+        reaches: 'the Greenhouse Harvest and Beamery APIs and AWS DynamoDB, SQS and Secrets Manager',
+        concurrencyBound: `its SQS event source runs at most sync.maxConcurrency (${config.sync.maxConcurrency}) batches at once, and the tenants' rate budgets, kept in the Ledger, pace its calls`,
+      },
       // A sixth of the queue's visibility timeout (AWS's rule for SQS event sources).
       timeout: Duration.seconds(queue.definition.visibilityTimeoutSeconds / 6),
       config,
@@ -85,9 +90,9 @@ abstract class SyncConsumer extends Construct {
     );
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${idMap.tableArn}/index/${BY_BEAMERY_KEY_INDEX}`] }));
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:Query'], resources: [audit.tableArn] }));
-    secrets.secret('greenhouse-harvest').grantRead(fn);
-    secrets.secret('beamery').grantRead(fn);
-    secrets.identityHashKey.grantRead(fn);
+    grantSecretValue(secrets.secret('greenhouse-harvest'), fn);
+    grantSecretValue(secrets.secret('beamery'), fn);
+    grantSecretValue(secrets.identityHashKey, fn);
 
     this.alarms = notifyOn(
       props.alarmAction,

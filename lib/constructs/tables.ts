@@ -15,6 +15,11 @@ export class BridgeTables extends Construct {
     for (const definition of TABLES) this.byId.set(definition.id, buildTable(this, definition));
   }
 
+  /** Every table's id, in TABLES order. */
+  get ids(): readonly TableId[] {
+    return [...this.byId.keys()];
+  }
+
   table(id: TableId): dynamodb.ITable {
     const found = this.byId.get(id);
     if (!found) throw new Error(`no table ${id}`);

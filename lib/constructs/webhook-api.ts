@@ -8,14 +8,16 @@ import { Construct } from 'constructs';
 import { INGEST_METRICS, METRICS_NAMESPACE, SERVICES } from '#core/metrics';
 import { ROUTED_QUEUES } from '#core/webhooks/catalogue';
 import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
-import { reservedConcurrencyOf, type StackConfig } from '#lib/config';
+import type { StackConfig } from '#lib/config';
 import { BridgeFunction } from './bridge-function.ts';
 import { LogEncryptionKey } from './log-encryption.ts';
 import { stackEnvironment } from './function-environment.ts';
 import type { EventQueues } from './event-queues.ts';
 import type { BridgeTables } from './tables.ts';
+import { acknowledgeInEveryPack } from '#lib/nag/packs';
 import { WebhookFirewall } from './webhook-firewall.ts';
 import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
+import { grantSecretValue } from './secrets.ts';
 
 /** A count the bridge's handlers emit through Powertools (which adds the `service` dimension), summed per period. */
 export function serviceCountMetric(metricName: string, service: string, period: Duration): cloudwatch.Metric {
@@ -64,7 +66,12 @@ export class WebhookApi extends Construct {
       // Greenhouse's delivery timeout is undocumented: the handler must answer within a second or
       // two, so anything near this limit is already a failure worth seeing as one.
       timeout: Duration.seconds(10),
-      reservedConcurrentExecutions: reservedConcurrencyOf(config, 'ingest'),
+      concurrencyKey: 'ingest',
+      exposure: {
+        invokedBy: 'api-gateway',
+        reaches: 'AWS SQS, DynamoDB and Secrets Manager',
+        concurrencyBound: `the API stage's throttling (${config.api.throttlingRateLimit} requests a second, bursts of ${config.api.throttlingBurstLimit}) and, when on, the WAF per-IP rate rule bound its requests`,
+      },
       config,
       environment: stackEnvironment('ingest-webhook', config, { queues, tables: props.tables, secretArns: { 'greenhouse-webhook': props.webhookSecret.secretArn } }),
     });
@@ -76,9 +83,7 @@ export class WebhookApi extends Construct {
         resources: [...routed.map((q) => q.queue.queueArn), quarantine.deadLetterQueue.queueArn],
       }),
     );
-    this.ingest.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.webhookSecret.secretArn] }),
-    );
+    grantSecretValue(props.webhookSecret, this.ingest.role);
     // What Powertools' DynamoDBPersistenceLayer calls, and no more (grantReadWriteData adds Query,
     // Scan, batch writes and DescribeTable). The table's key is AWS-managed: no KMS grant is needed.
     this.ingest.role.addToPolicy(
@@ -110,6 +115,8 @@ export class WebhookApi extends Construct {
         dataTraceEnabled: false,
         accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: ACCESS_LOG_FORMAT,
+        // X-Ray: the stage's segment is the root of each request's trace through the Lambda.
+        tracingEnabled: true,
       },
     });
     const route = WEBHOOK_PATH_PARTS.reduce<apigateway.IResource>((parent, part) => parent.addResource(part), this.api.root);
@@ -131,6 +138,16 @@ export class WebhookApi extends Construct {
         'The body must reach the Lambda unvalidated: only after the HMAC over the exact raw bytes is verified may a body be judged, and signed-but-malformed deliveries are quarantined to the DLQ for an operator instead of being answered 400 by the gateway and lost after Greenhouse stops retrying. The Lambda validates every body it routes.',
     });
     if (config.api.manageAccountRole) acknowledgeCloudWatchRole(this.api);
+    acknowledgeInEveryPack(
+      this.api.deploymentStage,
+      'APIGWCacheEnabledAndEncrypted',
+      'Both routes are POSTs whose every request must reach the Lambda: a cached answer would acknowledge a webhook or push that was never queued. Nothing is cached, so no cache holds candidate data to encrypt.',
+    );
+    acknowledgeInEveryPack(
+      this.api.deploymentStage,
+      'APIGWSSLEnabled',
+      "A stage's client certificate lets an HTTP backend verify that calls come from API Gateway; both routes integrate with a Lambda through the Lambda service (IAM-authorised), so there is no HTTP backend to present it to. Callers reach the stage over TLS only.",
+    );
 
     if (config.waf.enabled) {
       new WebhookFirewall(this, 'Firewall', {
@@ -142,11 +159,10 @@ export class WebhookApi extends Construct {
         logRetention: config.logRetentionDays,
       });
     } else {
-      Validations.of(this.api.deploymentStage).acknowledge({
-        id: 'AwsSolutions-APIG3',
-        reason:
-          'WAF is switched off in this configuration (waf.enabled=false): every request must carry a valid HMAC-SHA256 signature, and stage throttling bounds the load an unsigned flood can put on the ingest Lambda. Set waf.enabled=true (the default) for IP reputation, per-IP rate, common-rule-set and request-size rules.',
-      });
+      const noWaf =
+        'WAF is switched off in this configuration (waf.enabled=false): every request must carry a valid HMAC-SHA256 signature, and stage throttling bounds the load an unsigned flood can put on the ingest Lambda. Set waf.enabled=true (the default) for IP reputation, per-IP rate, common-rule-set and request-size rules.';
+      Validations.of(this.api.deploymentStage).acknowledge({ id: 'AwsSolutions-APIG3', reason: noWaf });
+      acknowledgeInEveryPack(this.api.deploymentStage, 'APIGWAssociatedWithWAF', noWaf);
     }
 
     this.alarms = this.createAlarms(props);

@@ -4,7 +4,7 @@ import { AI_SERVICE } from '#core/metrics';
 import { DEFAULT_MODEL_ID, parseAiSettings } from '#core/ai/settings';
 import { queueDefinition } from '#lib/resource-definitions';
 import { bedrockGuardrailArn, bedrockModelArns } from '#lib/constructs/ai-workflows';
-import { logicalIdOf, synthBridge, type SynthesizedBridge } from './support.ts';
+import { XRAY_WRITE_STATEMENT, logicalIdOf, synthBridge, withoutXrayWrite, type SynthesizedBridge } from './support.ts';
 
 interface Statement {
   Effect: string;
@@ -165,7 +165,8 @@ describe('AI workflows consumer with other models', () => {
     expect(withAction(statements, 'bedrock:ApplyGuardrail')).toEqual([
       { Effect: 'Allow', Action: 'bedrock:ApplyGuardrail', Resource: join('arn:', PARTITION, ':bedrock:', REGION, ':', ACCOUNT, ':guardrail/gr7abc') },
     ]);
-    expect(JSON.stringify(statements)).not.toContain('*');
+    expect(statements).toContainEqual(XRAY_WRITE_STATEMENT);
+    expect(JSON.stringify(withoutXrayWrite(statements))).not.toContain('*');
   });
 
   it('with the default model and no guardrail: no ApplyGuardrail', () => {

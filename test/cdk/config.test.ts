@@ -34,6 +34,7 @@ describe('stack configuration', () => {
       waf: { enabled: true, rateLimitPerFiveMinutes: 3000 },
       // Unset: the SQS consumers take sync.maxConcurrency, the others stay unreserved (reservedConcurrencyOf).
       reservedConcurrency: {},
+      nag: { packs: [] },
       rateBudget: { liveShare: 0.3 },
       beamery: {
         region: 'us',

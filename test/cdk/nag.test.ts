@@ -1,29 +1,10 @@
 import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_ID } from '#core/ai/settings';
-import { synthBridge, type SynthesizedBridge } from './support.ts';
+import { BridgeFunction } from '#lib/constructs/bridge-function';
+import { XRAY_WRITE_STATEMENT, acknowledgementsIn, synthBridge, type SynthesizedBridge } from './support.ts';
 
-interface Acknowledgement {
-  readonly id: string;
-  readonly reason: unknown;
-  readonly path: string;
-}
-
-function acknowledgementsIn(scope: IConstruct): Acknowledgement[] {
-  return scope.node.findAll().flatMap((construct) =>
-    construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) =>
-        Object.entries(entry.data as Record<string, unknown>).map(([qualifiedId, reason]) => ({
-          id: qualifiedId.replace(/^annotation::/i, ''),
-          reason,
-          path: construct.node.path,
-        })),
-      ),
-  );
-}
 
 const API_GATEWAY_LOGS_ROLE =
   'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]';
@@ -57,11 +38,12 @@ describe('cdk-nag AwsSolutions', () => {
     expect(new AwsSolutionsChecks().validateScope(hardened.app).violations).toEqual([]);
   });
 
-  it('acknowledges only the documented findings (docs/configuration.md), each with a reason', () => {
-    const acknowledged = acknowledgementsIn(defaults.app);
+  it('acknowledges only the documented findings (docs/security.md), each with a reason', () => {
+    const acknowledged = acknowledgementsIn(defaults.app).filter((a) => a.id.startsWith('AwsSolutions-'));
     expect([...new Set(acknowledged.map((a) => a.id))].sort()).toEqual(
       [
         'AwsSolutions-APIG2',
+        'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-APIG4',
         'AwsSolutions-COG4',
         'AwsSolutions-SMG4',
@@ -91,9 +73,10 @@ describe('cdk-nag AwsSolutions', () => {
     const bridge = synthBridge({ bridge: { analytics: { enabled: true } } });
     expect(new AwsSolutionsChecks().validateScope(bridge.app).violations).toEqual([]);
     const reports = bridge.stack.pipelineReports!;
-    const added = acknowledgementsIn(bridge.app).filter((a) => a.path.startsWith(reports.node.path));
+    const added = acknowledgementsIn(bridge.app).filter((a) => a.path.startsWith(reports.node.path) && a.id.startsWith('AwsSolutions-'));
     expect(added.map((a) => [a.id.replace(/<[^>]+>/, '<bucket>'), a.path])).toEqual([
       ['AwsSolutions-S1', reports.bucket.node.path],
+      ['AwsSolutions-IAM5[Resource::*]', reports.report.role.node.path],
       ['AwsSolutions-IAM5[Resource::<bucket>/reports/*]', reports.report.role.node.findChild('DefaultPolicy').node.path],
     ]);
   });
@@ -119,6 +102,18 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledgementsIn(defaults.app).filter((a) => a.id === AWS_BACKUP_ROLE).map((a) => a.path)).toEqual([
       defaults.stack.backups!.selection.node.findChild('Role').node.path,
     ]);
+  });
+
+  it('acknowledges the X-Ray wildcard only on function roles, and no role holds another wildcard resource', () => {
+    const bridge = synthBridge({ bridge: { analytics: { enabled: true }, ai: { rediscovery: { enabled: true } } } });
+    const functionRoles = bridge.app.node.findAll().filter((c): c is BridgeFunction => c instanceof BridgeFunction).map((f) => f.role.node.path);
+    expect(functionRoles).toHaveLength(7);
+    expect(acknowledgementsIn(bridge.app).filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]').map((a) => a.path).sort()).toEqual(functionRoles.sort());
+    const wildcards = Object.values(bridge.template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Resource: unknown }[])
+      .filter((s) => [s.Resource].flat().includes('*'));
+    expect(wildcards).toHaveLength(functionRoles.length);
+    for (const statement of wildcards) expect(statement).toEqual(XRAY_WRITE_STATEMENT);
   });
 
   it('acknowledges no finding for the whole stack or app, only on the construct it concerns', () => {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV, readConfig } from '#lambdas/config';
 import { ANALYTICS_METRICS, METRICS_NAMESPACE, SERVICES } from '#core/metrics';
 import { PIPELINE_REPORTS_OUTPUT_VARIABLES } from '#lib/stack-outputs';
-import { logicalIdOf, synthBridge, type SynthesizedBridge } from './support.ts';
+import { XRAY_WRITE_STATEMENT, logicalIdOf, secretsKeyDecryptStatement, synthBridge, withoutXrayWrite, type SynthesizedBridge } from './support.ts';
 
 /**
  * The nightly pipeline report in the stack (lib/constructs/pipeline-reports.ts): absent unless
@@ -88,13 +88,18 @@ describe('pipeline reports (nightly analytics)', () => {
       expect.arrayContaining([
         { actions: ['s3:PutObject'], resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/reports/*']] } },
         { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resource: { 'Fn::GetAtt': [ledgerId, 'Arn'] } },
-        { actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], resource: { Ref: harvestId } },
+        { actions: ['secretsmanager:GetSecretValue'], resource: { Ref: harvestId } },
         { actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], resource: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
       ]),
     );
-    // Nothing else: its log group (BridgeFunction) and the four above.
-    expect(statements.every((s) => JSON.stringify(s.Resource).includes(logGroupId) || [bucketId, ledgerId, harvestId, dlqId].some((id) => JSON.stringify(s.Resource).includes(id)))).toBe(true);
-    expect(statements).toHaveLength(5);
+    // Nothing else: its log group and traces (BridgeFunction), the four above and the secrets key through Secrets Manager.
+    expect(statements).toContainEqual(XRAY_WRITE_STATEMENT);
+    expect(statements).toContainEqual(secretsKeyDecryptStatement(on.stack));
+    const keyId = logicalIdOf(on.stack, on.stack.secrets.key.keyArn);
+    expect(
+      withoutXrayWrite(statements).every((s) => [logGroupId, bucketId, ledgerId, harvestId, dlqId, keyId].some((id) => JSON.stringify(s.Resource).includes(id))),
+    ).toBe(true);
+    expect(statements).toHaveLength(7);
     // The same Ledger actions as the poller gets for its budget.
     const pollerRoleId = logicalIdOf(on.stack, on.stack.polling.poller.role.roleArn);
     const pollerLedger = Object.values(on.template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: pollerRoleId }] } }))

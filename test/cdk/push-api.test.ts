@@ -5,7 +5,7 @@ import { METRICS_NAMESPACE, PUSH_METRICS, SERVICES } from '#core/metrics';
 import { BEAMERY_PUSH_PATH_PARTS, PUSH_UNAUTHORIZED_ALARM_THRESHOLD } from '#lib/constructs/push-api';
 import { queueDefinition } from '#lib/resource-definitions';
 import { BEAMERY_PUSH_PATH } from '#local/defaults';
-import { logicalIdOf, synthBridge, type SynthesizedBridge } from './support.ts';
+import { XRAY_WRITE_STATEMENT, logicalIdOf, secretsKeyDecryptStatement, synthBridge, withoutXrayWrite, type SynthesizedBridge } from './support.ts';
 
 interface Statement {
   readonly Effect: string;
@@ -85,7 +85,7 @@ describe('push API (POST /beamery/push)', () => {
     });
   });
 
-  it('lets the push Lambda send only to beamery-changes.fifo, read only its key, and write only its own logs', () => {
+  it('lets the push Lambda send only to beamery-changes.fifo, read only its key, and write only its own logs and traces', () => {
     const queueArn = { 'Fn::GetAtt': [logicalIdOf(bridge.stack, bridge.stack.queues.get('beamery-changes').queue.queueArn), 'Arn'] };
     const logGroupId = logicalIdOf(bridge.stack, bridge.stack.pushApi.push.logGroup.logGroupArn);
     expect(statements.map((s) => ({ actions: actionsOf(s), resources: resourcesOf(s), effect: s.Effect }))).toEqual(
@@ -95,8 +95,10 @@ describe('push API (POST /beamery/push)', () => {
         { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [{ 'Fn::GetAtt': [logGroupId, 'Arn'] }], effect: 'Allow' },
       ]),
     );
-    expect(statements).toHaveLength(3);
-    expect(JSON.stringify(statements)).not.toContain('"*"');
+    expect(statements).toContainEqual(secretsKeyDecryptStatement(bridge.stack));
+    expect(statements).toContainEqual(XRAY_WRITE_STATEMENT);
+    expect(statements).toHaveLength(5);
+    expect(JSON.stringify(withoutXrayWrite(statements))).not.toContain('"*"');
     const roleId = logicalIdOf(bridge.stack, bridge.stack.pushApi.push.role.roleArn);
     expect(bridge.template.toJSON()['Resources'][roleId].Properties.ManagedPolicyArns).toBeUndefined();
   });

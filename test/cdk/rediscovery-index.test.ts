@@ -6,7 +6,7 @@ import { REDISCOVERY_VECTOR_ACTIONS } from '#lib/constructs/rediscovery-index';
 import { rediscoveryIndexLocationFor } from '#lib/function-environments';
 import { REDISCOVERY_OUTPUT_VARIABLES } from '#lib/stack-outputs';
 import { environmentFromStackOutputs, missingCliSettings } from '../../bin/cli-settings.ts';
-import { logicalIdOf, synthBridge, type SynthesizedBridge } from './support.ts';
+import { logicalIdOf, secretsKeyDecryptStatement, synthBridge, type SynthesizedBridge } from './support.ts';
 
 interface Statement {
   Effect: string;
@@ -47,7 +47,9 @@ describe('rediscovery index (S3 Vectors)', () => {
     expect(off.stack.aiWorkflows.rediscoveryIndex).toBeUndefined();
     expect(Object.keys(off.template.findResources('AWS::S3Vectors::VectorBucket'))).toEqual([]);
     expect(Object.keys(off.template.findResources('AWS::S3Vectors::Index'))).toEqual([]);
-    expect(consumerStatements(off).flatMap(actionsOf).filter((a) => a.startsWith('s3vectors:') || a.startsWith('kms:'))).toEqual([]);
+    expect(consumerStatements(off).flatMap(actionsOf).filter((a) => a.startsWith('s3vectors:'))).toEqual([]);
+    // The one key it may use is the secrets key, through Secrets Manager, for the Harvest credentials.
+    expect(consumerStatements(off).filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')))).toEqual([secretsKeyDecryptStatement(off.stack)]);
     expect(Object.keys(consumerEnvironment(off))).not.toContain(ENV.rediscoveryVectorBucket);
     expect(Object.keys(off.template.findOutputs('*'))).not.toContain('RediscoveryIndexName');
   });
@@ -88,7 +90,7 @@ describe('rediscovery index (S3 Vectors)', () => {
     expect(actionsOf(vectors[0]!).sort()).toEqual([...REDISCOVERY_VECTOR_ACTIONS].sort());
     expect(vectors[0]!.Resource).toEqual(offline.stack.resolve(index.indexArn));
     expect(vectors[0]!.Resource).toEqual({ 'Fn::GetAtt': [expect.any(String), 'IndexArn'] });
-    const kms = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
+    const kms = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')) && JSON.stringify(s) !== JSON.stringify(secretsKeyDecryptStatement(offline.stack)));
     expect(kms.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect(kms.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [logicalIdOf(offline.stack, index.key.keyArn), 'Arn'] }]);
     // The offline embedder and the offline providers call no model.

@@ -13,7 +13,7 @@ import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
 import { queueDefinition, tableDefinition } from '#lib/resource-definitions';
 import type { QueueId } from '#core/queues';
 import { WEBHOOK_PATH } from '#local/defaults';
-import { logicalIdOf, synthBridge, type SynthesizedBridge } from './support.ts';
+import { XRAY_WRITE_STATEMENT, logicalIdOf, secretsKeyDecryptStatement, synthBridge, withoutXrayWrite, type SynthesizedBridge } from './support.ts';
 
 interface Statement {
   readonly Effect: string;
@@ -182,11 +182,15 @@ describe('webhook API', () => {
     expect(dynamodb.flatMap(actionsOf).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     const tableId = logicalIdOf(bridge.stack, bridge.stack.tables.table('idempotency').tableArn);
     expect(dynamodb.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [tableId, 'Arn'] }]);
-    expect(statements.some((s) => actionsOf(s).some((a) => a.startsWith('kms:')))).toBe(false);
+    // The table's key is AWS-managed; the only key the role may use is the secrets key, through Secrets Manager.
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')))).toEqual([secretsKeyDecryptStatement(bridge.stack)]);
   });
 
-  it('gives the ingest Lambda nothing else: its own log group, no managed policies, no wildcards', () => {
-    const rest = statements.filter((s) => !actionsOf(s).some((a) => a.startsWith('sqs:') || a.startsWith('secretsmanager:') || a.startsWith('dynamodb:')));
+  it('gives the ingest Lambda nothing else: its own log group, its traces, no managed policies, no other wildcard', () => {
+    expect(statements).toContainEqual(XRAY_WRITE_STATEMENT);
+    const rest = withoutXrayWrite(statements).filter(
+      (s) => !actionsOf(s).some((a) => a.startsWith('sqs:') || a.startsWith('secretsmanager:') || a.startsWith('dynamodb:') || a.startsWith('kms:')),
+    );
     const logGroupId = logicalIdOf(bridge.stack, bridge.stack.webhookApi.ingest.logGroup.logGroupArn);
     expect(rest).toEqual([
       expect.objectContaining({
@@ -194,7 +198,7 @@ describe('webhook API', () => {
         Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
       }),
     ]);
-    expect(JSON.stringify(statements)).not.toContain('"*"');
+    expect(JSON.stringify(withoutXrayWrite(statements))).not.toContain('"*"');
     const roleId = logicalIdOf(bridge.stack, bridge.stack.webhookApi.ingest.role.roleArn);
     expect(bridge.template.toJSON()['Resources'][roleId].Properties.ManagedPolicyArns).toBeUndefined();
   });
