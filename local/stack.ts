@@ -173,8 +173,17 @@ export function lambdaEnvironment(
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
     AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
+    ...LOCAL_TRACING_ENVIRONMENT,
   };
 }
+
+/**
+ * Tracing off, said outright. Powertools Tracer already disables itself outside Lambda, but it takes
+ * any AWS_EXECUTION_ENV for Lambda, and that variable is set in shells that are not (CloudShell, an
+ * ECS task); the local stack has no X-Ray daemon to send to either.
+ * POWERTOOLS_TRACE_ENABLED=false wins over everything else.
+ */
+export const LOCAL_TRACING_ENVIRONMENT = { POWERTOOLS_TRACE_ENABLED: 'false' } as const;
 
 /**
  * Rediscovery's vector index: the S3 Vectors simulator, started with the bucket and index the deployed

@@ -8,16 +8,16 @@ import { aiWorkflowsFrom } from '#wiring/ai-workflows';
 import { makeAiTasksHandler } from './make-ai-tasks-handler.ts';
 
 /** Lambda entry point of the ai-tasks consumer; the behaviour is in make-ai-tasks-handler.ts, the workflows' wiring in lambdas/wiring/ai-workflows.ts. */
-const { logger, metrics } = lambdaRuntime('ai-tasks');
+const { logger, metrics, tracing } = lambdaRuntime('ai-tasks');
 const config = readConfig();
-const dynamodb = new DynamoDBClient({});
-const sqs = new SQSClient({});
+const dynamodb = tracing.captureAWSv3Client(new DynamoDBClient({}));
+const sqs = tracing.captureAWSv3Client(new SQSClient({}));
 
-export const handler = makeAiTasksHandler({
-  ...aiWorkflowsFrom(config, { dynamodb }),
+export const handler = tracing.handler(makeAiTasksHandler({
+  ...aiWorkflowsFrom(config, { dynamodb, tracing }),
   settings: config.ai,
   queue: consumerQueueFrom(config, 'ai-tasks', { sqs, dynamodb }),
   pause: pauseSwitchFrom(config, dynamodb, 'ai'),
   logger,
   metrics,
-});
+}));

@@ -13,17 +13,17 @@ import { DynamoDbLedger } from '#adapters/store/ledger';
 import { makeBeameryChangesHandler } from './make-beamery-changes-handler.ts';
 
 /** Lambda entry point of the beamery-changes consumer; the behaviour is in make-beamery-changes-handler.ts. */
-const { logger, metrics } = lambdaRuntime('beamery-changes');
+const { logger, metrics, tracing } = lambdaRuntime('beamery-changes');
 const config = readConfig();
-const dynamodb = new DynamoDBClient({});
+const dynamodb = tracing.captureAWSv3Client(new DynamoDBClient({}));
 
 // Read once at cold start: the key never changes after the stack generated it.
 const identityKey = await identityKeyReader(config)();
 
-export const handler = makeBeameryChangesHandler({
+export const handler = tracing.handler(makeBeameryChangesHandler({
   contacts: {
-    greenhouse: greenhouseClientFrom(config, { dynamodb }),
-    beamery: beameryClientFrom(config, { dynamodb }),
+    greenhouse: greenhouseClientFrom(config, { dynamodb, tracing }),
+    beamery: beameryClientFrom(config, { dynamodb, tracing }),
     idMap: new DynamoDbIdMap(dynamodb, requireTableName(config, 'id-map')),
     ledger: new DynamoDbLedger(dynamodb, requireTableName(config, 'ledger')),
     audit: new DynamoDbAudit(dynamodb, requireTableName(config, 'audit')),
@@ -34,8 +34,8 @@ export const handler = makeBeameryChangesHandler({
       identityKey,
     },
   },
-  queue: consumerQueueFrom(config, 'beamery-changes', { sqs: new SQSClient({}), dynamodb }),
+  queue: consumerQueueFrom(config, 'beamery-changes', { sqs: tracing.captureAWSv3Client(new SQSClient({})), dynamodb }),
   pause: pauseSwitchFrom(config, dynamodb, 'beamery-to-greenhouse'),
   logger,
   metrics,
-});
+}));

@@ -6,12 +6,12 @@ import { beameryPushKeyReader } from '#adapters/secrets/string-secrets';
 import { makeBeameryPushHandler } from './make-beamery-push-handler.ts';
 
 /** Lambda entry point of `POST /beamery/push`; the behaviour lives in make-beamery-push-handler.ts. */
-const { logger, metrics } = lambdaRuntime('beamery-push');
+const { logger, metrics, tracing } = lambdaRuntime('beamery-push');
 const config = readConfig();
 
-export const handler = makeBeameryPushHandler({
+export const handler = tracing.handler(makeBeameryPushHandler({
   readApiKey: beameryPushKeyReader(config),
-  publisher: publisherFor(config, new SQSClient({}), { sender: 'the push handler', queues: ['beamery-changes'] }),
+  publisher: publisherFor(config, tracing.captureAWSv3Client(new SQSClient({})), { sender: 'the push handler', queues: ['beamery-changes'] }),
   logger,
   metrics,
-});
+}));

@@ -13,14 +13,14 @@ import { DynamoDbLedger } from '#adapters/store/ledger';
 import { makeGreenhouseChangesHandler } from './make-greenhouse-changes-handler.ts';
 
 /** Lambda entry point of the greenhouse-changes consumer; the behaviour is in make-greenhouse-changes-handler.ts. */
-const { logger, metrics } = lambdaRuntime('greenhouse-changes');
+const { logger, metrics, tracing } = lambdaRuntime('greenhouse-changes');
 const config = readConfig();
-const dynamodb = new DynamoDBClient({});
-const sqs = new SQSClient({});
+const dynamodb = tracing.captureAWSv3Client(new DynamoDBClient({}));
+const sqs = tracing.captureAWSv3Client(new SQSClient({}));
 const audit = new DynamoDbAudit(dynamodb, requireTableName(config, 'audit'));
 const common = {
-  greenhouse: greenhouseClientFrom(config, { dynamodb }),
-  beamery: beameryClientFrom(config, { dynamodb }),
+  greenhouse: greenhouseClientFrom(config, { dynamodb, tracing }),
+  beamery: beameryClientFrom(config, { dynamodb, tracing }),
   idMap: new DynamoDbIdMap(dynamodb, requireTableName(config, 'id-map')),
   ledger: new DynamoDbLedger(dynamodb, requireTableName(config, 'ledger')),
   audit,
@@ -30,7 +30,7 @@ const common = {
 // Read once at cold start: the key never changes after the stack generated it.
 const key = await identityKeyReader(config)();
 
-export const handler = makeGreenhouseChangesHandler({
+export const handler = tracing.handler(makeGreenhouseChangesHandler({
   greenhouse: common.greenhouse,
   jobs: { ...common, options: { excludeConfidentialJobs: config.sync.excludeConfidentialJobs } },
   lifecycle: {
@@ -54,4 +54,4 @@ export const handler = makeGreenhouseChangesHandler({
   pause: pauseSwitchFrom(config, dynamodb, 'greenhouse-to-beamery'),
   logger,
   metrics,
-});
+}));

@@ -10,15 +10,15 @@ import { QUARANTINE_QUEUE } from '#core/webhooks/delivery';
 import { makeIngestHandler } from './make-ingest-handler.ts';
 
 /** Lambda entry point of the webhook API; the behaviour lives in make-ingest-handler.ts. */
-const { logger, metrics } = lambdaRuntime('ingest-webhook');
+const { logger, metrics, tracing } = lambdaRuntime('ingest-webhook');
 const config = readConfig();
 
 
-export const handler = makeIngestHandler({
+export const handler = tracing.handler(makeIngestHandler({
   readSecret: webhookSecretReader(config),
-  publisher: publisherFor(config, new SQSClient({}), { sender: 'ingest', queues: ROUTED_QUEUES, deadLetters: [QUARANTINE_QUEUE] }),
-  deliveries: dynamoDbDeliveryOnce({ client: new DynamoDBClient({}), tableName: requireTableName(config, 'idempotency') }),
+  publisher: publisherFor(config, tracing.captureAWSv3Client(new SQSClient({})), { sender: 'ingest', queues: ROUTED_QUEUES, deadLetters: [QUARANTINE_QUEUE] }),
+  deliveries: dynamoDbDeliveryOnce({ client: tracing.captureAWSv3Client(new DynamoDBClient({})), tableName: requireTableName(config, 'idempotency') }),
   payloadCapBytes: config.webhook.payloadCapBytes,
   logger,
   metrics,
-});
+}));

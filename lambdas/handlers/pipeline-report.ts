@@ -10,15 +10,15 @@ import { makePipelineReportHandler } from './make-pipeline-report-handler.ts';
  * Lambda entry point of the nightly pipeline report (lib/constructs/pipeline-reports.ts); the
  * behaviour is in make-pipeline-report-handler.ts.
  */
-const { logger, metrics } = lambdaRuntime('pipeline-report');
+const { logger, metrics, tracing } = lambdaRuntime('pipeline-report');
 const config = readConfig();
-const dynamodb = new DynamoDBClient({});
+const dynamodb = tracing.captureAWSv3Client(new DynamoDBClient({}));
 /** A nightly run can afford to wait for the shared budget far longer than a queue consumer's 2 seconds. */
 const BUDGET_WAIT_MS = 60_000;
 
-export const handler = makePipelineReportHandler({
-  greenhouse: greenhouseClientFrom(config, { dynamodb, budgetMaxWaitMs: BUDGET_WAIT_MS }),
-  s3: new S3Client({}),
+export const handler = tracing.handler(makePipelineReportHandler({
+  greenhouse: greenhouseClientFrom(config, { dynamodb, budgetMaxWaitMs: BUDGET_WAIT_MS, tracing }),
+  s3: tracing.captureAWSv3Client(new S3Client({})),
   // Asked for when a run starts, not at cold start: the bucket is the construct's own, outside the
   // shared variable map (lib/function-environments.ts), so the map's cold-start check cannot give it.
   bucket: () => requirePipelineReportsBucket(config),
@@ -26,4 +26,4 @@ export const handler = makePipelineReportHandler({
   clock: systemClock,
   logger,
   metrics,
-});
+}));

@@ -18,17 +18,17 @@ import { makeScheduledRunsHandler } from './make-scheduled-runs-handler.ts';
  * `{ "poller": ... }` (the Greenhouse window pollers, the Beamery contacts poller, the users reference
  * sync, the deletions sweep and the rediscovery run); the behaviour is in make-scheduled-runs-handler.ts.
  */
-const { logger, metrics } = lambdaRuntime('scheduled-runs');
+const { logger, metrics, tracing } = lambdaRuntime('scheduled-runs');
 const config = readConfig();
-const dynamodb = new DynamoDBClient({});
-const sqs = new SQSClient({});
+const dynamodb = tracing.captureAWSv3Client(new DynamoDBClient({}));
+const sqs = tracing.captureAWSv3Client(new SQSClient({}));
 const publisher = publisherFor(config, sqs, { sender: 'the scheduled runs', queues: ['greenhouse-changes', 'beamery-changes', 'ai-tasks'] });
 const greenhouseChangesUrl = requireQueueUrl(config, 'greenhouse-changes');
-const beamery = beameryClientFrom(config, { dynamodb });
+const beamery = beameryClientFrom(config, { dynamodb, tracing });
 const idMap = new DynamoDbIdMap(dynamodb, requireTableName(config, 'id-map'));
 
-export const handler = makeScheduledRunsHandler({
-  greenhouse: greenhouseClientFrom(config, { dynamodb }),
+export const handler = tracing.handler(makeScheduledRunsHandler({
+  greenhouse: greenhouseClientFrom(config, { dynamodb, tracing }),
   ledger: new DynamoDbLedger(dynamodb, requireTableName(config, 'ledger')),
   publisher,
   users: { beamery, idMap },
@@ -51,4 +51,4 @@ export const handler = makeScheduledRunsHandler({
   clock: systemClock,
   logger,
   metrics,
-});
+}));

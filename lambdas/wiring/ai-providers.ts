@@ -9,6 +9,8 @@ import { offlineScreeningProvider } from '#core/ai/screening/offline';
 import type { ScreeningProvider } from '#core/ai/screening/contract';
 import type { AiSettings } from '#core/ai/settings';
 import { createConverseModel } from '#adapters/bedrock/converse-model';
+import { bedrockRuntimeClient } from '#adapters/bedrock/runtime-client';
+import { NO_TRACING, type CallTracing } from '#adapters/tracing';
 
 export interface AiProviders {
   readonly screening: ScreeningProvider;
@@ -20,10 +22,15 @@ export interface AiProviders {
  * The providers of the AI workflows, as the settings name them: one Bedrock model behind all of them (the
  * Converse adapter, which the local stack and tests may point at the Bedrock simulator through
  * AWS_ENDPOINT_URL_BEDROCK_RUNTIME), or the offline providers, which say in every output that they
- * are not language models.
+ * are not language models. A Lambda passes its tracing, which traces the Bedrock client and each Converse call.
  */
-export function aiProvidersFrom(settings: Pick<AiSettings, 'provider' | 'modelId' | 'guardrail'>): AiProviders {
+export function aiProvidersFrom(settings: Pick<AiSettings, 'provider' | 'modelId' | 'guardrail'>, tracing: CallTracing = NO_TRACING): AiProviders {
   if (settings.provider !== 'bedrock') return { screening: offlineScreeningProvider, feedback: offlineFeedbackProvider, jobDescription: offlineJobDescriptionDrafter };
-  const model = createConverseModel({ modelId: settings.modelId, ...(settings.guardrail ? { guardrail: settings.guardrail } : {}) });
+  const model = createConverseModel({
+    modelId: settings.modelId,
+    ...(settings.guardrail ? { guardrail: settings.guardrail } : {}),
+    client: tracing.captureAWSv3Client(bedrockRuntimeClient()),
+    spans: tracing.spans,
+  });
   return { screening: llmScreeningProvider(model), feedback: llmFeedbackProvider(model), jobDescription: llmJobDescriptionDrafter(model) };
 }

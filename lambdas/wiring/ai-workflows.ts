@@ -20,6 +20,7 @@ import { aiProvidersFrom } from './ai-providers.ts';
 import { greenhouseClientFrom } from './api-clients.ts';
 import { embedderFrom, rediscoveryPortsFrom } from './rediscovery.ts';
 import { S3Client } from '@aws-sdk/client-s3';
+import { NO_TRACING, type CallTracing } from '#adapters/tracing';
 
 /**
  * The AI workflows as one function's dependencies, built from the configuration: the ai-tasks
@@ -33,13 +34,13 @@ export interface AiWorkflows extends Omit<AiTaskDependencies, 'settings'> {
   readonly jobDescriptionDependencies: JobDescriptionDependencies;
 }
 
-export function aiWorkflowsFrom(config: BridgeConfig, deps: { readonly dynamodb: DynamoDBClient }): AiWorkflows {
-  const { dynamodb } = deps;
+export function aiWorkflowsFrom(config: BridgeConfig, deps: { readonly dynamodb: DynamoDBClient; readonly tracing?: CallTracing }): AiWorkflows {
+  const { dynamodb, tracing = NO_TRACING } = deps;
   const retentionDays = config.ai.auditRetentionDays;
   const audit = new DynamoDbAudit(dynamodb, requireTableName(config, 'audit'), { retentionDays });
   const memory = new DynamoDbAiMemory(dynamodb, requireTableName(config, 'ledger'), retentionDays);
-  const greenhouse = greenhouseClientFrom(config, { dynamodb });
-  const providers = aiProvidersFrom(config.ai);
+  const greenhouse = greenhouseClientFrom(config, { dynamodb, tracing });
+  const providers = aiProvidersFrom(config.ai, tracing);
   const clock = systemClock;
   // Notes are written as the acting user when one is configured, as the sync writes them.
   const noteAuthor = config.greenhouse.actingUserId !== undefined ? { noteAuthorId: config.greenhouse.actingUserId } : {};
@@ -49,7 +50,7 @@ export function aiWorkflowsFrom(config: BridgeConfig, deps: { readonly dynamodb:
   let rediscovery: RediscoveryRuns | undefined;
   let rediscoveryDependencies: RediscoveryDependencies | undefined;
   if (config.ai.rediscovery.enabled) {
-    const { embedder, index } = rediscoveryPortsFrom(config);
+    const { embedder, index } = rediscoveryPortsFrom(config, {}, tracing);
     const shared = { greenhouse, extractText: extractResumeText, embedder, index, memory, audit, clock, settings: config.ai.rediscovery, isAnonymized: anonymizedBy(memory), optOut: config.ai.optOut };
     rediscoveryDependencies = { ...shared, ...noteAuthor, appUrl };
     const forJob = rediscoveryDependencies;
@@ -63,8 +64,8 @@ export function aiWorkflowsFrom(config: BridgeConfig, deps: { readonly dynamodb:
   const jobDescriptionDependencies: JobDescriptionDependencies = {
     greenhouse,
     drafter: providers.jobDescription,
-    embedder: embedderFrom(config.ai.rediscovery.embedding),
-    corpus: corpusFrom(config),
+    embedder: embedderFrom(config.ai.rediscovery.embedding, tracing),
+    corpus: corpusFrom(config, tracing),
     inclusiveLanguage: loadInclusiveLanguage,
     memory,
     audit,
@@ -89,9 +90,9 @@ export function aiWorkflowsFrom(config: BridgeConfig, deps: { readonly dynamodb:
 }
 
 /** The company's texts: the configured S3 prefix, or the local stack's folder; with neither, none (the checks then flag every benefit as ungrounded). */
-function corpusFrom(config: BridgeConfig): CompanyCorpus {
+function corpusFrom(config: BridgeConfig, tracing: CallTracing): CompanyCorpus {
   const { s3Prefix } = config.ai.jobDescriptions.corpus;
-  if (s3Prefix) return s3Corpus(new S3Client({}), s3Prefix);
+  if (s3Prefix) return s3Corpus(tracing.captureAWSv3Client(new S3Client({})), s3Prefix);
   if (config.companyCorpusDir) return folderCorpus(config.companyCorpusDir);
   return { documents: async () => [] };
 }

@@ -12,6 +12,7 @@ import type { ApiSystem } from '#core/api-errors';
 import { SharedRateBudget } from '#adapters/http/rate-budget';
 import { DynamoDbBudgetStore } from '#adapters/store/dynamodb-budget-store';
 import { brokenCapabilitiesReader, DynamoDbDoctorReports } from '#adapters/doctor/doctor-store';
+import type { CallTracing } from '#adapters/tracing';
 
 /**
  * The Greenhouse and Beamery clients as a Lambda (or the local stack) builds them from its
@@ -25,6 +26,8 @@ export interface ClientDependencies {
   readonly ignoreDoctorFindings?: boolean;
   /** How long a call may wait for the shared budget (default BUDGET_MAX_WAIT_MS); a CLI can afford to wait. */
   readonly budgetMaxWaitMs?: number;
+  /** A Lambda's tracing: each request a `Greenhouse` or `Beamery` span. None elsewhere. */
+  readonly tracing?: CallTracing;
 }
 
 /**
@@ -61,6 +64,7 @@ export function greenhouseClientFrom(config: BridgeConfig, deps: ClientDependenc
     credentials: greenhouseCredentialsFrom(config),
     clock: deps.clock ?? systemClock,
     budget: sharedBudget(config, deps, 'greenhouse', configuredPolicy(GREENHOUSE_BUDGET_POLICY, config.greenhouse.rateLimitMargin, config)),
+    ...(deps.tracing ? { spans: deps.tracing.spans } : {}),
   });
 }
 
@@ -77,6 +81,7 @@ export function beameryClientFrom(config: BridgeConfig, deps: ClientDependencies
     vacancyFields,
     clock: deps.clock ?? systemClock,
     budget: sharedBudget(config, deps, 'beamery', configuredPolicy(BEAMERY_BUDGET_POLICY, config.beamery.rateLimitMargin, config)),
+    ...(deps.tracing ? { spans: deps.tracing.spans } : {}),
     ...(deps.ignoreDoctorFindings
       ? {}
       : { doctorFindings: brokenCapabilitiesReader(new DynamoDbDoctorReports(deps.dynamodb, requireTableName(config, 'ledger'), config.tenant), () => (deps.clock ?? systemClock).now()) }),

@@ -5,6 +5,7 @@ import { DEFAULT_LIVE_SHARE, type BudgetPolicy } from '#core/rate/budget';
 import { ApiClient, operationOf, type RetryPolicy } from '#adapters/http/api-client';
 import { NotFound, ServerError, ValidationFailed } from '#core/api-errors';
 import type { RateBudget } from '#adapters/http/rate-budget';
+import type { TraceSpans } from '#core/ports/trace-spans';
 import { DEFAULT_BEAMERY_AUTH, loginOf, mintRequest, type BeameryAuthVariant } from './auth.ts';
 import { Capabilities, type CapabilitySetting } from './capabilities.ts';
 import { ContactReadCheck } from './contact-read-check.ts';
@@ -58,6 +59,8 @@ export interface BeameryClientOptions {
    * an operation that needs one fails at once with CapabilityBroken instead of guessing past it.
    */
   readonly doctorFindings?: () => Promise<ReadonlyMap<string, string>>;
+  /** Each request (token mints included) traced as a `Beamery` span; none by default. */
+  readonly spans?: TraceSpans;
   readonly retry?: Partial<RetryPolicy>;
   readonly timeoutMs?: number;
   /** Page size for list calls; Beamery's maximum is 100 (S2). */
@@ -121,7 +124,7 @@ export class BeameryTransport {
     this.contactParsing = { ...contactParseOptions(this.greenhouseIdField, this.consentFields), profileTagsField: this.profileTagsField };
     this.pageSize = Math.min(BEAMERY_MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? BEAMERY_MAX_PAGE_SIZE));
     const baseFetch = options.fetch ?? globalThis.fetch;
-    const common = { system: 'beamery' as const, readRateLimit: readBeameryRateLimit, errorDetail: beameryErrorDetail, clock: this.clock, retry: options.retry, timeoutMs: options.timeoutMs };
+    const common = { system: 'beamery' as const, readRateLimit: readBeameryRateLimit, errorDetail: beameryErrorDetail, clock: this.clock, retry: options.retry, timeoutMs: options.timeoutMs, spans: options.spans };
 
     this.api = new ApiClient({
       ...common,

@@ -1,9 +1,11 @@
-import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
+import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { ModelAnswerInvalid } from '#core/ai/model';
 import { estimatedEmbeddingCostUsd } from '#core/ai/pricing';
 import type { Embedder, EmbedderProvenance, EmbedPurpose, Embeddings } from '#core/ai/rediscovery/ports';
 import { RateLimited } from '#core/api-errors';
+import { NO_TRACE_SPANS, type TraceSpans } from '#core/ports/trace-spans';
 import { THROTTLED_RETRY_AFTER_SECONDS, isOutOfCapacity } from './capacity.ts';
+import { bedrockRuntimeClient } from './runtime-client.ts';
 
 /**
  * Candidate rediscovery's Embedder on Bedrock Runtime's InvokeModel, for two model families. The
@@ -41,6 +43,8 @@ export interface BedrockEmbedderOptions {
   readonly concurrency?: number;
   /** SDK attempts per call, default 4. */
   readonly maxAttempts?: number;
+  /** Each InvokeModel call traced as a `Bedrock` span with the operation and model id, never the texts or vectors. */
+  readonly spans?: TraceSpans;
 }
 
 export interface EmbeddingUsage {
@@ -76,7 +80,6 @@ const COHERE_INPUT_TYPE: Readonly<Record<EmbedPurpose, string>> = { document: 's
 
 const OPERATION = 'InvokeModel';
 const DEFAULT_CONCURRENCY = 4;
-const DEFAULT_MAX_ATTEMPTS = 4;
 const TOKEN_COUNT_HEADER = 'x-amzn-bedrock-input-token-count';
 /** ModelAnswerInvalid's label: the embedder does not know which workflow called it. */
 const WORKFLOW = 'embedding';
@@ -89,8 +92,8 @@ export function createBedrockEmbedder(options: BedrockEmbedderOptions): BedrockE
   if (!DIMENSIONS[family].includes(dimensions)) throw new Error(`${modelId} embeds in ${DIMENSIONS[family].join(', ')} dimensions, not ${dimensions}`);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('concurrency must be a positive integer');
-  const client =
-    options.client ?? new BedrockRuntimeClient({ maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, retryMode: 'adaptive' });
+  const client = options.client ?? bedrockRuntimeClient(options.maxAttempts);
+  const spans = options.spans ?? NO_TRACE_SPANS;
   const provenance: EmbedderProvenance = {
     provider: 'bedrock',
     model: modelId,
@@ -113,7 +116,8 @@ export function createBedrockEmbedder(options: BedrockEmbedderOptions): BedrockE
     );
     let text: string;
     try {
-      text = (await client.send(command)).body.transformToString();
+      const output = await spans.span('Bedrock', { operation: OPERATION, model_id: modelId }, () => client.send(command));
+      text = output.body.transformToString();
     } catch (error) {
       if (isOutOfCapacity(error)) throw new RateLimited('bedrock', OPERATION, THROTTLED_RETRY_AFTER_SECONDS, 'server');
       throw error;

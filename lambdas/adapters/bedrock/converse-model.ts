@@ -1,5 +1,5 @@
 import {
-  BedrockRuntimeClient,
+  type BedrockRuntimeClient,
   ConverseCommand,
   type ContentBlock,
   type ConverseCommandOutput,
@@ -9,7 +9,9 @@ import {
 import * as z from '#core/zod-mini';
 import { GuardrailIntervened, ModelAnswerInvalid, type Inference, type StructuredModel, type StructuredRequest } from '#core/ai/model';
 import { RateLimited } from '#core/api-errors';
+import { NO_TRACE_SPANS, type TraceSpans } from '#core/ports/trace-spans';
 import { THROTTLED_RETRY_AFTER_SECONDS, isOutOfCapacity } from './capacity.ts';
+import { bedrockRuntimeClient } from './runtime-client.ts';
 
 /**
  * The StructuredModel port on Bedrock's Converse API. The answer's JSON schema is the input schema of
@@ -30,18 +32,19 @@ export interface ConverseModelOptions {
   readonly maxAttempts?: number;
   /** Milliseconds, for latency. */
   readonly now?: () => number;
+  /** Each Converse call traced as a `Bedrock` span with the operation and model id, never the prompt or the answer. */
+  readonly spans?: TraceSpans;
 }
 
 const OPERATION = 'Converse';
 /** The answer cap when a request sets none (the screening sets none; the bench prices it). */
 export const DEFAULT_MAX_TOKENS = 2_000;
-const DEFAULT_MAX_ATTEMPTS = 4;
 /** Enough for the model to fix its answer without a long message. */
 const MAX_PROBLEMS_LISTED = 10;
 
 export function createConverseModel(options: ConverseModelOptions): StructuredModel {
-  const client =
-    options.client ?? new BedrockRuntimeClient({ maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, retryMode: 'adaptive' });
+  const client = options.client ?? bedrockRuntimeClient(options.maxAttempts);
+  const spans = options.spans ?? NO_TRACE_SPANS;
   const now = options.now ?? (() => performance.now());
   const guardrailConfig = options.guardrail && {
     guardrailIdentifier: options.guardrail.id,
@@ -49,20 +52,19 @@ export function createConverseModel(options: ConverseModelOptions): StructuredMo
   };
 
   async function converse<T>(request: StructuredRequest<T>, messages: Message[]): Promise<ConverseCommandOutput> {
+    const command = new ConverseCommand({
+      modelId: options.modelId,
+      system: [{ text: request.system }],
+      messages,
+      toolConfig: {
+        tools: [{ toolSpec: { name: request.tool.name, description: request.tool.description, inputSchema: toolInputSchema(request) } }],
+        toolChoice: { tool: { name: request.tool.name } },
+      },
+      inferenceConfig: { maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS, temperature: 0 },
+      ...(guardrailConfig && { guardrailConfig }),
+    });
     try {
-      return await client.send(
-        new ConverseCommand({
-          modelId: options.modelId,
-          system: [{ text: request.system }],
-          messages,
-          toolConfig: {
-            tools: [{ toolSpec: { name: request.tool.name, description: request.tool.description, inputSchema: toolInputSchema(request) } }],
-            toolChoice: { tool: { name: request.tool.name } },
-          },
-          inferenceConfig: { maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS, temperature: 0 },
-          ...(guardrailConfig && { guardrailConfig }),
-        }),
-      );
+      return await spans.span('Bedrock', { operation: OPERATION, model_id: options.modelId }, () => client.send(command));
     } catch (error) {
       if (isOutOfCapacity(error)) throw new RateLimited('bedrock', OPERATION, THROTTLED_RETRY_AFTER_SECONDS, 'server');
       throw error;

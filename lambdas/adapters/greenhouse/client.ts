@@ -6,6 +6,7 @@ import { DEFAULT_LIVE_SHARE, type BudgetPolicy } from '#core/rate/budget';
 import { ApiClient, operationOf, type ApiRequest, type ApiResponse, type HttpMethod, type RetryPolicy } from '../http/api-client.ts';
 import { ApiError, Forbidden, NetworkError, NotFound, ServerError, Unauthorized, Unsupported, ValidationFailed, WriteOutcomeUnknown } from '#core/api-errors';
 import type { RateBudget } from '../http/rate-budget.ts';
+import type { TraceSpans } from '#core/ports/trace-spans';
 import {
   addToCollection,
   currentCollection,
@@ -123,6 +124,8 @@ export interface GreenhouseClientOptions {
   readonly perPage?: number;
   /** How long custom-field definitions are reused (ms); DEFINITIONS_TTL_MS by default. */
   readonly definitionsTtlMs?: number;
+  /** Each request (token mints included) traced as a `Greenhouse` span; none by default. */
+  readonly spans?: TraceSpans;
 }
 
 /** Field definitions change rarely; a few minutes of staleness costs at most one refused write. */
@@ -155,6 +158,7 @@ export class GreenhouseClient implements GreenhouseApi {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.spans ? { spans: options.spans } : {}),
     });
     const transport: ConstructorParameters<typeof ApiClient>[0] = {
       system: 'greenhouse',
@@ -175,6 +179,7 @@ export class GreenhouseClient implements GreenhouseApi {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.spans ? { spans: options.spans } : {}),
     };
     this.api = new ApiClient(transport);
     this.once = new ApiClient({ ...transport, retry: { ...options.retry, attempts: 1 } });

@@ -2,6 +2,7 @@ import * as z from '#core/zod-mini';
 import type { Clock } from '#core/clock';
 import { ApiClient, type RetryPolicy } from '../http/api-client.ts';
 import { Unauthorized } from '#core/api-errors';
+import type { TraceSpans } from '#core/ports/trace-spans';
 import { greenhouseErrorDetail } from './error-bodies.ts';
 import { readGreenhouseRateLimit } from './rate-limit-headers.ts';
 
@@ -78,6 +79,7 @@ export interface TokenSourceOptions {
   readonly fetch?: typeof fetch;
   readonly retry?: Partial<RetryPolicy>;
   readonly timeoutMs?: number;
+  readonly spans?: TraceSpans;
 }
 
 /** Hands out tokens for one (token URL, credential, sub); the cache behind it is shared by all. */
@@ -101,6 +103,7 @@ export class TokenSource {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.spans ? { spans: options.spans } : {}),
     });
   }
 

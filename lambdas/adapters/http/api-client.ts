@@ -13,6 +13,7 @@ import {
   WriteOutcomeUnknown,
   type ApiSystem,
 } from '#core/api-errors';
+import { NO_TRACE_SPANS, type SpanName, type TraceSpans } from '#core/ports/trace-spans';
 import type { RateBudget } from './rate-budget.ts';
 import { errorName } from '#core/error-name';
 
@@ -78,6 +79,8 @@ export interface ApiClientOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Per attempt. */
   readonly timeoutMs?: number;
+  /** Where each request() is traced, as one span named for the system (none by default). */
+  readonly spans?: TraceSpans;
 }
 
 export interface RetryPolicy {
@@ -94,6 +97,26 @@ const IDEMPOTENT = new Set<HttpMethod>(['GET', 'PUT', 'PATCH', 'DELETE']);
 /** `GET /v3/candidates`: what errors and logs may name. Never the query: it can hold an email address. */
 export function operationOf(method: HttpMethod, url: string): string {
   return `${method} ${new URL(url).pathname}`;
+}
+
+const SPAN_NAMES: Partial<Readonly<Record<ApiSystem, SpanName>>> = { greenhouse: 'Greenhouse', beamery: 'Beamery' };
+
+/**
+ * Path segments kept as they are in a route template: lowercase words joined by underscores
+ * (`candidates`, `application_stages`, `oauth`) and API versions (`v3`). Everything else is a value
+ * (a numeric id, a UUID, an email address, a name with a capital or a dot) and becomes `{id}`: the
+ * shape that may stay is listed, rather than the values that may not, so a value nobody foresaw is
+ * hidden by default.
+ */
+const ROUTE_WORD = /^(?:[a-z]+(?:_[a-z]+)*|v\d+)$/;
+
+/**
+ * `GET /v3/candidates/{id}`: the route a request took, without its ids or query, for trace
+ * annotations, which X-Ray indexes and keeps searchable (operationOf keeps the ids, for errors).
+ */
+export function routeTemplateOf(method: HttpMethod, url: string): string {
+  const segments = new URL(url).pathname.split('/').map((segment) => (segment === '' || ROUTE_WORD.test(segment) ? segment : '{id}'));
+  return `${method} ${segments.join('/')}`;
 }
 
 /** Full jitter: a random delay up to the exponential bound, so retrying invocations do not align. */
@@ -113,13 +136,28 @@ export class ApiClient {
   }
 
   async request<T>(request: ApiRequest<T>): Promise<ApiResponse<T>> {
+    const { system, spans = NO_TRACE_SPANS } = this.options;
+    const name = SPAN_NAMES[system];
+    const progress: Progress = { attempts: 0 };
+    if (!name) return this.send(request, progress);
+    return spans.span(name, { operation: routeTemplateOf(request.method, request.url) }, async (span) => {
+      try {
+        return await this.send(request, progress);
+      } finally {
+        span.annotate('attempts', progress.attempts);
+        if (progress.status !== undefined) span.annotate('status', progress.status);
+      }
+    });
+  }
+
+  private async send<T>(request: ApiRequest<T>, progress: Progress): Promise<ApiResponse<T>> {
     const operation = operationOf(request.method, request.url);
     const repeatable = IDEMPOTENT.has(request.method);
     let reauthorized = false;
     for (let attempt = 1; ; attempt++) {
       const sent: { authorization?: string } = {};
       try {
-        return await this.attempt(request, operation, sent);
+        return await this.attempt(request, operation, sent, progress);
       } catch (error) {
         if (error instanceof Unauthorized && this.options.authorize && !reauthorized) {
           reauthorized = true;
@@ -139,7 +177,7 @@ export class ApiClient {
     }
   }
 
-  private async attempt<T>(request: ApiRequest<T>, operation: string, sent: { authorization?: string }): Promise<ApiResponse<T>> {
+  private async attempt<T>(request: ApiRequest<T>, operation: string, sent: { authorization?: string }, progress: Progress): Promise<ApiResponse<T>> {
     const { system, budget, authorize } = this.options;
     await budget?.acquire(operation);
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
@@ -154,6 +192,7 @@ export class ApiClient {
     }
 
     let response: Response;
+    progress.attempts++;
     try {
       response = await this.fetch(request.url, {
         method: request.method,
@@ -166,6 +205,7 @@ export class ApiClient {
       throw new NetworkError(system, operation, networkCauseName(error));
     }
 
+    progress.status = response.status;
     const observation = this.options.readRateLimit(response, this.clock.now());
     await budget?.observe(observation);
     const parsed = await readBody(response);
@@ -184,6 +224,12 @@ export class ApiClient {
     if (status >= 500) return new ServerError(system, operation, status);
     return new ValidationFailed(system, operation, status, detail.messages);
   }
+}
+
+/** What a request's span reports when it ends: requests sent (retries and a re-authorized one included), the last status. */
+interface Progress {
+  attempts: number;
+  status?: number;
 }
 
 /** Retry-After when given (Greenhouse), else the end of the server's window (Beamery), else a second. */
