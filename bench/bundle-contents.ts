@@ -7,7 +7,7 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { join } from 'node:path';
-import { BUNDLING, externalModulesFor, REPO_ROOT } from '#lib/constructs/bridge-function';
+import { BUNDLE_ALIASES, BUNDLING, externalModulesFor, REPO_ROOT } from '#lib/constructs/bridge-function';
 import { FUNCTION_ENVIRONMENTS, type BridgeFunctionId } from '#lib/function-environments';
 
 export interface BundleContents {
@@ -34,6 +34,7 @@ export async function bundleContents(id: BridgeFunctionId): Promise<BundleConten
     mainFields: [...BUNDLING.mainFields],
     external: externalModulesFor(FUNCTION_ENVIRONMENTS[id].entry),
     banner: { js: BUNDLING.banner },
+    alias: { ...BUNDLE_ALIASES },
     logLevel: 'silent',
   });
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);

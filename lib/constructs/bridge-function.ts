@@ -80,6 +80,14 @@ export const BUNDLING = {
   externalModules: [...UNUSED_CREDENTIAL_PROVIDERS],
 } as const;
 
+/**
+ * Packages replaced in every bundle by a module of ours: `semver`, which the X-Ray SDK loads only for
+ * a patcher the bridge never calls (lambdas/adapters/xray-semver-stand-in.ts says why).
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = { semver: './lambdas/adapters/xray-semver-stand-in.ts' };
+
+const aliasArgs = (): Record<string, string> => Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([name, path]) => [`--alias:${name}`, path]));
+
 const shellQuote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
 
 /** Shell commands that build each lazy module the main bundle names, with the main bundle's options. */
@@ -169,6 +177,7 @@ export class BridgeFunction extends Construct {
         ...BUNDLING,
         mainFields: [...BUNDLING.mainFields],
         externalModules: externalModulesFor(props.entry),
+        esbuildArgs: aliasArgs(),
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

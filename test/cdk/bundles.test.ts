@@ -1,10 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { AssetStaging } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BridgeFunction, EVENT_STREAM_SERDE, LAZY_MODULES, STREAMING_ENTRIES, UNUSED_CREDENTIAL_PROVIDERS } from '#lib/constructs/bridge-function';
-import { FUNCTION_ENVIRONMENTS } from '#lib/function-environments';
+import { FUNCTION_ENVIRONMENTS, functionEnvironment, type SecretRef } from '#lib/function-environments';
+import { parseStackConfig } from '#lib/config';
 import { resumeDocx, resumePdf } from '#local/resume-files';
 import type { PdfReading } from '#adapters/pdf-text';
 import { synthBridge } from './support.ts';
@@ -52,6 +55,37 @@ describe('Lambda bundles', () => {
       // Only the AI function's Bedrock client and the report's S3 client import the event-stream serde; the others leave it out.
       expect(dynamicImports.has(EVENT_STREAM_SERDE)).toBe(!STREAMING_ENTRIES.has(entry));
     }
+  });
+
+  it('carry the X-Ray SDK without semver: the stand-in replaces it (BUNDLE_ALIASES)', () => {
+    for (const [entry, dir] of bundles) {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(code, entry).toContain('semver is not bundled');
+      // semver's constants module names its spec version; the stand-in has nothing of it.
+      expect(code, entry).not.toContain('SEMVER_SPEC_VERSION');
+    }
+  });
+
+  it('load in a fresh Node process as on Lambda, tracing on: the ingest bundle initialises Powertools Tracer and the X-Ray SDK without semver', async () => {
+    const environment = functionEnvironment('ingest-webhook', parseStackConfig({}), {
+      queueUrl: (queue, deadLetter) => `https://sqs.eu-west-1.amazonaws.com/111111111111/${queue}${deadLetter ? '-dlq' : ''}.fifo`,
+      tableName: (table) => `bridge-${table}`,
+      secretArns: new Proxy({} as Record<SecretRef, string>, { get: (_, ref) => `arn:aws:secretsmanager:eu-west-1:111111111111:secret:${String(ref)}` }),
+    });
+    const script = `const m = await import(${JSON.stringify(pathToFileURL(join(bundles.get('lambdas/handlers/ingest-webhook.ts')!, 'index.mjs')).href)}); console.log(typeof m.handler);`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        AWS_REGION: 'eu-west-1',
+        // What Lambda sets, and what Powertools Tracer takes for "running on Lambda": tracing is on.
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+        AWS_LAMBDA_FUNCTION_NAME: 'ingest',
+        AWS_ACCESS_KEY_ID: 'AKIATEST',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        ...environment,
+      },
+    });
+    expect(stdout.trim()).toBe('function');
   });
 
   it('carry zod/mini only: classic zod (about 50 KiB more in each) is imported nowhere on a handler graph', () => {
