@@ -80,12 +80,15 @@ export async function getContact(t: BeameryTransport, id: string): Promise<Beame
 /**
  * MED `POST /contact` (singular, S4). A create is not repeated blindly: after an ambiguous failure
  * (5xx, dropped connection) the contact is searched by email, and one that carries our Greenhouse id,
- * or was created since this attempt began, is taken as ours. Without an email the outcome cannot be
- * checked and the failure surfaces as WriteOutcomeUnknown.
+ * or was created since this attempt began, is taken as ours. Without an email, a contact carrying our
+ * Greenhouse id among those updated since the attempt began (ASSUMED: a create counts as an update, as
+ * the Beamery poller also relies on) is ours. With neither the outcome cannot be checked and the
+ * failure surfaces as WriteOutcomeUnknown.
  */
 export async function createContact(t: BeameryTransport, write: ContactWrite): Promise<{ id: string }> {
   const startedAt = t.clock.now();
   const email = write.primaryEmail ?? write.emails?.[0];
+  const { greenhouseCandidateId } = write;
   return t.call('createContact', {
     json: contactBody(write, t.greenhouseIdField, undefined, t.profileTagsField),
     parse: (body) => ({ id: idOf(body, 'contact') }),
@@ -93,13 +96,20 @@ export async function createContact(t: BeameryTransport, write: ContactWrite): P
       ? async () => {
           const found = await findContactsByEmail(t, email);
           const ours = found.find((c) =>
-            write.greenhouseCandidateId !== undefined && c.greenhouseCandidateId !== undefined
-              ? c.greenhouseCandidateId === write.greenhouseCandidateId
+            greenhouseCandidateId !== undefined && c.greenhouseCandidateId !== undefined
+              ? c.greenhouseCandidateId === greenhouseCandidateId
               : c.createdAt !== undefined && Date.parse(c.createdAt) >= startedAt - CREATE_SKEW_MS,
           );
           return ours ? { id: ours.id } : undefined;
         }
-      : undefined,
+      : greenhouseCandidateId !== undefined
+        ? async () => {
+            for await (const c of contactsUpdatedSince(t, new Date(startedAt - CREATE_SKEW_MS).toISOString())) {
+              if (c.greenhouseCandidateId === greenhouseCandidateId) return { id: c.id };
+            }
+            return undefined;
+          }
+        : undefined,
   });
 }
 

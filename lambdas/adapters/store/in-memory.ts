@@ -42,6 +42,7 @@ export class InMemoryLedger implements LedgerStore {
   private readonly copyMarks = new Set<string>();
   private readonly watermarks = new Map<string, string>();
   private readonly ownWrites = new Map<string, string>();
+  private readonly creations = new Map<string, string>();
   private readonly anonymized = new Map<string, AnonymizedRecord>();
 
   async getSyncState(entityKey: string): Promise<SyncState | undefined> {
@@ -78,6 +79,18 @@ export class InMemoryLedger implements LedgerStore {
 
   async ownWriteVersion(entityKey: string): Promise<string | undefined> {
     return this.ownWrites.get(entityKey);
+  }
+
+  async recordCreationStarted(entityKey: string, at: string): Promise<void> {
+    this.creations.set(entityKey, normaliseInstant(at));
+  }
+
+  async creationStartedAt(entityKey: string): Promise<string | undefined> {
+    return this.creations.get(entityKey);
+  }
+
+  async clearCreationStarted(entityKey: string): Promise<void> {
+    this.creations.delete(entityKey);
   }
 
   async getWatermark(poller: string): Promise<string | undefined> {

@@ -14,6 +14,7 @@ export const ledgerKeys = {
   syncState: (entityKey: string) => ({ pk: entityKey, sk: 'sync' }),
   copyMark: (entityKey: string, kind: CopyKind, itemId: string) => ({ pk: entityKey, sk: `copied#${kind}#${itemId}` }),
   ownWrite: (entityKey: string) => ({ pk: entityKey, sk: 'own-write' }),
+  creationStarted: (entityKey: string) => ({ pk: entityKey, sk: 'creation-started' }),
   watermark: (poller: string) => ({ pk: `watermark#${poller}`, sk: 'watermark' }),
   anonymized: (identityHash: string) => ({ pk: `anonymized#${identityHash}`, sk: 'identity' }),
 } as const;
@@ -70,11 +71,18 @@ export interface DynamoDbLedgerOptions {
 }
 
 /**
+ * How long a creation record is kept if nothing clears it (a crash after the link was stored, before
+ * the clear): longer than a message can live, on its queue (14 days) and then its dead-letter queue
+ * (14 days), so every retry of the creation still finds it.
+ */
+const CREATION_RECORD_TTL_SECONDS = 30 * 24 * 3600;
+
+/**
  * The ledger on the Ledger table. Every write that guards an invariant (one writer per revision, one
  * copy per child item, forward-only watermarks and anonymization times) is a single conditional write,
  * so concurrent Lambdas cannot both win; reads are strongly consistent because each of them decides a
  * write. Only what the port passes is stored: keys, ids, hashes, versions and times, never PII. None of
- * these items carries `expiresAt`: they must outlive any retention window.
+ * these items carries `expiresAt` but the creation records: they must outlive any retention window.
  */
 export class DynamoDbLedger implements LedgerStore {
   private readonly documents: DynamoDBDocumentClient;
@@ -142,6 +150,24 @@ export class DynamoDbLedger implements LedgerStore {
 
   async ownWriteVersion(entityKey: string): Promise<string | undefined> {
     return (await this.get<{ version?: string }>(ledgerKeys.ownWrite(entityKey)))?.version;
+  }
+
+  async recordCreationStarted(entityKey: string, at: string): Promise<void> {
+    const startedAt = normaliseInstant(at);
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...ledgerKeys.creationStarted(entityKey), startedAt, expiresAt: Math.floor(Date.parse(startedAt) / 1000) + CREATION_RECORD_TTL_SECONDS },
+      }),
+    );
+  }
+
+  async creationStartedAt(entityKey: string): Promise<string | undefined> {
+    return (await this.get<{ startedAt?: string }>(ledgerKeys.creationStarted(entityKey)))?.startedAt;
+  }
+
+  async clearCreationStarted(entityKey: string): Promise<void> {
+    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: ledgerKeys.creationStarted(entityKey) }));
   }
 
   async getWatermark(poller: string): Promise<string | undefined> {

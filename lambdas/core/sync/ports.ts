@@ -71,6 +71,15 @@ export interface LedgerStore {
   recordOwnWrite(entityKey: string, version: string): Promise<void>;
   ownWriteVersion(entityKey: string): Promise<string | undefined>;
 
+  /**
+   * A creation in the target system begun for `entityKey` at `at`, recorded before the create call and
+   * cleared once the link is stored: a retry after a crash between the two finds a record and looks for
+   * what it made instead of making it twice (reconcile-candidate.ts).
+   */
+  recordCreationStarted(entityKey: string, at: string): Promise<void>;
+  creationStartedAt(entityKey: string): Promise<string | undefined>;
+  clearCreationStarted(entityKey: string): Promise<void>;
+
   getWatermark(poller: string): Promise<string | undefined>;
   /** Only moves forward: a smaller value than the stored one is ignored. */
   advanceWatermark(poller: string, value: string): Promise<void>;

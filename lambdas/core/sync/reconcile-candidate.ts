@@ -66,7 +66,7 @@ export interface CandidateSyncDependencies {
    * changes up to then only. Absent, its own reads begin when it does.
    */
   readonly readsSince?: string;
-  readonly beamery: Pick<BeameryApi, 'findContactsByEmail' | 'getContact' | 'createContact' | 'updateContact' | 'addContactToVacancy' | 'createNote' | 'listNotesSince' | 'uploadAttachment'>;
+  readonly beamery: Pick<BeameryApi, 'findContactsByEmail' | 'contactsUpdatedSince' | 'getContact' | 'createContact' | 'updateContact' | 'addContactToVacancy' | 'createNote' | 'listNotesSince' | 'uploadAttachment'>;
   readonly idMap: IdMapStore;
   readonly ledger: LedgerStore;
   readonly audit: AuditStore;
@@ -231,14 +231,44 @@ async function resolveContact(
   });
   const now = isoNow(deps.clock);
   if (decision.kind === 'create') {
+    const made = await contactOfAnInterruptedCreate(key, deps);
+    if (made !== undefined) {
+      await deps.idMap.put({ greenhouseKey: key, beameryKey: entityKey('beamery', 'contact', made), status: 'active', updatedAt: now });
+      await deps.ledger.clearCreationStarted(key);
+      // Nothing says the interrupted attempt's later writes landed: every group is written again.
+      return { contactId: made, outcome: 'linked', previous: undefined };
+    }
+    await deps.ledger.recordCreationStarted(key, now);
     const { id } = await deps.beamery.createContact(contactWriteForCreate(mapping));
     await deps.idMap.put({ greenhouseKey: key, beameryKey: entityKey('beamery', 'contact', id), status: 'active', updatedAt: now });
+    await deps.ledger.clearCreationStarted(key);
     // Everything was written by the create; the memberships still need their own calls.
     return { contactId: id, outcome: 'created', previous: { entityKey: key, fieldHashes: withoutApplications(mapping), reconciledAt: now, revision: 0 } };
   }
   await deps.idMap.put({ greenhouseKey: key, beameryKey: entityKey('beamery', 'contact', decision.contactId), status: 'active', updatedAt: now });
   // A taken-over contact has no sync state of ours: every group is written.
   return { contactId: decision.contactId, outcome: decision.kind === 'update' ? 'update' : 'linked', previous: undefined };
+}
+
+/** How far Beamery's clock may be behind ours when its `updatedAt` of a contact we created is compared with our start. */
+const CREATION_SKEW_MS = 5 * 60_000;
+
+/**
+ * The contact an earlier attempt created for this candidate and never linked, because its invocation
+ * ended between Beamery's answer and the IdMap write (a timeout, a crash). A creation record says an
+ * attempt began; the contact is found by the Greenhouse id the create wrote on it, among contacts
+ * updated since then. Without a record nothing is listed, so an uninterrupted create costs no read.
+ * With an email the match by email finds such a contact first; this is what finds one without.
+ */
+async function contactOfAnInterruptedCreate(key: string, deps: CandidateSyncDependencies): Promise<string | undefined> {
+  const startedAt = await deps.ledger.creationStartedAt(key);
+  if (startedAt === undefined) return undefined;
+  const candidateId = String(entityIdOf(key));
+  const since = new Date(Date.parse(startedAt) - CREATION_SKEW_MS).toISOString();
+  for await (const contact of deps.beamery.contactsUpdatedSince(since)) {
+    if (contact.greenhouseCandidateId === candidateId) return contact.id;
+  }
+  return undefined;
 }
 
 function withoutApplications(mapping: ContactMapping): Record<string, string> {

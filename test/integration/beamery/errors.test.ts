@@ -116,7 +116,21 @@ describe('Beamery typed errors against the simulator', () => {
       expect(id).not.toBe('0b7e1c9a-0000-4000-8000-000000000002');
     });
 
-    it('without an email to search by, an ambiguous failure is WriteOutcomeUnknown and not repeated', async () => {
+    it('without an email, the contact carrying our Greenhouse id among those updated since the attempt is ours, not created twice', async () => {
+      const noEmail = { firstName: 'No', lastName: 'Email', greenhouseCandidateId: '60300888' };
+      const carrying = () => [...sim.state.contacts.values()].filter((c) => JSON.stringify(c).includes('60300888'));
+      sim.overrides.add({ method: 'POST', path: '/v1/contact', when: 'after', status: 503 });
+      const { id } = await clientFor(sim).createContact(noEmail);
+      expect(carrying().map((c) => c.id)).toEqual([id]);
+      expect(calls(sim, 'POST /v1/contact')).toBe(1);
+      // And when the create did not happen, nothing carries the id: it is repeated once.
+      sim.overrides.add({ method: 'POST', path: '/v1/contact', when: 'before', status: 502 });
+      const again = await clientFor(sim).createContact({ ...noEmail, greenhouseCandidateId: '60300999' });
+      expect([...sim.state.contacts.values()].filter((c) => JSON.stringify(c).includes('60300999')).map((c) => c.id)).toEqual([again.id]);
+      expect(calls(sim, 'POST /v1/contact')).toBe(3);
+    });
+
+    it('with neither an email nor a Greenhouse id to search by, an ambiguous failure is WriteOutcomeUnknown and not repeated', async () => {
       sim.overrides.add({ method: 'POST', path: '/v1/contact', when: 'after', status: 503 });
       expect(await failure(clientFor(sim).createContact({ firstName: 'No', lastName: 'Email' }))).toBeInstanceOf(WriteOutcomeUnknown);
       expect(calls(sim, 'POST /v1/contact')).toBe(1);

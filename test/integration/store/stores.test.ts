@@ -239,6 +239,21 @@ describe.each([
     });
   });
 
+  describe('LedgerStore: creation records', () => {
+    it('keeps when a creation began per entity until it is cleared, apart from its other records', async () => {
+      const key = `greenhouse#candidate#${unique('c')}`;
+      expect(await stores.ledger.creationStartedAt(key)).toBeUndefined();
+      await stores.ledger.recordCreationStarted(key, '2026-12-04T10:00:00Z');
+      expect(await stores.ledger.creationStartedAt(key)).toBe('2026-12-04T10:00:00.000Z');
+      expect(await stores.ledger.getSyncState(key)).toBeUndefined();
+      expect(await stores.ledger.ownWriteVersion(key)).toBeUndefined();
+      await stores.ledger.clearCreationStarted(key);
+      expect(await stores.ledger.creationStartedAt(key)).toBeUndefined();
+      await expect(stores.ledger.clearCreationStarted(key)).resolves.toBeUndefined();
+      await expect(stores.ledger.recordCreationStarted(key, 'yesterday')).rejects.toThrow(RangeError);
+    });
+  });
+
   describe('LedgerStore: watermarks', () => {
     it('moves forward only, comparing instants, not the strings it was given', async () => {
       const poller = unique('beamery-contacts');
@@ -401,6 +416,17 @@ describe('DynamoDB item layout', () => {
       pk: 'anonymized#hmac-abc',
       sk: 'identity',
       anonymizedAt: '2024-05-01T10:00:00.000Z',
+    });
+  });
+
+  it('stores a creation record with its start and a TTL past any message\'s life (30 days), and nothing else', async () => {
+    const key = 'greenhouse#candidate#layout-2';
+    await stores.ledger.recordCreationStarted(key, '2024-05-01T10:00:00Z');
+    expect(await raw('ledger', ledgerKeys.creationStarted(key))).toEqual({
+      pk: key,
+      sk: 'creation-started',
+      startedAt: '2024-05-01T10:00:00.000Z',
+      expiresAt: Date.parse('2024-05-31T10:00:00Z') / 1000,
     });
   });
 

@@ -76,6 +76,52 @@ describe('reconcile a Greenhouse candidate into a Beamery contact', () => {
     expect(duplicate.outcome === 'created' && first.outcome === 'created' && duplicate.contactId).not.toBe(first.outcome === 'created' && first.contactId);
   });
 
+  describe('a crash between creating a contact and storing its link (a candidate without an email)', () => {
+    const contactsCarrying = async (candidateId: number) => {
+      const found = [];
+      for await (const contact of h.deps.beamery.contactsUpdatedSince('2000-01-01T00:00:00.000Z')) if (contact.greenhouseCandidateId === String(candidateId)) found.push(contact.id);
+      return found;
+    };
+    const candidateWithoutEmail = async () =>
+      (await h.greenhouse.admin<{ candidate: { id: number } }>('POST', '/candidates', { first_name: 'Noor', last_name: 'Haddad', title: 'Welder' })).candidate.id;
+    /** The deps of an invocation that dies right after Beamery answered the create: the link is never stored. */
+    const crashingBeforeTheLink = () => ({
+      ...h.deps,
+      idMap: Object.assign(Object.create(h.deps.idMap) as typeof h.deps.idMap, {
+        put: async () => {
+          throw new Error('the invocation ended before the link was stored');
+        },
+      }),
+    });
+
+    it('links the contact the interrupted attempt made instead of creating a second one', async () => {
+      const id = await candidateWithoutEmail();
+      await expect(reconcileCandidate(h.trigger(id), crashingBeforeTheLink())).rejects.toThrow('before the link was stored');
+      const made = await contactsCarrying(id);
+      expect(made).toHaveLength(1);
+      await later();
+      const retry = await reconcileCandidate(h.trigger(id), h.deps);
+      expect(await contactsCarrying(id)).toEqual(made);
+      expect(retry).toMatchObject({ outcome: 'linked', contactId: made[0] });
+      expect(await h.idMap.byGreenhouse(`greenhouse#candidate#${id}`)).toMatchObject({ beameryKey: `beamery#contact#${made[0]}`, status: 'active' });
+    });
+
+    it('creates the contact when the interrupted attempt never reached Beamery, and lists no contacts on an uninterrupted create', async () => {
+      const listings = () => h.beamery.requests.snapshot()['GET /v1/contacts']?.total ?? 0;
+      const id = await candidateWithoutEmail();
+      const failing = { ...h.deps, beamery: Object.assign(Object.create(h.deps.beamery) as typeof h.deps.beamery, { createContact: async () => { throw new Error('the invocation ended before the create was sent'); } }) };
+      await expect(reconcileCandidate(h.trigger(id), failing)).rejects.toThrow('before the create was sent');
+      await later();
+      expect(await reconcileCandidate(h.trigger(id), h.deps)).toMatchObject({ outcome: 'created' });
+      expect(await contactsCarrying(id)).toHaveLength(1);
+      const before = listings();
+      expect(before, 'the listing is counted under this route').toBeGreaterThan(0);
+      const other = await candidateWithoutEmail();
+      expect(await reconcileCandidate(h.trigger(other), h.deps)).toMatchObject({ outcome: 'created' });
+      expect(listings()).toBe(before);
+    });
+  });
+
   it('does not create a candidate private at first sight', async () => {
     const writes = h.beameryWrites();
     expect(await reconcileCandidate(h.trigger(905), h.deps)).toEqual({ outcome: 'skipped', reason: 'private-at-first-sight' });
