@@ -50,7 +50,7 @@ export interface JobSyncOptions extends VacancyMappingOptions {
 
 export interface JobSyncDependencies {
   readonly greenhouse: Pick<GreenhouseApi, 'listJobs' | 'listJobInterviewStages' | 'listJobOwners' | 'listJobHiringManagers' | 'listUsers' | 'listDepartments' | 'listOffices'>;
-  readonly beamery: Pick<BeameryApi, 'createVacancy' | 'updateVacancy'>;
+  readonly beamery: Pick<BeameryApi, 'createVacancy' | 'updateVacancy' | 'allVacancies'>;
   readonly idMap: IdMapStore;
   readonly ledger: LedgerStore;
   readonly audit: AuditStore;
@@ -67,7 +67,8 @@ export interface JobTrigger {
   readonly action?: string;
 }
 
-export type JobSyncOutcome = 'created' | 'updated' | 'unchanged' | 'covered' | 'skipped' | 'closed';
+/** `linked`: the vacancy an interrupted create made, found by its Greenhouse job id and linked instead of made again. */
+export type JobSyncOutcome = 'created' | 'linked' | 'updated' | 'unchanged' | 'covered' | 'skipped' | 'closed';
 
 export interface JobSyncResult {
   readonly outcome: JobSyncOutcome;
@@ -149,16 +150,23 @@ async function reconcileOnce(trigger: JobTrigger, deps: JobSyncDependencies): Pr
     };
     if (!(await ledger.putSyncState(claimed))) return 'conflict';
     previous = { ...claimed, revision: claimed.revision + 1 };
+    const made = claim !== undefined ? await vacancyOfAnInterruptedCreate(trigger.jobId, deps) : undefined;
     let id: string;
     try {
-      ({ id } = await deps.beamery.createVacancy(mapping.vacancy));
+      ({ id } = made ?? (await deps.beamery.createVacancy(mapping.vacancy)));
     } catch (error) {
       // Give the claim back, so the retry of this message (or another) need not wait out its TTL.
       await ledger.putSyncState({ ...previous, fieldHashes: state?.fieldHashes ?? {} }).catch(() => false);
       throw error;
     }
     await idMap.put({ greenhouseKey: key, beameryKey: entityKey('beamery', 'vacancy', id), status: 'active', updatedAt: readAt });
-    result = { outcome: 'created', writes: 1, vacancyId: id, groups: Object.keys(hashes).sort() as VacancyFieldGroup[] };
+    if (made) {
+      // Nothing says the interrupted attempt's write is the job as it is now: every group is written.
+      await deps.beamery.updateVacancy(id, mapping.vacancy);
+      result = { outcome: 'linked', writes: 1, vacancyId: id, groups: Object.keys(hashes).sort() as VacancyFieldGroup[] };
+    } else {
+      result = { outcome: 'created', writes: 1, vacancyId: id, groups: Object.keys(hashes).sort() as VacancyFieldGroup[] };
+    }
   } else {
     const vacancyId = vacancyIdOf(link);
     // A link without a state (the Ledger lost it): every group counts as changed and is written again.
@@ -172,6 +180,16 @@ async function reconcileOnce(trigger: JobTrigger, deps: JobSyncDependencies): Pr
   // The hashes replace the claim, if one was taken.
   const saved = await ledger.putSyncState(nextSyncState(previous, key, hashes, readAt, job.updated_at ?? undefined));
   return saved ? result : 'conflict';
+}
+
+/**
+ * The vacancy an earlier attempt created for this job and never linked, because its invocation ended
+ * between Beamery's answer and the IdMap write: asked only when that attempt's claim is still in the
+ * sync state (it expired, or the retry would have waited), by the Greenhouse job id the create wrote.
+ */
+async function vacancyOfAnInterruptedCreate(jobId: string, deps: JobSyncDependencies): Promise<{ id: string } | undefined> {
+  for await (const vacancy of deps.beamery.allVacancies()) if (vacancy.greenhouseJobId === jobId) return { id: vacancy.id };
+  return undefined;
 }
 
 /**

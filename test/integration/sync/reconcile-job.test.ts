@@ -37,6 +37,7 @@ describe('reconcile a Greenhouse job into a Beamery vacancy', () => {
       greenhouse: gh.client(),
       beamery: {
         createVacancy: (write) => client.createVacancy(write),
+        allVacancies: () => client.allVacancies(),
         updateVacancy: (id, write) => {
           updates.push({ id, write });
           return client.updateVacancy(id, write);
@@ -288,6 +289,35 @@ describe('reconcile a Greenhouse job into a Beamery vacancy', () => {
     await expect(reconcileJob(trigger(801), failing)).rejects.toThrow(/503/);
     later();
     expect(await reconcileJob(trigger(801), deps)).toMatchObject({ outcome: 'created' });
+  });
+
+  it('links the vacancy an attempt that ended before storing its link created, once its claim has expired, instead of creating a second', async () => {
+    const crashing: JobSyncDependencies = {
+      ...deps,
+      idMap: Object.assign(Object.create(idMap) as InMemoryIdMap, {
+        put: async () => {
+          throw new Error('the invocation ended before the link was stored');
+        },
+      }),
+    };
+    await expect(reconcileJob(trigger(801), crashing)).rejects.toThrow('before the link was stored');
+    const carrying = async () => {
+      const found = [];
+      for await (const vacancy of deps.beamery.allVacancies()) if (vacancy.greenhouseJobId === '801') found.push(vacancy);
+      return found;
+    };
+    const made = await carrying();
+    expect(made).toHaveLength(1);
+    // Within the claim's minute the retry waits; after it, the retry looks before it creates.
+    gh.clock.advance(61_000);
+    const retry = await reconcileJob(trigger(801), deps);
+    expect((await carrying()).map((v) => v.id)).toEqual([made[0]!.id]);
+    expect(beamery.state.vacancies.size).toBe(vacanciesBefore + 1);
+    expect(retry).toMatchObject({ outcome: 'linked', vacancyId: made[0]!.id });
+    expect(await idMap.byGreenhouse('greenhouse#job#801')).toMatchObject({ beameryKey: `beamery#vacancy#${made[0]!.id}`, status: 'active' });
+    // The claim is gone: the next message is an ordinary update.
+    later();
+    expect(await reconcileJob(trigger(801), deps)).toMatchObject({ outcome: 'unchanged' });
   });
 
   it('skips a template job: no vacancy, no link', async () => {
