@@ -50,6 +50,8 @@ const KMS_KEY_MONTH_USD = 1;
 const KMS_REQUEST_USD = 0.03 / 10_000;
 /** Amazon EventBridge pricing, Scheduler: per invocation. */
 const SCHEDULER_INVOCATION_USD = 1 / 1e6;
+/** AWS X-Ray pricing: traces recorded (the first 100,000 a month free, not subtracted). */
+const XRAY_TRACE_RECORDED_USD = 5 / 1e6;
 /** AWS WAF pricing: web ACL-month, rule-month, requests (only with waf.enabled). */
 const WAF_WEB_ACL_MONTH_USD = 5;
 const WAF_RULE_MONTH_USD = 1;
@@ -327,8 +329,11 @@ function tenantCost(t: Tenant, m: Model): TenantCost {
     { item: `CloudWatch alarms (${inv.alarms}; ${inv.alarmMetrics} metrics)`, fixed: inv.alarmMetrics * ALARM_METRIC_MONTH_USD, variable: 0 },
     { item: 'CloudWatch dashboard', fixed: inv.dashboards * DASHBOARD_MONTH_USD, variable: 0 },
     { item: 'CloudWatch Logs (ingested, stored 30 days)', fixed: 0, variable: logsGb * (LOGS_INGESTED_GB_USD + LOGS_STORED_GB_MONTH_USD) },
-    { item: `KMS (${inv.kmsKeys} key; AWS managed keys' requests)`, fixed: inv.kmsKeys * KMS_KEY_MONTH_USD + kmsRequests.fixed * KMS_REQUEST_USD, variable: kmsRequests.variable * KMS_REQUEST_USD },
+    { item: `KMS (${inv.kmsKeys} keys, their requests)`, fixed: inv.kmsKeys * KMS_KEY_MONTH_USD + kmsRequests.fixed * KMS_REQUEST_USD, variable: kmsRequests.variable * KMS_REQUEST_USD },
     { item: 'EventBridge Scheduler (poller runs)', fixed: runsPerMonth * SCHEDULER_INVOCATION_USD, variable: 0 },
+    // X-Ray's default sampling records the first request each second and 5 % of the rest; at these
+    // volumes (under one invocation a second on average) nearly every invocation is a trace: an upper bound.
+    { item: 'X-Ray traces (every invocation sampled, an upper bound)', fixed: runsPerMonth * XRAY_TRACE_RECORDED_USD, variable: (invocations - runsPerMonth) * XRAY_TRACE_RECORDED_USD },
   ];
   const fixedUsd = lines.reduce((n, l) => n + l.fixed, 0);
   const variableUsd = lines.reduce((n, l) => n + l.variable, 0);
@@ -363,7 +368,7 @@ export function describeCost(r: CostBenchResult): string[] {
   });
   const items = r.tenants[0]!.lines.map((l, i) => `| ${l.item} | ${r.tenants.map((c) => `${usd(c.lines[i]!.fixed)} + ${usd(c.lines[i]!.variable)}`).join(' | ')} |`);
   return [
-    `cost: us-east-1 list prices of ${r.pricesAsOf}, free tiers not subtracted; default stack: ${inv.alarms} alarms (${inv.alarmMetrics} metrics evaluated), ${inv.dashboards} dashboard, ${inv.secrets} secrets, ${inv.kmsKeys} KMS key, ${inv.tables} tables, ${inv.queues} FIFO queues`,
+    `cost: us-east-1 list prices of ${r.pricesAsOf}, free tiers not subtracted; default stack: ${inv.alarms} alarms (${inv.alarmMetrics} metrics evaluated), ${inv.dashboards} dashboard, ${inv.secrets} secrets, ${inv.kmsKeys} KMS keys, ${inv.tables} tables, ${inv.queues} FIFO queues`,
     `cost: ${r.customMetrics.count} custom metrics can be emitted (${usd(r.customMetrics.everyHourUsd)} a month if every one had data every hour; billed by the hour with data)`,
     `cost: inputs: ${Object.entries(r.sources).map(([k, v]) => `${k} ${v}`).join('; ')}`,
     '',
