@@ -53,9 +53,9 @@ export class BridgeSecrets extends Construct {
   readonly beameryPushApiKey: secretsmanager.Secret;
   /**
    * The customer managed key every secret is encrypted with, instead of the account's
-   * aws/secretsmanager key: its key policy and its CloudTrail records are this stack's alone, and
-   * disabling it cuts every reader off at once. A function granted a secret may decrypt with it only
-   * through Secrets Manager (the grant's kms:ViaService condition).
+   * aws/secretsmanager key: its key policy and its CloudTrail records are this stack's alone. A
+   * function granted a secret may decrypt with it only through Secrets Manager (the grant's
+   * kms:ViaService condition).
    */
   readonly key: kms.Key;
 
