@@ -5,12 +5,13 @@ import type { BeameryApi, BeameryCapability, CapabilityStatus } from '#core/port
 import type { ContactReadPath } from './contact-read-check.ts';
 import type { ConsentFields } from './field-locations.ts';
 import type { GreenhouseIdField } from './wire/greenhouse-id.ts';
-import { contactsUpdatedSince, createContact, findContactsByEmail, getContact, listContactsUpdatedSince, updateContact } from './contacts.ts';
+import { contactsUpdatedSince, createContact, findContactOfCandidate, findContactsByEmail, getContact, listContactsUpdatedSince, updateContact } from './contacts.ts';
 import { BeameryTransport, type BeameryClientOptions } from './transport.ts';
 import { UNSUPPORTED, type AttachmentUpload, type ContactWrite, type NoteWrite, type Unsupportable, type VacancyWrite } from '#core/beamery/records';
 import { listUsers } from './users.ts';
 import {
   allVacancies,
+  findVacancyOfJob,
   createVacancy,
   getVacancy,
   listContactVacancies,
@@ -62,6 +63,9 @@ export class BeameryClient implements BeameryApi {
   updateContact(id: string, write: ContactWrite) {
     return updateContact(this.t, id, write);
   }
+  findContactOfCandidate(greenhouseCandidateId: string, sinceIso: string) {
+    return findContactOfCandidate(this.t, greenhouseCandidateId, sinceIso);
+  }
 
   listVacancies(cursor?: { offset: number }) {
     return listVacancies(this.t, cursor);
@@ -77,6 +81,9 @@ export class BeameryClient implements BeameryApi {
   }
   updateVacancy(id: string, write: VacancyWrite) {
     return updateVacancy(this.t, id, write);
+  }
+  findVacancyOfJob(greenhouseJobId: string) {
+    return findVacancyOfJob(this.t, greenhouseJobId);
   }
 
   addContactToVacancy(contactId: string, vacancyId: string, stage?: string, details?: MembershipDetails) {

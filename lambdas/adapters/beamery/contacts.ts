@@ -104,13 +104,21 @@ export async function createContact(t: BeameryTransport, write: ContactWrite): P
         }
       : greenhouseCandidateId !== undefined
         ? async () => {
-            for await (const c of contactsUpdatedSince(t, new Date(startedAt - CREATE_SKEW_MS).toISOString())) {
-              if (c.greenhouseCandidateId === greenhouseCandidateId) return { id: c.id };
-            }
-            return undefined;
+            const ours = await findContactOfCandidate(t, greenhouseCandidateId, new Date(startedAt - CREATE_SKEW_MS).toISOString());
+            return ours ? { id: ours.id } : undefined;
           }
         : undefined,
   });
+}
+
+/**
+ * The contact carrying our Greenhouse candidate id among those updated since `sinceIso` (the listing
+ * filters by no field, so the window is read; ASSUMED: a create counts as an update in it, as the
+ * Beamery poller also relies on).
+ */
+export async function findContactOfCandidate(t: BeameryTransport, greenhouseCandidateId: string, sinceIso: string): Promise<BeameryContact | undefined> {
+  for await (const contact of contactsUpdatedSince(t, sinceIso)) if (contact.greenhouseCandidateId === greenhouseCandidateId) return contact;
+  return undefined;
 }
 
 /**

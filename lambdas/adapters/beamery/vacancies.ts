@@ -25,6 +25,12 @@ export async function* allVacancies(t: BeameryTransport): AsyncGenerator<Beamery
   yield* offsetPaged(t.pageSize, (request) => listVacancies(t, { offset: request.offset }));
 }
 
+/** The vacancy carrying this Greenhouse job id: the listing filters by no field, so it is read whole. */
+export async function findVacancyOfJob(t: BeameryTransport, greenhouseJobId: string): Promise<BeameryVacancy | undefined> {
+  for await (const vacancy of allVacancies(t)) if (vacancy.greenhouseJobId === greenhouseJobId) return vacancy;
+  return undefined;
+}
+
 export async function getVacancy(t: BeameryTransport, id: string): Promise<BeameryVacancy | null> {
   try {
     return await t.call('getVacancy', { params: { id }, parse: (body) => parseVacancy(unwrapOne(body, 'vacancy')) });
@@ -52,8 +58,8 @@ export async function createVacancy(t: BeameryTransport, write: VacancyWrite): P
         verifyWrite:
           jobId !== undefined
             ? async () => {
-                for await (const vacancy of allVacancies(t)) if (vacancy.greenhouseJobId === jobId) return { id: vacancy.id };
-                return undefined;
+                const ours = await findVacancyOfJob(t, jobId);
+                return ours ? { id: ours.id } : undefined;
               }
             : undefined,
       }),

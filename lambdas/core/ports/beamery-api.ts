@@ -31,12 +31,19 @@ export interface BeameryApi {
   getContact(id: string): Promise<BeameryContact | null>;
   createContact(write: ContactWrite): Promise<{ id: string }>;
   updateContact(id: string, write: ContactWrite): Promise<{ id: string }>;
+  /**
+   * The contact carrying this Greenhouse candidate id among those updated since `sinceIso`: how a create
+   * whose outcome is unknown (an ambiguous failure, an invocation that ended after it) is found again.
+   */
+  findContactOfCandidate(greenhouseCandidateId: string, sinceIso: string): Promise<BeameryContact | undefined>;
 
   listVacancies(cursor?: { offset: number }): Promise<BeameryPage<BeameryVacancy>>;
   allVacancies(): AsyncIterable<BeameryVacancy>;
   getVacancy(id: string): Promise<BeameryVacancy | null>;
   createVacancy(write: VacancyWrite): Promise<{ id: string }>;
   updateVacancy(id: string, write: VacancyWrite): Promise<{ id: string }>;
+  /** The vacancy carrying this Greenhouse job id, the same way: a create whose outcome is unknown. */
+  findVacancyOfJob(greenhouseJobId: string): Promise<BeameryVacancy | undefined>;
 
   /** Sets the contact's membership whole: stage and rejection reason (none = not rejected). */
   addContactToVacancy(contactId: string, vacancyId: string, stage?: string, details?: { readonly rejectionReason?: string }): Promise<Unsupportable<BeameryMembership>>;

@@ -66,7 +66,7 @@ export interface CandidateSyncDependencies {
    * changes up to then only. Absent, its own reads begin when it does.
    */
   readonly readsSince?: string;
-  readonly beamery: Pick<BeameryApi, 'findContactsByEmail' | 'contactsUpdatedSince' | 'getContact' | 'createContact' | 'updateContact' | 'addContactToVacancy' | 'createNote' | 'listNotesSince' | 'uploadAttachment'>;
+  readonly beamery: Pick<BeameryApi, 'findContactsByEmail' | 'findContactOfCandidate' | 'getContact' | 'createContact' | 'updateContact' | 'addContactToVacancy' | 'createNote' | 'listNotesSince' | 'uploadAttachment'>;
   readonly idMap: IdMapStore;
   readonly ledger: LedgerStore;
   readonly audit: AuditStore;
@@ -263,12 +263,8 @@ const CREATION_SKEW_MS = 5 * 60_000;
 async function contactOfAnInterruptedCreate(key: string, deps: CandidateSyncDependencies): Promise<string | undefined> {
   const startedAt = await deps.ledger.creationStartedAt(key);
   if (startedAt === undefined) return undefined;
-  const candidateId = String(entityIdOf(key));
   const since = new Date(Date.parse(startedAt) - CREATION_SKEW_MS).toISOString();
-  for await (const contact of deps.beamery.contactsUpdatedSince(since)) {
-    if (contact.greenhouseCandidateId === candidateId) return contact.id;
-  }
-  return undefined;
+  return (await deps.beamery.findContactOfCandidate(String(entityIdOf(key)), since))?.id;
 }
 
 function withoutApplications(mapping: ContactMapping): Record<string, string> {

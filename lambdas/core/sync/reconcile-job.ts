@@ -50,7 +50,7 @@ export interface JobSyncOptions extends VacancyMappingOptions {
 
 export interface JobSyncDependencies {
   readonly greenhouse: Pick<GreenhouseApi, 'listJobs' | 'listJobInterviewStages' | 'listJobOwners' | 'listJobHiringManagers' | 'listUsers' | 'listDepartments' | 'listOffices'>;
-  readonly beamery: Pick<BeameryApi, 'createVacancy' | 'updateVacancy' | 'allVacancies'>;
+  readonly beamery: Pick<BeameryApi, 'createVacancy' | 'updateVacancy' | 'findVacancyOfJob'>;
   readonly idMap: IdMapStore;
   readonly ledger: LedgerStore;
   readonly audit: AuditStore;
@@ -150,7 +150,9 @@ async function reconcileOnce(trigger: JobTrigger, deps: JobSyncDependencies): Pr
     };
     if (!(await ledger.putSyncState(claimed))) return 'conflict';
     previous = { ...claimed, revision: claimed.revision + 1 };
-    const made = claim !== undefined ? await vacancyOfAnInterruptedCreate(trigger.jobId, deps) : undefined;
+    // An expired claim: its attempt ended, perhaps between Beamery's answer and the link. The vacancy it
+    // may have made carries the job's Greenhouse id.
+    const made = claim !== undefined ? await deps.beamery.findVacancyOfJob(trigger.jobId) : undefined;
     let id: string;
     try {
       ({ id } = made ?? (await deps.beamery.createVacancy(mapping.vacancy)));
@@ -180,16 +182,6 @@ async function reconcileOnce(trigger: JobTrigger, deps: JobSyncDependencies): Pr
   // The hashes replace the claim, if one was taken.
   const saved = await ledger.putSyncState(nextSyncState(previous, key, hashes, readAt, job.updated_at ?? undefined));
   return saved ? result : 'conflict';
-}
-
-/**
- * The vacancy an earlier attempt created for this job and never linked, because its invocation ended
- * between Beamery's answer and the IdMap write: asked only when that attempt's claim is still in the
- * sync state (it expired, or the retry would have waited), by the Greenhouse job id the create wrote.
- */
-async function vacancyOfAnInterruptedCreate(jobId: string, deps: JobSyncDependencies): Promise<{ id: string } | undefined> {
-  for await (const vacancy of deps.beamery.allVacancies()) if (vacancy.greenhouseJobId === jobId) return { id: vacancy.id };
-  return undefined;
 }
 
 /**

@@ -79,7 +79,7 @@ describe('reconcile a Greenhouse candidate into a Beamery contact', () => {
   describe('a crash between creating a contact and storing its link (a candidate without an email)', () => {
     const contactsCarrying = async (candidateId: number) => {
       const found = [];
-      for await (const contact of h.deps.beamery.contactsUpdatedSince('2000-01-01T00:00:00.000Z')) if (contact.greenhouseCandidateId === String(candidateId)) found.push(contact.id);
+      for await (const contact of clientFor(h.beamery).contactsUpdatedSince('2000-01-01T00:00:00.000Z')) if (contact.greenhouseCandidateId === String(candidateId)) found.push(contact.id);
       return found;
     };
     const candidateWithoutEmail = async () =>

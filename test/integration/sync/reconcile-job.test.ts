@@ -37,7 +37,7 @@ describe('reconcile a Greenhouse job into a Beamery vacancy', () => {
       greenhouse: gh.client(),
       beamery: {
         createVacancy: (write) => client.createVacancy(write),
-        allVacancies: () => client.allVacancies(),
+        findVacancyOfJob: (jobId) => client.findVacancyOfJob(jobId),
         updateVacancy: (id, write) => {
           updates.push({ id, write });
           return client.updateVacancy(id, write);
@@ -303,7 +303,7 @@ describe('reconcile a Greenhouse job into a Beamery vacancy', () => {
     await expect(reconcileJob(trigger(801), crashing)).rejects.toThrow('before the link was stored');
     const carrying = async () => {
       const found = [];
-      for await (const vacancy of deps.beamery.allVacancies()) if (vacancy.greenhouseJobId === '801') found.push(vacancy);
+      for await (const vacancy of clientFor(beamery).allVacancies()) if (vacancy.greenhouseJobId === '801') found.push(vacancy);
       return found;
     };
     const made = await carrying();
