@@ -12,6 +12,9 @@ import { PIPELINE_REPORTS_OUTPUT_VARIABLES, REDISCOVERY_OUTPUT_VARIABLES, SETTIN
  * the Lambdas read them).
  */
 
+/** How long a CLI command may wait for the shared rate budget: longer than a queue consumer, since an operator waits, not a message. */
+export const CLI_BUDGET_WAIT_MS = 30_000;
+
 /** Invalid arguments or missing settings: exit code 2 rather than 1, so a script tells a typo from a failure. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

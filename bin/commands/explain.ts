@@ -7,7 +7,7 @@ import { entityKey } from '#core/envelope';
 import { readConfig, requireTableName, type BridgeConfig } from '#lambdas/config';
 import { DynamoDbAudit } from '#adapters/store/audit';
 import { greenhouseClientFrom } from '#wiring/api-clients';
-import { missingCliSettings, requireCliSettings } from '../cli-settings.ts';
+import { CLI_BUDGET_WAIT_MS, missingCliSettings, requireCliSettings } from '../cli-settings.ts';
 import { parseApplicationId } from '../bridge.ts';
 
 /**
@@ -17,9 +17,6 @@ import { parseApplicationId } from '../bridge.ts';
  * from Greenhouse when it is configured; without it, or when the read fails, the explanation is made
  * from the Audit alone and says the decisions were not read. Exit 1 when nothing of the AI is recorded.
  */
-
-/** The CLI may wait for the shared rate budget longer than a queue consumer. */
-const BUDGET_WAIT_MS = 30_000;
 
 interface ExplainOptions {
   readonly json?: boolean;
@@ -70,7 +67,7 @@ async function humanDecisions(config: BridgeConfig, dynamodb: DynamoDBClient, id
     return undefined;
   }
   try {
-    const facts = await readApplicationFacts(greenhouseClientFrom(config, { dynamodb, budgetMaxWaitMs: BUDGET_WAIT_MS }), id);
+    const facts = await readApplicationFacts(greenhouseClientFrom(config, { dynamodb, budgetMaxWaitMs: CLI_BUDGET_WAIT_MS }), id);
     if (!facts) process.stderr.write(`bridge: Greenhouse has no application ${id}: the hiring team's decisions were not read\n`);
     return facts;
   } catch (error) {

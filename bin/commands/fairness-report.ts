@@ -7,7 +7,7 @@ import { fairnessReport, formatFairnessHtml, formatFairnessText } from '#core/ai
 import { readConfig, requireTableName } from '#lambdas/config';
 import { DynamoDbAudit } from '#adapters/store/audit';
 import { greenhouseClientFrom } from '#wiring/api-clients';
-import { UsageError, requireCliSettings } from '../cli-settings.ts';
+import { CLI_BUDGET_WAIT_MS, UsageError, requireCliSettings } from '../cli-settings.ts';
 
 /**
  * `bridge fairness-report --from YYYY-MM-DD --to YYYY-MM-DD [--json | --html] [--out file]`: selection
@@ -17,9 +17,6 @@ import { UsageError, requireCliSettings } from '../cli-settings.ts';
  * stored, logged or sent to a model, and the report holds counts per category only. Refused (exit 2)
  * unless `ai.fairness.readDemographics` is on.
  */
-
-/** The CLI may wait for the shared rate budget longer than a queue consumer. */
-const BUDGET_WAIT_MS = 30_000;
 
 interface FairnessReportOptions {
   readonly from: string;
@@ -59,7 +56,7 @@ async function fairnessReportCommand(options: FairnessReportOptions): Promise<vo
   const dynamodb = new DynamoDBClient({});
   try {
     const inputs = await readFairnessInputs(window, {
-      greenhouse: greenhouseClientFrom(config, { dynamodb, budgetMaxWaitMs: BUDGET_WAIT_MS }),
+      greenhouse: greenhouseClientFrom(config, { dynamodb, budgetMaxWaitMs: CLI_BUDGET_WAIT_MS }),
       audit: new DynamoDbAudit(dynamodb, requireTableName(config, 'audit'), { retentionDays: config.ai.auditRetentionDays }),
       settings: config.ai,
     });

@@ -4,7 +4,7 @@ import { formatOverrideReport, overrideReport, overrideWindowBounds, readOverrid
 import { readConfig, requireTableName } from '#lambdas/config';
 import { DynamoDbAudit } from '#adapters/store/audit';
 import { greenhouseClientFrom } from '#wiring/api-clients';
-import { UsageError, requireCliSettings } from '../cli-settings.ts';
+import { CLI_BUDGET_WAIT_MS, UsageError, requireCliSettings } from '../cli-settings.ts';
 
 /**
  * `bridge overrides [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]`: the rate of reviewer overrides of AI
@@ -13,8 +13,6 @@ import { UsageError, requireCliSettings } from '../cli-settings.ts';
  * entries by its key: the Audit cannot be listed by time or kind.
  */
 
-/** The CLI may wait for the shared rate budget longer than a queue consumer. */
-const BUDGET_WAIT_MS = 30_000;
 const DEFAULT_DAYS = 30;
 
 interface OverridesOptions {
@@ -57,7 +55,7 @@ async function overrides(options: OverridesOptions): Promise<void> {
   const dynamodb = new DynamoDBClient({});
   try {
     const inputs = await readOverrideInputs(window, {
-      greenhouse: greenhouseClientFrom(config, { dynamodb, budgetMaxWaitMs: BUDGET_WAIT_MS }),
+      greenhouse: greenhouseClientFrom(config, { dynamodb, budgetMaxWaitMs: CLI_BUDGET_WAIT_MS }),
       audit: new DynamoDbAudit(dynamodb, requireTableName(config, 'audit'), { retentionDays: config.ai.auditRetentionDays }),
     });
     const report = overrideReport(window, inputs);

@@ -11,7 +11,7 @@ import { renderReportHtml } from '#adapters/analytics/report-html';
 import { ENV, readConfig, type BridgeConfig } from '#lambdas/config';
 import { greenhouseClientFrom } from '#wiring/api-clients';
 import { LATEST_HTML_KEY } from '#core/analytics/report-keys';
-import { UsageError, requireCliSettings } from '../cli-settings.ts';
+import { CLI_BUDGET_WAIT_MS, UsageError, requireCliSettings } from '../cli-settings.ts';
 
 /**
  * `bridge report [--out file.html] [--open] [--json]`: the pipeline analytics report
@@ -29,8 +29,6 @@ export const LATEST_REPORT_KEY = LATEST_HTML_KEY;
 export const DEFAULT_REPORT_FILE = 'pipeline-report.html';
 /** A presigned link lives an hour: long enough to open, short enough not to be worth forwarding. */
 const URL_EXPIRY_SECONDS = 3_600;
-/** The CLI can wait for the shared rate budget longer than a queue consumer. */
-const BUDGET_WAIT_MS = 30_000;
 
 interface ReportOptions {
   readonly out?: string;
@@ -58,7 +56,7 @@ export function registerReportCommand(cli: Command): void {
 async function localReport(config: BridgeConfig, options: ReportOptions): Promise<void> {
   requireCliSettings(config, ['greenhouse']);
   const asOf = Date.now();
-  const greenhouse = greenhouseClientFrom(config, { dynamodb: new DynamoDBClient({}), budgetMaxWaitMs: BUDGET_WAIT_MS });
+  const greenhouse = greenhouseClientFrom(config, { dynamodb: new DynamoDBClient({}), budgetMaxWaitMs: CLI_BUDGET_WAIT_MS });
   const history = await readPipelineHistory(greenhouse, { asOfMs: asOf, lookbackDays: config.analytics.lookbackDays });
   const report = buildPipelineReport(history, asOf, config.analytics.report, { backtest: true });
   const out = resolve(options.out ?? DEFAULT_REPORT_FILE);
