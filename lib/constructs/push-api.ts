@@ -12,6 +12,7 @@ import type { EventQueues } from './event-queues.ts';
 import { serviceCountMetric } from './webhook-api.ts';
 import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
 import { grantSecretValue } from './secrets.ts';
+import { boundedByApiStage } from '#lib/nag/function-findings';
 
 /** The push route (the local stack serves the same path). */
 export const BEAMERY_PUSH_PATH_PARTS = ['beamery', 'push'] as const;
@@ -56,7 +57,7 @@ export class PushApi extends Construct {
       exposure: {
         invokedBy: 'api-gateway',
         reaches: 'AWS SQS and Secrets Manager',
-        concurrencyBound: `the API stage's throttling (${config.api.throttlingRateLimit} requests a second, bursts of ${config.api.throttlingBurstLimit}) and, when on, the WAF per-IP rate rule bound its requests`,
+        concurrencyBound: boundedByApiStage(config.api),
       },
       config,
       environment: stackEnvironment('beamery-push', config, { queues, secretArns: { 'beamery-push-key': props.apiKeySecret.secretArn } }),

@@ -15,6 +15,7 @@ import { stackEnvironment } from './function-environment.ts';
 import type { EventQueues } from './event-queues.ts';
 import type { BridgeTables } from './tables.ts';
 import { acknowledgeInEveryPack } from '#lib/nag/packs';
+import { boundedByApiStage } from '#lib/nag/function-findings';
 import { WebhookFirewall } from './webhook-firewall.ts';
 import { anyOccurrenceAlarm, notifyOn } from './alarm-topic.ts';
 import { grantSecretValue } from './secrets.ts';
@@ -70,7 +71,7 @@ export class WebhookApi extends Construct {
       exposure: {
         invokedBy: 'api-gateway',
         reaches: 'AWS SQS, DynamoDB and Secrets Manager',
-        concurrencyBound: `the API stage's throttling (${config.api.throttlingRateLimit} requests a second, bursts of ${config.api.throttlingBurstLimit}) and, when on, the WAF per-IP rate rule bound its requests`,
+        concurrencyBound: boundedByApiStage(config.api),
       },
       config,
       environment: stackEnvironment('ingest-webhook', config, { queues, tables: props.tables, secretArns: { 'greenhouse-webhook': props.webhookSecret.secretArn } }),

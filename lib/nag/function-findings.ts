@@ -1,5 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import type { StackConfig } from '#lib/config';
 import { acknowledgeInEveryPack } from './packs.ts';
 
 /**
@@ -13,6 +14,11 @@ export interface FunctionExposure {
   readonly reaches: string;
   /** What bounds its concurrency while none is reserved. */
   readonly concurrencyBound: string;
+}
+
+/** The concurrency bound of a function behind the API stage (ingest, push). */
+export function boundedByApiStage(api: Pick<StackConfig['api'], 'throttlingRateLimit' | 'throttlingBurstLimit'>): string {
+  return `the API stage's throttling (${api.throttlingRateLimit} requests a second, bursts of ${api.throttlingBurstLimit}) and, when on, the WAF per-IP rate rule bound its requests`;
 }
 
 const DLQ_REASONS: Readonly<Record<FunctionExposure['invokedBy'], string>> = {
